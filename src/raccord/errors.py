@@ -1,0 +1,45 @@
+"""The one error type raccord raises on bad input: it names the file, the line, and what was expected."""
+
+from __future__ import annotations
+
+
+class RaccordError(Exception):
+    """A problem the user can fix, reported without a traceback.
+
+    >>> str(RaccordError("no speaker label found", path="s.txt", line=3, expected="'T:' or 'P:'"))
+    "s.txt, line 3: no speaker label found (expected 'T:' or 'P:')"
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        expected: str | None = None,
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        self.expected = expected
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = str(self.path)
+            if self.line is not None:
+                where += f", line {self.line}"
+            where += ": "
+        elif self.line is not None:
+            where = f"line {self.line}: "
+        tail = f" (expected {self.expected})" if self.expected else ""
+        return f"{where}{self.message}{tail}"
+
+
+class InputError(RaccordError):
+    """A transcript or notes file that cannot be read as given."""
+
+
+class MissingExtraError(RaccordError):
+    """An optional dependency is not installed; the message names the extra to install."""

@@ -1,0 +1,48 @@
+"""Language packs: language-specific knowledge as data, never as ``if lang == "fr"`` in code.
+
+A pack is a folder ``lang/<code>/`` of TOML files (``markers.toml``, ``moves.toml``,
+``repair.toml``, ``io.toml`` …). ``load(code)`` merges them into one mapping keyed by file stem:
+``load("fr")["markers"]`` is the content of ``lang/fr/markers.toml``. Adding a language is adding
+a folder.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+from raccord.errors import RaccordError
+
+DEFAULT = "en"
+
+
+def available() -> tuple[str, ...]:
+    """Language codes that have a pack."""
+    root = resources.files(__name__)
+    return tuple(sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")))
+
+
+@cache
+def load(code: str) -> MappingProxyType[str, Any]:
+    """All the TOML files of one language's pack, keyed by file stem."""
+    if code not in available():
+        raise RaccordError(
+            f"no language pack for {code!r}", expected=f"one of {', '.join(available())}"
+        )
+    folder = resources.files(__name__).joinpath(code)
+    pack: dict[str, Any] = {}
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".toml"):
+            try:
+                pack[entry.name[: -len(".toml")]] = tomllib.loads(entry.read_text("utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise RaccordError(f"invalid language pack file: {exc}", path=str(entry)) from exc
+    return MappingProxyType(pack)
+
+
+def section(code: str, name: str) -> dict[str, Any]:
+    """One file of a pack (``section("fr", "markers")``), empty when the pack has no such file."""
+    return dict(load(code).get(name, {}))

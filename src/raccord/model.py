@@ -1,0 +1,268 @@
+"""Immutable data that flows through the pipeline.
+
+``readers -> Transcript -> signals -> markers -> episodes -> formulation -> repair -> SessionAnalysis``
+
+Every stage takes these frozen dataclasses in and returns new ones; nothing here does I/O.
+Turn positions (``Turn.index``, ``Marker.turn`` …) are 0-based positions in ``Transcript.turns``;
+``Turn.id`` is the identifier the source file gave the turn (AnnoMI's ``utterance_id``), used
+when writing labels back in ``ANNOTATION.md`` format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from raccord.taxonomy import (
+    AttachmentStyle,
+    Contribution,
+    EpisodeKind,
+    MarkerKind,
+    MarkerSubtype,
+    Need,
+    RepairApproach,
+    RepairStrategy,
+    Resolution,
+    Role,
+    Severity,
+    TherapistMoveType,
+    Timing,
+)
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+# --------------------------------------------------------------------------- transcript
+
+
+@dataclass(frozen=True, slots=True)
+class NonVerbal:
+    """A non-verbal annotation found in the text (``[silence 8s]``, ``(soupir)``, ``[laughs]``).
+
+    ``kind`` is a normalised family: ``silence``, ``laughter``, ``sigh``, ``crying``, ``gaze``
+    (looks away, baisse les yeux), ``posture`` (croise les bras), ``tone`` (irritated, sarcastic),
+    ``inaudible``, ``other``. ``raw`` is the annotation as written, ``seconds`` its duration when
+    given (``[silence 8s]``).
+    """
+
+    kind: str
+    raw: str
+    seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One speaking turn: consecutive words of one speaker."""
+
+    index: int
+    speaker: str
+    role: Role
+    text: str
+    start: float | None = None
+    end: float | None = None
+    annotations: tuple[NonVerbal, ...] = ()
+    source_line: int | None = None
+    id: int | None = None
+
+    @property
+    def uid(self) -> int:
+        """The turn's identifier in its source (falls back to its position)."""
+        return self.index if self.id is None else self.id
+
+
+@dataclass(frozen=True, slots=True)
+class RoleAssignment:
+    """How one speaker's role was decided, so a guess is never silent.
+
+    ``method`` is ``label`` (the speaker label says so: "Thérapeute", "Client"), ``option``
+    (``--therapist NAME``), ``heuristic`` (guessed, e.g. who asks more questions) or ``default``.
+    """
+
+    speaker: str
+    role: Role
+    method: str
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    source: str | None = None
+    format: str | None = None
+    transcript_id: str | None = None
+    session_date: str | None = None
+    session_number: int | None = None
+    patient: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """A session: its turns in order, its language, and how speakers' roles were decided."""
+
+    turns: tuple[Turn, ...]
+    language: str
+    metadata: Metadata = field(default_factory=Metadata)
+    roles: tuple[RoleAssignment, ...] = ()
+    language_basis: str = ""
+
+    def role_of(self, speaker: str) -> Role:
+        for assignment in self.roles:
+            if assignment.speaker == speaker:
+                return assignment.role
+        return Role.OTHER
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from the first timestamp to the last, when the transcript has any."""
+        starts = [t.start for t in self.turns if t.start is not None]
+        ends = [t.end if t.end is not None else t.start for t in self.turns if t.start is not None]
+        if not starts:
+            return None
+        return max(e for e in ends if e is not None) - min(starts)
+
+
+# --------------------------------------------------------------------------- detection
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why something fired, in words a clinician reads.
+
+    ``source``: ``cue`` (a phrase of the language pack), ``signal`` (a measure against the
+    speaker's baseline), ``context`` (the turn before or after), ``nonverbal``, ``model``.
+    ``words`` is the excerpt concerned, ``detail`` the sentence that explains it.
+    """
+
+    source: str
+    detail: str
+    words: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A possible rupture marker on a patient turn: a hypothesis with its evidence."""
+
+    turn: int
+    kind: MarkerKind
+    subtype: MarkerSubtype
+    salience: int
+    confidence: float
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TherapistMove:
+    """What a therapist turn does, and its ``ANNOTATION.md`` labels (contribution or repair)."""
+
+    turn: int
+    move: TherapistMoveType
+    contribution: Contribution = Contribution.NONE
+    repair: RepairStrategy = RepairStrategy.NONE
+    confidence: float = 0.5
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """A rupture episode: from the first marker to the turn where the patient is engaged again."""
+
+    start: int
+    end: int
+    kind: EpisodeKind
+    severity: Severity
+    resolved: Resolution
+    markers: tuple[int, ...] = ()
+    trigger: int | None = None
+    repairs: tuple[int, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SessionScores:
+    """Session-level figures: patient rupture score and therapist contribution score in [0, 1],
+    and an engagement value per turn (patient turns measured, others carried forward)."""
+
+    patient_rupture: float
+    therapist_contribution: float
+    engagement: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """Everything the detect stage found in one session."""
+
+    markers: tuple[Marker, ...]
+    moves: tuple[TherapistMove, ...]
+    episodes: tuple[Episode, ...]
+    scores: SessionScores
+    signals: tuple[Mapping[str, Any], ...] = ()
+
+
+# --------------------------------------------------------------------------- understand / repair
+
+
+@dataclass(frozen=True, slots=True)
+class TherapistNote:
+    """The therapist's own reaction (irritated, bored, anxious…) at a turn or a time."""
+
+    text: str
+    turn: int | None = None
+    seconds: float | None = None
+    feeling: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NeedHypothesis:
+    need: Need
+    question: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A repair the therapist may use: its approach, strategy, wording and the reason for it."""
+
+    approach: RepairApproach
+    strategy: RepairStrategy
+    text: str
+    why: str
+    timing: Timing = Timing.NOW
+    episode: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeFormulation:
+    """For one episode: each side's part, the interaction, needs, and suggestions."""
+
+    episode: int
+    patient_part: tuple[str, ...] = ()
+    therapist_part: tuple[str, ...] = ()
+    interaction: tuple[str, ...] = ()
+    needs: tuple[NeedHypothesis, ...] = ()
+    topic: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Formulation:
+    """The post-session worksheet: what happened, each side's part, what worked."""
+
+    summary: tuple[str, ...] = ()
+    episodes: tuple[EpisodeFormulation, ...] = ()
+    cycles: tuple[str, ...] = ()
+    what_works: tuple[str, ...] = ()
+    therapist_notes: tuple[TherapistNote, ...] = ()
+    open_items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SessionAnalysis:
+    """The whole result for one session: the pipeline's final value."""
+
+    transcript: Transcript
+    detection: Detection
+    formulation: Formulation | None = None
+    suggestions: tuple[Suggestion, ...] = ()
+    attachment: AttachmentStyle = AttachmentStyle.UNKNOWN
