@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 from raccord.taxonomy import (
@@ -30,9 +29,6 @@ from raccord.taxonomy import (
     TherapistMoveType,
     Timing,
 )
-
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
-
 
 # --------------------------------------------------------------------------- transcript
 
@@ -94,7 +90,7 @@ class Metadata:
     session_date: str | None = None
     session_number: int | None = None
     patient: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
