@@ -95,13 +95,18 @@ class Metadata:
 
 @dataclass(frozen=True, slots=True)
 class Transcript:
-    """A session: its turns in order, its language, and how speakers' roles were decided."""
+    """A session: its turns in order, its language, and how speakers' roles were decided.
+
+    ``warnings`` holds what the reader tolerated but the user should know (overlapping or
+    slightly backwards timestamps, lines skipped before the first speaker label, one speaker only).
+    """
 
     turns: tuple[Turn, ...]
     language: str
     metadata: Metadata = field(default_factory=Metadata)
     roles: tuple[RoleAssignment, ...] = ()
     language_basis: str = ""
+    warnings: tuple[str, ...] = ()
 
     def role_of(self, speaker: str) -> Role:
         for assignment in self.roles:
