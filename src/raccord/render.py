@@ -1,0 +1,258 @@
+"""The terminal view of an analysis: the session as a timeline with markers, episodes and evidence.
+
+Written for a clinician reading in a terminal after the session. Turns without any cue are folded
+away (``show_all=True`` keeps them), so a 60-minute session fits on a few screens. Every heading
+and label comes from the language pack (``lang/<code>/report.toml``), so the report is in the
+session's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.text import Text
+
+from raccord import lang
+from raccord.model import Episode, Marker, SessionAnalysis, Suggestion, TherapistMove, Turn
+from raccord.taxonomy import Contribution, RepairStrategy
+
+CONTEXT_BEFORE = 2
+TEXT_WIDTH = 400
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "        "
+    s = int(seconds)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The report's wording for one language."""
+
+    pack: dict[str, Any]
+
+    def __call__(self, table: str, key: str) -> str:
+        return str(self.pack.get(table, {}).get(key, key.replace("_", " ")))
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= TEXT_WIDTH else text[: TEXT_WIDTH - 1] + "…"
+
+
+def _turns_to_show(analysis: SessionAnalysis, show_all: bool) -> list[int]:
+    n = len(analysis.transcript.turns)
+    if show_all:
+        return list(range(n))
+    det = analysis.detection
+    keep: set[int] = set()
+    for m in det.markers:
+        keep.update(range(max(0, m.turn - CONTEXT_BEFORE), m.turn + 1))
+    for e in det.episodes:
+        keep.update(range(max(0, e.start - CONTEXT_BEFORE), min(n, e.end + 1)))
+    for mv in det.moves:
+        if mv.contribution is not Contribution.NONE or mv.repair is not RepairStrategy.NONE:
+            keep.add(mv.turn)
+    return sorted(k for k in keep if 0 <= k < n)
+
+
+def _turn_line(turn: Turn, w: _Words, style: str = "") -> Text:
+    line = Text()
+    line.append(_clock(turn.start) + " ", style="dim")
+    line.append(
+        f"{w('roles', turn.role.value):>1} ",
+        style="bold cyan" if turn.role.value == "therapist" else "bold magenta",
+    )
+    line.append(f"#{turn.uid:<4} ", style="dim")
+    words = _excerpt(turn.text)
+    if turn.annotations:
+        words = (words + " " + " ".join(f"[{a.raw}]" for a in turn.annotations)).strip()
+    line.append(words or "…", style=style)
+    return line
+
+
+def _marker_block(marker: Marker, w: _Words) -> RenderableType:
+    head = Text("▲ ", style="bold red" if marker.kind.value == "confrontation" else "bold yellow")
+    head.append(
+        f"{w('marker_title', marker.kind.value)} — {w('subtype', marker.subtype.value)}",
+        style="bold",
+    )
+    head.append(
+        f"  ({w('headings', 'salience')} {marker.salience}/5, "
+        f"{w('headings', 'confidence')} {marker.confidence:.2f})",
+        style="dim",
+    )
+    lines: list[RenderableType] = [head]
+    for ev in marker.evidence:
+        item = Text("  · ")
+        if ev.words:
+            item.append(f"« {ev.words} » " if "«" not in ev.detail else "", style="italic")
+        item.append(ev.detail)
+        lines.append(item)
+    return Padding(Group(*lines), (0, 0, 0, 14))
+
+
+def _move_block(move: TherapistMove, w: _Words) -> RenderableType | None:
+    if move.contribution is Contribution.NONE and move.repair is RepairStrategy.NONE:
+        return None
+    if move.contribution is not Contribution.NONE:
+        head = Text("◆ ", style="bold blue")
+        head.append(w("contribution", move.contribution.value), style="bold")
+    else:
+        head = Text("✚ ", style="bold green")
+        head.append(w("repair", move.repair.value), style="bold")
+    lines: list[RenderableType] = [head]
+    lines.extend(Text(f"  · {ev.detail}") for ev in move.evidence[:2])
+    return Padding(Group(*lines), (0, 0, 0, 14))
+
+
+def _episode_rule(index: int, ep: Episode, analysis: SessionAnalysis, w: _Words) -> Rule:
+    turns = analysis.transcript.turns
+    title = (
+        f"{w('headings', 'episode')} {index + 1} · {w('kind', ep.kind.value)} · "
+        f"{w('severity', ep.severity.value)} · {w('headings', 'resolved')} "
+        f"{w('resolution', ep.resolved.value)} · {w('headings', 'turns_range')} "
+        f"#{turns[ep.start].uid}–#{turns[ep.end].uid}"
+    )
+    return Rule(title, style="red" if ep.kind.value != "withdrawal" else "yellow", align="left")
+
+
+def _bullets(items: Iterable[str]) -> list[RenderableType]:
+    return [Padding(Text(f"• {item}"), (0, 0, 0, 2)) for item in items]
+
+
+def _suggestion_block(s: Suggestion, w: _Words) -> RenderableType:
+    head = Text(
+        f"[{w('approach', s.approach.value)} · {w('repair', s.strategy.value)} · "
+        f"{w('timing', s.timing.value)}]",
+        style="bold green",
+    )
+    body = Text(f"  {s.text}")
+    why = Text(f"  ({w('headings', 'why')} {s.why})", style="dim")
+    return Padding(Group(head, body, why), (0, 0, 0, 2))
+
+
+def render(analysis: SessionAnalysis, *, show_all: bool = False) -> RenderableType:
+    """The whole report as one rich renderable (print it with a ``rich.console.Console``)."""
+    tr = analysis.transcript
+    det = analysis.detection
+    w = _Words(dict(lang.load(tr.language).get("report", {})))
+    parts: list[RenderableType] = []
+
+    duration = tr.duration
+    title = Text(
+        f"{w('headings', 'session')} — {tr.metadata.source or tr.metadata.transcript_id or ''}",
+        style="bold",
+    )
+    title.append(f" · {tr.language} · {len(tr.turns)} {w('headings', 'turns')}")
+    if duration:
+        title.append(f" · {duration / 60:.0f} {w('headings', 'minutes')}")
+    parts.append(title)
+    roles = ", ".join(f"{r.speaker} = {r.role.value} ({r.basis})" for r in tr.roles)
+    parts.append(Text(f"{w('headings', 'roles')} {roles}", style="dim"))
+    parts.append(
+        Text(
+            f"{w('headings', 'patient_score')} {det.scores.patient_rupture:.2f} · "
+            f"{w('headings', 'therapist_score')} {det.scores.therapist_contribution:.2f}"
+        )
+    )
+    parts.append(Text(w("headings", "hypothesis"), style="italic dim"))
+
+    parts.append(Rule(w("headings", "timeline"), align="left"))
+    if not det.markers:
+        parts.append(Text(w("headings", "markers_none")))
+    markers_at: dict[int, list[Marker]] = {}
+    for m in det.markers:
+        markers_at.setdefault(m.turn, []).append(m)
+    moves_at = {mv.turn: mv for mv in det.moves}
+    episode_starts = {ep.start: (i, ep) for i, ep in enumerate(det.episodes)}
+    shown = _turns_to_show(analysis, show_all)
+    previous = -1
+    for index in shown:
+        if index in episode_starts:
+            i, ep = episode_starts[index]
+            parts.append(_episode_rule(i, ep, analysis, w))
+        if index > previous + 1 and not show_all:
+            parts.append(
+                Text(f"           … {index - previous - 1} {w('headings', 'elided')}", style="dim")
+            )
+        turn = tr.turns[index]
+        parts.append(_turn_line(turn, w, "bold" if index in markers_at else ""))
+        for m in markers_at.get(index, []):
+            parts.append(_marker_block(m, w))
+        if index in moves_at:
+            block = _move_block(moves_at[index], w)
+            if block is not None:
+                parts.append(block)
+        previous = index
+    if previous < len(tr.turns) - 1 and not show_all and shown:
+        parts.append(
+            Text(
+                f"           … {len(tr.turns) - previous - 1} {w('headings', 'elided')}",
+                style="dim",
+            )
+        )
+
+    form = analysis.formulation
+    if form is not None:
+        parts.append(Rule(w("headings", "formulation"), align="left"))
+        parts.extend(_bullets(form.summary))
+        for ef in form.episodes:
+            ep = det.episodes[ef.episode]
+            parts.append(
+                Text(
+                    f"{w('headings', 'episode')} {ef.episode + 1} · {w('kind', ep.kind.value)}"
+                    + (f" · {ef.topic}" if ef.topic else ""),
+                    style="bold",
+                )
+            )
+            for heading, items in (
+                ("patient_part", ef.patient_part),
+                ("therapist_part", ef.therapist_part),
+                ("interaction", ef.interaction),
+            ):
+                if items:
+                    parts.append(Text(f" {w('headings', heading)}", style="underline"))
+                    parts.extend(_bullets(items))
+            if ef.needs:
+                parts.append(Text(f" {w('headings', 'needs')}", style="underline"))
+                parts.extend(_bullets(n.question for n in ef.needs))
+            suggestions = [s for s in analysis.suggestions if s.episode == ef.episode]
+            if suggestions:
+                parts.append(Text(f" {w('headings', 'suggestions')}", style="underline"))
+                parts.extend(_suggestion_block(s, w) for s in suggestions)
+        for heading, items in (
+            ("cycles", form.cycles),
+            ("what_works", form.what_works),
+            ("open_items", form.open_items),
+        ):
+            if items:
+                parts.append(Text(w("headings", heading), style="bold"))
+                parts.extend(_bullets(items))
+        if form.therapist_notes:
+            parts.append(Text(w("headings", "notes"), style="bold"))
+            parts.extend(
+                _bullets(
+                    (
+                        f"#{tr.turns[n.turn].uid} "
+                        if n.turn is not None and 0 <= n.turn < len(tr.turns)
+                        else ""
+                    )
+                    + n.text
+                    for n in form.therapist_notes
+                )
+            )
+    return Group(*parts)
+
+
+def print_report(
+    analysis: SessionAnalysis, console: Console | None = None, *, show_all: bool = False
+) -> None:
+    (console or Console(highlight=False)).print(render(analysis, show_all=show_all))
