@@ -22,7 +22,9 @@ DEFAULT = "en"
 def available() -> tuple[str, ...]:
     """Language codes that have a pack."""
     root = resources.files(__name__)
-    return tuple(sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")))
+    return tuple(
+        sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("_"))
+    )
 
 
 @cache
