@@ -256,6 +256,10 @@ class Formulation:
     what_works: tuple[str, ...] = ()
     therapist_notes: tuple[TherapistNote, ...] = ()
     open_items: tuple[str, ...] = ()
+    #: topics or kinds of therapist move that repeatedly preceded markers in this session
+    prohibitions: tuple[str, ...] = ()
+    #: the therapist's notes on their own reactions, each placed next to the nearby markers
+    timeline: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
