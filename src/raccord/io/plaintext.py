@@ -1,0 +1,123 @@
+"""Plain-text transcripts: one speaker label per turn, the way clinicians type them.
+
+``T: …`` / ``P: …``, ``Thérapeute : …`` (French space before the colon), ``Patient(e) :``,
+``Dr Martin:``, ``Marie:``, with an optional ``[00:12:31]``, ``00:12:31`` or ``(12:31)`` before or
+after the label. A line without a label continues the previous turn. Lines starting with ``#`` and
+``Séance : 3`` / ``Date : …`` lines before the first turn are session facts.
+
+A capitalised word before a colon is not always a speaker ("Bref: …"), so a label that is not a
+known role word must come back at least twice (short files excepted) to count as a speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from raccord.io.header import SessionInfo, is_metadata_key, parse_header_line
+from raccord.io.raw import RawTranscript, RawTurn
+from raccord.io.roles import label_role
+from raccord.io.timecode import parse_clock
+
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_STAMP = rf"(?:\[\s*(?P<Na>{_CLOCK})\s*\]|\(\s*(?P<Nb>{_CLOCK})\s*\)|(?P<Nc>{_CLOCK}))"
+_LEAD = re.compile(r"^" + _STAMP.replace("?P<N", "?P<s") + r"\s*[-–—|]?\s*")
+_LABEL = re.compile(
+    r"^(?P<label>[^\W\d_][\w'’.\-]*(?:\(e\))?(?: [\w'’.\-]+(?:\(e\))?){0,3})"
+    r"\s*(?:" + _STAMP.replace("?P<N", "?P<t") + r")?\s*[:：](?P<sep>\s|$)?(?P<text>.*)$"
+)
+_ONLY_STAMP = re.compile(r"^" + _STAMP.replace("?P<N", "?P<o") + r"$")
+#: A file with at most this many labelled lines accepts any well-formed label.
+_SHORT_FILE = 4
+
+
+@dataclass(slots=True)
+class _Line:
+    number: int
+    text: str
+    label: str | None = None
+    start: float | None = None
+
+
+def _stamp(match: re.Match[str], name: str) -> float | None:
+    for suffix in "abc":
+        value = match.group(name + suffix)
+        if value:
+            return parse_clock(value)
+    return None
+
+
+def _plausible_label(label: str) -> bool:
+    """Capitalised words, a known role word, or a diariser tag such as ``SPEAKER_00``."""
+    if label_role(label) is not None:
+        return True
+    words = label.split(" ")
+    return all(w[:1].isupper() or w[:1].isdigit() for w in words) and len(label) <= 40
+
+
+def _split(number: int, raw_line: str) -> _Line:
+    text = raw_line.strip()
+    start: float | None = None
+    lead = _LEAD.match(text)
+    if lead and not _ONLY_STAMP.match(text):
+        start = _stamp(lead, "s")
+        text = text[lead.end() :]
+    match = _LABEL.match(text)
+    if match is None:
+        return _Line(number, text, None, start)
+    label = match.group("label").strip()
+    known = label_role(label) is not None
+    if match.group("sep") is None and not known:
+        return _Line(number, text, None, start)
+    if not _plausible_label(label):
+        return _Line(number, text, None, start)
+    start = start if start is not None else _stamp(match, "t")
+    body = match.group("text").strip()
+    after = _LEAD.match(body)
+    if after and not _ONLY_STAMP.match(body):
+        start = start if start is not None else _stamp(after, "s")
+        body = body[after.end() :]
+    return _Line(number, body, label, start)
+
+
+def read(text: str, source: str) -> list[RawTranscript]:
+    """Turns of a plain-text transcript (see the module docstring)."""
+    lines = [_split(i, line) for i, line in enumerate(text.splitlines(), start=1)]
+    counts = Counter(line.label for line in lines if line.label is not None)
+    labelled = sum(counts.values())
+
+    def accepted(label: str) -> bool:
+        return counts[label] >= 2 or labelled <= _SHORT_FILE or label_role(label) is not None
+
+    session = SessionInfo()
+    turns: list[RawTurn] = []
+    skipped: list[int] = []
+    pending_start: float | None = None
+    for line, original in zip(lines, text.splitlines(), strict=True):
+        stripped = original.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("#"):
+            session.update(parse_header_line(stripped))
+            continue
+        only = _ONLY_STAMP.match(stripped)
+        if only:
+            pending_start = _stamp(only, "o")
+            continue
+        if line.label is not None and not turns and is_metadata_key(line.label):
+            session.update(parse_header_line(stripped))
+            continue
+        if line.label is not None and accepted(line.label):
+            start = line.start if line.start is not None else pending_start
+            pending_start = None
+            turns.append(RawTurn(line.label, line.text, start=start, line=line.number))
+        elif turns:
+            turns[-1].text += "\n" + stripped
+        else:
+            skipped.append(line.number)
+    raw = RawTranscript(turns=turns, source=source, format="text", session=session)
+    if skipped and turns:
+        span = f"line {skipped[0]}" if len(skipped) == 1 else f"lines {skipped[0]}–{skipped[-1]}"
+        raw.warnings.append(f"{len(skipped)} line(s) before the first speaker label skipped ({span})")
+    return [raw]

@@ -1,0 +1,150 @@
+"""Who is the therapist: decided from labels, from ``--therapist``, or guessed, never silently.
+
+Every speaker gets a ``RoleAssignment`` whose ``basis`` is a sentence the clinician can check
+("guessed: Marie asked 14 questions in 30 turns vs 3 in 29 for Paul"). Labels are language-pack
+data (``io.toml``, section ``roles``); the guess uses only what any session shows: the therapist
+asks more of the questions and usually speaks first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from raccord.errors import InputError
+from raccord.io.vocab import vocabulary
+from raccord.model import RoleAssignment
+from raccord.taxonomy import Role
+
+
+@dataclass(slots=True)
+class SpeakerStats:
+    name: str
+    first: int
+    turns: int = 0
+    words: int = 0
+    questions: int = 0
+
+
+def stats(turns: Sequence[tuple[str, str]]) -> dict[str, SpeakerStats]:
+    """Per speaker, in order of first appearance: turns, words and turns holding a question."""
+    table: dict[str, SpeakerStats] = {}
+    for position, (speaker, text) in enumerate(turns):
+        entry = table.setdefault(speaker, SpeakerStats(speaker, position))
+        entry.turns += 1
+        entry.words += len(text.split())
+        entry.questions += "?" in text
+    return table
+
+
+def label_role(label: str) -> Role | None:
+    """The role a speaker label states ("Thérapeute", "Patient(e)", "Dr Martin", "T"), if any."""
+    vocab = vocabulary()
+    name = re.sub(r"\s+", " ", label.strip().lower()).rstrip(" :.-")
+    first = name.split(" ")[0] if name else ""
+    trimmed = re.sub(r"\s*\d+$", "", name)
+    for candidate in (name, trimmed, first):
+        if candidate in vocab.therapist_labels:
+            return Role.THERAPIST
+        if candidate in vocab.patient_labels:
+            return Role.PATIENT
+    if first in vocab.therapist_titles and name != first:
+        return Role.THERAPIST
+    return None
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def assign(
+    table: dict[str, SpeakerStats],
+    *,
+    therapist: str | None = None,
+    source: str | None = None,
+    no_speakers: str | None = None,
+) -> tuple[RoleAssignment, ...]:
+    """One ``RoleAssignment`` per speaker, in order of first appearance."""
+    speakers = list(table)
+    decided: dict[str, RoleAssignment] = {}
+    if therapist is not None:
+        chosen = _match_speaker(therapist, speakers, source)
+        decided[chosen] = RoleAssignment(chosen, Role.THERAPIST, "option", "given by --therapist")
+    for name in speakers:
+        if name in decided:
+            continue
+        role = label_role(name)
+        if role is not None:
+            decided[name] = RoleAssignment(name, role, "label", f"the label {name!r} says so")
+    if len(speakers) == 1 and not decided:
+        only = speakers[0]
+        basis = no_speakers or (
+            "only one speaker in the transcript: neither therapist nor patient can be told apart"
+        )
+        return (RoleAssignment(only, Role.OTHER, "default", basis),)
+    undecided = [name for name in speakers if name not in decided]
+    roles_taken = {a.role for a in decided.values()}
+    if undecided and Role.THERAPIST not in roles_taken and Role.PATIENT not in roles_taken:
+        decided.update(_guess(undecided, table))
+    elif undecided:
+        missing = Role.PATIENT if Role.THERAPIST in roles_taken else Role.THERAPIST
+        if missing in roles_taken:
+            missing = Role.OTHER
+        main = max(undecided, key=lambda n: (table[n].words, -table[n].first))
+        known = ", ".join(repr(a.speaker) for a in decided.values())
+        if missing is Role.OTHER:
+            basis = f"not labelled, and {known} already hold the therapist and patient roles"
+        else:
+            basis = f"by elimination: {known} {'is' if len(decided) == 1 else 'are'} labelled"
+            basis += f" {'/'.join(sorted({a.role.value for a in decided.values()}))}"
+        decided[main] = RoleAssignment(main, missing, "default", basis)
+        for name in undecided:
+            if name != main:
+                decided[name] = RoleAssignment(
+                    name, Role.OTHER, "default", f"not labelled; {main!r} taken as the {missing.value}"
+                )
+    return tuple(decided[name] for name in speakers)
+
+
+def _match_speaker(wanted: str, speakers: list[str], source: str | None) -> str:
+    for name in speakers:
+        if name == wanted:
+            return name
+    for name in speakers:
+        if name.casefold() == wanted.strip().casefold():
+            return name
+    raise InputError(
+        f"--therapist {wanted!r} is not a speaker of this transcript",
+        path=source,
+        expected="one of: " + ", ".join(repr(s) for s in speakers),
+    )
+
+
+def _guess(undecided: list[str], table: dict[str, SpeakerStats]) -> dict[str, RoleAssignment]:
+    """The two speakers who talk most: the one asking more questions (per turn) is the therapist."""
+    main = sorted(undecided, key=lambda n: (-table[n].turns, table[n].first))[:2]
+    result: dict[str, RoleAssignment] = {}
+    if len(main) == 2:
+        a, b = (table[n] for n in main)
+        rate_a = a.questions / max(a.turns, 1)
+        rate_b = b.questions / max(b.turns, 1)
+        facts = (
+            f"{a.name} asked {_plural(a.questions, 'question')} in {_plural(a.turns, 'turn')}"
+            f" vs {b.questions} in {b.turns} for {b.name}"
+        )
+        if abs(rate_a - rate_b) >= 0.05:
+            therapist, patient = (a, b) if rate_a > rate_b else (b, a)
+            basis = f"guessed: {facts}"
+        else:
+            therapist, patient = (a, b) if a.first < b.first else (b, a)
+            basis = f"guessed, weakly: {facts}; {therapist.name} speaks first"
+        basis += " (use --therapist NAME to set it)"
+        result[therapist.name] = RoleAssignment(therapist.name, Role.THERAPIST, "heuristic", basis)
+        result[patient.name] = RoleAssignment(patient.name, Role.PATIENT, "heuristic", basis)
+    for name in undecided:
+        if name not in result:
+            result[name] = RoleAssignment(
+                name, Role.OTHER, "heuristic", "speaks less than the two main speakers"
+            )
+    return result

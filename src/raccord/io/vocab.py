@@ -1,0 +1,70 @@
+"""The io vocabulary of every language pack, merged.
+
+A file's language is only known after it is read, so readers recognise the speaker labels,
+non-verbal annotations and column names of all packs at once ("Thérapeute" in an English file
+still means the therapist). The words live in ``lang/<code>/io.toml``; nothing here is language
+specific.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from raccord import lang
+
+
+@dataclass(frozen=True, slots=True)
+class IoVocabulary:
+    therapist_labels: frozenset[str]
+    patient_labels: frozenset[str]
+    therapist_titles: frozenset[str]
+    metadata: dict[str, tuple[str, ...]]
+    columns: dict[str, tuple[str, ...]]
+    nonverbal: dict[str, str]
+    nonverbal_prefixes: tuple[tuple[str, str], ...]
+
+
+def _words(section: dict[str, Any], key: str) -> list[str]:
+    value = section.get(key, [])
+    return [str(v).lower() for v in value] if isinstance(value, list) else []
+
+
+@cache
+def vocabulary() -> IoVocabulary:
+    """The merged ``io.toml`` of all packs (read once per process)."""
+    therapist: set[str] = set()
+    patient: set[str] = set()
+    titles: set[str] = set()
+    metadata: dict[str, list[str]] = {}
+    columns: dict[str, list[str]] = {}
+    nonverbal: dict[str, str] = {}
+    prefixes: list[tuple[str, str]] = []
+    for code in lang.available():
+        io = lang.section(code, "io")
+        roles = dict(io.get("roles", {}))
+        therapist.update(_words(roles, "therapist"))
+        patient.update(_words(roles, "patient"))
+        titles.update(_words(roles, "therapist_titles"))
+        for area, target in (("metadata", metadata), ("csv", columns)):
+            for key, value in dict(io.get(area, {})).items():
+                if isinstance(value, list):
+                    target.setdefault(key, []).extend(str(v).lower() for v in value)
+        nv = dict(io.get("nonverbal", {}))
+        for kind, raws in nv.items():
+            if kind == "prefixes" and isinstance(raws, dict):
+                for pkind, words in raws.items():
+                    prefixes.extend((str(w).lower(), pkind) for w in words)
+            elif isinstance(raws, list):
+                for raw in raws:
+                    nonverbal.setdefault(str(raw).lower(), kind)
+    return IoVocabulary(
+        therapist_labels=frozenset(therapist),
+        patient_labels=frozenset(patient),
+        therapist_titles=frozenset(titles),
+        metadata={k: tuple(dict.fromkeys(v)) for k, v in metadata.items()},
+        columns={k: tuple(dict.fromkeys(v)) for k, v in columns.items()},
+        nonverbal=nonverbal,
+        nonverbal_prefixes=tuple(sorted(set(prefixes), key=lambda p: -len(p[0]))),
+    )

@@ -1,0 +1,74 @@
+"""WebVTT as Zoom and Teams export it.
+
+A small parser of our own rather than webvtt-py 0.6: that library rounds cue times to whole
+seconds in ``start_in_seconds`` and does not say on which line a bad cue is, and a clinician
+needs both (latencies of a second matter; errors must name the line). ``NOTE`` blocks may carry
+session facts (``NOTE séance 3 — 2026-10-12``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from raccord.errors import InputError
+from raccord.io.cues import Cue, to_raw
+from raccord.io.header import SessionInfo, parse_header_line
+from raccord.io.raw import RawTranscript
+from raccord.io.timecode import parse_clock
+
+_TIMING = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)")
+
+
+def timing(line: str, number: int, source: str) -> tuple[float, float]:
+    """Start and end seconds of a ``00:00:01.000 --> 00:00:04.000`` line."""
+    match = _TIMING.match(line)
+    start = parse_clock(match.group(1)) if match else None
+    end = parse_clock(match.group(2)) if match else None
+    if start is None or end is None:
+        raise InputError(
+            f"malformed cue timing {line.strip()[:60]!r}",
+            path=source,
+            line=number,
+            expected="'00:00:01.000 --> 00:00:04.000'",
+        )
+    return start, end
+
+
+def read(text: str, source: str) -> list[RawTranscript]:
+    lines = text.splitlines()
+    if not lines or not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+        raise InputError("not a WebVTT file", path=source, line=1, expected="a first line 'WEBVTT'")
+    session = SessionInfo()
+    cues: list[Cue] = []
+    i = 1
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        block_start = i
+        block: list[str] = []
+        while i < len(lines) and lines[i].strip():
+            block.append(lines[i])
+            i += 1
+        head = block[0].strip()
+        if head.startswith("NOTE"):
+            for note in [head[4:], *block[1:]]:
+                session.update(parse_header_line(note))
+            continue
+        if head.startswith(("STYLE", "REGION")):
+            continue
+        timing_at = next((k for k, line in enumerate(block[:2]) if "-->" in line), None)
+        if timing_at is None:
+            raise InputError(
+                f"text outside a cue: {head[:60]!r}",
+                path=source,
+                line=block_start + 1,
+                expected="a cue timing line '00:00:01.000 --> 00:00:04.000'",
+            )
+        number = block_start + timing_at + 1
+        start, end = timing(block[timing_at], number, source)
+        payload = "\n".join(block[timing_at + 1 :])
+        cues.append(Cue(start, end, payload, number))
+    raw = to_raw(cues, source, "vtt")
+    raw.session = session
+    return [raw]
