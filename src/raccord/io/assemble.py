@@ -56,9 +56,7 @@ def build(
         table, therapist=therapist, source=raw.source, no_speakers=raw.no_speakers
     )
     if len(table) == 1:
-        warnings.append(
-            f"only one speaker ({next(iter(table))!r}): turn-taking cannot be analysed"
-        )
+        warnings.append(f"only one speaker ({next(iter(table))!r}): turn-taking cannot be analysed")
     role_of = {a.speaker: a.role for a in assignments}
     turns = tuple(
         Turn(

@@ -49,9 +49,7 @@ def to_raw(cues: list[Cue], source: str, fmt: str) -> RawTranscript:
             name, text = None, cue.payload
         if name is None:
             name = turns[-1].speaker if turns else None
-        turns.append(
-            RawTurn(name or NO_SPEAKER, text, start=cue.start, end=cue.end, line=cue.line)
-        )
+        turns.append(RawTurn(name or NO_SPEAKER, text, start=cue.start, end=cue.end, line=cue.line))
     raw = RawTranscript(turns=turns, source=source, format=fmt)
     if turns and all(t.speaker == NO_SPEAKER for t in turns):
         raw.no_speakers = (

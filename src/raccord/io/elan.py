@@ -58,9 +58,7 @@ def _read_path(path: Path, source: str) -> RawTranscript:
             expected="an ELAN .eaf document (XML) with one tier per speaker",
         ) from None
     if not speakers:
-        raise InputError(
-            "the ELAN file has no tiers", path=source, expected="one tier per speaker"
-        )
+        raise InputError("the ELAN file has no tiers", path=source, expected="one tier per speaker")
     collected.sort(key=lambda a: (a[0], a[1]))
     turns = [RawTurn(spk, value, start / 1000, end / 1000) for start, end, spk, value in collected]
     return RawTranscript(turns=turns, source=source, format="eaf", unit="annotation")

@@ -119,5 +119,7 @@ def read(text: str, source: str) -> list[RawTranscript]:
     raw = RawTranscript(turns=turns, source=source, format="text", session=session)
     if skipped and turns:
         span = f"line {skipped[0]}" if len(skipped) == 1 else f"lines {skipped[0]}–{skipped[-1]}"
-        raw.warnings.append(f"{len(skipped)} line(s) before the first speaker label skipped ({span})")
+        raw.warnings.append(
+            f"{len(skipped)} line(s) before the first speaker label skipped ({span})"
+        )
     return [raw]

@@ -76,7 +76,9 @@ def assign(
             continue
         role = label_role(name)
         if role is not None:
-            decided[name] = RoleAssignment(name, role, "label", f"the label {name!r} says so")
+            decided[name] = RoleAssignment(
+                name, role, "label", f"the speaker label {name!r} means {role.value}"
+            )
     if len(speakers) == 1 and not decided:
         only = speakers[0]
         basis = no_speakers or (
@@ -102,7 +104,10 @@ def assign(
         for name in undecided:
             if name != main:
                 decided[name] = RoleAssignment(
-                    name, Role.OTHER, "default", f"not labelled; {main!r} taken as the {missing.value}"
+                    name,
+                    Role.OTHER,
+                    "default",
+                    f"not labelled; {main!r} taken as the {missing.value}",
                 )
     return tuple(decided[name] for name in speakers)
 

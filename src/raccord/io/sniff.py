@@ -74,8 +74,10 @@ def _looks_like_csv(head: str) -> bool:
     known = vocabulary().columns
     for delimiter in (",", ";", "\t"):
         cells = [c.strip().strip('"') for c in first.split(delimiter)]
-        if len(cells) >= 2 and any(c in known.get("speaker", ()) for c in cells) and any(
-            c in known.get("text", ()) for c in cells
+        if (
+            len(cells) >= 2
+            and any(c in known.get("speaker", ()) for c in cells)
+            and any(c in known.get("text", ()) for c in cells)
         ):
             return True
     return False

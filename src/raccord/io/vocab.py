@@ -4,6 +4,9 @@ A file's language is only known after it is read, so readers recognise the speak
 non-verbal annotations and column names of all packs at once ("Thérapeute" in an English file
 still means the therapist). The words live in ``lang/<code>/io.toml``; nothing here is language
 specific.
+
+Only ``io.toml`` is read (not the whole pack through ``lang.load``), so reading a transcript does
+not depend on the analysis packs being valid.
 """
 
 from __future__ import annotations
@@ -12,7 +15,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import tomllib
+from importlib import resources
+
 from raccord import lang
+from raccord.errors import RaccordError
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +31,16 @@ class IoVocabulary:
     columns: dict[str, tuple[str, ...]]
     nonverbal: dict[str, str]
     nonverbal_prefixes: tuple[tuple[str, str], ...]
+
+
+def _io_pack(code: str) -> dict[str, Any]:
+    entry = resources.files(lang.__name__).joinpath(code, "io.toml")
+    if not entry.is_file():
+        return {}
+    try:
+        return tomllib.loads(entry.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RaccordError(f"invalid language pack file: {exc}", path=str(entry)) from exc
 
 
 def _words(section: dict[str, Any], key: str) -> list[str]:
@@ -42,7 +59,7 @@ def vocabulary() -> IoVocabulary:
     nonverbal: dict[str, str] = {}
     prefixes: list[tuple[str, str]] = []
     for code in lang.available():
-        io = lang.section(code, "io")
+        io = _io_pack(code)
         roles = dict(io.get("roles", {}))
         therapist.update(_words(roles, "therapist"))
         patient.update(_words(roles, "patient"))

@@ -56,7 +56,9 @@ def read(text: str, source: str) -> list[RawTranscript]:
         if not isinstance(speaker, str | int) or isinstance(speaker, bool) or str(speaker) == "":
             speaker = None
             unlabelled += 1
-        turns.append(RawTurn(str(speaker) if speaker is not None else "", segment["text"], start, end))
+        turns.append(
+            RawTurn(str(speaker) if speaker is not None else "", segment["text"], start, end)
+        )
     raw = RawTranscript(turns=turns, source=source, format="whisper", unit="segment")
     if isinstance(data, dict) and isinstance(data.get("language"), str):
         raw.extra["whisper_language"] = data["language"]
