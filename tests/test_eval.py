@@ -54,8 +54,13 @@ LINES = [
 
 def session() -> Transcript:
     turns = tuple(
-        Turn(index=i, speaker=who, role=Role.THERAPIST if who == "therapist" else Role.PATIENT,
-             text=text, id=i)
+        Turn(
+            index=i,
+            speaker=who,
+            role=Role.THERAPIST if who == "therapist" else Role.PATIENT,
+            text=text,
+            id=i,
+        )
         for i, (who, text) in enumerate(LINES)
     )
     return Transcript(turns=turns, language="en")
@@ -65,10 +70,18 @@ GOLD: dict[str, Any] = {
     "transcript_id": 7,
     "utterances": [
         {"utterance_id": 2, "contribution": "confront_argue", "repair": "none"},
-        {"utterance_id": 3, "marker": "confrontation", "subtype": "rejects_intervention",
-         "salience": 3},
-        {"utterance_id": 5, "marker": "confrontation", "subtype": "complaint_therapist",
-         "salience": 3},
+        {
+            "utterance_id": 3,
+            "marker": "confrontation",
+            "subtype": "rejects_intervention",
+            "salience": 3,
+        },
+        {
+            "utterance_id": 5,
+            "marker": "confrontation",
+            "subtype": "complaint_therapist",
+            "salience": 3,
+        },
         {"utterance_id": 6, "contribution": "none", "repair": "acknowledge_contribution"},
         {"utterance_id": 9, "marker": "withdrawal", "subtype": "minimal_response", "salience": 2},
     ],
@@ -84,8 +97,12 @@ PRED: dict[str, Any] = {
     "transcript_id": 7,
     "utterances": [
         {"utterance_id": 2, "contribution": "confront_argue", "repair": "none"},
-        {"utterance_id": 3, "marker": "confrontation", "subtype": "rejects_intervention",
-         "salience": 3},
+        {
+            "utterance_id": 3,
+            "marker": "confrontation",
+            "subtype": "rejects_intervention",
+            "salience": 3,
+        },
         {"utterance_id": 4, "contribution": "advice_unsolicited", "repair": "none"},
         {"utterance_id": 5, "marker": "withdrawal", "subtype": "denial", "salience": 2},
         {"utterance_id": 7, "marker": "withdrawal", "subtype": "minimal_response", "salience": 2},
@@ -111,16 +128,26 @@ def test_a_coders_line_is_read_into_typed_labels() -> None:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ({"utterance_id": 3, "marker": "withdrawl", "subtype": "denial", "salience": 2},
-         "invalid marker 'withdrawl'"),
-        ({"utterance_id": 3, "marker": "confrontation", "subtype": "denial", "salience": 3},
-         "is not a confrontation subtype"),
-        ({"utterance_id": 3, "marker": "withdrawal", "subtype": "denial", "salience": 1},
-         "marker 'none' exactly when salience is 1"),
-        ({"utterance_id": 3, "marker": "withdrawal", "subtype": "denial", "salience": 6},
-         "out of range"),
-        ({"utterance_id": 4, "contribution": "lecturing", "repair": "none"},
-         "invalid contribution 'lecturing'"),
+        (
+            {"utterance_id": 3, "marker": "withdrawl", "subtype": "denial", "salience": 2},
+            "invalid marker 'withdrawl'",
+        ),
+        (
+            {"utterance_id": 3, "marker": "confrontation", "subtype": "denial", "salience": 3},
+            "is not a confrontation subtype",
+        ),
+        (
+            {"utterance_id": 3, "marker": "withdrawal", "subtype": "denial", "salience": 1},
+            "marker 'none' exactly when salience is 1",
+        ),
+        (
+            {"utterance_id": 3, "marker": "withdrawal", "subtype": "denial", "salience": 6},
+            "out of range",
+        ),
+        (
+            {"utterance_id": 4, "contribution": "lecturing", "repair": "none"},
+            "invalid contribution 'lecturing'",
+        ),
         ({"utterance_id": 4, "marker": "none", "repair": "validate"}, "mixes client and therapist"),
     ],
 )
@@ -226,7 +253,11 @@ def test_gold_against_itself_agrees_perfectly() -> None:
 def test_a_partly_right_detector_gets_the_hand_computed_figures() -> None:
     f = compare(PRED, GOLD, roles=roles_of(session()))
     # client turns 1,3,5,7,9: gold marks 3,5,9; predicted 3,5,7 -> tp 2, fp 1, fn 1
-    assert (f["client_marker"]["tp"], f["client_marker"]["fp"], f["client_marker"]["fn"]) == (2, 1, 1)
+    assert (f["client_marker"]["tp"], f["client_marker"]["fp"], f["client_marker"]["fn"]) == (
+        2,
+        1,
+        1,
+    )
     assert f["client_marker"]["f1"] == pytest.approx(2 / 3, abs=1e-4)
     # po = 3/5, both mark 3/5 -> pe = .36 + .16 = .52; kappa = .08 / .48
     assert f["client_marker"]["kappa"] == pytest.approx(1 / 6, abs=1e-4)

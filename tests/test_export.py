@@ -51,12 +51,18 @@ LINES = [
 
 def lea() -> SessionAnalysis:
     turns = tuple(
-        Turn(index=i, speaker="Thérapeute" if who == "T" else "Léa",
-             role=Role.THERAPIST if who == "T" else Role.PATIENT, text=text, id=40 + i)
+        Turn(
+            index=i,
+            speaker="Thérapeute" if who == "T" else "Léa",
+            role=Role.THERAPIST if who == "T" else Role.PATIENT,
+            text=text,
+            id=40 + i,
+        )
         for i, (who, text) in enumerate(LINES)
     )
     transcript = Transcript(
-        turns=turns, language="fr",
+        turns=turns,
+        language="fr",
         metadata=Metadata(source="/tmp/seances/lea-s3.txt", format="text", transcript_id="12"),
     )
     why = Evidence("cue", "refuse la proposition et dit que l'effort est vain", "Ça ne sert à rien")
@@ -67,31 +73,56 @@ def lea() -> SessionAnalysis:
         Marker(3, MarkerKind.WITHDRAWAL, MarkerSubtype.GIVING_UP, 4, 0.7, (why,)),
     )
     moves = (
-        TherapistMove(0, TherapistMoveType.ADVICE_WITHOUT_PERMISSION,
-                      contribution=Contribution.ADVICE_UNSOLICITED),
+        TherapistMove(
+            0,
+            TherapistMoveType.ADVICE_WITHOUT_PERMISSION,
+            contribution=Contribution.ADVICE_UNSOLICITED,
+        ),
         TherapistMove(2, TherapistMoveType.CONFRONTING, contribution=Contribution.CONFRONT_ARGUE),
-        TherapistMove(4, TherapistMoveType.META_COMMUNICATION,
-                      repair=RepairStrategy.INVITE_DISCUSSION),
+        TherapistMove(
+            4, TherapistMoveType.META_COMMUNICATION, repair=RepairStrategy.INVITE_DISCUSSION
+        ),
     )
-    episode = Episode(1, 5, EpisodeKind.MIXED, Severity.MICRO, Resolution.YES,
-                      markers=(1, 3), trigger=0, repairs=(4,))
+    episode = Episode(
+        1,
+        5,
+        EpisodeKind.MIXED,
+        Severity.MICRO,
+        Resolution.YES,
+        markers=(1, 3),
+        trigger=0,
+        repairs=(4,),
+    )
     detection = Detection(
-        markers=markers, moves=moves, episodes=(episode,),
+        markers=markers,
+        moves=moves,
+        episodes=(episode,),
         scores=SessionScores(0.42, 0.67, engagement=(1.0, 0.6, 0.6, 0.3, 0.3, 0.8)),
     )
     suggestions = (
-        Suggestion(RepairApproach.DIRECT, RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
-                   "Je me rends compte que j'ai insisté sur la date d'arrêt.",
-                   "Reconnaître sa part ouvre la discussion.", Timing.NEXT_SESSION, episode=0),
-        Suggestion(RepairApproach.INDIRECT, RepairStrategy.FOLLOW_CLIENT,
-                   "Parlez-moi de ces soirées.", "Suivre ce qu'elle amène.", Timing.NOW),
+        Suggestion(
+            RepairApproach.DIRECT,
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+            "Je me rends compte que j'ai insisté sur la date d'arrêt.",
+            "Reconnaître sa part ouvre la discussion.",
+            Timing.NEXT_SESSION,
+            episode=0,
+        ),
+        Suggestion(
+            RepairApproach.INDIRECT,
+            RepairStrategy.FOLLOW_CLIENT,
+            "Parlez-moi de ces soirées.",
+            "Suivre ce qu'elle amène.",
+            Timing.NOW,
+        ),
     )
     formulation = Formulation(
         summary=("Une rupture mixte après deux conseils non sollicités.",),
         episodes=(EpisodeFormulation(0, patient_part=("se défend puis renonce",)),),
     )
-    return SessionAnalysis(transcript, detection, formulation, suggestions,
-                           AttachmentStyle.AVOIDANT)
+    return SessionAnalysis(
+        transcript, detection, formulation, suggestions, AttachmentStyle.AVOIDANT
+    )
 
 
 def test_annotation_is_what_a_coder_would_write_with_source_ids() -> None:
@@ -100,8 +131,12 @@ def test_annotation_is_what_a_coder_would_write_with_source_ids() -> None:
         "transcript_id": 12,
         "utterances": [
             {"utterance_id": 40, "contribution": "advice_unsolicited", "repair": "none"},
-            {"utterance_id": 41, "marker": "confrontation", "subtype": "defends_self",
-             "salience": 2},
+            {
+                "utterance_id": 41,
+                "marker": "confrontation",
+                "subtype": "defends_self",
+                "salience": 2,
+            },
             {"utterance_id": 42, "contribution": "confront_argue", "repair": "none"},
             {"utterance_id": 43, "marker": "withdrawal", "subtype": "giving_up", "salience": 4},
             {"utterance_id": 44, "contribution": "none", "repair": "invite_discussion"},
@@ -124,9 +159,7 @@ def test_the_annotation_passes_the_label_checks_and_scores_perfectly_against_its
 def test_without_an_id_the_source_file_names_the_session() -> None:
     analysis = lea()
     meta = Metadata(source="/tmp/seances/lea-s3.txt")
-    unnamed = SessionAnalysis(
-        Transcript(analysis.transcript.turns, "fr", meta), analysis.detection
-    )
+    unnamed = SessionAnalysis(Transcript(analysis.transcript.turns, "fr", meta), analysis.detection)
     assert to_annotation(unnamed)["transcript_id"] == "lea-s3"
 
 

@@ -103,7 +103,8 @@ class Aligned:
         )
 
 
-def _as_annotation(value: Annotation | Mapping[str, Any], what: str) -> Annotation:
+def as_annotation(value: Annotation | Mapping[str, Any], what: str = "given") -> Annotation:
+    """An ``Annotation`` as is, or a dict checked by ``parse_annotation``."""
     if isinstance(value, Annotation):
         return value
     return parse_annotation(value, path=f"<{what} annotation>")
@@ -120,8 +121,8 @@ def align_annotations(
     ``stray`` counts predicted rows on an utterance the roles say belongs to the other side or
     does not exist: a sign that ids were not mapped to ``Turn.uid``.
     """
-    p = _as_annotation(pred, "predicted")
-    g = _as_annotation(gold, "gold")
+    p = as_annotation(pred, "predicted")
+    g = as_annotation(gold, "gold")
     complete = roles is not None
     if roles is None:
         client_ids = sorted(set(g.client) | set(p.client))
@@ -140,9 +141,7 @@ def align_annotations(
     match = match_spans(pred_spans, gold_spans)
     pairs = [(g.episodes[gi], p.episodes[pi]) for gi, pi in match.pairs]
     session = prf([x.present for x in cg], [x.present for x in cp])
-    return Aligned(
-        cg, cp, tg, tp, match, pairs, {g.transcript_id: session}, complete, stray
-    )
+    return Aligned(cg, cp, tg, tp, match, pairs, {g.transcript_id: session}, complete, stray)
 
 
 def figures(aligned: Aligned, *, ci: bool = False, seed: int | None = None) -> dict[str, Any]:
@@ -189,17 +188,24 @@ def figures(aligned: Aligned, *, ci: bool = False, seed: int | None = None) -> d
         "salience_weighted_kappa": _complete(
             a,
             weighted_kappa(
-                [x.salience for x in a.client_gold], [x.salience for x in a.client_pred],
+                [x.salience for x in a.client_gold],
+                [x.salience for x in a.client_pred],
                 [1, 2, 3, 4, 5],
             ),
         ),
         "contribution": _therapist_task(
-            a, [t.contribution for t in a.therapist_gold], [t.contribution for t in a.therapist_pred],
-            list(Contribution)[1:], Contribution.NONE,
+            a,
+            [t.contribution for t in a.therapist_gold],
+            [t.contribution for t in a.therapist_pred],
+            list(Contribution)[1:],
+            Contribution.NONE,
         ),
         "repair": _therapist_task(
-            a, [t.repair for t in a.therapist_gold], [t.repair for t in a.therapist_pred],
-            list(RepairStrategy)[1:], RepairStrategy.NONE,
+            a,
+            [t.repair for t in a.therapist_gold],
+            [t.repair for t in a.therapist_pred],
+            list(RepairStrategy)[1:],
+            RepairStrategy.NONE,
         ),
         "episodes": {
             **a.episodes.as_dict(),
@@ -254,8 +260,11 @@ def compare(
 
 
 def compare_many(
-    pairs: Iterable[tuple[Annotation | Mapping[str, Any], Annotation | Mapping[str, Any],
-                          Mapping[int, str] | None]],
+    pairs: Iterable[
+        tuple[
+            Annotation | Mapping[str, Any], Annotation | Mapping[str, Any], Mapping[int, str] | None
+        ]
+    ],
     *,
     ci: bool = False,
     seed: int | None = None,
@@ -280,8 +289,8 @@ def disagreements(
     flagged wrongly (FP), or which family / subtype / label was confused. The excerpt is cut at
     ``excerpt`` characters so a report never reproduces a session in full.
     """
-    p = _as_annotation(pred, "predicted")
-    g = _as_annotation(gold, "gold")
+    p = as_annotation(pred, "predicted")
+    g = as_annotation(gold, "gold")
     rows: list[dict[str, Any]] = []
     for turn in transcript.turns:
         uid = turn.uid
@@ -291,18 +300,33 @@ def disagreements(
             issue = _client_issue(gc, pc)
             if issue:
                 rows.append(
-                    {"utterance_id": uid, "role": CLIENT, "issue": issue,
-                     "gold": _client_str(gc), "pred": _client_str(pc), "text": text}
+                    {
+                        "utterance_id": uid,
+                        "role": CLIENT,
+                        "issue": issue,
+                        "gold": _client_str(gc),
+                        "pred": _client_str(pc),
+                        "text": text,
+                    }
                 )
         elif turn.role is Role.THERAPIST:
             gt, pt = g.therapist_label(uid), p.therapist_label(uid)
-            for attr, none in (("contribution", Contribution.NONE), ("repair", RepairStrategy.NONE)):
+            for attr, none in (
+                ("contribution", Contribution.NONE),
+                ("repair", RepairStrategy.NONE),
+            ):
                 gv, pv = getattr(gt, attr), getattr(pt, attr)
                 if gv != pv:
                     issue = "FN" if pv == none else "FP" if gv == none else "label"
                     rows.append(
-                        {"utterance_id": uid, "role": THERAPIST, "issue": f"{attr} {issue}",
-                         "gold": gv.value, "pred": pv.value, "text": text}
+                        {
+                            "utterance_id": uid,
+                            "role": THERAPIST,
+                            "issue": f"{attr} {issue}",
+                            "gold": gv.value,
+                            "pred": pv.value,
+                            "text": text,
+                        }
                     )
     return rows
 
@@ -331,6 +355,7 @@ __all__ = [
     "NO_MOVE",
     "Aligned",
     "align_annotations",
+    "as_annotation",
     "compare",
     "compare_many",
     "disagreements",

@@ -121,9 +121,7 @@ class _Where:
         return value
 
 
-def parse_annotation(
-    obj: Any, *, path: str | None = None, line: int | None = None
-) -> Annotation:
+def parse_annotation(obj: Any, *, path: str | None = None, line: int | None = None) -> Annotation:
     """Check one ``ANNOTATION.md`` object and return it typed.
 
     Raises ``RaccordError`` naming ``path`` and ``line`` for anything the guide does not allow:
@@ -132,7 +130,9 @@ def parse_annotation(
     """
     where = _Where(path, line)
     if not isinstance(obj, Mapping):
-        raise where.fail("an annotation must be a JSON object", expected=f"keys {sorted(_TOP_KEYS)}")
+        raise where.fail(
+            "an annotation must be a JSON object", expected=f"keys {sorted(_TOP_KEYS)}"
+        )
     unknown = set(obj) - _TOP_KEYS
     if unknown:
         raise where.fail(f"unknown key(s) {sorted(unknown)}", expected=f"keys {sorted(_TOP_KEYS)}")
@@ -245,7 +245,7 @@ def _parse_episode(raw: Any, where: _Where) -> EpisodeLabel:
 
 
 def read_labels(path: str | Path) -> dict[TranscriptId, Annotation]:
-    """Read a label file: JSON Lines (one transcript per line) or one JSON object / array.
+    """Read a label file: JSON Lines (one transcript per line), or one JSON object or array.
 
     Blank lines are allowed; a transcript that appears twice is an error (two versions of the
     truth would make every figure ambiguous).
@@ -261,13 +261,19 @@ def read_labels(path: str | Path) -> dict[TranscriptId, Annotation]:
 
 
 def _objects(text: str, path: str) -> Iterable[tuple[Any, int]]:
-    stripped = text.lstrip()
-    if stripped.startswith("["):
-        try:
-            items = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise RaccordError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno) from exc
-        return [(item, 1) for item in items]
+    """The annotation objects of a file with the line each starts on.
+
+    A file that is one JSON document (an object, possibly pretty-printed over many lines, or an
+    array of objects) is read whole; anything else is read as JSON Lines.
+    """
+    try:
+        whole = json.loads(text)
+    except json.JSONDecodeError:
+        whole = None
+    if isinstance(whole, dict):
+        return [(whole, 1)]
+    if isinstance(whole, list):
+        return [(item, 1) for item in whole]
     out: list[tuple[Any, int]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -276,7 +282,10 @@ def _objects(text: str, path: str) -> Iterable[tuple[Any, int]]:
             out.append((json.loads(line), number))
         except json.JSONDecodeError as exc:
             raise RaccordError(
-                f"invalid JSON: {exc.msg}", path=path, line=number, expected="one JSON object per line"
+                f"invalid JSON: {exc.msg}",
+                path=path,
+                line=number,
+                expected="one JSON object per line, or one JSON document",
             ) from exc
     return out
 

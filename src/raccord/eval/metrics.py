@@ -79,9 +79,7 @@ def prf(gold: Sequence[bool], pred: Sequence[bool]) -> PRF:
 
 def per_label_prf(gold: Sequence[V], pred: Sequence[V], labels: Iterable[V]) -> dict[V, PRF]:
     """One-vs-rest counts for each label (used for each contribution and repair strategy)."""
-    return {
-        label: prf([g == label for g in gold], [p == label for p in pred]) for label in labels
-    }
+    return {label: prf([g == label for g in gold], [p == label for p in pred]) for label in labels}
 
 
 def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:

@@ -32,7 +32,23 @@ N_CHECK = 8
 
 #: The sessions detector authors may read and tune on (17).
 TUNE: tuple[int, ...] = (
-    15, 32, 33, 34, 39, 44, 52, 61, 74, 78, 81, 95, 102, 106, 115, 119, 127,
+    15,
+    32,
+    33,
+    34,
+    39,
+    44,
+    52,
+    61,
+    74,
+    78,
+    81,
+    95,
+    102,
+    106,
+    115,
+    119,
+    127,
 )
 #: The held-out sessions: scored only (8).
 CHECK: tuple[int, ...] = (38, 63, 72, 111, 114, 118, 123, 126)

@@ -1,0 +1,544 @@
+"""All raccord benchmarks in one command: quality vs our labels, external labels, speed.
+
+    python benchmarks/run.py [--shared-data PATH] [--only quality|external|speed]
+                             [--modes fast,full] [--out benchmarks/results.json] [--sanity]
+
+Prints a readable table and writes the figures (with date, git commit and machine) to ``--out``.
+With ``--only`` the other parts already in ``--out`` are kept. A part whose data or stage is
+missing is skipped with a message, never faked. ``--sanity`` scores the gold labels against
+themselves (every figure must be 1): a check of the harness, not of a detector.
+See ``benchmarks/README.md`` for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from raccord import __version__
+from raccord.errors import RaccordError
+from raccord.eval import corpus
+from raccord.eval.harness import (
+    detector_predictor,
+    evaluate_dev,
+    feature_aucs,
+    find_detector,
+    gold_predictor,
+    quality_auc,
+    run_all,
+    sustain_agreement,
+)
+from raccord.eval.splits import CHECK, SEED, TUNE
+from raccord.export import to_annotation
+from raccord.model import SessionAnalysis
+from raccord.taxonomy import Role
+
+ROOT = Path(__file__).resolve().parents[1]
+PARTS = ("quality", "external", "speed")
+SPEED_TURNS = 600
+
+#: (figure path in the quality block, target, label)
+QUALITY_TARGETS: tuple[tuple[tuple[str, ...], float, str], ...] = (
+    (("client_marker", "f1"), 0.80, "client-marker F1"),
+    (("kind_kappa", "value"), 0.75, "kind kappa"),
+    (("episodes", "f1"), 0.80, "episode F1"),
+    (("contribution", "f1"), 0.70, "contribution F1"),
+)
+FR_TOLERANCE = 0.05
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _git(*args: str) -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip()
+
+
+def provenance() -> dict[str, Any]:
+    """When, from which commit and on which machine a part was measured."""
+    import numpy
+
+    mem_kb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    return {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git_commit": _git("rev-parse", "HEAD"),
+        "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "raccord_version": __version__,
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "cpu_count": os.cpu_count(),
+            "memory_gb": round(mem_kb / 2**20, 1) if mem_kb else None,
+            "python": platform.python_version(),
+            "numpy": numpy.__version__,
+        },
+    }
+
+
+def _get(d: Any, path: Sequence[str]) -> Any:
+    for key in path:
+        if not isinstance(d, dict) or key not in d:
+            return None
+        d = d[key]
+    return d
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _target(
+    name: str, value: float | None, target: float, *, at_most: bool = False
+) -> dict[str, Any]:
+    met = None if value is None else (value <= target if at_most else value >= target)
+    return {
+        "figure": name,
+        "value": value,
+        "target": target,
+        "direction": "<=" if at_most else ">=",
+        "met": met,
+    }
+
+
+# --------------------------------------------------------------------------- quality
+
+
+def run_quality(data: Path, modes: Sequence[str], sanity: bool) -> dict[str, Any]:
+    """Dev-set figures (all / tune / check) for each language and tier."""
+    detect = find_detector()
+    if detect is None and not sanity:
+        return {"skipped": "raccord.detect.detect is not available yet"}
+    out: dict[str, Any] = {
+        "labels": str(data / corpus.LABELS),
+        "split": {"tune": list(TUNE), "check": list(CHECK), "seed": SEED},
+        "predictor": "gold labels (sanity check)" if sanity else "raccord.detect.detect",
+    }
+    tiers = ["gold"] if sanity else list(modes)
+    for language in ("en", "fr"):
+        dev = corpus.load_dev(data, language)
+        out[language] = {}
+        for tier in tiers:
+            predictor = (
+                gold_predictor(dev.labels)
+                if detect is None or sanity
+                else detector_predictor(detect, tier)
+            )
+            start = time.perf_counter()
+            out[language][tier] = evaluate_dev(dev, predictor)
+            out[language][tier]["seconds"] = round(time.perf_counter() - start, 2)
+    out["fr_minus_en"] = {
+        tier: {
+            label: _diff(
+                _get(out, ["fr", tier, "all", *path]), _get(out, ["en", tier, "all", *path])
+            )
+            for path, _, label in QUALITY_TARGETS
+        }
+        for tier in tiers
+    }
+    targets = []
+    for tier in tiers:
+        for split in ("all", "check"):
+            for path, goal, label in QUALITY_TARGETS:
+                for language in ("en", "fr"):
+                    value = _get(out, [language, tier, split, *path])
+                    targets.append(_target(f"{label} [{language} {tier} {split}]", value, goal))
+        for label, diff in out["fr_minus_en"][tier].items():
+            targets.append(
+                _target(
+                    f"|fr - en| {label} [{tier}]",
+                    None if diff is None else abs(diff),
+                    FR_TOLERANCE,
+                    at_most=True,
+                )
+            )
+    out["targets"] = targets
+    return out
+
+
+def _diff(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else round(a - b, 4)
+
+
+def print_quality(q: dict[str, Any]) -> None:
+    print("\n== Quality against our rupture labels (25 AnnoMI dev sessions) ==")
+    if "skipped" in q:
+        print(f"  skipped: {q['skipped']}")
+        return
+    rows = [
+        ("client marker P", ("client_marker", "precision")),
+        ("client marker R", ("client_marker", "recall")),
+        ("client marker F1", ("client_marker", "f1")),
+        ("client marker kappa", ("client_marker", "kappa")),
+        ("kind kappa (both mark)", ("kind_kappa", "value")),
+        ("kind kappa 3-class", ("kind_kappa_3class", "value")),
+        ("subtype accuracy", ("subtype_accuracy", "value")),
+        ("salience w-kappa", ("salience_weighted_kappa",)),
+        ("contribution F1", ("contribution", "f1")),
+        ("repair F1", ("repair", "f1")),
+        ("episode P", ("episodes", "precision")),
+        ("episode R", ("episodes", "recall")),
+        ("episode F1", ("episodes", "f1")),
+    ]
+    tiers = list(q.get("en", {}))
+    columns = [(lang, split) for lang in ("en", "fr") for split in ("all", "tune", "check")]
+    for tier in tiers:
+        header = "".join(f"{f'{lang}/{split}':>10}" for lang, split in columns)
+        print(f"  [{tier}] {'figure':22}{header}")
+        for label, path in rows:
+            cells = "".join(
+                f"{_fmt(_get(q, [lang, tier, split, *path])):>10}" for lang, split in columns
+            )
+            print(f"  {'':{len(tier) + 3}}{label:22}{cells}")
+    for tier in tiers:
+        ci = _get(q, ["en", tier, "all", "client_marker", "f1_ci", "ci95"])
+        if ci:
+            print(
+                f"  en/{tier}: client-marker F1 95% CI (session bootstrap) {_fmt(ci[0])}–{_fmt(ci[1])}"
+            )
+
+
+# --------------------------------------------------------------------------- external
+
+
+def run_external(data: Path, modes: Sequence[str], n_boot: int) -> dict[str, Any]:
+    """AnnoMI's own labels: session quality (133 sessions) and client sustain talk."""
+    quality = corpus.session_quality(data)
+    features = corpus.session_features(data)
+    out: dict[str, Any] = {
+        "reference_features": feature_aucs(features, quality, n_boot=n_boot),
+    }
+    ref = out["reference_features"]
+    out["reference"] = {
+        "therapist_share_reflection": ref.get("therapist_share_reflection"),
+        "best_feature": next(iter(ref), None),
+        "note": "AUC of one human-coded AnnoMI feature for low vs high MI quality; "
+        "'direction' says whether low-quality sessions have more or less of it",
+    }
+    detect = find_detector()
+    if detect is None:
+        out["skipped"] = "raccord.detect.detect is not available yet (reference figures only)"
+        return out
+    transcripts = corpus.load_transcripts(data / corpus.ANNOMI, "en")
+    talk = corpus.client_talk_types(data)
+    ids = sorted(int(t) for t in transcripts)
+    sessions = [(tid, transcripts[tid]) for tid in ids]
+    for mode in modes:
+        start = time.perf_counter()
+        detections = run_all(sessions, detect, mode)
+        seconds = time.perf_counter() - start
+        preds = {
+            tid: to_annotation(SessionAnalysis(transcripts[tid], detections[tid])) for tid in ids
+        }
+        out[mode] = {
+            "quality_auc": quality_auc(detections, quality, n_boot=n_boot),
+            "sustain": sustain_agreement(
+                preds, {t: transcripts[t] for t in ids}, talk, n_boot=n_boot
+            ),
+            "seconds": round(seconds, 2),
+        }
+    out["targets"] = [
+        _target(
+            f"therapist-contribution AUC, low vs high MI quality [{mode}]",
+            _get(out, [mode, "quality_auc", "value"]),
+            0.95,
+        )
+        for mode in modes
+    ]
+    return out
+
+
+def print_external(e: dict[str, Any]) -> None:
+    print("\n== External labels (AnnoMI, 133 sessions) ==")
+    ref = e.get("reference_features", {})
+    for name in ("therapist_share_reflection", "therapist_share_input"):
+        fig = ref.get(name)
+        if fig:
+            print(
+                f"  reference AUC {name:30} {_fmt(fig['value'])} "
+                f"[{_fmt(fig['ci95'][0])}–{_fmt(fig['ci95'][1])}] ({fig['direction']} in low)"
+            )
+    if "skipped" in e:
+        print(f"  skipped: {e['skipped']}")
+    for mode in ("fast", "full"):
+        block = e.get(mode)
+        if not block:
+            continue
+        auc = block["quality_auc"]
+        sus = block["sustain"]
+        print(
+            f"  [{mode}] therapist-contribution AUC (low MI quality) {_fmt(auc['value'])} "
+            f"[{_fmt(auc['ci95'][0])}–{_fmt(auc['ci95'][1])}]  n={auc['n_sessions']}"
+        )
+        print(
+            f"  [{mode}] client markers vs 'sustain' talk: P {_fmt(sus['precision'])} "
+            f"R {_fmt(sus['recall'])} F1 {_fmt(sus['f1'])} "
+            f"[{_fmt(sus['f1_ci']['ci95'][0])}–{_fmt(sus['f1_ci']['ci95'][1])}]"
+        )
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def long_session(folder: Path, data: Path | None) -> tuple[Path, str]:
+    """A session of at least 600 turns: the demo sessions, concatenated in a cycle.
+
+    The turns are written as a plain ``T:`` / ``P:`` text (one line per turn, text as read), so
+    the parse floor is the plain-text reader on the very same file. Without demo sessions, AnnoMI
+    sessions are concatenated instead.
+    """
+    from raccord.io import load  # type: ignore[attr-defined,unused-ignore]
+
+    demo = resources.files("raccord.demo")
+    sources = sorted(
+        str(p)
+        for p in demo.iterdir()
+        if p.name.endswith((".txt", ".vtt", ".srt")) and not p.name.startswith("_")
+    )
+    turns: list[Any] = []
+    origin = "demo sessions " + ", ".join(Path(s).name for s in sources)
+    for source in sources:
+        for transcript in load(source):
+            turns.extend(transcript.turns)
+    if not turns and data is not None:
+        origin = "AnnoMI sessions (no demo sessions found)"
+        for transcript in load(data / corpus.ANNOMI):
+            turns.extend(transcript.turns)
+            if len(turns) >= SPEED_TURNS:
+                break
+    if not turns:
+        raise RaccordError("no session to build the 600-turn benchmark from")
+    lines: list[str] = []
+    while len(lines) < SPEED_TURNS:
+        for turn in turns:
+            if turn.role is Role.OTHER or len(lines) >= SPEED_TURNS:
+                continue
+            label = "T" if turn.role is Role.THERAPIST else "P"
+            lines.append(f"{label}: {' '.join(turn.text.split())}")
+    path = folder / "long-session.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, origin
+
+
+def _worker(path: Path, mode: str, repeat: int, one_core: bool) -> dict[str, Any]:
+    env = dict(os.environ)
+    for var in (
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "NUMEXPR_NUM_THREADS",
+        "VECLIB_MAXIMUM_THREADS",
+    ):
+        env[var] = "1"
+    cmd = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "speed_worker.py"),
+        "--file",
+        str(path),
+        "--mode",
+        mode,
+        "--repeat",
+        str(repeat),
+    ]
+    if one_core:
+        cmd.append("--one-core")
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
+    if done.returncode != 0:
+        raise RaccordError(f"speed worker failed for mode {mode}: {done.stderr.strip()[-800:]}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def run_speed(data: Path | None, modes: Sequence[str], repeat: int) -> dict[str, Any]:
+    """Per-600-turn time of each tier against the parse-only floor of the same file."""
+    if find_detector() is None:
+        return {"skipped": "raccord.detect.detect is not available yet"}
+    out: dict[str, Any] = {"repeat": repeat}
+    targets = []
+    with tempfile.TemporaryDirectory(prefix="raccord-bench-") as tmp:
+        path, origin = long_session(Path(tmp), data)
+        out["session"] = origin
+        for mode in modes:
+            raw = _worker(path, mode, repeat, one_core=True)
+            per = SPEED_TURNS / raw["n_turns"]
+            parse = raw["parse_median_s"]
+            detect = raw["detect_median_s"]
+            analyze = raw["analyze_median_s"]
+            fig = {
+                "n_turns": raw["n_turns"],
+                "language": raw["language"],
+                "parse_ms_per_600": round(parse * per * 1000, 2),
+                "detect_ms_per_600": round(detect * per * 1000, 2),
+                "analyze_ms_per_600": None if analyze is None else round(analyze * per * 1000, 2),
+                "detect_over_parse": round(detect / parse, 2),
+                "analyze_over_parse": None if analyze is None else round(analyze / parse, 2),
+                "detect_cold_ms": round(raw["detect_cold_s"] * 1000, 1),
+                "import_ms": round(raw["import_s"] * 1000, 1),
+                "tracemalloc_peak_mb": round(raw["tracemalloc_peak_mb"], 1),
+                "maxrss_mb": round(raw["maxrss_mb"], 1),
+                "threads": raw["threads_env"],
+                "cpus": raw["cpus"],
+                "spread_ms": [
+                    round(min(raw["detect_s"]) * per * 1000, 2),
+                    round(max(raw["detect_s"]) * per * 1000, 2),
+                ],
+                "median_of": len(raw["detect_s"]),
+            }
+            out[mode] = fig
+            if mode == "fast":
+                targets.append(
+                    _target(
+                        "fast: detect ms per 600 turns",
+                        fig["detect_ms_per_600"],
+                        50.0,
+                        at_most=True,
+                    )
+                )
+                targets.append(
+                    _target(
+                        "fast: detect / parse floor", fig["detect_over_parse"], 5.0, at_most=True
+                    )
+                )
+            else:
+                targets.append(
+                    _target(
+                        "full: detect s per 600 turns (1 core)",
+                        fig["detect_ms_per_600"] / 1000,
+                        1.5,
+                        at_most=True,
+                    )
+                )
+    out["targets"] = targets
+    return out
+
+
+def print_speed(s: dict[str, Any]) -> None:
+    print("\n== Speed (600-turn session, one core, median of repeats) ==")
+    if "skipped" in s:
+        print(f"  skipped: {s['skipped']}")
+        return
+    print(f"  session: {s['session']}")
+    print(
+        f"  {'tier':6}{'parse ms':>10}{'detect ms':>11}{'x parse':>9}{'analyze ms':>12}"
+        f"{'cold ms':>10}{'peak MB':>9}{'maxrss MB':>11}"
+    )
+    for mode in ("fast", "full"):
+        f = s.get(mode)
+        if f:
+            print(
+                f"  {mode:6}{_fmt(f['parse_ms_per_600'], 1):>10}{_fmt(f['detect_ms_per_600'], 1):>11}"
+                f"{_fmt(f['detect_over_parse'], 1):>9}{_fmt(f['analyze_ms_per_600'], 1):>12}"
+                f"{_fmt(f['detect_cold_ms'], 0):>10}{_fmt(f['tracemalloc_peak_mb'], 1):>9}"
+                f"{_fmt(f['maxrss_mb'], 0):>11}"
+            )
+
+
+# --------------------------------------------------------------------------- main
+
+
+def print_targets(results: dict[str, Any]) -> None:
+    rows = [t for part in PARTS for t in _get(results, [part, "targets"]) or []]
+    if not rows:
+        return
+    print("\n== Targets ==")
+    for t in rows:
+        mark = "n/a" if t["met"] is None else ("met" if t["met"] else "MISSED")
+        print(
+            f"  {mark:7}{t['figure']:58} {_fmt(t['value'])} (target {t['direction']} {t['target']})"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--shared-data",
+        help="folder of the shared data (default: "
+        "$RACCORD_SHARED_DATA, else ../shared/data next to the checkout)",
+    )
+    parser.add_argument(
+        "--only", action="append", choices=PARTS, help="run only this part (repeatable)"
+    )
+    parser.add_argument("--modes", default="fast,full", help="detection tiers (default fast,full)")
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results.json"))
+    parser.add_argument("--repeat", type=int, default=7, help="speed repeats (median taken)")
+    parser.add_argument("--boot", type=int, default=2000, help="bootstrap resamples")
+    parser.add_argument(
+        "--sanity",
+        action="store_true",
+        help="score the gold labels against themselves (harness check)",
+    )
+    args = parser.parse_args(argv)
+
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    parts = args.only or list(PARTS)
+    if args.sanity:
+        parts = ["quality"]
+    try:
+        data = corpus.shared_data_dir(args.shared_data)
+    except RaccordError as exc:
+        print(f"run.py: error: {exc}", file=sys.stderr)
+        return 2
+    out_path = Path(args.out)
+    results: dict[str, Any] = {}
+    if out_path.exists() and args.only and not args.sanity:
+        results = json.loads(out_path.read_text(encoding="utf-8"))
+    results["generated"] = provenance()
+
+    runners: dict[str, Callable[[], dict[str, Any]]] = {
+        "quality": lambda: run_quality(data, modes, args.sanity) if data else {},
+        "external": lambda: run_external(data, modes, args.boot) if data else {},
+        "speed": lambda: run_speed(data, modes, args.repeat),
+    }
+    printers = {"quality": print_quality, "external": print_external, "speed": print_speed}
+    for part in parts:
+        if part in ("quality", "external") and data is None:
+            block: dict[str, Any] = {
+                "skipped": "shared data not found (../shared/data, "
+                "$RACCORD_SHARED_DATA or --shared-data)"
+            }
+        else:
+            start = time.perf_counter()
+            try:
+                block = runners[part]()
+            except RaccordError as exc:
+                block = {"skipped": f"failed: {exc}"}
+            block["measured"] = {**provenance(), "seconds": round(time.perf_counter() - start, 1)}
+        results[part] = block
+        printers[part](block)
+    print_targets(results)
+    if not args.sanity:
+        out_path.write_text(
+            json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        print(f"\nwrote {out_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Time one detection tier on one file, in a fresh process, and print the figures as JSON.
+
+Run by ``benchmarks/run.py`` in a subprocess so that each tier starts cold (its imports and model
+loading are its own), peak memory belongs to that tier alone, and thread counts can be pinned
+through the environment before numpy starts. Not meant to be run by hand, but it can be:
+
+    python benchmarks/speed_worker.py --file long.txt --mode fast --repeat 7 [--one-core]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+
+def _timed(fn: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
+    times: list[float] = []
+    result: Any = None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return times, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--file", required=True)
+    parser.add_argument("--mode", choices=["fast", "full"], required=True)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--one-core", action="store_true")
+    args = parser.parse_args()
+
+    if args.one_core and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+    start = time.perf_counter()
+    from raccord.detect import detect  # type: ignore[attr-defined,unused-ignore]
+    from raccord.io import load  # type: ignore[attr-defined,unused-ignore]
+
+    import_s = time.perf_counter() - start
+    analyze: Callable[..., Any] | None
+    try:
+        from raccord.pipeline import analyze
+    except ImportError:
+        analyze = None
+
+    parse_times, transcripts = _timed(lambda: load(args.file), args.repeat)
+    transcript = transcripts[0]
+
+    start = time.perf_counter()
+    detect(transcript, mode=args.mode)
+    cold_s = time.perf_counter() - start
+    detect_times, _ = _timed(lambda: detect(transcript, mode=args.mode), args.repeat)
+    analyze_times: list[float] = []
+    if analyze is not None:
+        analyze(transcript, mode=args.mode)
+        analyze_times, _ = _timed(lambda: analyze(transcript, mode=args.mode), args.repeat)
+
+    # Peak Python-side allocation of one detection (numpy buffers included); traced
+    # separately because tracing slows everything down.
+    gc.collect()
+    tracemalloc.start()
+    detect(transcript, mode=args.mode)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out = {
+        "mode": args.mode,
+        "n_turns": len(transcript.turns),
+        "language": transcript.language,
+        "threads_env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")},
+        "cpus": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "import_s": import_s,
+        "parse_s": parse_times,
+        "detect_cold_s": cold_s,
+        "detect_s": detect_times,
+        "analyze_s": analyze_times,
+        "parse_median_s": statistics.median(parse_times),
+        "detect_median_s": statistics.median(detect_times),
+        "analyze_median_s": statistics.median(analyze_times) if analyze_times else None,
+        "tracemalloc_peak_mb": peak / 2**20,
+        "maxrss_mb": maxrss_kb / 1024,
+    }
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
