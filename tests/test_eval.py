@@ -16,7 +16,14 @@ import pytest
 from raccord.errors import RaccordError
 from raccord.eval import compare, compare_many, disagreements, parse_annotation, read_labels
 from raccord.eval.compare import roles_of
-from raccord.eval.corpus import load_dev, session_quality, shared_data_dir
+from raccord.eval.corpus import DevSet, load_dev, session_quality, shared_data_dir
+from raccord.eval.harness import (
+    evaluate_dev,
+    feature_aucs,
+    gold_predictor,
+    quality_auc,
+    sustain_agreement,
+)
 from raccord.eval.labels import NO_MARKER
 from raccord.eval.metrics import (
     PRF,
@@ -29,7 +36,7 @@ from raccord.eval.metrics import (
     weighted_kappa,
 )
 from raccord.eval.splits import CHECK, SPLITS, TUNE, derive_split, split_of
-from raccord.model import Transcript, Turn
+from raccord.model import Detection, Metadata, SessionScores, Transcript, Turn
 from raccord.taxonomy import MarkerKind, MarkerSubtype, Role
 
 DATA = shared_data_dir()
@@ -338,3 +345,57 @@ def test_tune_and_check_do_not_overlap() -> None:
     assert (len(TUNE), len(CHECK)) == (17, 8)
     assert split_of(TUNE[0]) == "tune" and split_of(CHECK[0]) == "check" and split_of(999) is None
     assert set(SPLITS) == {"tune", "check"}
+
+
+# --------------------------------------------------------------------------- harness
+
+
+def _detection(contribution_score: float) -> Detection:
+    return Detection(
+        markers=(), moves=(), episodes=(), scores=SessionScores(0.0, contribution_score)
+    )
+
+
+def test_dev_figures_are_given_per_split_and_gold_scores_one() -> None:
+    first = session()
+    second = Transcript(first.turns, "en", Metadata(transcript_id="8"))
+    first = Transcript(first.turns, "en", Metadata(transcript_id="7"))
+    labels = {7: parse_annotation(GOLD), 8: parse_annotation({**GOLD, "transcript_id": 8})}
+    dev = DevSet("en", {7: first, 8: second}, labels)
+    splits = {"tune": [7], "check": [8]}
+    perfect = evaluate_dev(dev, gold_predictor(labels), splits=splits)
+    assert {perfect[s]["client_marker"]["f1"] for s in ("all", "tune", "check")} == {1.0}
+    partly = evaluate_dev(dev, lambda t: PRED if t is first else labels[8], splits=splits, ci=False)
+    assert partly["tune"]["client_marker"]["f1"] == pytest.approx(2 / 3, abs=1e-4)
+    assert partly["check"]["client_marker"]["f1"] == 1.0
+    assert partly["all"]["client_marker"]["tp"] == 5 and partly["all"]["sessions"] == [7, 8]
+
+
+def test_session_score_auc_for_low_quality_sessions() -> None:
+    detections = {1: _detection(0.9), 2: _detection(0.4), 3: _detection(0.1), 4: _detection(0.5)}
+    quality = {1: "low", 2: "low", 3: "high", 4: "high"}
+    # low/high pairs: (.9,.1)+ (.9,.5)+ (.4,.1)+ (.4,.5)- -> 3/4
+    fig = quality_auc(detections, quality, n_boot=200)
+    assert fig["value"] == 0.75 and fig["n_low"] == 2 and fig["positive"] == "low"
+
+
+def test_reference_features_are_oriented_towards_low_quality() -> None:
+    features = {
+        1: {"reflections": 0.1, "advice": 0.6},
+        2: {"reflections": 0.2, "advice": 0.5},
+        3: {"reflections": 0.5, "advice": 0.2},
+        4: {"reflections": 0.4, "advice": 0.1},
+    }
+    quality = {1: "low", 2: "low", 3: "high", 4: "high"}
+    figs = feature_aucs(features, quality, n_boot=200)
+    assert figs["reflections"]["direction"] == "lower" and figs["reflections"]["value"] == 1.0
+    assert figs["reflections"]["raw"] == 0.0
+    assert figs["advice"]["direction"] == "higher" and figs["advice"]["value"] == 1.0
+
+
+def test_markers_against_sustain_talk_by_hand() -> None:
+    # sustain at client turns 3 and 9; the detector marks 3, 5 and 7 -> tp 1, fp 2, fn 1
+    talk = {7: {1: "neutral", 3: "sustain", 5: "neutral", 7: "change", 9: "sustain"}}
+    fig = sustain_agreement({7: PRED}, {7: session()}, talk, n_boot=200)
+    assert (fig["tp"], fig["fp"], fig["fn"]) == (1, 2, 1)
+    assert fig["f1"] == pytest.approx(0.4)
