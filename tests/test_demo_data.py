@@ -342,3 +342,16 @@ def test_the_reader_sees_the_turns_the_labels_assume(path: Path) -> None:
         # the reader lifts [silence], (soupir)… out of the words; the first word left must match
         words = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", ours.text).split()
         assert words and words[0] in theirs.text
+
+
+@pytest.mark.parametrize("path", vignette_files(), ids=lambda p: p.stem)
+def test_the_reader_sees_each_vignette_line_as_one_turn(path: Path) -> None:
+    io = pytest.importorskip("raccord.io")
+    if not hasattr(io, "load"):
+        pytest.skip("raccord.io.load is not written yet")
+    (transcript,) = io.load(path)
+    lines = read_vignette(path)
+    assert len(transcript.turns) == len(lines)
+    roles = {"T": Role.THERAPIST, "P": Role.PATIENT}
+    assert [t.role for t in transcript.turns] == [roles[s] for s, _ in lines]
+    assert transcript.language == ("en" if path.stem.endswith("_en") else "fr")
