@@ -355,3 +355,12 @@ def test_the_reader_sees_each_vignette_line_as_one_turn(path: Path) -> None:
     roles = {"T": Role.THERAPIST, "P": Role.PATIENT}
     assert [t.role for t in transcript.turns] == [roles[s] for s, _ in lines]
     assert transcript.language == ("en" if path.stem.endswith("_en") else "fr")
+
+
+@pytest.mark.parametrize("path", demo_files(), ids=lambda p: p.name)
+def test_the_project_label_reader_accepts_the_demo_labels(path: Path) -> None:
+    labels = pytest.importorskip("raccord.eval.labels")
+    read = labels.read_labels(path.with_name(path.stem + ".labels.json"))
+    (annotation,) = read.values()
+    assert list(read) == [path.stem]
+    assert len(annotation.episodes) == len(labels_for(path)["episodes"])
