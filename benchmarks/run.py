@@ -41,7 +41,7 @@ from raccord.eval.harness import (
 )
 from raccord.eval.splits import CHECK, SEED, TUNE
 from raccord.export import to_annotation
-from raccord.model import SessionAnalysis
+from raccord.model import SessionAnalysis, Transcript, Turn
 from raccord.taxonomy import Role
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -321,29 +321,43 @@ def long_session(folder: Path, data: Path | None) -> tuple[Path, str]:
         for p in demo.iterdir()
         if p.name.endswith((".txt", ".vtt", ".srt")) and not p.name.startswith("_")
     )
-    turns: list[Any] = []
+    sessions: list[Transcript] = []
     origin = "demo sessions " + ", ".join(Path(s).name for s in sources)
     for source in sources:
-        for transcript in load(source):
-            turns.extend(transcript.turns)
-    if not turns and data is not None:
+        sessions.extend(load(source))
+    if not sessions and data is not None:
         origin = "AnnoMI sessions (no demo sessions found)"
         for transcript in load(data / corpus.ANNOMI):
-            turns.extend(transcript.turns)
-            if len(turns) >= SPEED_TURNS:
+            sessions.append(transcript)
+            if sum(len(t.turns) for t in sessions) >= SPEED_TURNS:
                 break
-    if not turns:
+    if not sessions:
         raise RaccordError("no session to build the 600-turn benchmark from")
     lines: list[str] = []
+    offset = 0.0
     while len(lines) < SPEED_TURNS:
-        for turn in turns:
-            if turn.role is Role.OTHER or len(lines) >= SPEED_TURNS:
-                continue
-            label = "T" if turn.role is Role.THERAPIST else "P"
-            lines.append(f"{label}: {' '.join(turn.text.split())}")
+        for transcript in sessions:
+            last = offset
+            for turn in transcript.turns:
+                if turn.role is Role.OTHER or len(lines) >= SPEED_TURNS:
+                    continue
+                lines.append(_render(turn, offset))
+                last = max(last, offset + (turn.end or turn.start or 0.0))
+            offset = last + 5.0
     path = folder / "long-session.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path, origin
+
+
+def _render(turn: Turn, offset: float) -> str:
+    """One turn as a plain-text line, with its clock time and non-verbal notes as written."""
+    label = "T" if turn.role is Role.THERAPIST else "P"
+    notes = "".join(f"[{a.raw}] " for a in turn.annotations)
+    stamp = ""
+    if turn.start is not None:
+        seconds = int(offset + turn.start)
+        stamp = f"[{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}] "
+    return f"{stamp}{label}: {notes}{' '.join(turn.text.split())}"
 
 
 def _worker(path: Path, mode: str, repeat: int, one_core: bool) -> dict[str, Any]:
