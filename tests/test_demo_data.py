@@ -364,3 +364,15 @@ def test_the_project_label_reader_accepts_the_demo_labels(path: Path) -> None:
     (annotation,) = read.values()
     assert list(read) == [path.stem]
     assert len(annotation.episodes) == len(labels_for(path)["episodes"])
+
+
+def test_the_demo_readme_gives_the_true_turn_and_cue_counts() -> None:
+    readme = (DEMO / "README.md").read_text(encoding="utf-8")
+    for path in demo_files():
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{path.name}`"))
+        counts = [int(n) for n in re.findall(r"\| (\d+)(?: \((\d+) cues\))? \|", row)[0] if n]
+        if path.suffix == ".vtt":
+            turns, cues = read_vtt(path)
+            assert counts == [len(turns), cues], path.name
+        else:
+            assert counts == [len(read_txt(path))], path.name
