@@ -153,6 +153,16 @@ def run_quality(data: Path, modes: Sequence[str], sanity: bool) -> dict[str, Any
             start = time.perf_counter()
             out[language][tier] = evaluate_dev(dev, predictor)
             out[language][tier]["seconds"] = round(time.perf_counter() - start, 2)
+    demo = corpus.load_demo()
+    if demo.labels:
+        out["demo"] = {"sessions": list(demo.labels)}
+        for tier in tiers:
+            predictor = (
+                gold_predictor(demo.labels)
+                if detect is None or sanity
+                else detector_predictor(detect, tier)
+            )
+            out["demo"][tier] = evaluate_dev(demo, predictor, splits={}, ci=False)["all"]
     out["fr_minus_en"] = {
         tier: {
             label: _diff(
@@ -217,6 +227,15 @@ def print_quality(q: dict[str, Any]) -> None:
             )
             print(f"  {'':{len(tier) + 3}}{label:22}{cells}")
     for tier in tiers:
+        demo = _get(q, ["demo", tier])
+        if demo:
+            print(
+                f"  [{tier}] demo sessions ({len(q['demo']['sessions'])}): client-marker F1 "
+                f"{_fmt(_get(demo, ['client_marker', 'f1']))}, kind kappa "
+                f"{_fmt(_get(demo, ['kind_kappa', 'value']))}, episode F1 "
+                f"{_fmt(_get(demo, ['episodes', 'f1']))}, contribution F1 "
+                f"{_fmt(_get(demo, ['contribution', 'f1']))}"
+            )
         ci = _get(q, ["en", tier, "all", "client_marker", "f1_ci", "ci95"])
         if ci:
             print(

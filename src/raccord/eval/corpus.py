@@ -11,17 +11,17 @@ the real path). AnnoMI's *external* labels — session ``mi_quality`` and each c
 from __future__ import annotations
 
 import csv
-import importlib
 import os
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from raccord.errors import RaccordError
 from raccord.eval.labels import Annotation, TranscriptId, read_labels
-from raccord.model import Metadata, Transcript, Turn
-from raccord.taxonomy import Role
+from raccord.export import transcript_id as transcript_key
+from raccord.io import load
+from raccord.model import Transcript
 
 ENV = "RACCORD_SHARED_DATA"
 LABELS = "annomi-rupture-dev.jsonl"
@@ -55,27 +55,10 @@ class DevSet:
 
 def load_transcripts(path: Path, language: str) -> dict[TranscriptId, Transcript]:
     """AnnoMI-style CSV sessions keyed by transcript id (int when numeric)."""
-    try:
-        load = getattr(importlib.import_module("raccord.io"), "load", None)
-    except ImportError as exc:  # the io stage is being built alongside; say so, do not hide it
-        warnings.warn(
-            f"raccord.io not importable ({exc}); using eval's AnnoMI reader", stacklevel=2
-        )
-        load = None
-    if load is None:
-        return _read_annomi_csv(path, language)
     out: dict[TranscriptId, Transcript] = {}
     for transcript in load(path, language=language):
         out[transcript_key(transcript)] = transcript
     return out
-
-
-def transcript_key(transcript: Transcript) -> TranscriptId:
-    """The session's id as the label files write it: an int when numeric, else the source stem."""
-    raw = transcript.metadata.transcript_id
-    if raw is None:
-        return Path(transcript.metadata.source or "session").stem
-    return int(raw) if raw.strip().lstrip("-").isdigit() else raw
 
 
 def load_dev(data: Path, language: str = "en") -> DevSet:
@@ -87,6 +70,32 @@ def load_dev(data: Path, language: str = "en") -> DevSet:
     if missing:
         raise RaccordError(f"labelled transcripts {missing} not found", path=str(source))
     return DevSet(language, {tid: every[tid] for tid in labels}, labels)
+
+
+def load_demo() -> DevSet:
+    """The packaged demo sessions that come with ``<name>.labels.json`` labels.
+
+    They were written together with their labels, and detector authors may have read them, so
+    their figures show that the demo behaves as documented, not how well the detector generalises.
+    """
+    folder = resources.files("raccord.demo")
+    entries = {entry.name: entry for entry in folder.iterdir()}
+    transcripts: dict[TranscriptId, Transcript] = {}
+    labels: dict[TranscriptId, Annotation] = {}
+    for name in sorted(entries):
+        if not name.endswith(".labels.json"):
+            continue
+        stem = name[: -len(".labels.json")]
+        sources = [n for n in entries if n.startswith(stem + ".") and n != name]
+        if not sources:
+            continue
+        with resources.as_file(entries[name]) as label_path:
+            annotation = next(iter(read_labels(label_path).values()))
+        with resources.as_file(entries[sources[0]]) as source_path:
+            transcript = load(source_path)[0]
+        labels[annotation.transcript_id] = annotation
+        transcripts[annotation.transcript_id] = transcript
+    return DevSet("mixed", transcripts, labels)
 
 
 def session_quality(data: Path) -> dict[int, str]:
@@ -127,43 +136,3 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
             yield from csv.DictReader(handle)
     except OSError as exc:
         raise RaccordError(f"cannot read: {exc.strerror}", path=str(path)) from exc
-
-
-def _read_annomi_csv(path: Path, language: str) -> dict[TranscriptId, Transcript]:
-    """A minimal AnnoMI reader, used only while ``raccord.io`` is not there."""
-    sessions: dict[int, list[Turn]] = {}
-    for row in _rows(path):
-        tid = int(row["transcript_id"])
-        turns = sessions.setdefault(tid, [])
-        speaker = row["interlocutor"]
-        role = Role.THERAPIST if speaker == "therapist" else Role.PATIENT
-        turns.append(
-            Turn(
-                index=len(turns),
-                speaker=speaker,
-                role=role,
-                text=row["utterance_text"],
-                start=_seconds(row.get("timestamp", "")),
-                id=int(row["utterance_id"]),
-            )
-        )
-    return {
-        tid: Transcript(
-            turns=tuple(turns),
-            language=language,
-            metadata=Metadata(source=str(path), format="annomi", transcript_id=str(tid)),
-        )
-        for tid, turns in sessions.items()
-    }
-
-
-def _seconds(stamp: str) -> float | None:
-    parts = stamp.split(":")
-    try:
-        values = [float(p) for p in parts]
-    except ValueError:
-        return None
-    total = 0.0
-    for value in values:
-        total = total * 60 + value
-    return total

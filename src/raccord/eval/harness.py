@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from raccord.eval.compare import align_annotations, as_annotation, figures, roles_of
-from raccord.eval.corpus import DevSet, transcript_key
+from raccord.eval.corpus import DevSet
 from raccord.eval.labels import Annotation, TranscriptId
 from raccord.eval.metrics import PRF, prf_ci, roc_auc_ci
 from raccord.eval.splits import SPLITS
+from raccord.export import transcript_id as transcript_key
 from raccord.model import Detection, SessionAnalysis, Transcript
 from raccord.taxonomy import Role
 
