@@ -52,8 +52,13 @@ def _read_path(path: Path, source: str) -> RawTranscript:
                     start, end, value = annotation[0], annotation[1], annotation[2]
                     collected.append((int(start), int(end), speaker, str(value or "")))
     except Exception as exc:  # pympi raises bare Exception, KeyError, ParseError …
+        detail = (
+            f"missing attribute {str(exc.args[0]).split('}')[-1]!r}"
+            if isinstance(exc, KeyError) and exc.args
+            else str(exc)[:120]
+        )
         raise InputError(
-            f"not a readable ELAN file ({type(exc).__name__}: {str(exc)[:120]})",
+            f"not a readable ELAN file ({detail})",
             path=source,
             expected="an ELAN .eaf document (XML) with one tier per speaker",
         ) from None

@@ -18,9 +18,10 @@ def read(text: str, source: str) -> list[RawTranscript]:
     try:
         subtitles = list(srt.parse(text))
     except srt.SRTParseError as exc:
-        line = text.count("\n", 0, exc.actual_start) + 1
+        bad = len(text) - len(text[exc.expected_start :].lstrip())
+        line = text.count("\n", 0, bad) + 1
         raise InputError(
-            "malformed SRT subtitle",
+            f"malformed SRT subtitle: {exc.unmatched_content.strip()[:60]!r}",
             path=source,
             line=line,
             expected="a number, a line '00:00:01,000 --> 00:00:04,000', then the text",

@@ -11,12 +11,11 @@ not depend on the analysis packs being valid.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-import tomllib
 from importlib import resources
+from typing import Any
 
 from raccord import lang
 from raccord.errors import RaccordError
