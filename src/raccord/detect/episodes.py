@@ -1,0 +1,120 @@
+"""Rupture episodes: from the first client marker to the turn where the client is engaged again.
+
+The coding convention of ``ANNOTATION.md``: markers close together belong to one episode; the
+episode ends at the first patient turn that shows the patient engaged again (a substantive turn of
+their own that is not itself a marker, nor the tail of a turn cut by a backchannel), or at the last
+turn when that never happens. Episode resolution may look forward in the session; markers never do.
+
+Severity: ``macro`` when the work stops (the session ends inside the episode after more than one
+marker), a strong reproach (salience 4 or more, or a clear complaint about the therapist, the
+frame or the progress), else ``micro``. Resolution: ``yes`` when the patient re-engages after a
+therapist repair, ``partly`` when they re-engage without one or the episode is followed by more
+pressure, ``no`` when the session ends inside the episode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from raccord.detect.signals import Pack, TurnSignals
+from raccord.model import Episode, Evidence, Marker, TherapistMove
+from raccord.taxonomy import (
+    EpisodeKind,
+    MarkerKind,
+    MarkerSubtype,
+    RepairStrategy,
+    Resolution,
+    Role,
+    Severity,
+)
+
+#: Words a patient turn needs to count as engaged again.
+ENGAGED_WORDS = 6
+
+_STRONG = frozenset(
+    {
+        MarkerSubtype.COMPLAINT_THERAPIST,
+        MarkerSubtype.COMPLAINT_PARAMETERS,
+        MarkerSubtype.COMPLAINT_PROGRESS,
+        MarkerSubtype.GIVING_UP,
+    }
+)
+
+
+def _engaged(s: TurnSignals) -> bool:
+    return (
+        s.role is Role.PATIENT
+        and not s.continuation
+        and not s.backchannel
+        and s.words >= ENGAGED_WORDS
+        and s.irritation < 1.5
+    )
+
+
+def build(
+    p: Pack,
+    signals: Sequence[TurnSignals],
+    markers: Sequence[Marker],
+    moves: Sequence[TherapistMove] = (),
+) -> tuple[Episode, ...]:
+    """Group markers into episodes with trigger, repairs, severity and resolution."""
+    if not markers:
+        return ()
+    by_turn = {m.turn: m for m in markers}
+    repairs = {m.turn for m in moves if m.repair is not RepairStrategy.NONE}
+    last = len(signals) - 1
+    groups: list[tuple[list[Marker], int | None]] = []
+    current: list[Marker] = []
+    for s in signals:
+        if s.role is not Role.PATIENT:
+            continue
+        marker = by_turn.get(s.index)
+        if marker is not None:
+            current.append(marker)
+        elif current and _engaged(s):
+            groups.append((current, s.index))
+            current = []
+    if current:
+        groups.append((current, None))
+
+    episodes: list[Episode] = []
+    for group, end_turn in groups:
+        start = group[0].turn
+        end = last if end_turn is None else end_turn
+        kinds = {m.kind for m in group}
+        if kinds == {MarkerKind.WITHDRAWAL}:
+            kind = EpisodeKind.WITHDRAWAL
+        elif kinds == {MarkerKind.CONFRONTATION}:
+            kind = EpisodeKind.CONFRONTATION
+        else:
+            kind = EpisodeKind.MIXED
+        trigger = signals[start].answers
+        fixes = tuple(t for t in range(start + 1, end + 1) if t in repairs)
+        if end_turn is None:
+            resolved = Resolution.NO
+        elif fixes:
+            resolved = Resolution.YES
+        else:
+            resolved = Resolution.PARTLY
+        strong = any(m.salience >= 4 or (m.subtype in _STRONG and m.salience >= 3) for m in group)
+        ends_badly = end_turn is None and len(group) >= 2
+        severity = Severity.MACRO if strong or ends_badly else Severity.MICRO
+        template = p.signal_templates.get("episode", "{kind} {severity} {start}-{end}: {resolved}")
+        words = p.signal_templates.get(f"resolved_{resolved.value}", resolved.value)
+        detail = template.format(
+            kind=kind.value, severity=severity.value, start=start, end=end, resolved=words
+        )
+        episodes.append(
+            Episode(
+                start=start,
+                end=end,
+                kind=kind,
+                severity=severity,
+                resolved=resolved,
+                markers=tuple(m.turn for m in group),
+                trigger=trigger,
+                repairs=fixes,
+                evidence=(Evidence("context", detail),),
+            )
+        )
+    return tuple(episodes)

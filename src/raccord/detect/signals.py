@@ -1,0 +1,527 @@
+"""Per-turn signals: what a clinician notices before naming a marker.
+
+Each measure is read against the speaker's own baseline in the session (a patient who always
+answers in three words is not withdrawing when they answer in three words), and only from the
+past: a patient turn's signals use the turns up to it and the therapist turn it answers, so the
+same code can run live, turn by turn (the ConvoKit forecaster idea in ``STYLE.md``).
+
+Cue phrases are language-pack data (``lang/<code>/markers.toml``); this module compiles them once
+per language and applies them to a normalised turn (lower case, no accents, stutters collapsed).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from raccord import lang as lang_packs
+from raccord.model import Transcript, Turn
+from raccord.taxonomy import MarkerSubtype, Role
+
+# --------------------------------------------------------------------------- normalisation
+
+_STUTTER = re.compile(r"\b(\w+)(?:-\1\b)+")
+_PARTIAL_STUTTER = re.compile(r"\b(\w{1,2})-(?=\1)")
+_BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+_LOOSE_HYPHEN = re.compile(r"(?<!\w)-+|-+(?!\w)")
+_PUNCT = re.compile(r"[^\w'?$€£\s-]")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+_QUOTES = str.maketrans(
+    {"’": "'", "‘": "'", "`": "'", "ʼ": "'", "«": " ", "»": " ", "“": " ", "”": " "}
+)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalise(text: str) -> str:
+    """The form cues are matched on: lower case, no accents, no annotations, plain punctuation."""
+    t = strip_accents(text.translate(_QUOTES)).lower()
+    t = _BRACKETS.sub(" ", t)
+    t = _STUTTER.sub(r"\1", t)
+    t = _PARTIAL_STUTTER.sub("", t)
+    t = t.replace("…", " ").replace("—", " ").replace("–", " ")
+    t = _LOOSE_HYPHEN.sub(" ", t)
+    t = _PUNCT.sub(" ", t)
+    t = _SPACES.sub(" ", t).strip()
+    return t.replace(" ?", "?").replace("?", " ?")
+
+
+def word_count(norm: str) -> int:
+    return len(_WORD.findall(norm))
+
+
+# --------------------------------------------------------------------------- the compiled pack
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One pack cue: its weight, the context it needs, and how evidence names it."""
+
+    name: str
+    weight: float
+    needs: str | None
+    label: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class CueHit:
+    """A cue that fired on a turn: ``family`` is a pack family or a subtype value."""
+
+    family: str
+    weight: float
+    words: str
+    needs: str | None = None
+    label: str | None = None
+
+
+class CueSet:
+    """A family of cues compiled into one alternation (one scan per turn, not one per cue)."""
+
+    __slots__ = ("cues", "regex")
+
+    def __init__(self, family: str, entries: Sequence[Mapping[str, Any]]) -> None:
+        parts: list[str] = []
+        cues: dict[str, Cue] = {}
+        for i, entry in enumerate(entries):
+            name = f"c{i}"
+            source = strip_accents(str(entry["re"]))
+            parts.append(f"(?P<{name}>(?<!\\w)(?:{source})(?:(?<=')|(?!\\w)))")
+            cues[name] = Cue(
+                name,
+                float(entry.get("w", 1.0)),
+                entry.get("needs"),
+                entry.get("label"),
+                source,
+            )
+        self.cues = cues
+        self.regex = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+    def hits(self, family: str, norm: str) -> list[CueHit]:
+        if self.regex is None:
+            return []
+        out: list[CueHit] = []
+        for m in self.regex.finditer(norm):
+            cue = self.cues[m.lastgroup or ""]
+            out.append(CueHit(family, cue.weight, m.group(0).strip(), cue.needs, cue.label))
+        return out
+
+    def score(self, norm: str) -> tuple[float, str]:
+        """Sum of weights of the distinct cues that fired, and the strongest one's words."""
+        seen: dict[str, float] = {}
+        best, words = 0.0, ""
+        if self.regex is None:
+            return 0.0, ""
+        for m in self.regex.finditer(norm):
+            name = m.lastgroup or ""
+            w = self.cues[name].weight
+            if name not in seen:
+                seen[name] = w
+            if w > best:
+                best, words = w, m.group(0).strip()
+        return sum(seen.values()), words
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A language's marker pack, compiled."""
+
+    code: str
+    families: Mapping[str, CueSet]
+    subtypes: Mapping[MarkerSubtype, CueSet]
+    minimal: CueSet
+    nonverbal: Mapping[str, re.Pattern[str]]
+    templates: Mapping[str, str]
+    signal_templates: Mapping[str, str]
+    prototypes: Mapping[str, tuple[str, ...]]
+    stopwords: frozenset[str]
+
+    def family(self, name: str) -> CueSet:
+        return self.families.get(name) or _EMPTY_SET
+
+
+_EMPTY_SET = CueSet("", ())
+
+
+@cache
+def pack(code: str) -> Pack:
+    """The compiled marker pack of a language (falls back to English when a pack has none)."""
+    data = lang_packs.section(code, "markers") if code in lang_packs.available() else {}
+    if not data:
+        code, data = lang_packs.DEFAULT, lang_packs.section(lang_packs.DEFAULT, "markers")
+    families = {name: CueSet(name, entries) for name, entries in data.get("families", {}).items()}
+    subtypes = {
+        MarkerSubtype(name): CueSet(name, body.get("cues", ()))
+        for name, body in data.get("subtypes", {}).items()
+    }
+    nonverbal = {
+        kind: re.compile(pattern, re.IGNORECASE)
+        for kind, pattern in data.get("nonverbal", {}).items()
+    }
+    return Pack(
+        code=code,
+        families=families,
+        subtypes=subtypes,
+        minimal=CueSet("minimal", data.get("minimal", {}).get("closing", ())),
+        nonverbal=nonverbal,
+        templates=dict(data.get("templates", {})),
+        signal_templates=dict(data.get("signal_templates", {})),
+        prototypes={k: tuple(v) for k, v in data.get("prototypes", {}).items()},
+        stopwords=frozenset(strip_accents(str(data.get("stopwords", ""))).lower().split()),
+    )
+
+
+# --------------------------------------------------------------------------- signals
+
+
+@dataclass(frozen=True, slots=True)
+class TurnSignals:
+    """What one turn shows, measured against its speaker's own past in the session.
+
+    For a patient turn the context fields (``pressure``, ``directive``, ``question``, ``invite``,
+    ``reflection``, ``therapist_cut_off``) describe the therapist turn it answers; for a therapist
+    turn they describe the turn itself.
+    """
+
+    index: int
+    role: Role
+    words: int
+    baseline_words: float | None
+    length_ratio: float | None
+    latency: float | None
+    silence: float | None
+    cut_off: bool
+    continuation: bool
+    answers: int | None
+    question: str
+    pressure: float
+    directive: float
+    invite: float
+    reflection: float
+    therapist_cut_off: bool
+    lexical_continuity: float | None
+    semantic_continuity: float | None
+    backchannel: bool
+    minimal: float
+    disagree: float
+    justify: float
+    compliance: float
+    irritation: float
+    hedges: float
+    change_talk: float
+    first_person: float
+    impersonal: float
+    painful: float
+    negative_affect: float
+    nonverbal: tuple[str, ...]
+    cues: tuple[CueHit, ...]
+    words_of: tuple[tuple[str, str], ...]
+
+    def said(self, family: str) -> str:
+        """The words that fired a family on this turn (for evidence), or ``""``."""
+        for name, words in self.words_of:
+            if name == family:
+                return words
+        return ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """A small JSON-friendly view (``Detection.signals``); no transcript text beyond cues."""
+        return {
+            "turn": self.index,
+            "role": str(self.role),
+            "words": self.words,
+            "baseline_words": self.baseline_words,
+            "length_ratio": _round(self.length_ratio),
+            "latency": self.latency,
+            "silence": self.silence,
+            "question": self.question,
+            "pressure": _round(self.pressure),
+            "directive": _round(self.directive),
+            "lexical_continuity": _round(self.lexical_continuity),
+            "semantic_continuity": _round(self.semantic_continuity),
+            "disagree": _round(self.disagree),
+            "compliance": _round(self.compliance),
+            "irritation": _round(self.irritation),
+            "hedges": _round(self.hedges),
+            "first_person": _round(self.first_person),
+            "impersonal": _round(self.impersonal),
+            "painful": _round(self.painful),
+            "nonverbal": list(self.nonverbal),
+            "cues": [h.family for h in self.cues],
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _content_words(norm: str, stop: frozenset[str]) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(norm) if len(w) > 2 and w not in stop)
+
+
+def _median(values: Sequence[int]) -> float:
+    n = len(values)
+    mid = n // 2
+    return float(values[mid]) if n % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def _nonverbal(p: Pack, turn: Turn) -> tuple[tuple[str, ...], float | None]:
+    kinds: list[str] = []
+    silence: float | None = None
+    for nv in turn.annotations:
+        kinds.append(nv.kind)
+        if nv.kind == "silence":
+            silence = max(silence or 0.0, nv.seconds or 0.0)
+    for kind, regex in p.nonverbal.items():
+        m = regex.search(turn.text)
+        if m and kind not in kinds:
+            kinds.append(kind)
+            if kind == "silence":
+                secs = re.search(r"(\d+(?:[.,]\d+)?)\s*(s|sec|secondes?|seconds?)\b", m.group(0))
+                value = float(secs.group(1).replace(",", ".")) if secs else 0.0
+                silence = max(silence or 0.0, value)
+    return tuple(kinds), silence
+
+
+Similarity = Callable[[list[tuple[int, int]]], list[float]]
+
+
+def compute(
+    transcript: Transcript,
+    *,
+    similarity: Similarity | None = None,
+) -> tuple[TurnSignals, ...]:
+    """Signals for every turn of a session (past-only for patient turns).
+
+    ``similarity`` (full mode) maps (therapist turn, patient turn) index pairs to a semantic
+    similarity in [-1, 1]; without it semantic continuity stays ``None``.
+    """
+    p = pack(transcript.language)
+    turns = transcript.turns
+    norms = [normalise(t.text) for t in turns]
+    counts = [word_count(n) for n in norms]
+    raw_cut = p.family("cut_off")
+    raw_cont = p.family("continuation")
+
+    # first pass: therapist context of every therapist turn
+    t_ctx: dict[int, tuple[float, float, float, float, str, str, str]] = {}
+    for i, turn in enumerate(turns):
+        if turn.role is Role.PATIENT:
+            continue
+        norm = norms[i]
+        pressure, pw = p.family("pressure").score(norm)
+        directive, dw = p.family("directive").score(norm)
+        invite, _ = p.family("invite").score(norm)
+        reflection, _ = p.family("reflection").score(norm)
+        question = _question(p, turn.text)
+        t_ctx[i] = (pressure, directive, invite, reflection, question, pw, dw)
+
+    pairs: list[tuple[int, int]] = []
+    answers_of: list[int | None] = []
+    last_t: int | None = None
+    prev_t: int | None = None
+    for i, turn in enumerate(turns):
+        if turn.role is Role.PATIENT:
+            answers_of.append(last_t)
+            if last_t is not None:
+                pairs.append((last_t, i))
+        else:
+            answers_of.append(None)
+            if turn.role is Role.THERAPIST:
+                prev_t, last_t = last_t, i
+    del prev_t
+    semantic: dict[tuple[int, int], float] = {}
+    if similarity is not None and pairs:
+        semantic = dict(zip(pairs, similarity(pairs), strict=True))
+
+    history: dict[Role, list[int]] = {}
+    out: list[TurnSignals] = []
+    for i, turn in enumerate(turns):
+        norm = norms[i]
+        words = counts[i]
+        past = history.setdefault(turn.role, [])
+        baseline = _median(past) if len(past) >= 3 else None
+        ratio = None if baseline is None else words / max(baseline, 1.0)
+        bisect.insort(past, words)
+        latency = None
+        if i > 0 and turn.start is not None:
+            before = turns[i - 1]
+            end = before.end if before.end is not None else None
+            if end is not None:
+                latency = max(0.0, turn.start - end)
+        nonverbal, silence = _nonverbal(p, turn)
+        cut_off = bool(raw_cut.regex and raw_cut.regex.search(turn.text.strip()))
+        continuation = bool(raw_cont.regex and raw_cont.regex.search(turn.text.strip()))
+        if turn.role is not Role.PATIENT:
+            pressure, directive, invite, reflection, question, pw, dw = t_ctx.get(
+                i, (0.0, 0.0, 0.0, 0.0, "none", "", "")
+            )
+            out.append(
+                TurnSignals(
+                    index=i,
+                    role=turn.role,
+                    words=words,
+                    baseline_words=baseline,
+                    length_ratio=ratio,
+                    latency=latency,
+                    silence=silence,
+                    cut_off=cut_off,
+                    continuation=continuation,
+                    answers=None,
+                    question=question,
+                    pressure=pressure,
+                    directive=directive,
+                    invite=invite,
+                    reflection=reflection,
+                    therapist_cut_off=cut_off,
+                    lexical_continuity=None,
+                    semantic_continuity=None,
+                    backchannel=_is_backchannel(p, norm, words),
+                    minimal=0.0,
+                    disagree=0.0,
+                    justify=0.0,
+                    compliance=0.0,
+                    irritation=0.0,
+                    hedges=0.0,
+                    change_talk=0.0,
+                    first_person=0.0,
+                    impersonal=0.0,
+                    painful=0.0,
+                    negative_affect=0.0,
+                    nonverbal=nonverbal,
+                    cues=(),
+                    words_of=(("pressure", pw), ("directive", dw)),
+                )
+            )
+            continue
+        a = answers_of[i]
+        pressure = directive = invite = reflection = 0.0
+        question, pw, dw = "none", "", ""
+        t_cut = False
+        lexical: float | None = None
+        if a is not None:
+            pressure, directive, invite, reflection, question, pw, dw = t_ctx[a]
+            t_cut = out[a].cut_off
+            if out[a].backchannel or (t_cut and out[a].words <= 4):
+                # the therapist only said "mm-hmm": the context is the turn before it
+                earlier = _previous_substantive(out, a)
+                if earlier is not None:
+                    ep, ed, ei, er, eq, epw, edw = t_ctx[earlier]
+                    pressure = max(pressure, 0.8 * ep)
+                    directive = max(directive, 0.8 * ed)
+                    invite = max(invite, ei)
+                    reflection = max(reflection, er)
+                    question = eq if question == "none" else question
+                    pw = pw or epw
+                    dw = dw or edw
+            t_words = _content_words(norms[a], p.stopwords)
+            mine = _content_words(norm, p.stopwords)
+            if t_words and mine:
+                lexical = len(t_words & mine) / min(len(t_words), len(mine))
+        family_words: list[tuple[str, str]] = [("pressure", pw), ("directive", dw)]
+        scores: dict[str, float] = {}
+        for name in (
+            "disagree",
+            "justify",
+            "compliance",
+            "irritation",
+            "hedge",
+            "change_talk",
+            "painful",
+            "negative_affect",
+        ):
+            value, fw = p.family(name).score(norm)
+            scores[name] = value
+            if fw:
+                family_words.append((name, fw))
+        tokens = max(words, 1)
+        first = len(p.family("first_person").hits("first_person", norm)) / tokens
+        impersonal = len(p.family("impersonal").hits("impersonal", norm)) / tokens
+        minimal, mw = p.minimal.score(norm)
+        if mw:
+            family_words.append(("minimal", mw))
+        cues: list[CueHit] = []
+        for subtype, cue_set in p.subtypes.items():
+            cues.extend(cue_set.hits(subtype.value, norm))
+        out.append(
+            TurnSignals(
+                index=i,
+                role=turn.role,
+                words=words,
+                baseline_words=baseline,
+                length_ratio=ratio,
+                latency=latency,
+                silence=silence,
+                cut_off=cut_off,
+                continuation=continuation,
+                answers=a,
+                question=question,
+                pressure=pressure,
+                directive=directive,
+                invite=invite,
+                reflection=reflection,
+                therapist_cut_off=t_cut,
+                lexical_continuity=lexical,
+                semantic_continuity=semantic.get((a, i)) if a is not None else None,
+                backchannel=_is_backchannel(p, norm, words),
+                minimal=minimal,
+                disagree=scores["disagree"],
+                justify=scores["justify"],
+                compliance=scores["compliance"],
+                irritation=scores["irritation"],
+                hedges=scores["hedge"],
+                change_talk=scores["change_talk"],
+                first_person=first,
+                impersonal=impersonal,
+                painful=scores["painful"],
+                negative_affect=scores["negative_affect"],
+                nonverbal=nonverbal,
+                cues=tuple(cues),
+                words_of=tuple(family_words),
+            )
+        )
+    return tuple(out)
+
+
+def _previous_substantive(signals: Sequence[TurnSignals], index: int) -> int | None:
+    for j in range(index - 1, max(-1, index - 4), -1):
+        s = signals[j]
+        if s.role is Role.THERAPIST and not s.backchannel:
+            return j
+    return None
+
+
+def _is_backchannel(p: Pack, norm: str, words: int) -> bool:
+    if words == 0:
+        return True
+    if words > 4:
+        return False
+    regex = p.family("backchannel").regex
+    return bool(regex and regex.search(norm))
+
+
+_SENTENCE = re.compile(r"[^.!?…]*\?")
+
+
+def _question(p: Pack, text: str) -> str:
+    """``open``, ``closed`` or ``none`` for a therapist turn, judged on its last question."""
+    asked = _SENTENCE.findall(text)
+    if not asked:
+        return "none"
+    clause = normalise(asked[-1])
+    open_ = p.family("open_question").regex
+    closed = p.family("closed_question").regex
+    if open_ is not None and open_.search(clause):
+        return "open"
+    if closed is not None and closed.search(clause):
+        return "closed"
+    return "closed"
