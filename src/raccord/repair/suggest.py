@@ -1,0 +1,371 @@
+"""Repair suggestions for each rupture episode: what to say, when, and why.
+
+Strategy choice follows the article:
+
+- a **direct** repair (meta-communication) is always offered: acknowledging one's own part when the
+  formulation shows one, else an invitation to talk about what happened; clarifying a possible
+  misunderstanding when the patient rejects an intervention or reproaches the therapist; sharing
+  one's own experience ("on s'est un peu perdus en route") when the talk drifted away; linking the
+  pattern when the same sequence recurs (implicit prohibition, vicious circle);
+- an **indirect** repair is always offered too: empathic validation of the patient's stance, then
+  returning to safer ground or following the patient's topic (withdrawal), changing the task or
+  giving a rationale (confrontation about the activity or the questions), and deferring with a
+  reminder when the episode is still open (the formulation lists it among the open items);
+- **timing** and **order**: when the patient does not seem receptive (strong confrontation,
+  unresolved macro-rupture) the direct repair waits (later in the session, or next session) and
+  indirect repairs come first; with an avoidant (or disorganised) attachment the direct repair is
+  gentler, later and offered after indirect ones; with an anxious attachment it is reassuring and
+  explicit about the relationship holding; with a secure one, explicit and now.
+
+Wording comes from ``lang/<code>/repair.toml`` templates filled with the session's facts (the
+behaviour observed, the moment, the topic, the therapist's move just before). Every text is built
+to pass the meta-communication checker (``raccord.repair.checker``), which a test enforces.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from raccord.model import Detection, Formulation, Suggestion, Transcript
+from raccord.taxonomy import (
+    AttachmentStyle,
+    MarkerKind,
+    MarkerSubtype,
+    RepairApproach,
+    RepairStrategy,
+    Resolution,
+    Severity,
+    Timing,
+)
+from raccord.understand import cycles, prohibitions
+from raccord.understand.facts import PUSHING, EpisodeFacts, episode_facts
+from raccord.understand.text import label, pack_code, section, turn_ref, turns_ref, words
+
+S = MarkerSubtype
+R = RepairStrategy
+A = AttachmentStyle
+
+_CLARIFY = frozenset({S.REJECTS_INTERVENTION, S.COMPLAINT_THERAPIST, S.DEFENDS_SELF})
+_DRIFT = frozenset(
+    {S.ABSTRACT_COMMUNICATION, S.AVOIDANT_STORYTELLING, S.TOPIC_SHIFT, S.DEFERENTIAL_APPEASING}
+)
+_FOLLOW = frozenset({S.TOPIC_SHIFT, S.AVOIDANT_STORYTELLING, S.CONTROLS_PRESSURES})
+_TASK = frozenset({S.COMPLAINT_ACTIVITIES, S.COMPLAINT_PROGRESS})
+_RATIONALE = frozenset(
+    {S.COMPLAINT_ACTIVITIES, S.REJECTS_INTERVENTION, S.CONTROLS_PRESSURES, S.COMPLAINT_PARAMETERS}
+)
+_QUESTIONING = frozenset({"responsibility_question", "closed_interrogation"})
+_GENTLE = frozenset({A.AVOIDANT, A.DISORGANIZED})
+_QUOTE_WORDS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A recurring sequence this episode belongs to: how many times, and the move that recurs."""
+
+    count: int
+    signal: str | None = None
+    topic: str | None = None
+
+
+def suggest(
+    transcript: Transcript,
+    detection: Detection,
+    formulation: Formulation | None = None,
+    *,
+    attachment: AttachmentStyle = AttachmentStyle.UNKNOWN,
+) -> tuple[Suggestion, ...]:
+    """Suggestions for every episode of the session, in the session's language.
+
+    ``formulation`` is accepted for the pipeline's contract; the facts it was built from are
+    recomputed here from the same transcript and detection (a pure function, so they agree).
+    """
+    code = pack_code(transcript.language)
+    facts = episode_facts(transcript, detection, code)
+    links = _links(transcript, detection, code, facts)
+    out: list[Suggestion] = []
+    for f in sorted(facts, key=lambda f: f.index):
+        out.extend(episode_suggestions(code, transcript, f, attachment, links.get(f.index)))
+    return tuple(out)
+
+
+def plan(
+    f: EpisodeFacts, attachment: AttachmentStyle, link: Link | None = None
+) -> list[tuple[RepairStrategy, Timing]]:
+    """The strategies for one episode, in the order they are offered, each with its timing."""
+    gentle = attachment in _GENTLE
+    if f.receptive:
+        direct_timing = Timing.LATER_IN_SESSION if gentle else Timing.NOW
+    else:
+        direct_timing = (
+            Timing.NEXT_SESSION
+            if f.episode.severity is Severity.MACRO or f.episode.resolved is Resolution.NO
+            else Timing.LATER_IN_SESSION
+        )
+    direct: list[tuple[RepairStrategy, Timing]] = []
+    main = R.ACKNOWLEDGE_CONTRIBUTION if f.signals else R.INVITE_DISCUSSION
+    direct.append((main, direct_timing))
+    if f.kind is not MarkerKind.WITHDRAWAL and f.subtype in _CLARIFY:
+        direct.append((R.CLARIFY_MISUNDERSTANDING, direct_timing))
+    if f.subtype in _DRIFT:
+        direct.append((R.DISCLOSE_EXPERIENCE, direct_timing))
+    if link is not None:
+        direct.append(
+            (R.LINK_PATTERN, Timing.NEXT_SESSION if not f.receptive else Timing.LATER_IN_SESSION)
+        )
+    if f.episode.resolved is not Resolution.YES and direct_timing is not Timing.NEXT_SESSION:
+        direct.append((main, Timing.NEXT_SESSION))
+
+    indirect: list[tuple[RepairStrategy, Timing]] = [(R.VALIDATE, Timing.NOW)]
+    signal_kinds = {s.kind for s in f.signals}
+    if f.kind is MarkerKind.WITHDRAWAL:
+        indirect.append((R.RETURN_TO_SAFE_GROUND, Timing.NOW))
+    if f.subtype in _FOLLOW or (f.kind is MarkerKind.WITHDRAWAL and f.patient_topic is not None):
+        indirect.append((R.FOLLOW_CLIENT, Timing.NOW))
+    if f.subtype in _TASK:
+        indirect.append((R.CHANGE_TASK, Timing.NOW))
+    if f.subtype in _RATIONALE or (
+        f.kind is not MarkerKind.WITHDRAWAL and signal_kinds & _QUESTIONING
+    ):
+        indirect.append((R.GIVE_RATIONALE, Timing.NOW))
+    if f.episode.resolved is not Resolution.YES:
+        indirect.append((R.DEFER, Timing.NOW))
+
+    indirect_first = gentle or not f.receptive
+    return indirect + direct if indirect_first else direct + indirect
+
+
+def episode_suggestions(
+    code: str,
+    transcript: Transcript,
+    f: EpisodeFacts,
+    attachment: AttachmentStyle,
+    link: Link | None = None,
+) -> list[Suggestion]:
+    out = []
+    for strategy, timing in plan(f, attachment, link):
+        text = wording(code, transcript, f, strategy, timing, attachment, link)
+        out.append(
+            Suggestion(
+                approach=strategy.approach or RepairApproach.INDIRECT,
+                strategy=strategy,
+                text=text,
+                why=_why(code, transcript, f, strategy, timing, attachment),
+                timing=timing,
+                episode=f.index,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def _pick(value: Any, index: int) -> str:
+    if isinstance(value, list):
+        return str(value[index % len(value)]) if value else ""
+    return "" if value is None else str(value)
+
+
+def _entry(table: dict[str, Any], key: str, index: int, fallback: str = "unknown") -> str:
+    return _pick(table.get(key, table.get(fallback, "")), index)
+
+
+def _when(pack: dict[str, Any], f: EpisodeFacts, link: Link | None) -> str:
+    table: dict[str, Any] = pack["when"]
+    if link is not None and link.signal and link.signal in table:
+        return _pick(table[link.signal], f.index)
+    pushing = [s.kind for s in f.signals if s.kind in PUSHING and s.kind in table]
+    for kind in pushing:
+        if kind == "pressing_topic" and f.topic is None:
+            continue
+        return _pick(table[kind], f.index)
+    if f.topic is not None:
+        return _pick(table["topic"], f.index)
+    others = [s.kind for s in f.signals if s.kind in table]
+    return _pick(table[others[0]] if others else table["default"], f.index)
+
+
+def _quote(transcript: Transcript, f: EpisodeFacts) -> str | None:
+    """A few of the patient's own words from the strongest marker, to reflect them verbatim."""
+    if not f.markers:
+        return None
+    marker = max(f.markers, key=lambda m: (m.salience, m.turn))
+    cue = next((e.words for e in marker.evidence if e.words and len(words(e.words)) >= 3), None)
+    text = cue or transcript.turns[marker.turn].text
+    text = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", text)
+    text = re.sub(r"\s+", " ", text.replace("«", "").replace("»", "").replace('"', "")).strip()
+    clause = next((c.strip() for c in re.split(r"[.!?;]", text) if len(words(c)) >= 3), None)
+    if clause is None:
+        return None
+    tokens = clause.split()
+    short = " ".join(tokens[:_QUOTE_WORDS]).rstrip(",:-–— ")
+    return short + ("…" if len(tokens) > _QUOTE_WORDS else "")
+
+
+def _fields(
+    code: str,
+    transcript: Transcript,
+    f: EpisodeFacts,
+    timing: Timing,
+    attachment: AttachmentStyle,
+    link: Link | None,
+) -> dict[str, str]:
+    pack = section(code, "repair")
+    k = f.index
+    moment = _entry(pack["moment"], timing.value, k, "now")
+    values: dict[str, str] = {
+        "moment": moment,
+        "Moment": moment[:1].upper() + moment[1:],
+        "during": _entry(pack.get("during", {}), timing.value, k, "now"),
+        "topic": f.topic.phrase if f.topic else "",
+        "topic_de": f.topic.de if f.topic else "",
+        "safe": f.safe_topic.phrase if f.safe_topic else "",
+        "patient_topic": f.patient_topic.phrase if f.patient_topic else "",
+        "quote": _quote(transcript, f) or "",
+    }
+    values["when"] = _when(pack, f, link).format(**values)
+    counts = pack.get("count_words", {})
+    values["count"] = _pick(counts.get(str(link.count), counts.get("many", "")) if link else "", k)
+    kind = f.kind.value if f.kind is not MarkerKind.NONE else "withdrawal"
+    values["pattern_effect"] = _entry(pack.get("pattern_effect", {}), kind, k, "withdrawal")
+    values["observe"] = _entry(pack["observe"], f.subtype.value, k, "minimal_response").format(
+        **values
+    )
+    own: dict[str, Any] = pack["own_part"]
+    signal = next((s.kind for s in f.signals if s.kind in own), None)
+    values["own_part"] = _pick(own[signal] if signal else own.get(kind, ""), k)
+    style = attachment.value
+    values["reassure"] = _pick(pack.get("reassure", {}).get(style, ""), k)
+    values["invite"] = _entry(pack["invite"], style, k)
+    values["invite_together"] = _entry(pack["invite_together"], style, k)
+    values["open_door"] = _entry(pack["open_door"], style, k)
+    return values
+
+
+def wording(
+    code: str,
+    transcript: Transcript,
+    f: EpisodeFacts,
+    strategy: RepairStrategy,
+    timing: Timing,
+    attachment: AttachmentStyle,
+    link: Link | None = None,
+) -> str:
+    """The text of one suggestion, from the pack's templates and the episode's facts."""
+    pack = section(code, "repair")
+    values = _fields(code, transcript, f, timing, attachment, link)
+    k = f.index
+    if strategy.approach is RepairApproach.DIRECT:
+        template = _pick(pack["direct"][strategy.value], k)
+    else:
+        template = _indirect_template(pack["indirect"][strategy.value], f, values)
+    return _tidy(template.format(**values))
+
+
+def _indirect_template(table: dict[str, Any], f: EpisodeFacts, values: dict[str, str]) -> str:
+    k = f.index
+    sub = f.subtype
+    if "text" in table:
+        return _pick(table["text"], k)
+    if "safe" in table:  # return to safe ground
+        return _pick(table["safe"] if values["safe"] else table["no_safe"], k)
+    if "no_topic" in table:  # follow the client
+        return _pick(table["topic"] if values["patient_topic"] else table["no_topic"], k)
+    if "questions" in table:  # give a rationale
+        if sub is S.COMPLAINT_ACTIVITIES:
+            return _pick(table["activities"], k)
+        if {s.kind for s in f.signals} & _QUESTIONING:
+            return _pick(table["questions"], k)
+        return _pick(table["default"], k)
+    # validate
+    if sub is S.GIVING_UP:
+        return _pick(table["giving_up_quote" if values["quote"] else "giving_up"], k)
+    if sub.value in table:
+        return _pick(table[sub.value], k)
+    if f.kind is MarkerKind.WITHDRAWAL:
+        return _pick(table["withdrawal" if values["topic"] else "withdrawal_no_topic"], k)
+    if values["quote"] and "quote" in table and k % 2 == 1:
+        return _pick(table["quote"], k)
+    return _pick(table["confrontation"], k)
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+([,.])", r"\1", text)
+
+
+# --------------------------------------------------------------------------- why
+
+
+def _why(
+    code: str,
+    transcript: Transcript,
+    f: EpisodeFacts,
+    strategy: RepairStrategy,
+    timing: Timing,
+    attachment: AttachmentStyle,
+) -> str:
+    pack = section(code, "repair")
+    why: dict[str, Any] = pack["why"]
+    pushing = next((s for s in f.signals), None)
+    if pushing is not None:
+        after = str(why["after_signal"]).format(
+            signal=label(code, "signal", pushing.kind),
+            turn=turn_ref(code, transcript, pushing.turns[0]),
+        )
+    elif f.trigger is not None:
+        after = str(why["after_trigger"]).format(turn=turn_ref(code, transcript, f.trigger))
+    else:
+        after = ""
+    kind = label(code, "kind", f.episode.kind.value)
+    marker_turns = [m.turn for m in f.markers] or [f.episode.start]
+    parts = [
+        str(why["facts"]).format(
+            kind=kind[:1].upper() + kind[1:],
+            subtype=label(code, "subtype", f.subtype.value),
+            turns=turns_ref(code, transcript, marker_turns),
+            severity=label(code, "severity", f.episode.severity.value),
+            after=after,
+        ),
+        str(why["rule"][strategy.value]),
+    ]
+    if not f.receptive and strategy.approach is RepairApproach.DIRECT:
+        parts.append(str(why["receptive_no"]))
+    later = strategy is R.DEFER or timing is Timing.NEXT_SESSION
+    if later and f.episode.resolved is not Resolution.YES:
+        parts.append(str(why["unresolved"]))
+    parts.append(str(why["attachment"].get(attachment.value, "")))
+    parts.append(str(why["timing"][timing.value]))
+    return " ".join(p for p in parts if p)
+
+
+# --------------------------------------------------------------------------- links
+
+
+def _links(
+    transcript: Transcript, detection: Detection, code: str, facts: tuple[EpisodeFacts, ...]
+) -> dict[int, Link]:
+    """Episodes that belong to a recurring sequence (implicit prohibition or vicious circle)."""
+    out: dict[int, Link] = {}
+    found = prohibitions.find(transcript, detection, code)
+    circles = cycles.circles(cycles.pairs(transcript, detection, code))
+    for f in facts:
+        mine = {m.turn for m in f.markers}
+        for p in found:
+            if mine & set(p.markers):
+                out[f.index] = (
+                    Link(len(p.markers), signal=p.what)
+                    if p.by == "move"
+                    else Link(len(p.markers), topic=p.what)
+                )
+                break
+        if f.index in out:
+            continue
+        for members in circles.values():
+            if any(pair.patient in mine for pair in members):
+                out[f.index] = Link(len(members))
+                break
+    return out

@@ -1,0 +1,72 @@
+"""The interaction: pairs of therapist move → patient marker, and vicious circles when a pair repeats.
+
+The article: the therapist presses on a sensitive point, the patient closes up and sends irritation,
+and each feeds the other's discomfort. A circle is claimed only when the same pair (therapist pushes
+→ patient withdraws; therapist argues → patient pushes back) is seen at least twice in the session,
+and it is always shown with the turns that make it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from raccord.model import Detection, Transcript
+from raccord.taxonomy import MarkerKind
+from raccord.understand.facts import PUSHING, previous_therapist, turn_signals, window_signals
+from raccord.understand.text import join, label, phrase
+
+PUSH_WITHDRAW = "push_withdraw"
+ARGUE_CONFRONT = "argue_confront"
+MIN_REPEATS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    cycle: str
+    therapist: int
+    patient: int
+
+
+def pairs(transcript: Transcript, detection: Detection, code: str) -> tuple[Pair, ...]:
+    """One pair per marker whose preceding therapist turn pushed or argued."""
+    out: list[Pair] = []
+    seen: set[int] = set()
+    for marker in sorted(detection.markers, key=lambda m: m.turn):
+        if marker.kind is MarkerKind.NONE:
+            continue
+        t = previous_therapist(transcript, marker.turn)
+        if t is None or t in seen:
+            continue
+        kinds = {s.kind for s in turn_signals(transcript, detection, t, code)}
+        kinds |= {
+            s.kind for s in window_signals(transcript, detection, marker.turn, marker.turn, code, t)
+        }
+        if not kinds & PUSHING:
+            continue
+        cycle = PUSH_WITHDRAW if marker.kind is MarkerKind.WITHDRAWAL else ARGUE_CONFRONT
+        out.append(Pair(cycle, t, marker.turn))
+        seen.add(t)
+    return tuple(out)
+
+
+def circles(all_pairs: tuple[Pair, ...]) -> dict[str, tuple[Pair, ...]]:
+    """The pair kinds seen at least twice: possible vicious circles."""
+    grouped: dict[str, list[Pair]] = defaultdict(list)
+    for pair in all_pairs:
+        grouped[pair.cycle].append(pair)
+    return {k: tuple(v) for k, v in grouped.items() if len(v) >= MIN_REPEATS}
+
+
+def describe(code: str, transcript: Transcript, cycle: str, members: tuple[Pair, ...]) -> str:
+    shown = [
+        phrase(code, "pair", t=transcript.turns[p.therapist].uid, p=transcript.turns[p.patient].uid)
+        for p in members
+    ]
+    return phrase(
+        code,
+        "interaction_cycle",
+        cycle=label(code, "cycle", cycle),
+        count=len(members),
+        pairs=join(code, shown),
+    )

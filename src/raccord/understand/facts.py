@@ -1,0 +1,359 @@
+"""The observable facts of each rupture episode, shared by the formulation and the repair wording.
+
+For one episode: its markers, the dominant kind and subtype, the therapist turn that preceded it,
+what was being talked about, the therapist moves just before that may have contributed, and whether
+the patient seems open to talking about it right now. Pure functions of the transcript and the
+detection; no judgement is made here beyond naming what the text shows.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from raccord.model import Detection, Episode, Marker, TherapistMove, Transcript
+from raccord.taxonomy import (
+    Contribution,
+    EpisodeKind,
+    MarkerKind,
+    MarkerSubtype,
+    RepairStrategy,
+    Resolution,
+    Role,
+    Severity,
+    TherapistMoveType,
+)
+from raccord.understand.text import Topic, contains, matches, topic_of, word_count, words
+
+#: How many turns before the first marker are searched for the therapist's part.
+WINDOW = 6
+
+#: Therapist signals that push toward the therapist's agenda (they feed push ↔ withdraw and
+#: argue ↔ confront circles).
+PUSHING = frozenset(
+    {
+        "advice_unsolicited",
+        "confront_argue",
+        "closed_interrogation",
+        "interpretation_imposed",
+        "responsibility_question",
+        "pressing_topic",
+    }
+)
+
+_CONTRIBUTION_SIGNAL = {c: c.value for c in Contribution if c is not Contribution.NONE}
+_MOVE_SIGNAL = {
+    TherapistMoveType.ADVICE_WITHOUT_PERMISSION: "advice_unsolicited",
+    TherapistMoveType.CONFRONTING: "confront_argue",
+}
+_REFLECTIVE = frozenset(
+    {
+        TherapistMoveType.SIMPLE_REFLECTION,
+        TherapistMoveType.COMPLEX_REFLECTION,
+        TherapistMoveType.VALIDATION,
+        TherapistMoveType.META_COMMUNICATION,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A therapist move that may have contributed: its kind (``labels.signal`` key), the turns,
+    and the words that show it when there are some."""
+
+    kind: str
+    turns: tuple[int, ...]
+    words: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeFacts:
+    index: int
+    episode: Episode
+    markers: tuple[Marker, ...]
+    kind: MarkerKind
+    subtype: MarkerSubtype
+    subtypes: tuple[MarkerSubtype, ...]
+    salience: int
+    trigger: int | None
+    topic: Topic | None
+    patient_topic: Topic | None
+    safe_topic: Topic | None
+    signals: tuple[Signal, ...]
+    receptive: bool
+    deferred: tuple[int, ...] = ()
+
+    @property
+    def first_marker(self) -> int:
+        return self.markers[0].turn if self.markers else self.episode.start
+
+    @property
+    def pushed(self) -> bool:
+        return any(s.kind in PUSHING for s in self.signals)
+
+    def signal(self, *kinds: str) -> Signal | None:
+        for s in self.signals:
+            if s.kind in kinds:
+                return s
+        return None
+
+
+def episode_markers(detection: Detection, episode: Episode) -> tuple[Marker, ...]:
+    wanted = set(episode.markers)
+    found = [
+        m
+        for m in detection.markers
+        if (m.turn in wanted if wanted else episode.start <= m.turn <= episode.end)
+        and m.kind is not MarkerKind.NONE
+    ]
+    return tuple(sorted(found, key=lambda m: m.turn))
+
+
+def move_at(detection: Detection, turn: int) -> TherapistMove | None:
+    for move in detection.moves:
+        if move.turn == turn:
+            return move
+    return None
+
+
+def previous_therapist(transcript: Transcript, turn: int) -> int | None:
+    for i in range(turn - 1, -1, -1):
+        if transcript.turns[i].role is Role.THERAPIST:
+            return i
+    return None
+
+
+def next_patient(transcript: Transcript, turn: int) -> int | None:
+    for i in range(turn + 1, len(transcript.turns)):
+        if transcript.turns[i].role is Role.PATIENT:
+            return i
+    return None
+
+
+def turn_signals(
+    transcript: Transcript, detection: Detection, index: int, code: str
+) -> list[Signal]:
+    """What one therapist turn does that may contribute to a rupture (labels, moves, cues)."""
+    text = transcript.turns[index].text
+    out: list[Signal] = []
+    move = move_at(detection, index)
+    if move is not None and move.contribution in _CONTRIBUTION_SIGNAL:
+        excerpt = next((e.words for e in move.evidence if e.words), None)
+        out.append(Signal(_CONTRIBUTION_SIGNAL[move.contribution], (index,), excerpt))
+    if move is not None and move.move in _MOVE_SIGNAL:
+        out.append(Signal(_MOVE_SIGNAL[move.move], (index,)))
+    found = matches(code, "responsibility_question", text)
+    if found:
+        out.append(Signal("responsibility_question", (index,), found))
+    advised = contains(code, "advice", text)
+    if advised and (move is None or move.move is not TherapistMoveType.ADVICE_WITH_PERMISSION):
+        out.append(Signal("advice_unsolicited", (index,), advised))
+    return out
+
+
+def _is_closed(transcript: Transcript, detection: Detection, index: int, code: str) -> bool:
+    move = move_at(detection, index)
+    if move is not None and move.move is not TherapistMoveType.OTHER:
+        return move.move is TherapistMoveType.CLOSED_QUESTION
+    text = transcript.turns[index].text.strip()
+    return text.endswith("?") and matches(code, "closed_question", text) is not None
+
+
+def window_signals(
+    transcript: Transcript,
+    detection: Detection,
+    first_marker: int,
+    last: int,
+    code: str,
+    floor: int = 0,
+    topic: Topic | None = None,
+) -> tuple[Signal, ...]:
+    """The therapist's possible part: moves in the few turns before the first marker (and those
+    inside the episode up to ``last``), runs of closed questions, a topic pressed, an emotion not
+    picked up, a large imbalance of talk."""
+    start = max(floor, first_marker - WINDOW)
+    turns = transcript.turns
+    therapist = [i for i in range(start, last + 1) if turns[i].role is Role.THERAPIST]
+    patient = [i for i in range(start, last + 1) if turns[i].role is Role.PATIENT]
+    found: list[Signal] = []
+    for i in therapist:
+        found.extend(turn_signals(transcript, detection, i, code))
+
+    run: list[int] = []
+    best_run: list[int] = []
+    for i in therapist:
+        if i > first_marker:
+            break
+        if _is_closed(transcript, detection, i, code):
+            run.append(i)
+            if len(run) > len(best_run):
+                best_run = list(run)
+        else:
+            run = []
+    if len(best_run) >= 3 and not any(s.kind == "closed_interrogation" for s in found):
+        found.append(Signal("closed_interrogation", tuple(best_run)))
+
+    if topic is not None:
+        stem = topic.head[:5]
+        pressing = [
+            i
+            for i in therapist
+            if i <= first_marker and any(w.startswith(stem) for w in _lower_words(turns[i].text))
+        ]
+        if len(pressing) >= 2:
+            found.append(Signal("pressing_topic", tuple(pressing), topic.phrase))
+
+    for p in patient:
+        if p > first_marker:
+            break
+        emotion = contains(code, "emotions", turns[p].text)
+        t = next((i for i in therapist if i > p), None)
+        if emotion is None or t is None or t > first_marker:
+            continue
+        move = move_at(detection, t)
+        reflective = move is not None and move.move in _REFLECTIVE
+        heard = contains(code, "empathy", turns[t].text) is not None
+        if not reflective and not heard and emotion not in _lower_words(turns[t].text):
+            found.append(Signal("missed_emotion", (p, t), emotion))
+
+    t_words = sum(word_count(turns[i].text) for i in therapist if i <= first_marker)
+    p_words = sum(word_count(turns[i].text) for i in patient if i <= first_marker)
+    if t_words >= 60 and t_words >= 3 * max(p_words, 1):
+        found.append(Signal("talk_ratio", tuple(i for i in therapist if i <= first_marker)))
+    return _dedupe(found)
+
+
+def _lower_words(text: str) -> list[str]:
+    return words(text)
+
+
+def _dedupe(signals: list[Signal]) -> tuple[Signal, ...]:
+    merged: dict[str, Signal] = {}
+    for s in signals:
+        if s.kind in merged:
+            old = merged[s.kind]
+            turns = tuple(sorted(set(old.turns) | set(s.turns)))
+            merged[s.kind] = Signal(s.kind, turns, old.words or s.words)
+        else:
+            merged[s.kind] = s
+    order = sorted(merged.values(), key=lambda s: (-int(s.kind in PUSHING), s.turns[0]))
+    return tuple(order)
+
+
+def dominant_kind(markers: tuple[Marker, ...], episode: Episode) -> MarkerKind:
+    if episode.kind is EpisodeKind.WITHDRAWAL:
+        return MarkerKind.WITHDRAWAL
+    if episode.kind is EpisodeKind.CONFRONTATION:
+        return MarkerKind.CONFRONTATION
+    weight: Counter[MarkerKind] = Counter()
+    for m in markers:
+        weight[m.kind] += m.salience
+    return weight.most_common(1)[0][0] if weight else MarkerKind.WITHDRAWAL
+
+
+def _receptive(episode: Episode, kind: MarkerKind, salience: int) -> bool:
+    """Whether naming the rupture now seems bearable: not in the heat of a strong confrontation,
+    not while a macro-rupture is still unresolved."""
+    if (
+        kind is MarkerKind.CONFRONTATION
+        and salience >= 4
+        and episode.resolved is not Resolution.YES
+    ):
+        return False
+    return not (episode.severity is Severity.MACRO and episode.resolved is Resolution.NO)
+
+
+def _safe_topic(
+    transcript: Transcript, detection: Detection, before: int, code: str
+) -> Topic | None:
+    """The subject of the patient's most engaged turn before the episode: safer ground."""
+    marked = {m.turn for m in detection.markers}
+    lengths = [
+        (word_count(t.text), t.index)
+        for t in transcript.turns[:before]
+        if t.role is Role.PATIENT and t.index not in marked
+    ]
+    if not lengths:
+        return None
+    median = statistics.median(n for n, _ in lengths)
+    n, index = max(lengths)
+    if n < max(8, median):
+        return None
+    return topic_of(code, transcript.turns[index].text)
+
+
+def _episode_topic(
+    transcript: Transcript, trigger: int | None, patient_text: list[str], code: str
+) -> Topic | None:
+    """The topic of the trigger turn; if it names none clearly, that of the patient turn it answered."""
+    if trigger is None:
+        return None
+    found = topic_of(code, transcript.turns[trigger].text, patient_text, min_score=3.0)
+    if found is not None:
+        return found
+    before = next(
+        (i for i in range(trigger - 1, -1, -1) if transcript.turns[i].role is Role.PATIENT), None
+    )
+    if before is None:
+        return None
+    return topic_of(code, transcript.turns[before].text, patient_text, min_score=3.0)
+
+
+def episode_facts(
+    transcript: Transcript, detection: Detection, code: str
+) -> tuple[EpisodeFacts, ...]:
+    """The facts of every episode of the session, in order."""
+    out: list[EpisodeFacts] = []
+    floor = 0
+    for k, episode in sorted(enumerate(detection.episodes), key=lambda p: p[1].start):
+        markers = episode_markers(detection, episode)
+        first = markers[0].turn if markers else episode.start
+        trigger = episode.trigger
+        if trigger is None or transcript.turns[trigger].role is not Role.THERAPIST:
+            trigger = previous_therapist(transcript, first)
+        kind = dominant_kind(markers, episode)
+        same = [m for m in markers if m.kind is kind] or list(markers)
+        subtypes = tuple(dict.fromkeys(m.subtype for m in same))
+        subtype = (
+            max(same, key=lambda m: (m.salience, -m.turn)).subtype
+            if same
+            else (
+                MarkerSubtype.MINIMAL_RESPONSE
+                if kind is MarkerKind.WITHDRAWAL
+                else MarkerSubtype.REJECTS_INTERVENTION
+            )
+        )
+        salience = max((m.salience for m in markers), default=2)
+        patient_text = [transcript.turns[m.turn].text for m in markers[:2]]
+        topic = _episode_topic(transcript, trigger, patient_text, code)
+        patient_topic = topic_of(code, transcript.turns[first].text) if markers else None
+        last = max(first, min(episode.end, len(transcript.turns) - 1))
+        signals = window_signals(
+            transcript, detection, first, min(last, first + 2), code, floor, topic
+        )
+        deferred = tuple(
+            m.turn
+            for m in detection.moves
+            if m.repair is RepairStrategy.DEFER and episode.start <= m.turn <= episode.end + 1
+        )
+        out.append(
+            EpisodeFacts(
+                index=k,
+                episode=episode,
+                markers=markers,
+                kind=kind,
+                subtype=subtype,
+                subtypes=subtypes,
+                salience=salience,
+                trigger=trigger,
+                topic=topic,
+                patient_topic=patient_topic,
+                safe_topic=_safe_topic(transcript, detection, episode.start, code),
+                signals=signals,
+                receptive=_receptive(episode, kind, salience),
+                deferred=deferred,
+            )
+        )
+        floor = episode.end
+    return tuple(out)

@@ -1,0 +1,208 @@
+"""Small text tools shared by the formulation and the repair wording.
+
+Words, the topic of a turn, and sentences filled from the language pack. Everything
+language-specific (stopwords, determiners, contractions, cue patterns, phrasings) is read from
+``lang/<code>/understand.toml``; nothing here knows French from English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from raccord import lang
+from raccord.model import Transcript
+
+_WORD = re.compile(r"[^\W\d_]+['’]|[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+
+
+def pack_code(language: str | None) -> str:
+    """The language pack to use for a transcript's language (English when there is none)."""
+    code = (language or "").split("-")[0].lower()
+    return code if code in lang.available() else lang.DEFAULT
+
+
+def section(code: str, name: str) -> dict[str, Any]:
+    return lang.section(pack_code(code), name)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens; French elisions (``l'``, ``qu'``) are their own token."""
+    return [w.replace("’", "'").lower() for w in _WORD.findall(text)]
+
+
+def word_count(text: str) -> int:
+    return len(words(text))
+
+
+def phrase(code: str, key: str, **values: object) -> str:
+    """One sentence of ``understand.toml [text]`` filled with ``values``."""
+    template = str(section(code, "understand")["text"][key])
+    return template.format(**values)
+
+
+def label(code: str, family: str, key: str) -> str:
+    """A display label (``labels.subtype.minimal_response`` → « réponses minimales »)."""
+    labels: Mapping[str, Any] = section(code, "understand").get("labels", {}).get(family, {})
+    return str(labels.get(key, key.replace("_", " ")))
+
+
+def join(code: str, items: Sequence[str]) -> str:
+    """``a, b et c`` / ``a, b and c``."""
+    text = section(code, "understand")["text"]
+    if len(items) <= 1:
+        return "".join(items)
+    return str(text["list_sep"]).join(items[:-1]) + str(text["list_last"]) + items[-1]
+
+
+def turn_ref(code: str, transcript: Transcript, index: int) -> str:
+    """« tour 12 »: the turn as the therapist sees it numbered (its uid)."""
+    return phrase(code, "turn", n=transcript.turns[index].uid)
+
+
+def turns_ref(code: str, transcript: Transcript, indexes: Iterable[int]) -> str:
+    ordered = sorted(set(indexes))
+    if len(ordered) == 1:
+        return turn_ref(code, transcript, ordered[0])
+    uids = [str(transcript.turns[i].uid) for i in ordered]
+    return phrase(code, "turns", list=join(code, uids))
+
+
+def span_ref(code: str, transcript: Transcript, start: int, end: int) -> str:
+    if start == end:
+        return turn_ref(code, transcript, start)
+    return phrase(code, "span", start=transcript.turns[start].uid, end=transcript.turns[end].uid)
+
+
+@cache
+def _patterns(code: str, key: str) -> tuple[re.Pattern[str], ...]:
+    cues = section(code, "understand").get("cues", {})
+    return tuple(re.compile(p, re.IGNORECASE) for p in cues.get(key, ()))
+
+
+@cache
+def _phrases(code: str, key: str) -> tuple[str, ...]:
+    cues = section(code, "understand").get("cues", {})
+    return tuple(str(p).lower() for p in cues.get(key, ()))
+
+
+def matches(code: str, key: str, text: str) -> str | None:
+    """The words of ``text`` matching one of the pack's ``cues.<key>`` regular expressions."""
+    normalised = text.replace("’", "'").strip()
+    for pattern in _patterns(pack_code(code), key):
+        found = pattern.search(normalised)
+        if found:
+            return found.group(0)
+    return None
+
+
+def contains(code: str, key: str, text: str) -> str | None:
+    """The first ``cues.<key>`` phrase found in ``text`` as whole words."""
+    tokens = " " + " ".join(words(text)) + " "
+    for cue in _phrases(pack_code(code), key):
+        if " " + " ".join(words(cue)) + " " in tokens:
+            return cue
+    return None
+
+
+# --------------------------------------------------------------------------- topics
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """What was being talked about: ``phrase`` as the therapist would say it (« le travail »),
+    ``de`` the same after « de » (« du travail »; identical in English), ``head`` the key word."""
+
+    phrase: str
+    de: str
+    head: str
+
+
+@cache
+def _topic_data(code: str) -> dict[str, Any]:
+    return dict(section(code, "understand").get("topic", {}))
+
+
+def content_words(code: str, text: str) -> list[str]:
+    data = _topic_data(pack_code(code))
+    stop = set(data.get("stopwords", ()))
+    dets = set(data.get("determiners", ()))
+    minimum = int(data.get("min_length", 3))
+    return [
+        w for w in words(text) if w not in stop and w not in dets and len(w.strip("'")) >= minimum
+    ]
+
+
+def _stem(word: str) -> str:
+    return word[:5]
+
+
+def topic_of(
+    code: str, text: str, context: Iterable[str] = (), *, min_score: float = 0.0
+) -> Topic | None:
+    """The topic of one turn: its best noun phrase, preferring words the patient also used.
+
+    A candidate is a content word (not a stopword), better when a determiner announces it as a
+    noun, longer, and echoed in ``context`` (the patient's nearby turns). The determiner is kept
+    and adapted (« mon travail » → « votre travail ») so the phrase drops into a sentence.
+    ``min_score`` 3 asks for a candidate announced by a determiner or echoed by the patient.
+    """
+    code = pack_code(code)
+    data = _topic_data(code)
+    stop = set(data.get("stopwords", ()))
+    dets = [str(d) for d in data.get("determiners", ())]
+    links = set(data.get("links", ()))
+    dmap: Mapping[str, str] = data.get("determiner_map", {})
+    minimum = int(data.get("min_length", 3))
+    tokens = words(text)
+    echo = {_stem(w) for t in context for w in content_words(code, t)}
+
+    def is_content(w: str) -> bool:
+        return w not in stop and w not in dets and len(w.strip("'")) >= minimum
+
+    best: tuple[float, int, Topic] | None = None
+    for i, token in enumerate(tokens):
+        if not is_content(token):
+            continue
+        det = tokens[i - 1] if i > 0 and tokens[i - 1] in dets else None
+        parts = [token]
+        j = i + 1
+        if j + 1 < len(tokens) and tokens[j] in links and is_content(tokens[j + 1]):
+            parts += [tokens[j], tokens[j + 1]]
+        score = 1.0 + (2.0 if det else 0.0) + (0.5 if len(token) >= 6 else 0.0)
+        score += 2.5 if _stem(token) in echo else 0.0
+        score += 0.2 * i / max(1, len(tokens))
+        body = _glue(parts)
+        if det is not None:
+            shown = str(dmap.get(det, det))
+            noun_phrase = shown + body if shown.endswith("'") else f"{shown} {body}"
+        else:
+            noun_phrase = body
+        candidate = Topic(phrase=noun_phrase, de=with_de(code, noun_phrase), head=token)
+        if best is None or score > best[0]:
+            best = (score, i, candidate)
+    return None if best is None or best[0] < min_score else best[2]
+
+
+def _glue(parts: Sequence[str]) -> str:
+    out = ""
+    for part in parts:
+        out += part if not out or out.endswith("'") else " " + part
+    return out
+
+
+def with_de(code: str, noun_phrase: str) -> str:
+    """« le travail » → « du travail », « l'alcool » → « de l'alcool », « alcool » → « d'alcool »."""
+    data = _topic_data(pack_code(code))
+    forms: Mapping[str, str] = data.get("de_forms", {})
+    vowel: Mapping[str, str] = data.get("de_vowel", {})
+    for prefix in sorted(forms, key=len, reverse=True):
+        if prefix and noun_phrase.startswith(prefix):
+            return str(forms[prefix]) + noun_phrase[len(prefix) :]
+    bare = str(forms.get("", ""))
+    if bare in vowel and noun_phrase[:1].lower() in "aeiouyéèêàâîïôûh":
+        return str(vowel[bare]) + noun_phrase
+    return bare + noun_phrase

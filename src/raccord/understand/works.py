@@ -1,0 +1,87 @@
+"""What works: therapist moves followed by the patient re-engaging, so they can be reinforced.
+
+The article insists that modelling what works matters as much as what goes wrong. A therapist
+turn "worked" when the patient's next turn is engaged: no marker, clearly longer than the patient's
+usual turn (or than the marked turn just before), and on topic (it shares content words with the
+therapist's turn) or warm. Moves that follow a marker come first: they are repairs that took.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from raccord.model import Detection, Transcript
+from raccord.taxonomy import MarkerKind, Role, TherapistMoveType
+from raccord.understand.facts import move_at, next_patient
+from raccord.understand.text import contains, content_words, label, phrase, turn_ref, word_count
+
+MAX_ITEMS = 5
+#: Moves that are only noise to reinforce (a backchannel is not a technique).
+_SKIP = frozenset({TherapistMoveType.BACKCHANNEL})
+
+
+@dataclass(frozen=True, slots=True)
+class Working:
+    therapist: int
+    patient: int
+    words: int
+    after_marker: int | None
+
+
+def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Working, ...]:
+    turns = transcript.turns
+    marked = {m.turn for m in detection.markers if m.kind is not MarkerKind.NONE}
+    lengths = [word_count(t.text) for t in turns if t.role is Role.PATIENT]
+    if not lengths:
+        return ()
+    usual = statistics.median(lengths)
+    found: list[Working] = []
+    last_patient: int | None = None
+    for turn in turns:
+        if turn.role is Role.PATIENT:
+            last_patient = turn.index
+            continue
+        if turn.role is not Role.THERAPIST:
+            continue
+        move = move_at(detection, turn.index)
+        if move is not None and move.move in _SKIP:
+            continue
+        p = next_patient(transcript, turn.index)
+        if p is None or p in marked:
+            continue
+        if any(turns[i].role is Role.THERAPIST for i in range(turn.index + 1, p)):
+            continue
+        n = word_count(turns[p].text)
+        after = last_patient if last_patient is not None and last_patient in marked else None
+        before_n = word_count(turns[after].text) if after is not None else 0
+        longer = n >= max(10, 1.5 * usual) or (after is not None and n >= max(8, 3 * before_n))
+        if not longer:
+            continue
+        shared = {w[:5] for w in content_words(code, turn.text)} & {
+            w[:5] for w in content_words(code, turns[p].text)
+        }
+        warm = contains(code, "warm", turns[p].text) is not None
+        if shared or warm:
+            found.append(Working(turn.index, p, n, after))
+    found.sort(key=lambda w: (w.after_marker is None, -w.words))
+    return tuple(sorted(found[:MAX_ITEMS], key=lambda w: w.therapist))
+
+
+def describe(code: str, transcript: Transcript, detection: Detection, item: Working) -> str:
+    move = move_at(detection, item.therapist)
+    move_label = label(code, "move", move.move.value if move else TherapistMoveType.OTHER.value)
+    after = (
+        phrase(code, "what_works_after_marker", turn=turn_ref(code, transcript, item.after_marker))
+        if item.after_marker is not None
+        else ""
+    )
+    return phrase(
+        code,
+        "what_works",
+        move=move_label[:1].upper() + move_label[1:],
+        t_turn=turn_ref(code, transcript, item.therapist),
+        p_turn=turn_ref(code, transcript, item.patient),
+        words=item.words,
+        after=after,
+    )
