@@ -19,10 +19,10 @@ from functools import cache, lru_cache
 from typing import Any
 
 from raccord import lang as packs
-from raccord.model import Evidence
-from raccord.taxonomy import TherapistMoveType
+from raccord.model import Evidence, Marker, TherapistMove, Transcript, Turn
+from raccord.taxonomy import Contribution, MarkerSubtype, RepairStrategy, Role, TherapistMoveType
 
-__all__ = ["move_type", "normalize"]
+__all__ = ["label_moves", "move_type", "normalize"]
 
 _T = TherapistMoveType
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
@@ -31,10 +31,18 @@ _WORD = re.compile(r"[\w'-]+")
 _EVIDENCE_CHARS = 140
 
 
+_QUOTED = re.compile(r"\"[^\"]{1,300}\"|“[^”]{1,300}”|«[^»]{1,300}»")
+
+
 def normalize(text: str) -> str:
     """Lowercase with straight apostrophes; same length as ``text`` so spans map back."""
     low = text.translate(_APOSTROPHES).lower()
     return low if len(low) == len(text) else text.translate(_APOSTROPHES)
+
+
+def _unquoted(norm: str) -> str:
+    """Words between quotation marks blanked out: reported speech is not the speaker's move."""
+    return _QUOTED.sub(lambda m: " " * len(m.group()), norm)
 
 
 def _compile(patterns: Sequence[str], *, anchored: bool = False) -> re.Pattern[str] | None:
@@ -45,7 +53,7 @@ def _compile(patterns: Sequence[str], *, anchored: bool = False) -> re.Pattern[s
         parts.append(f"(?:{pat})")
     if not parts:
         return None
-    head = r"^\W*" if anchored else r"(?<![\w'])"
+    head = r"^\W*" if anchored else r"(?<!\w)"
     # End on a word boundary unless the cue itself ends on an apostrophe ("qu'", "n'").
     tail = r"(?!(?<=\w)\w)"
     return re.compile(head + "(?:" + "|".join(parts) + ")" + tail, re.IGNORECASE)
@@ -62,6 +70,10 @@ class _Pack:
     closed_start: re.Pattern[str] | None
     cues: Mapping[str, re.Pattern[str]]
     templates: Mapping[str, str]
+    context: Mapping[str, re.Pattern[str]]
+    repair: tuple[tuple[RepairStrategy, re.Pattern[str]], ...]
+    labels: Mapping[str, str]
+    marker_names: Mapping[str, str]
     raw: Mapping[str, Any]
 
 
@@ -86,6 +98,16 @@ def _pack(code: str) -> _Pack:
         compiled = _compile([str(p) for p in pats])
         if compiled is not None:
             cues[str(name)] = compiled
+    context: dict[str, re.Pattern[str]] = {}
+    for name, pats in data.get("context", {}).items():
+        compiled = _compile([str(p) for p in pats])
+        if compiled is not None:
+            context[str(name)] = compiled
+    repair: list[tuple[RepairStrategy, re.Pattern[str]]] = []
+    for name, pats in data.get("repair", {}).items():
+        compiled = _compile([str(p) for p in pats])
+        if compiled is not None:
+            repair.append((RepairStrategy(name), compiled))
     return _Pack(
         backchannel=frozenset(normalize(str(t)) for t in bc.get("tokens", [])),
         backchannel_max_words=int(bc.get("max_words", 4)),
@@ -96,6 +118,10 @@ def _pack(code: str) -> _Pack:
         closed_start=_compile([str(p) for p in q.get("closed", [])], anchored=True),
         cues=cues,
         templates={str(k): str(v) for k, v in data.get("templates", {}).items()},
+        context=context,
+        repair=tuple(repair),
+        labels={str(k): str(v) for k, v in data.get("labels", {}).items()},
+        marker_names={str(k): str(v) for k, v in data.get("marker_names", {}).items()},
         raw=data,
     )
 
@@ -170,10 +196,20 @@ def _in_question(spans: Sequence[tuple[int, int, bool]], pos: int) -> bool:
     return any(a <= pos < b and q for a, b, q in spans)
 
 
+def _framed(pack: _Pack, norm: str, spans: Sequence[tuple[int, int, bool]], pos: int) -> bool:
+    """Whether the words at ``pos`` follow, in the same sentence, a frame that voices the
+    client's view ("you feel you should…", "part of you thinks it's dangerous")."""
+    framing = pack.context.get("framing")
+    if framing is None:
+        return False
+    start = next((a for a, b, _ in spans if a <= pos < b), 0)
+    return framing.search(norm, start, pos) is not None
+
+
 @lru_cache(maxsize=65536)
 def _classify(text: str, code: str) -> tuple[TherapistMoveType, tuple[Evidence, ...]]:
     pack = _pack(code)
-    norm = normalize(text)
+    norm = _unquoted(normalize(text))
     if _is_backchannel(pack, norm):
         return _T.BACKCHANNEL, _evidence(pack, _T.BACKCHANNEL, text, norm, None)
 
@@ -191,16 +227,22 @@ def _classify(text: str, code: str) -> tuple[TherapistMoveType, tuple[Evidence, 
 
     for cue, move in _FIRST:
         m = _hit(pack, cue, norm)
-        # Advice inside a question ("do you think you should…?") is the question's content.
-        if m and not (cue == "advice" and _in_question(spans, m.start())):
-            return result(move, m.start())
+        if m is None:
+            continue
+        # Advice inside a question ("do you think you should…?") is the question's content;
+        # a warning or advice the therapist voices as the client's view is a reflection.
+        if cue == "advice" and _in_question(spans, m.start()):
+            continue
+        if cue in _FRAMEABLE and _framed(pack, norm, spans, m.start()):
+            continue
+        return result(move, m.end() - 1)
     if questions:
         a, b = questions[-1]
         return result(_question_kind(pack, norm[a:b]), a)
     for cue, move in _STATEMENTS:
         m = _hit(pack, cue, norm)
         if m:
-            return result(move, m.start())
+            return result(move, m.end() - 1)
     refl = _hit(pack, "reflection", norm)
     info = _hit(pack, "information", norm)
     structuring = _hit(pack, "structuring", norm)
@@ -228,7 +270,9 @@ _FIRST: tuple[tuple[str, TherapistMoveType], ...] = (
     ("interpretation", _T.INTERPRETATION),
     ("self_disclosure", _T.SELF_DISCLOSURE),
     ("topic_change", _T.TOPIC_CHANGE),
+    ("closing", _T.STRUCTURING),
 )
+_FRAMEABLE = frozenset({"confronting", "advice"})
 # Cue families that decide a turn without a question.
 _STATEMENTS: tuple[tuple[str, TherapistMoveType], ...] = (
     ("affirmation", _T.AFFIRMATION),
@@ -246,3 +290,307 @@ def move_type(
     """
     del mode
     return _classify(text, lang)
+
+
+# --------------------------------------------------------------------------- labels in context
+
+#: Moves that take up what the client said: after a marker, they are an indirect repair.
+_REFLECTIVE = frozenset(
+    {_T.SIMPLE_REFLECTION, _T.COMPLEX_REFLECTION, _T.VALIDATION, _T.AFFIRMATION}
+)
+#: Moves that carry on with the therapist's agenda: after a marker, they pass it by.
+_MOVING_ON = frozenset({_T.INFORMATION, _T.STRUCTURING, _T.TOPIC_CHANGE})
+#: Repairs recognisable by wording that may answer a marker a few exchanges back.
+_DIRECT_OR_DEFER = frozenset(
+    {
+        RepairStrategy.INVITE_DISCUSSION,
+        RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        RepairStrategy.CLARIFY_MISUNDERSTANDING,
+        RepairStrategy.DISCLOSE_EXPERIENCE,
+        RepairStrategy.LINK_PATTERN,
+        RepairStrategy.DEFER,
+    }
+)
+#: Moves whose change talk is the client's, not the therapist's push.
+_NEVER_PUSH = frozenset(
+    {
+        _T.BACKCHANNEL,
+        _T.ADVICE_WITH_PERMISSION,
+        _T.VALIDATION,
+        _T.AFFIRMATION,
+        _T.OPEN_QUESTION,
+        _T.META_COMMUNICATION,
+    }
+)
+#: A rupture episode is still fresh this many turns after its last marker.
+_EPISODE_WINDOW = 12
+#: Fewer words than this ("You're-") is a fragment, not a repair.
+_MIN_REPAIR_WORDS = 3
+#: A turn cut off by the next speaker ("I'm-- okay, but you know--") is a fragment below this.
+_FRAGMENT_WORDS = 7
+_ECHO_MAX_WORDS = 6
+_ECHO_SHARE = 0.6
+#: How far back (in turns) a client's stated position or a request still frames the therapist.
+_STANCE_WINDOW = 8
+_REQUEST_WINDOW = 4
+#: Closed questions in a row (short answers between) that leave the client no room.
+_CLOSED_RUN = 3
+_SHORT_ANSWER_WORDS = 4
+_QUOTE_CHARS = 100
+
+
+def _pack_code(language: str) -> str:
+    code = (language or packs.DEFAULT).lower().split("-")[0].split("_")[0]
+    return code if code in packs.available() else packs.DEFAULT
+
+
+def _quote(text: str) -> str:
+    s = " ".join(text.split())
+    return s if len(s) <= _QUOTE_CHARS else s[: _QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def _fill(pack: _Pack, key: str, **values: object) -> str:
+    template = pack.labels.get(key, "{words}")
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+@dataclass(slots=True)
+class _State:
+    """What the therapist's turn answers: recent markers, the client's stance, a request."""
+
+    open_markers: list[Marker]
+    marker_turn: int | None = None
+    stance_turn: int | None = None
+    stance_words: str = ""
+    request_turn: int | None = None
+    permission_turn: int | None = None
+    closed_run: int = 0
+    answer_words: list[int] | None = None
+    last_client: str = ""
+
+
+def _cue(pack: _Pack, name: str, norm: str) -> re.Match[str] | None:
+    pat = pack.context.get(name)
+    return pat.search(norm) if pat is not None else None
+
+
+def _repair_by_wording(
+    pack: _Pack, norm: str, only: Sequence[RepairStrategy] | None = None
+) -> RepairStrategy | None:
+    for strategy, pat in pack.repair:
+        if (only is None or strategy in only) and pat.search(norm):
+            return strategy
+    return None
+
+
+def _label_turn(
+    pack: _Pack,
+    turn: Turn,
+    move: TherapistMoveType,
+    move_evidence: tuple[Evidence, ...],
+    state: _State,
+) -> TherapistMove:
+    norm = _unquoted(normalize(turn.text))
+    words = (
+        move_evidence[0].words if move_evidence and move_evidence[0].words else _quote(turn.text)
+    )
+    i = turn.index
+    marker = state.open_markers[-1] if state.open_markers else None
+    after: tuple[Evidence, ...] = ()
+    if marker is not None:
+        after = (
+            Evidence(
+                source="context",
+                detail=_fill(
+                    pack,
+                    "after_marker",
+                    marker=pack.marker_names.get(marker.kind.value, marker.kind.value),
+                    client=_quote(state.last_client),
+                ),
+                words=_quote(state.last_client),
+            ),
+        )
+
+    def contribution(label: Contribution, conf: float, *extra: Evidence) -> TherapistMove:
+        detail = _fill(
+            pack,
+            label.value,
+            words=words,
+            n=state.closed_run + 1,
+            marker=pack.marker_names.get(marker.kind.value, "") if marker else "",
+        )
+        ev = (Evidence(source="cue", detail=detail, words=words), *extra, *move_evidence)
+        return TherapistMove(i, move, contribution=label, confidence=conf, evidence=ev)
+
+    def repair(strategy: RepairStrategy, conf: float) -> TherapistMove:
+        ev = (
+            Evidence(source="cue", detail=_fill(pack, strategy.value, words=words), words=words),
+            *after,
+            *move_evidence,
+        )
+        return TherapistMove(i, move, repair=strategy, confidence=conf, evidence=ev)
+
+    resisting = state.stance_turn is not None and i - state.stance_turn <= _STANCE_WINDOW
+    stance: tuple[Evidence, ...] = ()
+    if resisting:
+        stance = (
+            Evidence(
+                source="context",
+                detail=_fill(pack, "confront_argue_context", client=state.stance_words),
+                words=state.stance_words,
+            ),
+        )
+    solicited = (state.request_turn is not None and i - state.request_turn <= _REQUEST_WINDOW) or (
+        state.permission_turn is not None and i - state.permission_turn <= _REQUEST_WINDOW
+    )
+    recent_marker = state.marker_turn is not None and i - state.marker_turn <= _EPISODE_WINDOW
+    spans = _spans(norm)
+    push_match = _cue(pack, "change_push", norm)
+    push = push_match is not None and not _framed(pack, norm, spans, push_match.start())
+    question = move in (_T.OPEN_QUESTION, _T.CLOSED_QUESTION)
+    n_words = len(_WORD.findall(norm))
+
+    # A repair named in words ("I'm sorry, that's not what I meant", "we can come back to it
+    # later") is the turn's dominant function while the rupture is fresh.
+    if marker is not None or recent_marker:
+        by_wording = _repair_by_wording(pack, norm)
+        if by_wording is not None and (marker is not None or by_wording in _DIRECT_OR_DEFER):
+            return repair(by_wording, 0.7)
+        if move is _T.META_COMMUNICATION:
+            return repair(RepairStrategy.INVITE_DISCUSSION, 0.7)
+
+    if move is _T.CONFRONTING:
+        return contribution(Contribution.CONFRONT_ARGUE, 0.7, *stance)
+    if move is _T.INTERPRETATION:
+        return contribution(Contribution.INTERPRETATION_IMPOSED, 0.55)
+    if marker is not None and (move in _MOVING_ON or move is _T.ADVICE_WITHOUT_PERMISSION):
+        return contribution(Contribution.IGNORES_CONCERN, 0.55, *after)
+    if move is _T.ADVICE_WITHOUT_PERMISSION and not solicited:
+        if resisting:
+            return contribution(Contribution.CONFRONT_ARGUE, 0.65, *stance)
+        return contribution(Contribution.ADVICE_UNSOLICITED, 0.6)
+    if push and not solicited and move not in _NEVER_PUSH:
+        if resisting:
+            return contribution(Contribution.CONFRONT_ARGUE, 0.6, *stance)
+        if not question:
+            return contribution(Contribution.ADVICE_UNSOLICITED, 0.5)
+    if (
+        move is _T.CLOSED_QUESTION
+        and state.closed_run + 1 >= _CLOSED_RUN
+        and state.answer_words
+        and max(state.answer_words[-(_CLOSED_RUN - 1) :]) <= _SHORT_ANSWER_WORDS
+    ):
+        return contribution(Contribution.CLOSED_INTERROGATION, 0.5)
+
+    fragment = n_words < _MIN_REPAIR_WORDS or (
+        n_words < _FRAGMENT_WORDS and turn.text.rstrip().endswith(("-", "—", "–"))
+    )
+    if marker is not None and not fragment:
+        if move is _T.SELF_DISCLOSURE:
+            return repair(RepairStrategy.DISCLOSE_EXPERIENCE, 0.55)
+        if move in _REFLECTIVE or _echoes(norm, state.last_client):
+            return repair(RepairStrategy.VALIDATE, 0.6)
+        if question and (_hit(pack, "validation", norm) or _hit(pack, "affirmation", norm)):
+            return repair(RepairStrategy.VALIDATE, 0.5)
+    return TherapistMove(i, move, confidence=0.5, evidence=move_evidence)
+
+
+def _spans(norm: str) -> list[tuple[int, int, bool]]:
+    return [(m.start(), m.end(), "?" in m.group()) for m in _SENTENCE.finditer(norm)]
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text) if len(w) > 3}
+
+
+def _echoes(norm: str, client: str) -> bool:
+    """A short turn made mostly of the client's own words: a simple reflection by repetition."""
+    mine = _content_words(norm)
+    if not mine or len(mine) > _ECHO_MAX_WORDS:
+        return False
+    theirs = _content_words(normalize(client))
+    return len(mine & theirs) / len(mine) >= _ECHO_SHARE
+
+
+def _observe_client(pack: _Pack, turn: Turn, marker: Marker | None, state: _State) -> None:
+    norm = normalize(turn.text)
+    state.last_client = turn.text
+    if marker is not None:
+        state.open_markers.append(marker)
+        state.marker_turn = turn.index
+    sustain = _cue(pack, "sustain", norm)
+    if sustain is not None:
+        state.stance_turn = turn.index
+        state.stance_words = _sentence_at(turn.text, norm, sustain.start())
+    elif marker is not None and marker.subtype in _STANCE_SUBTYPES:
+        state.stance_turn = turn.index
+        state.stance_words = _quote(turn.text)
+    if "?" in norm or _cue(pack, "request", norm) is not None:
+        state.request_turn = turn.index
+    if state.answer_words is None:
+        state.answer_words = []
+    state.answer_words.append(len(_WORD.findall(norm)))
+
+
+def _after_therapist(move: TherapistMoveType, turn: Turn, state: _State) -> None:
+    if move is _T.BACKCHANNEL:
+        return
+    state.open_markers.clear()
+    if move is _T.ADVICE_WITH_PERMISSION:
+        state.permission_turn = turn.index
+    state.closed_run = state.closed_run + 1 if move is _T.CLOSED_QUESTION else 0
+
+
+def therapist_move_types(
+    transcript: Transcript, *, mode: str = "full"
+) -> dict[int, tuple[TherapistMoveType, tuple[Evidence, ...]]]:
+    """The move type of every therapist turn, by turn index (lexical; ``mode`` reserved)."""
+    del mode
+    code = _pack_code(transcript.language)
+    return {t.index: _classify(t.text, code) for t in transcript.turns if t.role is Role.THERAPIST}
+
+
+def label_moves(
+    transcript: Transcript, markers: Sequence[Marker], *, mode: str = "full"
+) -> tuple[TherapistMove, ...]:
+    """One ``TherapistMove`` per therapist turn: its move type and its ``ANNOTATION.md`` label.
+
+    A turn gets a ``contribution`` when it argues, warns, lectures or pushes for change against
+    the position the client stated in the turns before, gives advice nobody asked for, interprets
+    as a fact, passes by a client marker, or closes a run of closed questions; it gets a
+    ``repair`` when it answers a client marker in the turns just before (since the therapist's
+    last substantive turn) by taking it up: meta-communication, an acknowledgement, a
+    clarification, a reflection or validation, deferring the subject… One label per turn: the
+    dominant function.
+    """
+    code = _pack_code(transcript.language)
+    pack = _pack(code)
+    types = therapist_move_types(transcript, mode=mode)
+    by_turn: dict[int, Marker] = {}
+    for m in markers:
+        if m.turn not in by_turn or m.salience > by_turn[m.turn].salience:
+            by_turn[m.turn] = m
+    state = _State(open_markers=[])
+    out: list[TherapistMove] = []
+    for turn in transcript.turns:
+        if turn.role is Role.THERAPIST:
+            move, evidence = types[turn.index]
+            out.append(_label_turn(pack, turn, move, evidence, state))
+            _after_therapist(move, turn, state)
+        else:
+            _observe_client(pack, turn, by_turn.get(turn.index), state)
+    return tuple(out)
+
+
+_STANCE_SUBTYPES = frozenset(
+    {
+        MarkerSubtype.DEFENDS_SELF,
+        MarkerSubtype.REJECTS_INTERVENTION,
+        MarkerSubtype.CONTROLS_PRESSURES,
+        MarkerSubtype.COMPLAINT_ACTIVITIES,
+        MarkerSubtype.COMPLAINT_THERAPIST,
+    }
+)
