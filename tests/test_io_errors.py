@@ -69,14 +69,20 @@ def test_unknown_format_lists_the_formats() -> None:
 
 
 def test_text_without_any_speaker_label(tmp_path: Path) -> None:
-    path = write(tmp_path, "notes.txt", "elle arrive en retard, l'air fatigué.\nsilence prolongé.\n")
+    path = write(
+        tmp_path, "notes.txt", "elle arrive en retard, l'air fatigué.\nsilence prolongé.\n"
+    )
     with pytest.raises(InputError, match="no speaking turns") as err:
         io.load(path)
     assert "'T: …'" in str(err.value)
 
 
 def test_malformed_json_gives_line_and_column(tmp_path: Path) -> None:
-    path = write(tmp_path, "s.json", '{"segments": [\n  {"start": 0, "end": 1, "text": "Bonjour"},\n  {"start": 1,, }\n]}')
+    path = write(
+        tmp_path,
+        "s.json",
+        '{"segments": [\n  {"start": 0, "end": 1, "text": "Bonjour"},\n  {"start": 1,, }\n]}',
+    )
     with pytest.raises(InputError, match="malformed JSON at column 15") as err:
         io.load(path)
     assert err.value.line == 3
@@ -192,7 +198,9 @@ def test_unknown_language_code() -> None:
 
 
 def test_srt_garbage_names_a_line() -> None:
-    text = "1\n00:00:01,000 --> 00:00:02,000\nA: Bonjour\n\n2\n00:00:0x,000 --> 00:00:04,000\nB: Oui\n"
+    text = (
+        "1\n00:00:01,000 --> 00:00:02,000\nA: Bonjour\n\n2\n00:00:0x,000 --> 00:00:04,000\nB: Oui\n"
+    )
     with pytest.raises(InputError, match="malformed SRT subtitle: '2") as err:
         io.parse(text, fmt="srt")
     assert err.value.line == 5

@@ -66,7 +66,10 @@ def test_english_therapist_client_text_without_timestamps() -> None:
     assert all(turn.start is None for turn in t.turns)
     assert t.duration is None
     # two Client lines separated by a blank line form one turn
-    assert t.turns[1].text == "I guess. I mean, it's not a big deal really. He called on Sunday. It was fine."
+    assert (
+        t.turns[1].text
+        == "I guess. I mean, it's not a big deal really. He called on Sunday. It was fine."
+    )
     shrug = t.turns[3]
     assert [a.kind for a in shrug.annotations] == ["posture"]
     assert shrug.text.startswith("Fine, like I said.")
@@ -135,7 +138,9 @@ def test_whisperx_json_speaker_tags_and_heuristic() -> None:
     )
     assert (t.turns[1].start, t.turns[1].end) == (5.9, 11.86)
     silence = t.turns[5]
-    assert silence.text == "Je sais pas. Rien de spécial." and silence.annotations[0].kind == "silence"
+    assert (
+        silence.text == "Je sais pas. Rien de spécial." and silence.annotations[0].kind == "silence"
+    )
     assert t.metadata.extra["whisper_language"] == "fr"
 
 
@@ -154,7 +159,12 @@ def test_elan_two_tiers_skips_the_translation_tier_and_reports_overlap() -> None
     assert t.metadata.format == "eaf"
     assert roles(t) == {"Thérapeute": Role.THERAPIST, "Patient": Role.PATIENT}
     assert "I'm fine." not in " ".join(turn.text for turn in t.turns)
-    assert [turn.speaker for turn in t.turns][:4] == ["Thérapeute", "Patient", "Thérapeute", "Patient"]
+    assert [turn.speaker for turn in t.turns][:4] == [
+        "Thérapeute",
+        "Patient",
+        "Thérapeute",
+        "Patient",
+    ]
     assert (t.turns[0].start, t.turns[0].end) == (1.0, 4.5)
     assert any("overlapping" in w for w in t.warnings)
     assert t.turns[5].annotations[0].seconds == 6.0
@@ -176,7 +186,12 @@ def test_utf16_file_with_bom() -> None:
 def test_csv_with_custom_columns_mapping() -> None:
     t = one(
         "colonnes_perso.csv",
-        columns={"speaker": "Personne", "text": "Propos", "start": "Minutage", "transcript": "Séance"},
+        columns={
+            "speaker": "Personne",
+            "text": "Propos",
+            "start": "Minutage",
+            "transcript": "Séance",
+        },
     )
     assert t.metadata.transcript_id == "S07"
     assert roles(t) == {"Dr Faure": Role.THERAPIST, "M. Leroy": Role.PATIENT}
@@ -200,10 +215,16 @@ def test_language_can_be_forced() -> None:
 @pytest.mark.parametrize(
     ("text", "speakers"),
     [
-        ("Thérapeute : Bonjour.\nPatient(e) : Bonjour.", {"Thérapeute": "therapist", "Patient(e)": "patient"}),
+        (
+            "Thérapeute : Bonjour.\nPatient(e) : Bonjour.",
+            {"Thérapeute": "therapist", "Patient(e)": "patient"},
+        ),
         ("Psy : Alors ?\nCliente : Rien.", {"Psy": "therapist", "Cliente": "patient"}),
         ("Counselor: Hi.\nClient: Hi.", {"Counselor": "therapist", "Client": "patient"}),
-        ("Dr Martin: Bonjour.\nMarie: Bonjour docteur.", {"Dr Martin": "therapist", "Marie": "patient"}),
+        (
+            "Dr Martin: Bonjour.\nMarie: Bonjour docteur.",
+            {"Dr Martin": "therapist", "Marie": "patient"},
+        ),
         ("[00:12:31] T: Oui ?\nP [00:12:35]: Non.", {"T": "therapist", "P": "patient"}),
     ],
 )
@@ -243,8 +264,12 @@ def test_ten_thousand_turns_parse() -> None:
     lines = []
     for i in range(5000):
         minutes, seconds = divmod(i * 6, 60)
-        lines.append(f"[{minutes // 60:02d}:{minutes % 60:02d}:{seconds:02d}] T : Et qu'en pensez-vous ?")
-        lines.append(f"[{minutes // 60:02d}:{minutes % 60:02d}:{seconds + 3:02d}] P : Je ne sais pas. [silence 2s]")
+        lines.append(
+            f"[{minutes // 60:02d}:{minutes % 60:02d}:{seconds:02d}] T : Et qu'en pensez-vous ?"
+        )
+        lines.append(
+            f"[{minutes // 60:02d}:{minutes % 60:02d}:{seconds + 3:02d}] P : Je ne sais pas. [silence 2s]"
+        )
     t = io.parse("\n".join(lines), fmt="text", source="long.txt")[0]
     assert len(t.turns) == 10_000
     assert t.turns[-1].annotations[0].seconds == 2.0

@@ -110,6 +110,10 @@ def read(
             _add_row(row, row_line, header, where, groups, source)
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", path=source, line=reader.line_num) from None
+    if not groups:
+        raise InputError(
+            "the CSV has a header but no rows", path=source, line=2, expected="one row per turn"
+        )
     return [_finish(tid, group, header, where, source) for tid, group in groups.items()]
 
 
@@ -142,12 +146,14 @@ def _add_row(
             group.bad_times.append(f"line {line}: {key} {cell(key)!r}")
     ident: int | None = None
     if "id" in where and cell("id"):
-        try:
-            ident = int(float(cell("id")))
-        except ValueError:
+        ident = _turn_id(cell("id"))
+        if ident is None:
             raise InputError(
-                f"turn id {cell('id')!r} is not a number", path=source, line=line
-            ) from None
+                f"turn id {cell('id')!r} is not a whole number",
+                path=source,
+                line=line,
+                expected="turn ids such as 0, 1, 2 (or no id column)",
+            )
         if ident in group.seen:
             group.dropped += 1
             if group.seen[ident] != cell("text"):
@@ -158,6 +164,19 @@ def _add_row(
         RawTurn(cell("speaker"), cell("text"), values["start"], values["end"], line, ident)
     )
     group.rows.append(row)
+
+
+def _turn_id(value: str) -> int | None:
+    """``12`` or ``12.0`` (spreadsheets write ids as floats); ``None`` for anything else."""
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
 
 
 def _finish(
