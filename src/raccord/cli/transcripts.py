@@ -236,7 +236,7 @@ def read(
     for position, transcript in enumerate(transcripts, start=1):
         for line in _details(transcript, position):
             click.echo(line)
-        if any(len(t.roles) == 1 for t in [transcript]):
+        if len(transcript.roles) == 1:
             click.echo(
                 f"warning: {file}: one speaker only; an analysis needs a therapist and a patient",
                 err=True,
