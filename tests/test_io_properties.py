@@ -186,3 +186,21 @@ def test_annomi_like_csv_with_odd_rows(rows: list[list[str]]) -> None:
     )
     writer.writerows(rows)
     check(lambda: io.parse(buffer.getvalue(), fmt="csv", source="fuzz.csv"))
+
+
+@SETTINGS
+@given(
+    key=st.sampled_from(["turns", "roles", "metadata", "language", "warnings", "format"]),
+    turn_key=st.sampled_from(["speaker", "text", "start", "end", "annotations", "id", "role"]),
+    value=JSON_VALUES,
+)
+def test_raccord_json_with_one_field_spoiled(key: str, turn_key: str, value: object) -> None:
+    good = writers.transcript_to_dict(
+        io.parse("T: Bonjour, comment allez-vous ?\nP: Mal. [soupir]", fmt="text", language="fr")[0]
+    )
+    spoiled = json.loads(json.dumps(good))
+    spoiled[key] = value
+    check(lambda: io.parse(json.dumps(spoiled), fmt="raccord"))
+    spoiled = json.loads(json.dumps(good))
+    spoiled["turns"][1][turn_key] = value
+    check(lambda: io.parse(json.dumps(spoiled), fmt="raccord"))

@@ -60,3 +60,28 @@ def test_writes_are_whole_or_nothing(tmp_path: Path) -> None:
         writers.write_json(transcript, tmp_path / "no-such-folder" / "out.json")
     writers.write_annotation(transcript, tmp_path / "out.annotation.json")
     assert [p.name for p in tmp_path.iterdir()] == ["out.annotation.json"]
+
+
+@pytest.mark.parametrize(
+    "name", ["zoom_fr.vtt", "seance_tp_fr.txt", "seance_fr.eaf", "whisperx_fr.json"]
+)
+def test_converted_json_reads_back_as_the_same_transcript(tmp_path: Path, name: str) -> None:
+    original = io.load(FIXTURES / name)[0]
+    out = tmp_path / "converted.json"
+    writers.write_json(original, out)
+    assert io.load(out) == [original]
+
+
+def test_converted_jsonl_corpus_reads_back(tmp_path: Path) -> None:
+    text = (
+        "transcript_id,utterance_id,interlocutor,timestamp,utterance_text\n"
+        "7,0,therapist,00:00:01,How are things at home?\n7,1,client,00:00:04,Fine. [sighs]\n"
+        "8,0,therapist,00:00:02,What brings you here today?\n8,1,client,00:00:05,My doctor sent me.\n"
+    )
+    corpus = io.parse(text, fmt="csv", source="corpus.csv", language="en")
+    out = tmp_path / "corpus.jsonl"
+    writers.write_text(
+        out, "".join(json.dumps(writers.transcript_to_dict(t)) + "\n" for t in corpus)
+    )
+    assert io.load(out) == corpus
+    assert io.load(out, therapist="client")[0].role_of("client").value == "therapist"

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from raccord.errors import InputError
-from raccord.io import assemble, elan, plaintext, subrip, tabular, vtt, whisper
+from raccord.io import assemble, elan, native, plaintext, subrip, tabular, vtt, whisper
 from raccord.io.encoding import DEFAULT_MAX_BYTES, decode, read_bytes
 from raccord.io.raw import RawTranscript
 from raccord.io.sniff import FORMATS, normalise, sniff
@@ -71,6 +71,8 @@ def parse(
     if "\x00" in text:
         raise InputError("the text contains NUL characters (a binary file?)", path=source)
     name = normalise(fmt) if fmt else sniff(text, Path(source).suffix)
+    if name == "raccord":
+        return native.read(text, source, language_code=language, therapist=therapist)
     raws = _read(name, text, source, columns)
     return [assemble.build(r, language_code=language, therapist=therapist) for r in raws]
 

@@ -1,7 +1,7 @@
 """Which reader a file needs: by its unmistakable first bytes, else its extension, else its shape.
 
 Content wins over the extension only for signatures that cannot be mistaken (``WEBVTT``, an ELAN
-document), since a ``.txt`` export of subtitles is common.
+document, raccord's own JSON), since a ``.txt`` export of subtitles is common.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 from raccord.errors import InputError
+from raccord.io.native import looks_native
 
-FORMATS = ("text", "vtt", "srt", "whisper", "csv", "eaf")
+FORMATS = ("text", "vtt", "srt", "whisper", "csv", "eaf", "raccord")
 ALIASES = {
     "txt": "text",
     "plain": "text",
@@ -20,6 +21,7 @@ ALIASES = {
     "tsv": "csv",
     "annomi": "csv",
     "elan": "eaf",
+    "jsonl": "raccord",
 }
 EXTENSIONS = {
     ".txt": "text",
@@ -32,6 +34,7 @@ EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "csv",
     ".eaf": "eaf",
+    ".jsonl": "raccord",
 }
 _SRT_START = re.compile(r"^\d+[ \t]*\n[ \t]*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->")
 _JSON_START = re.compile(r"^(\{|\[\s*(\{|\]))")
@@ -56,6 +59,8 @@ def sniff(text: str, suffix: str = "") -> str:
         return "vtt"
     if "<ANNOTATION_DOCUMENT" in head:
         return "eaf"
+    if looks_native(head):
+        return "raccord"
     if suffix.lower() in EXTENSIONS:
         return EXTENSIONS[suffix.lower()]
     if _JSON_START.match(head):
