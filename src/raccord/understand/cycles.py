@@ -12,13 +12,28 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
-from raccord.taxonomy import MarkerKind
-from raccord.understand.facts import PUSHING, previous_therapist, turn_signals, window_signals
+from raccord.taxonomy import MarkerKind, TherapistMoveType
+from raccord.understand.facts import (
+    PUSHING,
+    move_at,
+    previous_therapist,
+    turn_signals,
+    window_signals,
+)
 from raccord.understand.text import join, label, phrase
 
 PUSH_WITHDRAW = "push_withdraw"
 ARGUE_CONFRONT = "argue_confront"
 MIN_REPEATS = 2
+_PRESSING_MOVES = frozenset(
+    {
+        TherapistMoveType.CLOSED_QUESTION,
+        TherapistMoveType.ADVICE_WITHOUT_PERMISSION,
+        TherapistMoveType.CONFRONTING,
+        TherapistMoveType.INTERPRETATION,
+        TherapistMoveType.INFORMATION,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +47,7 @@ def pairs(transcript: Transcript, detection: Detection, code: str) -> tuple[Pair
     """One pair per marker whose preceding therapist turn pushed or argued."""
     out: list[Pair] = []
     seen: set[int] = set()
+    marked = {m.turn for m in detection.markers if m.kind is not MarkerKind.NONE}
     for marker in sorted(detection.markers, key=lambda m: m.turn):
         if marker.kind is MarkerKind.NONE:
             continue
@@ -42,12 +58,26 @@ def pairs(transcript: Transcript, detection: Detection, code: str) -> tuple[Pair
         kinds |= {
             s.kind for s in window_signals(transcript, detection, marker.turn, marker.turn, code, t)
         }
-        if not kinds & PUSHING:
+        if not kinds & PUSHING and not _presses_past_marker(transcript, detection, t, marked):
             continue
         cycle = PUSH_WITHDRAW if marker.kind is MarkerKind.WITHDRAWAL else ARGUE_CONFRONT
         out.append(Pair(cycle, t, marker.turn))
         seen.add(t)
     return tuple(out)
+
+
+def _presses_past_marker(
+    transcript: Transcript, detection: Detection, t: int, marked: set[int]
+) -> bool:
+    """A therapist turn right after a marker that keeps to its own line (a question, advice,
+    an argument) instead of reflecting, validating or talking about what is happening."""
+    before = t - 1
+    if before < 0 or before not in marked:
+        return False
+    found = move_at(detection, t)
+    if found is None:
+        return transcript.turns[t].text.rstrip().endswith("?")
+    return found.move in _PRESSING_MOVES
 
 
 def circles(all_pairs: tuple[Pair, ...]) -> dict[str, tuple[Pair, ...]]:

@@ -183,7 +183,7 @@ def window_signals(
     run: list[int] = []
     best_run: list[int] = []
     for i in therapist:
-        if i > first_marker:
+        if i > last:
             break
         if _is_closed(transcript, detection, i, code):
             run.append(i)
@@ -280,7 +280,7 @@ def _safe_topic(
     n, index = max(lengths)
     if n < max(8, median):
         return None
-    return topic_of(code, transcript.turns[index].text)
+    return topic_of(code, transcript.turns[index].text, min_score=3.0)
 
 
 def _episode_topic(
@@ -327,10 +327,12 @@ def episode_facts(
         salience = max((m.salience for m in markers), default=2)
         patient_text = [transcript.turns[m.turn].text for m in markers[:2]]
         topic = _episode_topic(transcript, trigger, patient_text, code)
-        patient_topic = topic_of(code, transcript.turns[first].text) if markers else None
+        patient_topic = (
+            topic_of(code, transcript.turns[first].text, min_score=3.0) if markers else None
+        )
         last = max(first, min(episode.end, len(transcript.turns) - 1))
         signals = window_signals(
-            transcript, detection, first, min(last, first + 2), code, floor, topic
+            transcript, detection, first, min(last, first + WINDOW), code, floor, topic
         )
         deferred = tuple(
             m.turn

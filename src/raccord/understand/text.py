@@ -29,9 +29,13 @@ def section(code: str, name: str) -> dict[str, Any]:
     return lang.section(pack_code(code), name)
 
 
+_ANNOTATION = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens; French elisions (``l'``, ``qu'``) are their own token."""
-    return [w.replace("’", "'").lower() for w in _WORD.findall(text)]
+    """Lower-cased word tokens; French elisions (``l'``, ``qu'``) are their own token;
+    non-verbal annotations (``[silence 8s]``, ``(soupir)``) are not words."""
+    return [w.replace("’", "'").lower() for w in _WORD.findall(_ANNOTATION.sub(" ", text))]
 
 
 def word_count(text: str) -> int:
@@ -155,10 +159,13 @@ def topic_of(
     stop = set(data.get("stopwords", ()))
     dets = [str(d) for d in data.get("determiners", ())]
     links = set(data.get("links", ()))
+    preps = set(data.get("prepositions", ()))
     dmap: Mapping[str, str] = data.get("determiner_map", {})
     minimum = int(data.get("min_length", 3))
     tokens = words(text)
     echo = {_stem(w) for t in context for w in content_words(code, t)}
+    head, comma, _ = text.partition(",")
+    fronted = len(words(head)) if comma and len(words(head)) <= 4 else 0
 
     def is_content(w: str) -> bool:
         return w not in stop and w not in dets and len(w.strip("'")) >= minimum
@@ -168,13 +175,14 @@ def topic_of(
         if not is_content(token):
             continue
         det = tokens[i - 1] if i > 0 and tokens[i - 1] in dets else None
+        after_preposition = det is None and i > 0 and tokens[i - 1] in preps
         parts = [token]
         j = i + 1
         if j + 1 < len(tokens) and tokens[j] in links and is_content(tokens[j + 1]):
             parts += [tokens[j], tokens[j + 1]]
-        score = 1.0 + (2.0 if det else 0.0) + (0.5 if len(token) >= 6 else 0.0)
+        score = 1.0 + (2.0 if det or after_preposition else 0.0) + (0.5 if len(token) >= 6 else 0.0)
         score += 2.5 if _stem(token) in echo else 0.0
-        score += 0.2 * i / max(1, len(tokens))
+        score += 2.5 if i < fronted else 0.0  # « Et au travail, … » / "And at work, …"
         body = _glue(parts)
         if det is not None:
             shown = str(dmap.get(det, det))
@@ -182,7 +190,7 @@ def topic_of(
         else:
             noun_phrase = body
         candidate = Topic(phrase=noun_phrase, de=with_de(code, noun_phrase), head=token)
-        if best is None or score > best[0]:
+        if best is None or score > best[0]:  # ties: the earlier phrase
             best = (score, i, candidate)
     return None if best is None or best[0] < min_score else best[2]
 

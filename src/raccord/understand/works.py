@@ -3,7 +3,7 @@
 The article insists that modelling what works matters as much as what goes wrong. A therapist
 turn "worked" when the patient's next turn is engaged: no marker, clearly longer than the patient's
 usual turn (or than the marked turn just before), and on topic (it shares content words with the
-therapist's turn) or warm. Moves that follow a marker come first: they are repairs that took.
+therapist's turn), warm, or coming right after a marker (the patient is back in the work). Moves that follow a marker come first: they are repairs that took.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
             w[:5] for w in content_words(code, turns[p].text)
         }
         warm = contains(code, "warm", turns[p].text) is not None
-        if shared or warm:
+        if shared or warm or after is not None:
             found.append(Working(turn.index, p, n, after))
     found.sort(key=lambda w: (w.after_marker is None, -w.words))
     return tuple(sorted(found[:MAX_ITEMS], key=lambda w: w.therapist))

@@ -1,0 +1,199 @@
+"""Repair suggestions on the article's situations: direct and indirect, timing, attachment style.
+
+Every suggestion must pass the meta-communication checker; the exhaustive sweep over marker
+kinds, severities, attachment styles and languages is in ``test_repair_sweep.py``.
+"""
+
+from __future__ import annotations
+
+from raccord.model import Detection, Suggestion, Transcript
+from raccord.repair import check, suggest
+from raccord.taxonomy import (
+    AttachmentStyle,
+    Contribution,
+    MarkerSubtype,
+    RepairApproach,
+    RepairStrategy,
+    Resolution,
+    TherapistMoveType,
+    Timing,
+)
+from raccord.understand import formulate
+from test_understand import (
+    NOT_UNDERSTOOD_FR,
+    PROHIBITION_EN,
+    PROHIBITION_FR,
+    WORK_EN,
+    WORK_FR,
+    _prohibition_detection,
+    _work_detection,
+)
+from test_understand_support import detection, episode, marker, move, session
+
+S = MarkerSubtype
+A = AttachmentStyle
+R = RepairStrategy
+
+
+def _suggest(t: Transcript, d: Detection, attachment: A = A.UNKNOWN) -> tuple[Suggestion, ...]:
+    return suggest(t, d, formulate(t, d), attachment=attachment)
+
+
+SILENCE_ON_WORK = session(
+    [
+        "T: Comment ça se passe au travail en ce moment ?",
+        "P: [silence 10s] Ça va.",
+        "T: D'accord. Et ce week-end, vous avez pu vous reposer ?",
+        "P: Oui, on est allés chez mes parents, à la campagne, ça m'a fait du bien de couper un peu "
+        "avec tout ça.",
+    ],
+    "fr",
+)
+
+
+def _silence_on_work() -> Detection:
+    ms = [marker(1, S.MINIMAL_RESPONSE, 3)]
+    return detection(ms, [move(0, TherapistMoveType.OPEN_QUESTION)], [episode(ms, 3)])
+
+
+def test_the_articles_meta_communication_after_a_silence_on_work() -> None:
+    out = _suggest(SILENCE_ON_WORK, _silence_on_work())
+    direct = [s for s in out if s.approach is RepairApproach.DIRECT]
+    assert direct[0].strategy is R.INVITE_DISCUSSION and direct[0].timing is Timing.NOW
+    text = direct[0].text
+    assert text.startswith(
+        "Tout à l'heure, j'ai remarqué que, quand j'ai abordé la question du travail,"
+    )
+    assert "Je crains d'avoir touché un point délicat sans m'en rendre compte." in text
+    assert "comment vous l'avez vécu" in text
+    assert "tu" not in text.split() and "tue" not in text.split(), "no gendered participle"
+    assert check(text, "fr").ok
+    indirect = {s.strategy for s in out if s.approach is RepairApproach.INDIRECT}
+    assert R.VALIDATE in indirect and R.RETURN_TO_SAFE_GROUND in indirect
+    assert R.DEFER not in indirect, "resolved: nothing to defer"
+
+
+def test_own_part_is_acknowledged_when_the_formulation_shows_one() -> None:
+    out = _suggest(WORK_FR, _work_detection())  # type: ignore[arg-type]
+    main = next(s for s in out if s.approach is RepairApproach.DIRECT)
+    assert main.strategy is R.ACKNOWLEDGE_CONTRIBUTION
+    assert "beaucoup de questions" in main.text
+    assert "questions fermées" in main.why and "Méta-communication" in main.why
+
+
+def test_every_episode_gets_a_direct_and_an_indirect_suggestion_that_pass_the_checker() -> None:
+    for t, d in [
+        (WORK_FR, _work_detection()),
+        (WORK_EN, _work_detection()),
+        (PROHIBITION_FR, _prohibition_detection()),
+        (PROHIBITION_EN, _prohibition_detection()),
+    ]:
+        out = _suggest(t, d)  # type: ignore[arg-type]
+        for k in range(len(d.episodes)):  # type: ignore[attr-defined]
+            mine = [s for s in out if s.episode == k]
+            assert {s.approach for s in mine} == {RepairApproach.DIRECT, RepairApproach.INDIRECT}
+            for s in mine:
+                result = check(s.text, t.language, approach=s.approach)
+                assert result.ok, (s.text, [r.rule for r in result.missed])
+                assert s.why
+
+
+def test_implicit_prohibition_is_linked_with_curiosity_not_avoided() -> None:
+    out = _suggest(PROHIBITION_FR, _prohibition_detection())  # type: ignore[arg-type]
+    link = next(s for s in out if s.strategy is R.LINK_PATTERN)
+    assert "à deux reprises" in link.text
+    assert "quand je vous ai demandé ce que vous pourriez faire" in link.text
+    assert "troisième voie" in link.why
+    rationale = next(s for s in out if s.strategy is R.GIVE_RATIONALE)
+    assert "pas pour vous mettre en difficulté" in rationale.text
+
+
+def test_strong_unresolved_confrontation_waits_and_is_deferred_with_a_reminder() -> None:
+    out = _suggest(PROHIBITION_FR, _prohibition_detection())  # type: ignore[arg-type]
+    second = [s for s in out if s.episode == 1]
+    assert second[0].approach is RepairApproach.INDIRECT, "not receptive now: indirect first"
+    assert all(
+        s.timing is Timing.NEXT_SESSION for s in second if s.approach is RepairApproach.DIRECT
+    )
+    defer = next(s for s in second if s.strategy is R.DEFER)
+    assert defer.timing is Timing.NOW and "points à reprendre" in defer.why
+    assert any(s.text.startswith("Lors de notre dernière séance") for s in second)
+
+
+def test_confrontation_is_validated_and_the_misunderstanding_clarified() -> None:
+    ms = [marker(3, S.COMPLAINT_THERAPIST, 3)]
+    d = detection(
+        ms,
+        [move(2, TherapistMoveType.INTERPRETATION, Contribution.INTERPRETATION_IMPOSED)],
+        [episode(ms, 5, resolved=Resolution.PARTLY)],
+    )
+    out = _suggest(NOT_UNDERSTOOD_FR, d)
+    strategies = {s.strategy for s in out}
+    assert {R.ACKNOWLEDGE_CONTRIBUTION, R.CLARIFY_MISUNDERSTANDING, R.VALIDATE} <= strategies
+    ack = next(s for s in out if s.strategy is R.ACKNOWLEDGE_CONTRIBUTION)
+    assert "lecture qui ne correspondait pas" in ack.text
+    assert "quelque chose dans ma façon de faire ne vous a pas convenu" in ack.text
+
+
+# --------------------------------------------------------------------------- attachment styles
+
+
+def test_avoidant_patient_gets_gentle_later_direct_repair_and_autonomy() -> None:
+    out = _suggest(SILENCE_ON_WORK, _silence_on_work(), A.AVOIDANT)
+    assert out[0].approach is RepairApproach.INDIRECT, "gradual: indirect first"
+    direct = next(s for s in out if s.approach is RepairApproach.DIRECT)
+    assert direct.timing is Timing.LATER_IN_SESSION
+    assert "Si vous le souhaitez" in direct.text and "libre" in direct.text
+    assert "évitant" in direct.why
+
+
+def test_anxious_patient_is_reassured_that_the_relationship_holds() -> None:
+    out = _suggest(SILENCE_ON_WORK, _silence_on_work(), A.ANXIOUS)
+    direct = next(s for s in out if s.approach is RepairApproach.DIRECT)
+    assert "je ne vous en veux pas" in direct.text
+    assert "la porte reste ouverte" in direct.text.lower()
+    assert "rassurante" in direct.why
+
+
+def test_secure_patient_gets_an_explicit_invitation_now() -> None:
+    out = _suggest(SILENCE_ON_WORK, _silence_on_work(), A.SECURE)
+    assert out[0].approach is RepairApproach.DIRECT and out[0].timing is Timing.NOW
+    assert "de votre côté ?" in out[0].text
+
+
+def test_english_suggestions_follow_the_same_rules() -> None:
+    t = session(
+        [
+            "T: How are things at work at the moment?",
+            "P: [silence 10s] Fine.",
+            "T: Okay. And this weekend, did you get some rest?",
+            "P: Yes, we went to my parents' place in the countryside, it did me good to switch off "
+            "from all that.",
+        ],
+        "en",
+    )
+    out = _suggest(t, _silence_on_work(), A.ANXIOUS)
+    direct = next(s for s in out if s.approach is RepairApproach.DIRECT)
+    assert direct.text.startswith("A moment ago, when I brought up work, I noticed")
+    assert "I'm not upset with you" in direct.text
+    assert "Anxious attachment" in direct.why
+    assert all(check(s.text, "en", approach=s.approach).ok for s in out)
+
+
+def test_withdrawal_into_general_talk_offers_to_share_the_therapists_experience() -> None:
+    t = session(
+        [
+            "T: Et avec votre mère, comment ça s'est passé dimanche ?",
+            "P: Oh, vous savez, les familles c'est toujours compliqué, les gens ne changent pas.",
+            "T: Qu'est-ce qui s'est passé exactement ?",
+            "P: Rien de spécial. Ma mère a parlé de ses voisins tout le repas, et puis on est rentrés, "
+            "mais j'ai senti que je n'avais pas ma place.",
+        ],
+        "fr",
+    )
+    ms = [marker(1, S.ABSTRACT_COMMUNICATION, 2)]
+    out = _suggest(t, detection(ms, [], [episode(ms, 3)]))
+    disclose = next(s for s in out if s.strategy is R.DISCLOSE_EXPERIENCE)
+    assert "on s'est un peu perdus en route" in disclose.text
+    assert "votre mère" in disclose.text
+    assert check(disclose.text, "fr").ok

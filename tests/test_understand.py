@@ -1,0 +1,294 @@
+"""The post-session formulation on the article's situations, in French and in English.
+
+Each test is a short session with the markers a clinician would code; the formulation must name
+each side's part, the interaction, the needs as questions, what worked, the therapist's own
+reactions next to the markers, implicit prohibitions and what stays open.
+"""
+
+from __future__ import annotations
+
+from raccord.model import TherapistNote
+from raccord.taxonomy import (
+    Contribution,
+    MarkerSubtype,
+    Need,
+    RepairStrategy,
+    Resolution,
+    Severity,
+    TherapistMoveType,
+)
+from raccord.understand import formulate
+from raccord.understand.text import topic_of, with_de
+from test_understand_support import detection, episode, marker, move, session
+
+S = MarkerSubtype
+
+# --------------------------------------------------------------------------- withdrawal on work
+
+WORK_FR = session(
+    [
+        "T: Comment s'est passée votre semaine ?",
+        "P: Plutôt bien. J'ai revu ma sœur dimanche, on a fait une grande balade en forêt, "
+        "ça m'a fait du bien de sortir.",
+        "T: Et au travail, comment ça se passe depuis la réunion avec votre chef ?",
+        "P: [silence 8s] Ça va.",
+        "T: Vous avez pu lui reparler ?",
+        "P: Bof.",
+        "T: Vous lui avez dit ce que vous pensiez ?",
+        "P: Non.",
+    ],
+    "fr",
+)
+WORK_EN = session(
+    [
+        "T: How was your week?",
+        "P: Pretty good actually. I saw my sister on Sunday, we went for a long walk in the woods, "
+        "it did me good to get out.",
+        "T: And at work, how have things been since the meeting with your boss?",
+        "P: [silence 8s] Fine.",
+        "T: Did you get to talk to him again?",
+        "P: Dunno.",
+        "T: Did you tell him what you thought?",
+        "P: No.",
+    ],
+    "en",
+)
+
+
+def _work_detection() -> object:
+    ms = [
+        marker(3, S.MINIMAL_RESPONSE),
+        marker(5, S.MINIMAL_RESPONSE),
+        marker(7, S.MINIMAL_RESPONSE),
+    ]
+    moves = [
+        move(2, TherapistMoveType.OPEN_QUESTION),
+        move(4, TherapistMoveType.CLOSED_QUESTION),
+        move(6, TherapistMoveType.CLOSED_QUESTION, Contribution.CLOSED_INTERROGATION),
+    ]
+    return detection(ms, moves, [episode(ms, 7, resolved=Resolution.NO, trigger=2)])
+
+
+def test_withdrawal_on_work_names_topic_patient_part_and_safety_need_in_french() -> None:
+    f = formulate(WORK_FR, _work_detection())  # type: ignore[arg-type]
+    ep = f.episodes[0]
+    assert ep.topic == "le travail"
+    assert any(
+        "réponses minimales" in line and "tours 3, 5 et 7" in line for line in ep.patient_part
+    )
+    assert any("Sous-type récurrent" in line for line in ep.patient_part)
+    assert any("travail" in line for line in ep.patient_part)
+    assert any("questions fermées" in line for line in ep.therapist_part)
+    assert ep.needs and ep.needs[0].need is Need.SAFETY
+    assert ep.needs[0].question.endswith("?")
+    assert all(n.evidence for n in ep.needs)
+    assert any("prochaine séance" in item for item in f.open_items)
+
+
+def test_withdrawal_on_work_in_english() -> None:
+    f = formulate(WORK_EN, _work_detection())  # type: ignore[arg-type]
+    ep = f.episodes[0]
+    assert ep.topic == "work"
+    assert any("minimal responses" in line for line in ep.patient_part)
+    assert any("closed questions" in line for line in ep.therapist_part)
+    assert ep.needs[0].need is Need.SAFETY
+    assert ep.needs[0].question.startswith("Does the client need")
+    assert any("next session" in item for item in f.open_items)
+
+
+def test_vicious_circle_push_withdraw_is_shown_with_its_turns() -> None:
+    f = formulate(WORK_FR, _work_detection())  # type: ignore[arg-type]
+    assert f.cycles, "three closed questions each followed by a minimal answer"
+    assert "insiste" in f.cycles[0] and "se retire" in f.cycles[0]
+    assert "4→5" in f.cycles[0] and "6→7" in f.cycles[0]
+    assert f.episodes[0].interaction == f.cycles
+
+
+# --------------------------------------------------------------------------- implicit prohibition
+
+PROHIBITION_FR = session(
+    [
+        "T: Votre propriétaire n'a pas fait les travaux ?",
+        "P: Non. Trois mois que j'ai de l'humidité dans la chambre du petit.",
+        "T: Qu'est-ce que vous pourriez faire, vous, pour faire avancer les choses ?",
+        "P: Mais pourquoi c'est à moi de faire quelque chose ? C'est lui le propriétaire !",
+        "T: Je comprends. Et votre fils, comment il dort en ce moment ?",
+        "P: Mal, il tousse la nuit, je me lève trois fois, je suis épuisée et je ne sais plus quoi "
+        "faire pour le soulager.",
+        "T: Et qu'est-ce que vous pourriez faire pour être moins épuisée ?",
+        "P: Arrêtez avec vos questions ! Vous me renvoyez la balle, c'est tout.",
+    ],
+    "fr",
+)
+PROHIBITION_EN = session(
+    [
+        "T: Your landlord still hasn't done the repairs?",
+        "P: No. Three months of damp in my little boy's bedroom.",
+        "T: What could you do, yourself, to move things along?",
+        "P: Why is it always on me to do something? He's the landlord!",
+        "T: I see. And your son, how is he sleeping at the moment?",
+        "P: Badly, he coughs at night, I get up three times, I'm exhausted and I don't know what "
+        "to do to help him anymore.",
+        "T: And what could you do to feel less exhausted?",
+        "P: Stop with the questions! You just keep throwing it back at me.",
+    ],
+    "en",
+)
+
+
+def _prohibition_detection() -> object:
+    first = [marker(3, S.DEFENDS_SELF, 3)]
+    second = [marker(7, S.COMPLAINT_THERAPIST, 4)]
+    return detection(
+        first + second,
+        [
+            move(2, TherapistMoveType.OPEN_QUESTION),
+            move(4, TherapistMoveType.VALIDATION),
+            move(6, TherapistMoveType.OPEN_QUESTION),
+        ],
+        [
+            episode(first, 5, resolved=Resolution.YES),
+            episode(second, 7, severity=Severity.MACRO, resolved=Resolution.NO),
+        ],
+    )
+
+
+def test_responsibility_questions_that_precede_markers_are_an_implicit_prohibition() -> None:
+    f = formulate(PROHIBITION_FR, _prohibition_detection())  # type: ignore[arg-type]
+    assert f.prohibitions, "asked twice what she could do, twice an aggressive complaint"
+    text = f.prohibitions[0]
+    assert "question de responsabilisation" in text and "tours 3 et 7" in text
+    assert "troisième voie" in text
+    assert any("responsabilisation" in line for line in f.episodes[0].therapist_part)
+    needs = {n.need for n in f.episodes[0].needs}
+    assert Need.COMPETENCE in needs or Need.RECOGNITION in needs
+    assert Need.RELATEDNESS in {n.need for n in f.episodes[1].needs}
+
+
+def test_implicit_prohibition_in_english() -> None:
+    f = formulate(PROHIBITION_EN, _prohibition_detection())  # type: ignore[arg-type]
+    assert f.prohibitions and "responsibility question" in f.prohibitions[0]
+    assert "turns 3 and 7" in f.prohibitions[0]
+
+
+def test_argue_confront_interaction_and_what_works_after_a_validation() -> None:
+    f = formulate(PROHIBITION_FR, _prohibition_detection())  # type: ignore[arg-type]
+    assert any("argumente" in c and "s'oppose" in c for c in f.cycles)
+    # the validation at turn 4 is followed by a long, engaged answer about her son
+    assert any(
+        w.startswith("Validation (tour 4)") and "après un marqueur au tour 3" in w
+        for w in f.what_works
+    )
+    assert any("Macro-rupture" in item for item in f.open_items)
+
+
+# --------------------------------------------------------------------------- confrontation
+
+NOT_UNDERSTOOD_FR = session(
+    [
+        "T: Vous me disiez que votre compagnon ne vous écoute pas quand vous rentrez épuisée.",
+        "P: Oui. Je lui raconte ma journée et il regarde son téléphone.",
+        "T: En fait, c'est sans doute qu'il est fatigué lui aussi, il a besoin de souffler.",
+        "P: Non mais vous ne comprenez pas ce que je dis.",
+        "T: Vous avez raison, je suis allée trop vite. Racontez-moi.",
+        "P: Depuis la naissance de notre fille, j'ai l'impression d'être devenue transparente à "
+        "la maison, comme si ma journée ne comptait plus.",
+    ],
+    "fr",
+)
+
+
+def test_confrontation_after_an_imposed_interpretation() -> None:
+    ms = [marker(3, S.COMPLAINT_THERAPIST, 4)]
+    d = detection(
+        ms,
+        [
+            move(2, TherapistMoveType.INTERPRETATION, Contribution.INTERPRETATION_IMPOSED),
+            move(4, TherapistMoveType.VALIDATION, repair=RepairStrategy.ACKNOWLEDGE_CONTRIBUTION),
+        ],
+        [episode(ms, 5)],
+    )
+    f = formulate(NOT_UNDERSTOOD_FR, d)
+    ep = f.episodes[0]
+    assert any("reproche envers le thérapeute" in line for line in ep.patient_part)
+    assert any("interprétation proposée comme un fait" in line for line in ep.therapist_part)
+    assert any("Séquence" in line for line in ep.interaction)
+    assert {n.need for n in ep.needs} & {Need.RELATEDNESS, Need.AUTONOMY}
+    assert any("tour 4" in w and "réengagé" in w for w in f.what_works)
+    assert not f.open_items, "resolved micro-rupture: nothing left open"
+
+
+# --------------------------------------------------------------------------- deferral, notes
+
+
+def test_a_deferral_in_session_is_an_open_item_not_buried() -> None:
+    t = session(
+        [
+            "T: La semaine dernière, vous avez évoqué votre frère. Est-ce qu'on peut en reparler ?",
+            "P: [silence 6s] Je préfère pas.",
+            "T: D'accord. On pourra y revenir plus tard, quand vous voudrez.",
+            "P: Merci. C'est encore trop frais, mais j'aimerais bien qu'on en parle un jour.",
+        ],
+        "fr",
+    )
+    ms = [marker(1, S.DENIAL)]
+    d = detection(
+        ms, [move(2, repair=RepairStrategy.DEFER)], [episode(ms, 3, resolved=Resolution.PARTLY)]
+    )
+    f = formulate(t, d)
+    assert any("Report décidé en séance (tour 2)" in item for item in f.open_items)
+    assert any("en partie résolu" in item for item in f.open_items)
+
+
+def test_therapist_notes_are_placed_next_to_the_markers() -> None:
+    notes = (
+        TherapistNote("agacé·e quand elle a dit que je la renvoyais", turn=7, feeling="irritated"),
+        TherapistNote("ennuyée", turn=0, feeling="bored"),
+    )
+    f = formulate(PROHIBITION_FR, _prohibition_detection(), notes=notes)  # type: ignore[arg-type]
+    assert [n.turn for n in f.therapist_notes] == [0, 7]
+    late = next(line for line in f.timeline if line.startswith("Tour 7"))
+    assert "agacement" in late and "confrontation possible" in late and "(tour 7)" in late
+    early = next(line for line in f.timeline if line.startswith("Tour 0"))
+    assert "ennui" in early and "rupture que le texte ne montre pas" in early
+
+
+def test_a_note_given_by_time_lands_on_the_turn_spoken_then() -> None:
+    from dataclasses import replace
+
+    timed = replace(
+        WORK_FR,
+        turns=tuple(
+            replace(turn, start=60.0 * i, end=60.0 * i + 50) for i, turn in enumerate(WORK_FR.turns)
+        ),
+    )
+    f = formulate(timed, _work_detection(), notes=(TherapistNote("anxieuse", seconds=185.0),))  # type: ignore[arg-type]
+    assert f.therapist_notes[0].turn == 3
+    assert f.timeline[0].startswith("00:03:05 (≈ tour 3)")
+
+
+def test_a_session_without_rupture_says_so_and_invites_own_signals() -> None:
+    f = formulate(WORK_FR, detection([]))
+    assert not f.episodes
+    assert "Aucun épisode" in f.summary[0] and "ressentis" in f.summary[0]
+
+
+# --------------------------------------------------------------------------- topics
+
+
+def test_topic_keeps_the_determiner_the_therapist_would_use() -> None:
+    work = topic_of("fr", "Et au travail, comment ça se passe ?", min_score=3)
+    assert work is not None and work.phrase == "le travail" and work.de == "du travail"
+    mine = topic_of("fr", "J'ai revu ma sœur dimanche.")
+    assert mine is not None and mine.phrase == "votre sœur"
+    alcohol = topic_of("fr", "Parlons de votre consommation d'alcool.")
+    assert alcohol is not None and alcohol.phrase == "votre consommation d'alcool"
+    assert with_de("fr", "l'alcool") == "de l'alcool"
+    assert with_de("fr", "alcool") == "d'alcool"
+    assert with_de("fr", "les enfants") == "des enfants"
+    drinking = topic_of("en", "Can we talk about my drinking?")
+    assert drinking is not None and drinking.phrase == "your drinking"
+
+
+def test_a_question_with_no_clear_subject_gives_no_topic() -> None:
+    assert topic_of("fr", "Qu'est-ce que vous pourriez faire, concrètement ?", min_score=3) is None
