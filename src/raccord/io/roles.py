@@ -94,12 +94,15 @@ def assign(
         if missing in roles_taken:
             missing = Role.OTHER
         main = max(undecided, key=lambda n: (table[n].words, -table[n].first))
-        known = ", ".join(repr(a.speaker) for a in decided.values())
+        how = {"label": "by its label", "option": "given by --therapist"}
+        known = ", ".join(
+            f"{a.speaker!r} is the {a.role.value} ({how.get(a.method, a.method)})"
+            for a in decided.values()
+        )
         if missing is Role.OTHER:
-            basis = f"not labelled, and {known} already hold the therapist and patient roles"
+            basis = f"no role in its label, and {known}"
         else:
-            basis = f"by elimination: {known} {'is' if len(decided) == 1 else 'are'} labelled"
-            basis += f" {'/'.join(sorted({a.role.value for a in decided.values()}))}"
+            basis = f"by elimination: {known}"
         decided[main] = RoleAssignment(main, missing, "default", basis)
         for name in undecided:
             if name != main:
@@ -134,16 +137,20 @@ def _guess(undecided: list[str], table: dict[str, SpeakerStats]) -> dict[str, Ro
         a, b = (table[n] for n in main)
         rate_a = a.questions / max(a.turns, 1)
         rate_b = b.questions / max(b.turns, 1)
-        facts = (
-            f"{a.name} asked {_plural(a.questions, 'question')} in {_plural(a.turns, 'turn')}"
-            f" vs {b.questions} in {b.turns} for {b.name}"
-        )
-        if abs(rate_a - rate_b) >= 0.05:
-            therapist, patient = (a, b) if rate_a > rate_b else (b, a)
-            basis = f"guessed: {facts}"
-        else:
+        weak = abs(rate_a - rate_b) < 0.05
+        if weak:
             therapist, patient = (a, b) if a.first < b.first else (b, a)
+        else:
+            therapist, patient = (a, b) if rate_a > rate_b else (b, a)
+        facts = (
+            f"{therapist.name} asked {_plural(therapist.questions, 'question')} in"
+            f" {_plural(therapist.turns, 'turn')} vs {patient.questions} in {patient.turns}"
+            f" for {patient.name}"
+        )
+        if weak:
             basis = f"guessed, weakly: {facts}; {therapist.name} speaks first"
+        else:
+            basis = f"guessed: {facts}"
         basis += " (use --therapist NAME to set it)"
         result[therapist.name] = RoleAssignment(therapist.name, Role.THERAPIST, "heuristic", basis)
         result[patient.name] = RoleAssignment(patient.name, Role.PATIENT, "heuristic", basis)

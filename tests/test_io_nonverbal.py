@@ -1,0 +1,70 @@
+"""What transcribers write between brackets becomes an annotation a clinician can count."""
+
+from __future__ import annotations
+
+import pytest
+
+from raccord import io
+from raccord.io.nonverbal import extract, strip_markup
+
+
+@pytest.mark.parametrize(
+    ("written", "kind", "seconds"),
+    [
+        ("[silence]", "silence", None),
+        ("[silence 8s]", "silence", 8.0),
+        ("[long silence]", "silence", None),
+        ("[pause de 5 secondes]", "silence", 5.0),
+        ("[silence 1,5 min]", "silence", 90.0),
+        ("(soupir)", "sigh", None),
+        ("[sighs]", "sigh", None),
+        ("[rires]", "laughter", None),
+        ("[rit]", "laughter", None),
+        ("[laughs]", "laughter", None),
+        ("(laughter)", "laughter", None),
+        ("[chuckles]", "laughter", None),
+        ("(looks away)", "gaze", None),
+        ("[regarde ailleurs]", "gaze", None),
+        ("[baisse les yeux]", "gaze", None),
+        ("[croise les bras]", "posture", None),
+        ("[pleure]", "crying", None),
+        ("[inaudible]", "inaudible", None),
+        ("[unintelligible 00:01:18]", "inaudible", None),
+        ("(ton agacé)", "tone", None),
+        ("(ton las)", "tone", None),
+        ("[se racle la gorge]", "other", None),
+        ("[bruit de porte]", "other", None),
+    ],
+)
+def test_annotation_vocabulary(written: str, kind: str, seconds: float | None) -> None:
+    words, found = extract(f"Je ne sais pas {written} vraiment.")
+    assert words == "Je ne sais pas vraiment."
+    assert [(a.kind, a.seconds) for a in found] == [(kind, seconds)]
+    assert found[0].raw == written[1:-1]
+
+
+def test_a_spoken_aside_in_parentheses_stays_in_the_words() -> None:
+    words, found = extract("Ma mère (enfin, ma belle-mère) ne m'appelle plus.")
+    assert words == "Ma mère (enfin, ma belle-mère) ne m'appelle plus."
+    assert found == ()
+
+
+def test_several_annotations_keep_their_order() -> None:
+    words, found = extract("[soupir] Non. (regarde ailleurs) C'est rien. [silence 4s]")
+    assert words == "Non. C'est rien."
+    assert [a.kind for a in found] == ["sigh", "gaze", "silence"]
+
+
+def test_html_tags_and_entities_are_removed() -> None:
+    assert strip_markup("<i>Je sais pas</i> &amp; <b>voilà</b> &lt;3") == "Je sais pas & voilà <3"
+
+
+def test_a_turn_that_is_only_a_silence_stays_a_turn() -> None:
+    t = io.parse(
+        "T : Qu'est-ce que vous ressentez, là ?\nP : [silence 12s]\nT : Prenez votre temps.",
+        fmt="text",
+        language="fr",
+    )[0]
+    assert len(t.turns) == 3
+    assert t.turns[1].text == ""
+    assert [(a.kind, a.seconds) for a in t.turns[1].annotations] == [("silence", 12.0)]
