@@ -275,3 +275,27 @@ def test_ten_thousand_turns_parse() -> None:
     assert len(t.turns) == 10_000
     assert t.turns[-1].annotations[0].seconds == 2.0
     assert t.language == "fr"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("utf-8", b"\xef\xbb\xbf"), ("utf-8", b""), ("utf-16-le", b""), ("utf-16-be", b"")],
+)
+def test_bom_and_bomless_encodings(tmp_path: Path, encoding: str, prefix: bytes) -> None:
+    text = "Thérapeute : Qu'est-ce qui a été difficile ?\nPatiente : Tout. Même venir ici.\n"
+    path = tmp_path / "seance.txt"
+    path.write_bytes(prefix + text.encode(encoding))
+    t = io.load(path)[0]
+    assert t.turns[0].speaker == "Thérapeute"
+    assert t.turns[1].text == "Tout. Même venir ici."
+
+
+def test_whisper_bare_list_and_a_segment_without_speaker() -> None:
+    text = (
+        '[{"start": 0, "end": 2, "text": "How are you feeling today?", "speaker": "SPEAKER_00"},'
+        ' {"start": 2.5, "end": 4, "text": "Tired.", "speaker": "SPEAKER_01"},'
+        ' {"start": 4, "end": 5, "text": "Really tired."}]'
+    )
+    t = io.parse(text, fmt="whisper", language="en")[0]
+    assert [turn.text for turn in t.turns] == ["How are you feeling today?", "Tired. Really tired."]
+    assert any("1 segment(s) without a speaker" in w for w in t.warnings)

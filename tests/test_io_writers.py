@@ -85,3 +85,8 @@ def test_converted_jsonl_corpus_reads_back(tmp_path: Path) -> None:
     )
     assert io.load(out) == corpus
     assert io.load(out, therapist="client")[0].role_of("client").value == "therapist"
+
+
+def test_annotation_skeleton_of_a_single_file_is_named_after_it() -> None:
+    transcript = io.load(FIXTURES / "zoom_fr.vtt")[0]
+    assert writers.annotation_dict(transcript)["transcript_id"] == "zoom_fr"

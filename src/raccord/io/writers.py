@@ -77,10 +77,17 @@ def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
 
 
 def annotation_dict(transcript: Transcript) -> dict[str, Any]:
-    """The ``ANNOTATION.md`` object for a transcript with no labels yet (to be filled in)."""
-    tid: Any = transcript.metadata.transcript_id
-    if isinstance(tid, str) and tid.isdigit():
-        tid = int(tid)
+    """The ``ANNOTATION.md`` object for a transcript with no labels yet (to be filled in).
+
+    Its id follows the label files' rule (as ``raccord.export``): the transcript's own id, an
+    integer when numeric, else the source file's stem.
+    """
+    raw = (transcript.metadata.transcript_id or "").strip()
+    tid: int | str
+    if raw:
+        tid = int(raw) if raw.lstrip("-").isdigit() else raw
+    else:
+        tid = Path(transcript.metadata.source or "session").stem
     return {"transcript_id": tid, "utterances": [], "episodes": []}
 
 
