@@ -299,3 +299,37 @@ def test_whisper_bare_list_and_a_segment_without_speaker() -> None:
     t = io.parse(text, fmt="whisper", language="en")[0]
     assert [turn.text for turn in t.turns] == ["How are you feeling today?", "Tired. Really tired."]
     assert any("1 segment(s) without a speaker" in w for w in t.warnings)
+
+
+def test_otter_style_export_with_speaker_headings() -> None:
+    text = (
+        "Speaker 1  0:03\nBonjour. Comment s'est passée la semaine ?\n\n"
+        "Speaker 2  0:07\nBof. Pas terrible.\nJ'ai pas beaucoup dormi.\n\n"
+        "Speaker 1  0:15\nQu'est-ce qui vous a empêchée de dormir ?\n"
+    )
+    t = io.parse(text, fmt="text")[0]
+    assert [(turn.speaker, turn.start) for turn in t.turns] == [
+        ("Speaker 1", 3.0),
+        ("Speaker 2", 7.0),
+        ("Speaker 1", 15.0),
+    ]
+    assert t.turns[1].text == "Bof. Pas terrible. J'ai pas beaucoup dormi."
+    assert t.role_of("Speaker 1") is Role.THERAPIST
+
+
+def test_word_transcribe_export_with_time_then_speaker() -> None:
+    text = (
+        "00:00:00 Speaker 1\nHello, how have you been since last time?\n\n"
+        "00:00:05 Speaker 2\nNot great. I don't really want to talk about it.\n"
+    )
+    t = io.parse(text, fmt="text", language="en")[0]
+    assert [(turn.speaker, turn.start) for turn in t.turns] == [
+        ("Speaker 1", 0.0),
+        ("Speaker 2", 5.0),
+    ]
+
+
+def test_bracketed_time_range_gives_start_and_end() -> None:
+    text = "[00:00:05 - 00:00:09] T: Bonjour, comment ça va ?\n[00:00:10 - 00:00:12] P: Ça va."
+    t = io.parse(text, fmt="text", language="fr")[0]
+    assert [(turn.start, turn.end) for turn in t.turns] == [(5.0, 9.0), (10.0, 12.0)]

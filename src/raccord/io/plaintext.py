@@ -5,6 +5,11 @@
 after the label. A line without a label continues the previous turn. Lines starting with ``#`` and
 ``Séance : 3`` / ``Date : …`` lines before the first turn are session facts.
 
+Exports of transcription tools that put the speaker on a line of its own, with a time and no
+colon (``Speaker 1  0:03`` as Otter writes it, ``00:00:05 Speaker 2`` as Word's Transcribe does),
+are read too: the lines after such a heading are the turn. A bracketed range
+``[00:00:05 - 00:00:09]`` gives the turn's end as well.
+
 A capitalised word before a colon is not always a speaker ("Bref: …"), so a label that is not a
 known role word must come back at least twice (short files excepted) to count as a speaker.
 """
@@ -21,13 +26,19 @@ from raccord.io.roles import label_role
 from raccord.io.timecode import parse_clock
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_STAMP = rf"(?:\[\s*(?P<Na>{_CLOCK})\s*\]|\(\s*(?P<Nb>{_CLOCK})\s*\)|(?P<Nc>{_CLOCK}))"
+_STAMP = (
+    rf"(?:\[\s*(?P<Na>{_CLOCK})(?:\s*(?:-->|-|–)\s*(?P<Nd>{_CLOCK}))?\s*\]"
+    rf"|\(\s*(?P<Nb>{_CLOCK})\s*\)|(?P<Nc>{_CLOCK}))"
+)
+_WORDS = r"[^\W\d_][\w'’.\-]*(?:\(e\))?(?: [\w'’.\-]+(?:\(e\))?){0,3}"
 _LEAD = re.compile(r"^" + _STAMP.replace("?P<N", "?P<s") + r"\s*[-–—|]?\s*")
 _LABEL = re.compile(
-    r"^(?P<label>[^\W\d_][\w'’.\-]*(?:\(e\))?(?: [\w'’.\-]+(?:\(e\))?){0,3})"
+    rf"^(?P<label>{_WORDS})"
     r"\s*(?:" + _STAMP.replace("?P<N", "?P<t") + r")?\s*[:：](?P<sep>\s|$)?(?P<text>.*)$"
 )
 _ONLY_STAMP = re.compile(r"^" + _STAMP.replace("?P<N", "?P<o") + r"$")
+_HEADING_AFTER = re.compile(rf"^(?P<label>{_WORDS})\s+" + _STAMP.replace("?P<N", "?P<h") + r"$")
+_HEADING_WORDS = re.compile(rf"^{_WORDS}$")
 #: A file with at most this many labelled lines accepts any well-formed label.
 _SHORT_FILE = 4
 
@@ -38,6 +49,7 @@ class _Line:
     text: str
     label: str | None = None
     start: float | None = None
+    end: float | None = None
 
 
 def _stamp(match: re.Match[str], name: str) -> float | None:
@@ -46,6 +58,11 @@ def _stamp(match: re.Match[str], name: str) -> float | None:
         if value:
             return parse_clock(value)
     return None
+
+
+def _stamp_end(match: re.Match[str], name: str) -> float | None:
+    value = match.group(name + "d")
+    return parse_clock(value) if value else None
 
 
 def _plausible_label(label: str) -> bool:
@@ -58,11 +75,19 @@ def _plausible_label(label: str) -> bool:
 
 def _split(number: int, raw_line: str) -> _Line:
     text = raw_line.strip()
+    heading = _HEADING_AFTER.match(text)
+    if heading and _plausible_label(heading.group("label")):
+        return _Line(
+            number, "", heading.group("label"), _stamp(heading, "h"), _stamp_end(heading, "h")
+        )
     start: float | None = None
+    end: float | None = None
     lead = _LEAD.match(text)
     if lead and not _ONLY_STAMP.match(text):
-        start = _stamp(lead, "s")
+        start, end = _stamp(lead, "s"), _stamp_end(lead, "s")
         text = text[lead.end() :]
+        if _HEADING_WORDS.match(text) and _plausible_label(text):
+            return _Line(number, "", text, start, end)
     match = _LABEL.match(text)
     if match is None:
         return _Line(number, text, None, start)
@@ -72,13 +97,15 @@ def _split(number: int, raw_line: str) -> _Line:
         return _Line(number, text, None, start)
     if not _plausible_label(label):
         return _Line(number, text, None, start)
-    start = start if start is not None else _stamp(match, "t")
+    if start is None:
+        start, end = _stamp(match, "t"), _stamp_end(match, "t")
     body = match.group("text").strip()
     after = _LEAD.match(body)
     if after and not _ONLY_STAMP.match(body):
-        start = start if start is not None else _stamp(after, "s")
+        if start is None:
+            start, end = _stamp(after, "s"), _stamp_end(after, "s")
         body = body[after.end() :]
-    return _Line(number, body, label, start)
+    return _Line(number, body, label, start, end)
 
 
 def read(text: str, source: str) -> list[RawTranscript]:
@@ -111,7 +138,7 @@ def read(text: str, source: str) -> list[RawTranscript]:
         if line.label is not None and accepted(line.label):
             start = line.start if line.start is not None else pending_start
             pending_start = None
-            turns.append(RawTurn(line.label, line.text, start=start, line=line.number))
+            turns.append(RawTurn(line.label, line.text, start, line.end, line=line.number))
         elif turns:
             turns[-1].text += "\n" + stripped
         else:
