@@ -150,7 +150,11 @@ def _check_times(turns: list[_Clean], raw: RawTranscript) -> list[str]:
                 )
             if turn.start < previous.start:
                 steps_back.append(where)
-            elif previous.end is not None and turn.start < previous.end - 0.001:
+            elif (
+                previous.end is not None
+                and turn.start < previous.end - 0.001
+                and turn.speaker != previous.speaker
+            ):
                 overlaps.append(where)
         previous = turn
     warnings = []
