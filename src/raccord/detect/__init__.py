@@ -12,12 +12,33 @@ from raccord.detect import episodes as _episodes
 from raccord.detect import markers as _markers
 from raccord.detect import scores as _scores
 from raccord.detect import signals as _signals
+from raccord.detect.moves import label_moves
 from raccord.errors import RaccordError
-from raccord.model import Detection, Marker, TherapistMove, Transcript
+from raccord.model import Detection, TherapistMove, Transcript
+from raccord.taxonomy import Role
 
-__all__ = ["MODES", "detect"]
+__all__ = ["MODES", "detect", "prepare"]
 
 MODES = ("full", "fast")
+#: Patient turns shorter than this are not given to the sustain-talk model ("mm", "okay").
+SUSTAIN_WORDS = 3
+
+
+def prepare(
+    transcript: Transcript, *, mode: str = "full"
+) -> tuple[tuple[_signals.TurnSignals, ...], dict[int, float] | None]:
+    """Per-turn signals, and in full mode the sustain-talk probability of each patient turn."""
+    context = {m.turn: m for m in label_moves(transcript, (), mode=mode)}
+    if mode != "full":
+        return _signals.compute(transcript, moves=context), None
+    from raccord.detect import semantic
+
+    vectors = semantic.SessionVectors([t.text for t in transcript.turns])
+    signals = _signals.compute(transcript, similarity=vectors.similarity, moves=context)
+    sustain = vectors.sustain(
+        [s.index for s in signals if s.role is Role.PATIENT and s.words >= SUSTAIN_WORDS]
+    )
+    return signals, sustain
 
 
 def detect(transcript: Transcript, *, mode: str = "full") -> Detection:
@@ -25,18 +46,9 @@ def detect(transcript: Transcript, *, mode: str = "full") -> Detection:
     if mode not in MODES:
         raise RaccordError(f"unknown detection mode {mode!r}", expected="'full' or 'fast'")
     pack = _signals.pack(transcript.language)
-    similarity = None
-    if mode == "full":
-        from raccord.detect import semantic
-
-        texts = [t.text for t in transcript.turns]
-
-        def similarity(pairs: list[tuple[int, int]]) -> list[float]:
-            return semantic.pair_similarity(texts, pairs)
-
-    signals = _signals.compute(transcript, similarity=similarity)
-    markers = _markers.find(pack, signals)
-    moves = _label_moves(transcript, markers)
+    signals, sustain = prepare(transcript, mode=mode)
+    markers = _markers.find(pack, signals, mode=mode, sustain=sustain)
+    moves = label_moves(transcript, markers, mode=mode)
     episodes = _episodes.build(pack, signals, markers, moves)
     contribution = _contribution(transcript, moves)
     scores = _scores.session(signals, markers, episodes, contribution)
@@ -47,16 +59,6 @@ def detect(transcript: Transcript, *, mode: str = "full") -> Detection:
         scores=scores,
         signals=tuple(s.as_dict() for s in signals),
     )
-
-
-# TEMPORARY: the moves/contribution modules are being written alongside; until they land the
-# detection runs with no therapist moves. Remove once raccord.detect.moves.label_moves and
-# raccord.detect.contribution.score exist.
-def _label_moves(transcript: Transcript, markers: tuple[Marker, ...]) -> tuple[TherapistMove, ...]:
-    import importlib
-
-    fn = getattr(importlib.import_module("raccord.detect.moves"), "label_moves", None)
-    return tuple(fn(transcript, markers)) if fn is not None else ()
 
 
 def _contribution(transcript: Transcript, moves: tuple[TherapistMove, ...]) -> float:

@@ -19,9 +19,15 @@ Only turns up to *i* (and the therapist turn it answers) are used to raise a mar
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
 
 from raccord.detect.signals import CueHit, Pack, TurnSignals
 from raccord.model import Evidence, Marker
@@ -104,7 +110,7 @@ def _needs_met(need: str | None, s: TurnSignals, climate: bool) -> float:
 
 
 def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
-    """The most likely marker subtype on a patient turn, or ``None`` below threshold."""
+    """The most likely marker subtype on a patient turn with its rule score (``None``: no cue)."""
     sc = _Scorer()
     pressured = s.pressure >= PRESSURE
     irritated = s.irritation >= 1.5
@@ -227,10 +233,7 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
         if top >= THRESHOLD - 0.6:
             sub = max(sc.score, key=lambda k: sc.score[k])
             sc.add(sub, 0.3, _signal(p, "climate"))
-    best = sc.best()
-    if best is None or best.score < THRESHOLD:
-        return None
-    return best
+    return sc.best()
 
 
 def _num(value: float | None) -> str:
@@ -252,30 +255,217 @@ def confidence(score: float) -> float:
     return round(min(0.95, max(0.05, 1.0 - math.exp(-score / 3.0))), 3)
 
 
-def find(p: Pack, signals: Sequence[TurnSignals]) -> tuple[Marker, ...]:
-    """Markers on patient turns, in order; each uses only the turns before it."""
-    out: list[Marker] = []
+#: The features the learned layer weighs (``scripts/train_markers.py`` fits them); all are
+#: language-independent, so one set of weights serves every language pack.
+FEATURES: tuple[str, ...] = (
+    "rule_score",
+    "rule_hit",
+    "pressure",
+    "pressured",
+    "directive",
+    "climate",
+    "disagree",
+    "justify",
+    "compliance",
+    "irritation",
+    "minimal",
+    "backchannel",
+    "short",
+    "log_words",
+    "length_drop",
+    "q_open",
+    "q_closed",
+    "t_cut",
+    "continuation",
+    "first_person",
+    "impersonal",
+    "hedges",
+    "change_talk",
+    "pressured_x_disagree",
+    "pressured_x_justify",
+    "demanded_x_compliance",
+    "climate_x_short",
+    "pressured_x_long",
+    "confront",
+    "advice",
+    "confront_x_long",
+    "confront_x_short",
+    "sustain",
+    "pressured_x_sustain",
+    "semantic_continuity",
+)
+
+
+def features(
+    s: TurnSignals, candidate: Candidate | None, *, climate: bool, sustain: float | None = None
+) -> list[float]:
+    """The feature vector of a patient turn, in ``FEATURES`` order (past-only, like the rules)."""
+    pressured = 1.0 if s.pressure >= PRESSURE else 0.0
+    demanded = 1.0 if s.directive >= 1.0 or s.pressure >= 1.5 else 0.0
+    short = 1.0 if s.words <= 4 else 0.0
+    rule = candidate.score if candidate is not None else 0.0
+    values = {
+        "rule_score": min(rule, 6.0),
+        "rule_hit": 1.0 if rule >= THRESHOLD else 0.0,
+        "pressure": min(s.pressure, 4.0),
+        "pressured": pressured,
+        "directive": min(s.directive, 3.0),
+        "climate": 1.0 if climate else 0.0,
+        "disagree": min(s.disagree, 4.0),
+        "justify": min(s.justify, 4.0),
+        "compliance": min(s.compliance, 3.0),
+        "irritation": min(s.irritation, 3.0),
+        "minimal": min(s.minimal, 2.0),
+        "backchannel": 1.0 if s.backchannel else 0.0,
+        "short": short,
+        "log_words": math.log1p(s.words),
+        "length_drop": 1.0 if s.length_ratio is not None and s.length_ratio < 0.4 else 0.0,
+        "q_open": 1.0 if s.question == "open" else 0.0,
+        "q_closed": 1.0 if s.question == "closed" else 0.0,
+        "t_cut": 1.0 if s.therapist_cut_off else 0.0,
+        "continuation": 1.0 if s.continuation else 0.0,
+        "first_person": min(s.first_person, 0.5),
+        "impersonal": min(s.impersonal, 0.5),
+        "hedges": min(s.hedges, 4.0),
+        "change_talk": min(s.change_talk, 2.0),
+        "pressured_x_disagree": pressured * min(s.disagree, 4.0),
+        "pressured_x_justify": pressured * min(s.justify, 4.0),
+        "demanded_x_compliance": demanded * min(s.compliance, 3.0),
+        "climate_x_short": short if climate else 0.0,
+        "pressured_x_long": pressured * (1.0 if s.words >= 12 else 0.0),
+        "confront": s.confront,
+        "advice": s.advice,
+        "confront_x_long": s.confront * (1.0 if s.words >= 8 else 0.0),
+        "confront_x_short": s.confront * short,
+        "sustain": 0.0 if sustain is None else sustain,
+        "pressured_x_sustain": pressured * (0.0 if sustain is None else sustain),
+        "semantic_continuity": 0.0 if s.semantic_continuity is None else s.semantic_continuity,
+    }
+    return [values[name] for name in FEATURES]
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """A logistic layer over ``FEATURES`` (fitted by ``scripts/train_markers.py``)."""
+
+    names: tuple[str, ...]
+    mean: npt.NDArray[np.float64]
+    scale: npt.NDArray[np.float64]
+    coef: npt.NDArray[np.float64]
+    intercept: float
+    threshold: float
+
+    def probability(self, rows: Sequence[Sequence[float]]) -> npt.NDArray[np.float64]:
+        if not rows:
+            return np.zeros(0)
+        x = (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
+        z = x @ self.coef + self.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+
+
+@cache
+def weights(mode: str) -> Weights | None:
+    """The shipped weights for a mode (``None`` when absent: the rules decide alone)."""
+    name = f"markers-{mode}.json"
+    try:
+        text = resources.files("raccord").joinpath("data", name).read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        return None
+    data = json.loads(text)
+    names = tuple(data["features"])
+    if names != FEATURES:
+        return None
+    return Weights(
+        names=names,
+        mean=np.asarray(data["mean"], dtype=np.float64),
+        scale=np.asarray(data["scale"], dtype=np.float64),
+        coef=np.asarray(data["coef"], dtype=np.float64),
+        intercept=float(data["intercept"]),
+        threshold=float(data["threshold"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One patient turn on its way to a decision: rule candidate, features, climate."""
+
+    signals: TurnSignals
+    candidate: Candidate | None
+    row: list[float]
+
+
+def score_all(
+    p: Pack, signals: Sequence[TurnSignals], *, sustain: Mapping[int, float] | None = None
+) -> list[Scored]:
+    """Rule candidates and feature rows for every patient turn (climate = rule hits just before)."""
+    out: list[Scored] = []
     recent: list[bool] = []
     for s in signals:
         if s.role is not Role.PATIENT:
             continue
         climate = any(recent[-2:])
         candidate = score_turn(p, s, climate=climate)
-        if candidate is None:
-            recent.append(False)
+        recent.append(candidate is not None and candidate.score >= THRESHOLD)
+        row = features(
+            s, candidate, climate=climate, sustain=None if sustain is None else sustain.get(s.index)
+        )
+        out.append(Scored(s, candidate, row))
+    return out
+
+
+def find(
+    p: Pack,
+    signals: Sequence[TurnSignals],
+    *,
+    mode: str = "fast",
+    sustain: Mapping[int, float] | None = None,
+) -> tuple[Marker, ...]:
+    """Markers on patient turns, in order; each uses only the turns before it."""
+    scored = score_all(p, signals, sustain=sustain)
+    model = weights(mode)
+    probs = model.probability([x.row for x in scored]) if model is not None else None
+    out: list[Marker] = []
+    for k, x in enumerate(scored):
+        rule = x.candidate.score if x.candidate is not None else 0.0
+        if probs is None or model is None:
+            present, prob = rule >= THRESHOLD, confidence(rule)
+        else:
+            prob = float(probs[k])
+            present = prob >= model.threshold
+        if not present:
             continue
-        recent.append(True)
+        subtype, evidence = _subtype(p, x)
         out.append(
             Marker(
-                turn=s.index,
-                kind=candidate.subtype.kind,
-                subtype=candidate.subtype,
-                salience=salience(candidate.score),
-                confidence=confidence(candidate.score),
-                evidence=_dedupe(candidate.evidence),
+                turn=x.signals.index,
+                kind=subtype.kind,
+                subtype=subtype,
+                salience=salience(max(rule, THRESHOLD)) + (1 if prob >= 0.85 and rule < 4.5 else 0),
+                confidence=round(min(0.95, max(0.05, prob)), 3),
+                evidence=_dedupe(evidence),
             )
         )
     return tuple(out)
+
+
+def _subtype(p: Pack, x: Scored) -> tuple[MarkerSubtype, tuple[Evidence, ...]]:
+    """The subtype to report: the rules' best, else the family the signals point to."""
+    s = x.signals
+    if x.candidate is not None and x.candidate.evidence:
+        return x.candidate.subtype, x.candidate.evidence
+    if s.compliance > 0 and s.words <= 18:
+        subtype = S.DEFERENTIAL_APPEASING
+        why = _signal(p, "compliance", words=s.said("compliance"))
+    elif s.words <= 4:
+        subtype = S.MINIMAL_RESPONSE
+        why = _signal(p, "short", words=s.words, median=_num(s.baseline_words))
+    elif s.justify > s.disagree:
+        subtype = S.DEFENDS_SELF
+        why = _signal(p, "justify", words=s.said("justify"))
+    else:
+        subtype = S.REJECTS_INTERVENTION
+        why = _signal(p, "yes_but", words=s.said("disagree"))
+    return subtype, (why, _context(p, s, "pressure"))
 
 
 def _dedupe(evidence: Sequence[Evidence]) -> tuple[Evidence, ...]:

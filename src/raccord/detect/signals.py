@@ -20,8 +20,8 @@ from functools import cache
 from typing import Any
 
 from raccord import lang as lang_packs
-from raccord.model import Transcript, Turn
-from raccord.taxonomy import MarkerSubtype, Role
+from raccord.model import TherapistMove, Transcript, Turn
+from raccord.taxonomy import Contribution, MarkerSubtype, Role, TherapistMoveType
 
 # --------------------------------------------------------------------------- normalisation
 
@@ -95,7 +95,7 @@ class CueSet:
         for i, entry in enumerate(entries):
             name = f"c{i}"
             source = strip_accents(str(entry["re"]))
-            parts.append(f"(?P<{name}>(?<!\\w)(?:{source})(?:(?<=')|(?!\\w)))")
+            parts.append(f"(?P<{name}>{source})")
             cues[name] = Cue(
                 name,
                 float(entry.get("w", 1.0)),
@@ -104,15 +104,20 @@ class CueSet:
                 source,
             )
         self.cues = cues
-        self.regex = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+        # one word-boundary check per position, then the alternatives; a cue ends on a word
+        # boundary unless it ends on an apostrophe ("j'", "qu'")
+        body = "|".join(parts)
+        pattern = f"(?<!\\w)(?=(?:{body})(?:(?<=')|(?!\\w)))"
+        self.regex = re.compile(pattern, re.IGNORECASE) if parts else None
 
     def hits(self, family: str, norm: str) -> list[CueHit]:
         if self.regex is None:
             return []
         out: list[CueHit] = []
         for m in self.regex.finditer(norm):
-            cue = self.cues[m.lastgroup or ""]
-            out.append(CueHit(family, cue.weight, m.group(0).strip(), cue.needs, cue.label))
+            name = m.lastgroup or ""
+            cue = self.cues[name]
+            out.append(CueHit(family, cue.weight, m.group(name).strip(), cue.needs, cue.label))
         return out
 
     def score(self, norm: str) -> tuple[float, str]:
@@ -127,7 +132,7 @@ class CueSet:
             if name not in seen:
                 seen[name] = w
             if w > best:
-                best, words = w, m.group(0).strip()
+                best, words = w, m.group(name).strip()
         return sum(seen.values()), words
 
 
@@ -208,6 +213,8 @@ class TurnSignals:
     invite: float
     reflection: float
     therapist_cut_off: bool
+    confront: float
+    advice: float
     lexical_continuity: float | None
     semantic_continuity: float | None
     backchannel: bool
@@ -246,6 +253,8 @@ class TurnSignals:
             "question": self.question,
             "pressure": _round(self.pressure),
             "directive": _round(self.directive),
+            "confront": _round(self.confront),
+            "advice": _round(self.advice),
             "lexical_continuity": _round(self.lexical_continuity),
             "semantic_continuity": _round(self.semantic_continuity),
             "disagree": _round(self.disagree),
@@ -292,6 +301,9 @@ def _nonverbal(p: Pack, turn: Turn) -> tuple[tuple[str, ...], float | None]:
     return tuple(kinds), silence
 
 
+#: Patient turns shorter than this get no semantic continuity (a backchannel has no topic).
+SEMANTIC_WORDS = 4
+
 Similarity = Callable[[list[tuple[int, int]]], list[float]]
 
 
@@ -299,12 +311,16 @@ def compute(
     transcript: Transcript,
     *,
     similarity: Similarity | None = None,
+    moves: Mapping[int, TherapistMove] | None = None,
 ) -> tuple[TurnSignals, ...]:
     """Signals for every turn of a session (past-only for patient turns).
 
     ``similarity`` (full mode) maps (therapist turn, patient turn) index pairs to a semantic
-    similarity in [-1, 1]; without it semantic continuity stays ``None``.
+    similarity in [-1, 1]; without it semantic continuity stays ``None``. ``moves`` are the
+    therapist moves labelled *before* any marker is known (``label_moves(transcript, ())``): an
+    argue/confront or unsolicited-advice move is context for the replies that follow.
     """
+    move_of = moves or {}
     p = pack(transcript.language)
     turns = transcript.turns
     norms = [normalise(t.text) for t in turns]
@@ -332,7 +348,7 @@ def compute(
     for i, turn in enumerate(turns):
         if turn.role is Role.PATIENT:
             answers_of.append(last_t)
-            if last_t is not None:
+            if last_t is not None and counts[i] >= SEMANTIC_WORDS:
                 pairs.append((last_t, i))
         else:
             answers_of.append(None)
@@ -383,6 +399,8 @@ def compute(
                     invite=invite,
                     reflection=reflection,
                     therapist_cut_off=cut_off,
+                    confront=_confront(move_of.get(i)),
+                    advice=_advice(move_of.get(i)),
                     lexical_continuity=None,
                     semantic_continuity=None,
                     backchannel=_is_backchannel(p, norm, words),
@@ -404,7 +422,7 @@ def compute(
             )
             continue
         a = answers_of[i]
-        pressure = directive = invite = reflection = 0.0
+        pressure = directive = invite = reflection = confront = advice = 0.0
         question, pw, dw = "none", "", ""
         t_cut = False
         lexical: float | None = None
@@ -412,17 +430,22 @@ def compute(
             pressure, directive, invite, reflection, question, pw, dw = t_ctx[a]
             t_cut = out[a].cut_off
             if out[a].backchannel or (t_cut and out[a].words <= 4):
-                # the therapist only said "mm-hmm": the context is the turn before it
+                # the therapist only said "mm-hmm" or was cut: the question is the turn before
                 earlier = _previous_substantive(out, a)
                 if earlier is not None:
-                    ep, ed, ei, er, eq, epw, edw = t_ctx[earlier]
-                    pressure = max(pressure, 0.8 * ep)
-                    directive = max(directive, 0.8 * ed)
+                    _, _, ei, er, eq, _, _ = t_ctx[earlier]
                     invite = max(invite, ei)
                     reflection = max(reflection, er)
                     question = eq if question == "none" else question
-                    pw = pw or epw
-                    dw = dw or edw
+            # pressure lingers: the last therapist turns count, fading with distance
+            for weight, j in zip(CONTEXT_DECAY, _recent_therapist(out, a), strict=False):
+                confront = max(confront, weight * out[j].confront)
+                advice = max(advice, weight * out[j].advice)
+                ep, ed, _, _, _, epw, edw = t_ctx[j]
+                if weight * ep > pressure:
+                    pressure, pw = weight * ep, epw or pw
+                if weight * ed > directive:
+                    directive, dw = weight * ed, edw or dw
             t_words = _content_words(norms[a], p.stopwords)
             mine = _content_words(norm, p.stopwords)
             if t_words and mine:
@@ -470,6 +493,8 @@ def compute(
                 invite=invite,
                 reflection=reflection,
                 therapist_cut_off=t_cut,
+                confront=confront,
+                advice=advice,
                 lexical_continuity=lexical,
                 semantic_continuity=semantic.get((a, i)) if a is not None else None,
                 backchannel=_is_backchannel(p, norm, words),
@@ -490,6 +515,42 @@ def compute(
             )
         )
     return tuple(out)
+
+
+#: Weight of the therapist turns before a patient reply (most recent first) in its context.
+CONTEXT_DECAY = (1.0, 0.8, 0.6)
+
+
+_CONFRONT = frozenset(
+    {
+        Contribution.CONFRONT_ARGUE,
+        Contribution.INTERPRETATION_IMPOSED,
+        Contribution.CLOSED_INTERROGATION,
+    }
+)
+
+
+def _confront(move: TherapistMove | None) -> float:
+    return 1.0 if move is not None and move.contribution in _CONFRONT else 0.0
+
+
+def _advice(move: TherapistMove | None) -> float:
+    if move is None:
+        return 0.0
+    if move.contribution is Contribution.ADVICE_UNSOLICITED:
+        return 1.0
+    return 0.5 if move.move is TherapistMoveType.ADVICE_WITHOUT_PERMISSION else 0.0
+
+
+def _recent_therapist(signals: Sequence[TurnSignals], index: int) -> list[int]:
+    """The therapist turns at and before ``index`` (most recent first), within a short window."""
+    out: list[int] = []
+    for j in range(index, max(-1, index - 7), -1):
+        if signals[j].role is Role.THERAPIST:
+            out.append(j)
+            if len(out) == len(CONTEXT_DECAY):
+                break
+    return out
 
 
 def _previous_substantive(signals: Sequence[TurnSignals], index: int) -> int | None:
