@@ -408,17 +408,19 @@ def _worker(path: Path, mode: str, repeat: int, one_core: bool) -> dict[str, Any
     return result
 
 
-def run_speed(data: Path | None, modes: Sequence[str], repeat: int) -> dict[str, Any]:
+def run_speed(
+    data: Path | None, modes: Sequence[str], repeat: int, pin: bool = False
+) -> dict[str, Any]:
     """Per-600-turn time of each tier against the parse-only floor of the same file."""
     if find_detector() is None:
         return {"skipped": "raccord.detect.detect is not available yet"}
-    out: dict[str, Any] = {"repeat": repeat}
+    out: dict[str, Any] = {"repeat": repeat, "pinned_to_one_cpu": pin}
     targets = []
     with tempfile.TemporaryDirectory(prefix="raccord-bench-") as tmp:
         path, origin = long_session(Path(tmp), data)
         out["session"] = origin
         for mode in modes:
-            raw = _worker(path, mode, repeat, one_core=True)
+            raw = _worker(path, mode, repeat, one_core=pin)
             per = SPEED_TURNS / raw["n_turns"]
             parse = raw["parse_median_s"]
             detect = raw["detect_median_s"]
@@ -520,6 +522,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default="fast,full", help="detection tiers (default fast,full)")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results.json"))
     parser.add_argument("--repeat", type=int, default=7, help="speed repeats (median taken)")
+    parser.add_argument(
+        "--pin", action="store_true", help="speed: also bind each tier to one CPU (affinity)"
+    )
     parser.add_argument("--boot", type=int, default=2000, help="bootstrap resamples")
     parser.add_argument(
         "--sanity",
@@ -546,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:
     runners: dict[str, Callable[[], dict[str, Any]]] = {
         "quality": lambda: run_quality(data, modes, args.sanity) if data else {},
         "external": lambda: run_external(data, modes, args.boot) if data else {},
-        "speed": lambda: run_speed(data, modes, args.repeat),
+        "speed": lambda: run_speed(data, modes, args.repeat, args.pin),
     }
     printers = {"quality": print_quality, "external": print_external, "speed": print_speed}
     for part in parts:
