@@ -156,6 +156,10 @@ def test_a_coders_line_is_read_into_typed_labels() -> None:
             "invalid contribution 'lecturing'",
         ),
         ({"utterance_id": 4, "marker": "none", "repair": "validate"}, "mixes client and therapist"),
+        (
+            {"utterance_id": 3, "marker": "withdrawal", "salience": 2},
+            "withdrawal marker without a subtype",
+        ),
     ],
 )
 def test_a_typo_in_a_label_file_names_file_and_line(
@@ -315,12 +319,13 @@ def test_disagreements_list_what_a_tuner_must_look_at() -> None:
 
 
 @needs_data
-def test_the_dev_labels_read_cleanly_and_agree_with_themselves() -> None:
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_dev_labels_survive_detection_and_export_unchanged(language: str) -> None:
+    """Gold labels → Detection → to_annotation → compare with gold: every figure is 1."""
     assert DATA is not None
-    dev = load_dev(DATA, "en")
+    dev = load_dev(DATA, language)
     assert len(dev.labels) == 25
-    triples = [(g, g, roles_of(dev.transcripts[tid])) for tid, g in dev.labels.items()]
-    f = compare_many(triples)
+    f = evaluate_dev(dev, gold_predictor(dev.labels), ci=False)["all"]
     assert f["client_marker"]["f1"] == f["client_marker"]["kappa"] == 1.0
     assert f["kind_kappa"]["value"] == f["kind_kappa_3class"]["value"] == 1.0
     assert f["contribution"]["f1"] == f["repair"]["f1"] == f["episodes"]["f1"] == 1.0

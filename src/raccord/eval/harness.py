@@ -13,14 +13,23 @@ import importlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from raccord.errors import RaccordError
 from raccord.eval.compare import align_annotations, as_annotation, figures, roles_of
 from raccord.eval.corpus import DevSet
 from raccord.eval.labels import Annotation, TranscriptId
 from raccord.eval.metrics import PRF, prf_ci, roc_auc_ci
 from raccord.eval.splits import SPLITS
 from raccord.export import transcript_id as transcript_key
-from raccord.model import Detection, SessionAnalysis, Transcript
-from raccord.taxonomy import Role
+from raccord.model import (
+    Detection,
+    Episode,
+    Marker,
+    SessionAnalysis,
+    SessionScores,
+    TherapistMove,
+    Transcript,
+)
+from raccord.taxonomy import Role, TherapistMoveType
 
 Predictor = Callable[[Transcript], Mapping[str, Any] | Annotation]
 DetectFn = Callable[..., Detection]
@@ -46,11 +55,46 @@ def detector_predictor(detect: DetectFn, mode: str) -> Predictor:
     return predict
 
 
-def gold_predictor(labels: Mapping[TranscriptId, Annotation]) -> Predictor:
-    """The reference labels as a prediction: must score 1 everywhere (harness sanity check)."""
+def detection_from_annotation(annotation: Annotation, transcript: Transcript) -> Detection:
+    """Labels turned back into a ``Detection`` (utterance ids mapped to turn positions).
 
-    def predict(transcript: Transcript) -> Annotation:
-        return labels[transcript_key(transcript)]
+    Used for the sanity check: gold labels → ``Detection`` → ``to_annotation`` → ``compare``
+    with gold must give 1 everywhere, which tests the id mapping and the export on real sessions.
+    """
+    position = {turn.uid: i for i, turn in enumerate(transcript.turns)}
+
+    def at(uid: int) -> int:
+        if uid not in position:
+            raise RaccordError(
+                f"utterance {uid} of transcript {annotation.transcript_id!r} is not a turn",
+                path=transcript.metadata.source,
+            )
+        return position[uid]
+
+    markers = tuple(
+        Marker(at(uid), label.marker, label.subtype, label.salience, 1.0)
+        for uid, label in sorted(annotation.client.items())
+        if label.present and label.subtype is not None
+    )
+    moves = tuple(
+        TherapistMove(at(uid), TherapistMoveType.OTHER, label.contribution, label.repair, 1.0)
+        for uid, label in sorted(annotation.therapist.items())
+    )
+    episodes = tuple(
+        Episode(at(e.start), at(e.end), e.kind, e.severity, e.resolved) for e in annotation.episodes
+    )
+    return Detection(markers, moves, episodes, SessionScores(0.0, 0.0))
+
+
+def gold_predictor(labels: Mapping[TranscriptId, Annotation]) -> Predictor:
+    """The reference labels as a prediction, through ``Detection`` and ``to_annotation``: must
+    score 1 everywhere (a check of the harness and the export, not of a detector)."""
+    from raccord.export import to_annotation
+
+    def predict(transcript: Transcript) -> dict[str, Any]:
+        gold = labels[transcript_key(transcript)]
+        detection = detection_from_annotation(gold, transcript)
+        return to_annotation(SessionAnalysis(transcript, detection))
 
     return predict
 
@@ -172,6 +216,7 @@ def run_all(
 
 
 __all__ = [
+    "detection_from_annotation",
     "detector_predictor",
     "evaluate_dev",
     "feature_aucs",

@@ -213,6 +213,11 @@ def _client_label(uid: int, row: Mapping[str, Any], where: _Where) -> ClientLabe
         )
     if marker is MarkerKind.NONE and subtype is not None:
         raise where.fail(f"utterance {uid}: subtype {subtype.value!r} without a marker")
+    if marker is not MarkerKind.NONE and subtype is None:
+        raise where.fail(
+            f"utterance {uid}: {marker.value} marker without a subtype",
+            expected=f"one of the {marker.value} subtypes",
+        )
     if subtype is not None and subtype.kind is not marker:
         raise where.fail(
             f"utterance {uid}: subtype {subtype.value!r} is not a {marker.value} subtype",
