@@ -1,0 +1,138 @@
+"""The headline figures of ``results.json`` as a Markdown block, to paste into the README.
+
+    python benchmarks/summary.py [benchmarks/results.json]
+
+Only figures actually measured are shown; a skipped part says so. Nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _get(d: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(d, dict) or key not in d:
+            return None
+        d = d[key]
+    return d
+
+
+def _f(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _ci(block: Any) -> str:
+    ci = _get(block, "ci95")
+    if not ci or ci[0] is None:
+        return ""
+    return f" [{_f(ci[0])}–{_f(ci[1])}]"
+
+
+def quality(q: dict[str, Any]) -> list[str]:
+    if "skipped" in q or not q:
+        return [f"*Quality: skipped ({q.get('skipped', 'not run')}).*"]
+    tiers = [t for t in ("fast", "full", "gold") if _get(q, "en", t)]
+    lines = [
+        "| figure (25 AnnoMI dev sessions) | target | "
+        + " | ".join(f"{t} EN all / check | {t} FR all" for t in tiers)
+        + " |",
+        "|---|---|" + "---|---|" * len(tiers),
+    ]
+    rows = [
+        ("client-marker F1", ("client_marker", "f1"), "≥ 0.80"),
+        ("client-marker kappa", ("client_marker", "kappa"), ""),
+        ("kind kappa (withdrawal vs confrontation, both mark)", ("kind_kappa", "value"), "≥ 0.75"),
+        ("subtype accuracy (both mark)", ("subtype_accuracy", "value"), ""),
+        ("contribution F1", ("contribution", "f1"), "≥ 0.70"),
+        ("repair F1", ("repair", "f1"), ""),
+        ("episode overlap F1", ("episodes", "f1"), "≥ 0.80"),
+    ]
+    for label, path, target in rows:
+        cells = []
+        for t in tiers:
+            cells.append(
+                f"{_f(_get(q, 'en', t, 'all', *path))} / {_f(_get(q, 'en', t, 'check', *path))}"
+            )
+            cells.append(_f(_get(q, "fr", t, "all", *path)))
+        lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def external(e: dict[str, Any]) -> list[str]:
+    lines = []
+    ref = _get(e, "reference_features", "therapist_share_reflection")
+    if ref:
+        lines.append(
+            f"- Reference: the human-coded share of therapist reflections alone separates low from "
+            f"high MI quality with AUC {_f(ref['value'])}{_ci(ref)} (133 AnnoMI sessions)."
+        )
+    for mode in ("fast", "full"):
+        auc = _get(e, mode, "quality_auc")
+        sus = _get(e, mode, "sustain")
+        if auc:
+            lines.append(
+                f"- [{mode}] therapist-contribution score, low vs high MI quality: AUC "
+                f"{_f(auc['value'])}{_ci(auc)} (target ≥ 0.95)."
+            )
+        if sus:
+            lines.append(
+                f"- [{mode}] client markers vs AnnoMI sustain talk (a different construct): "
+                f"P {_f(sus['precision'])}, R {_f(sus['recall'])}, F1 {_f(sus['f1'])}"
+                f"{_ci(sus['f1_ci'])}."
+            )
+    if "skipped" in e:
+        lines.append(f"- *{e['skipped']}*")
+    return lines
+
+
+def speed(s: dict[str, Any]) -> list[str]:
+    if "skipped" in s or not s:
+        return [f"*Speed: skipped ({s.get('skipped', 'not run')}).*"]
+    lines = [
+        "| tier | ms per 600 turns | × parse floor | full pipeline ms | peak RSS MB | target |",
+        "|---|---|---|---|---|---|",
+    ]
+    targets = {"fast": "≤ 50 ms and ≤ 5×", "full": "≤ 1.5 s (1 thread)"}
+    for mode in ("fast", "full"):
+        f = s.get(mode)
+        if f:
+            lines.append(
+                f"| {mode} | {_f(f['detect_ms_per_600'], 0)} | {_f(f['detect_over_parse'], 1)} | "
+                f"{_f(f['analyze_ms_per_600'], 0)} | {_f(f['maxrss_mb'], 0)} | {targets[mode]} |"
+            )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0]) if args else ROOT / "benchmarks" / "results.json"
+    if not path.exists():
+        print(f"{path} not found: run benchmarks/run.py first", file=sys.stderr)
+        return 2
+    results = json.loads(path.read_text(encoding="utf-8"))
+    meta = results.get("generated", {})
+    out = [
+        f"<!-- benchmarks/summary.py from {path.name}: {meta.get('date')} "
+        f"commit {str(meta.get('git_commit'))[:10]} -->",
+        *quality(results.get("quality", {})),
+        "",
+        *external(results.get("external", {})),
+        "",
+        *speed(results.get("speed", {})),
+    ]
+    print("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
