@@ -18,7 +18,7 @@ from raccord.eval.compare import align_annotations, as_annotation, figures, role
 from raccord.eval.corpus import DevSet
 from raccord.eval.labels import Annotation, TranscriptId
 from raccord.eval.metrics import PRF, prf_ci, roc_auc_ci
-from raccord.eval.splits import SPLITS
+from raccord.eval.splits import SPLITS, TUNE
 from raccord.export import transcript_id as transcript_key
 from raccord.model import (
     Detection,
@@ -104,25 +104,49 @@ def evaluate_dev(
     predict: Predictor,
     *,
     splits: Mapping[str, Sequence[TranscriptId]] | None = None,
+    include_all: bool = True,
     ci: bool = True,
 ) -> dict[str, Any]:
-    """Figures on all dev sessions and on each split (``tune``, ``check``)."""
-    parts: dict[str, Sequence[TranscriptId]] = {"all": list(dev.labels)}
+    """Figures on all dev sessions (``all``, unless ``include_all`` is false) and on each split
+    (default ``tune`` and ``check``). Only the sessions asked for are predicted."""
+    parts: dict[str, list[TranscriptId]] = {"all": list(dev.labels)} if include_all else {}
     for name, ids in (SPLITS if splits is None else splits).items():
         parts[name] = [tid for tid in ids if tid in dev.labels]
+    wanted = {tid for ids in parts.values() for tid in ids}
     aligned = {
         tid: align_annotations(
             predict(dev.transcripts[tid]), dev.labels[tid], roles=roles_of(dev.transcripts[tid])
         )
         for tid in dev.labels
+        if tid in wanted
     }
     out: dict[str, Any] = {}
     for name, ids in parts.items():
-        total = sum((aligned[tid] for tid in ids[1:]), aligned[ids[0]]) if ids else None
-        if total is not None:
+        if ids:
+            total = sum((aligned[tid] for tid in ids[1:]), aligned[ids[0]])
             out[name] = figures(total, ci=ci)
             out[name]["sessions"] = list(ids)
     return out
+
+
+def tune_figures(
+    mode: str = "fast", language: str = "en", *, data: str | None = None
+) -> dict[str, Any]:
+    """The figures a detector author may look at: the tune split only, one tier, one language.
+
+    ``python -c "from raccord.eval.harness import tune_figures; print(tune_figures('full'))"``
+    """
+    from raccord.eval.corpus import load_dev, shared_data_dir
+
+    folder = shared_data_dir(data)
+    detect = find_detector()
+    if folder is None or detect is None:
+        raise RaccordError("tune figures need the shared data and raccord.detect.detect")
+    dev = load_dev(folder, language)
+    predictor = detector_predictor(detect, mode)
+    figs = evaluate_dev(dev, predictor, splits={"tune": TUNE}, include_all=False, ci=False)
+    tune: dict[str, Any] = figs["tune"]
+    return tune
 
 
 def quality_auc(
@@ -225,4 +249,5 @@ __all__ = [
     "quality_auc",
     "run_all",
     "sustain_agreement",
+    "tune_figures",
 ]
