@@ -176,6 +176,7 @@ def test_cp1252_file_from_an_old_windows_tool() -> None:
     assert "sœur" in t.turns[3].text and "…" in t.turns[1].text
     assert roles(t) == {"Thérapeute": Role.THERAPIST, "Patiente": Role.PATIENT}
     assert t.turns[-1].annotations[0].kind == "crying"
+    assert t.metadata.extra["encoding"] == "cp1252"
 
 
 def test_utf16_file_with_bom() -> None:

@@ -10,6 +10,7 @@ Everything that goes wrong raises ``InputError`` naming the file, the line and w
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from raccord.errors import InputError
@@ -40,20 +41,28 @@ def load(
     file = Path(path)
     source = str(path)
     data = read_bytes(file, max_bytes)
-    text, _encoding = decode(data, source)
+    text, encoding = decode(data, source)
     name = normalise(fmt) if fmt else sniff(text, file.suffix)
     if name == "eaf":
         _require_content(text, source)
         raws = elan.read(text, source, path=file)
-        return [assemble.build(r, language_code=language, therapist=therapist) for r in raws]
-    return parse(
-        text,
-        fmt=name,
-        source=source,
-        language=language,
-        therapist=therapist,
-        columns=columns,
-    )
+        transcripts = [assemble.build(r, language_code=language, therapist=therapist) for r in raws]
+    else:
+        transcripts = parse(
+            text,
+            fmt=name,
+            source=source,
+            language=language,
+            therapist=therapist,
+            columns=columns,
+        )
+    if encoding in ("utf-8", "utf-8-sig", "ascii") or name in ("eaf", "raccord"):
+        return transcripts
+    # worth showing: accents read through a guessed encoding are what a user should check
+    return [
+        replace(t, metadata=replace(t.metadata, extra={**t.metadata.extra, "encoding": encoding}))
+        for t in transcripts
+    ]
 
 
 def parse(
