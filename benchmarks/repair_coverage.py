@@ -78,14 +78,14 @@ def gold_detection(transcript: Transcript, labels: Annotation, typer: MoveTyper)
     )
     moves = tuple(
         TherapistMove(
-            index[uid],
-            typer(transcript.turns[index[uid]].text, transcript.language),
-            label.contribution,
-            label.repair,
+            turn.index,
+            typer(turn.text, transcript.language),
+            labels.therapist_label(turn.uid).contribution,
+            labels.therapist_label(turn.uid).repair,
             1.0,
         )
-        for uid, label in sorted(labels.therapist.items())
-        if uid in index
+        for turn in transcript.turns
+        if turn.role is Role.THERAPIST
     )
     episodes = []
     for ep in labels.episodes:

@@ -77,7 +77,8 @@ def test_own_part_is_acknowledged_when_the_formulation_shows_one() -> None:
     out = _suggest(WORK_FR, _work_detection())  # type: ignore[arg-type]
     main = next(s for s in out if s.approach is RepairApproach.DIRECT)
     assert main.strategy is R.ACKNOWLEDGE_CONTRIBUTION
-    assert "beaucoup de questions" in main.text
+    assert "plusieurs questions à la suite" in main.text
+    assert "je ne vous ai pas laissé beaucoup de place" in main.text
     assert "questions fermées" in main.why and "Méta-communication" in main.why
 
 
@@ -131,7 +132,7 @@ def test_confrontation_is_validated_and_the_misunderstanding_clarified() -> None
     strategies = {s.strategy for s in out}
     assert {R.ACKNOWLEDGE_CONTRIBUTION, R.CLARIFY_MISUNDERSTANDING, R.VALIDATE} <= strategies
     ack = next(s for s in out if s.strategy is R.ACKNOWLEDGE_CONTRIBUTION)
-    assert "lecture qui ne correspondait pas" in ack.text
+    assert "Je crains que cette lecture n'ait pas correspondu" in ack.text
     assert "quelque chose dans ma façon de faire ne vous a pas convenu" in ack.text
 
 

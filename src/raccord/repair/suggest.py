@@ -181,6 +181,8 @@ def _when(pack: dict[str, Any], f: EpisodeFacts, link: Link | None) -> str:
     for kind in pushing:
         if kind == "pressing_topic" and f.topic is None:
             continue
+        if f.topic is not None and f"{kind}_topic" in table:
+            return _pick(table[f"{kind}_topic"], f.index)
         return _pick(table[kind], f.index)
     if f.topic is not None:
         return _pick(table["topic"], f.index)
@@ -188,21 +190,32 @@ def _when(pack: dict[str, Any], f: EpisodeFacts, link: Link | None) -> str:
     return _pick(table[others[0]] if others else table["default"], f.index)
 
 
-def _quote(transcript: Transcript, f: EpisodeFacts) -> str | None:
-    """A few of the patient's own words from the strongest marker, to reflect them verbatim."""
+def _quote(
+    code: str, transcript: Transcript, f: EpisodeFacts, *, cue_only: bool = False
+) -> str | None:
+    """A few of the patient's own words from the strongest marker, to reflect them verbatim:
+    the cue that fired when there is one, else the first clause of the turn (fillers removed)."""
     if not f.markers:
         return None
     marker = max(f.markers, key=lambda m: (m.salience, m.turn))
     cue = next((e.words for e in marker.evidence if e.words and len(words(e.words)) >= 3), None)
+    if cue is None and cue_only:
+        return None
     text = cue or transcript.turns[marker.turn].text
     text = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", text)
     text = re.sub(r"\s+", " ", text.replace("«", "").replace("»", "").replace('"', "")).strip()
-    clause = next((c.strip() for c in re.split(r"[.!?;]", text) if len(words(c)) >= 3), None)
-    if clause is None:
-        return None
-    tokens = clause.split()
-    short = " ".join(tokens[:_QUOTE_WORDS]).rstrip(",:-–— ")
-    return short + ("…" if len(tokens) > _QUOTE_WORDS else "")
+    fillers = set(section(code, "understand").get("quote", {}).get("fillers", ()))
+    for clause in re.split(r"[.!?;…]", text):
+        tokens = clause.strip(" -–—,").split()
+        while tokens and tokens[0].strip(",:-–—").lower() in fillers:
+            tokens = tokens[1:]
+        if len(tokens) < 3:
+            continue
+        tokens[0] = tokens[0].strip(",:-–—")
+        short = " ".join(tokens[:_QUOTE_WORDS]).rstrip(",:-–— ")
+        short = short[:1].upper() + short[1:]
+        return short + ("…" if len(tokens) > _QUOTE_WORDS else "")
+    return None
 
 
 def _fields(
@@ -224,7 +237,7 @@ def _fields(
         "topic_de": f.topic.de if f.topic else "",
         "safe": f.safe_topic.phrase if f.safe_topic else "",
         "patient_topic": f.patient_topic.phrase if f.patient_topic else "",
-        "quote": _quote(transcript, f) or "",
+        "quote": _quote(code, transcript, f, cue_only=f.subtype is S.GIVING_UP) or "",
     }
     values["when"] = _when(pack, f, link).format(**values)
     counts = pack.get("count_words", {})

@@ -28,6 +28,7 @@ from raccord.understand.text import (
     label,
     pack_code,
     phrase,
+    phrase_n,
     span_ref,
     turn_ref,
     turns_ref,
@@ -82,7 +83,7 @@ def _summary(
         )
         for f in facts
     ]
-    lines = [phrase(code, "summary_count", n=len(facts), items=join(code, items))]
+    lines = [phrase_n(code, "summary_count", len(facts), items=join(code, items))]
     score = detection.scores.therapist_contribution
     if score > 0:
         lines.append(phrase(code, "summary_contribution", score=round(100 * score)))
@@ -105,9 +106,10 @@ def _episode(
     for kind, turns in by_kind.items():
         subtypes = list(dict.fromkeys(m.subtype for m in f.markers if m.kind is kind))
         patient.append(
-            phrase(
+            phrase_n(
                 code,
                 "patient_marker",
+                len(turns),
                 kind=label(code, "kind", kind.value),
                 subtypes=join(code, [label(code, "subtype", s.value) for s in subtypes]),
                 turns=turns_ref(code, transcript, turns),

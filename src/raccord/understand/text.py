@@ -48,6 +48,13 @@ def phrase(code: str, key: str, **values: object) -> str:
     return template.format(**values)
 
 
+def phrase_n(code: str, key: str, n: int, **values: object) -> str:
+    """Like ``phrase``, using ``<key>_one`` when ``n`` is 1 and the pack has it."""
+    texts = section(code, "understand")["text"]
+    chosen = f"{key}_one" if n == 1 and f"{key}_one" in texts else key
+    return phrase(code, chosen, n=n, **values)
+
+
 def label(code: str, family: str, key: str) -> str:
     """A display label (``labels.subtype.minimal_response`` → « réponses minimales »)."""
     labels: Mapping[str, Any] = section(code, "understand").get("labels", {}).get(family, {})
@@ -163,12 +170,13 @@ def topic_of(
     dmap: Mapping[str, str] = data.get("determiner_map", {})
     minimum = int(data.get("min_length", 3))
     tokens = words(text)
+    raw = _WORD.findall(_ANNOTATION.sub(" ", text))
     echo = {_stem(w) for t in context for w in content_words(code, t)}
     head, comma, _ = text.partition(",")
     fronted = len(words(head)) if comma and len(words(head)) <= 4 else 0
 
     def is_content(w: str) -> bool:
-        return w not in stop and w not in dets and len(w.strip("'")) >= minimum
+        return w not in stop and w not in dets and len(w.strip("'")) >= minimum and not _stutter(w)
 
     best: tuple[float, int, Topic] | None = None
     for i, token in enumerate(tokens):
@@ -180,6 +188,11 @@ def topic_of(
         j = i + 1
         if j + 1 < len(tokens) and tokens[j] in links and is_content(tokens[j + 1]):
             parts += [tokens[j], tokens[j + 1]]
+        if i > 0 and raw[i][:1].isupper():
+            continue  # a name, not a subject to bring up
+        announced = det is not None or after_preposition
+        if min_score > 0 and not announced:
+            continue  # without a determiner it is too often a verb or an adjective
         score = 1.0 + (2.0 if det or after_preposition else 0.0) + (0.5 if len(token) >= 6 else 0.0)
         score += 2.5 if _stem(token) in echo else 0.0
         score += 2.5 if i < fronted else 0.0  # « Et au travail, … » / "And at work, …"
@@ -193,6 +206,12 @@ def topic_of(
         if best is None or score > best[0]:  # ties: the earlier phrase
             best = (score, i, candidate)
     return None if best is None or best[0] < min_score else best[2]
+
+
+def _stutter(word: str) -> bool:
+    """Transcribed hesitations (« j-je », « hm-hm »): not words to talk about."""
+    parts = word.split("-")
+    return len(parts) > 1 and (len(set(parts)) == 1 or min(len(p) for p in parts) <= 2)
 
 
 def _glue(parts: Sequence[str]) -> str:

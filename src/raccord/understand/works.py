@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
-from raccord.taxonomy import MarkerKind, Role, TherapistMoveType
+from raccord.taxonomy import MarkerKind, RepairStrategy, Role, TherapistMoveType
 from raccord.understand.facts import move_at, next_patient
 from raccord.understand.text import contains, content_words, label, phrase, turn_ref, word_count
 
@@ -70,7 +70,10 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
 
 def describe(code: str, transcript: Transcript, detection: Detection, item: Working) -> str:
     move = move_at(detection, item.therapist)
-    move_label = label(code, "move", move.move.value if move else TherapistMoveType.OTHER.value)
+    if move is not None and move.repair is not RepairStrategy.NONE:
+        move_label = label(code, "strategy", move.repair.value)
+    else:
+        move_label = label(code, "move", move.move.value if move else TherapistMoveType.OTHER.value)
     after = (
         phrase(code, "what_works_after_marker", turn=turn_ref(code, transcript, item.after_marker))
         if item.after_marker is not None
