@@ -334,3 +334,18 @@ def test_bracketed_time_range_gives_start_and_end() -> None:
     text = "[00:00:05 - 00:00:09] T: Bonjour, comment ça va ?\n[00:00:10 - 00:00:12] P: Ça va."
     t = io.parse(text, fmt="text", language="fr")[0]
     assert [(turn.start, turn.end) for turn in t.turns] == [(5.0, 9.0), (10.0, 12.0)]
+
+
+def test_labels_with_a_name_in_parentheses() -> None:
+    text = (
+        "Thérapeute (Marie) : Bonjour, comment allez-vous ?\n"
+        "Léa (patiente) : Pas très bien.\n"
+        "Thérapeute (Marie) (00:01:02) : Qu'est-ce qui ne va pas ?\n"
+        "Léa (patiente) : Tout. (soupir)"
+    )
+    t = io.parse(text, fmt="text", language="fr")[0]
+    assert [turn.speaker for turn in t.turns] == ["Thérapeute (Marie)", "Léa (patiente)"] * 2
+    assert t.role_of("Thérapeute (Marie)") is Role.THERAPIST
+    assert t.role_of("Léa (patiente)") is Role.PATIENT
+    assert {a.method for a in t.roles} == {"label"}
+    assert t.turns[2].start == 62.0

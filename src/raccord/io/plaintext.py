@@ -30,7 +30,9 @@ _STAMP = (
     rf"(?:\[\s*(?P<Na>{_CLOCK})(?:\s*(?:-->|-|–)\s*(?P<Nd>{_CLOCK}))?\s*\]"
     rf"|\(\s*(?P<Nb>{_CLOCK})\s*\)|(?P<Nc>{_CLOCK}))"
 )
-_WORDS = r"[^\W\d_][\w'’.\-]*(?:\(e\))?(?: [\w'’.\-]+(?:\(e\))?){0,3}"
+_WORDS = (
+    r"[^\W\d_][\w'’.\-]*(?:\(e\))?(?: [\w'’.\-]+(?:\(e\))?){0,3}(?: \([^\W\d_][^()\d:]{0,29}\))?"
+)
 _LEAD = re.compile(r"^" + _STAMP.replace("?P<N", "?P<s") + r"\s*[-–—|]?\s*")
 _LABEL = re.compile(
     rf"^(?P<label>{_WORDS})"
@@ -69,7 +71,7 @@ def _plausible_label(label: str) -> bool:
     """Capitalised words, a known role word, or a diariser tag such as ``SPEAKER_00``."""
     if label_role(label) is not None:
         return True
-    words = label.split(" ")
+    words = re.sub(r" \(.*\)$", "", label).split(" ")
     return all(w[:1].isupper() or w[:1].isdigit() for w in words) and len(label) <= 40
 
 

@@ -44,7 +44,9 @@ def label_role(label: str) -> Role | None:
     name = re.sub(r"\s+", " ", label.strip().lower()).rstrip(" :.-")
     first = name.split(" ")[0] if name else ""
     trimmed = re.sub(r"\s*\d+$", "", name)
-    for candidate in (name, trimmed, first):
+    inside = re.search(r"\(([^()]+)\)$", name)
+    aside = inside.group(1).strip() if inside else ""
+    for candidate in (name, trimmed, first, aside):
         if candidate in vocab.therapist_labels:
             return Role.THERAPIST
         if candidate in vocab.patient_labels:
