@@ -37,6 +37,24 @@ S = MarkerSubtype
 
 #: Score a subtype must reach for a marker to be raised (salience 2).
 THRESHOLD = 2.0
+#: Therapist moves that open a door: a reply that takes it up at length is engagement.
+_OPENING_MOVES = frozenset(
+    {"meta_communication", "validation", "complex_reflection", "simple_reflection", "open_question"}
+)
+#: Marker families an emotional disclosure can look like on the surface.
+_DISCLOSURE_DAMPED = frozenset(
+    {
+        MarkerSubtype.CONTROLS_PRESSURES,
+        MarkerSubtype.TOPIC_SHIFT,
+        MarkerSubtype.MINIMAL_RESPONSE,
+        MarkerSubtype.DENIAL,
+        MarkerSubtype.ABSTRACT_COMMUNICATION,
+        MarkerSubtype.AVOIDANT_STORYTELLING,
+    }
+)
+#: Rule score from which a marker stands whatever the learned layer says (a clear cue such as
+#: "you don't understand what I'm saying" needs no statistical backing).
+STANDALONE = 2.25
 #: Pressure score from which the therapist turn counts as argue / warn / lecture / push.
 PRESSURE = 1.0
 
@@ -103,7 +121,8 @@ def _needs_met(need: str | None, s: TurnSignals, climate: bool) -> float:
             return 1.0
         return 0.6 if climate else 0.0
     if need == "question":
-        return 1.0 if s.question != "none" or s.invite > 0 else 0.0
+        invited = s.question != "none" or s.invite > 0 or s.reflection > 0
+        return 1.0 if invited or s.answered_move in _OPENING_MOVES else 0.0
     if need == "climate":
         return 1.0 if climate else 0.0
     return 1.0
@@ -120,10 +139,21 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
     if s.words == 0 and s.silence is None:
         return None
 
+    # an emotional first-person account in answer to a repair or an invitation is engagement
+    disclosing = (
+        s.words >= 15
+        and s.first_person >= 0.06
+        and (s.painful > 0 or s.negative_affect > 0)
+        and (s.answered_move in _OPENING_MOVES or s.invite > 0 or s.reflection > 0)
+        and not pressured
+    )
+
     # 1. pack cues of each subtype, counted when their context holds
     best_hit: dict[str, CueHit] = {}
     for hit in s.cues:
         share = _needs_met(hit.needs, s, climate)
+        if disclosing and S(hit.family) in _DISCLOSURE_DAMPED:
+            share *= 0.4
         if share <= 0:
             continue
         subtype = S(hit.family)
@@ -165,7 +195,9 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
     demanded = s.directive >= 1.0 or s.pressure >= 1.5
     if (
         s.compliance > 0
-        and s.words <= 18
+        and (s.words <= 8 or (s.compliance >= 2.0 and s.words <= 18))
+        and s.genuine == 0
+        and s.painful == 0
         and (demanded or (climate and (pressured or s.directive > 0)))
         and s.disagree < 1.0
         and not irritated
@@ -182,8 +214,11 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
 
     # 5. a very short reply that shuts an invitation or a pressing question
     invited = s.question == "open" or s.invite > 0 or (s.question != "none" and pressured)
-    if s.words <= 4 and invited and not s.therapist_cut_off and s.compliance < 1.0:
-        value = 1.2 + 0.5 * min(s.minimal, 2.0)
+    # "meh", "I'd rather not" do not answer even a yes/no question: they close it
+    closing = s.minimal >= 1.5 and s.question != "none"
+    complying = s.compliance >= 1.0 and demanded
+    if s.words <= 4 and (invited or closing) and not s.therapist_cut_off and not complying:
+        value = 1.2 + 0.6 * min(s.minimal, 2.0) + (0.5 if s.minimal >= 1.5 else 0.0)
         if s.backchannel:
             value += 0.5
         if pressured:
@@ -431,7 +466,9 @@ def find(
             present, prob = rule >= THRESHOLD, confidence(rule)
         else:
             prob = float(probs[k])
-            present = prob >= model.threshold
+            present = prob >= model.threshold or rule >= STANDALONE
+            if rule >= STANDALONE:
+                prob = max(prob, confidence(rule))
         if not present:
             continue
         subtype, evidence = _subtype(p, x)

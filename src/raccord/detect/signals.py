@@ -215,6 +215,7 @@ class TurnSignals:
     therapist_cut_off: bool
     confront: float
     advice: float
+    answered_move: str
     lexical_continuity: float | None
     semantic_continuity: float | None
     backchannel: bool
@@ -225,6 +226,7 @@ class TurnSignals:
     irritation: float
     hedges: float
     change_talk: float
+    genuine: float
     first_person: float
     impersonal: float
     painful: float
@@ -401,6 +403,7 @@ def compute(
                     therapist_cut_off=cut_off,
                     confront=_confront(move_of.get(i)),
                     advice=_advice(move_of.get(i)),
+                    answered_move=_move_name(move_of.get(i)),
                     lexical_continuity=None,
                     semantic_continuity=None,
                     backchannel=_is_backchannel(p, norm, words),
@@ -411,6 +414,7 @@ def compute(
                     irritation=0.0,
                     hedges=0.0,
                     change_talk=0.0,
+                    genuine=0.0,
                     first_person=0.0,
                     impersonal=0.0,
                     painful=0.0,
@@ -438,7 +442,10 @@ def compute(
                     reflection = max(reflection, er)
                     question = eq if question == "none" else question
             # pressure lingers: the last therapist turns count, fading with distance
-            for weight, j in zip(CONTEXT_DECAY, _recent_therapist(out, a), strict=False):
+            recent = _recent_therapist(out, a)
+            if _move_name(move_of.get(a)) in _FRESH_START:
+                recent = recent[:1]
+            for weight, j in zip(CONTEXT_DECAY, recent, strict=False):
                 confront = max(confront, weight * out[j].confront)
                 advice = max(advice, weight * out[j].advice)
                 ep, ed, _, _, _, epw, edw = t_ctx[j]
@@ -459,6 +466,7 @@ def compute(
             "irritation",
             "hedge",
             "change_talk",
+            "genuine",
             "painful",
             "negative_affect",
         ):
@@ -495,6 +503,7 @@ def compute(
                 therapist_cut_off=t_cut,
                 confront=confront,
                 advice=advice,
+                answered_move=_move_name(move_of.get(a)) if a is not None else "",
                 lexical_continuity=lexical,
                 semantic_continuity=semantic.get((a, i)) if a is not None else None,
                 backchannel=_is_backchannel(p, norm, words),
@@ -505,6 +514,7 @@ def compute(
                 irritation=scores["irritation"],
                 hedges=scores["hedge"],
                 change_talk=scores["change_talk"],
+                genuine=scores["genuine"],
                 first_person=first,
                 impersonal=impersonal,
                 painful=scores["painful"],
@@ -530,8 +540,22 @@ _CONFRONT = frozenset(
 )
 
 
+#: Therapist moves that change the stance (repairs): earlier pressure no longer lingers after them.
+_FRESH_START = frozenset(
+    {
+        TherapistMoveType.META_COMMUNICATION.value,
+        TherapistMoveType.VALIDATION.value,
+        TherapistMoveType.SELF_DISCLOSURE.value,
+    }
+)
+
+
 def _confront(move: TherapistMove | None) -> float:
     return 1.0 if move is not None and move.contribution in _CONFRONT else 0.0
+
+
+def _move_name(move: TherapistMove | None) -> str:
+    return "" if move is None else move.move.value
 
 
 def _advice(move: TherapistMove | None) -> float:
