@@ -382,6 +382,7 @@ def test_session_score_auc_for_low_quality_sessions() -> None:
     # low/high pairs: (.9,.1)+ (.9,.5)+ (.4,.1)+ (.4,.5)- -> 3/4
     fig = quality_auc(detections, quality, n_boot=200)
     assert fig["value"] == 0.75 and fig["n_low"] == 2 and fig["positive"] == "low"
+    assert fig["distinct_scores"] == 4  # a constant score would show here, not hide as 0.5
 
 
 def test_reference_features_are_oriented_towards_low_quality() -> None:

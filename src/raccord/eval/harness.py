@@ -164,6 +164,7 @@ def quality_auc(
         "n_sessions": len(ids),
         "n_low": sum(low),
         "positive": "low",
+        "distinct_scores": len(set(scores)),
     }
 
 
