@@ -99,7 +99,7 @@ def test_withdrawal_on_work_in_english() -> None:
 def test_vicious_circle_push_withdraw_is_shown_with_its_turns() -> None:
     f = formulate(WORK_FR, _work_detection())  # type: ignore[arg-type]
     assert f.cycles, "three closed questions each followed by a minimal answer"
-    assert "insiste" in f.cycles[0] and "se retire" in f.cycles[0]
+    assert "insistance de votre part → retrait" in f.cycles[0]
     assert "4→5" in f.cycles[0] and "6→7" in f.cycles[0]
     assert f.episodes[0].interaction == f.cycles
 
@@ -173,7 +173,7 @@ def test_implicit_prohibition_in_english() -> None:
 
 def test_argue_confront_interaction_and_what_works_after_a_validation() -> None:
     f = formulate(PROHIBITION_FR, _prohibition_detection())  # type: ignore[arg-type]
-    assert any("argumente" in c and "s'oppose" in c for c in f.cycles)
+    assert any("argumentation de votre part → opposition" in c for c in f.cycles)
     # the validation at turn 4 is followed by a long, engaged answer about her son
     assert any(
         w.startswith("Validation (tour 4)") and "après un marqueur au tour 3" in w
@@ -210,11 +210,11 @@ def test_confrontation_after_an_imposed_interpretation() -> None:
     )
     f = formulate(NOT_UNDERSTOOD_FR, d)
     ep = f.episodes[0]
-    assert any("reproche envers le thérapeute" in line for line in ep.patient_part)
-    assert any("interprétation proposée comme un fait" in line for line in ep.therapist_part)
+    assert any("reproche qui vous est adressé" in line for line in ep.patient_part)
+    assert any("Interprétation proposée comme un fait" in line for line in ep.therapist_part)
     assert any("Séquence" in line for line in ep.interaction)
     assert {n.need for n in ep.needs} & {Need.RELATEDNESS, Need.AUTONOMY}
-    assert any("tour 4" in w and "réengagé" in w for w in f.what_works)
+    assert any("tour 4" in w and "réengagement" in w for w in f.what_works)
     assert not f.open_items, "resolved micro-rupture: nothing left open"
 
 

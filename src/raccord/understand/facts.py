@@ -286,18 +286,17 @@ def _safe_topic(
 def _episode_topic(
     transcript: Transcript, trigger: int | None, patient_text: list[str], code: str
 ) -> Topic | None:
-    """The topic of the trigger turn; if it names none clearly, that of the patient turn it answered."""
+    """The topic of the trigger turn; if it names none clearly, that of the turns just before it
+    (the patient turn it answered, then the therapist turn before that)."""
     if trigger is None:
         return None
-    found = topic_of(code, transcript.turns[trigger].text, patient_text, min_score=3.0)
-    if found is not None:
-        return found
-    before = next(
-        (i for i in range(trigger - 1, -1, -1) if transcript.turns[i].role is Role.PATIENT), None
-    )
-    if before is None:
-        return None
-    return topic_of(code, transcript.turns[before].text, patient_text, min_score=3.0)
+    for i in range(trigger, max(-1, trigger - 3), -1):
+        if transcript.turns[i].role is Role.OTHER:
+            continue
+        found = topic_of(code, transcript.turns[i].text, patient_text, min_score=3.0)
+        if found is not None:
+            return found
+    return None
 
 
 def episode_facts(

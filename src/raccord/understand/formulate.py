@@ -145,8 +145,8 @@ def _episode(
             phrase(
                 code,
                 key,
-                signal=label(code, "signal", s.kind),
-                words=s.words or "",
+                Signal=_capital(label(code, "signal", s.kind)),
+                words=_excerpt(s.words or ""),
                 turns=turns_ref(code, transcript, s.turns),
             )
         )
@@ -209,3 +209,13 @@ def _open_items(
                 )
             )
     return tuple(items)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _excerpt(text: str, limit: int = 12) -> str:
+    """At most ``limit`` words of a cue or quoted turn, so a line stays readable."""
+    tokens = text.split()
+    return " ".join(tokens[:limit]) + ("…" if len(tokens) > limit else "")

@@ -1,9 +1,9 @@
 """What works: therapist moves followed by the patient re-engaging, so they can be reinforced.
 
 The article insists that modelling what works matters as much as what goes wrong. A therapist
-turn "worked" when the patient's next turn is engaged: no marker, clearly longer than the patient's
-usual turn (or than the marked turn just before), and on topic (it shares content words with the
-therapist's turn), warm, or coming right after a marker (the patient is back in the work). Moves that follow a marker come first: they are repairs that took.
+turn "worked" when the patient's next turn is engaged: right after a marker, an unmarked answer of
+some substance (the patient is back in the work); elsewhere, a turn clearly longer than the
+patient's usual one that is on topic (it shares content words with the therapist's turn) or warm. Moves that follow a marker come first: they are repairs that took.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from raccord.understand.facts import move_at, next_patient
 from raccord.understand.text import contains, content_words, label, phrase, turn_ref, word_count
 
 MAX_ITEMS = 5
+#: Words in an unmarked answer, right after a marker, that count as re-engagement.
+_BACK_IN_THE_WORK = 8
 #: Moves that are only noise to reinforce (a backchannel is not a technique).
 _SKIP = frozenset({TherapistMoveType.BACKCHANNEL})
 
@@ -54,15 +56,19 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
             continue
         n = word_count(turns[p].text)
         after = last_patient if last_patient is not None and last_patient in marked else None
-        before_n = word_count(turns[after].text) if after is not None else 0
-        longer = n >= max(10, 1.5 * usual) or (after is not None and n >= max(8, 3 * before_n))
-        if not longer:
+        if after is not None:
+            # right after a marker, an unmarked answer of some substance is the patient back in
+            # the work (a confrontation is often long, so "longer than before" would miss it)
+            if n >= _BACK_IN_THE_WORK:
+                found.append(Working(turn.index, p, n, after))
+            continue
+        if n < max(10, 1.5 * usual):
             continue
         shared = {w[:5] for w in content_words(code, turn.text)} & {
             w[:5] for w in content_words(code, turns[p].text)
         }
         warm = contains(code, "warm", turns[p].text) is not None
-        if shared or warm or after is not None:
+        if shared or warm:
             found.append(Working(turn.index, p, n, after))
     found.sort(key=lambda w: (w.after_marker is None, -w.words))
     return tuple(sorted(found[:MAX_ITEMS], key=lambda w: w.therapist))
