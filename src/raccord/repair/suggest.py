@@ -25,6 +25,7 @@ to pass the meta-communication checker (``raccord.repair.checker``), which a tes
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +42,15 @@ from raccord.taxonomy import (
 )
 from raccord.understand import cycles, prohibitions
 from raccord.understand.facts import PUSHING, EpisodeFacts, episode_facts
-from raccord.understand.text import label, pack_code, section, turn_ref, turns_ref, words
+from raccord.understand.text import (
+    label,
+    pack_code,
+    section,
+    turn_ref,
+    turns_ref,
+    with_de,
+    words,
+)
 
 S = MarkerSubtype
 R = RepairStrategy
@@ -173,10 +182,9 @@ def _entry(table: dict[str, Any], key: str, index: int, fallback: str = "unknown
     return _pick(table.get(key, table.get(fallback, "")), index)
 
 
-def _when(pack: dict[str, Any], f: EpisodeFacts, link: Link | None) -> str:
+def _when(pack: dict[str, Any], f: EpisodeFacts) -> str:
+    """What the therapist was doing when this episode began, as the pack words it."""
     table: dict[str, Any] = pack["when"]
-    if link is not None and link.signal and link.signal in table:
-        return _pick(table[link.signal], f.index)
     pushing = [s.kind for s in f.signals if s.kind in PUSHING and s.kind in table]
     for kind in pushing:
         if kind == "pressing_topic" and f.topic is None:
@@ -190,22 +198,47 @@ def _when(pack: dict[str, Any], f: EpisodeFacts, link: Link | None) -> str:
     return _pick(table[others[0]] if others else table["default"], f.index)
 
 
+def _link_when(code: str, pack: dict[str, Any], f: EpisodeFacts, link: Link | None) -> str:
+    """What recurred before the markers: the move kind or the topic of the implicit prohibition,
+    or the kind of circle (never a detail of this one episode presented as recurring)."""
+    table: dict[str, Any] = pack["when"]
+    if link is None:
+        return ""
+    if link.topic:
+        return _pick(table["topic"], f.index).format(
+            topic=link.topic, topic_de=with_de(code, link.topic)
+        )
+    if link.signal and link.signal in table:
+        return _pick(table[link.signal], f.index)
+    return _pick(table["default"], f.index)
+
+
 def _quote(
     code: str, transcript: Transcript, f: EpisodeFacts, *, cue_only: bool = False
 ) -> str | None:
-    """A few of the patient's own words from the strongest marker, to reflect them verbatim:
-    the cue that fired when there is one, else the first clause of the turn (fillers removed)."""
+    """A few of the patient's own words from the strongest marker, to reflect them verbatim.
+
+    Always the turn's own words (never a normalised cue): the clause holding the cue that fired
+    when there is one, else the first clause of the turn; hesitations at the start are dropped.
+    ``cue_only`` asks for the cue's clause or nothing.
+    """
     if not f.markers:
         return None
     marker = max(f.markers, key=lambda m: (m.salience, m.turn))
-    cue = next((e.words for e in marker.evidence if e.words and len(words(e.words)) >= 3), None)
-    if cue is None and cue_only:
+    cues = [_plain(e.words) for e in marker.evidence if e.words and len(words(e.words)) >= 2]
+    if cue_only and not cues:
         return None
-    text = cue or transcript.turns[marker.turn].text
-    text = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", text)
+    text = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", transcript.turns[marker.turn].text)
     text = re.sub(r"\s+", " ", text.replace("«", "").replace("»", "").replace('"', "")).strip()
     fillers = set(section(code, "understand").get("quote", {}).get("fillers", ()))
-    for clause in re.split(r"[.!?;…]", text):
+    clauses = [c for c in re.split(r"[.!?;…]", text) if c.strip()]
+    if cues:
+        holding = [c for c in clauses if any(cue in _plain(c) for cue in cues)]
+        if holding:
+            clauses = holding
+        elif cue_only:
+            return None
+    for clause in clauses:
         tokens = clause.strip(" -–—,").split()
         while tokens and tokens[0].strip(",:-–—").lower() in fillers:
             tokens = tokens[1:]
@@ -216,6 +249,13 @@ def _quote(
         short = short[:1].upper() + short[1:]
         return short + ("…" if len(tokens) > _QUOTE_WORDS else "")
     return None
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, single spaces: to find a normalised cue in the original words."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").lower())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[\w']+", stripped))
 
 
 def _fields(
@@ -239,7 +279,8 @@ def _fields(
         "patient_topic": f.patient_topic.phrase if f.patient_topic else "",
         "quote": _quote(code, transcript, f, cue_only=f.subtype is S.GIVING_UP) or "",
     }
-    values["when"] = _when(pack, f, link).format(**values)
+    values["when"] = _when(pack, f).format(**values)
+    values["link_when"] = _link_when(code, pack, f, link)
     counts = pack.get("count_words", {})
     values["count"] = _pick(counts.get(str(link.count), counts.get("many", "")) if link else "", k)
     kind = f.kind.value if f.kind is not MarkerKind.NONE else "withdrawal"
@@ -379,6 +420,7 @@ def _links(
             continue
         for members in circles.values():
             if any(pair.patient in mine for pair in members):
-                out[f.index] = Link(len(members))
+                kind = next(k for k, v in circles.items() if v is members)
+                out[f.index] = Link(len(members), signal=f"cycle_{kind}")
                 break
     return out
