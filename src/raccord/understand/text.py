@@ -16,7 +16,12 @@ from typing import Any
 from raccord import lang
 from raccord.model import Transcript
 
-_WORD = re.compile(r"[^\W\d_]+['’]|[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+# French elisions (l', qu', jusqu'…) are their own token; other apostrophes stay inside the word
+# (aujourd'hui, don't, you're).
+_WORD = re.compile(
+    r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=[^\W\d_])|[^\W\d_]+(?:['’-][^\W\d_]+)*",
+    re.UNICODE | re.IGNORECASE,
+)
 
 
 def pack_code(language: str | None) -> str:
@@ -167,6 +172,7 @@ def topic_of(
     dets = [str(d) for d in data.get("determiners", ())]
     links = set(data.get("links", ()))
     preps = set(data.get("prepositions", ()))
+    modifiers = tuple(str(m) for m in data.get("modifier_endings", ())) or ("\0",)
     dmap: Mapping[str, str] = data.get("determiner_map", {})
     minimum = int(data.get("min_length", 3))
     tokens = words(text)
@@ -188,6 +194,8 @@ def topic_of(
         j = i + 1
         if j + 1 < len(tokens) and tokens[j] in links and is_content(tokens[j + 1]):
             parts += [tokens[j], tokens[j + 1]]
+        elif j < len(tokens) and is_content(tokens[j]) and token.endswith(modifiers):
+            parts.append(tokens[j])  # "the breathing exercises", "your drinking problem"
         if i > 0 and raw[i][:1].isupper():
             continue  # a name, not a subject to bring up
         announced = det is not None or after_preposition
