@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from raccord.detect.moves import move_type
+from raccord.detect.moves import label_moves, move_type
+from raccord.model import Marker, TherapistMove, Transcript, Turn
+from raccord.taxonomy import (
+    Contribution,
+    MarkerSubtype,
+    RepairStrategy,
+    Role,
+    TherapistMoveType,
+)
 from raccord.taxonomy import TherapistMoveType as T
 
 
@@ -74,3 +82,174 @@ def test_the_evidence_quotes_the_deciding_sentence_in_the_session_language() -> 
 def test_move_type_is_pure_and_repeatable() -> None:
     first = move_type("So you're not ready to quit right now?", "en")
     assert move_type("So you're not ready to quit right now?", "en") == first
+
+
+# --------------------------------------------------------------------------- label_moves
+
+
+def session(lang: str, *lines: tuple[str, str]) -> Transcript:
+    """A session from ("T"|"P", text) lines."""
+    turns = tuple(
+        Turn(
+            index=k,
+            speaker=who,
+            role=Role.THERAPIST if who == "T" else Role.PATIENT,
+            text=text,
+        )
+        for k, (who, text) in enumerate(lines)
+    )
+    return Transcript(turns=turns, language=lang)
+
+
+def marker_at(turn: int, subtype: MarkerSubtype, salience: int = 3) -> Marker:
+    return Marker(turn=turn, kind=subtype.kind, subtype=subtype, salience=salience, confidence=1.0)
+
+
+def last_move(transcript: Transcript, markers: tuple[Marker, ...] = ()) -> TherapistMove:
+    return label_moves(transcript, markers, mode="fast")[-1]
+
+
+def test_warning_a_smoker_who_said_he_does_not_want_to_quit_is_confronting() -> None:
+    s = session(
+        "fr",
+        ("T", "Qu'est-ce qui vous amène ?"),
+        ("P", "Le boulot passe en zéro tabac. Mais bon, j'ai pas vraiment envie d'arrêter."),
+        ("T", "Vous devriez vraiment arrêter de fumer, c'est dangereux pour votre santé."),
+    )
+    move = last_move(s)
+    assert move.contribution in {Contribution.CONFRONT_ARGUE, Contribution.ADVICE_UNSOLICITED}
+    assert move.repair is RepairStrategy.NONE
+    assert any("Contribution possible" in e.detail for e in move.evidence)
+
+
+def test_pushing_against_the_stated_position_needs_the_clients_words_before() -> None:
+    said_no = session(
+        "en",
+        ("P", "I don't want to quit. I like smoking, it's not a big deal."),
+        ("T", "You should stop smoking as soon as possible."),
+    )
+    no_stance = session(
+        "en",
+        ("P", "I've been coughing a lot lately."),
+        ("T", "You should stop smoking as soon as possible."),
+    )
+    assert last_move(said_no).contribution is Contribution.CONFRONT_ARGUE
+    assert any(e.source == "context" for e in last_move(said_no).evidence)
+    assert last_move(no_stance).contribution is Contribution.ADVICE_UNSOLICITED
+
+
+def test_asking_permission_before_an_idea_is_not_a_contribution() -> None:
+    s = session(
+        "fr",
+        ("P", "Je sais pas trop comment m'y prendre pour réduire."),
+        ("T", "Est-ce que je peux vous proposer une idée ?"),
+    )
+    move = last_move(s)
+    assert move.move is TherapistMoveType.ADVICE_WITH_PERMISSION
+    assert move.contribution is Contribution.NONE
+
+
+def test_advice_the_client_asked_for_is_not_unsolicited() -> None:
+    s = session(
+        "en",
+        ("P", "I want to cut down but I don't know how. What should I do?"),
+        ("T", "You could try keeping a drink diary for a week."),
+    )
+    assert last_move(s).contribution is Contribution.NONE
+
+
+def test_naming_what_just_happened_after_a_rejection_invites_discussion() -> None:
+    s = session(
+        "fr",
+        ("T", "Il faudrait que vous fassiez ces exercices tous les soirs."),
+        ("P", "Non, franchement, ça sert à rien, ces trucs."),
+        (
+            "T",
+            "J'ai l'impression que ce que je viens de dire ne vous a pas convenu, "
+            "on peut en parler ?",
+        ),
+    )
+    markers = (marker_at(1, MarkerSubtype.REJECTS_INTERVENTION),)
+    move = last_move(s, markers)
+    assert move.repair is RepairStrategy.INVITE_DISCUSSION
+    assert move.contribution is Contribution.NONE
+    assert any("Réparation directe possible" in e.detail for e in move.evidence)
+
+
+def test_owning_ones_part_after_a_complaint_is_acknowledge_contribution() -> None:
+    s = session(
+        "fr",
+        ("T", "Et votre père, dans tout ça ?"),
+        ("P", "Vous allez trop vite, là. Vous m'écoutez pas."),
+        ("T", "Vous avez raison, je suis allé trop vite."),
+    )
+    markers = (marker_at(1, MarkerSubtype.COMPLAINT_THERAPIST, 4),)
+    assert last_move(s, markers).repair is RepairStrategy.ACKNOWLEDGE_CONTRIBUTION
+
+
+def test_leaving_a_subject_for_later_is_defer() -> None:
+    s = session(
+        "fr",
+        ("T", "Et au travail, comment ça se passe ?"),
+        ("P", "Je préfère pas en parler."),
+        (
+            "T",
+            "On peut laisser ça de côté pour l'instant et y revenir plus tard si vous voulez.",
+        ),
+    )
+    markers = (marker_at(1, MarkerSubtype.DENIAL),)
+    assert last_move(s, markers).repair is RepairStrategy.DEFER
+
+
+def test_a_reflection_right_after_a_marker_is_an_indirect_repair_and_not_before() -> None:
+    lines = (
+        ("T", "How did the week go with the exercises?"),
+        ("P", "Honestly, these exercises are pointless. Nothing changes."),
+        ("T", "It sounds like you feel you've put a lot in and it hasn't paid off yet."),
+    )
+    with_marker = last_move(
+        session("en", *lines), (marker_at(1, MarkerSubtype.COMPLAINT_ACTIVITIES),)
+    )
+    without = last_move(session("en", *lines))
+    assert with_marker.repair is RepairStrategy.VALIDATE
+    assert without.repair is RepairStrategy.NONE
+    assert without.contribution is Contribution.NONE
+
+
+def test_carrying_on_with_information_past_a_client_giving_up_ignores_the_concern() -> None:
+    s = session(
+        "en",
+        ("T", "There are patches, gum and lozenges."),
+        ("P", "I'm probably not gonna buy anything today. I don't think anything will work."),
+        ("T", "Typically the patch is used for eight to twelve weeks, at 21 mg per day."),
+    )
+    markers = (marker_at(1, MarkerSubtype.GIVING_UP),)
+    assert last_move(s, markers).contribution is Contribution.IGNORES_CONCERN
+
+
+def test_one_move_per_therapist_turn_in_order() -> None:
+    s = session(
+        "en",
+        ("T", "Hi, what brings you in?"),
+        ("P", "My wife sent me."),
+        ("T", "Mm-hmm."),
+        ("P", "She thinks I drink too much."),
+        ("T", "And what do you think?"),
+    )
+    moves = label_moves(s, (), mode="fast")
+    assert [m.turn for m in moves] == [0, 2, 4]
+    assert moves[1].move is TherapistMoveType.BACKCHANNEL
+
+
+def test_full_mode_keeps_one_move_per_turn_and_the_cue_decisions() -> None:
+    s = session(
+        "en",
+        ("P", "I don't want to quit."),
+        ("T", "You have to realize that smoking is killing you."),
+        ("P", "Whatever."),
+        ("T", "So it feels like everyone is on your back about this."),
+    )
+    fast = label_moves(s, (), mode="fast")
+    full = label_moves(s, (), mode="full")
+    assert [m.turn for m in full] == [m.turn for m in fast]
+    assert full[0].contribution is Contribution.CONFRONT_ARGUE

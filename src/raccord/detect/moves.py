@@ -337,6 +337,9 @@ _MIN_REPAIR_WORDS = 3
 #: A turn cut off by the next speaker ("I'm-- okay, but you know--") is a fragment below this.
 _FRAGMENT_WORDS = 7
 _ECHO_MAX_WORDS = 6
+#: Statements the client's own words can turn into a reflection.
+_ECHO_REVISABLE = frozenset({_T.OTHER, _T.INFORMATION})
+_RESTATE_SHARE = 0.5
 _ECHO_SHARE = 0.6
 #: How far back (in turns) a client's stated position or a request still frames the therapist.
 _STANCE_WINDOW = 8
@@ -533,6 +536,27 @@ def _echoes(norm: str, client: str) -> bool:
     return len(mine & theirs) / len(mine) >= _ECHO_SHARE
 
 
+def _restates(text: str, state: _State) -> bool:
+    """A statement built mostly from the client's last words: a reflection by restatement."""
+    norm = normalize(text)
+    if "?" in norm:
+        return False
+    mine = _content_words(norm)
+    if len(mine) < 2:
+        return False
+    theirs = _content_words(normalize(state.last_client))
+    return len(mine & theirs) / len(mine) >= _RESTATE_SHARE
+
+
+def _as_reflection(pack: _Pack, text: str) -> tuple[TherapistMoveType, tuple[Evidence, ...]]:
+    norm = normalize(text)
+    deep = _hit(pack, "complex_reflection", norm) is not None
+    move = _T.COMPLEX_REFLECTION if deep else _T.SIMPLE_REFLECTION
+    words = text.strip()[:_EVIDENCE_CHARS]
+    detail = pack.templates.get(move.value, "{words}").format(words=words)
+    return move, (Evidence(source="context", detail=detail, words=words),)
+
+
 def _observe_client(pack: _Pack, turn: Turn, marker: Marker | None, state: _State) -> None:
     norm = normalize(turn.text)
     state.last_client = turn.text
@@ -717,6 +741,8 @@ def label_moves(
     for turn in transcript.turns:
         if turn.role is Role.THERAPIST:
             move, evidence = types[turn.index]
+            if move in _ECHO_REVISABLE and state.last_client and _restates(turn.text, state):
+                move, evidence = _as_reflection(pack, turn.text)
             out.append(_label_turn(pack, turn, move, evidence, state))
             _after_therapist(move, turn, state)
         else:
