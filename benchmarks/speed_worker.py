@@ -22,16 +22,21 @@ from collections.abc import Callable
 from typing import Any
 
 
-def _timed(fn: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
-    """Wall-clock seconds of ``repeat`` calls, each after a garbage collection."""
-    times: list[float] = []
-    result: Any = None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return times, result
+def _clock(fn: Callable[[], Any], into: dict[str, list[float]]) -> None:
+    """Time one call, after a garbage collection: wall-clock and CPU seconds of this process.
+
+    On a shared machine the wall clock also counts other people's work; with one compute thread
+    the CPU time is the process's own cost, so both are kept.
+    """
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    into["wall"].append(time.perf_counter() - wall)
+    into["cpu"].append(time.process_time() - cpu)
+
+
+def _medians(times: dict[str, list[float]]) -> dict[str, float | None]:
+    return {k: statistics.median(v) if v else None for k, v in times.items()}
 
 
 def main() -> None:
@@ -67,14 +72,14 @@ def main() -> None:
 
     # Parse and analysis are timed in alternation, so that load from other processes on a
     # shared machine falls on both sides of the ratio alike.
-    parse_times: list[float] = []
-    detect_times: list[float] = []
-    analyze_times: list[float] = []
+    parse: dict[str, list[float]] = {"wall": [], "cpu": []}
+    detection: dict[str, list[float]] = {"wall": [], "cpu": []}
+    analysis: dict[str, list[float]] = {"wall": [], "cpu": []}
     for _ in range(repeat):
-        parse_times.extend(_timed(lambda: load(args.file), 1)[0])
-        detect_times.extend(_timed(lambda: detect(transcript, mode=args.mode), 1)[0])
+        _clock(lambda: load(args.file), parse)
+        _clock(lambda: detect(transcript, mode=args.mode), detection)
         if analyze is not None:
-            analyze_times.extend(_timed(lambda: analyze(transcript, mode=args.mode), 1)[0])
+            _clock(lambda: analyze(transcript, mode=args.mode), analysis)
 
     # Peak Python-side allocation of one detection (numpy buffers included); traced
     # separately because tracing slows everything down.
@@ -92,13 +97,14 @@ def main() -> None:
         "threads_env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")},
         "cpus": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "import_s": import_s,
-        "parse_s": parse_times,
         "detect_cold_s": cold_s,
-        "detect_s": detect_times,
-        "analyze_s": analyze_times,
-        "parse_median_s": statistics.median(parse_times),
-        "detect_median_s": statistics.median(detect_times),
-        "analyze_median_s": statistics.median(analyze_times) if analyze_times else None,
+        "repeat": repeat,
+        "parse_s": parse,
+        "detect_s": detection,
+        "analyze_s": analysis,
+        "parse_median_s": _medians(parse),
+        "detect_median_s": _medians(detection),
+        "analyze_median_s": _medians(analysis),
         "tracemalloc_peak_mb": peak / 2**20,
         "maxrss_mb": maxrss_kb / 1024,
     }
