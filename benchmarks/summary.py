@@ -99,7 +99,7 @@ def speed(s: dict[str, Any]) -> list[str]:
     if "skipped" in s or not s:
         return [f"*Speed: skipped ({s.get('skipped', 'not run')}).*"]
     lines = [
-        "| tier | ms per 600 turns | × parse floor | full pipeline ms | peak RSS MB | target |",
+        "| tier | CPU ms per 600 turns | × parse floor | full pipeline ms | peak RSS MB | target |",
         "|---|---|---|---|---|---|",
     ]
     targets = {"fast": "≤ 50 ms and ≤ 5×", "full": "≤ 1.5 s (1 thread)"}

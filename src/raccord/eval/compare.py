@@ -212,6 +212,7 @@ def figures(aligned: Aligned, *, ci: bool = False, seed: int | None = None) -> d
             "kind_accuracy": rounded(accuracy(*_pair_values(a, "kind"))),
             "severity_accuracy": rounded(accuracy(*_pair_values(a, "severity"))),
             "resolved_accuracy": rounded(accuracy(*_pair_values(a, "resolved"))),
+            "n_pairs": len(a.episode_pairs),
         },
         "stray_predicted_rows": a.stray,
     }
