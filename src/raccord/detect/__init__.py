@@ -28,7 +28,7 @@ def prepare(
     transcript: Transcript, *, mode: str = "full"
 ) -> tuple[tuple[_signals.TurnSignals, ...], dict[int, float] | None]:
     """Per-turn signals, and in full mode the sustain-talk probability of each patient turn."""
-    context = {m.turn: m for m in label_moves(transcript, (), mode=mode)}
+    context = {m.turn: m for m in label_moves(transcript, (), mode="fast")}
     if mode != "full":
         return _signals.compute(transcript, moves=context), None
     from raccord.detect import semantic

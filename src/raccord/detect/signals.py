@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import bisect
 import re
+import re._constants as _sre_constants
+import re._parser as _sre_parser
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -84,56 +86,124 @@ class CueHit:
     label: str | None = None
 
 
-class CueSet:
-    """A family of cues compiled into one alternation (one scan per turn, not one per cue)."""
+_TOKEN = re.compile(r"[\w']+")
+_UPPER = re.compile(r"(?<!\\)[A-Z]")
 
-    __slots__ = ("cues", "regex")
+
+def _cue_source(raw: str) -> str:
+    """A pack pattern in the normalised alphabet: no accents, lower case (escapes kept)."""
+    return _UPPER.sub(lambda m: m.group(0).lower(), strip_accents(raw))
+
+
+def _prefixes(source: str, limit: int = 24) -> tuple[str, ...] | None:
+    """The literal openings every match of a pattern starts with (``None`` when unknown).
+
+    A cheap ``prefix in text`` test then skips most cues on most turns before any regex runs.
+    """
+    try:
+        tree = _sre_parser.parse(source)
+    except re.error:  # pragma: no cover - patterns are compiled just after
+        return None
+
+    def walk(items: Any, heads: list[str]) -> list[str] | None:
+        for op, arg in items:
+            if op is _sre_constants.LITERAL:
+                heads = [h + chr(arg) for h in heads]
+            elif op is _sre_constants.SUBPATTERN:
+                nested = walk(arg[-1], heads)
+                if nested is None:
+                    return heads
+                heads = nested
+            elif op is _sre_constants.BRANCH:
+                out: list[str] = []
+                for branch in arg[1]:
+                    got = walk(branch, heads)
+                    if got is None:
+                        return None
+                    out.extend(got)
+                heads = out
+            elif op is _sre_constants.AT:
+                continue
+            else:
+                return heads
+            if len(heads) > limit:
+                return None
+        return heads
+
+    heads = walk(tree, [""])
+    if not heads or any(len(h) < 2 for h in heads):
+        return None
+    return tuple(sorted(set(heads)))
+
+
+class CueSet:
+    """A family of cues, each compiled once.
+
+    Turns are normalised to lower case without accents, so patterns are too and are compiled
+    without ``re.IGNORECASE``: the engine can then jump to each cue's literal start, which makes
+    one small regex per cue faster than one big alternation. A cue must start at a word start
+    (checked here) and end at a word end or on an apostrophe ("j'", "qu'").
+    """
+
+    __slots__ = ("items", "openings")
 
     def __init__(self, family: str, entries: Sequence[Mapping[str, Any]]) -> None:
-        parts: list[str] = []
-        cues: dict[str, Cue] = {}
+        items: list[tuple[Cue, re.Pattern[str]]] = []
+        openings: list[frozenset[str] | None] = []
         for i, entry in enumerate(entries):
-            name = f"c{i}"
-            source = strip_accents(str(entry["re"]))
-            parts.append(f"(?P<{name}>{source})")
-            cues[name] = Cue(
-                name,
-                float(entry.get("w", 1.0)),
-                entry.get("needs"),
-                entry.get("label"),
-                source,
+            source = _cue_source(str(entry["re"]))
+            cue = Cue(
+                f"c{i}", float(entry.get("w", 1.0)), entry.get("needs"), entry.get("label"), source
             )
-        self.cues = cues
-        # one word-boundary check per position, then the alternatives; a cue ends on a word
-        # boundary unless it ends on an apostrophe ("j'", "qu'")
-        body = "|".join(parts)
-        pattern = f"(?<!\\w)(?=(?:{body})(?:(?<=')|(?!\\w)))"
-        self.regex = re.compile(pattern, re.IGNORECASE) if parts else None
+            items.append((cue, re.compile(f"(?:{source})(?:(?<=')|(?!\\w))")))
+            heads = _prefixes(source)
+            first = (
+                None
+                if heads is None
+                else frozenset(_TOKEN.findall(h)[0] for h in heads if _TOKEN.findall(h))
+            )
+            complete = heads is not None and all(
+                h.endswith(" ") or len(_TOKEN.findall(h)) > 1 for h in heads
+            )
+            openings.append(first if first and complete else None)
+        self.items = tuple(items)
+        self.openings = tuple(openings)
+
+    def _matches(self, norm: str) -> Iterator[tuple[Cue, str]]:
+        words: frozenset[str] | None = None
+        for (cue, regex), opening in zip(self.items, self.openings, strict=True):
+            if opening is not None:
+                if words is None:
+                    words = frozenset(_TOKEN.findall(norm))
+                if opening.isdisjoint(words):
+                    continue
+            for m in regex.finditer(norm):
+                start = m.start()
+                if start and (norm[start - 1].isalnum() or norm[start - 1] == "_"):
+                    continue
+                yield cue, m.group(0).strip()
 
     def hits(self, family: str, norm: str) -> list[CueHit]:
-        if self.regex is None:
-            return []
-        out: list[CueHit] = []
-        for m in self.regex.finditer(norm):
-            name = m.lastgroup or ""
-            cue = self.cues[name]
-            out.append(CueHit(family, cue.weight, m.group(name).strip(), cue.needs, cue.label))
-        return out
+        return [
+            CueHit(family, cue.weight, words, cue.needs, cue.label)
+            for cue, words in self._matches(norm)
+        ]
+
+    def count(self, norm: str) -> int:
+        return sum(1 for _ in self._matches(norm))
 
     def score(self, norm: str) -> tuple[float, str]:
         """Sum of weights of the distinct cues that fired, and the strongest one's words."""
-        seen: dict[str, float] = {}
-        best, words = 0.0, ""
-        if self.regex is None:
-            return 0.0, ""
-        for m in self.regex.finditer(norm):
-            name = m.lastgroup or ""
-            w = self.cues[name].weight
-            if name not in seen:
-                seen[name] = w
-            if w > best:
-                best, words = w, m.group(name).strip()
-        return sum(seen.values()), words
+        seen: set[str] = set()
+        total, best, words = 0.0, 0.0, ""
+        for cue, said in self._matches(norm):
+            if cue.name in seen:
+                continue
+            seen.add(cue.name)
+            total += cue.weight
+            if cue.weight > best:
+                best, words = cue.weight, said
+        return total, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +219,7 @@ class Pack:
     signal_templates: Mapping[str, str]
     prototypes: Mapping[str, tuple[str, ...]]
     stopwords: frozenset[str]
+    edges: Mapping[str, re.Pattern[str]]
 
     def family(self, name: str) -> CueSet:
         return self.families.get(name) or _EMPTY_SET
@@ -181,6 +252,11 @@ def pack(code: str) -> Pack:
         templates=dict(data.get("templates", {})),
         signal_templates=dict(data.get("signal_templates", {})),
         prototypes={k: tuple(v) for k, v in data.get("prototypes", {}).items()},
+        edges={
+            name: re.compile("|".join(f"(?:{e['re']})" for e in data["families"][name]))
+            for name in ("cut_off", "continuation")
+            if data.get("families", {}).get(name)
+        },
         stopwords=frozenset(strip_accents(str(data.get("stopwords", ""))).lower().split()),
     )
 
@@ -327,8 +403,8 @@ def compute(
     turns = transcript.turns
     norms = [normalise(t.text) for t in turns]
     counts = [word_count(n) for n in norms]
-    raw_cut = p.family("cut_off")
-    raw_cont = p.family("continuation")
+    raw_cut = p.edges.get("cut_off")
+    raw_cont = p.edges.get("continuation")
 
     # first pass: therapist context of every therapist turn
     t_ctx: dict[int, tuple[float, float, float, float, str, str, str]] = {}
@@ -377,8 +453,8 @@ def compute(
             if end is not None:
                 latency = max(0.0, turn.start - end)
         nonverbal, silence = _nonverbal(p, turn)
-        cut_off = bool(raw_cut.regex and raw_cut.regex.search(turn.text.strip()))
-        continuation = bool(raw_cont.regex and raw_cont.regex.search(turn.text.strip()))
+        cut_off = bool(raw_cut and raw_cut.search(turn.text.strip()))
+        continuation = bool(raw_cont and raw_cont.search(turn.text.strip()))
         if turn.role is not Role.PATIENT:
             pressure, directive, invite, reflection, question, pw, dw = t_ctx.get(
                 i, (0.0, 0.0, 0.0, 0.0, "none", "", "")
@@ -475,8 +551,8 @@ def compute(
             if fw:
                 family_words.append((name, fw))
         tokens = max(words, 1)
-        first = len(p.family("first_person").hits("first_person", norm)) / tokens
-        impersonal = len(p.family("impersonal").hits("impersonal", norm)) / tokens
+        first = p.family("first_person").count(norm) / tokens
+        impersonal = p.family("impersonal").count(norm) / tokens
         minimal, mw = p.minimal.score(norm)
         if mw:
             family_words.append(("minimal", mw))
@@ -590,8 +666,7 @@ def _is_backchannel(p: Pack, norm: str, words: int) -> bool:
         return True
     if words > 4:
         return False
-    regex = p.family("backchannel").regex
-    return bool(regex and regex.search(norm))
+    return p.family("backchannel").count(norm) > 0
 
 
 _SENTENCE = re.compile(r"[^.!?…]*\?")
@@ -603,10 +678,6 @@ def _question(p: Pack, text: str) -> str:
     if not asked:
         return "none"
     clause = normalise(asked[-1])
-    open_ = p.family("open_question").regex
-    closed = p.family("closed_question").regex
-    if open_ is not None and open_.search(clause):
+    if p.family("open_question").count(clause):
         return "open"
-    if closed is not None and closed.search(clause):
-        return "closed"
     return "closed"
