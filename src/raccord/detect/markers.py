@@ -263,6 +263,16 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
             S.TOPIC_SHIFT, 1.2, _signal(p, "low_continuity", words=f"{s.semantic_continuity:.2f}")
         )
 
+    # minimising or generalising in answer to pressure defends against it (ANNOTATION.md)
+    if pressured:
+        for moved, target in (
+            (S.DENIAL, S.REJECTS_INTERVENTION),
+            (S.ABSTRACT_COMMUNICATION, S.DEFENDS_SELF),
+        ):
+            if moved in sc.score:
+                sc.add(target, sc.score.pop(moved), _context(p, s, "pressure"))
+                sc.why.setdefault(target, []).extend(sc.why.pop(moved, []))
+
     if climate and sc.score:
         top = max(sc.score.values())
         if top >= THRESHOLD - 0.6:
@@ -490,7 +500,7 @@ def _subtype(p: Pack, x: Scored) -> tuple[MarkerSubtype, tuple[Evidence, ...]]:
     s = x.signals
     if x.candidate is not None and x.candidate.evidence:
         return x.candidate.subtype, x.candidate.evidence
-    if s.compliance > 0 and s.words <= 18:
+    if s.compliance > s.disagree:
         subtype = S.DEFERENTIAL_APPEASING
         why = _signal(p, "compliance", words=s.said("compliance"))
     elif s.words <= 4:

@@ -12,9 +12,8 @@ per language and applies them to a normalised turn (lower case, no accents, stut
 from __future__ import annotations
 
 import bisect
+import importlib
 import re
-import re._constants as _sre_constants
-import re._parser as _sre_parser
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -86,6 +85,8 @@ class CueHit:
     label: str | None = None
 
 
+_sre_parser: Any = importlib.import_module("re._parser")
+_sre_constants: Any = importlib.import_module("re._constants")
 _TOKEN = re.compile(r"[\w']+")
 _UPPER = re.compile(r"(?<!\\)[A-Z]")
 
