@@ -561,9 +561,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"run.py: error: {exc}", file=sys.stderr)
         return 2
     out_path = Path(args.out)
-    results: dict[str, Any] = {}
-    if out_path.exists() and args.only and not args.sanity:
-        results = json.loads(out_path.read_text(encoding="utf-8"))
+    previous: dict[str, Any] = {}
+    if out_path.exists() and not args.sanity:
+        previous = json.loads(out_path.read_text(encoding="utf-8"))
+    results: dict[str, Any] = dict(previous) if args.only else {}
     results["generated"] = provenance()
 
     runners: dict[str, Callable[[], dict[str, Any]]] = {
@@ -585,8 +586,16 @@ def main(argv: list[str] | None = None) -> int:
             except RaccordError as exc:
                 block = {"skipped": f"failed: {exc}"}
             block["measured"] = {**provenance(), "seconds": round(time.perf_counter() - start, 1)}
-        results[part] = block
         printers[part](block)
+        kept = previous.get(part)
+        if "skipped" in block and isinstance(kept, dict) and "skipped" not in kept:
+            # a machine without the data or a stage must not erase figures measured elsewhere
+            print(
+                f"  (kept the {part} figures already in {out_path.name}, "
+                f"measured {_get(kept, ['measured', 'date'])})"
+            )
+            block = kept
+        results[part] = block
     print_targets(results)
     if not args.sanity:
         out_path.write_text(
