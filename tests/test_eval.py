@@ -299,7 +299,9 @@ def test_pooling_sessions_adds_their_counts() -> None:
     pooled = compare_many([(PRED, GOLD, roles), (other, other, roles)], ci=True, seed=1)
     assert pooled["n_sessions"] == 2
     assert (pooled["client_marker"]["tp"], pooled["client_marker"]["fn"]) == (5, 1)
-    assert "f1_ci" in pooled["client_marker"]
+    for task in ("client_marker", "contribution", "repair", "episodes"):
+        low, high = pooled[task]["f1_ci"]["ci95"]
+        assert low <= pooled[task]["f1"] <= high
 
 
 def test_disagreements_list_what_a_tuner_must_look_at() -> None:

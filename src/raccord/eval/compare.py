@@ -48,6 +48,7 @@ from raccord.eval.metrics import (
     prf,
     prf_ci,
     rounded,
+    span_ci,
     weighted_kappa,
 )
 from raccord.model import Transcript
@@ -75,6 +76,16 @@ def roles_of(transcript: Transcript) -> dict[int, str]:
     return roles
 
 
+@dataclass(frozen=True, slots=True)
+class SessionCounts:
+    """One session's counts, kept so that intervals can resample sessions."""
+
+    marker: PRF
+    contribution: PRF
+    repair: PRF
+    episodes: SpanMatch
+
+
 @dataclass(slots=True)
 class Aligned:
     """Pooled, aligned labels of one or more sessions: add two to pool them."""
@@ -85,7 +96,7 @@ class Aligned:
     therapist_pred: list[TherapistLabel] = field(default_factory=list)
     episodes: SpanMatch = field(default_factory=lambda: SpanMatch(0, 0, 0, 0))
     episode_pairs: list[tuple[EpisodeLabel, EpisodeLabel]] = field(default_factory=list)
-    marker_by_session: dict[TranscriptId, PRF] = field(default_factory=dict)
+    sessions: dict[TranscriptId, SessionCounts] = field(default_factory=dict)
     complete: bool = True
     stray: int = 0
 
@@ -97,7 +108,7 @@ class Aligned:
             self.therapist_pred + other.therapist_pred,
             self.episodes + other.episodes,
             self.episode_pairs + other.episode_pairs,
-            {**self.marker_by_session, **other.marker_by_session},
+            {**self.sessions, **other.sessions},
             self.complete and other.complete,
             self.stray + other.stray,
         )
@@ -140,14 +151,26 @@ def align_annotations(
     pred_spans = [(e.start, e.end) for e in p.episodes]
     match = match_spans(pred_spans, gold_spans)
     pairs = [(g.episodes[gi], p.episodes[pi]) for gi, pi in match.pairs]
-    session = prf([x.present for x in cg], [x.present for x in cp])
+    session = SessionCounts(
+        marker=prf([x.present for x in cg], [x.present for x in cp]),
+        contribution=prf(
+            [x.contribution is not Contribution.NONE for x in tg],
+            [x.contribution is not Contribution.NONE for x in tp],
+        ),
+        repair=prf(
+            [x.repair is not RepairStrategy.NONE for x in tg],
+            [x.repair is not RepairStrategy.NONE for x in tp],
+        ),
+        episodes=match,
+    )
     return Aligned(cg, cp, tg, tp, match, pairs, {g.transcript_id: session}, complete, stray)
 
 
 def figures(aligned: Aligned, *, ci: bool = False, seed: int | None = None) -> dict[str, Any]:
     """The published figures of pooled aligned labels (see the module docstring).
 
-    With ``ci`` the client-marker F1 gets a cluster bootstrap interval over sessions.
+    With ``ci`` the client-marker, contribution, repair and episode F1 get a cluster bootstrap
+    interval over sessions (``f1_ci``).
     """
     a = aligned
     gold_present = [x.present for x in a.client_gold]
@@ -157,14 +180,15 @@ def figures(aligned: Aligned, *, ci: bool = False, seed: int | None = None) -> d
     ]
     marker = prf(gold_present, pred_present)
     marker_fig = marker.as_dict()
-    if ci and a.marker_by_session:
-        kwargs: dict[str, Any] = {} if seed is None else {"seed": seed}
-        marker_fig["f1_ci"] = prf_ci(list(a.marker_by_session.values()), **kwargs).as_dict()
+    kwargs: dict[str, Any] = {} if seed is None else {"seed": seed}
+    per_session = list(a.sessions.values())
+    if ci and per_session:
+        marker_fig["f1_ci"] = prf_ci([c.marker for c in per_session], **kwargs).as_dict()
     marker_fig["kappa"] = _complete(a, cohen_kappa(gold_present, pred_present))
 
     kinds_both = ([g.marker for g, _ in both], [p.marker for _, p in both])
     out: dict[str, Any] = {
-        "n_sessions": len(a.marker_by_session),
+        "n_sessions": len(a.sessions),
         "n_client_utterances": len(a.client_gold),
         "n_therapist_utterances": len(a.therapist_gold),
         "client_marker": marker_fig,
@@ -216,6 +240,11 @@ def figures(aligned: Aligned, *, ci: bool = False, seed: int | None = None) -> d
         },
         "stray_predicted_rows": a.stray,
     }
+    if ci and per_session:
+        for task in ("contribution", "repair"):
+            counts = [getattr(c, task) for c in per_session]
+            out[task]["f1_ci"] = prf_ci(counts, **kwargs).as_dict()
+        out["episodes"]["f1_ci"] = span_ci([c.episodes for c in per_session], **kwargs).as_dict()
     if not a.complete:
         out["note"] = "no roles given: only labelled utterances are known, kappas left out"
     return out
@@ -355,6 +384,7 @@ __all__ = [
     "NO_MARKER",
     "NO_MOVE",
     "Aligned",
+    "SessionCounts",
     "align_annotations",
     "as_annotation",
     "compare",

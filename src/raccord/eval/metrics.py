@@ -264,6 +264,33 @@ def prf_ci(
     return Interval(total.f1, low, high, n_boot, seed)
 
 
+def span_ci(
+    per_unit: Sequence[SpanMatch],
+    *,
+    n_boot: int = DEFAULT_BOOT,
+    seed: int = DEFAULT_SEED,
+    level: float = 0.95,
+) -> Interval:
+    """Episode overlap F1 pooled over sessions, with a cluster bootstrap interval over sessions."""
+    total = sum(per_unit, SpanMatch(0, 0, 0, 0))
+    if not per_unit:
+        return Interval(math.nan, math.nan, math.nan, n_boot, seed)
+    counts = np.asarray(
+        [[u.matched_pred, u.n_pred, u.matched_gold, u.n_gold] for u in per_unit], dtype=np.float64
+    )
+    rng = np.random.default_rng(seed)
+    sums = counts[rng.integers(0, len(counts), size=(n_boot, len(counts)))].sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        precision = sums[:, 0] / sums[:, 1]
+        recall = sums[:, 2] / sums[:, 3]
+        f1 = 2 * precision * recall / (precision + recall)
+    # the point estimate's conventions: one side undefined -> 0, both -> nan
+    one_sided = np.isnan(precision) ^ np.isnan(recall)
+    f1 = np.where(one_sided | ((precision + recall) == 0), 0.0, f1)
+    low, high = _percentiles(f1, level)
+    return Interval(total.f1, low, high, n_boot, seed)
+
+
 def bootstrap_ci(
     statistic: Callable[[npt.NDArray[np.int64]], float],
     n_units: int,
