@@ -222,10 +222,10 @@ def print_quality(q: dict[str, Any]) -> None:
         header = "".join(f"{f'{lang}/{split}':>10}" for lang, split in columns)
         print(f"  [{tier}] {'figure':22}{header}")
         for label, path in rows:
-            cells = "".join(
+            row = "".join(
                 f"{_fmt(_get(q, [lang, tier, split, *path])):>10}" for lang, split in columns
             )
-            print(f"  {'':{len(tier) + 3}}{label:22}{cells}")
+            print(f"  {'':{len(tier) + 3}}{label:22}{row}")
     for tier in tiers:
         demo = _get(q, ["demo", tier])
         if demo:
@@ -236,11 +236,19 @@ def print_quality(q: dict[str, Any]) -> None:
                 f"{_fmt(_get(demo, ['episodes', 'f1']))}, contribution F1 "
                 f"{_fmt(_get(demo, ['contribution', 'f1']))}"
             )
-        ci = _get(q, ["en", tier, "all", "client_marker", "f1_ci", "ci95"])
-        if ci:
-            print(
-                f"  en/{tier}: client-marker F1 95% CI (session bootstrap) {_fmt(ci[0])}–{_fmt(ci[1])}"
-            )
+        for lang in ("en", "fr"):
+            for split in ("all", "check"):
+                spans: list[str] = []
+                for task, label in (
+                    ("client_marker", "marker"),
+                    ("contribution", "contribution"),
+                    ("episodes", "episode"),
+                ):
+                    ci = _get(q, [lang, tier, split, task, "f1_ci", "ci95"])
+                    if ci:
+                        spans.append(f"{label} {_fmt(ci[0])}–{_fmt(ci[1])}")
+                if spans:
+                    print(f"  [{tier}] {lang}/{split} F1 95% CI (sessions): " + ", ".join(spans))
 
 
 # --------------------------------------------------------------------------- external
