@@ -185,9 +185,10 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
 
     # 3. irritation that closes the therapist off
     if s.irritation > 0 and (irritated or pressured or climate):
+        closes_off = s.words <= 4 and (s.question != "none" or s.invite > 0 or pressured)
         sc.add(
             S.REJECTS_INTERVENTION,
-            min(s.irritation, 3.0),
+            min(s.irritation, 3.0) + (0.5 if closes_off else 0.0),
             _signal(p, "irritation", words=s.said("irritation")),
         )
 

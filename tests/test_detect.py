@@ -1,0 +1,137 @@
+"""detect(): one pure call from a transcript to markers, moves, episodes and scores."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from raccord.detect import MODES, detect
+from raccord.errors import RaccordError
+from raccord.io import parse
+from raccord.model import Transcript
+from raccord.taxonomy import MarkerKind, Role
+
+ROUGH_SESSION = (
+    "T: Emily, why did you get your lip pierced? You do not need a piercing.\n"
+    "P: Well, I mean, nobody needs a piercing, I wanted one.\n"
+    "T: Do you know what those piercings can do to your teeth? It's really bad for you.\n"
+    "P: It's my lip that's pierced, not my teeth. It hasn't caused me any problems so far.\n"
+    "T: You need to take it out. I really need you to promise me, okay?\n"
+    "P: Okay, whatever. Okay.\n"
+    "T: We'll continue with the exam, but you know where I stand on this.\n"
+    "P: Yeah."
+)
+CALM_SESSION = (
+    "T: How have things been since we last met?\n"
+    "P: Better, actually. I went for a walk every morning like I wanted to, and I slept well.\n"
+    "T: That sounds like a real change. What helped you keep it up?\n"
+    "P: My neighbour came with me twice, and it felt good to talk on the way."
+)
+
+
+def session(text: str, language: str = "en") -> Transcript:
+    (transcript,) = parse(text, fmt="text", language=language)
+    return transcript
+
+
+def test_unknown_mode_is_a_clear_error() -> None:
+    with pytest.raises(RaccordError, match="mode"):
+        detect(session(CALM_SESSION), mode="quick")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_detection_covers_every_turn_and_stays_in_range(mode: str) -> None:
+    transcript = session(ROUGH_SESSION)
+    detection = detect(transcript, mode=mode)
+    n = len(transcript.turns)
+    assert len(detection.signals) == n
+    assert len(detection.scores.engagement) == n
+    assert all(0.0 <= v <= 1.0 for v in detection.scores.engagement)
+    assert 0.0 <= detection.scores.patient_rupture <= 1.0
+    assert 0.0 <= detection.scores.therapist_contribution <= 1.0
+    assert {m.turn for m in detection.moves} == {
+        t.index for t in transcript.turns if t.role is Role.THERAPIST
+    }
+    for marker in detection.markers:
+        assert transcript.turns[marker.turn].role is Role.PATIENT
+        assert marker.evidence
+    json.dumps(list(detection.signals))  # plain data, ready for export
+
+
+def test_a_session_that_ends_in_a_rupture_scores_higher_than_a_calm_one() -> None:
+    rough = detect(session(ROUGH_SESSION), mode="fast")
+    calm = detect(session(CALM_SESSION), mode="fast")
+    assert calm.markers == () and calm.episodes == ()
+    assert calm.scores.patient_rupture == 0.0
+    assert rough.scores.patient_rupture > 0.3
+    assert rough.episodes and rough.episodes[-1].end == len(rough.signals) - 1
+    assert min(rough.scores.engagement) < min(calm.scores.engagement)
+
+
+def test_detect_is_pure() -> None:
+    transcript = session(ROUGH_SESSION)
+    before = replace(transcript)
+    first = detect(transcript, mode="fast")
+    second = detect(transcript, mode="fast")
+    assert first == second
+    assert transcript == before
+
+
+def test_full_mode_keeps_the_clear_cues_of_fast_mode() -> None:
+    transcript = session(
+        "T: Peut-être qu'il est fatigué lui aussi ?\n"
+        "P: Non mais vous ne comprenez pas ce que je dis.\n"
+        "T: Je suis allée trop vite. Racontez-moi.\n"
+        "P: Depuis la naissance de notre fille, j'ai l'impression d'être transparente.",
+        "fr",
+    )
+    for mode in MODES:
+        found = {(m.turn, m.kind) for m in detect(transcript, mode=mode).markers}
+        assert (1, MarkerKind.CONFRONTATION) in found, mode
+
+
+def test_an_empty_or_one_sided_session_gives_an_empty_detection() -> None:
+    empty = Transcript(turns=(), language="fr")
+    detection = detect(empty, mode="fast")
+    assert detection.markers == () and detection.episodes == () and detection.moves == ()
+    monologue = session("T: Aujourd'hui je vais vous présenter le programme des séances.", "fr")
+    assert detect(monologue, mode="full").markers == ()
+
+
+@pytest.mark.slow
+def test_ten_thousand_turns() -> None:
+    base = session(ROUGH_SESSION).turns
+    turns = tuple(replace(base[i % len(base)], index=i) for i in range(10_000))
+    transcript = Transcript(turns=turns, language="en")
+    started = time.perf_counter()
+    detection = detect(transcript, mode="fast")
+    assert time.perf_counter() - started < 60
+    assert len(detection.signals) == 10_000
+    assert detection.markers and detection.episodes
+
+
+@pytest.mark.shared_data
+def test_markers_concentrate_in_the_low_quality_annomi_sessions(shared_data: Path) -> None:
+    """Construct check on the tune split: sessions AnnoMI rates as poor MI practice (where the
+    counsellor argues and lectures) carry more client markers per turn than the good ones."""
+    from raccord.eval import corpus
+    from raccord.eval.splits import TUNE
+
+    dev = corpus.load_dev(shared_data, "en")
+    quality = {}
+    summary = (shared_data / corpus.SUMMARY).read_text("utf-8").splitlines()
+    header = summary[0].split(",")
+    for line in summary[1:]:
+        row = dict(zip(header, line.split(","), strict=False))
+        quality[int(row["transcript_id"])] = row["mi_quality"]
+    rate: dict[str, list[float]] = {"low": [], "high": []}
+    for tid in TUNE:
+        transcript = dev.transcripts[tid]
+        detection = detect(transcript, mode="fast")
+        patients = sum(1 for t in transcript.turns if t.role is Role.PATIENT)
+        rate[quality[tid]].append(len(detection.markers) / max(1, patients))
+    assert sum(rate["low"]) / len(rate["low"]) > 2 * sum(rate["high"]) / len(rate["high"])

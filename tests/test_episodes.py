@@ -1,0 +1,114 @@
+"""Episodes run from the first client marker to the turn where the client is engaged again."""
+
+from __future__ import annotations
+
+from raccord.detect import detect, episodes, prepare
+from raccord.detect import signals as sig
+from raccord.io import parse
+from raccord.model import Marker, Transcript
+from raccord.taxonomy import EpisodeKind, MarkerSubtype, Resolution, Severity
+
+
+def session(text: str, language: str) -> Transcript:
+    (transcript,) = parse(text, fmt="text", language=language)
+    return transcript
+
+
+def marker(turn: int, subtype: MarkerSubtype, salience: int = 2) -> Marker:
+    return Marker(turn, subtype.kind, subtype, salience, 0.6)
+
+
+LECTURE = (
+    "T: Emily, why did you get your lip pierced?\n"  # 0
+    "P: I don't know, I wanted a change.\n"  # 1
+    "T: You do not need a piercing. It will damage your teeth.\n"  # 2
+    "P: It's my lip, not my teeth.\n"  # 3
+    "T: It's rubbing against your gums, we don't like to see that.\n"  # 4
+    "P: Yeah.\n"  # 5
+    "T: I'd reconsider it.\n"  # 6
+    "P: I'm not gonna take it out.\n"  # 7
+    "T: Okay. Let's look at your brushing then, how do you usually do it?\n"  # 8
+    "P: Twice a day, in the morning and at night, with the electric one my mum gave me.\n"  # 9
+    "T: Great."  # 10
+)
+
+
+def test_close_markers_form_one_episode_ending_when_the_patient_engages_again() -> None:
+    transcript = session(LECTURE, "en")
+    signals, _ = prepare(transcript, mode="fast")
+    found = episodes.build(
+        sig.pack("en"),
+        signals,
+        [
+            marker(1, MarkerSubtype.DEFENDS_SELF),
+            marker(3, MarkerSubtype.REJECTS_INTERVENTION, 3),
+            marker(7, MarkerSubtype.REJECTS_INTERVENTION, 3),
+        ],
+    )
+    assert len(found) == 1
+    (episode,) = found
+    assert (episode.start, episode.end) == (1, 9), "a bare 'Yeah.' is not re-engagement"
+    assert episode.kind is EpisodeKind.CONFRONTATION
+    assert episode.trigger == 0
+    assert episode.markers == (1, 3, 7)
+    assert episode.resolved is Resolution.PARTLY, "re-engaged, but without a repair"
+    assert episode.evidence and "1" in episode.evidence[0].detail
+
+
+def test_an_episode_still_open_at_the_end_is_unresolved_and_macro() -> None:
+    transcript = session(LECTURE.rsplit("\nP: Twice", 1)[0], "en")
+    signals, _ = prepare(transcript, mode="fast")
+    (episode,) = episodes.build(
+        sig.pack("en"),
+        signals,
+        [marker(3, MarkerSubtype.REJECTS_INTERVENTION), marker(7, MarkerSubtype.DEFENDS_SELF)],
+    )
+    assert episode.end == len(transcript.turns) - 1
+    assert episode.resolved is Resolution.NO
+    assert episode.severity is Severity.MACRO
+
+
+def test_withdrawal_then_confrontation_is_a_mixed_episode() -> None:
+    transcript = session(LECTURE, "en")
+    signals, _ = prepare(transcript, mode="fast")
+    (episode,) = episodes.build(
+        sig.pack("en"),
+        signals,
+        [marker(5, MarkerSubtype.MINIMAL_RESPONSE), marker(7, MarkerSubtype.REJECTS_INTERVENTION)],
+    )
+    assert episode.kind is EpisodeKind.MIXED
+    assert episode.severity is Severity.MICRO
+
+
+def test_engagement_between_markers_splits_episodes() -> None:
+    transcript = session(LECTURE, "en")
+    signals, _ = prepare(transcript, mode="fast")
+    found = episodes.build(
+        sig.pack("en"),
+        signals,
+        [marker(1, MarkerSubtype.DEFENDS_SELF), marker(9, MarkerSubtype.DEFERENTIAL_APPEASING)],
+    )
+    # turn 3 ("It's my lip, not my teeth.") is a substantive turn of the patient's own
+    assert [(e.start, e.end) for e in found] == [(1, 3), (9, 10)]
+
+
+def test_the_articles_repair_resolves_the_episode() -> None:
+    text = (
+        "T: Peut-être qu'il est fatigué lui aussi, et qu'il a besoin de souffler ?\n"
+        "P: Non mais vous ne comprenez pas ce que je dis. Ça fait des années que c'est comme ça.\n"
+        "T: Vous avez raison, je suis allée trop vite en me mettant à sa place. Racontez-moi.\n"
+        "P: Depuis la naissance de notre fille. J'ai l'impression d'être devenue transparente."
+    )
+    detection = detect(session(text, "fr"), mode="fast")
+    (episode,) = detection.episodes
+    assert (episode.start, episode.end) == (1, 3)
+    assert episode.kind is EpisodeKind.CONFRONTATION
+    assert episode.repairs == (2,)
+    assert episode.resolved is Resolution.YES
+    assert episode.trigger == 0
+
+
+def test_no_marker_no_episode() -> None:
+    transcript = session("T: Bonjour, comment allez-vous ?\nP: Bien, merci, et vous ?", "fr")
+    signals, _ = prepare(transcript, mode="fast")
+    assert episodes.build(sig.pack("fr"), signals, []) == ()

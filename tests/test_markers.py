@@ -1,0 +1,182 @@
+"""Markers judged by their function in context, as ANNOTATION.md asks, in French and English."""
+
+from __future__ import annotations
+
+import pytest
+
+from raccord import lang
+from raccord.detect import detect
+from raccord.io import parse
+from raccord.model import Marker, Transcript
+from raccord.taxonomy import MarkerKind, MarkerSubtype
+
+
+def session(text: str, language: str) -> Transcript:
+    (transcript,) = parse(text, fmt="text", language=language)
+    return transcript
+
+
+def marker_on(text: str, language: str, turn: int) -> Marker | None:
+    found = {m.turn: m for m in detect(session(text, language), mode="fast").markers}
+    return found.get(turn)
+
+
+OPEN = {
+    "fr": "T: Et qu'est-ce que ça vous fait, quand votre chef vous parle comme ça ?",
+    "en": "T: And how does it feel when your boss talks to you like that?",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "reply", "kind", "subtypes"),
+    [
+        ("fr", "Vous ne comprenez pas ce que je dis.", "confrontation", {"complaint_therapist"}),
+        ("fr", "Vous ne m'écoutez pas.", "confrontation", {"complaint_therapist"}),
+        ("fr", "Vous êtes pas à ma place.", "confrontation", {"complaint_therapist"}),
+        ("fr", "À quoi ça sert, tout ça ?", "confrontation", {"complaint_progress"}),
+        ("fr", "On tourne en rond.", "confrontation", {"complaint_progress"}),
+        ("fr", "Dites-moi juste quoi faire.", "confrontation", {"controls_pressures"}),
+        (
+            "fr",
+            "C'est facile à dire.",
+            "confrontation",
+            {"rejects_intervention", "complaint_therapist"},
+        ),
+        ("fr", "Laissez tomber.", "confrontation", {"rejects_intervention"}),
+        ("fr", "Si vous le dites.", "withdrawal", {"deferential_appeasing"}),
+        ("fr", "De toute façon ça changera rien.", "withdrawal", {"giving_up"}),
+        ("fr", "Je sais pas.", "withdrawal", {"minimal_response"}),
+        ("fr", "J'sais pas.", "withdrawal", {"minimal_response"}),
+        ("fr", "Chais pas.", "withdrawal", {"minimal_response"}),
+        ("fr", "Bof.", "withdrawal", {"minimal_response"}),
+        ("fr", "C'est pas grave.", "withdrawal", {"minimal_response", "denial"}),
+        ("en", "You don't get it.", "confrontation", {"complaint_therapist"}),
+        ("en", "Easy for you to say.", "confrontation", {"complaint_therapist"}),
+        ("en", "We're going round in circles.", "confrontation", {"complaint_progress"}),
+        ("en", "Just tell me what to do.", "confrontation", {"controls_pressures"}),
+        ("en", "That won't work.", "confrontation", {"rejects_intervention"}),
+        ("en", "Whatever.", "confrontation", {"rejects_intervention"}),
+        ("en", "If you say so.", "withdrawal", {"deferential_appeasing"}),
+        ("en", "I guess.", "withdrawal", {"minimal_response"}),
+        ("en", "Dunno.", "withdrawal", {"minimal_response"}),
+        ("en", "It's fine.", "withdrawal", {"minimal_response", "denial"}),
+    ],
+)
+def test_a_clear_cue_after_an_invitation_is_a_marker(
+    language: str, reply: str, kind: str, subtypes: set[str]
+) -> None:
+    marker = marker_on(f"{OPEN[language]}\nP: {reply}", language, 1)
+    assert marker is not None, f"{reply!r}: no marker"
+    assert marker.kind.value == kind and marker.subtype.value in subtypes, marker
+    assert 2 <= marker.salience <= 5 and 0 < marker.confidence <= 1
+
+
+def test_a_short_answer_to_a_closed_question_is_not_a_marker() -> None:
+    intake = (
+        "T: Vous prenez un traitement en ce moment ?\nP: Non.\n"
+        "T: Vous vivez seule ?\nP: Oui.\n"
+        "T: Vous travaillez ?\nP: À mi-temps."
+    )
+    assert detect(session(intake, "fr"), mode="fast").markers == ()
+
+
+def test_the_same_short_answer_shutting_an_invitation_is_a_marker() -> None:
+    text = (
+        "T: Vous m'avez parlé de votre frère la semaine dernière. Qu'est-ce que ça vous fait "
+        "d'y repenser ?\nP: Je sais pas."
+    )
+    marker = marker_on(text, "fr", 1)
+    assert marker is not None and marker.subtype is MarkerSubtype.MINIMAL_RESPONSE
+
+
+def test_yes_but_under_pressure_is_confrontation_but_unprompted_ambivalence_is_not() -> None:
+    pressed = (
+        "T: You really need to quit now, it's dangerous for your son and there's no excuse.\n"
+        "P: Yeah, but it's my choice, and I only smoke outside, I try really hard."
+    )
+    marker = marker_on(pressed, "en", 1)
+    assert marker is not None and marker.kind is MarkerKind.CONFRONTATION
+    assert marker.subtype in {MarkerSubtype.DEFENDS_SELF, MarkerSubtype.REJECTS_INTERVENTION}
+
+    unprompted = (
+        "T: What would you like to talk about today?\n"
+        "P: Smoking, I guess. Part of me wants to quit, but it's my choice and I like it too."
+    )
+    assert marker_on(unprompted, "en", 1) is None
+
+
+def test_polite_genuine_agreement_is_not_appeasement() -> None:
+    text = (
+        "T: Je ne suis pas lassé, et je serai là mardi prochain. Est-ce qu'on pourrait garder "
+        "un moment, la prochaine fois, pour parler de ces fins de séance ?\n"
+        "P: Oui, je veux bien. Ça me rassure que vous le disiez."
+    )
+    assert marker_on(text, "fr", 1) is None
+
+
+def test_flat_compliance_after_a_lecture_is_appeasement() -> None:
+    text = (
+        "T: C'est normal au début, il faut persévérer. Dix minutes chaque matin, ce n'est pas "
+        "grand-chose.\nP: Oui oui, d'accord. Je ferai ce que vous dites."
+    )
+    marker = marker_on(text, "fr", 1)
+    assert marker is not None and marker.subtype is MarkerSubtype.DEFERENTIAL_APPEASING
+
+
+def test_distress_about_life_outside_therapy_is_not_a_rupture() -> None:
+    text = (
+        "T: You look worried today.\n"
+        "P: My best friend was just diagnosed with cancer. I can't stop crying, I feel so "
+        "helpless and scared of losing her."
+    )
+    assert marker_on(text, "en", 1) is None
+
+
+def test_a_backchannel_the_therapist_talks_through_is_not_a_marker() -> None:
+    text = "T: So the plan would be that you-\nP: Mm-hmm.\nT: -call your sister this week."
+    assert marker_on(text, "en", 1) is None
+
+
+def test_laughter_over_painful_content_is_a_content_affect_split() -> None:
+    text = "T: Il s'est passé quoi ce mois-ci ?\nP: Bah, mon père est mort le mois dernier. [rires]"
+    marker = marker_on(text, "fr", 1)
+    assert marker is not None and marker.subtype is MarkerSubtype.CONTENT_AFFECT_SPLIT
+
+
+@pytest.mark.parametrize(("language", "word"), [("fr", "Marqueur"), ("en", "marker")])
+def test_evidence_is_written_for_a_clinician_in_the_sessions_language(
+    language: str, word: str
+) -> None:
+    marker = marker_on(
+        f"{OPEN[language]}\nP: "
+        + {
+            "fr": "Vous ne comprenez pas ce que je dis.",
+            "en": "You don't understand what I'm saying.",
+        }[language],
+        language,
+        1,
+    )
+    assert marker is not None
+    cue = marker.evidence[0]
+    assert cue.source == "cue" and cue.words
+    assert word in cue.detail and cue.words in cue.detail
+
+
+@pytest.mark.parametrize("code", ["fr", "en"])
+def test_every_subtype_has_cues_and_a_sentence_in_each_pack(code: str) -> None:
+    pack = lang.section(code, "markers")
+    for subtype in MarkerSubtype:
+        assert pack["templates"].get(subtype.value), f"{code}: no evidence sentence for {subtype}"
+    cued = set(pack["subtypes"])
+    signal_only = {"minimal_response", "content_affect_split"}
+    assert {s.value for s in MarkerSubtype} - signal_only <= cued, f"{code}: subtypes without cues"
+
+
+def test_the_french_pack_is_as_complete_as_the_english_one() -> None:
+    fr, en = lang.section("fr", "markers"), lang.section("en", "markers")
+    assert set(fr["families"]) == set(en["families"])
+    assert set(fr["subtypes"]) == set(en["subtypes"])
+    for name in en["subtypes"]:
+        n_fr, n_en = len(fr["subtypes"][name]["cues"]), len(en["subtypes"][name]["cues"])
+        assert n_fr >= 0.8 * n_en, f"{name}: {n_fr} French cues for {n_en} English ones"
+    assert set(fr["signal_templates"]) == set(en["signal_templates"])

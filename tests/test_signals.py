@@ -1,0 +1,140 @@
+"""Per-turn signals: each measure against the speaker's own baseline, and only from the past."""
+
+from __future__ import annotations
+
+import pytest
+
+from raccord.detect import signals as sig
+from raccord.io import parse
+from raccord.model import Transcript
+from raccord.taxonomy import Role
+
+
+def session(text: str, language: str) -> Transcript:
+    (transcript,) = parse(text, fmt="text", language=language)
+    return transcript
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("J-je sais pas, ÉVIDEMMENT…", "je sais pas evidemment"),
+        ("I-I-I don’t know-- maybe", "i don't know maybe"),
+        ("Ça va. [rires] Bof!", "ca va bof"),
+        ("Est-ce que vous l'avez appelé ?", "est-ce que vous l'avez appele ?"),
+    ],
+)
+def test_normalise_folds_case_accents_stutters_and_annotations(raw: str, expected: str) -> None:
+    assert sig.normalise(raw) == expected
+
+
+def test_a_drop_is_measured_against_the_patients_own_length() -> None:
+    talkative = session(
+        "T: Comment s'est passée la semaine ?\n"
+        "P: Plutôt bien, j'ai revu ma sœur dimanche, on a marché longtemps en forêt et on a parlé.\n"
+        "T: Et avec vos enfants ?\n"
+        "P: Les grands sont venus samedi, on a cuisiné ensemble, c'était vraiment un bon moment.\n"
+        "T: Et votre mère, vous l'avez appelée ?\n"
+        "P: Oui, mardi, elle allait mieux, elle avait repris ses promenades avec la voisine.\n"
+        "T: Et au travail, depuis la réunion avec votre chef ?\n"
+        "P: Ça va.",
+        "fr",
+    )
+    last = sig.compute(talkative)[-1]
+    assert last.baseline_words is not None and last.baseline_words > 10
+    assert last.length_ratio is not None and last.length_ratio < 0.3
+
+    laconic = session(
+        "T: Vous avez bien dormi ?\nP: Oui.\nT: Et mangé ?\nP: Un peu.\n"
+        "T: Vous êtes sorti ?\nP: Non, pas trop.\nT: Et aujourd'hui ?\nP: Ça va.",
+        "fr",
+    )
+    last = sig.compute(laconic)[-1]
+    assert last.length_ratio is not None and last.length_ratio >= 0.5
+
+
+def test_patient_signals_use_only_the_past() -> None:
+    text = (
+        "T: You really need to stop drinking, it's dangerous for you.\n"
+        "P: Yeah, but it's my choice, I only drink on weekends.\n"
+        "T: Mm-hmm.\n"
+        "P: And my friends all do it anyway.\n"
+        "T: I'm sorry, I went too fast there. How do you see it?\n"
+        "P: Honestly I'm worried about my liver, my dad had problems with it."
+    )
+    full = sig.compute(session(text, "en"))
+    lines = text.split("\n")
+    for k in range(1, len(lines) + 1):
+        prefix = sig.compute(session("\n".join(lines[:k]), "en"))
+        assert prefix[-1] == full[k - 1], f"turn {k - 1} changed once later turns were known"
+
+
+def test_therapist_pressure_lingers_through_a_backchannel() -> None:
+    signals = sig.compute(
+        session(
+            "T: You need to quit, you're putting your son at risk and there's no excuse.\n"
+            "P: I try really hard not to smoke around him-\n"
+            "T: Mm-hmm.\n"
+            "P: -I go outside every time.",
+            "en",
+        )
+    )
+    first, second = signals[1], signals[3]
+    assert first.pressure >= 1.0
+    assert second.pressure > 0.5, "the lecture two turns back still frames the reply"
+    assert second.continuation
+
+
+def test_open_and_closed_questions() -> None:
+    signals = sig.compute(
+        session(
+            "T: Vous fumez combien de cigarettes par jour ? Et qu'est-ce que ça vous apporte ?\n"
+            "P: Un paquet. Ça me calme.\n"
+            "T: Vous avez déjà essayé d'arrêter ?\n"
+            "P: Non.",
+            "fr",
+        )
+    )
+    assert signals[0].question == "open" and signals[1].question == "open"
+    assert signals[2].question == "closed" and signals[3].question == "closed"
+
+
+def test_nonverbal_silence_and_laughter_are_read_from_the_text() -> None:
+    signals = sig.compute(
+        session("T: Et votre père ?\nP: [silence 8s] Il est mort le mois dernier. [rires]", "fr")
+    )
+    reply = signals[1]
+    assert reply.silence == pytest.approx(8.0)
+    assert "laughter" in reply.nonverbal
+    assert reply.painful > 0
+
+
+def test_a_reply_over_a_cut_off_therapist_turn_is_marked_as_talked_through() -> None:
+    signals = sig.compute(
+        session(
+            "T: So the idea would be that you-\nP: Mm-hmm.\nT: -cut down a little each week.", "en"
+        )
+    )
+    assert signals[1].role is Role.PATIENT
+    assert signals[1].therapist_cut_off and signals[1].backchannel
+
+
+def test_first_person_versus_impersonal_talk() -> None:
+    signals = sig.compute(
+        session(
+            "T: Qu'est-ce que vous avez ressenti ?\n"
+            "P: Les gens font ça, c'est la société, tout le monde fait pareil de toute façon.\n"
+            "T: Et vous ?\n"
+            "P: Moi j'ai eu honte, je me suis senti nul et je suis rentré chez moi.",
+            "fr",
+        )
+    )
+    impersonal, personal = signals[1], signals[3]
+    assert impersonal.impersonal > impersonal.first_person
+    assert personal.first_person > personal.impersonal
+
+
+def test_the_pack_is_compiled_once_per_language() -> None:
+    assert sig.pack("fr") is sig.pack("fr")
+    assert sig.pack("fr").code == "fr" and sig.pack("en").code == "en"
+    assert sig.pack("xx").code == "en", "an unknown language falls back to the default pack"
