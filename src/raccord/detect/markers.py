@@ -98,12 +98,16 @@ def _fmt(template: str, **values: object) -> str:
 
 def _signal(p: Pack, key: str, **values: object) -> Evidence:
     words = values.get("words")
+    if words == "" and f"{key}_plain" in p.signal_templates:
+        key = f"{key}_plain"
     detail = _fmt(p.signal_templates.get(key, key), **values)
     return Evidence("signal", detail, words if isinstance(words, str) and words else None)
 
 
 def _context(p: Pack, s: TurnSignals, key: str) -> Evidence:
     words = s.said(key)
+    if not words and f"{key}_plain" in p.signal_templates:
+        return Evidence("context", p.signal_templates[f"{key}_plain"])
     return Evidence("context", _fmt(p.signal_templates.get(key, key), words=words), words or None)
 
 
@@ -331,6 +335,7 @@ FEATURES: tuple[str, ...] = (
     "pressured_x_justify",
     "demanded_x_compliance",
     "climate_x_short",
+    "episode_open",
     "pressured_x_long",
     "confront",
     "advice",
@@ -343,7 +348,12 @@ FEATURES: tuple[str, ...] = (
 
 
 def features(
-    s: TurnSignals, candidate: Candidate | None, *, climate: bool, sustain: float | None = None
+    s: TurnSignals,
+    candidate: Candidate | None,
+    *,
+    climate: bool,
+    episode_open: bool = False,
+    sustain: float | None = None,
 ) -> list[float]:
     """The feature vector of a patient turn, in ``FEATURES`` order (past-only, like the rules)."""
     pressured = 1.0 if s.pressure >= PRESSURE else 0.0
@@ -378,6 +388,7 @@ def features(
         "pressured_x_justify": pressured * min(s.justify, 4.0),
         "demanded_x_compliance": demanded * min(s.compliance, 3.0),
         "climate_x_short": short if climate else 0.0,
+        "episode_open": 1.0 if episode_open else 0.0,
         "pressured_x_long": pressured * (1.0 if s.words >= 12 else 0.0),
         "confront": s.confront,
         "advice": s.advice,
@@ -446,15 +457,26 @@ def score_all(
     """Rule candidates and feature rows for every patient turn (climate = rule hits just before)."""
     out: list[Scored] = []
     recent: list[bool] = []
+    episode_open = False
     for s in signals:
         if s.role is not Role.PATIENT:
             continue
         climate = any(recent[-2:])
         candidate = score_turn(p, s, climate=climate)
-        recent.append(candidate is not None and candidate.score >= THRESHOLD)
+        hit = candidate is not None and candidate.score >= THRESHOLD
+        recent.append(hit)
         row = features(
-            s, candidate, climate=climate, sustain=None if sustain is None else sustain.get(s.index)
+            s,
+            candidate,
+            climate=climate,
+            episode_open=episode_open,
+            sustain=None if sustain is None else sustain.get(s.index),
         )
+        # a rupture stays open until the patient speaks at length on their own again
+        if hit:
+            episode_open = True
+        elif s.words >= 8 and not s.continuation:
+            episode_open = False
         out.append(Scored(s, candidate, row))
     return out
 

@@ -28,6 +28,7 @@ from raccord.taxonomy import Contribution, MarkerSubtype, Role, TherapistMoveTyp
 
 _STUTTER = re.compile(r"\b(\w+)(?:-\1\b)+")
 _PARTIAL_STUTTER = re.compile(r"\b(\w{1,2})-(?=\1)")
+_REPEAT = re.compile(r"\b(\w+'?\w* \w+'?\w*(?: \w+'?\w*)?) \1\b")
 _BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _LOOSE_HYPHEN = re.compile(r"(?<!\w)-+|-+(?!\w)")
 _PUNCT = re.compile(r"[^\w'?$€£\s-]")
@@ -53,6 +54,7 @@ def normalise(text: str) -> str:
     t = _LOOSE_HYPHEN.sub(" ", t)
     t = _PUNCT.sub(" ", t)
     t = _SPACES.sub(" ", t).strip()
+    t = _REPEAT.sub(r"\1", t)
     return t.replace(" ?", "?").replace("?", " ?")
 
 
@@ -418,6 +420,9 @@ def compute(
         invite, _ = p.family("invite").score(norm)
         reflection, _ = p.family("reflection").score(norm)
         question = _question(p, turn.text)
+        if _move_name(move_of.get(i)) in _REFLECTIONS:
+            # "you really need the money" reflects the patient's own need: not a push
+            pressure, directive = 0.5 * pressure, 0.5 * directive
         t_ctx[i] = (pressure, directive, invite, reflection, question, pw, dw)
 
     pairs: list[tuple[int, int]] = []
@@ -617,6 +622,9 @@ _CONFRONT = frozenset(
 )
 
 
+_REFLECTIONS = frozenset(
+    {TherapistMoveType.SIMPLE_REFLECTION.value, TherapistMoveType.COMPLEX_REFLECTION.value}
+)
 #: Therapist moves that change the stance (repairs): earlier pressure no longer lingers after them.
 _FRESH_START = frozenset(
     {
