@@ -59,10 +59,161 @@ def _compile(patterns: Sequence[str], *, anchored: bool = False) -> re.Pattern[s
         parts.append(f"(?:{pat})")
     if not parts:
         return None
-    head = r"^\W*" if anchored else r"(?<!\w)"
-    # End on a word boundary unless the cue itself ends on an apostrophe ("qu'", "n'").
-    tail = r"(?!(?<=\w)\w)"
-    return re.compile(head + "(?:" + "|".join(parts) + ")" + tail, re.IGNORECASE)
+    head = r"^\W*" if anchored else _HEAD
+    return re.compile(head + "(?:" + "|".join(parts) + ")" + _TAIL, re.IGNORECASE)
+
+
+_HEAD = r"(?<!\w)"
+# End on a word boundary unless the cue itself ends on an apostrophe ("qu'", "n'").
+_TAIL = r"(?!(?<=\w)\w)"
+_MIN_GATE = 2
+_WORDS = re.compile(r"\w+")
+
+
+def _gates(items: Any, at_word_start: bool) -> list[frozenset[str]]:
+    """Word beginnings a match cannot do without: each gate is a set of which one must occur.
+
+    Read from the parsed pattern (``re._parser``): a run of literal characters that starts a
+    word and is not optional gives its first word part ("recommend" for "i'd recommend"); an
+    alternation whose every branch gives one gives their union. A text passes a gate when one of
+    its words begins with one of the gate's strings.
+    """
+    from re import _constants as k  # type: ignore[attr-defined]
+
+    gates: list[frozenset[str]] = []
+    run, run_ok, boundary = "", False, at_word_start
+
+    def close() -> None:
+        first = _WORDS.match(run)
+        if run_ok and first is not None and first.start() == 0 and len(first.group()) >= _MIN_GATE:
+            gates.append(frozenset({first.group().lower()}))
+
+    for op, av in items:
+        if op is k.LITERAL:
+            if not run:
+                run_ok = boundary
+            run += chr(av)
+            boundary = not (chr(av).isalnum() or chr(av) == "_")
+            continue
+        close()
+        run = ""
+        if op is k.SUBPATTERN:
+            gates.extend(_gates(av[3], boundary))
+            boundary = False
+        elif op is k.BRANCH:
+            best = [_best_gate(_gates(branch, boundary)) for branch in av[1]]
+            if all(g is not None for g in best):
+                gates.append(frozenset().union(*(g for g in best if g is not None)))
+            boundary = False
+        elif op in (k.MAX_REPEAT, k.MIN_REPEAT):
+            sub = list(av[2])
+            spaces = (
+                len(sub) == 1
+                and sub[0][0] is k.IN
+                and all(x == (k.CATEGORY, k.CATEGORY_SPACE) for x in sub[0][1])
+            )
+            if av[0] >= 1 and not spaces:
+                gates.extend(_gates(sub, boundary))
+            boundary = spaces and av[0] >= 1
+        else:
+            boundary = False
+    close()
+    return gates
+
+
+def _best_gate(gates: Sequence[frozenset[str]]) -> frozenset[str] | None:
+    usable = [g for g in gates if g]
+    if not usable:
+        return None
+    return max(usable, key=lambda g: (min(len(x) for x in g), -len(g)))
+
+
+class _GateIndex:
+    """Which cues of a language pack a text can possibly match, from the beginnings of its words.
+
+    Built once per pack; per text it costs one split into words and a few dictionary look-ups,
+    so each cue list then runs only the handful of patterns that could fire.
+    """
+
+    def __init__(self) -> None:
+        self._by_prefix: dict[str, list[int]] = {}
+        self._lengths: set[int] = set()
+        self._count = 0
+
+    def register(self, gate: frozenset[str] | None) -> int:
+        ident = self._count
+        self._count += 1
+        for prefix in gate or ():
+            self._by_prefix.setdefault(prefix, []).append(ident)
+            self._lengths.add(len(prefix))
+        return ident
+
+    def possible(self, text: str) -> frozenset[int]:
+        return _possible(self, self._count, text)
+
+
+@lru_cache(maxsize=16384)
+def _possible(index: _GateIndex, size: int, text: str) -> frozenset[int]:
+    del size  # part of the cache key: an index that grew must not reuse older answers
+    found: set[int] = set()
+    by_prefix, lengths = index._by_prefix, index._lengths
+    for word in set(_WORDS.findall(text)):
+        for n in lengths:
+            if n <= len(word):
+                hits = by_prefix.get(word[:n])
+                if hits:
+                    found.update(hits)
+    return frozenset(found)
+
+
+class _CueSet:
+    """A cue list searched like one regular expression, but fast.
+
+    Each cue is its own compiled pattern, tried only when the text has a word beginning the cue
+    cannot match without (see ``_GateIndex``). ``search`` returns the leftmost match, as one
+    alternation of all the cues would.
+    """
+
+    __slots__ = ("_cues", "_index")
+
+    def __init__(self, patterns: Sequence[str], index: _GateIndex) -> None:
+        from re import _parser  # type: ignore[attr-defined]
+
+        cues: list[tuple[int | None, re.Pattern[str]]] = []
+        for raw in patterns:
+            pat = raw.replace(" ", r"\s+")
+            compiled = re.compile(f"{_HEAD}(?:{pat}){_TAIL}", re.IGNORECASE)
+            try:
+                gate = _best_gate(_gates(_parser.parse(pat, re.IGNORECASE), True))
+            except (re.error, AttributeError, IndexError, TypeError):
+                gate = None
+            cues.append((None if gate is None else index.register(gate), compiled))
+        self._cues = tuple(cues)
+        self._index = index
+
+    def _candidates(self, text: str) -> list[re.Pattern[str]]:
+        possible = self._index.possible(text)
+        return [p for ident, p in self._cues if ident is None or ident in possible]
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        end = len(text) if endpos is None else endpos
+        best: re.Match[str] | None = None
+        for pattern in self._candidates(text if pos == 0 and end == len(text) else text[pos:end]):
+            m = pattern.search(text, pos, end)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        return best
+
+    def match(self, text: str) -> re.Match[str] | None:
+        for pattern in self._candidates(text):
+            m = pattern.match(text)
+            if m is not None:
+                return m
+        return None
+
+
+def _cue_set(patterns: Sequence[str], index: _GateIndex) -> _CueSet | None:
+    return _CueSet(patterns, index) if patterns else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +225,10 @@ class _Pack:
     open_any: re.Pattern[str] | None
     closed_override: re.Pattern[str] | None
     closed_start: re.Pattern[str] | None
-    cues: Mapping[str, re.Pattern[str]]
+    cues: Mapping[str, _CueSet]
     templates: Mapping[str, str]
-    context: Mapping[str, re.Pattern[str]]
-    repair: tuple[tuple[RepairStrategy, re.Pattern[str]], ...]
+    context: Mapping[str, _CueSet]
+    repair: tuple[tuple[RepairStrategy, _CueSet], ...]
     labels: Mapping[str, str]
     marker_names: Mapping[str, str]
     raw: Mapping[str, Any]
@@ -99,19 +250,20 @@ def _pack(code: str) -> _Pack:
         if fillers
         else None
     )
-    cues: dict[str, re.Pattern[str]] = {}
+    index = _GateIndex()
+    cues: dict[str, _CueSet] = {}
     for name, pats in data.get("cues", {}).items():
-        compiled = _compile([str(p) for p in pats])
+        compiled = _cue_set([str(p) for p in pats], index)
         if compiled is not None:
             cues[str(name)] = compiled
-    context: dict[str, re.Pattern[str]] = {}
+    context: dict[str, _CueSet] = {}
     for name, pats in data.get("context", {}).items():
-        compiled = _compile([str(p) for p in pats])
+        compiled = _cue_set([str(p) for p in pats], index)
         if compiled is not None:
             context[str(name)] = compiled
-    repair: list[tuple[RepairStrategy, re.Pattern[str]]] = []
+    repair: list[tuple[RepairStrategy, _CueSet]] = []
     for name, pats in data.get("repair", {}).items():
-        compiled = _compile([str(p) for p in pats])
+        compiled = _cue_set([str(p) for p in pats], index)
         if compiled is not None:
             repair.append((RepairStrategy(name), compiled))
     return _Pack(
@@ -382,6 +534,7 @@ class _State:
     closed_run: int = 0
     answer_words: list[int] | None = None
     last_client: str = ""
+    last_client_content: frozenset[str] = frozenset()
 
 
 def _cue(pack: _Pack, name: str, norm: str) -> re.Match[str] | None:
@@ -398,14 +551,69 @@ def _repair_by_wording(
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _TherapistFacts:
+    """What the labels need from a therapist turn's words, computed once per distinct text."""
+
+    push: bool
+    counter: bool
+    repair_wording: RepairStrategy | None
+    validating: bool
+    n_words: int
+    content: frozenset[str]
+    asks: bool
+    deep: bool
+
+
+@lru_cache(maxsize=65536)
+def _therapist_facts(text: str, code: str) -> _TherapistFacts:
+    pack = _pack(code)
+    norm = _unquoted(normalize(text))
+    push_match = _cue(pack, "change_push", norm)
+    return _TherapistFacts(
+        push=push_match is not None and not _framed(pack, norm, _spans(norm), push_match.start()),
+        counter=_cue(pack, "counter", norm) is not None,
+        repair_wording=_repair_by_wording(pack, norm),
+        validating=_hit(pack, "validation", norm) is not None
+        or _hit(pack, "affirmation", norm) is not None,
+        n_words=len(_WORD.findall(norm)),
+        content=frozenset(_content_words(norm)),
+        asks="?" in norm,
+        deep=_hit(pack, "complex_reflection", norm) is not None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _ClientFacts:
+    """What the labels need from a client turn's words, computed once per distinct text."""
+
+    stance: str | None
+    request: bool
+    n_words: int
+    content: frozenset[str]
+
+
+@lru_cache(maxsize=65536)
+def _client_facts(text: str, code: str) -> _ClientFacts:
+    pack = _pack(code)
+    norm = normalize(text)
+    sustain = _cue(pack, "sustain", norm)
+    return _ClientFacts(
+        stance=None if sustain is None else _sentence_at(text, norm, sustain.start()),
+        request="?" in norm or _cue(pack, "request", norm) is not None,
+        n_words=len(_WORD.findall(norm)),
+        content=frozenset(_content_words(norm)),
+    )
+
+
 def _label_turn(
     pack: _Pack,
     turn: Turn,
     move: TherapistMoveType,
     move_evidence: tuple[Evidence, ...],
     state: _State,
+    facts: _TherapistFacts,
 ) -> TherapistMove:
-    norm = _unquoted(normalize(turn.text))
     words = (
         move_evidence[0].words if move_evidence and move_evidence[0].words else _quote(turn.text)
     )
@@ -459,16 +667,14 @@ def _label_turn(
         state.permission_turn is not None and i - state.permission_turn <= _REQUEST_WINDOW
     )
     recent_marker = state.marker_turn is not None and i - state.marker_turn <= _EPISODE_WINDOW
-    spans = _spans(norm)
-    push_match = _cue(pack, "change_push", norm)
-    push = push_match is not None and not _framed(pack, norm, spans, push_match.start())
+    push = facts.push
     question = move in (_T.OPEN_QUESTION, _T.CLOSED_QUESTION)
-    n_words = len(_WORD.findall(norm))
+    n_words = facts.n_words
 
     # A repair named in words ("I'm sorry, that's not what I meant", "we can come back to it
     # later") is the turn's dominant function while the rupture is fresh.
     if marker is not None or recent_marker:
-        by_wording = _repair_by_wording(pack, norm)
+        by_wording = facts.repair_wording
         if by_wording is not None and (marker is not None or by_wording in _DIRECT_OR_DEFER):
             return repair(by_wording, 0.7)
         if move is _T.META_COMMUNICATION:
@@ -478,12 +684,7 @@ def _label_turn(
         return contribution(Contribution.CONFRONT_ARGUE, 0.7, *stance)
     # Arguing back ("Well, it's only been a month") right after the client pushed back.
     pushed_back = state.pushback_turn is not None and i - state.pushback_turn <= _PUSHBACK_WINDOW
-    if (
-        pushed_back
-        and move not in _REFLECTIVE
-        and move not in _NEVER_PUSH
-        and _cue(pack, "counter", norm) is not None
-    ):
+    if pushed_back and move not in _REFLECTIVE and move not in _NEVER_PUSH and facts.counter:
         return contribution(Contribution.CONFRONT_ARGUE, 0.55, *after)
     if move is _T.INTERPRETATION:
         return contribution(Contribution.INTERPRETATION_IMPOSED, 0.55)
@@ -512,9 +713,9 @@ def _label_turn(
     if marker is not None and not fragment:
         if move is _T.SELF_DISCLOSURE:
             return repair(RepairStrategy.DISCLOSE_EXPERIENCE, 0.55)
-        if move in _REFLECTIVE or _echoes(norm, state.last_client):
+        if move in _REFLECTIVE or _echoes(facts.content, state.last_client_content):
             return repair(RepairStrategy.VALIDATE, 0.6)
-        if question and (_hit(pack, "validation", norm) or _hit(pack, "affirmation", norm)):
+        if question and facts.validating:
             return repair(RepairStrategy.VALIDATE, 0.5)
     return TherapistMove(i, move, confidence=0.5, evidence=move_evidence)
 
@@ -527,56 +728,49 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text) if len(w) > 3}
 
 
-def _echoes(norm: str, client: str) -> bool:
+def _echoes(mine: frozenset[str], theirs: frozenset[str]) -> bool:
     """A short turn made mostly of the client's own words: a simple reflection by repetition."""
-    mine = _content_words(norm)
     if not mine or len(mine) > _ECHO_MAX_WORDS:
         return False
-    theirs = _content_words(normalize(client))
     return len(mine & theirs) / len(mine) >= _ECHO_SHARE
 
 
-def _restates(text: str, state: _State) -> bool:
+def _restates(facts: _TherapistFacts, state: _State) -> bool:
     """A statement built mostly from the client's last words: a reflection by restatement."""
-    norm = normalize(text)
-    if "?" in norm:
+    if facts.asks or len(facts.content) < 2:
         return False
-    mine = _content_words(norm)
-    if len(mine) < 2:
-        return False
-    theirs = _content_words(normalize(state.last_client))
-    return len(mine & theirs) / len(mine) >= _RESTATE_SHARE
+    return len(facts.content & state.last_client_content) / len(facts.content) >= _RESTATE_SHARE
 
 
-def _as_reflection(pack: _Pack, text: str) -> tuple[TherapistMoveType, tuple[Evidence, ...]]:
-    norm = normalize(text)
-    deep = _hit(pack, "complex_reflection", norm) is not None
-    move = _T.COMPLEX_REFLECTION if deep else _T.SIMPLE_REFLECTION
+def _as_reflection(
+    pack: _Pack, text: str, facts: _TherapistFacts
+) -> tuple[TherapistMoveType, tuple[Evidence, ...]]:
+    move = _T.COMPLEX_REFLECTION if facts.deep else _T.SIMPLE_REFLECTION
     words = text.strip()[:_EVIDENCE_CHARS]
     detail = pack.templates.get(move.value, "{words}").format(words=words)
     return move, (Evidence(source="context", detail=detail, words=words),)
 
 
-def _observe_client(pack: _Pack, turn: Turn, marker: Marker | None, state: _State) -> None:
-    norm = normalize(turn.text)
+def _observe_client(code: str, turn: Turn, marker: Marker | None, state: _State) -> None:
+    facts = _client_facts(turn.text, code)
     state.last_client = turn.text
+    state.last_client_content = facts.content
     if marker is not None:
         state.open_markers.append(marker)
         state.marker_turn = turn.index
-    sustain = _cue(pack, "sustain", norm)
-    if sustain is not None:
+    if facts.stance is not None:
         state.stance_turn = turn.index
-        state.stance_words = _sentence_at(turn.text, norm, sustain.start())
+        state.stance_words = facts.stance
     elif marker is not None and marker.subtype in _STANCE_SUBTYPES:
         state.stance_turn = turn.index
         state.stance_words = _quote(turn.text)
     if marker is not None and marker.subtype in _STANCE_SUBTYPES:
         state.pushback_turn = turn.index
-    if "?" in norm or _cue(pack, "request", norm) is not None:
+    if facts.request:
         state.request_turn = turn.index
     if state.answer_words is None:
         state.answer_words = []
-    state.answer_words.append(len(_WORD.findall(norm)))
+    state.answer_words.append(facts.n_words)
 
 
 def _after_therapist(move: TherapistMoveType, turn: Turn, state: _State) -> None:
@@ -614,7 +808,7 @@ _REVISABLE = frozenset(
         _T.OTHER,
     }
 )
-_MODEL_MIN_P = 0.5
+_MODEL_MIN_P = 0.3
 
 Encoder = Callable[[list[str]], Any]
 
@@ -671,16 +865,27 @@ def model_available() -> bool:
     return _model() is not None and _encoder() is not None
 
 
+_PREDICTIONS: dict[str, tuple[TherapistMoveType, float]] = {}
+_PREDICTION_CACHE_SIZE = 65536
+
+
 def _predict(texts: Sequence[str]) -> list[tuple[TherapistMoveType, float]]:
+    """The learned move of each text with its probability (cached: ``detect`` asks twice)."""
     model, encode = _model(), _encoder()
     if model is None or encode is None or not texts:
         return []
-    logits = model_features(texts, encode) @ model.weights.T + model.bias
-    logits -= logits.max(axis=1, keepdims=True)
-    proba = np.exp(logits)
-    proba /= proba.sum(axis=1, keepdims=True)
-    best = proba.argmax(axis=1)
-    return [(model.classes[int(k)], float(proba[n, k])) for n, k in enumerate(best)]
+    missing = list(dict.fromkeys(t for t in texts if t not in _PREDICTIONS))
+    if missing:
+        logits = model_features(missing, encode) @ model.weights.T + model.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        proba = np.exp(logits)
+        proba /= proba.sum(axis=1, keepdims=True)
+        if len(_PREDICTIONS) + len(missing) > _PREDICTION_CACHE_SIZE:
+            _PREDICTIONS.clear()
+        for n, text in enumerate(missing):
+            k = int(proba[n].argmax())
+            _PREDICTIONS[text] = (model.classes[k], float(proba[n, k]))
+    return [_PREDICTIONS[t] for t in texts]
 
 
 def therapist_move_types(
@@ -741,12 +946,13 @@ def label_moves(
     for turn in transcript.turns:
         if turn.role is Role.THERAPIST:
             move, evidence = types[turn.index]
-            if move in _ECHO_REVISABLE and state.last_client and _restates(turn.text, state):
-                move, evidence = _as_reflection(pack, turn.text)
-            out.append(_label_turn(pack, turn, move, evidence, state))
+            facts = _therapist_facts(turn.text, code)
+            if move in _ECHO_REVISABLE and state.last_client and _restates(facts, state):
+                move, evidence = _as_reflection(pack, turn.text, facts)
+            out.append(_label_turn(pack, turn, move, evidence, state, facts))
             _after_therapist(move, turn, state)
         else:
-            _observe_client(pack, turn, by_turn.get(turn.index), state)
+            _observe_client(code, turn, by_turn.get(turn.index), state)
     return tuple(out)
 
 
