@@ -4,8 +4,12 @@ pushes against the client or repairs after a marker."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from raccord.detect.moves import label_moves, move_type
+from raccord import lang as packs
+from raccord.detect import moves
+from raccord.detect.moves import label_moves, move_type, normalize
 from raccord.model import Marker, TherapistMove, Transcript, Turn
 from raccord.taxonomy import (
     Contribution,
@@ -253,3 +257,32 @@ def test_full_mode_keeps_one_move_per_turn_and_the_cue_decisions() -> None:
     full = label_moves(s, (), mode="full")
     assert [m.turn for m in full] == [m.turn for m in fast]
     assert full[0].contribution is Contribution.CONFRONT_ARGUE
+
+
+# --------------------------------------------------------------------------- the cue engine
+
+_PHRASES = (
+    "you should really stop smoking it's dangerous i notice that when i we vous devriez "
+    "vraiment arrêter de fumer c'est dangereux j'ai l'impression que ce que je viens de dire "
+    "qu'on n'aime pas voir is it okay if i share some information would you like me to "
+    "sounds like part of you feel so um well but no i'm sorry that's not what i meant "
+    "on peut y revenir plus tard si vous voulez il faut que vous arrêtiez pour de bon , ? ."
+)
+_VOCAB = _PHRASES.split()
+
+
+@given(st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=30), st.sampled_from(["en", "fr"]))
+@settings(max_examples=150, deadline=None)
+def test_gated_cue_lists_find_what_one_big_alternation_finds(words: list[str], lang: str) -> None:
+    """The speed-up (trying only cues whose words occur) never changes what is found."""
+    text = normalize(" ".join(words))
+    data = packs.section(lang, "moves")
+    index = moves._GateIndex()
+    for family in ("cues", "context", "repair"):
+        for patterns in data[family].values():
+            gated = moves._CueSet(patterns, index)
+            plain = moves._compile(patterns)
+            assert plain is not None
+            a, b = gated.search(text), plain.search(text)
+            assert (a is None) == (b is None)
+            assert a is None or b is None or a.start() == b.start()
