@@ -28,7 +28,6 @@ from raccord.taxonomy import Contribution, MarkerSubtype, Role, TherapistMoveTyp
 
 _STUTTER = re.compile(r"\b(\w+)(?:-\1\b)+")
 _PARTIAL_STUTTER = re.compile(r"\b(\w{1,2})-(?=\1)")
-_REPEAT = re.compile(r"\b(\w+'?\w* \w+'?\w*(?: \w+'?\w*)?) \1\b")
 _BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _LOOSE_HYPHEN = re.compile(r"(?<!\w)-+|-+(?!\w)")
 _PUNCT = re.compile(r"[^\w'?$€£\s-]")
@@ -54,8 +53,21 @@ def normalise(text: str) -> str:
     t = _LOOSE_HYPHEN.sub(" ", t)
     t = _PUNCT.sub(" ", t)
     t = _SPACES.sub(" ", t).strip()
-    t = _REPEAT.sub(r"\1", t)
+    t = _collapse_repeats(t)
     return t.replace(" ?", "?").replace("?", " ?")
+
+
+def _collapse_repeats(text: str) -> str:
+    """ "need to need to stop" -> "need to stop": a restarted phrase of two or three words."""
+    words = text.split(" ")
+    out: list[str] = []
+    for word in words:
+        out.append(word)
+        for n in (2, 3):
+            if len(out) >= 2 * n and out[-n:] == out[-2 * n : -n]:
+                del out[-n:]
+                break
+    return " ".join(out)
 
 
 def word_count(norm: str) -> int:
@@ -139,6 +151,10 @@ def _prefixes(source: str, limit: int = 24) -> tuple[str, ...] | None:
     return tuple(sorted(set(heads)))
 
 
+_MEMO_CHARS = 40
+_MEMO_SIZE = 4096
+
+
 class CueSet:
     """A family of cues, each compiled once.
 
@@ -148,7 +164,7 @@ class CueSet:
     (checked here) and end at a word end or on an apostrophe ("j'", "qu'").
     """
 
-    __slots__ = ("items", "openings")
+    __slots__ = ("_memo", "items", "openings")
 
     def __init__(self, family: str, entries: Sequence[Mapping[str, Any]]) -> None:
         items: list[tuple[Cue, re.Pattern[str]]] = []
@@ -171,8 +187,20 @@ class CueSet:
             openings.append(first if first and complete else None)
         self.items = tuple(items)
         self.openings = tuple(openings)
+        # short turns ("mm-hmm", "d'accord", "yeah yeah") come back all session long
+        self._memo: dict[str, tuple[tuple[Cue, str], ...]] = {}
 
-    def _matches(self, norm: str) -> Iterator[tuple[Cue, str]]:
+    def _matches(self, norm: str) -> tuple[tuple[Cue, str], ...]:
+        if len(norm) > _MEMO_CHARS:
+            return tuple(self._scan(norm))
+        found = self._memo.get(norm)
+        if found is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[norm] = tuple(self._scan(norm))
+        return found
+
+    def _scan(self, norm: str) -> Iterator[tuple[Cue, str]]:
         words: frozenset[str] | None = None
         for (cue, regex), opening in zip(self.items, self.openings, strict=True):
             if opening is not None:
