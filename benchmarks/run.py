@@ -215,6 +215,7 @@ def print_quality(q: dict[str, Any]) -> None:
         ("episode P", ("episodes", "precision")),
         ("episode R", ("episodes", "recall")),
         ("episode F1", ("episodes", "f1")),
+        ("episode F1 one-to-one", ("episodes", "one_to_one_f1")),
     ]
     tiers = list(q.get("en", {}))
     columns = [(lang, split) for lang in ("en", "fr") for split in ("all", "tune", "check")]

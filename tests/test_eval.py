@@ -246,6 +246,13 @@ def test_episode_overlap_matching_by_hand() -> None:
     assert match.f1 == pytest.approx(0.4)
 
 
+def test_one_long_episode_over_two_ruptures_counts_once_when_matching_one_to_one() -> None:
+    merged = match_spans(pred=[(5, 20)], gold=[(5, 11), (17, 20)])
+    assert (merged.precision, merged.recall, merged.f1) == (1.0, 1.0, 1.0)
+    # one-to-one: 1 pair out of 1 predicted and 2 gold -> 2 * 1 / 3
+    assert merged.one_to_one == 1 and merged.one_to_one_f1 == pytest.approx(2 / 3)
+
+
 # --------------------------------------------------------------------------- compare
 
 

@@ -322,6 +322,10 @@ class SpanMatch:
     recall = matched gold / gold. Matching is not one-to-one, so one long predicted episode that
     covers two gold episodes counts once in precision and twice in recall — the figure asks
     "did we point at the right moments", not "did we cut them the same way".
+
+    ``one_to_one`` is the stricter count where each span may match only one on the other side
+    (greedy by overlap length), so merging two episodes into one, or splitting one in two, costs:
+    ``one_to_one_f1 = 2 * one_to_one / (n_pred + n_gold)``.
     """
 
     matched_pred: int
@@ -329,6 +333,11 @@ class SpanMatch:
     matched_gold: int
     n_gold: int
     pairs: tuple[tuple[int, int], ...] = ()
+    one_to_one: int = 0
+
+    @property
+    def one_to_one_f1(self) -> float:
+        return _ratio(2 * self.one_to_one, self.n_pred + self.n_gold)
 
     @property
     def precision(self) -> float:
@@ -353,6 +362,7 @@ class SpanMatch:
             self.n_pred + other.n_pred,
             self.matched_gold + other.matched_gold,
             self.n_gold + other.n_gold,
+            one_to_one=self.one_to_one + other.one_to_one,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -364,6 +374,8 @@ class SpanMatch:
             "n_pred": self.n_pred,
             "matched_gold": self.matched_gold,
             "n_gold": self.n_gold,
+            "one_to_one_f1": rounded(self.one_to_one_f1),
+            "one_to_one": self.one_to_one,
         }
 
 
@@ -385,7 +397,24 @@ def match_spans(pred: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]]
                 best, best_len = pi, length
         if best >= 0:
             pairs.append((gi, best))
-    return SpanMatch(matched_pred, len(pred), len(pairs), len(gold), tuple(pairs))
+    candidates = sorted(
+        (
+            (min(p[1], g[1]) - max(p[0], g[0]) + 1, gi, pi)
+            for gi, g in enumerate(gold)
+            for pi, p in enumerate(pred)
+            if overlaps(p, g)
+        ),
+        key=lambda c: (-c[0], c[1], c[2]),
+    )
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    for _, gi, pi in candidates:
+        if gi not in used_gold and pi not in used_pred:
+            used_gold.add(gi)
+            used_pred.add(pi)
+    return SpanMatch(
+        matched_pred, len(pred), len(pairs), len(gold), tuple(pairs), one_to_one=len(used_gold)
+    )
 
 
 def align(
