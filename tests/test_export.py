@@ -193,3 +193,29 @@ def test_json_of_a_bare_detection_has_no_formulation() -> None:
     record = to_json(bare)
     assert record["formulation"] is None and record["suggestions"] == []
     assert record["episodes"][0]["suggestions"] == []
+
+
+def test_a_real_analysis_of_the_demo_session_exports_cleanly() -> None:
+    """Léa's demo session through the whole pipeline: both exports are valid as written."""
+    from importlib import resources
+
+    from raccord.io import load
+    from raccord.pipeline import analyze
+
+    with resources.as_file(resources.files("raccord.demo") / "seance-fr-lea.txt") as path:
+        transcript = load(path)[0]
+    analysis = analyze(transcript, mode="fast")
+
+    annotation = to_annotation(analysis)
+    assert annotation["transcript_id"] == "seance-fr-lea"
+    figures = compare(annotation, annotation, roles=roles_of(transcript))
+    assert figures["stray_predicted_rows"] == 0  # every row sits on a turn of the right speaker
+    uids = {t.uid for t in transcript.turns}
+    assert all(row["utterance_id"] in uids for row in annotation["utterances"])
+
+    record = json.loads(json.dumps(to_json(analysis)))
+    assert len(record["markers"]) == len(analysis.detection.markers)
+    assert len(record["scores"]["engagement"]) in (0, len(transcript.turns))
+    for index, episode in enumerate(record["episodes"]):
+        expected = [s for s in record["suggestions"] if s["episode"] == index]
+        assert episode["suggestions"] == expected
