@@ -81,6 +81,10 @@ def main() -> None:
         if analyze is not None:
             _clock(lambda: analyze(transcript, mode=args.mode), analysis)
 
+    # Peak resident memory of the whole run so far (imports, models, all repeats), read before
+    # tracemalloc, whose own bookkeeping would inflate it.
+    maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
     # Peak Python-side allocation of one detection (numpy buffers included); traced
     # separately because tracing slows everything down.
     gc.collect()
@@ -89,7 +93,6 @@ def main() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
-    maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     out = {
         "mode": args.mode,
         "n_turns": len(transcript.turns),
