@@ -49,8 +49,8 @@ def rows_for(
     for tid in TUNE:
         transcript = dev.transcripts[tid]
         gold = dev.labels[tid]
-        signals, sustain = prepare(transcript, mode=mode)
-        for scored in score_all(sig.pack(transcript.language), signals, sustain=sustain):
+        signals, encoded = prepare(transcript, mode=mode)
+        for scored in score_all(sig.pack(transcript.language), signals, encoded=encoded):
             uid = transcript.turns[scored.signals.index].uid
             x.append(scored.row)
             y.append(1 if gold.client_label(uid).present else 0)

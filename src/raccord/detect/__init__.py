@@ -39,8 +39,9 @@ SUSTAIN_WORDS = 3
 
 def prepare(
     transcript: Transcript, *, mode: str = "full"
-) -> tuple[tuple[_signals.TurnSignals, ...], dict[int, float] | None]:
-    """Per-turn signals, and in full mode the sustain-talk probability of each patient turn."""
+) -> tuple[tuple[_signals.TurnSignals, ...], dict[int, dict[str, float]] | None]:
+    """Per-turn signals, and in full mode what the encoder says of each patient turn (sustain-talk
+    probability, similarity to the pack's prototype sentences)."""
     context = {m.turn: m for m in label_moves(transcript, (), mode="fast")}
     if mode != "full":
         return _signals.compute(transcript, moves=context), None
@@ -48,10 +49,15 @@ def prepare(
 
     vectors = semantic.SessionVectors([t.text for t in transcript.turns])
     signals = _signals.compute(transcript, similarity=vectors.similarity, moves=context)
-    sustain = vectors.sustain(
-        [s.index for s in signals if s.role is Role.PATIENT and s.words >= SUSTAIN_WORDS]
-    )
-    return signals, sustain
+    patient = [s.index for s in signals if s.role is Role.PATIENT and s.words >= SUSTAIN_WORDS]
+    encoded: dict[int, dict[str, float]] = {i: {} for i in patient}
+    for i, value in vectors.sustain(patient).items():
+        encoded[i]["sustain"] = value
+    pack = _signals.pack(transcript.language)
+    for family, sentences in pack.prototypes.items():
+        for i, value in vectors.closest(patient, sentences).items():
+            encoded[i][f"proto_{family}"] = value
+    return signals, encoded
 
 
 def detect(transcript: Transcript, *, mode: str = "full") -> Detection:
@@ -59,8 +65,8 @@ def detect(transcript: Transcript, *, mode: str = "full") -> Detection:
     if mode not in MODES:
         raise RaccordError(f"unknown detection mode {mode!r}", expected="'full' or 'fast'")
     pack = _signals.pack(transcript.language)
-    signals, sustain = prepare(transcript, mode=mode)
-    markers = _markers.find(pack, signals, mode=mode, sustain=sustain)
+    signals, encoded = prepare(transcript, mode=mode)
+    markers = _markers.find(pack, signals, mode=mode, encoded=encoded)
     moves = label_moves(transcript, markers, mode=mode)
     episodes = _episodes.build(pack, signals, markers, moves)
     contribution = contribution_score(transcript, moves)
@@ -72,4 +78,3 @@ def detect(transcript: Transcript, *, mode: str = "full") -> Detection:
         scores=scores,
         signals=tuple(s.as_dict() for s in signals),
     )
-

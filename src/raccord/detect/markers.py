@@ -343,6 +343,9 @@ FEATURES: tuple[str, ...] = (
     "confront_x_short",
     "sustain",
     "pressured_x_sustain",
+    "proto_confrontation",
+    "proto_withdrawal",
+    "proto_margin",
     "semantic_continuity",
 )
 
@@ -353,9 +356,17 @@ def features(
     *,
     climate: bool,
     episode_open: bool = False,
-    sustain: float | None = None,
+    encoded: Mapping[str, float] | None = None,
 ) -> list[float]:
-    """The feature vector of a patient turn, in ``FEATURES`` order (past-only, like the rules)."""
+    """The feature vector of a patient turn, in ``FEATURES`` order (past-only, like the rules).
+
+    ``encoded`` (full mode) holds what the sentence encoder says of the turn: ``sustain`` (sustain
+    talk probability) and ``proto_confrontation`` / ``proto_withdrawal`` (similarity to the pack's
+    prototype sentences)."""
+    enc = encoded or {}
+    sustain = enc.get("sustain")
+    proto_c = enc.get("proto_confrontation", 0.0)
+    proto_w = enc.get("proto_withdrawal", 0.0)
     pressured = 1.0 if s.pressure >= PRESSURE else 0.0
     demanded = 1.0 if s.directive >= 1.0 or s.pressure >= 1.5 else 0.0
     short = 1.0 if s.words <= 4 else 0.0
@@ -396,6 +407,9 @@ def features(
         "confront_x_short": s.confront * short,
         "sustain": 0.0 if sustain is None else sustain,
         "pressured_x_sustain": pressured * (0.0 if sustain is None else sustain),
+        "proto_confrontation": proto_c,
+        "proto_withdrawal": proto_w,
+        "proto_margin": proto_c - proto_w,
         "semantic_continuity": 0.0 if s.semantic_continuity is None else s.semantic_continuity,
     }
     return [values[name] for name in FEATURES]
@@ -452,7 +466,10 @@ class Scored:
 
 
 def score_all(
-    p: Pack, signals: Sequence[TurnSignals], *, sustain: Mapping[int, float] | None = None
+    p: Pack,
+    signals: Sequence[TurnSignals],
+    *,
+    encoded: Mapping[int, Mapping[str, float]] | None = None,
 ) -> list[Scored]:
     """Rule candidates and feature rows for every patient turn (climate = rule hits just before)."""
     out: list[Scored] = []
@@ -470,7 +487,7 @@ def score_all(
             candidate,
             climate=climate,
             episode_open=episode_open,
-            sustain=None if sustain is None else sustain.get(s.index),
+            encoded=None if encoded is None else encoded.get(s.index),
         )
         # a rupture stays open until the patient speaks at length on their own again
         if hit:
@@ -486,10 +503,10 @@ def find(
     signals: Sequence[TurnSignals],
     *,
     mode: str = "fast",
-    sustain: Mapping[int, float] | None = None,
+    encoded: Mapping[int, Mapping[str, float]] | None = None,
 ) -> tuple[Marker, ...]:
     """Markers on patient turns, in order; each uses only the turns before it."""
-    scored = score_all(p, signals, sustain=sustain)
+    scored = score_all(p, signals, encoded=encoded)
     model = weights(mode)
     probs = model.probability([x.row for x in scored]) if model is not None else None
     out: list[Marker] = []

@@ -84,6 +84,13 @@ class SessionVectors:
         b = self.vectors([y for _, y in pairs])
         return [float(v) for v in np.einsum("ij,ij->i", a, b)]
 
+    def closest(self, indices: Sequence[int], sentences: Sequence[str]) -> dict[int, float]:
+        """Each turn's highest cosine similarity to a set of prototype sentences."""
+        if not indices or not sentences:
+            return {}
+        best = (self.vectors(indices) @ _prototypes(tuple(sentences)).T).max(axis=1)
+        return {i: float(v) for i, v in zip(indices, best, strict=True)}
+
     def sustain(self, indices: Sequence[int]) -> dict[int, float]:
         """Probability that each turn is sustain talk (weakly supervised, see ``sustain_model``)."""
         model = sustain_model()
@@ -93,6 +100,11 @@ class SessionVectors:
         z = self.vectors(indices).astype(np.float64) @ coef + intercept
         prob = 1.0 / (1.0 + np.exp(-z))
         return {i: float(p) for i, p in zip(indices, prob, strict=True)}
+
+
+@cache
+def _prototypes(sentences: tuple[str, ...]) -> npt.NDArray[np.float32]:
+    return encode(sentences)
 
 
 @cache
