@@ -16,7 +16,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -498,7 +498,7 @@ _STANCE_WINDOW = 8
 _REQUEST_WINDOW = 4
 #: Closed questions in a row (short answers between) that leave the client no room.
 _CLOSED_RUN = 3
-_SHORT_ANSWER_WORDS = 4
+_SHORT_ANSWER_WORDS = 7
 _QUOTE_CHARS = 100
 
 
@@ -531,7 +531,6 @@ class _State:
     stance_words: str = ""
     request_turn: int | None = None
     permission_turn: int | None = None
-    closed_run: int = 0
     answer_words: list[int] | None = None
     last_client: str = ""
     last_client_content: frozenset[str] = frozenset()
@@ -563,6 +562,7 @@ class _TherapistFacts:
     content: frozenset[str]
     asks: bool
     deep: bool
+    tentative: bool
 
 
 @lru_cache(maxsize=65536)
@@ -580,6 +580,7 @@ def _therapist_facts(text: str, code: str) -> _TherapistFacts:
         content=frozenset(_content_words(norm)),
         asks="?" in norm,
         deep=_hit(pack, "complex_reflection", norm) is not None,
+        tentative="?" in norm or _cue(pack, "tentative", norm) is not None,
     )
 
 
@@ -639,7 +640,7 @@ def _label_turn(
             pack,
             label.value,
             words=words,
-            n=state.closed_run + 1,
+            n=_CLOSED_RUN,
             marker=pack.marker_names.get(marker.kind.value, "") if marker else "",
         )
         ev = (Evidence(source="cue", detail=detail, words=words), *extra, *move_evidence)
@@ -686,7 +687,7 @@ def _label_turn(
     pushed_back = state.pushback_turn is not None and i - state.pushback_turn <= _PUSHBACK_WINDOW
     if pushed_back and move not in _REFLECTIVE and move not in _NEVER_PUSH and facts.counter:
         return contribution(Contribution.CONFRONT_ARGUE, 0.55, *after)
-    if move is _T.INTERPRETATION:
+    if move is _T.INTERPRETATION and not facts.tentative:
         return contribution(Contribution.INTERPRETATION_IMPOSED, 0.55)
     if marker is not None and (move in _MOVING_ON or move is _T.ADVICE_WITHOUT_PERMISSION):
         return contribution(Contribution.IGNORES_CONCERN, 0.55, *after)
@@ -699,13 +700,6 @@ def _label_turn(
             return contribution(Contribution.CONFRONT_ARGUE, 0.6, *stance)
         if not question:
             return contribution(Contribution.ADVICE_UNSOLICITED, 0.5)
-    if (
-        move is _T.CLOSED_QUESTION
-        and state.closed_run + 1 >= _CLOSED_RUN
-        and state.answer_words
-        and max(state.answer_words[-(_CLOSED_RUN - 1) :]) <= _SHORT_ANSWER_WORDS
-    ):
-        return contribution(Contribution.CLOSED_INTERROGATION, 0.5)
 
     fragment = n_words < _MIN_REPAIR_WORDS or (
         n_words < _FRAGMENT_WORDS and turn.text.rstrip().endswith(("-", "—", "–"))
@@ -779,7 +773,6 @@ def _after_therapist(move: TherapistMoveType, turn: Turn, state: _State) -> None
     state.open_markers.clear()
     if move is _T.ADVICE_WITH_PERMISSION:
         state.permission_turn = turn.index
-    state.closed_run = state.closed_run + 1 if move is _T.CLOSED_QUESTION else 0
 
 
 # --------------------------------------------------------------------------- learned (mode "full")
@@ -953,6 +946,54 @@ def label_moves(
             _after_therapist(move, turn, state)
         else:
             _observe_client(code, turn, by_turn.get(turn.index), state)
+    return _mark_interrogations(pack, transcript, out)
+
+
+def _mark_interrogations(
+    pack: _Pack, transcript: Transcript, moves: list[TherapistMove]
+) -> tuple[TherapistMove, ...]:
+    """Label runs of closed questions answered in a few words: the client is given no room.
+
+    A run is ``_CLOSED_RUN`` or more closed questions in a row (backchannels do not break it)
+    with every client answer between them at most ``_SHORT_ANSWER_WORDS`` words long; each of
+    its questions not already labelled becomes ``closed_interrogation``.
+    """
+    out = list(moves)
+    run: list[int] = []  # positions in ``out``
+    longest_answer = 0
+
+    def close() -> None:
+        if len(run) >= _CLOSED_RUN and longest_answer <= _SHORT_ANSWER_WORDS:
+            for k in run:
+                m = out[k]
+                if m.contribution is Contribution.NONE and m.repair is RepairStrategy.NONE:
+                    words = _quote(transcript.turns[m.turn].text)
+                    detail = _fill(pack, "closed_interrogation", words=words, n=len(run))
+                    ev = (Evidence(source="context", detail=detail, words=words), *m.evidence)
+                    out[k] = replace(
+                        m,
+                        contribution=Contribution.CLOSED_INTERROGATION,
+                        confidence=0.5,
+                        evidence=ev,
+                    )
+
+    position = {m.turn: k for k, m in enumerate(out)}
+    code = _pack_code(transcript.language)
+    for turn in transcript.turns:
+        k = position.get(turn.index)
+        if k is None:
+            if run:
+                longest_answer = max(longest_answer, _client_facts(turn.text, code).n_words)
+            continue
+        move = out[k].move
+        if move is _T.BACKCHANNEL:
+            continue
+        if move is _T.CLOSED_QUESTION:
+            run.append(k)
+            continue
+        close()
+        run, longest_answer = [], 0
+    close()
     return tuple(out)
 
 
