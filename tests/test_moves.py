@@ -286,3 +286,32 @@ def test_gated_cue_lists_find_what_one_big_alternation_finds(words: list[str], l
             a, b = gated.search(text), plain.search(text)
             assert (a is None) == (b is None)
             assert a is None or b is None or a.start() == b.start()
+
+
+def test_a_run_of_closed_questions_with_one_word_answers_is_closed_interrogation() -> None:
+    s = session(
+        "fr",
+        ("T", "Et l'entretien avec votre chef, il a eu lieu ?"),
+        ("P", "Oui, mardi."),
+        ("T", "Il vous a fait des remarques ?"),
+        ("P", "Un peu."),
+        ("T", "Sur le retard du dossier ?"),
+        ("P", "Voilà, oui, entre autres, il a parlé du retard et du reste, de tout en fait."),
+        ("T", "Qu'est-ce que ça vous a fait, de l'entendre ?"),
+    )
+    moves = label_moves(s, (), mode="fast")
+    assert [m.contribution for m in moves[:3]] == [Contribution.CLOSED_INTERROGATION] * 3
+    assert moves[3].contribution is Contribution.NONE
+    assert any("questions fermées" in e.detail for e in moves[0].evidence)
+
+
+def test_closed_questions_answered_at_length_leave_room() -> None:
+    s = session(
+        "en",
+        ("T", "Did you go to the meeting?"),
+        ("P", "I did, and honestly it went better than I expected, people were kind to me."),
+        ("T", "Was your sponsor there?"),
+        ("P", "She was, and we talked for a long time afterwards about how the week had gone."),
+        ("T", "Are you planning to go again?"),
+    )
+    assert all(m.contribution is Contribution.NONE for m in label_moves(s, (), mode="fast"))

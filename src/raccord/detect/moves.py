@@ -960,7 +960,8 @@ def _mark_interrogations(
     """
     out = list(moves)
     run: list[int] = []  # positions in ``out``
-    longest_answer = 0
+    longest_answer = 0  # among answers between two questions of the run
+    pending = 0  # the answer to the run's latest question, so far
 
     def close() -> None:
         if len(run) >= _CLOSED_RUN and longest_answer <= _SHORT_ANSWER_WORDS:
@@ -983,16 +984,19 @@ def _mark_interrogations(
         k = position.get(turn.index)
         if k is None:
             if run:
-                longest_answer = max(longest_answer, _client_facts(turn.text, code).n_words)
+                pending = max(pending, _client_facts(turn.text, code).n_words)
             continue
         move = out[k].move
         if move is _T.BACKCHANNEL:
             continue
         if move is _T.CLOSED_QUESTION:
+            if run:
+                longest_answer = max(longest_answer, pending)
             run.append(k)
+            pending = 0
             continue
         close()
-        run, longest_answer = [], 0
+        run, longest_answer, pending = [], 0, 0
     close()
     return tuple(out)
 
