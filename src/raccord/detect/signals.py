@@ -151,6 +151,18 @@ def _prefixes(source: str, limit: int = 24) -> tuple[str, ...] | None:
     return tuple(sorted(set(heads)))
 
 
+_LAST_TOKENS: list[tuple[str, frozenset[str]]] = [("", frozenset())]
+
+
+def _tokens(norm: str) -> frozenset[str]:
+    """The words of a turn (kept for the next family, which scans the same turn)."""
+    last = _LAST_TOKENS[0]
+    if last[0] != norm:
+        last = (norm, frozenset(_TOKEN.findall(norm)))
+        _LAST_TOKENS[0] = last
+    return last[1]
+
+
 _MEMO_CHARS = 40
 _MEMO_SIZE = 4096
 
@@ -205,7 +217,7 @@ class CueSet:
         for (cue, regex), opening in zip(self.items, self.openings, strict=True):
             if opening is not None:
                 if words is None:
-                    words = frozenset(_TOKEN.findall(norm))
+                    words = _tokens(norm)
                 if opening.isdisjoint(words):
                     continue
             for m in regex.finditer(norm):
