@@ -180,3 +180,13 @@ def test_the_french_pack_is_as_complete_as_the_english_one() -> None:
         n_fr, n_en = len(fr["subtypes"][name]["cues"]), len(en["subtypes"][name]["cues"])
         assert n_fr >= 0.8 * n_en, f"{name}: {n_fr} French cues for {n_en} English ones"
     assert set(fr["signal_templates"]) == set(en["signal_templates"])
+
+
+def test_a_long_silence_before_a_short_reply_to_an_invitation_is_withdrawal() -> None:
+    text = (
+        "T: Et quand votre père vous a dit ça, qu'est-ce que vous avez ressenti ?\n"
+        "P: [silence 12s] Rien de spécial."
+    )
+    marker = marker_on(text, "fr", 1)
+    assert marker is not None and marker.subtype is MarkerSubtype.MINIMAL_RESPONSE
+    assert any("12" in e.detail for e in marker.evidence)

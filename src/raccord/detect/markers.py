@@ -52,6 +52,8 @@ _DISCLOSURE_DAMPED = frozenset(
         MarkerSubtype.AVOIDANT_STORYTELLING,
     }
 )
+#: Seconds of silence (annotated, or between timestamps) that make a short reply a closing one.
+LONG_PAUSE = 5.0
 #: Rule score from which a marker stands whatever the learned layer says (a clear cue such as
 #: "you don't understand what I'm saying" needs no statistical backing).
 STANDALONE = 2.25
@@ -236,8 +238,9 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
                 value,
                 _signal(p, "short", words=s.words, median=_num(s.baseline_words)),
             )
-    if s.silence is not None and s.silence >= 5 and invited:
-        sc.add(S.MINIMAL_RESPONSE, 1.0, _signal(p, "silence", words=f"{s.silence:g} s"))
+    pause = max(s.silence or 0.0, s.latency or 0.0)
+    if pause >= LONG_PAUSE and invited and s.words <= 8:
+        sc.add(S.MINIMAL_RESPONSE, 1.0, _signal(p, "silence", words=f"{pause:g} s"))
 
     # 6. painful content with laughter written in the transcript
     if "laughter" in s.nonverbal and s.painful >= 1.5:
