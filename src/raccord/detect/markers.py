@@ -29,7 +29,7 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-from raccord.detect.signals import CueHit, Pack, TurnSignals
+from raccord.detect.signals import Pack, TurnSignals
 from raccord.model import Evidence, Marker
 from raccord.taxonomy import MarkerSubtype, Role
 
@@ -155,7 +155,6 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
     )
 
     # 1. pack cues of each subtype, counted when their context holds
-    best_hit: dict[str, CueHit] = {}
     for hit in s.cues:
         share = _needs_met(hit.needs, s, climate)
         if disclosing and S(hit.family) in _DISCLOSURE_DAMPED:
@@ -165,8 +164,6 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
         subtype = S(hit.family)
         detail = _fmt(p.templates.get(hit.family, "{words}"), words=hit.words)
         sc.add(subtype, hit.weight * share, Evidence("cue", detail, hit.words))
-        if hit.family not in best_hit or hit.weight > best_hit[hit.family].weight:
-            best_hit[hit.family] = hit
 
     substantive = s.words > 3
     # 2. "yes, but" and self-justification in answer to pressure
@@ -236,7 +233,7 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
             sc.add(
                 S.MINIMAL_RESPONSE,
                 value,
-                _signal(p, "short", words=s.words, median=_num(s.baseline_words)),
+                _short(p, s),
             )
     pause = max(s.silence or 0.0, s.latency or 0.0)
     if pause >= LONG_PAUSE and invited and s.words <= 8:
@@ -257,7 +254,7 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
         and s.impersonal > 2 * max(s.first_person, 0.02)
         and s.first_person < 0.05
     ):
-        sc.add(S.ABSTRACT_COMMUNICATION, 1.0, None)
+        sc.add(S.ABSTRACT_COMMUNICATION, 1.0, _signal(p, "impersonal"))
 
     # 8. moving off the subject (semantic continuity, full mode)
     if (
@@ -289,8 +286,11 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
     return sc.best()
 
 
-def _num(value: float | None) -> str:
-    return "?" if value is None else f"{value:g}"
+def _short(p: Pack, s: TurnSignals) -> Evidence:
+    """A short reply, against the patient's own usual length when it is known yet."""
+    if s.baseline_words is None:
+        return _signal(p, "short_plain", n=s.words)
+    return _signal(p, "short", words=s.words, median=f"{s.baseline_words:g}")
 
 
 def salience(score: float) -> int:
@@ -548,7 +548,7 @@ def _subtype(p: Pack, x: Scored) -> tuple[MarkerSubtype, tuple[Evidence, ...]]:
         why = _signal(p, "compliance", words=s.said("compliance"))
     elif s.words <= 4:
         subtype = S.MINIMAL_RESPONSE
-        why = _signal(p, "short", words=s.words, median=_num(s.baseline_words))
+        why = _short(p, s)
     elif s.justify > s.disagree:
         subtype = S.DEFENDS_SELF
         why = _signal(p, "justify", words=s.said("justify"))
