@@ -601,7 +601,7 @@ def _client_facts(text: str, code: str) -> _ClientFacts:
     sustain = _cue(pack, "sustain", norm)
     return _ClientFacts(
         stance=None if sustain is None else _sentence_at(text, norm, sustain.start()),
-        request="?" in norm or _cue(pack, "request", norm) is not None,
+        request=_cue(pack, "request", norm) is not None,
         n_words=len(_WORD.findall(norm)),
         content=frozenset(_content_words(norm)),
     )
