@@ -35,7 +35,7 @@ from raccord.eval.splits import TUNE
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "raccord" / "data"
 SEED = 20261123
-GRID_C = (0.03, 0.1, 0.3, 1.0)
+GRID_C = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
 def rows_for(
