@@ -3,6 +3,8 @@ pushes against the client or repairs after a marker."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -315,3 +317,40 @@ def test_closed_questions_answered_at_length_leave_room() -> None:
         ("T", "Are you planning to go again?"),
     )
     assert all(m.contribution is Contribution.NONE for m in label_moves(s, (), mode="fast"))
+
+
+# --------------------------------------------------------------------------- dev labels
+
+
+def _tune_contribution_f1(data: Path, lang: str) -> float:
+    """Contribution-presence F1 on the tune sessions, with the coders' own markers as input."""
+    from raccord.eval.corpus import load_dev
+    from raccord.eval.metrics import prf
+    from raccord.eval.splits import TUNE
+
+    dev = load_dev(data, lang)
+    gold: list[bool] = []
+    pred: list[bool] = []
+    for tid in TUNE:
+        transcript, labels = dev.transcripts[tid], dev.labels[tid]
+        markers = tuple(
+            Marker(t.index, lab.marker, lab.subtype, lab.salience, 1.0)
+            for t in transcript.turns
+            if (lab := labels.client_label(t.uid)).present and lab.subtype is not None
+        )
+        for move in label_moves(transcript, markers, mode="fast"):
+            uid = transcript.turns[move.turn].uid
+            gold.append(labels.therapist_label(uid).contribution is not Contribution.NONE)
+            pred.append(move.contribution is not Contribution.NONE)
+    return prf(gold, pred).f1
+
+
+@pytest.mark.shared_data
+def test_contributions_on_the_tune_sessions_french_as_well_as_english(shared_data: Path) -> None:
+    """Regression guard on the sessions the cues were written against (not a generalisation
+    figure: the held-out ones are in the benchmark)."""
+    en = _tune_contribution_f1(shared_data, "en")
+    fr = _tune_contribution_f1(shared_data, "fr")
+    assert en >= 0.70
+    assert fr >= 0.70
+    assert abs(fr - en) <= 0.05

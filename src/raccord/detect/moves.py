@@ -447,7 +447,7 @@ def move_type(
     a whole session by ``label_moves`` in mode ``"full"``, where batching makes it cheap).
     """
     del mode
-    return _classify(text, lang)
+    return _classify(text, _pack_code(lang))
 
 
 # --------------------------------------------------------------------------- labels in context
