@@ -81,6 +81,18 @@ def test_detect_is_pure() -> None:
     assert transcript == before
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_markers_can_be_raised_live_from_the_past_alone(mode: str) -> None:
+    """Streaming use: the markers on the first k turns do not change once later turns arrive."""
+    lines = ROUGH_SESSION.split("\n")
+    full = {
+        (m.turn, m.subtype, m.salience) for m in detect(session(ROUGH_SESSION), mode=mode).markers
+    }
+    for k in range(2, len(lines) + 1):
+        prefix = detect(session("\n".join(lines[:k])), mode=mode).markers
+        assert {(m.turn, m.subtype, m.salience) for m in prefix} == {x for x in full if x[0] < k}
+
+
 def test_full_mode_keeps_the_clear_cues_of_fast_mode() -> None:
     transcript = session(
         "T: Peut-être qu'il est fatigué lui aussi ?\n"
