@@ -6,7 +6,7 @@ no network. The stages, in order:
 1. ``signals`` — per-turn measures against the speaker's own baseline, past-only for patient turns
    (lengths, latency and silences, question type, therapist pressure that lingers over a few turns,
    continuity, affect, irritation, hedges, compliance, first person, non-verbal notes), with the
-   therapist moves labelled lexically *before* any marker is known as context;
+   therapist moves labelled *before* any marker is known as context (in the same mode);
 2. ``markers`` — language-pack cues read in context (rules with the guards of ``ANNOTATION.md``)
    and a small logistic layer over language-independent signals (``data/markers-<mode>.json``,
    fitted by ``scripts/train_markers.py``); a clear cue stands on its own;
@@ -42,7 +42,7 @@ def prepare(
 ) -> tuple[tuple[_signals.TurnSignals, ...], dict[int, dict[str, float]] | None]:
     """Per-turn signals, and in full mode what the encoder says of each patient turn (sustain-talk
     probability, similarity to the pack's prototype sentences)."""
-    context = {m.turn: m for m in label_moves(transcript, (), mode="fast")}
+    context = {m.turn: m for m in label_moves(transcript, (), mode=mode)}
     if mode != "full":
         return _signals.compute(transcript, moves=context), None
     from raccord.detect import semantic
