@@ -39,6 +39,7 @@ from raccord.eval.harness import (
     run_all,
     sustain_agreement,
 )
+from raccord.eval.labels import read_labels
 from raccord.eval.splits import CHECK, SEED, TUNE
 from raccord.export import to_annotation
 from raccord.model import SessionAnalysis, Transcript, Turn
@@ -275,6 +276,15 @@ def run_external(data: Path, modes: Sequence[str], n_boot: int) -> dict[str, Any
         return out
     transcripts = corpus.load_transcripts(data / corpus.ANNOMI, "en")
     talk = corpus.client_talk_types(data)
+    labelled = set(read_labels(data / corpus.LABELS))
+    out["caveats"] = [
+        "Any learned layer fitted on AnnoMI's public labels makes these figures partly in-sample: "
+        "scripts/train_moves.py fits the therapist-move classifier on the therapist behaviour "
+        "codes of all 133 sessions (the full-mode contribution score builds on it), and "
+        "scripts/train_markers.py fits the sustain-talk model on the client talk types of the "
+        "108 sessions outside the dev set. 'sustain_dev25' (the 25 dev sessions, not used for "
+        "the sustain model) is the held-out version of the sustain figure.",
+    ]
     ids = sorted(int(t) for t in transcripts)
     sessions = [(tid, transcripts[tid]) for tid in ids]
     for mode in modes:
@@ -284,10 +294,17 @@ def run_external(data: Path, modes: Sequence[str], n_boot: int) -> dict[str, Any
         preds = {
             tid: to_annotation(SessionAnalysis(transcripts[tid], detections[tid])) for tid in ids
         }
+        dev_ids = [tid for tid in ids if tid in labelled]
         out[mode] = {
             "quality_auc": quality_auc(detections, quality, n_boot=n_boot),
             "sustain": sustain_agreement(
                 preds, {t: transcripts[t] for t in ids}, talk, n_boot=n_boot
+            ),
+            "sustain_dev25": sustain_agreement(
+                {t: preds[t] for t in dev_ids},
+                {t: transcripts[t] for t in dev_ids},
+                talk,
+                n_boot=n_boot,
             ),
             "seconds": round(seconds, 2),
         }
@@ -314,21 +331,25 @@ def print_external(e: dict[str, Any]) -> None:
             )
     if "skipped" in e:
         print(f"  skipped: {e['skipped']}")
+    for caveat in e.get("caveats", []):
+        print(f"  caveat: {caveat}")
     for mode in ("fast", "full"):
         block = e.get(mode)
         if not block:
             continue
         auc = block["quality_auc"]
-        sus = block["sustain"]
         print(
             f"  [{mode}] therapist-contribution AUC (low MI quality) {_fmt(auc['value'])} "
             f"[{_fmt(auc['ci95'][0])}–{_fmt(auc['ci95'][1])}]  n={auc['n_sessions']}"
         )
-        print(
-            f"  [{mode}] client markers vs 'sustain' talk: P {_fmt(sus['precision'])} "
-            f"R {_fmt(sus['recall'])} F1 {_fmt(sus['f1'])} "
-            f"[{_fmt(sus['f1_ci']['ci95'][0])}–{_fmt(sus['f1_ci']['ci95'][1])}]"
-        )
+        for key, where in (("sustain", "133 sessions"), ("sustain_dev25", "25 dev sessions")):
+            sus = block.get(key)
+            if sus:
+                print(
+                    f"  [{mode}] client markers vs 'sustain' talk ({where}): "
+                    f"P {_fmt(sus['precision'])} R {_fmt(sus['recall'])} F1 {_fmt(sus['f1'])} "
+                    f"[{_fmt(sus['f1_ci']['ci95'][0])}–{_fmt(sus['f1_ci']['ci95'][1])}]"
+                )
 
 
 # --------------------------------------------------------------------------- speed
