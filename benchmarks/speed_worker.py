@@ -35,6 +35,23 @@ def _clock(fn: Callable[[], Any], into: dict[str, list[float]]) -> None:
     into["cpu"].append(time.process_time() - cpu)
 
 
+def _peak_rss_kb() -> int:
+    """This program's peak resident memory in KiB.
+
+    Linux's ``ru_maxrss`` survives ``exec`` and so includes the parent's memory at fork time (a
+    worker started by a benchmark that had loaded the sentence encoder would report it);
+    ``VmHWM`` belongs to this program's own address space, so it is preferred when available.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _medians(times: dict[str, list[float]]) -> dict[str, float | None]:
     return {k: statistics.median(v) if v else None for k, v in times.items()}
 
@@ -83,7 +100,7 @@ def main() -> None:
 
     # Peak resident memory of the whole run so far (imports, models, all repeats), read before
     # tracemalloc, whose own bookkeeping would inflate it.
-    maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    maxrss_kb = _peak_rss_kb()
 
     # Peak Python-side allocation of one detection (numpy buffers included); traced
     # separately because tracing slows everything down.
