@@ -15,7 +15,7 @@ import bisect
 import importlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -38,19 +38,39 @@ _QUOTES = str.maketrans(
 )
 
 
+class _Unaccented(dict[int, str]):
+    """``str.translate`` table filled on first sight of each character: its NFKD decomposition
+    without combining marks. Decomposition works character by character and only reorders the
+    combining marks that are dropped, so this equals decomposing the whole text at once."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+        self[code] = plain
+        return plain
+
+
+_UNACCENTED = _Unaccented()
+
+
 def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():  # no decomposition, no combining mark
+        return text
+    return text.translate(_UNACCENTED)
 
 
 def normalise(text: str) -> str:
     """The form cues are matched on: lower case, no accents, no annotations, plain punctuation."""
     t = strip_accents(text.translate(_QUOTES)).lower()
-    t = _BRACKETS.sub(" ", t)
-    t = _STUTTER.sub(r"\1", t)
-    t = _PARTIAL_STUTTER.sub("", t)
+    # each rewrite below needs a character the ``in`` test looks for first
+    if "[" in t or "(" in t:
+        t = _BRACKETS.sub(" ", t)
+    if "-" in t:
+        t = _STUTTER.sub(r"\1", t)
+        t = _PARTIAL_STUTTER.sub("", t)
     t = t.replace("…", " ").replace("—", " ").replace("–", " ")
-    t = _LOOSE_HYPHEN.sub(" ", t)
+    if "-" in t:
+        t = _LOOSE_HYPHEN.sub(" ", t)
     t = _PUNCT.sub(" ", t)
     t = _SPACES.sub(" ", t).strip()
     t = _collapse_repeats(t)
@@ -60,11 +80,15 @@ def normalise(text: str) -> str:
 def _collapse_repeats(text: str) -> str:
     """ "need to need to stop" -> "need to stop": a restarted phrase of two or three words."""
     words = text.split(" ")
+    if len(set(words)) == len(words):  # a repeat needs a word seen twice
+        return text
     out: list[str] = []
     for word in words:
         out.append(word)
+        k = len(out)
         for n in (2, 3):
-            if len(out) >= 2 * n and out[-n:] == out[-2 * n : -n]:
+            # a repeated phrase ends with the word ``n`` places back (checked before slicing)
+            if k >= 2 * n and out[k - 1 - n] == word and out[-n:] == out[-2 * n : -n]:
                 del out[-n:]
                 break
     return " ".join(out)
@@ -151,6 +175,74 @@ def _prefixes(source: str, limit: int = 24) -> tuple[str, ...] | None:
     return tuple(sorted(set(heads)))
 
 
+#: A literal opening: its text, and whether the pattern's next items may still extend it.
+_Head = tuple[str, bool]
+
+
+def _screen(source: str, limit: int = 24) -> tuple[str, ...] | None:
+    """Strings one of which every match of a pattern starts with (``None`` when unknown).
+
+    Unlike ``_prefixes`` (whose word openings gate the scan as they always have), this reading is
+    strict: an opening stops growing at the first item that is not a plain literal, optional
+    groups give both their skipped and their taken forms, and when the forms grow too many they
+    are all cut to their first few characters. A cue only counts where it starts a word, so one
+    of these openings starting a word of the turn is a necessary condition of a hit.
+    """
+    try:
+        tree = _sre_parser.parse(source)
+    except re.error:  # pragma: no cover - patterns are compiled just after
+        return None
+    c = _sre_constants
+
+    def walk(items: Any, heads: list[_Head]) -> list[_Head]:
+        for op, arg in items:
+            live = [h for h, alive in heads if alive]
+            if not live:
+                break
+            ended = [(h, False) for h, alive in heads if not alive]
+            start = [(h, True) for h in live]
+            if op is c.AT:
+                continue
+            if op is c.LITERAL:
+                grown = [(h + chr(arg), True) for h in live]
+            elif op is c.IN and all(o is c.LITERAL for o, _ in arg):
+                grown = [(h + chr(ch), True) for h in live for _, ch in arg]
+            elif op is c.SUBPATTERN:
+                grown = walk(arg[-1], start)
+            elif op is c.BRANCH:
+                grown = [head for branch in arg[1] for head in walk(branch, start)]
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                low, high, body = arg
+                grown = walk(body, start)
+                if high != 1:  # more repeats may follow: the openings end here
+                    grown = [(h, False) for h, _ in grown]
+                if low == 0:
+                    grown += start
+            else:
+                grown = []
+            if not grown:
+                return [(h, False) for h, _ in heads]
+            heads = list(dict.fromkeys(ended + grown))
+            if len(heads) > limit:
+                return _cut(heads, limit)
+        return heads
+
+    found = {h for h, _ in walk(tree, [("", True)])}
+    if not found or "" in found:
+        return None
+    # an opening that starts with another adds nothing
+    return tuple(sorted(h for h in found if not any(h != g and h.startswith(g) for g in found)))
+
+
+def _cut(heads: list[_Head], limit: int) -> list[_Head]:
+    """At most ``limit`` openings: all cut to the longest length that leaves that few."""
+    for size in range(max(len(h) for h, _ in heads), 0, -1):
+        cut = list(dict.fromkeys(h[:size] for h, _ in heads))
+        if len(cut) <= limit:
+            return [(h, False) for h in cut]
+    return [("", False)]
+
+
 _LAST_TOKENS: list[tuple[str, frozenset[str]]] = [("", frozenset())]
 
 
@@ -160,6 +252,28 @@ def _tokens(norm: str) -> frozenset[str]:
     if last[0] != norm:
         last = (norm, frozenset(_TOKEN.findall(norm)))
         _LAST_TOKENS[0] = last
+    return last[1]
+
+
+#: Lengths of the word openings a turn is indexed by (``_grams``); a cue's opening is cut to the
+#: longest of them it reaches.
+_GRAMS = (1, 2, 3, 4, 6, 9)
+_WORD_START = re.compile(r"(?<!\w)")
+_LAST_GRAMS: list[tuple[str, frozenset[str]]] = [("", frozenset())]
+
+
+def _gram(opening: str) -> str:
+    return opening[: max(n for n in _GRAMS if n <= len(opening))]
+
+
+def _grams(norm: str) -> frozenset[str]:
+    """The first 1, 2, 3, 4, 6 and 9 characters from each word start of a turn, that is after
+    anything but a word character (kept for the next family, which scans the same turn)."""
+    last = _LAST_GRAMS[0]
+    if last[0] != norm:
+        starts = [m.start() for m in _WORD_START.finditer(norm)]
+        last = (norm, frozenset(norm[p : p + n] for p in starts for n in _GRAMS))
+        _LAST_GRAMS[0] = last
     return last[1]
 
 
@@ -174,13 +288,21 @@ class CueSet:
     without ``re.IGNORECASE``: the engine can then jump to each cue's literal start, which makes
     one small regex per cue faster than one big alternation. A cue must start at a word start
     (checked here) and end at a word end or on an apostrophe ("j'", "qu'").
+
+    A cue is tried only on a turn where one of its literal openings (``_screen``) starts a word,
+    a necessary condition of a hit: an index from the openings' first characters (``_grams``)
+    finds these cues. A cue whose opening is whole words is also skipped, as it always was, on a
+    turn without one of its first words. The candidates are tried in pack order, so the hits
+    come in the same order as a scan of every cue.
     """
 
-    __slots__ = ("_memo", "items", "openings")
+    __slots__ = ("_by_gram", "_memo", "_unscreened", "items", "openings")
 
     def __init__(self, family: str, entries: Sequence[Mapping[str, Any]]) -> None:
         items: list[tuple[Cue, re.Pattern[str]]] = []
         openings: list[frozenset[str] | None] = []
+        by_gram: dict[str, set[int]] = {}
+        unscreened: list[int] = []
         for i, entry in enumerate(entries):
             source = _cue_source(str(entry["re"]))
             cue = Cue(
@@ -196,35 +318,59 @@ class CueSet:
             complete = heads is not None and all(
                 h.endswith(" ") or len(_TOKEN.findall(h)) > 1 for h in heads
             )
-            openings.append(first if first and complete else None)
+            opening = first if first and complete else None
+            openings.append(opening)
+            screen = _screen(source)
+            if screen is None:
+                unscreened.append(i)
+            for head in screen or ():
+                by_gram.setdefault(_gram(head), set()).add(i)
         self.items = tuple(items)
         self.openings = tuple(openings)
+        self._by_gram = {gram: tuple(sorted(ids)) for gram, ids in by_gram.items()}
+        self._unscreened = tuple(unscreened)
         # short turns ("mm-hmm", "d'accord", "yeah yeah") come back all session long
         self._memo: dict[str, tuple[tuple[Cue, str], ...]] = {}
 
     def _matches(self, norm: str) -> tuple[tuple[Cue, str], ...]:
         if len(norm) > _MEMO_CHARS:
-            return tuple(self._scan(norm))
+            return self._scan(norm)
         found = self._memo.get(norm)
         if found is None:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
-            found = self._memo[norm] = tuple(self._scan(norm))
+            found = self._memo[norm] = self._scan(norm)
         return found
 
-    def _scan(self, norm: str) -> Iterator[tuple[Cue, str]]:
+    def _candidates(self, norm: str) -> list[int]:
+        """The cues that may match ``norm`` (a superset of those that do), in pack order."""
+        chosen = set(self._unscreened)
+        by_gram = self._by_gram
+        for gram in by_gram.keys() & _grams(norm):
+            chosen.update(by_gram[gram])
+        out: list[int] = []
         words: frozenset[str] | None = None
-        for (cue, regex), opening in zip(self.items, self.openings, strict=True):
+        for i in sorted(chosen):
+            opening = self.openings[i]
             if opening is not None:
                 if words is None:
                     words = _tokens(norm)
                 if opening.isdisjoint(words):
                     continue
+            out.append(i)
+        return out
+
+    def _scan(self, norm: str) -> tuple[tuple[Cue, str], ...]:
+        found: list[tuple[Cue, str]] = []
+        items = self.items
+        for i in self._candidates(norm):
+            cue, regex = items[i]
             for m in regex.finditer(norm):
                 start = m.start()
                 if start and (norm[start - 1].isalnum() or norm[start - 1] == "_"):
                     continue
-                yield cue, m.group(0).strip()
+                found.append((cue, m.group(0).strip()))
+        return tuple(found)
 
     def hits(self, family: str, norm: str) -> list[CueHit]:
         return [
