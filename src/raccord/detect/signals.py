@@ -15,7 +15,7 @@ import bisect
 import importlib
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -255,30 +255,74 @@ def _tokens(norm: str) -> frozenset[str]:
     return last[1]
 
 
-#: Lengths of the word openings a turn is indexed by (``_grams``); a cue's opening is cut to the
-#: longest of them it reaches.
-_GRAMS = (1, 2, 3, 4, 6, 9)
-_WORD_START = re.compile(r"(?<!\w)")
-_LAST_GRAMS: list[tuple[str, frozenset[str]]] = [("", frozenset())]
+class _OpeningIndex:
+    """The literal openings of the cues of several families (a pack's), found in one search.
+
+    All openings go into one regular expression shaped as a trie (one branch per next
+    character, longer openings first), tried at every word start of a turn: where openings
+    start, it reports the longest, and the shorter ones are its own beginnings, known in
+    advance. A turn is scanned by many families in a row, so the answer is kept for the next.
+    """
+
+    __slots__ = ("_by_head", "_families", "_last", "_regex", "_within")
+
+    def __init__(self) -> None:
+        self._by_head: dict[str, list[tuple[int, int]]] = {}
+        self._families = 0
+        self._regex: re.Pattern[str] | None = None
+        self._within: dict[str, tuple[tuple[int, int], ...]] = {}
+        self._last: tuple[str, dict[int, set[int]]] = ("", {})
+
+    def register(self, screens: Sequence[tuple[str, ...] | None]) -> int:
+        """Index one family's cue openings; its number in the look-up's answer."""
+        family = self._families
+        self._families += 1
+        for i, screen in enumerate(screens):
+            for head in screen or ():
+                self._by_head.setdefault(head, []).append((family, i))
+        self._regex, self._within, self._last = None, {}, ("", {})
+        return family
+
+    def _compile(self) -> re.Pattern[str]:
+        heads = self._by_head
+        for head in heads:
+            self._within[head] = tuple(
+                cue for n in range(1, len(head) + 1) for cue in heads.get(head[:n], ())
+            )
+        trie: dict[str, Any] = {}
+        for head in heads:
+            node = trie
+            for char in head:
+                node = node.setdefault(char, {})
+            node[""] = {}
+        pattern = _trie_pattern(trie) if heads else "(?!)"
+        self._regex = re.compile(f"(?<!\\w)(?=({pattern}))")
+        return self._regex
+
+    def lookup(self, norm: str) -> dict[int, set[int]]:
+        """For each family number, its cues with an opening at a word start of ``norm``."""
+        last = self._last
+        if last[0] != norm:
+            regex = self._regex or self._compile()
+            found: dict[int, set[int]] = {}
+            for head in set(regex.findall(norm)):
+                for family, i in self._within[head]:
+                    found.setdefault(family, set()).add(i)
+            last = self._last = (norm, found)
+        return last[1]
 
 
-def _gram(opening: str) -> str:
-    return opening[: max(n for n in _GRAMS if n <= len(opening))]
-
-
-def _grams(norm: str) -> frozenset[str]:
-    """The first 1, 2, 3, 4, 6 and 9 characters from each word start of a turn, that is after
-    anything but a word character (kept for the next family, which scans the same turn)."""
-    last = _LAST_GRAMS[0]
-    if last[0] != norm:
-        starts = [m.start() for m in _WORD_START.finditer(norm)]
-        last = (norm, frozenset(norm[p : p + n] for p in starts for n in _GRAMS))
-        _LAST_GRAMS[0] = last
-    return last[1]
+def _trie_pattern(node: Mapping[str, Any]) -> str:
+    """A trie of literal strings as a pattern whose first match is the longest one that fits."""
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in node.items() if char]
+    if "" in node:
+        branches.append("")
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 _MEMO_CHARS = 40
 _MEMO_SIZE = 4096
+_NO_HITS: tuple[tuple[Cue, str], ...] = ()
 
 
 class CueSet:
@@ -290,19 +334,23 @@ class CueSet:
     (checked here) and end at a word end or on an apostrophe ("j'", "qu'").
 
     A cue is tried only on a turn where one of its literal openings (``_screen``) starts a word,
-    a necessary condition of a hit: an index from the openings' first characters (``_grams``)
-    finds these cues. A cue whose opening is whole words is also skipped, as it always was, on a
-    turn without one of its first words. The candidates are tried in pack order, so the hits
-    come in the same order as a scan of every cue.
+    a necessary condition of a hit: an index of the openings (``_OpeningIndex``), shared by the
+    families of a pack, finds these cues in one search per turn. A cue whose opening is whole words is
+    also skipped, as it always was, on a turn without one of its first words. The candidates are
+    tried in pack order, so the hits come in the same order as a scan of every cue.
     """
 
-    __slots__ = ("_by_gram", "_memo", "_unscreened", "items", "openings")
+    __slots__ = ("_index", "_memo", "_number", "_unscreened", "items", "openings")
 
-    def __init__(self, family: str, entries: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(
+        self,
+        family: str,
+        entries: Sequence[Mapping[str, Any]],
+        index: _OpeningIndex | None = None,
+    ) -> None:
         items: list[tuple[Cue, re.Pattern[str]]] = []
         openings: list[frozenset[str] | None] = []
-        by_gram: dict[str, set[int]] = {}
-        unscreened: list[int] = []
+        screens: list[tuple[str, ...] | None] = []
         for i, entry in enumerate(entries):
             source = _cue_source(str(entry["re"]))
             cue = Cue(
@@ -318,17 +366,13 @@ class CueSet:
             complete = heads is not None and all(
                 h.endswith(" ") or len(_TOKEN.findall(h)) > 1 for h in heads
             )
-            opening = first if first and complete else None
-            openings.append(opening)
-            screen = _screen(source)
-            if screen is None:
-                unscreened.append(i)
-            for head in screen or ():
-                by_gram.setdefault(_gram(head), set()).add(i)
+            openings.append(first if first and complete else None)
+            screens.append(_screen(source))
         self.items = tuple(items)
         self.openings = tuple(openings)
-        self._by_gram = {gram: tuple(sorted(ids)) for gram, ids in by_gram.items()}
-        self._unscreened = tuple(unscreened)
+        self._index = index if index is not None else _OpeningIndex()
+        self._number = self._index.register(screens)
+        self._unscreened = frozenset(i for i, screen in enumerate(screens) if screen is None)
         # short turns ("mm-hmm", "d'accord", "yeah yeah") come back all session long
         self._memo: dict[str, tuple[tuple[Cue, str], ...]] = {}
 
@@ -342,13 +386,14 @@ class CueSet:
             found = self._memo[norm] = self._scan(norm)
         return found
 
-    def _candidates(self, norm: str) -> list[int]:
-        """The cues that may match ``norm`` (a superset of those that do), in pack order."""
-        chosen = set(self._unscreened)
-        by_gram = self._by_gram
-        for gram in by_gram.keys() & _grams(norm):
-            chosen.update(by_gram[gram])
-        out: list[int] = []
+    def _scan(self, norm: str) -> tuple[tuple[Cue, str], ...]:
+        """Every hit of this family's cues on a normalised turn, in pack order."""
+        chosen: Set[int] | None = self._index.lookup(norm).get(self._number)
+        if self._unscreened:
+            chosen = self._unscreened.union(chosen or ())
+        if not chosen:
+            return _NO_HITS
+        found: list[tuple[Cue, str]] = []
         words: frozenset[str] | None = None
         for i in sorted(chosen):
             opening = self.openings[i]
@@ -357,14 +402,7 @@ class CueSet:
                     words = _tokens(norm)
                 if opening.isdisjoint(words):
                     continue
-            out.append(i)
-        return out
-
-    def _scan(self, norm: str) -> tuple[tuple[Cue, str], ...]:
-        found: list[tuple[Cue, str]] = []
-        items = self.items
-        for i in self._candidates(norm):
-            cue, regex = items[i]
+            cue, regex = self.items[i]
             for m in regex.finditer(norm):
                 start = m.start()
                 if start and (norm[start - 1].isalnum() or norm[start - 1] == "_"):
@@ -423,9 +461,12 @@ def pack(code: str) -> Pack:
     data = lang_packs.section(code, "markers") if code in lang_packs.available() else {}
     if not data:
         code, data = lang_packs.DEFAULT, lang_packs.section(lang_packs.DEFAULT, "markers")
-    families = {name: CueSet(name, entries) for name, entries in data.get("families", {}).items()}
+    index = _OpeningIndex()
+    families = {
+        name: CueSet(name, entries, index) for name, entries in data.get("families", {}).items()
+    }
     subtypes = {
-        MarkerSubtype(name): CueSet(name, body.get("cues", ()))
+        MarkerSubtype(name): CueSet(name, body.get("cues", ()), index)
         for name, body in data.get("subtypes", {}).items()
     }
     nonverbal = {
@@ -436,7 +477,7 @@ def pack(code: str) -> Pack:
         code=code,
         families=families,
         subtypes=subtypes,
-        minimal=CueSet("minimal", data.get("minimal", {}).get("closing", ())),
+        minimal=CueSet("minimal", data.get("minimal", {}).get("closing", ()), index),
         nonverbal=nonverbal,
         templates=dict(data.get("templates", {})),
         signal_templates=dict(data.get("signal_templates", {})),
