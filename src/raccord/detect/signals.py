@@ -31,26 +31,38 @@ _PARTIAL_STUTTER = re.compile(r"\b(\w{1,2})-(?=\1)")
 _BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _LOOSE_HYPHEN = re.compile(r"(?<!\w)-+|-+(?!\w)")
 _PUNCT = re.compile(r"[^\w'?$€£\s-]")
-_SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _QUOTES = str.maketrans(
     {"’": "'", "‘": "'", "`": "'", "ʼ": "'", "«": " ", "»": " ", "“": " ", "”": " "}
 )
 
 
-class _Unaccented(dict[int, str]):
-    """``str.translate`` table filled on first sight of each character: its NFKD decomposition
-    without combining marks. Decomposition works character by character and only reorders the
-    combining marks that are dropped, so this equals decomposing the whole text at once."""
+def _unaccented(char: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class _Table(dict[int, str]):
+    """A ``str.translate`` table filled on first sight of each character by ``fill``.
+
+    NFKD decomposition works character by character and only reorders the combining marks that
+    are dropped here, so translating each character equals decomposing the whole text at once.
+    """
+
+    def __init__(self, fill: Callable[[str], str]) -> None:
+        super().__init__()
+        self._fill = fill
 
     def __missing__(self, code: int) -> str:
-        decomposed = unicodedata.normalize("NFKD", chr(code))
-        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-        self[code] = plain
+        plain = self[code] = self._fill(chr(code))
         return plain
 
 
-_UNACCENTED = _Unaccented()
+_UNACCENTED = _Table(_unaccented)
+#: Typographic quotes to plain ones (all ASCII, which the accent step leaves as they are), then
+#: accents stripped: both steps of ``normalise`` in one pass over the text.
+_FOLDED = _Table(lambda char: str(_QUOTES.get(ord(char)) or _unaccented(char)))
+_ASCII_QUOTES = "".join(chr(code) for code in _QUOTES if code < 128)
 
 
 def strip_accents(text: str) -> str:
@@ -59,9 +71,19 @@ def strip_accents(text: str) -> str:
     return text.translate(_UNACCENTED)
 
 
+def _fold(text: str) -> str:
+    """``strip_accents(text.translate(_QUOTES))``, with a shortcut for plain ASCII text."""
+    if text.isascii():
+        for quote in _ASCII_QUOTES:
+            if quote in text:
+                text = text.replace(quote, _QUOTES[ord(quote)])
+        return text
+    return text.translate(_FOLDED)
+
+
 def normalise(text: str) -> str:
     """The form cues are matched on: lower case, no accents, no annotations, plain punctuation."""
-    t = strip_accents(text.translate(_QUOTES)).lower()
+    t = _fold(text).lower()
     # each rewrite below needs a character the ``in`` test looks for first
     if "[" in t or "(" in t:
         t = _BRACKETS.sub(" ", t)
@@ -71,17 +93,19 @@ def normalise(text: str) -> str:
     t = t.replace("…", " ").replace("—", " ").replace("–", " ")
     if "-" in t:
         t = _LOOSE_HYPHEN.sub(" ", t)
-    t = _PUNCT.sub(" ", t)
-    t = _SPACES.sub(" ", t).strip()
-    t = _collapse_repeats(t)
+    # ``str.split`` and ``\s`` agree on what a space is
+    t = _collapse_words(_PUNCT.sub(" ", t).split())
     return t.replace(" ?", "?").replace("?", " ?")
 
 
 def _collapse_repeats(text: str) -> str:
     """ "need to need to stop" -> "need to stop": a restarted phrase of two or three words."""
-    words = text.split(" ")
+    return _collapse_words(text.split(" "))
+
+
+def _collapse_words(words: list[str]) -> str:
     if len(set(words)) == len(words):  # a repeat needs a word seen twice
-        return text
+        return " ".join(words)
     out: list[str] = []
     for word in words:
         out.append(word)
