@@ -401,18 +401,24 @@ class CueSet:
         self._memo: dict[str, tuple[tuple[Cue, str], ...]] = {}
 
     def _matches(self, norm: str) -> tuple[tuple[Cue, str], ...]:
+        chosen = self._index.lookup(norm).get(self._number)
+        if chosen is None and not self._unscreened:  # most families on most turns
+            return _NO_HITS
         if len(norm) > _MEMO_CHARS:
-            return self._scan(norm)
+            return self._run(norm, chosen)
         found = self._memo.get(norm)
         if found is None:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
-            found = self._memo[norm] = self._scan(norm)
+            found = self._memo[norm] = self._run(norm, chosen)
         return found
 
     def _scan(self, norm: str) -> tuple[tuple[Cue, str], ...]:
         """Every hit of this family's cues on a normalised turn, in pack order."""
-        chosen: Set[int] | None = self._index.lookup(norm).get(self._number)
+        return self._run(norm, self._index.lookup(norm).get(self._number))
+
+    def _run(self, norm: str, chosen: Set[int] | None) -> tuple[tuple[Cue, str], ...]:
+        """The hits of the cues the index found (``chosen``) and of those it cannot screen."""
         if self._unscreened:
             chosen = self._unscreened.union(chosen or ())
         if not chosen:
@@ -929,15 +935,17 @@ def _is_backchannel(p: Pack, norm: str, words: int) -> bool:
     return p.family("backchannel").count(norm) > 0
 
 
-_SENTENCE = re.compile(r"[^.!?…]*\?")
+_SENTENCE_ENDS = ".!?…"
 
 
 def _question(p: Pack, text: str) -> str:
     """``open``, ``closed`` or ``none`` for a therapist turn, judged on its last question."""
-    asked = _SENTENCE.findall(text)
-    if not asked:
+    end = text.rfind("?")
+    if end < 0:
         return "none"
-    clause = normalise(asked[-1])
+    # the last question: from the end of the sentence before it up to its "?"
+    start = max(text.rfind(mark, 0, end) for mark in _SENTENCE_ENDS) + 1
+    clause = normalise(text[start : end + 1])
     if p.family("open_question").count(clause):
         return "open"
     return "closed"
