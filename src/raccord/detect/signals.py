@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import bisect
 import importlib
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from raccord import lang as lang_packs
@@ -104,7 +105,8 @@ def _collapse_repeats(text: str) -> str:
 
 
 def _collapse_words(words: list[str]) -> str:
-    if len(set(words)) == len(words):  # a repeat needs a word seen twice
+    # the first restart needs a word equal to the one two or three places back
+    if not any(map(operator.eq, words[2:], words)) and not any(map(operator.eq, words[3:], words)):
         return " ".join(words)
     out: list[str] = []
     for word in words:
@@ -158,13 +160,19 @@ def _cue_source(raw: str) -> str:
     return _UPPER.sub(lambda m: m.group(0).lower(), strip_accents(raw))
 
 
+@lru_cache(maxsize=8)
+def _parsed(source: str) -> Any:
+    """The parse tree of a cue pattern (``_prefixes`` and ``_screen`` read the same one)."""
+    return _sre_parser.parse(source)
+
+
 def _prefixes(source: str, limit: int = 24) -> tuple[str, ...] | None:
     """The literal openings every match of a pattern starts with (``None`` when unknown).
 
     A cheap ``prefix in text`` test then skips most cues on most turns before any regex runs.
     """
     try:
-        tree = _sre_parser.parse(source)
+        tree = _parsed(source)
     except re.error:  # pragma: no cover - patterns are compiled just after
         return None
 
@@ -213,7 +221,7 @@ def _screen(source: str, limit: int = 24) -> tuple[str, ...] | None:
     of these openings starting a word of the turn is a necessary condition of a hit.
     """
     try:
-        tree = _sre_parser.parse(source)
+        tree = _parsed(source)
     except re.error:  # pragma: no cover - patterns are compiled just after
         return None
     c = _sre_constants
@@ -279,31 +287,40 @@ def _tokens(norm: str) -> frozenset[str]:
     return last[1]
 
 
+#: A cue in the index: its family's number, its place in the family, its opening words.
+_Indexed = tuple[int, int, frozenset[str] | None]
+
+
 class _OpeningIndex:
     """The literal openings of the cues of several families (a pack's), found in one search.
 
     All openings go into one regular expression shaped as a trie (one branch per next
     character, longer openings first), tried at every word start of a turn: where openings
     start, it reports the longest, and the shorter ones are its own beginnings, known in
-    advance. A turn is scanned by many families in a row, so the answer is kept for the next.
+    advance. A cue whose opening words are known is dropped here already when the turn has
+    none of them. A turn is scanned by many families in a row, so the answer is kept for the next.
     """
 
     __slots__ = ("_by_head", "_families", "_last", "_regex", "_within")
 
     def __init__(self) -> None:
-        self._by_head: dict[str, list[tuple[int, int]]] = {}
+        self._by_head: dict[str, list[_Indexed]] = {}
         self._families = 0
         self._regex: re.Pattern[str] | None = None
-        self._within: dict[str, tuple[tuple[int, int], ...]] = {}
+        self._within: dict[str, tuple[_Indexed, ...]] = {}
         self._last: tuple[str, dict[int, set[int]]] = ("", {})
 
-    def register(self, screens: Sequence[tuple[str, ...] | None]) -> int:
+    def register(
+        self,
+        screens: Sequence[tuple[str, ...] | None],
+        openings: Sequence[frozenset[str] | None],
+    ) -> int:
         """Index one family's cue openings; its number in the look-up's answer."""
         family = self._families
         self._families += 1
-        for i, screen in enumerate(screens):
+        for i, (screen, words) in enumerate(zip(screens, openings, strict=True)):
             for head in screen or ():
-                self._by_head.setdefault(head, []).append((family, i))
+                self._by_head.setdefault(head, []).append((family, i, words))
         self._regex, self._within, self._last = None, {}, ("", {})
         return family
 
@@ -329,9 +346,11 @@ class _OpeningIndex:
         if last[0] != norm:
             regex = self._regex or self._compile()
             found: dict[int, set[int]] = {}
+            words = _tokens(norm)
             for head in set(regex.findall(norm)):
-                for family, i in self._within[head]:
-                    found.setdefault(family, set()).add(i)
+                for family, i, opening in self._within[head]:
+                    if opening is None or not opening.isdisjoint(words):
+                        found.setdefault(family, set()).add(i)
             last = self._last = (norm, found)
         return last[1]
 
@@ -395,7 +414,7 @@ class CueSet:
         self.items = tuple(items)
         self.openings = tuple(openings)
         self._index = index if index is not None else _OpeningIndex()
-        self._number = self._index.register(screens)
+        self._number = self._index.register(screens, openings)
         self._unscreened = frozenset(i for i, screen in enumerate(screens) if screen is None)
         # short turns ("mm-hmm", "d'accord", "yeah yeah") come back all session long
         self._memo: dict[str, tuple[tuple[Cue, str], ...]] = {}
@@ -611,8 +630,8 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def _content_words(norm: str, stop: frozenset[str]) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(norm) if len(w) > 2 and w not in stop)
+def _content_words(words: Sequence[str], stop: frozenset[str]) -> frozenset[str]:
+    return frozenset(w for w in words if len(w) > 2 and w not in stop)
 
 
 def _median(values: Sequence[int]) -> float:
@@ -662,7 +681,16 @@ def compute(
     p = pack(transcript.language)
     turns = transcript.turns
     norms = [normalise(t.text) for t in turns]
-    counts = [word_count(n) for n in norms]
+    words_in = [_WORD.findall(n) for n in norms]
+    counts = [len(w) for w in words_in]
+    content: dict[int, frozenset[str]] = {}
+
+    def content_of(i: int) -> frozenset[str]:
+        found = content.get(i)
+        if found is None:
+            found = content[i] = _content_words(words_in[i], p.stopwords)
+        return found
+
     raw_cut = p.edges.get("cut_off")
     raw_cont = p.edges.get("continuation")
 
@@ -792,8 +820,8 @@ def compute(
                     pressure, pw = weight * ep, epw or pw
                 if weight * ed > directive:
                     directive, dw = weight * ed, edw or dw
-            t_words = _content_words(norms[a], p.stopwords)
-            mine = _content_words(norm, p.stopwords)
+            t_words = content_of(a)
+            mine = content_of(i)
             if t_words and mine:
                 lexical = len(t_words & mine) / min(len(t_words), len(mine))
         family_words: list[tuple[str, str]] = [("pressure", pw), ("directive", dw)]
