@@ -164,7 +164,9 @@ def test_check_command_exits_1_like_a_linter_and_proposes_a_rewrite() -> None:
     assert "✗ No generalisation" in result.output and "“never”" in result.output
     assert "Suggested wording:" in result.output
     fr = runner.invoke(cli, ["check", "Vous êtes toujours dans la retenue."])
-    assert fr.exit_code == 1 and "Proposition :" in fr.output and "« toujours »" in fr.output
+    spaced = fr.output.replace("\u00a0", " ").replace("\u202f", " ")  # French typography
+    assert fr.exit_code == 1 and "Proposition :" in spaced and "« toujours »" in spaced
+    assert "Proposition\u00a0:" in fr.output, "non-breaking space before the colon"
 
 
 def test_check_command_reads_standard_input_and_checks_indirect_repairs() -> None:

@@ -132,7 +132,7 @@ def test_confrontation_is_validated_and_the_misunderstanding_clarified() -> None
     strategies = {s.strategy for s in out}
     assert {R.ACKNOWLEDGE_CONTRIBUTION, R.CLARIFY_MISUNDERSTANDING, R.VALIDATE} <= strategies
     ack = next(s for s in out if s.strategy is R.ACKNOWLEDGE_CONTRIBUTION)
-    assert "Je crains que cette lecture n'ait pas correspondu" in ack.text
+    assert "Je crains que ma lecture ne corresponde pas" in ack.text
     assert "quelque chose dans ma façon de faire ne vous a pas convenu" in ack.text
 
 
@@ -159,7 +159,7 @@ def test_anxious_patient_is_reassured_that_the_relationship_holds() -> None:
 def test_secure_patient_gets_an_explicit_invitation_now() -> None:
     out = _suggest(SILENCE_ON_WORK, _silence_on_work(), A.SECURE)
     assert out[0].approach is RepairApproach.DIRECT and out[0].timing is Timing.NOW
-    assert "de votre côté ?" in out[0].text
+    assert "de votre côté\u202f?" in out[0].text, "French spacing before the question mark"
 
 
 def test_english_suggestions_follow_the_same_rules() -> None:

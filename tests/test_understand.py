@@ -73,9 +73,7 @@ def test_withdrawal_on_work_names_topic_patient_part_and_safety_need_in_french()
     f = formulate(WORK_FR, _work_detection())  # type: ignore[arg-type]
     ep = f.episodes[0]
     assert ep.topic == "le travail"
-    assert any(
-        "réponses minimales" in line and "tours 3, 5 et 7" in line for line in ep.patient_part
-    )
+    assert any("réponse minimale" in line and "tours 3, 5 et 7" in line for line in ep.patient_part)
     assert any("Sous-type récurrent" in line for line in ep.patient_part)
     assert any("travail" in line for line in ep.patient_part)
     assert any("questions fermées" in line for line in ep.therapist_part)

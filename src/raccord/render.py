@@ -20,6 +20,7 @@ from rich.text import Text
 from raccord import lang
 from raccord.model import Episode, Marker, SessionAnalysis, Suggestion, TherapistMove, Turn
 from raccord.taxonomy import Contribution, RepairStrategy
+from raccord.understand.text import typeset
 
 CONTEXT_BEFORE = 2
 TEXT_WIDTH = 400
@@ -34,12 +35,26 @@ def _clock(seconds: float | None) -> str:
 
 @dataclass(frozen=True)
 class _Words:
-    """The report's wording for one language."""
+    """The report's wording for one language, finished by its typography."""
 
     pack: dict[str, Any]
+    code: str = "en"
 
     def __call__(self, table: str, key: str) -> str:
-        return str(self.pack.get(table, {}).get(key, key.replace("_", " ")))
+        return self.typeset(str(self.pack.get(table, {}).get(key, key.replace("_", " "))))
+
+    def typeset(self, text: str) -> str:
+        return typeset(self.code, text)
+
+    def number(self, value: float) -> str:
+        """``0.56`` in the language's way of writing decimals (``0,56`` in French)."""
+        return f"{value:.2f}".replace(".", str(self.pack.get("numbers", {}).get("decimal", ".")))
+
+    def count(self, n: int, key: str) -> str:
+        """``n`` and the heading ``key``, singular (``<key>_one``) when n is 1 and the pack has it."""
+        headings = self.pack.get("headings", {})
+        chosen = f"{key}_one" if n == 1 and f"{key}_one" in headings else key
+        return f"{n} {self('headings', chosen)}"
 
 
 def _excerpt(text: str) -> str:
@@ -92,9 +107,9 @@ def _marker_block(marker: Marker, w: _Words) -> RenderableType:
     lines: list[RenderableType] = [head]
     for ev in marker.evidence:
         item = Text("  · ")
-        if ev.words:
-            item.append(f"« {ev.words} » " if "«" not in ev.detail else "", style="italic")
-        item.append(ev.detail)
+        if ev.words and ev.words not in ev.detail:
+            item.append(w.typeset(f"« {ev.words} » "), style="italic")
+        item.append(w.typeset(ev.detail))
         lines.append(item)
     return Padding(Group(*lines), (0, 0, 0, 14))
 
@@ -109,7 +124,7 @@ def _move_block(move: TherapistMove, w: _Words) -> RenderableType | None:
         head = Text("✚ ", style="bold green")
         head.append(w("repair", move.repair.value), style="bold")
     lines: list[RenderableType] = [head]
-    lines.extend(Text(f"  · {ev.detail}") for ev in move.evidence[:2])
+    lines.extend(Text(f"  · {w.typeset(ev.detail)}") for ev in move.evidence[:2])
     return Padding(Group(*lines), (0, 0, 0, 14))
 
 
@@ -143,7 +158,7 @@ def render(analysis: SessionAnalysis, *, show_all: bool = False) -> RenderableTy
     """The whole report as one rich renderable (print it with a ``rich.console.Console``)."""
     tr = analysis.transcript
     det = analysis.detection
-    w = _Words(dict(lang.load(tr.language).get("report", {})))
+    w = _Words(dict(lang.load(tr.language).get("report", {})), tr.language or "en")
     parts: list[RenderableType] = []
 
     duration = tr.duration
@@ -155,12 +170,16 @@ def render(analysis: SessionAnalysis, *, show_all: bool = False) -> RenderableTy
     if duration:
         title.append(f" · {duration / 60:.0f} {w('headings', 'minutes')}")
     parts.append(title)
-    roles = ", ".join(f"{r.speaker} = {r.role.value} ({r.basis})" for r in tr.roles)
+    roles = ", ".join(
+        f"{r.speaker} = {w('role_names', r.role.value)} "
+        f"({w('role_method', r.method) if r.method in w.pack.get('role_method', {}) else r.basis})"
+        for r in tr.roles
+    )
     parts.append(Text(f"{w('headings', 'roles')} {roles}", style="dim"))
     parts.append(
         Text(
-            f"{w('headings', 'patient_score')} {det.scores.patient_rupture:.2f} · "
-            f"{w('headings', 'therapist_score')} {det.scores.therapist_contribution:.2f}"
+            f"{w('headings', 'patient_score')} {w.number(det.scores.patient_rupture)} · "
+            f"{w('headings', 'therapist_score')} {w.number(det.scores.therapist_contribution)}"
         )
     )
     parts.append(Text(w("headings", "hypothesis"), style="italic dim"))
@@ -181,7 +200,7 @@ def render(analysis: SessionAnalysis, *, show_all: bool = False) -> RenderableTy
             parts.append(_episode_rule(i, ep, analysis, w))
         if index > previous + 1 and not show_all:
             parts.append(
-                Text(f"           … {index - previous - 1} {w('headings', 'elided')}", style="dim")
+                Text(f"           … {w.count(index - previous - 1, 'elided')}", style="dim")
             )
         turn = tr.turns[index]
         parts.append(_turn_line(turn, w, "bold" if index in markers_at else ""))
@@ -195,7 +214,7 @@ def render(analysis: SessionAnalysis, *, show_all: bool = False) -> RenderableTy
     if previous < len(tr.turns) - 1 and not show_all and shown:
         parts.append(
             Text(
-                f"           … {len(tr.turns) - previous - 1} {w('headings', 'elided')}",
+                f"           … {w.count(len(tr.turns) - previous - 1, 'elided')}",
                 style="dim",
             )
         )

@@ -17,6 +17,7 @@ from raccord import lang
 from raccord.repair.checker import CheckResult
 from raccord.repair.checker import check as check_text
 from raccord.taxonomy import RepairApproach
+from raccord.understand.text import typeset
 
 
 def render(result: CheckResult) -> str:
@@ -29,20 +30,26 @@ def render(result: CheckResult) -> str:
         status = report.get("ok", "ok") if r.ok else report.get("missed", "missed")
         line = f"{mark} {r.title.ljust(width)}  {status}"
         if r.evidence and not r.ok:
+            quote = str(report.get("quote", "“{}”"))
             line += f" — {report.get('evidence', 'words')}: " + ", ".join(
-                f"« {e} »" if result.lang == "fr" else f"“{e}”" for e in r.evidence
+                quote.format(e) for e in r.evidence
             )
-        lines.append(line)
+        lines.append(typeset(result.lang, line))
         if not r.ok and r.advice:
-            lines.append(f"    {r.advice}")
+            lines.append(f"    {typeset(result.lang, r.advice)}")
     if result.approach is RepairApproach.INDIRECT and report.get("indirect_note"):
-        lines.append(str(report["indirect_note"]))
+        lines.append(typeset(result.lang, str(report["indirect_note"])))
     if result.ok:
-        lines.append(str(report.get("passes", "ok")))
+        lines.append(typeset(result.lang, str(report.get("passes", "ok"))))
     else:
-        lines.append(str(report.get("fails", "{n}")).format(n=len(result.missed)))
+        n = len(result.missed)
+        fails = report.get("fails_one", report.get("fails")) if n == 1 else report.get("fails")
+        lines.append(typeset(result.lang, str(fails or "{n}").format(n=n)))
         if result.rewrite:
-            lines.append(f"{report.get('rewrite', 'Suggested wording:')} {result.rewrite}")
+            lines.append(
+                typeset(result.lang, f"{report.get('rewrite', 'Suggested wording:')} ")
+                + result.rewrite
+            )
     return "\n".join(lines)
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from raccord.repair.language import detect_language
 from raccord.taxonomy import RepairApproach
-from raccord.understand.text import pack_code, section
+from raccord.understand.text import pack_code, section, typeset
 
 RULES = (
     "accusation",
@@ -213,14 +213,18 @@ def _rewrite(
     rules = {r.name: r for r in _config(code)[0]}
     _, hedges, _ = _config(code)
     forbidding = [r for r in rules.values() if r.forbid]
+    pressing = [p for r in rules.values() for p in r.pressure]
     sentences = []
     for sentence in _sentences(text):
-        if any(_forbidden(r, sentence, hedges) for r in forbidding):
+        if any(_forbidden(r, sentence, hedges) for r in forbidding) or any(
+            p.search(_QUOTED.sub(" ", sentence)) for p in pressing
+        ):
             for item in spec.get("replace", ()):
                 sentence = re.sub(
                     str(item["pattern"]), str(item["with"]), sentence, flags=re.IGNORECASE
                 )
-        sentences.append(sentence.strip())
+        if sentence.strip() not in sentences:  # two accusations can become the same sentence
+            sentences.append(sentence.strip())
     out = " ".join(sentences)
     for name in spec.get("drop_rules", ()):
         rule = rules.get(str(name))
@@ -237,7 +241,7 @@ def _rewrite(
         parts.append(str(spec.get("invitation", "")))
     if "open_door" in missing:
         parts.append(str(spec.get("open_door", "")))
-    return _tidy(" ".join(p for p in parts if p))
+    return typeset(code, _tidy(" ".join(p for p in parts if p)))
 
 
 def _tidy(text: str) -> str:

@@ -48,6 +48,7 @@ from raccord.understand.text import (
     section,
     turn_ref,
     turns_ref,
+    typeset,
     with_de,
     words,
 )
@@ -316,7 +317,7 @@ def wording(
         template = _pick(pack["direct"][strategy.value], k)
     else:
         template = _indirect_template(pack["indirect"][strategy.value], f, values)
-    return _tidy(template.format(**values))
+    return typeset(code, _tidy(template.format(**values)))
 
 
 def _indirect_template(table: dict[str, Any], f: EpisodeFacts, values: dict[str, str]) -> str:
@@ -393,7 +394,7 @@ def _why(
         parts.append(str(why["unresolved"]))
     parts.append(str(why["attachment"].get(attachment.value, "")))
     parts.append(str(why["timing"][timing.value]))
-    return " ".join(p for p in parts if p)
+    return typeset(code, " ".join(p for p in parts if p))
 
 
 # --------------------------------------------------------------------------- links

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from raccord.model import (
     Detection,
@@ -32,6 +33,7 @@ from raccord.understand.text import (
     span_ref,
     turn_ref,
     turns_ref,
+    typeset,
 )
 from raccord.understand.timeline import place_notes, timeline
 
@@ -55,15 +57,20 @@ def formulate(
     what_works = tuple(works.describe(code, transcript, detection, w) for w in working) or (
         (phrase(code, "what_works_none"),) if detection.episodes else ()
     )
-    return Formulation(
-        summary=_summary(code, transcript, detection, facts),
-        episodes=episodes,
-        cycles=tuple(cycles.describe(code, transcript, k, v) for k, v in circles.items()),
-        what_works=what_works,
-        therapist_notes=placed,
-        open_items=_open_items(code, transcript, facts),
-        prohibitions=tuple(prohibitions.describe(code, transcript, p) for p in found_prohibitions),
-        timeline=timeline(code, transcript, detection, placed),
+    return _typeset(
+        code,
+        Formulation(
+            summary=_summary(code, transcript, detection, facts),
+            episodes=episodes,
+            cycles=tuple(cycles.describe(code, transcript, k, v) for k, v in circles.items()),
+            what_works=what_works,
+            therapist_notes=placed,
+            open_items=_open_items(code, transcript, facts),
+            prohibitions=tuple(
+                prohibitions.describe(code, transcript, p) for p in found_prohibitions
+            ),
+            timeline=timeline(code, transcript, detection, placed),
+        ),
     )
 
 
@@ -219,3 +226,31 @@ def _excerpt(text: str, limit: int = 12) -> str:
     """At most ``limit`` words of a cue or quoted turn, so a line stays readable."""
     tokens = text.split()
     return " ".join(tokens[:limit]) + ("…" if len(tokens) > limit else "")
+
+
+def _typeset(code: str, form: Formulation) -> Formulation:
+    """Every sentence of the formulation finished by the language's typography."""
+
+    def each(items: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(typeset(code, item) for item in items)
+
+    episodes = tuple(
+        replace(
+            ef,
+            patient_part=each(ef.patient_part),
+            therapist_part=each(ef.therapist_part),
+            interaction=each(ef.interaction),
+            needs=tuple(replace(n, question=typeset(code, n.question)) for n in ef.needs),
+        )
+        for ef in form.episodes
+    )
+    return replace(
+        form,
+        summary=each(form.summary),
+        episodes=episodes,
+        cycles=each(form.cycles),
+        what_works=each(form.what_works),
+        open_items=each(form.open_items),
+        prohibitions=each(form.prohibitions),
+        timeline=each(form.timeline),
+    )

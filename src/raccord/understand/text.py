@@ -241,3 +241,39 @@ def with_de(code: str, noun_phrase: str) -> str:
     if bare in vowel and noun_phrase[:1].lower() in "aeiouyéèêàâîïôûh":
         return str(vowel[bare]) + noun_phrase
     return bare + noun_phrase
+
+
+# --------------------------------------------------------------------------- typography
+
+
+@cache
+def _typography(code: str, kind: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The pack's finishing rules (``understand.toml [typography] <kind>``), compiled once."""
+    rules = section(code, "understand").get("typography", {}).get(kind, ())
+    return tuple((re.compile(str(pattern)), str(replacement)) for pattern, replacement in rules)
+
+
+_QUOTED_SPAN = re.compile(r"(«[^«»]*»|“[^“”]*”)")
+
+
+def typeset(code: str, text: str) -> str:
+    """A generated sentence finished by its language's rules (``[typography]`` of the pack).
+
+    ``elisions`` (« de en » → « d'en », « que il » → « qu'il ») apply outside quotation marks:
+    quoted words are somebody's own. ``spacing`` applies everywhere: in French, the non-breaking
+    spaces before ``: ; ? !`` and inside « », and no stop after a closing quote that already ends
+    a sentence. A pack without rules (English) gets its text back unchanged.
+    """
+    code = pack_code(code)
+    elisions, spacing = _typography(code, "elisions"), _typography(code, "spacing")
+    if not text or not (elisions or spacing):
+        return text
+    if elisions:
+        parts = _QUOTED_SPAN.split(text)
+        for i in range(0, len(parts), 2):  # even parts are outside quotation marks
+            for pattern, replacement in elisions:
+                parts[i] = pattern.sub(replacement, parts[i])
+        text = "".join(parts)
+    for pattern, replacement in spacing:
+        text = pattern.sub(replacement, text)
+    return text

@@ -64,7 +64,11 @@ def timeline(
     lines: list[str] = []
     for note in notes:
         if note.turn is None:
-            where = phrase(code, "note_where_unplaced", time=_clock(note.seconds or 0.0))
+            where = (
+                phrase(code, "note_where_unplaced", time=_clock(note.seconds))
+                if note.seconds is not None
+                else phrase(code, "note_where_lost")  # a turn number the session does not have
+            )
             near_text = ""
         else:
             uid = transcript.turns[note.turn].uid
