@@ -102,7 +102,11 @@ def build(
         template = p.signal_templates.get("episode", "{kind} {severity} {start}-{end}: {resolved}")
         words = p.signal_templates.get(f"resolved_{resolved.value}", resolved.value)
         detail = template.format(
-            kind=kind.value, severity=severity.value, start=start, end=end, resolved=words
+            kind=p.signal_templates.get(f"kind_{kind.value}", kind.value),
+            severity=p.signal_templates.get(f"severity_{severity.value}", severity.value),
+            start=start,
+            end=end,
+            resolved=words,
         )
         episodes.append(
             Episode(

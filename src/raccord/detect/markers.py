@@ -102,6 +102,8 @@ def _signal(p: Pack, key: str, **values: object) -> Evidence:
     words = values.get("words")
     if words == "" and f"{key}_plain" in p.signal_templates:
         key = f"{key}_plain"
+    if values.get("n", words) == 1 and f"{key}_one" in p.signal_templates:
+        key = f"{key}_one"  # « un seul mot » / "a single word"
     detail = _fmt(p.signal_templates.get(key, key), **values)
     return Evidence("signal", detail, words if isinstance(words, str) and words else None)
 
@@ -290,7 +292,7 @@ def _short(p: Pack, s: TurnSignals) -> Evidence:
     """A short reply, against the patient's own usual length when it is known yet."""
     if s.baseline_words is None:
         return _signal(p, "short_plain", n=s.words)
-    return _signal(p, "short", words=s.words, median=f"{s.baseline_words:g}")
+    return _signal(p, "short", words=s.words, median=f"{round(s.baseline_words):d}")
 
 
 def salience(score: float) -> int:
