@@ -101,7 +101,7 @@ def _marker_block(marker: Marker, w: _Words) -> RenderableType:
     )
     head.append(
         f"  ({w('headings', 'salience')} {marker.salience}/5, "
-        f"{w('headings', 'confidence')} {marker.confidence:.2f})",
+        f"{w('headings', 'confidence')} {w.number(marker.confidence)})",
         style="dim",
     )
     lines: list[RenderableType] = [head]

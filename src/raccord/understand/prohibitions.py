@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import MarkerKind
 from raccord.understand.facts import previous_therapist, turn_signals
-from raccord.understand.text import label, phrase, topic_of, turns_ref
+from raccord.understand.text import label, phrase, topic_of, turns_ref, with_de
 
 MIN_REPEATS = 2
 #: Move kinds that can become prohibitions (a single turn can show them).
@@ -76,4 +76,11 @@ def describe(code: str, transcript: Transcript, item: Prohibition) -> str:
             count=len(item.markers),
             turns=turns,
         )
-    return phrase(code, "prohibition_topic", topic=item.what, count=len(item.markers), turns=turns)
+    return phrase(
+        code,
+        "prohibition_topic",
+        topic=item.what,
+        topic_de=with_de(code, item.what),
+        count=len(item.markers),
+        turns=turns,
+    )
