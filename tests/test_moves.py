@@ -362,8 +362,14 @@ def test_contributions_on_the_tune_sessions_french_as_well_as_english(shared_dat
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
-        ("Your drinking and your tobacco use are red flags for me and they need to stop immediately.", "en"),
-        ("Vos consommations d'alcool et de tabac, pour moi, ce sont des signaux d'alarme, et ça doit cesser immédiatement.", "fr"),
+        (
+            "Your drinking and your tobacco use are red flags for me and they need to stop immediately.",
+            "en",
+        ),
+        (
+            "Vos consommations d'alcool et de tabac, pour moi, ce sont des signaux d'alarme, et ça doit cesser immédiatement.",
+            "fr",
+        ),
         ("There's really no such thing as not drinking too much when you're underage.", "en"),
         ("Ça n'existe pas, boire raisonnablement, à votre âge.", "fr"),
         ("Tommy, I'm just so concerned, you know, can't you think of anything better to do?", "en"),
@@ -387,8 +393,14 @@ def test_lecturing_warning_and_moralising_are_confronting(text: str, lang: str) 
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
-        ("When you've had a few drinks and you get into trouble, how would you like that to be different?", "en"),
-        ("Quand vous avez bu quelques verres et que vous avez des ennuis, qu'est-ce que vous aimeriez qui change ?", "fr"),
+        (
+            "When you've had a few drinks and you get into trouble, how would you like that to be different?",
+            "en",
+        ),
+        (
+            "Quand vous avez bu quelques verres et que vous avez des ennuis, qu'est-ce que vous aimeriez qui change ?",
+            "fr",
+        ),
         ("I hear you're worried about the side effects. What have you heard about them?", "en"),
         ("Vous êtes inquiet pour les effets secondaires. Qu'est-ce que vous en savez ?", "fr"),
     ],
