@@ -301,10 +301,28 @@ def test_a_run_of_closed_questions_with_one_word_answers_is_closed_interrogation
         ("P", "Voilà, oui, entre autres, il a parlé du retard et du reste, de tout en fait."),
         ("T", "Qu'est-ce que ça vous a fait, de l'entendre ?"),
     )
-    moves = label_moves(s, (), mode="fast")
+    closing = Marker(3, MarkerSubtype.MINIMAL_RESPONSE.kind, MarkerSubtype.MINIMAL_RESPONSE, 2, 0.6)
+    moves = label_moves(s, (closing,), mode="fast")
     assert [m.contribution for m in moves[:3]] == [Contribution.CLOSED_INTERROGATION] * 3
     assert moves[3].contribution is Contribution.NONE
     assert any("questions fermées" in e.detail for e in moves[0].evidence)
+    # before markers are known (the context the marker detector reads) the run is pressure
+    context = label_moves(s, (), mode="fast", runs_need_a_marker=False)
+    assert [m.contribution for m in context[:3]] == [Contribution.CLOSED_INTERROGATION] * 3
+
+
+def test_an_intake_run_of_closed_questions_without_any_rupture_is_not_a_contribution() -> None:
+    s = session(
+        "en",
+        ("T", "Do you smoke at all?"),
+        ("P", "No."),
+        ("T", "Do you drink alcohol?"),
+        ("P", "Sometimes, wine."),
+        ("T", "Any street drugs?"),
+        ("P", "No, never."),
+        ("T", "Okay, thank you. What would you like to talk about today?"),
+    )
+    assert all(m.contribution is Contribution.NONE for m in label_moves(s, (), mode="fast"))
 
 
 def test_closed_questions_answered_at_length_leave_room() -> None:
