@@ -112,3 +112,29 @@ def test_no_marker_no_episode() -> None:
     transcript = session("T: Bonjour, comment allez-vous ?\nP: Bien, merci, et vous ?", "fr")
     signals, _ = prepare(transcript, mode="fast")
     assert episodes.build(sig.pack("fr"), signals, []) == ()
+
+
+def test_a_lone_uncertain_mild_marker_stays_on_the_timeline_without_opening_an_episode() -> None:
+    transcript = session(LECTURE, "en")
+    signals, _ = prepare(transcript, mode="fast")
+    pack = sig.pack("en")
+    unsure = Marker(
+        7, MarkerSubtype.REJECTS_INTERVENTION.kind, MarkerSubtype.REJECTS_INTERVENTION, 2, 0.3
+    )
+    assert episodes.build(pack, signals, [unsure]) == ()
+    clear = Marker(
+        7, MarkerSubtype.REJECTS_INTERVENTION.kind, MarkerSubtype.REJECTS_INTERVENTION, 3, 0.3
+    )
+    confident = Marker(
+        7, MarkerSubtype.REJECTS_INTERVENTION.kind, MarkerSubtype.REJECTS_INTERVENTION, 2, 0.7
+    )
+    assert len(episodes.build(pack, signals, [clear])) == 1
+    assert len(episodes.build(pack, signals, [confident])) == 1
+    # two uncertain mild markers close together are a pattern: they do open one
+    pair = [
+        Marker(
+            5, MarkerSubtype.DEFERENTIAL_APPEASING.kind, MarkerSubtype.DEFERENTIAL_APPEASING, 2, 0.3
+        ),
+        unsure,
+    ]
+    assert len(episodes.build(pack, signals, pair)) == 1

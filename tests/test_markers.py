@@ -190,3 +190,36 @@ def test_a_long_silence_before_a_short_reply_to_an_invitation_is_withdrawal() ->
     marker = marker_on(text, "fr", 1)
     assert marker is not None and marker.subtype is MarkerSubtype.MINIMAL_RESPONSE
     assert any("12" in e.detail for e in marker.evidence)
+
+
+@pytest.mark.parametrize("mode", ["fast", "full"])
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "T: What makes you want to cut down now?\n"
+            "P: Yeah. I-I'm just, I don't want to lose her or my family over smoking, you know.\n",
+            "en",
+        ),
+        (
+            "T: And what would be different if you stopped drinking before driving?\n"
+            "P: Oh, I'll never get in the car when I've been drinking again. I would never do that again.\n",
+            "en",
+        ),
+        (
+            "T: Qu'est-ce qui vous donne envie de réduire en ce moment ?\n"
+            "P: Oui. Je crois que je veux pas perdre ma femme et mes enfants à cause de la cigarette, voilà.\n",
+            "fr",
+        ),
+        (
+            "T: Et si vous arrêtiez de boire avant de conduire, qu'est-ce qui changerait ?\n"
+            "P: Oh, je ne reprendrai plus jamais le volant après avoir bu. Plus jamais je ne ferai ça.\n",
+            "fr",
+        ),
+    ],
+)
+def test_change_talk_in_the_patients_own_words_is_not_a_marker(
+    text: str, language: str, mode: str
+) -> None:
+    transcript = session(text, language)
+    assert not detect(transcript, mode=mode).markers

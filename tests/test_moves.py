@@ -301,10 +301,28 @@ def test_a_run_of_closed_questions_with_one_word_answers_is_closed_interrogation
         ("P", "Voilà, oui, entre autres, il a parlé du retard et du reste, de tout en fait."),
         ("T", "Qu'est-ce que ça vous a fait, de l'entendre ?"),
     )
-    moves = label_moves(s, (), mode="fast")
+    closing = Marker(3, MarkerSubtype.MINIMAL_RESPONSE.kind, MarkerSubtype.MINIMAL_RESPONSE, 2, 0.6)
+    moves = label_moves(s, (closing,), mode="fast")
     assert [m.contribution for m in moves[:3]] == [Contribution.CLOSED_INTERROGATION] * 3
     assert moves[3].contribution is Contribution.NONE
     assert any("questions fermées" in e.detail for e in moves[0].evidence)
+    # before markers are known (the context the marker detector reads) the run is pressure
+    context = label_moves(s, (), mode="fast", runs_need_a_marker=False)
+    assert [m.contribution for m in context[:3]] == [Contribution.CLOSED_INTERROGATION] * 3
+
+
+def test_an_intake_run_of_closed_questions_without_any_rupture_is_not_a_contribution() -> None:
+    s = session(
+        "en",
+        ("T", "Do you smoke at all?"),
+        ("P", "No."),
+        ("T", "Do you drink alcohol?"),
+        ("P", "Sometimes, wine."),
+        ("T", "Any street drugs?"),
+        ("P", "No, never."),
+        ("T", "Okay, thank you. What would you like to talk about today?"),
+    )
+    assert all(m.contribution is Contribution.NONE for m in label_moves(s, (), mode="fast"))
 
 
 def test_closed_questions_answered_at_length_leave_room() -> None:
@@ -354,3 +372,57 @@ def test_contributions_on_the_tune_sessions_french_as_well_as_english(shared_dat
     assert en >= 0.70
     assert fr >= 0.70
     assert abs(fr - en) <= 0.05
+
+
+# Lectures, warnings and moralising as they sound in low-quality MI sessions (AnnoMI, outside the
+# labelled dev set), each with a French counterpart; and what an MI-adherent counsellor says
+# about the same subjects, which must stay out.
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Your drinking and your tobacco use are red flags for me and they need to stop immediately.",
+            "en",
+        ),
+        (
+            "Vos consommations d'alcool et de tabac, pour moi, ce sont des signaux d'alarme, et ça doit cesser immédiatement.",
+            "fr",
+        ),
+        ("There's really no such thing as not drinking too much when you're underage.", "en"),
+        ("Ça n'existe pas, boire raisonnablement, à votre âge.", "fr"),
+        ("Tommy, I'm just so concerned, you know, can't you think of anything better to do?", "en"),
+        ("Thomas, franchement, vous ne trouvez pas mieux à faire le samedi soir ?", "fr"),
+        ("Do you wanna wait for a dramatic experience?", "en"),
+        ("Vous voulez attendre qu'il vous arrive quelque chose de grave ?", "fr"),
+        ("So a stroke or heart attack is much worse, so pick up your medicine today.", "en"),
+        ("Un AVC ou un infarctus, ce serait bien pire, croyez-moi.", "fr"),
+        ("No, wait a minute. That has everything to do with what we're talking about.", "en"),
+        ("Non, attendez une minute. Ça a tout à voir avec ce dont on parle.", "fr"),
+        ("That's definitely more than what we would recommend.", "en"),
+        ("C'est nettement au-dessus des seuils recommandés.", "fr"),
+    ],
+)
+def test_lecturing_warning_and_moralising_are_confronting(text: str, lang: str) -> None:
+    move, evidence = move_type(text, lang)
+    assert move is T.CONFRONTING
+    assert evidence and evidence[0].words
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "When you've had a few drinks and you get into trouble, how would you like that to be different?",
+            "en",
+        ),
+        (
+            "Quand vous avez bu quelques verres et que vous avez des ennuis, qu'est-ce que vous aimeriez qui change ?",
+            "fr",
+        ),
+        ("I hear you're worried about the side effects. What have you heard about them?", "en"),
+        ("Vous êtes inquiet pour les effets secondaires. Qu'est-ce que vous en savez ?", "fr"),
+    ],
+)
+def test_exploring_consequences_with_curiosity_is_not_confronting(text: str, lang: str) -> None:
+    move, _ = move_type(text, lang)
+    assert move is not T.CONFRONTING

@@ -42,7 +42,7 @@ def prepare(
 ) -> tuple[tuple[_signals.TurnSignals, ...], dict[int, dict[str, float]] | None]:
     """Per-turn signals, and in full mode what the encoder says of each patient turn (sustain-talk
     probability, similarity to the pack's prototype sentences)."""
-    context = {m.turn: m for m in label_moves(transcript, (), mode=mode)}
+    context = {m.turn: m for m in label_moves(transcript, (), mode=mode, runs_need_a_marker=False)}
     if mode != "full":
         return _signals.compute(transcript, moves=context), None
     from raccord.detect import semantic

@@ -5,6 +5,9 @@ episode ends at the first patient turn that shows the patient engaged again (a s
 their own that is not itself a marker, nor the tail of a turn cut by a backchannel), or at the last
 turn when that never happens. Episode resolution may look forward in the session; markers never do.
 
+A single marker of the lowest salience that the detector is unsure of (``LONE_MIN_CONFIDENCE``)
+opens no episode; it stays on the timeline as a possible marker.
+
 Severity: ``macro`` when the work stops (the session ends inside the episode after more than one
 marker), a strong reproach (salience 4 or more, or a clear complaint about the therapist, the
 frame or the progress), else ``micro``. Resolution: ``yes`` when the patient re-engages after a
@@ -30,6 +33,9 @@ from raccord.taxonomy import (
 
 #: Words a patient turn needs to count as engaged again.
 ENGAGED_WORDS = 6
+#: A lone marker below this confidence, at the lowest salience, stays a marker on the timeline
+#: but opens no episode: a possible passing tension is not yet a rupture to formulate and repair.
+LONE_MIN_CONFIDENCE = 0.5
 
 _STRONG = frozenset(
     {
@@ -79,6 +85,8 @@ def build(
 
     episodes: list[Episode] = []
     for group, end_turn in groups:
+        if len(group) == 1 and group[0].salience <= 2 and group[0].confidence < LONE_MIN_CONFIDENCE:
+            continue
         start = group[0].turn
         end = last if end_turn is None else end_turn
         kinds = {m.kind for m in group}

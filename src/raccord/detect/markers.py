@@ -52,6 +52,16 @@ _DISCLOSURE_DAMPED = frozenset(
         MarkerSubtype.AVOIDANT_STORYTELLING,
     }
 )
+#: Families that change talk in the patient's own words can look like, and by how much it lowers them.
+_CHANGE_TALK_DAMPED = frozenset(
+    {
+        MarkerSubtype.REJECTS_INTERVENTION,
+        MarkerSubtype.DEFENDS_SELF,
+        MarkerSubtype.DENIAL,
+        MarkerSubtype.GIVING_UP,
+    }
+)
+CHANGE_TALK_DAMPING = 1.0
 #: Seconds of silence (annotated, or between timestamps) that make a short reply a closing one.
 LONG_PAUSE = 5.0
 #: Rule score from which a marker stands whatever the learned layer says (a clear cue such as
@@ -279,6 +289,13 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
             if moved in sc.score:
                 sc.add(target, sc.score.pop(moved), _context(p, s, "pressure"))
                 sc.why.setdefault(target, []).extend(sc.why.pop(moved, []))
+
+    # change talk in the patient's own words ("I don't want to lose my family over smoking") is
+    # the work going on, not a movement away from or against it
+    if s.change_talk > 0 and s.words > 8:
+        for damped in _CHANGE_TALK_DAMPED:
+            if damped in sc.score:
+                sc.score[damped] -= CHANGE_TALK_DAMPING
 
     if climate and sc.score:
         top = max(sc.score.values())

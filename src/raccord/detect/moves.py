@@ -915,7 +915,11 @@ def therapist_move_types(
 
 
 def label_moves(
-    transcript: Transcript, markers: Sequence[Marker], *, mode: str = "full"
+    transcript: Transcript,
+    markers: Sequence[Marker],
+    *,
+    mode: str = "full",
+    runs_need_a_marker: bool = True,
 ) -> tuple[TherapistMove, ...]:
     """One ``TherapistMove`` per therapist turn: its move type and its ``ANNOTATION.md`` label.
 
@@ -946,17 +950,26 @@ def label_moves(
             _after_therapist(move, turn, state)
         else:
             _observe_client(code, turn, by_turn.get(turn.index), state)
-    return _mark_interrogations(pack, transcript, out)
+    marked = frozenset(by_turn) if runs_need_a_marker else None
+    return _mark_interrogations(pack, transcript, out, marked)
 
 
 def _mark_interrogations(
-    pack: _Pack, transcript: Transcript, moves: list[TherapistMove]
+    pack: _Pack,
+    transcript: Transcript,
+    moves: list[TherapistMove],
+    marked: frozenset[int] | None = None,
 ) -> tuple[TherapistMove, ...]:
     """Label runs of closed questions answered in a few words: the client is given no room.
 
     A run is ``_CLOSED_RUN`` or more closed questions in a row (backchannels do not break it)
     with every client answer between them at most ``_SHORT_ANSWER_WORDS`` words long; each of
-    its questions not already labelled becomes ``closed_interrogation``.
+    its questions not already labelled becomes ``closed_interrogation``. With ``marked`` (the
+    turns holding a client marker), a run counts only when a marker sits just before it, between
+    its questions or right after it: an intake's run of closed questions that the client answers
+    at ease is not a contribution (unlike a lecture, ``ANNOTATION.md`` codes it only with a
+    rupture). Without it (the context pass, before markers are known), every run counts as
+    pressure.
     """
     out = list(moves)
     run: list[int] = []  # positions in ``out``
@@ -965,6 +978,10 @@ def _mark_interrogations(
 
     def close() -> None:
         if len(run) >= _CLOSED_RUN and longest_answer <= _SHORT_ANSWER_WORDS:
+            if marked is not None:
+                first, final = out[run[0]].turn, out[run[-1]].turn
+                if not any(first - 1 <= t <= final + 2 for t in marked):
+                    return
             for k in run:
                 m = out[k]
                 if m.contribution is Contribution.NONE and m.repair is RepairStrategy.NONE:
