@@ -379,7 +379,8 @@ def _why(
     marker_turns = [m.turn for m in f.markers] or [f.episode.start]
     parts = [
         str(why["facts"]).format(
-            kind=kind[:1].upper() + kind[1:],
+            kind=kind,
+            Kind=kind[:1].upper() + kind[1:],
             subtype=label(code, "subtype", f.subtype.value),
             turns=turns_ref(code, transcript, marker_turns),
             severity=label(code, "severity", f.episode.severity.value),
