@@ -223,3 +223,20 @@ def test_change_talk_in_the_patients_own_words_is_not_a_marker(
 ) -> None:
     transcript = session(text, language)
     assert not detect(transcript, mode=mode).markers
+
+
+@pytest.mark.parametrize("mode", ["fast", "full"])
+def test_quand_ca_va_pas_is_distress_and_ca_va_pas_marcher_a_rejection(mode: str) -> None:
+    distress = session(
+        "T: Et qu'est-ce que ça vous a fait, quand elle vous l'a annoncé ?\n"
+        "P: C'est la personne que j'appelle quand ça va pas. Je sais pas comment je vais faire sans elle.\n",
+        "fr",
+    )
+    assert not detect(distress, mode=mode).markers
+    rejection = session(
+        "T: Et si vous essayiez de lui en parler directement ?\n"
+        "P: Non, ça va pas marcher, je le sais déjà.\n",
+        "fr",
+    )
+    (found,) = detect(rejection, mode=mode).markers
+    assert found.subtype is MarkerSubtype.REJECTS_INTERVENTION
