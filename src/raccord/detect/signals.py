@@ -99,12 +99,8 @@ def normalise(text: str) -> str:
     return t.replace(" ?", "?").replace("?", " ?")
 
 
-def _collapse_repeats(text: str) -> str:
-    """ "need to need to stop" -> "need to stop": a restarted phrase of two or three words."""
-    return _collapse_words(text.split(" "))
-
-
 def _collapse_words(words: list[str]) -> str:
+    """ "need to need to stop" -> "need to stop": a restarted phrase of two or three words."""
     # the first restart needs a word equal to the one two or three places back
     if not any(map(operator.eq, words[2:], words)) and not any(map(operator.eq, words[3:], words)):
         return " ".join(words)
@@ -118,10 +114,6 @@ def _collapse_words(words: list[str]) -> str:
                 del out[-n:]
                 break
     return " ".join(out)
-
-
-def word_count(norm: str) -> int:
-    return len(_WORD.findall(norm))
 
 
 # --------------------------------------------------------------------------- the compiled pack
