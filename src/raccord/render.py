@@ -52,9 +52,7 @@ class _Words:
 
     def count(self, n: int, key: str) -> str:
         """``n`` and the heading ``key``, singular (``<key>_one``) when n is 1 and the pack has it."""
-        headings = self.pack.get("headings", {})
-        chosen = f"{key}_one" if n == 1 and f"{key}_one" in headings else key
-        return f"{n} {self('headings', chosen)}"
+        return f"{n} {self('headings', lang.counted(self.pack.get('headings', {}), key, n))}"
 
 
 def _excerpt(text: str) -> str:

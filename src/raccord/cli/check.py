@@ -43,8 +43,8 @@ def render(result: CheckResult) -> str:
         lines.append(typeset(result.lang, str(report.get("passes", "ok"))))
     else:
         n = len(result.missed)
-        fails = report.get("fails_one", report.get("fails")) if n == 1 else report.get("fails")
-        lines.append(typeset(result.lang, str(fails or "{n}").format(n=n)))
+        fails = report.get(lang.counted(report, "fails", n), "{n}")
+        lines.append(typeset(result.lang, str(fails).format(n=n)))
         if result.rewrite:
             lines.append(
                 typeset(result.lang, f"{report.get('rewrite', 'Suggested wording:')} ")

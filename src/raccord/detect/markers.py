@@ -29,6 +29,7 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
+from raccord import lang as lang_packs
 from raccord.detect.signals import Pack, TurnSignals
 from raccord.model import Evidence, Marker
 from raccord.taxonomy import MarkerSubtype, Role
@@ -112,8 +113,7 @@ def _signal(p: Pack, key: str, **values: object) -> Evidence:
     words = values.get("words")
     if words == "" and f"{key}_plain" in p.signal_templates:
         key = f"{key}_plain"
-    if values.get("n", words) == 1 and f"{key}_one" in p.signal_templates:
-        key = f"{key}_one"  # « un seul mot » / "a single word"
+    key = lang_packs.counted(p.signal_templates, key, values.get("n", words))
     detail = _fmt(p.signal_templates.get(key, key), **values)
     return Evidence("signal", detail, words if isinstance(words, str) and words else None)
 

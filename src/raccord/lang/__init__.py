@@ -9,6 +9,7 @@ a folder.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -48,3 +49,9 @@ def load(code: str) -> MappingProxyType[str, Any]:
 def section(code: str, name: str) -> dict[str, Any]:
     """One file of a pack (``section("fr", "markers")``), empty when the pack has no such file."""
     return dict(load(code).get(name, {}))
+
+
+def counted(table: Mapping[str, Any], key: str, n: object) -> str:
+    """The key of a pack wording for a count: ``<key>_one`` when ``n`` is 1 and the table has it
+    ("un seul mot", "une règle n'est pas respectée"), else ``key``."""
+    return f"{key}_one" if n == 1 and f"{key}_one" in table else key
