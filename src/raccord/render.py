@@ -50,6 +50,10 @@ class _Words:
         """``0.56`` in the language's way of writing decimals (``0,56`` in French)."""
         return f"{value:.2f}".replace(".", str(self.pack.get("numbers", {}).get("decimal", ".")))
 
+    def quote(self, words: str) -> str:
+        """``words`` between the language's quotation marks (``[numbers] quote`` of the pack)."""
+        return str(self.pack.get("numbers", {}).get("quote", "“{}”")).format(words)
+
     def count(self, n: int, key: str) -> str:
         """``n`` and the heading ``key``, singular (``<key>_one``) when n is 1 and the pack has it."""
         return f"{n} {self('headings', lang.counted(self.pack.get('headings', {}), key, n))}"
@@ -106,7 +110,7 @@ def _marker_block(marker: Marker, w: _Words) -> RenderableType:
     for ev in marker.evidence:
         item = Text("  · ")
         if ev.words and ev.words not in ev.detail:
-            item.append(w.typeset(f"« {ev.words} » "), style="italic")
+            item.append(w.typeset(w.quote(ev.words) + " "), style="italic")
         item.append(w.typeset(ev.detail))
         lines.append(item)
     return Padding(Group(*lines), (0, 0, 0, 14))
