@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/run.py
+
+# Refit the shipped weights from ../shared/data (moves classifier, then the marker scorer).
+train: $(VENV)/.dev-installed
+	$(BIN)/python scripts/train_moves.py
+	$(BIN)/python scripts/train_markers.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info src/*.egg-info

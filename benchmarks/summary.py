@@ -41,30 +41,46 @@ def _ci(block: Any) -> str:
 def quality(q: dict[str, Any]) -> list[str]:
     if "skipped" in q or not q:
         return [f"*Quality: skipped ({q.get('skipped', 'not run')}).*"]
-    tiers = [t for t in ("fast", "full", "gold") if _get(q, "en", t)]
+    runs = [r for r in ("fast/session", "full/session", "full/live") if r in q]
+    parts = ("annomi/en", "annomi/fr", "psychotherapy/en", "psychotherapy/fr")
+    n = q.get("sessions", {})
     lines = [
-        "| figure (25 AnnoMI dev sessions) | target | "
-        + " | ".join(f"{t} EN all / check | {t} FR all" for t in tiers)
+        "| figure (out of fold) | target | "
+        + " | ".join(
+            f"{r} {p.replace('annomi', 'AnnoMI').replace('psychotherapy', 'psy')}"
+            for r in runs
+            for p in parts
+            if p in q[r]
+        )
         + " |",
-        "|---|---|" + "---|---|" * len(tiers),
+        "|---|---|" + "---|" * sum(1 for r in runs for p in parts if p in q[r]),
     ]
     rows = [
-        ("client-marker F1", ("client_marker", "f1"), "≥ 0.80"),
-        ("client-marker kappa", ("client_marker", "kappa"), ""),
-        ("kind kappa (withdrawal vs confrontation, both mark)", ("kind_kappa", "value"), "≥ 0.75"),
+        ("client-marker F1", ("client_marker", "f1"), "≥ 0.70"),
+        ("client-marker precision", ("client_marker", "precision"), ""),
+        ("client-marker recall", ("client_marker", "recall"), ""),
+        (
+            "kind kappa (none / withdrawal / confrontation)",
+            ("kind_kappa_3class", "value"),
+            "≥ 0.75",
+        ),
+        ("kind kappa (withdrawal vs confrontation, both mark)", ("kind_kappa", "value"), ""),
         ("subtype accuracy (both mark)", ("subtype_accuracy", "value"), ""),
-        ("contribution F1", ("contribution", "f1"), "≥ 0.70"),
+        ("contribution F1", ("contribution", "f1"), "≥ 0.75"),
         ("repair F1", ("repair", "f1"), ""),
-        ("episode overlap F1", ("episodes", "f1"), "≥ 0.80"),
+        ("episode overlap F1", ("episodes", "f1"), "≥ 0.75"),
     ]
     for label, path, target in rows:
-        cells = []
-        for t in tiers:
-            cells.append(
-                f"{_f(_get(q, 'en', t, 'all', *path))} / {_f(_get(q, 'en', t, 'check', *path))}"
-            )
-            cells.append(_f(_get(q, "fr", t, "all", *path)))
+        cells = [_f(_get(q, r, p, *path)) for r in runs for p in parts if p in q[r]]
         lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
+    for r in runs:
+        for p in parts:
+            ci = _get(q, r, p, "client_marker", "f1_ci")
+            if ci:
+                lines.append(
+                    f"- [{r}] {p} ({n.get(p, '?')} sessions): client-marker F1 "
+                    f"{_f(_get(q, r, p, 'client_marker', 'f1'))}{_ci(ci)}"
+                )
     return lines
 
 
@@ -74,7 +90,7 @@ def external(e: dict[str, Any]) -> list[str]:
     if ref:
         lines.append(
             f"- Reference: the human-coded share of therapist reflections alone separates low from "
-            f"high MI quality with AUC {_f(ref['value'])}{_ci(ref)} (133 AnnoMI sessions)."
+            f"high MI quality with AUC {_f(ref['value'])}{_ci(ref)} (AnnoMI sessions)."
         )
     for mode in ("fast", "full"):
         auc = _get(e, mode, "quality_auc")
@@ -97,10 +113,7 @@ def external(e: dict[str, Any]) -> list[str]:
                 f"F1 {_f(held_out['f1'])}{_ci(held_out['f1_ci'])}."
             )
     if e.get("caveats"):
-        lines.append(
-            "- *Partly in-sample: the therapist-move classifier behind the full-mode score was "
-            "fitted on AnnoMI's therapist codes of all 133 sessions; read it as an upper bound.*"
-        )
+        lines.append(f"- *{e['caveats'][0]}*")
     if "skipped" in e:
         lines.append(f"- *{e['skipped']}*")
     return lines

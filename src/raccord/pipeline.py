@@ -23,17 +23,20 @@ def analyze(
     transcript: Transcript,
     *,
     mode: str = "full",
+    context: str = "session",
     attachment: AttachmentStyle = AttachmentStyle.UNKNOWN,
     notes: Iterable[TherapistNote] = (),
 ) -> SessionAnalysis:
     """Detect, understand and propose repairs for one session.
 
     ``mode="fast"`` uses the lexical tier only (language-pack cues and timing signals);
-    ``"full"`` adds the multilingual sentence encoder for topic continuity.
+    ``"full"`` adds the multilingual sentence encoder (the meaning of each turn).
+    ``context="session"`` reads each patient turn with the turns after it, as a coder does after
+    the session; ``"live"`` uses only what was said up to the turn.
     ``attachment`` is the patient's attachment style as the therapist records it (it tailors the
     wording of repairs); ``notes`` are the therapist's own reactions, placed on the timeline.
     """
-    detection = detect(transcript, mode=mode)
+    detection = detect(transcript, mode=mode, context=context)
     formulation = formulate(transcript, detection, notes=tuple(notes))
     suggestions = suggest(transcript, detection, formulation, attachment=attachment)
     return SessionAnalysis(

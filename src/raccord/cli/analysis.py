@@ -47,10 +47,11 @@ def _analyze(
     mode: str,
     attachment: AttachmentStyle = AttachmentStyle.UNKNOWN,
     notes: Sequence[TherapistNote] = (),
+    context: str = "session",
 ) -> SessionAnalysis:
     from raccord.pipeline import analyze
 
-    return analyze(transcript, mode=mode, attachment=attachment, notes=notes)
+    return analyze(transcript, mode=mode, context=context, attachment=attachment, notes=notes)
 
 
 def _render(analysis: SessionAnalysis, output_format: str) -> Any:
@@ -166,6 +167,12 @@ def common_options(func: Any) -> Any:
     help="Text view: show every turn, not only those around a cue.",
 )
 @click.option(
+    "--live",
+    is_flag=True,
+    help="Decide each marker from the turns up to it only (as during a session); by default a "
+    "marker is read with the turns that follow it, as a coder reads a session afterwards.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
@@ -182,6 +189,7 @@ def analyze(
     notes_path: str | None,
     transcript_id: str | None,
     show_all: bool,
+    live: bool,
     output: str | None,
 ) -> None:
     """Analyse one session: markers, rupture episodes, formulation and repair options."""
@@ -195,7 +203,8 @@ def analyze(
         from raccord.understand.notes import read_notes
 
         notes = read_notes(notes_path)
-    analyses = [_analyze(t, mode, AttachmentStyle(attachment), notes) for t in transcripts]
+    context = "live" if live else "session"
+    analyses = [_analyze(t, mode, AttachmentStyle(attachment), notes, context) for t in transcripts]
     if output_format == "text":
         from raccord.render import print_report
 

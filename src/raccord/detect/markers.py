@@ -19,20 +19,23 @@ Only turns up to *i* (and the therapist turn it answers) are used to raise a mar
 
 from __future__ import annotations
 
-import json
+import bisect
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from raccord import lang as lang_packs
+from raccord.detect import learned
 from raccord.detect.signals import Pack, TurnSignals
 from raccord.model import Evidence, Marker
 from raccord.taxonomy import MarkerSubtype, Role
+
+if TYPE_CHECKING:
+    from raccord.detect import Prepared
 
 S = MarkerSubtype
 
@@ -363,8 +366,6 @@ FEATURES: tuple[str, ...] = (
     "advice",
     "confront_x_long",
     "confront_x_short",
-    "sustain",
-    "pressured_x_sustain",
     "proto_confrontation",
     "proto_withdrawal",
     "proto_margin",
@@ -382,11 +383,9 @@ def features(
 ) -> list[float]:
     """The feature vector of a patient turn, in ``FEATURES`` order (past-only, like the rules).
 
-    ``encoded`` (full mode) holds what the sentence encoder says of the turn: ``sustain`` (sustain
-    talk probability) and ``proto_confrontation`` / ``proto_withdrawal`` (similarity to the pack's
-    prototype sentences)."""
+    ``encoded`` (full mode) holds what the sentence encoder says of the turn:
+    ``proto_confrontation`` / ``proto_withdrawal`` (similarity to the pack's prototype sentences)."""
     enc = encoded or {}
-    sustain = enc.get("sustain")
     proto_c = enc.get("proto_confrontation", 0.0)
     proto_w = enc.get("proto_withdrawal", 0.0)
     pressured = 1.0 if s.pressure >= PRESSURE else 0.0
@@ -427,55 +426,12 @@ def features(
         "advice": s.advice,
         "confront_x_long": s.confront * (1.0 if s.words >= 8 else 0.0),
         "confront_x_short": s.confront * short,
-        "sustain": 0.0 if sustain is None else sustain,
-        "pressured_x_sustain": pressured * (0.0 if sustain is None else sustain),
         "proto_confrontation": proto_c,
         "proto_withdrawal": proto_w,
         "proto_margin": proto_c - proto_w,
         "semantic_continuity": 0.0 if s.semantic_continuity is None else s.semantic_continuity,
     }
     return [values[name] for name in FEATURES]
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """A logistic layer over ``FEATURES`` (fitted by ``scripts/train_markers.py``)."""
-
-    names: tuple[str, ...]
-    mean: npt.NDArray[np.float64]
-    scale: npt.NDArray[np.float64]
-    coef: npt.NDArray[np.float64]
-    intercept: float
-    threshold: float
-
-    def probability(self, rows: Sequence[Sequence[float]]) -> npt.NDArray[np.float64]:
-        if not rows:
-            return np.zeros(0)
-        x = (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
-        z = x @ self.coef + self.intercept
-        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
-
-
-@cache
-def weights(mode: str) -> Weights | None:
-    """The shipped weights for a mode (``None`` when absent: the rules decide alone)."""
-    name = f"markers-{mode}.json"
-    try:
-        text = resources.files("raccord").joinpath("data", name).read_text("utf-8")
-    except (FileNotFoundError, OSError):
-        return None
-    data = json.loads(text)
-    names = tuple(data["features"])
-    if names != FEATURES:
-        return None
-    return Weights(
-        names=names,
-        mean=np.asarray(data["mean"], dtype=np.float64),
-        scale=np.asarray(data["scale"], dtype=np.float64),
-        coef=np.asarray(data["coef"], dtype=np.float64),
-        intercept=float(data["intercept"]),
-        threshold=float(data["threshold"]),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,41 +476,156 @@ def score_all(
     return out
 
 
+def contexts(
+    scored: Sequence[Scored],
+    prepared: Prepared,
+    *,
+    n_turns: int,
+) -> list[learned.TurnContext]:
+    """What the learned scorer reads of each scored patient turn: its rule row, the turn it
+    answers and the patient's turn before, the therapist's next move and the patient's next turn,
+    and the sentence vectors of the reply, the question and the therapist's next turn."""
+    vectors = prepared.vectors
+    out: list[learned.TurnContext] = []
+    therapist_turns = sorted(prepared.moves)
+    for k, x in enumerate(scored):
+        s = x.signals
+        prev = scored[k - 1] if k > 0 else None
+        nxt = scored[k + 1] if k + 1 < len(scored) else None
+        asked = _before(therapist_turns, s.index)
+        then = _after(therapist_turns, s.index)
+        out.append(
+            learned.TurnContext(
+                rule_row=x.row,
+                rule_subtype=x.candidate.subtype.value if x.candidate is not None else None,
+                rule_score=x.candidate.score if x.candidate is not None else 0.0,
+                answered_move=s.answered_move,
+                prev_rule_score=_rule(prev),
+                prev_words=prev.signals.words if prev is not None else 0,
+                baseline_words=s.baseline_words,
+                position=s.index / max(1, n_turns - 1),
+                next_move=prepared.moves.get(then) if then is not None else None,
+                next_rule_score=_rule(nxt) if nxt is not None else None,
+                next_words=nxt.signals.words if nxt is not None else None,
+                reply=None if vectors is None else vectors[s.index],
+                asked=None if vectors is None or asked is None else vectors[asked],
+                then=None if vectors is None or then is None else vectors[then],
+            )
+        )
+    return out
+
+
+def _rule(x: Scored | None) -> float:
+    return x.candidate.score if x is not None and x.candidate is not None else 0.0
+
+
+def _before(turns: Sequence[int], index: int) -> int | None:
+    k = bisect.bisect_left(turns, index)
+    return turns[k - 1] if k > 0 else None
+
+
+def _after(turns: Sequence[int], index: int) -> int | None:
+    k = bisect.bisect_right(turns, index)
+    return turns[k] if k < len(turns) else None
+
+
+def design(
+    p: Pack, prepared: Prepared, *, mode: str, context: str, n_turns: int
+) -> tuple[list[Scored], npt.NDArray[np.float64]]:
+    """The scored patient turns of a session and their feature matrix for a model of this mode
+    and context (the training code builds its rows with this same function)."""
+    scored = score_all(p, prepared.signals, encoded=prepared.encoded)
+    blocks = learned.blocks_for(mode, context)
+    rows = [learned.row(c, blocks) for c in contexts(scored, prepared, n_turns=n_turns)]
+    width = len(learned.feature_names(mode, context, FEATURES))
+    matrix = np.vstack(rows) if rows else np.zeros((0, width))
+    return scored, matrix
+
+
 def find(
     p: Pack,
-    signals: Sequence[TurnSignals],
+    prepared: Prepared,
     *,
     mode: str = "fast",
-    encoded: Mapping[int, Mapping[str, float]] | None = None,
+    context: str = "session",
+    model: learned.TurnModel | None = None,
 ) -> tuple[Marker, ...]:
-    """Markers on patient turns, in order; each uses only the turns before it."""
-    scored = score_all(p, signals, encoded=encoded)
-    model = weights(mode)
-    probs = model.probability([x.row for x in scored]) if model is not None else None
+    """Markers on patient turns, in order, each with its evidence.
+
+    The learned scorer decides (``model``, else the shipped one for this mode and context); the
+    rules alone decide only when no weights are shipped."""
+    model = model if model is not None else learned.shipped(mode, context)
+    n_turns = len(prepared.signals)
+    if model is None:
+        scored = score_all(p, prepared.signals, encoded=prepared.encoded)
+        return tuple(_rule_marker(p, x) for x in scored if _rule(x) >= THRESHOLD)
+    scored, matrix = design(p, prepared, mode=model.mode, context=model.context, n_turns=n_turns)
     out: list[Marker] = []
-    for k, x in enumerate(scored):
-        rule = x.candidate.score if x.candidate is not None else 0.0
-        if probs is None or model is None:
-            present, prob = rule >= THRESHOLD, confidence(rule)
-        else:
-            prob = float(probs[k])
-            present = prob >= model.threshold or rule >= STANDALONE
-            if rule >= STANDALONE:
-                prob = max(prob, confidence(rule))
-        if not present:
+    for k, (x, decision) in enumerate(zip(scored, model.decide(matrix), strict=True)):
+        if not decision.present:
             continue
-        subtype, evidence = _subtype(p, x)
+        evidence = _learned_evidence(p, x, decision, model.weighed_blocks(matrix[k]))
         out.append(
             Marker(
                 turn=x.signals.index,
-                kind=subtype.kind,
-                subtype=subtype,
-                salience=salience(max(rule, THRESHOLD)) + (1 if prob >= 0.85 and rule < 4.5 else 0),
-                confidence=round(min(0.95, max(0.05, prob)), 3),
+                kind=decision.kind,
+                subtype=decision.subtype,
+                salience=decision.salience,
+                confidence=round(min(0.95, max(0.05, decision.probability)), 3),
                 evidence=_dedupe(evidence),
             )
         )
     return tuple(out)
+
+
+def _rule_marker(p: Pack, x: Scored) -> Marker:
+    rule = _rule(x)
+    subtype, evidence = _subtype(p, x)
+    return Marker(
+        turn=x.signals.index,
+        kind=subtype.kind,
+        subtype=subtype,
+        salience=salience(rule),
+        confidence=confidence(rule),
+        evidence=_dedupe(evidence),
+    )
+
+
+#: Blocks of the learned scorer and the pack template that says what each one is.
+_BLOCK_TEMPLATES = {
+    "rules": "weighed_words",
+    "before": "weighed_before",
+    "after": "weighed_after",
+    "meaning": "weighed_meaning",
+    "meaning_after": "weighed_after",
+}
+
+
+def _learned_evidence(
+    p: Pack, x: Scored, decision: learned.Decision, weighed: Mapping[str, float]
+) -> list[Evidence]:
+    """The rules' evidence for the decided family when they saw it, then what weighed most."""
+    out: list[Evidence] = []
+    if x.candidate is not None and x.candidate.subtype.kind is decision.kind:
+        out.extend(x.candidate.evidence)
+    pushed = sorted(((v, b) for b, v in weighed.items() if v > 0.25), reverse=True)
+    merged: list[str] = []
+    for _, block in pushed:
+        key = _BLOCK_TEMPLATES[block]
+        if key not in merged:
+            merged.append(key)
+    for key in merged[:2]:
+        out.append(Evidence("model", p.signal_templates.get(key, key)))
+    out.append(
+        Evidence(
+            "model",
+            _fmt(
+                p.signal_templates.get("learned", "{p}"),
+                p=lang_packs.decimal(p.code, decision.probability),
+            ),
+        )
+    )
+    return out
 
 
 def _subtype(p: Pack, x: Scored) -> tuple[MarkerSubtype, tuple[Evidence, ...]]:

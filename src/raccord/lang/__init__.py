@@ -20,8 +20,9 @@ from raccord.errors import RaccordError
 DEFAULT = "en"
 
 
+@cache
 def available() -> tuple[str, ...]:
-    """Language codes that have a pack."""
+    """Language codes that have a pack (read once per process: the packs ship with the code)."""
     root = resources.files(__name__)
     return tuple(
         sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("_"))
@@ -55,3 +56,13 @@ def counted(table: Mapping[str, Any], key: str, n: object) -> str:
     """The key of a pack wording for a count: ``<key>_one`` when ``n`` is 1 and the table has it
     ("un seul mot", "une règle n'est pas respectée"), else ``key``."""
     return f"{key}_one" if n == 1 and f"{key}_one" in table else key
+
+
+def decimal(code: str, value: float, digits: int = 2) -> str:
+    """``0.56`` in the language's way of writing decimals (``0,56`` in French)."""
+    mark = (
+        str(section(code, "report").get("numbers", {}).get("decimal", "."))
+        if code in available()
+        else "."
+    )
+    return f"{value:.{digits}f}".replace(".", mark)

@@ -1,0 +1,104 @@
+"""Session-grouped k-fold cross-validation of the whole detector.
+
+Each fold's model is fitted (``fit.fit``, with its own inner CV for ``C`` and the threshold) on the
+sessions of the other folds, both languages together; the sessions of the fold — in English and in
+French — are then run through the complete ``detect`` pipeline with that model, and their output
+is compared with the labels as a coder's annotation. No turn of a session, nor of its translation,
+is ever both trained on and scored. Figures are given per source (AnnoMI, psychotherapy) and per
+language, with bootstrap intervals over sessions, and recall by subtype and by salience.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from raccord.detect import Prepared, detect
+from raccord.eval.compare import Aligned, align_annotations, figures, roles_of
+from raccord.export import to_annotation
+from raccord.learn.data import Labelled
+from raccord.learn.fit import SEED, Rows, fit, group_folds, rows
+from raccord.model import Detection, SessionAnalysis
+
+K = 5
+
+
+def run(
+    sessions: Sequence[Labelled],
+    ready: Mapping[str, Prepared],
+    mode: str,
+    context: str,
+    *,
+    k: int = K,
+    seed: int = SEED,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, Detection]:
+    """Out-of-fold detections of every session, keyed by ``Labelled.key``."""
+    design = {s.key: rows(s, ready[s.key], mode, context) for s in sessions}
+    out: dict[str, Detection] = {}
+    for n, fold in enumerate(group_folds([s.group for s in sessions], k, seed)):
+        train: list[Rows] = [design[s.key] for s in sessions if s.group not in fold]
+        model = fit(train, mode, context, seed=seed + n, log=log)
+        if log:
+            log(
+                f"fold {n + 1}/{k}: {len(train)} training sessions, C={model.meta['C']}, "
+                f"threshold {model.threshold:.2f}"
+            )
+        for s in sessions:
+            if s.group in fold:
+                out[s.key] = detect(
+                    s.transcript, mode=mode, context=context, model=model, prepared=ready[s.key]
+                )
+    return out
+
+
+def aligned(s: Labelled, detection: Detection) -> Aligned:
+    predicted = to_annotation(SessionAnalysis(s.transcript, detection))
+    return align_annotations(predicted, s.labels, roles=roles_of(s.transcript))
+
+
+def report(
+    sessions: Sequence[Labelled], detections: Mapping[str, Detection], *, seed: int = SEED
+) -> dict[str, Any]:
+    """Figures per source and language (``annomi/en``, ``psychotherapy/fr``…)."""
+    parts: dict[str, list[Labelled]] = {}
+    for s in sessions:
+        parts.setdefault(f"{s.source}/{s.language}", []).append(s)
+    out: dict[str, Any] = {}
+    for name, members in sorted(parts.items()):
+        pooled: Aligned | None = None
+        for s in members:
+            a = aligned(s, detections[s.key])
+            pooled = a if pooled is None else pooled + a
+        assert pooled is not None
+        fig = figures(pooled, ci=True, seed=seed)
+        fig["recall_by_subtype"] = _recall_by(
+            pooled, lambda g: g.subtype.value if g.subtype else ""
+        )
+        fig["recall_by_salience"] = _recall_by(pooled, lambda g: str(g.salience))
+        fig["no_rupture_sessions"] = _no_rupture(members, detections)
+        out[name] = fig
+    return out
+
+
+def _recall_by(a: Aligned, key: Callable[[Any], str]) -> dict[str, dict[str, float | int]]:
+    found: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for g, p in zip(a.client_gold, a.client_pred, strict=True):
+        if g.present:
+            total[key(g)] += 1
+            found[key(g)] += int(p.present)
+    return {
+        k: {"n": total[k], "found": found[k], "recall": round(found[k] / total[k], 3)}
+        for k in sorted(total)
+    }
+
+
+def _no_rupture(members: Sequence[Labelled], detections: Mapping[str, Detection]) -> dict[str, int]:
+    """Markers raised in sessions the coders found free of rupture markers."""
+    return {
+        str(s.labels.transcript_id): len(detections[s.key].markers)
+        for s in members
+        if not any(label.present for label in s.labels.client.values())
+    }

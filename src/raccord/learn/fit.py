@@ -1,0 +1,275 @@
+"""Design matrices of labelled sessions and the fitting of the learned marker scorer.
+
+The rows come from ``raccord.detect.markers.design`` — the function the detector itself runs — so
+training and use cannot disagree about a feature. Preparing a session (signals, therapist moves,
+sentence vectors) is the slow part; it is cached on disk under ``.cache/`` of the checkout, keyed
+by the session's text and by a hash of the detector's code and language packs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from raccord.detect import Prepared, prepare
+from raccord.detect import learned as L
+from raccord.detect import signals as sig
+from raccord.detect.markers import FEATURES, design
+from raccord.learn.data import REPO, Labelled
+from raccord.taxonomy import MarkerKind, Role
+
+CACHE = REPO / ".cache" / "prepared"
+SEED = 20261204
+#: Regularisation grids searched by inner cross-validation, per mode.
+GRID = {"fast": (0.01, 0.03, 0.1), "full": (0.03, 0.1, 0.3)}
+INNER_FOLDS = 3
+#: Rule scores tried as "a clear cue stands on its own" (besides never), by inner CV.
+STANDALONE = (2.25, 3.0)
+
+
+def code_hash() -> str:
+    """A hash of everything a prepared session depends on: the detector's code, the language
+    packs and the shipped move classifier. The weight files record it (see ``stale``)."""
+    digest = hashlib.sha256()
+    root = resources.files("raccord")
+    paths: list[str] = []
+    for folder, suffix in (("detect", ".py"), ("lang", ".toml"), ("data", ".npz")):
+        base = Path(str(root.joinpath(folder)))
+        paths.extend(
+            str(p.relative_to(base.parent))
+            for p in base.rglob(f"*{suffix}")
+            if not p.name.startswith("markers-")
+        )
+    for rel in sorted(paths):
+        digest.update(rel.encode())
+        digest.update(Path(str(root.joinpath(rel))).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _session_hash(s: Labelled, mode: str, code: str) -> str:
+    digest = hashlib.sha256(f"{mode}|{s.language}|{code}".encode())
+    for t in s.transcript.turns:
+        digest.update(f"{t.role}|{t.start}|{t.end}|{t.text}\n".encode())
+    return digest.hexdigest()[:24]
+
+
+def prepared(s: Labelled, mode: str, *, code: str | None = None) -> Prepared:
+    """``prepare`` of a labelled session, from the disk cache when its text and the code match."""
+    code = code or code_hash()
+    path = CACHE / f"{_session_hash(s, mode, code)}.pkl"
+    if path.is_file():
+        with path.open("rb") as handle:
+            value = pickle.load(handle)
+        if isinstance(value, Prepared):
+            return value
+    value = prepare(s.transcript, mode=mode)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as handle:
+        pickle.dump(value, handle)
+    tmp.replace(path)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """One session's patient turns: features and gold labels."""
+
+    session: Labelled
+    matrix: npt.NDArray[np.float64]
+    present: npt.NDArray[np.bool_]
+    kind: tuple[str, ...]
+    subtype: tuple[str, ...]
+    salience: tuple[int, ...]
+
+
+def rows(s: Labelled, ready: Prepared, mode: str, context: str) -> Rows:
+    pack = sig.pack(s.transcript.language)
+    scored, matrix = design(
+        pack, ready, mode=mode, context=context, n_turns=len(s.transcript.turns)
+    )
+    labels = [s.labels.client_label(s.transcript.turns[x.signals.index].uid) for x in scored]
+    return Rows(
+        session=s,
+        matrix=matrix,
+        present=np.asarray([g.present for g in labels], dtype=bool),
+        kind=tuple(g.marker.value for g in labels),
+        subtype=tuple(g.subtype.value if g.subtype else "" for g in labels),
+        salience=tuple(g.salience for g in labels),
+    )
+
+
+def patient_turns(s: Labelled) -> int:
+    return sum(1 for t in s.transcript.turns if t.role is Role.PATIENT)
+
+
+# -- fitting ----------------------------------------------------------------------------------
+
+
+def _standardise(
+    x: npt.NDArray[np.float64], raw: npt.NDArray[np.bool_] | None = None
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Column means and scales; ``raw`` columns (sentence vectors, already on one scale) are
+    left as they are, so the penalty weighs all their dimensions alike."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    if raw is not None:
+        mean[raw] = 0.0
+        scale[raw] = 1.0
+    return mean, scale
+
+
+def _logistic(
+    x: npt.NDArray[np.float64],
+    y: Sequence[str],
+    c: float,
+    mean: npt.NDArray[np.float64],
+    scale: npt.NDArray[np.float64],
+    *,
+    balanced: bool = False,
+) -> L.Head:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(
+        C=c,
+        max_iter=3000,
+        class_weight="balanced" if balanced else None,
+        random_state=SEED,
+    )
+    model.fit((x - mean) / scale, list(y))
+    return L.Head(
+        classes=tuple(str(k) for k in model.classes_),
+        mean=mean,
+        scale=scale,
+        coef=np.asarray(model.coef_, dtype=np.float64),
+        intercept=np.asarray(model.intercept_, dtype=np.float64),
+    )
+
+
+def best_threshold(
+    gold: npt.NDArray[np.bool_], prob: npt.NDArray[np.float64]
+) -> tuple[float, float]:
+    """The threshold that maximises F1 of ``prob >= t`` against ``gold``, and that F1."""
+    best = (0.5, 0.0)
+    for t in np.arange(0.05, 0.96, 0.01):
+        pred = prob >= t
+        tp = float(np.sum(pred & gold))
+        fp = float(np.sum(pred & ~gold))
+        fn = float(np.sum(~pred & gold))
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best[1]:
+            best = (round(float(t), 2), f1)
+    return best
+
+
+def group_folds(groups: Iterable[str], k: int, seed: int) -> list[set[str]]:
+    """``k`` disjoint sets of groups, shuffled with ``seed`` and dealt round-robin by source
+    (so each fold holds AnnoMI and psychotherapy sessions alike)."""
+    import random
+
+    unique = sorted(set(groups))
+    rng = random.Random(seed)
+    by_source: dict[str, list[str]] = {}
+    for g in unique:
+        by_source.setdefault(g.split("-")[0], []).append(g)
+    folds: list[set[str]] = [set() for _ in range(k)]
+    n = 0
+    for source in sorted(by_source):
+        members = by_source[source]
+        rng.shuffle(members)
+        for g in members:
+            folds[n % k].add(g)
+            n += 1
+    return folds
+
+
+def _stack(chunks: Sequence[Rows]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    return np.vstack([r.matrix for r in chunks]), np.concatenate([r.present for r in chunks])
+
+
+def fit(
+    chunks: Sequence[Rows],
+    mode: str,
+    context: str,
+    *,
+    seed: int = SEED,
+    meta: dict[str, object] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> L.TurnModel:
+    """Fit the four heads on ``chunks``; ``C`` and the threshold by inner grouped CV."""
+    groups = [r.session.group for r in chunks]
+    inner = group_folds(groups, INNER_FOLDS, seed)
+    x, y = _stack(chunks)
+    names = L.feature_names(mode, context, FEATURES)
+    raw = np.asarray([n.startswith(L.VECTOR_PREFIXES) for n in names], dtype=bool)
+    mean, scale = _standardise(x, raw)
+    rule = x[:, names.index("rule_score")]
+    best: tuple[float, float, float, float | None] | None = None  # (f1, C, threshold, standalone)
+    for c in GRID[mode]:
+        oof = np.zeros(len(y))
+        start = 0
+        spans = []
+        for r in chunks:
+            spans.append((start, start + len(r.present)))
+            start += len(r.present)
+        for fold in inner:
+            test = np.concatenate(
+                [
+                    np.arange(a, b)
+                    for (a, b), r in zip(spans, chunks, strict=True)
+                    if r.session.group in fold
+                ]
+            )
+            train = np.setdiff1d(np.arange(len(y)), test)
+            m, sc = _standardise(x[train], raw)
+            head = _logistic(x[train], [str(int(v)) for v in y[train]], c, m, sc, balanced=True)
+            oof[test] = head.proba(x[test])[:, 1]
+        for standalone in (None, *STANDALONE):
+            stands = np.zeros(len(y), dtype=bool) if standalone is None else rule >= standalone
+            t, f1 = best_threshold(y, np.where(stands, 1.0, oof))
+            if log:
+                log(f"  C={c:g}, clear cue stands at {standalone}: inner-CV F1 {f1:.3f} at {t:.2f}")
+            if best is None or f1 > best[0]:
+                best = (f1, c, t, standalone)
+    assert best is not None
+    f1, c, threshold, standalone = best
+    presence = _logistic(x, [str(int(v)) for v in y], c, mean, scale, balanced=True)
+    pos = y.astype(bool)
+    xp = x[pos]
+    kinds = [k for r in chunks for k, p in zip(r.kind, r.present, strict=True) if p]
+    subs = [k for r in chunks for k, p in zip(r.subtype, r.present, strict=True) if p]
+    sals = [str(k) for r in chunks for k, p in zip(r.salience, r.present, strict=True) if p]
+    mp, sp = _standardise(xp, raw)
+    kind = _logistic(xp, kinds, c, mp, sp, balanced=True)
+    if MarkerKind.CONFRONTATION.value not in kind.classes:  # pragma: no cover - tiny data only
+        raise ValueError("no confrontation marker in the training data")
+    subtype = _logistic(xp, subs, c, mp, sp)
+    salience = _logistic(xp, sals, c, mp, sp)
+    return L.TurnModel(
+        mode=mode,
+        context=context,
+        names=tuple(names),
+        presence=presence,
+        kind=kind,
+        subtype=subtype,
+        salience=salience,
+        threshold=threshold,
+        meta={
+            **(meta or {}),
+            "rule_features": list(FEATURES),
+            "C": c,
+            "standalone": standalone,
+            "inner_cv_f1": round(f1, 4),
+            "n_rows": len(y),
+            "n_markers": int(pos.sum()),
+            "n_sessions": len(chunks),
+        },
+    )
