@@ -315,7 +315,7 @@ def run_external(data: Path, modes: Sequence[str], n_boot: int) -> dict[str, Any
 
 
 def print_external(e: dict[str, Any]) -> None:
-    print("\n== External labels (AnnoMI, 133 sessions) ==")
+    print("\n== External labels (AnnoMI, 107 sessions outside the held-out ids) ==")
     ref = e.get("reference_features", {})
     for name in ("therapist_share_reflection", "therapist_share_input"):
         fig = ref.get(name)
@@ -337,7 +337,7 @@ def print_external(e: dict[str, Any]) -> None:
             f"  [{mode}] therapist-contribution AUC (low MI quality) {_fmt(auc['value'])} "
             f"[{_fmt(auc['ci95'][0])}–{_fmt(auc['ci95'][1])}]  n={auc['n_sessions']}"
         )
-        for key, where in (("sustain", "133 sessions"), ("sustain_dev25", "25 dev sessions")):
+        for key, where in (("sustain", "107 sessions"), ("sustain_dev25", "25 dev sessions")):
             sus = block.get(key)
             if sus:
                 print(

@@ -106,12 +106,6 @@ def external(e: dict[str, Any]) -> list[str]:
                 f"P {_f(sus['precision'])}, R {_f(sus['recall'])}, F1 {_f(sus['f1'])}"
                 f"{_ci(sus['f1_ci'])}."
             )
-        held_out = _get(e, mode, "sustain_dev25")
-        if held_out:
-            lines.append(
-                f"- [{mode}] the same on the 25 dev sessions (held out from the sustain model): "
-                f"F1 {_f(held_out['f1'])}{_ci(held_out['f1_ci'])}."
-            )
     if e.get("caveats"):
         lines.append(f"- *{e['caveats'][0]}*")
     if "skipped" in e:

@@ -44,11 +44,11 @@ def main() -> None:
     out: dict[str, object] = {}
     for language in ("en", "fr"):
         mine = [s for s in stems if s.startswith(language)]
-        out[language] = {
-            "coding_a_vs_coding_b": _pooled(mine, "coding-a", "coding-b"),
-            "coding_a_vs_adjudicated": _pooled(mine, "coding-a", "labels"),
-            "coding_b_vs_adjudicated": _pooled(mine, "coding-b", "labels"),
-        }
+        pairs = {"coding_a_vs_coding_b": _pooled(mine, "coding-a", "coding-b")}
+        if all((FOLDER / f"{s}.labels.jsonl").is_file() for s in mine):
+            pairs["coding_a_vs_adjudicated"] = _pooled(mine, "coding-a", "labels")
+            pairs["coding_b_vs_adjudicated"] = _pooled(mine, "coding-b", "labels")
+        out[language] = pairs
     path = FOLDER / "agreement.json"
     path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(out, indent=1))
