@@ -120,7 +120,7 @@ def speed(s: dict[str, Any]) -> list[str]:
         "| tier | CPU ms per 600 turns | × parse floor | full pipeline ms | peak RSS MB | target |",
         "|---|---|---|---|---|---|",
     ]
-    targets = {"fast": "≤ 50 ms and ≤ 5×", "full": "≤ 1.5 s (1 thread)"}
+    targets = {"fast": "≤ 5× parse", "full": "≤ 3 s, ≤ 500 MB"}
     for mode in ("fast", "full"):
         f = s.get(mode)
         if f:

@@ -83,13 +83,13 @@ def test_detect_is_pure() -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_markers_can_be_raised_live_from_the_past_alone(mode: str) -> None:
-    """Streaming use: the markers on the first k turns do not change once later turns arrive."""
+    """Streaming use (``context="live"``): the markers on the first k turns do not change once
+    later turns arrive."""
     lines = ROUGH_SESSION.split("\n")
-    full = {
-        (m.turn, m.subtype, m.salience) for m in detect(session(ROUGH_SESSION), mode=mode).markers
-    }
+    whole = detect(session(ROUGH_SESSION), mode=mode, context="live").markers
+    full = {(m.turn, m.subtype, m.salience) for m in whole}
     for k in range(2, len(lines) + 1):
-        prefix = detect(session("\n".join(lines[:k])), mode=mode).markers
+        prefix = detect(session("\n".join(lines[:k])), mode=mode, context="live").markers
         assert {(m.turn, m.subtype, m.salience) for m in prefix} == {x for x in full if x[0] < k}
 
 

@@ -71,7 +71,7 @@ def block_names(block: str, rule_features: Sequence[str]) -> list[str]:
             "prev_rule_score",
             "prev_log_words",
             "log_baseline",
-            "position",
+            "log_turn_index",
         ]
     if block == "after":
         return [

@@ -503,7 +503,7 @@ def contexts(
                 prev_rule_score=_rule(prev),
                 prev_words=prev.signals.words if prev is not None else 0,
                 baseline_words=s.baseline_words,
-                position=s.index / max(1, n_turns - 1),
+                position=math.log1p(s.index),
                 next_move=prepared.moves.get(then) if then is not None else None,
                 next_rule_score=_rule(nxt) if nxt is not None else None,
                 next_words=nxt.signals.words if nxt is not None else None,
