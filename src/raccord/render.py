@@ -48,7 +48,7 @@ class _Words:
 
     def number(self, value: float) -> str:
         """``0.56`` in the language's way of writing decimals (``0,56`` in French)."""
-        return f"{value:.2f}".replace(".", str(self.pack.get("numbers", {}).get("decimal", ".")))
+        return lang.decimal(self.code, value)
 
     def quote(self, words: str) -> str:
         """``words`` between the language's quotation marks (``[numbers] quote`` of the pack)."""
