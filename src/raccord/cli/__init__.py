@@ -23,6 +23,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "batch": ("raccord.cli.analysis", "batch"),
     "demo": ("raccord.cli.analysis", "demo"),
     "check": ("raccord.cli.check", "check"),
+    "patient": ("raccord.cli.records", "patient"),
+    "session": ("raccord.cli.records", "session"),
+    "journal": ("raccord.cli.records", "journal_group"),
+    "checkin": ("raccord.cli.records", "checkin"),
+    "history": ("raccord.cli.records", "history"),
+    "key": ("raccord.cli.records", "key"),
 }
 
 

