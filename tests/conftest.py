@@ -19,3 +19,19 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "annomi" / "AnnoMI-simple.csv").exists():
         pytest.skip(f"shared data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def records_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A fresh, empty records database (SQLite file, then PostgreSQL when reachable), with
+    ``RACCORD_HOME`` (where the key lives) in the test's own folder."""
+    from store_support import postgres_database, sqlite_url
+
+    monkeypatch.setenv("RACCORD_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("RACCORD_KEY", raising=False)
+    monkeypatch.delenv("RACCORD_DATABASE_URL", raising=False)
+    monkeypatch.setenv("RACCORD_USER", "dr-martin")
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+    else:
+        yield from postgres_database()
