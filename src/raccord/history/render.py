@@ -80,6 +80,12 @@ def to_json(history: History) -> dict[str, Any]:
     }
 
 
+def _p_value(code: str, value: float) -> str:
+    """``7.6e-05`` with the language's decimal mark (``7,6e-05``)."""
+    mark = lang.decimal(code, 0.5, 1)[1]
+    return f"{value:.2g}".replace(".", mark)
+
+
 def _raised(code: str, p: Prohibition) -> str:
     roles = lang.section(code, "history")["roles"]
     parts = sorted(p.raised_by.items(), key=lambda kv: -kv[1])
@@ -131,7 +137,7 @@ def to_text(history: History) -> str:
                 window=WINDOW,
                 rate=_percent(code, p.rate),
                 baseline=_percent(code, p.baseline_rate),
-                test=_text(code, "text", "test", p=f"{p.p_value:.2g}", tested=p.tested),
+                test=_text(code, "text", "test", p=_p_value(code, p.p_value), tested=p.tested),
             )
         )
         roles = lang.section(code, "history")["roles"]
