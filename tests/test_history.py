@@ -190,7 +190,7 @@ def test_an_open_item_is_shown_at_the_next_session_until_revisited(
         ]
     )
     shown = capsys.readouterr().out
-    assert "Points ouverts des séances précédentes" in shown and "séance 1, tours 5 à" in shown
+    assert "Points ouverts des séances précédentes" in shown and "séance 1, tours 5–" in shown
     main(["history", "Camille", "--format", "json", "--db", records_url])
     items = json.loads(capsys.readouterr().out)["open_items"]
     first = next(i for i in items if i["session"] == 1)

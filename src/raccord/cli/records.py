@@ -205,6 +205,8 @@ def session_add(
                 episodes=len(data["episodes"]),
             )
         )
+        for line in (data.get("formulation") or {}).get("summary", ()):
+            click.echo("  " + line)
         earlier = [
             i for i in records.record(name).open_items if i.open and i.session < stored.number
         ]
