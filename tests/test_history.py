@@ -10,6 +10,7 @@ fixtures make the withdrawal unmistakable), and on the sentence encoder grouping
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,12 @@ def test_alerts_say_why_and_on_which_sessions() -> None:
         sessions=(
             _session(1, checkin=9, journal=("irritated",)),
             _session(2, unresolved=True, checkin=8, journal=("irritated",)),
-            _session(3, unresolved=True, checkin=6, journal=("irritated", "bored")),
+            replace(
+                _session(3, unresolved=True, checkin=6, journal=("irritated", "bored")),
+                checkins=(
+                    CheckInRecord(relationship=6, overall=6, tension=True, tension_resolved=False),
+                ),
+            ),
             _session(4, unresolved=True, checkin=4),
         ),
         open_items=(
@@ -150,6 +156,7 @@ def test_alerts_say_why_and_on_which_sessions() -> None:
     assert alerts["repeated_unresolved"]["sessions"] == [2, 3, 4]
     assert alerts["checkin_falling"]["sessions"] == [2, 3, 4]
     assert "8,0 → 4,0" in alerts["checkin_falling"]["reason"]
+    assert alerts["checkin_tension"]["sessions"] == [3]
     assert alerts["journal"]["sessions"] == [1, 2, 3]
     assert (
         "agacement" in alerts["journal"]["reason"] and "supervision" in alerts["journal"]["reason"]
@@ -198,3 +205,21 @@ def test_an_open_item_is_shown_at_the_next_session_until_revisited(
     assert capsys.readouterr().out == f"item {first['id']}: revisited.\n"
     main(["history", "Camille", "--format", "json", "--db", records_url])
     assert first["id"] not in {i["id"] for i in json.loads(capsys.readouterr().out)["open_items"]}
+
+
+def test_the_french_and_english_packs_word_every_history_sentence() -> None:
+    from raccord import lang
+
+    fr, en = lang.section("fr", "history"), lang.section("en", "history")
+    for table in ("text", "alert", "roles", "checkin"):
+        assert set(fr[table]) == set(en[table]), table
+    kinds = {
+        "macro_unresolved",
+        "open_item",
+        "repeated_unresolved",
+        "checkin_falling",
+        "checkin_tension",
+        "topic",
+        "journal",
+    }
+    assert set(fr["alert"]) == kinds

@@ -1,7 +1,8 @@
 """Alerts across sessions, each with its reason and the sessions it rests on.
 
 Kinds: ``macro_unresolved`` (a macro rupture still open), ``repeated_unresolved`` (unresolved
-episodes in several of the last sessions), ``checkin_falling`` (the patient's check-in falling over
+episodes in several of the last sessions), ``checkin_tension`` (the patient answered that a
+moment of tension was not resolved), ``checkin_falling`` (the patient's check-in falling over
 the last sessions: a drop-out risk), ``topic`` (the same subject followed by markers in several
 sessions), ``open_item`` (an item not revisited after ``OPEN_AFTER`` sessions), ``journal`` (the
 therapist noting the same reaction in several sessions with one patient: worth supervision).
@@ -72,6 +73,9 @@ def alerts(
                 tuple(n for n, _ in scored),
             )
         )
+    unrepaired = tuple(r.session for r in rows if r.tension and r.tension_resolved is False)
+    if unrepaired:
+        out.append(Alert("checkin_tension", {"count": len(unrepaired)}, unrepaired))
     for p in prohibitions:
         if len(p.marked_sessions) >= 2:
             out.append(

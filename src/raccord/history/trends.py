@@ -23,6 +23,9 @@ class SessionTrend:
     therapist_contribution: float
     checkin: float | None
     instrument_total: float | None
+    #: the patient's check-in answer: a moment of tension? resolved before the end?
+    tension: bool | None = None
+    tension_resolved: bool | None = None
 
 
 def per_session(s: SessionRecord) -> SessionTrend:
@@ -42,6 +45,11 @@ def per_session(s: SessionRecord) -> SessionTrend:
         therapist_contribution=round(s.therapist_contribution, 3),
         checkin=round(means[-1], 2) if means else None,
         instrument_total=totals[-1] if totals else None,
+        tension=next((c.tension for c in reversed(s.checkins) if c.tension is not None), None),
+        tension_resolved=next(
+            (c.tension_resolved for c in reversed(s.checkins) if c.tension_resolved is not None),
+            None,
+        ),
     )
 
 
