@@ -223,3 +223,21 @@ def test_the_french_and_english_packs_word_every_history_sentence() -> None:
         "journal",
     }
     assert set(fr["alert"]) == kinds
+
+
+@pytest.mark.parametrize(
+    ("code", "topic", "quote"),
+    [("fr", "le boulot", r"« (.+) »"), ("en", "the office", r"“(.+)”")],
+)
+def test_the_prohibitions_meta_communication_passes_the_checker(
+    code: str, topic: str, quote: str
+) -> None:
+    import re
+
+    from raccord.history.render import suggestion
+    from raccord.repair.checker import check
+
+    words = re.search(quote, suggestion(code, topic))
+    assert words is not None and topic in words.group(1)
+    verdict = check(words.group(1), code)
+    assert verdict.ok, [r for r in verdict.rules if not r.ok]
