@@ -208,11 +208,10 @@ def test_an_open_item_is_shown_at_the_next_session_until_revisited(
 
 
 def test_the_french_and_english_packs_word_every_history_sentence() -> None:
-    from raccord import lang
+    from raccord.history.wording import section
 
-    fr, en = lang.section("fr", "history"), lang.section("en", "history")
     for table in ("text", "alert", "roles", "checkin"):
-        assert set(fr[table]) == set(en[table]), table
+        assert set(section("fr", table)) == set(section("en", table)), table
     kinds = {
         "macro_unresolved",
         "open_item",
@@ -222,7 +221,7 @@ def test_the_french_and_english_packs_word_every_history_sentence() -> None:
         "topic",
         "journal",
     }
-    assert set(fr["alert"]) == kinds
+    assert set(section("fr", "alert")) == kinds
 
 
 @pytest.mark.parametrize(

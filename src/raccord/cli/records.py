@@ -39,9 +39,9 @@ def _code(language: str | None) -> str:
 
 
 def _say(code: str, key: str, **values: object) -> str:
-    from raccord import lang
+    from raccord.history import wording
 
-    return str(lang.section(code, "history")["text"][key]).format(**values)
+    return str(wording.section(code, "text")[key]).format(**values)
 
 
 # ---------------------------------------------------------------------------- patient
@@ -345,9 +345,9 @@ def checkin_add(
 @click.option("--lang", "language", default="fr")
 def checkin_questions(language: str) -> None:
     """raccord's own end-of-session questions, to hand to the patient."""
-    from raccord import lang
+    from raccord.history import wording
 
-    for key, text in lang.section(_code(language), "history")["checkin"].items():
+    for key, text in wording.section(_code(language), "checkin").items():
         click.echo(f"{key}: {text}")
 
 

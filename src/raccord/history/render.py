@@ -6,6 +6,7 @@ from typing import Any
 
 from raccord import lang
 from raccord.export import plain
+from raccord.history import wording
 from raccord.history.build import History
 from raccord.history.data import OpenItemRecord
 from raccord.history.prohibitions import WINDOW, Prohibition
@@ -15,8 +16,7 @@ EXCERPT_WORDS = 20
 
 
 def _text(code: str, table: str, key: str, **values: object) -> str:
-    section = lang.section(code, "history")[table]
-    return str(section[key]).format(**values)
+    return str(wording.section(code, table)[key]).format(**values)
 
 
 def _excerpt(text: str) -> str:
@@ -87,7 +87,7 @@ def _p_value(code: str, value: float) -> str:
 
 
 def _raised(code: str, p: Prohibition) -> str:
-    roles = lang.section(code, "history")["roles"]
+    roles = wording.section(code, "roles")
     parts = sorted(p.raised_by.items(), key=lambda kv: -kv[1])
     return ", ".join(f"{roles.get(r, r)} ({n})" for r, n in parts)
 
@@ -140,7 +140,7 @@ def to_text(history: History) -> str:
                 test=_text(code, "text", "test", p=_p_value(code, p.p_value), tested=p.tested),
             )
         )
-        roles = lang.section(code, "history")["roles"]
+        roles = wording.section(code, "roles")
         for e in p.examples:
             lines.append(
                 "    "
