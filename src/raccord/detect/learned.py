@@ -15,7 +15,10 @@ turn a feature vector made of
 Four linear heads, fitted by ``raccord.learn`` on every labelled session (``make train``) and
 shipped as numpy arrays in ``src/raccord/data/markers-<mode>-<context>.npz``: ``presence``
 (binary, with the decision threshold chosen by inner cross-validation), ``kind`` (confrontation
-vs withdrawal), ``subtype`` and ``salience``. Nothing here needs scikit-learn.
+vs withdrawal), ``subtype`` and ``salience``. The presence probability is the linear head's
+averaged with boosted trees over the same features (``forest``; the weight of each is chosen by
+inner cross-validation), which read conjunctions a linear head cannot. Nothing here needs
+scikit-learn.
 
 Each weight file records what it was fitted on (``meta``: the feature names, a hash of the
 language packs and of the training data); ``stale()`` says when the code or packs moved on.
@@ -35,6 +38,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from raccord.detect.forest import Forest
 from raccord.taxonomy import MarkerKind, MarkerSubtype, TherapistMoveType
 
 CONTEXTS = ("session", "live")
@@ -197,6 +201,8 @@ class TurnModel:
     salience: Head
     threshold: float
     meta: Mapping[str, Any] = field(default_factory=dict)
+    #: Boosted trees averaged with the linear presence head (weight ``meta["blend"]``).
+    forest: Forest | None = None
 
     @property
     def blocks(self) -> tuple[str, ...]:
@@ -217,7 +223,7 @@ class TurnModel:
         """One decision per row: presence probability, then family, subtype and salience."""
         if x.shape[0] == 0:
             return []
-        present = self.presence.proba(x)[:, 1]
+        present = self.present(x)
         standing = self.standing(x)
         kind = self.kind.proba(x)
         sub = self.subtype.proba(x)
@@ -247,6 +253,15 @@ class TurnModel:
                 )
             )
         return out
+
+    def present(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Probability that each row is a marker: the linear head, averaged with the trees'
+        when the model has them."""
+        linear = self.presence.proba(x)[:, 1]
+        blend = float(self.meta.get("blend", 0.0))
+        if self.forest is None or blend <= 0.0:
+            return linear
+        return np.asarray((1.0 - blend) * linear + blend * self.forest.proba(x), dtype=np.float64)
 
     def standing(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
         """Rows whose rule score alone reaches ``meta["standalone"]``: a clear cue of the pack
@@ -297,6 +312,8 @@ def save(model: TurnModel, path: Any) -> None:
         "threshold": model.threshold,
         "names_hash": names_hash(model.names),
     }
+    if model.forest is not None:
+        arrays.update(model.forest.arrays("forest"))
     arrays["meta"] = np.asarray(json.dumps(meta, sort_keys=True))
     with open(path, "wb") as handle:
         np.savez_compressed(handle, **arrays)
@@ -315,6 +332,7 @@ def load_file(handle: Any) -> TurnModel:
             )
             for name in HEADS
         }
+        forest = Forest.from_arrays(data, "forest") if "forest_feature" in data else None
     mode, context = str(meta["mode"]), str(meta["context"])
     names = feature_names(mode, context, meta.get("rule_features", ()))
     return TurnModel(
@@ -323,6 +341,7 @@ def load_file(handle: Any) -> TurnModel:
         names=tuple(names),
         threshold=float(meta["threshold"]),
         meta=meta,
+        forest=forest,
         **heads,
     )
 

@@ -68,9 +68,6 @@ _CHANGE_TALK_DAMPED = frozenset(
 CHANGE_TALK_DAMPING = 1.0
 #: Seconds of silence (annotated, or between timestamps) that make a short reply a closing one.
 LONG_PAUSE = 5.0
-#: Rule score from which a marker stands whatever the learned layer says (a clear cue such as
-#: "you don't understand what I'm saying" needs no statistical backing).
-STANDALONE = 2.25
 #: Pressure score from which the therapist turn counts as argue / warn / lecture / push.
 PRESSURE = 1.0
 
@@ -476,12 +473,7 @@ def score_all(
     return out
 
 
-def contexts(
-    scored: Sequence[Scored],
-    prepared: Prepared,
-    *,
-    n_turns: int,
-) -> list[learned.TurnContext]:
+def contexts(scored: Sequence[Scored], prepared: Prepared) -> list[learned.TurnContext]:
     """What the learned scorer reads of each scored patient turn: its rule row, the turn it
     answers and the patient's turn before, the therapist's next move and the patient's next turn,
     and the sentence vectors of the reply, the question and the therapist's next turn."""
@@ -530,13 +522,13 @@ def _after(turns: Sequence[int], index: int) -> int | None:
 
 
 def design(
-    p: Pack, prepared: Prepared, *, mode: str, context: str, n_turns: int
+    p: Pack, prepared: Prepared, *, mode: str, context: str
 ) -> tuple[list[Scored], npt.NDArray[np.float64]]:
     """The scored patient turns of a session and their feature matrix for a model of this mode
     and context (the training code builds its rows with this same function)."""
     scored = score_all(p, prepared.signals, encoded=prepared.encoded)
     blocks = learned.blocks_for(mode, context)
-    rows = [learned.row(c, blocks) for c in contexts(scored, prepared, n_turns=n_turns)]
+    rows = [learned.row(c, blocks) for c in contexts(scored, prepared)]
     width = len(learned.feature_names(mode, context, FEATURES))
     matrix = np.vstack(rows) if rows else np.zeros((0, width))
     return scored, matrix
@@ -555,11 +547,10 @@ def find(
     The learned scorer decides (``model``, else the shipped one for this mode and context); the
     rules alone decide only when no weights are shipped."""
     model = model if model is not None else learned.shipped(mode, context)
-    n_turns = len(prepared.signals)
     if model is None:
         scored = score_all(p, prepared.signals, encoded=prepared.encoded)
         return tuple(_rule_marker(p, x) for x in scored if _rule(x) >= THRESHOLD)
-    scored, matrix = design(p, prepared, mode=model.mode, context=model.context, n_turns=n_turns)
+    scored, matrix = design(p, prepared, mode=model.mode, context=model.context)
     out: list[Marker] = []
     for k, (x, decision) in enumerate(zip(scored, model.decide(matrix), strict=True)):
         if not decision.present:

@@ -502,6 +502,7 @@ def pack(code: str) -> Pack:
     data = lang_packs.section(code, "markers") if code in lang_packs.available() else {}
     if not data:
         code, data = lang_packs.DEFAULT, lang_packs.section(lang_packs.DEFAULT, "markers")
+    evidence = lang_packs.section(code, "evidence")
     index = _OpeningIndex()
     families = {
         name: CueSet(name, entries, index) for name, entries in data.get("families", {}).items()
@@ -520,8 +521,8 @@ def pack(code: str) -> Pack:
         subtypes=subtypes,
         minimal=CueSet("minimal", data.get("minimal", {}).get("closing", ()), index),
         nonverbal=nonverbal,
-        templates=dict(data.get("templates", {})),
-        signal_templates=dict(data.get("signal_templates", {})),
+        templates=dict(evidence.get("templates", {})),
+        signal_templates=dict(evidence.get("signal_templates", {})),
         prototypes={k: tuple(v) for k, v in data.get("prototypes", {}).items()},
         edges={
             name: re.compile("|".join(f"(?:{e['re']})" for e in data["families"][name]))

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from raccord.detect import Prepared, prepare
 from raccord.detect import learned as L
 from raccord.detect import signals as sig
+from raccord.detect.forest import Forest, from_sklearn
 from raccord.detect.markers import FEATURES, design
 from raccord.learn.data import REPO, Labelled
 from raccord.taxonomy import MarkerKind, Role
@@ -32,6 +33,21 @@ GRID = {"fast": (0.01, 0.03, 0.1), "full": (0.03, 0.1, 0.3)}
 INNER_FOLDS = 3
 #: Rule scores tried as "a clear cue stands on its own" (besides never), by inner CV.
 STANDALONE = (2.25, 3.0)
+#: Weights of the boosted trees in the presence probability tried by inner CV (0: linear only).
+BLENDS = (0.0, 0.5)
+#: Principal axes of the sentence vectors the trees read.
+AXES = 32
+TREES = {"learning_rate": 0.05, "max_iter": 300, "max_leaf_nodes": 15, "l2_regularization": 1.0}
+
+
+#: What the features are computed from: the detector's code, the cue packs it reads (not the
+#: evidence wording, ``lang/<code>/evidence.toml``) and the shipped move classifier.
+FEATURE_SOURCES = (
+    ("detect", "*.py"),
+    ("lang", "markers.toml"),
+    ("lang", "moves.toml"),
+    ("data", "*.npz"),
+)
 
 
 def code_hash() -> str:
@@ -40,11 +56,11 @@ def code_hash() -> str:
     digest = hashlib.sha256()
     root = resources.files("raccord")
     paths: list[str] = []
-    for folder, suffix in (("detect", ".py"), ("lang", ".toml"), ("data", ".npz")):
+    for folder, pattern in FEATURE_SOURCES:
         base = Path(str(root.joinpath(folder)))
         paths.extend(
             str(p.relative_to(base.parent))
-            for p in base.rglob(f"*{suffix}")
+            for p in base.rglob(pattern)
             if not p.name.startswith("markers-")
         )
     for rel in sorted(paths):
@@ -92,9 +108,7 @@ class Rows:
 
 def rows(s: Labelled, ready: Prepared, mode: str, context: str) -> Rows:
     pack = sig.pack(s.transcript.language)
-    scored, matrix = design(
-        pack, ready, mode=mode, context=context, n_turns=len(s.transcript.turns)
-    )
+    scored, matrix = design(pack, ready, mode=mode, context=context)
     labels = [s.labels.client_label(s.transcript.turns[x.signals.index].uid) for x in scored]
     return Rows(
         session=s,
@@ -152,6 +166,38 @@ def _logistic(
         coef=np.asarray(model.coef_, dtype=np.float64),
         intercept=np.asarray(model.intercept_, dtype=np.float64),
     )
+
+
+def _forest(
+    x: npt.NDArray[np.float64], y: npt.NDArray[np.bool_], raw: npt.NDArray[np.bool_], seed: int
+) -> Forest:
+    """Boosted trees on the scalar features and the principal axes of the sentence vectors."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    scalars = np.flatnonzero(~raw)
+    vectors = np.flatnonzero(raw)
+    centre = x[:, vectors].mean(axis=0) if len(vectors) else np.zeros(0)
+    if len(vectors):
+        _, _, vt = np.linalg.svd(x[:, vectors] - centre, full_matrices=False)
+        components = vt[:AXES]
+    else:
+        components = np.zeros((0, 0))
+    shell = Forest(scalars, vectors, centre, components, *_EMPTY_TREES, baseline=0.0)
+    model = HistGradientBoostingClassifier(
+        **TREES, class_weight="balanced", early_stopping=False, random_state=seed
+    )
+    model.fit(shell.inputs(x), y)
+    return from_sklearn(model, scalars, vectors, centre, components)
+
+
+_EMPTY_TREES = (
+    np.zeros((0, 1), dtype=np.int64),
+    np.zeros((0, 1)),
+    np.zeros((0, 1), dtype=np.int64),
+    np.zeros((0, 1), dtype=np.int64),
+    np.ones((0, 1), dtype=bool),
+    np.zeros((0, 1)),
+)
 
 
 def best_threshold(
@@ -212,35 +258,49 @@ def fit(
     raw = np.asarray([n.startswith(L.VECTOR_PREFIXES) for n in names], dtype=bool)
     mean, scale = _standardise(x, raw)
     rule = x[:, names.index("rule_score")]
-    best: tuple[float, float, float, float | None] | None = None  # (f1, C, threshold, standalone)
+    start = 0
+    spans = []
+    for r in chunks:
+        spans.append((start, start + len(r.present)))
+        start += len(r.present)
+    tests = [
+        np.concatenate(
+            [
+                np.arange(a, b)
+                for (a, b), r in zip(spans, chunks, strict=True)
+                if r.session.group in fold
+            ]
+        )
+        for fold in inner
+    ]
+    trees_oof = np.zeros(len(y))
+    for test in tests:
+        train = np.setdiff1d(np.arange(len(y)), test)
+        trees_oof[test] = _forest(x[train], y[train], raw, seed).proba(x[test])
+    # (f1, C, threshold, standalone, blend)
+    best: tuple[float, float, float, float | None, float] | None = None
     for c in GRID[mode]:
         oof = np.zeros(len(y))
-        start = 0
-        spans = []
-        for r in chunks:
-            spans.append((start, start + len(r.present)))
-            start += len(r.present)
-        for fold in inner:
-            test = np.concatenate(
-                [
-                    np.arange(a, b)
-                    for (a, b), r in zip(spans, chunks, strict=True)
-                    if r.session.group in fold
-                ]
-            )
+        for test in tests:
             train = np.setdiff1d(np.arange(len(y)), test)
             m, sc = _standardise(x[train], raw)
             head = _logistic(x[train], [str(int(v)) for v in y[train]], c, m, sc, balanced=True)
             oof[test] = head.proba(x[test])[:, 1]
-        for standalone in (None, *STANDALONE):
-            stands = np.zeros(len(y), dtype=bool) if standalone is None else rule >= standalone
-            t, f1 = best_threshold(y, np.where(stands, 1.0, oof))
-            if log:
-                log(f"  C={c:g}, clear cue stands at {standalone}: inner-CV F1 {f1:.3f} at {t:.2f}")
-            if best is None or f1 > best[0]:
-                best = (f1, c, t, standalone)
+        for blend in BLENDS:
+            prob = (1.0 - blend) * oof + blend * trees_oof
+            for standalone in (None, *STANDALONE):
+                stands = np.zeros(len(y), dtype=bool) if standalone is None else rule >= standalone
+                t, f1 = best_threshold(y, np.where(stands, 1.0, prob))
+                if log:
+                    log(
+                        f"  C={c:g}, trees {blend:g}, clear cue stands at {standalone}: "
+                        f"inner-CV F1 {f1:.3f} at {t:.2f}"
+                    )
+                if best is None or f1 > best[0]:
+                    best = (f1, c, t, standalone, blend)
     assert best is not None
-    f1, c, threshold, standalone = best
+    f1, c, threshold, standalone, blend = best
+    forest = _forest(x, y, raw, seed) if blend > 0 else None
     presence = _logistic(x, [str(int(v)) for v in y], c, mean, scale, balanced=True)
     pos = y.astype(bool)
     xp = x[pos]
@@ -262,11 +322,13 @@ def fit(
         subtype=subtype,
         salience=salience,
         threshold=threshold,
+        forest=forest,
         meta={
             **(meta or {}),
             "rule_features": list(FEATURES),
             "C": c,
             "standalone": standalone,
+            "blend": blend,
             "inner_cv_f1": round(f1, 4),
             "n_rows": len(y),
             "n_markers": int(pos.sum()),
