@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import tomllib
+from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -92,8 +95,11 @@ def test_idiomatic_good_wording_passes_without_a_keyword_door(text: str, lang: s
 def test_a_door_left_open_is_advice_not_a_failure() -> None:
     # a therapist who invites now, with no « plus tard »: fine, with the advice for a patient
     # who may not be receptive
-    result = check("Quand j'ai proposé l'exercice, vous avez souri puis vous vous êtes tue. "
-                   "Comment l'avez-vous vécu ?", "fr")
+    result = check(
+        "Quand j'ai proposé l'exercice, vous avez souri puis vous vous êtes tue. "
+        "Comment l'avez-vous vécu ?",
+        "fr",
+    )
     assert result.ok
     door = next(r for r in result.rules if r.rule == "open_door")
     assert door.advisory and not door.ok and "porte ouverte" in door.advice
@@ -103,14 +109,18 @@ def test_a_door_left_open_is_advice_not_a_failure() -> None:
 
 
 def test_a_closed_question_and_an_accusing_why_are_caught_with_the_question() -> None:
-    missed = _missed("J'ai remarqué que vous vous êtes tue quand j'ai parlé de l'exercice. "
-                     "Est-ce que ça vous a dérangée ?", "fr")
+    missed = _missed(
+        "J'ai remarqué que vous vous êtes tue quand j'ai parlé de l'exercice. "
+        "Est-ce que ça vous a dérangée ?",
+        "fr",
+    )
     assert missed == {"closed_question": ("Est-ce que ça vous a dérangée ?",)}
     assert _missed("Pourquoi réagissez-vous comme ça ?", "fr") == {
         "closed_question": ("Pourquoi réagissez-vous comme ça ?",)
     }
-    assert "closed_question" in _missed("When I mentioned the homework, you frowned. "
-                                        "Did that upset you?", "en")
+    assert "closed_question" in _missed(
+        "When I mentioned the homework, you frowned. Did that upset you?", "en"
+    )
     # a proposal and a wondering aloud are not closed questions
     assert check("Peut-être pourrions-nous en discuter ?", "fr").ok
     assert check("Would you be willing to share what it was like for you?", "en").ok
@@ -149,7 +159,9 @@ def test_labels_and_generalisations_are_caught_with_the_words() -> None:
     assert missed["accusation"] == ("Vous êtes toujours dans la retenue",)
     assert missed["collaboration"] == ("Vous êtes toujours dans la retenue.",)
     # an impression in « je », tied to a moment, is not a label
-    assert check("Tout à l'heure, j'ai eu l'impression que vous étiez distant. Qu'en pensez-vous ?").ok
+    assert check(
+        "Tout à l'heure, j'ai eu l'impression que vous étiez distant. Qu'en pensez-vous ?"
+    ).ok
     # « vous pouvez toujours m'arrêter » generalises nothing about the person
     assert check("Vous pouvez toujours m'arrêter. Comment vivez-vous ce moment ?", "fr").ok
 
@@ -158,8 +170,10 @@ def test_an_observation_about_the_person_needs_a_moment() -> None:
     assert _missed("J'ai remarqué que vous vous fermez. Qu'est-ce qui se passe pour vous ?") == {
         "observation": ("J'ai remarqué que vous",)
     }
-    assert check("J'ai remarqué que vous vous êtes fermée quand j'ai parlé de votre sœur. "
-                 "Qu'est-ce qui se passe pour vous ?").ok
+    assert check(
+        "J'ai remarqué que vous vous êtes fermée quand j'ai parlé de votre sœur. "
+        "Qu'est-ce qui se passe pour vous ?"
+    ).ok
 
 
 def test_blame_and_bruised_ego_are_flagged() -> None:
@@ -174,7 +188,9 @@ def test_pressure_closes_the_invitation_even_with_a_question() -> None:
         "en parliez."
     )
     assert set(missed["collaboration"]) == {"Dites-moi pourquoi", "il faut que vous"}
-    assert "collaboration" in _missed("I noticed a moment ago you went quiet. Tell me why right now.")
+    assert "collaboration" in _missed(
+        "I noticed a moment ago you went quiet. Tell me why right now."
+    )
 
 
 def test_the_patients_quoted_words_do_not_count_against_the_therapist() -> None:
@@ -278,3 +294,52 @@ def test_check_command_reads_standard_input_and_checks_indirect_repairs() -> Non
     result = runner.invoke(cli, ["check", "-", "--indirect", "--lang", "fr"], input=text)
     assert result.exit_code == 0, result.output
     assert "Intervention indirecte" in result.output
+
+
+# --------------------------------------------------------------------------- the labelled drafts
+
+_CORPUS = Path(__file__).parent / "fixtures" / "checker"
+
+
+def _drafts() -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for part in ("dev", "heldout"):
+        data = tomllib.loads((_CORPUS / f"{part}.toml").read_text(encoding="utf-8"))
+        out += [{**d, "part": part} for d in data["draft"]]
+    return out
+
+
+def test_the_draft_corpus_is_large_bilingual_and_labelled_twice() -> None:
+    drafts = _drafts()
+    assert len(drafts) >= 80
+    assert {d["lang"] for d in drafts} == {"fr", "en"}
+    assert all({"a", "b", "gold"} <= set(d) for d in drafts)
+    good = [d for d in drafts if not d["gold"]]
+    alone = {d["gold"][0] for d in drafts if len(d["gold"]) == 1}
+    combined = [d for d in drafts if len(d["gold"]) >= 2]
+    assert len(good) >= 25 and len(combined) >= 15
+    assert alone == {
+        "accusation",
+        "generalisation",
+        "interpretation",
+        "closed_question",
+        "jargon",
+        "blame",
+        "observation",
+        "collaboration",
+    }, "each violation alone"
+
+
+@pytest.mark.parametrize("part", ["dev", "heldout"])
+def test_the_checker_agrees_with_the_labelled_drafts(part: str) -> None:
+    drafts = [d for d in _drafts() if d["part"] == part]
+    right = sum(check(d["text"], d["lang"]).ok == (not d["gold"]) for d in drafts)
+    assert right / len(drafts) >= 0.9
+
+
+def test_every_rewrite_of_a_failing_draft_passes_and_each_missed_rule_names_words() -> None:
+    for d in _drafts():
+        result = check(d["text"], d["lang"])
+        assert all(r.evidence for r in result.missed), d["id"]
+        if not result.ok:
+            assert result.rewrite and check(result.rewrite, d["lang"]).ok, (d["id"], result.rewrite)
