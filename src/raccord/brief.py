@@ -18,7 +18,6 @@ from raccord.taxonomy import RepairApproach, Resolution, Severity, Timing
 from raccord.understand.timeline import markers_near
 
 MOMENTS = 3
-OPEN_ITEMS = 2
 
 _UNRESOLVED = {Resolution.NO: 0, Resolution.PARTLY: 1, Resolution.YES: 2}
 
@@ -127,7 +126,7 @@ def brief(analysis: SessionAnalysis) -> Brief:
         moments=tuple(moments),
         worked=form.what_works[0] if form is not None and form.what_works else None,
         next_session=_next_session(analysis, moments),
-        open_items=tuple(form.open_items[:OPEN_ITEMS]) if form is not None else (),
+        open_items=tuple(form.open_items) if form is not None else (),
         lone_notes=lone,
         unresolved=sum(ep.resolved is not Resolution.YES for ep in analysis.detection.episodes),
     )

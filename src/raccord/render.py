@@ -31,6 +31,7 @@ CONTEXT_BEFORE = 2
 TEXT_WIDTH = 400
 WORDS_WIDTH = 40
 EPISODES_SHOWN = 12
+OPEN_ITEMS_SHOWN = 2
 
 
 def _clock(seconds: float | None) -> str:
@@ -214,7 +215,13 @@ def _brief_block(analysis: SessionAnalysis, b: Brief, w: _Words) -> list[Rendera
         parts.append(Text(say("next", text=w.quote(b.next_session.text))))
     elif b.moments and not b.open_items:
         parts.append(Text(say("next_missing" if b.unresolved else "next_none")))
-    parts.extend(Text(say("open", item=item)) for item in b.open_items)
+    # the summary stays within 15 lines: with a statement for next session, one open item here
+    shown = b.open_items[: 1 if b.next_session is not None else OPEN_ITEMS_SHOWN]
+    parts.extend(Text(say("open", item=item)) for item in shown)
+    if len(b.open_items) > len(shown):
+        more = len(b.open_items) - len(shown)
+        key = lang.counted(w.pack.get("brief", {}), "open_more", more)
+        parts.append(Text(say(key, n=more), style="dim"))
 
     parts.append(Rule(say("scores"), align="left"))
     parts.append(Text(say("patient_score", value=w.number(det.scores.patient_rupture))))
