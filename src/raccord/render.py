@@ -242,8 +242,8 @@ def _brief_block(analysis: SessionAnalysis, b: Brief, w: _Words) -> list[Rendera
             )
             parts.append(Padding(Text(line), (0, 0, 0, 1)))
         if len(det.episodes) > EPISODES_SHOWN:
-            more = say("episodes_more", n=len(det.episodes) - EPISODES_SHOWN)
-            parts.append(Padding(Text(more, style="dim"), (0, 0, 0, 1)))
+            hidden = say("episodes_more", n=len(det.episodes) - EPISODES_SHOWN)
+            parts.append(Padding(Text(hidden, style="dim"), (0, 0, 0, 1)))
     if b.lone_notes and form is not None:
         parts.append(Rule(say("notes"), align="left"))
         parts.extend(_bullets(form.timeline[i] for i in b.lone_notes))
