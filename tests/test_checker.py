@@ -233,7 +233,7 @@ def test_the_rewrite_of_an_imposed_interpretation_turns_it_into_a_wondering() ->
     )
     result = check("When I mentioned the homework, you crossed your arms. Did that upset you?")
     assert result.rewrite == (
-        "When I mentioned the homework, you crossed your arms. How was that for you?"
+        "When I mentioned the homework, you crossed your arms. What do you make of it?"
     )
 
 
