@@ -34,9 +34,11 @@ def test_every_vignette_episode_gets_a_formulation_and_checked_repairs(stem: str
     out = suggest(transcript, detection, formulation, attachment=attachment)
     assert {s.approach for s in out} == {RepairApproach.DIRECT, RepairApproach.INDIRECT}
     for s in out:
+        assert s.why and s.episode == 0
+        if s.done_at is not None:  # a repair already made, reflected back: not a wording to say
+            continue
         result = check(s.text, transcript.language, approach=s.approach)
         assert result.ok, (s.text, [(r.rule, r.evidence) for r in result.missed])
-        assert s.why and s.episode == 0
 
 
 @pytest.mark.parametrize(

@@ -112,9 +112,22 @@ def _next_session(analysis: SessionAnalysis, moments: list[Moment]) -> Suggestio
                 s.episode == index
                 and s.timing is Timing.NEXT_SESSION
                 and s.approach is RepairApproach.DIRECT
+                and s.done_at is None
             ):
                 return s
     return None
+
+
+def _worked(analysis: SessionAnalysis, moments: list[Moment]) -> str | None:
+    """A repair the therapist made that took (reflected back by ``repair``), for the moments
+    that matter first; else the formulation's first item of what worked."""
+    done = [s for s in analysis.suggestions if s.done_at is not None]
+    order = [m.episode for m in moments if m.episode is not None]
+    done.sort(key=lambda s: order.index(s.episode) if s.episode in order else len(order))
+    if done:
+        return done[0].text
+    form = analysis.formulation
+    return form.what_works[0] if form is not None and form.what_works else None
 
 
 def brief(analysis: SessionAnalysis) -> Brief:
@@ -124,7 +137,7 @@ def brief(analysis: SessionAnalysis) -> Brief:
     moments, lone = _with_notes(analysis, _moments(analysis), notes)
     return Brief(
         moments=tuple(moments),
-        worked=form.what_works[0] if form is not None and form.what_works else None,
+        worked=_worked(analysis, moments),
         next_session=_next_session(analysis, moments),
         open_items=tuple(form.open_items) if form is not None else (),
         lone_notes=lone,

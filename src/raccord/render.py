@@ -154,6 +154,9 @@ def _bullets(items: Iterable[str]) -> list[RenderableType]:
 
 
 def _suggestion_block(s: Suggestion, w: _Words) -> RenderableType:
+    if s.done_at is not None:  # already made and it took: reflected back, not suggested again
+        head = Text(f"[{w('headings', 'done')}]", style="bold green")
+        return Padding(Group(head, Text(f"  {s.text}")), (0, 0, 0, 2))
     head = Text(
         f"[{w('approach', s.approach.value)} · {w('repair', s.strategy.value)} · "
         f"{w('timing', s.timing.value)}]",

@@ -83,6 +83,13 @@ class EpisodeFacts:
     signals: tuple[Signal, ...]
     receptive: bool
     deferred: tuple[int, ...] = ()
+    #: The turn the topic was found in, and who spoke it: « quand j'ai abordé X » is only said
+    #: when the therapist did.
+    topic_turn: int | None = None
+    topic_by: Role | None = None
+    #: Whether the strongest marker's turn is shorter than the patient's previous turn
+    #: (« vos réponses sont devenues plus courtes » is only said when it is).
+    shorter: bool = False
 
     @property
     def first_marker(self) -> int:
@@ -285,9 +292,9 @@ def _safe_topic(
 
 def _episode_topic(
     transcript: Transcript, trigger: int | None, patient_text: list[str], code: str
-) -> Topic | None:
-    """The topic of the trigger turn; if it names none clearly, that of the turns just before it
-    (the patient turn it answered, then the therapist turn before that)."""
+) -> tuple[Topic, int] | None:
+    """The topic of the trigger turn and that turn; if it names none clearly, that of the turns
+    just before it (the patient turn it answered, then the therapist turn before that)."""
     if trigger is None:
         return None
     for i in range(trigger, max(-1, trigger - 3), -1):
@@ -295,8 +302,36 @@ def _episode_topic(
             continue
         found = topic_of(code, transcript.turns[i].text, patient_text, min_score=3.0)
         if found is not None:
-            return found
+            return found, _raised_at(transcript, found, i)
     return None
+
+
+def _raised_at(transcript: Transcript, topic: Topic, turn: int) -> int:
+    """The turn that brought ``topic`` up: the patient's turn just before when it already named
+    it (the therapist then only took it up), else ``turn``."""
+    if transcript.turns[turn].role is not Role.THERAPIST:
+        return turn
+    before = previous_patient(transcript, turn)
+    stem = topic.head[:5]
+    if before is not None and any(w.startswith(stem) for w in words(transcript.turns[before].text)):
+        return before
+    return turn
+
+
+def previous_patient(transcript: Transcript, turn: int) -> int | None:
+    for i in range(turn - 1, -1, -1):
+        if transcript.turns[i].role is Role.PATIENT:
+            return i
+    return None
+
+
+def _shorter(transcript: Transcript, markers: tuple[Marker, ...]) -> bool:
+    """Whether the strongest marker's turn is shorter than the patient's turn before it."""
+    if not markers:
+        return False
+    turn = max(markers, key=lambda m: (m.salience, m.turn)).turn
+    before = next((t for t in reversed(transcript.turns[:turn]) if t.role is Role.PATIENT), None)
+    return before is not None and word_count(transcript.turns[turn].text) < word_count(before.text)
 
 
 def episode_facts(
@@ -325,7 +360,8 @@ def episode_facts(
         )
         salience = max((m.salience for m in markers), default=2)
         patient_text = [transcript.turns[m.turn].text for m in markers[:2]]
-        topic = _episode_topic(transcript, trigger, patient_text, code)
+        found = _episode_topic(transcript, trigger, patient_text, code)
+        topic, topic_turn = found if found is not None else (None, None)
         patient_topic = (
             topic_of(code, transcript.turns[first].text, min_score=3.0) if markers else None
         )
@@ -354,6 +390,9 @@ def episode_facts(
                 signals=signals,
                 receptive=_receptive(episode, kind, salience),
                 deferred=deferred,
+                topic_turn=topic_turn,
+                topic_by=transcript.turns[topic_turn].role if topic_turn is not None else None,
+                shorter=_shorter(transcript, markers),
             )
         )
         floor = episode.end

@@ -22,8 +22,9 @@ from raccord.model import (
 )
 from raccord.taxonomy import MarkerKind, Resolution, Severity
 from raccord.understand import cycles, prohibitions, works
-from raccord.understand.facts import EpisodeFacts, episode_facts, move_at
+from raccord.understand.facts import EpisodeFacts, move_at
 from raccord.understand.needs import needs_for
+from raccord.understand.session_facts import session_facts
 from raccord.understand.text import (
     join,
     label,
@@ -43,17 +44,18 @@ def formulate(
 ) -> Formulation:
     """The formulation of one session, in the transcript's language."""
     code = pack_code(transcript.language)
-    facts = episode_facts(transcript, detection, code)
-    all_pairs = cycles.pairs(transcript, detection, code)
-    circles = cycles.circles(all_pairs)
+    known = session_facts(transcript, detection, code)
+    facts = known.episodes
+    all_pairs = known.pairs
+    circles = dict(known.circles)
     placed = place_notes(transcript, tuple(notes))
 
     episodes = tuple(
         _episode(code, transcript, detection, f, all_pairs, circles)
         for f in sorted(facts, key=lambda f: f.index)
     )
-    found_prohibitions = prohibitions.find(transcript, detection, code)
-    working = works.find(transcript, detection, code)
+    found_prohibitions = known.prohibitions
+    working = known.works
     what_works = tuple(works.describe(code, transcript, detection, w) for w in working) or (
         (phrase(code, "what_works_none"),) if detection.episodes else ()
     )
@@ -70,6 +72,7 @@ def formulate(
                 prohibitions.describe(code, transcript, p) for p in found_prohibitions
             ),
             timeline=timeline(code, transcript, detection, placed),
+            facts=known,
         ),
     )
 
