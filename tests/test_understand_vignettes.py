@@ -78,7 +78,7 @@ def test_anxious_vignette_is_reassured_that_the_relationship_holds(stem: str) ->
         transcript, detection, formulate(transcript, detection), attachment=AttachmentStyle.ANXIOUS
     )
     direct = next(s for s in out if s.approach is RepairApproach.DIRECT)
-    assert "je ne vous en veux pas" in direct.text or "I'm not upset with you" in direct.text
+    assert "ne change rien entre nous" in direct.text or "change anything between us" in direct.text
 
 
 @pytest.mark.parametrize("stem", ["report-plus-tard", "report-plus-tard_en"])

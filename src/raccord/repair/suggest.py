@@ -205,10 +205,35 @@ def plan(
     if f.episode.resolved is not Resolution.YES:
         indirect.append((R.DEFER, Timing.NOW))
 
-    indirect_first = gentle or not f.receptive
-    ordered = indirect + direct if indirect_first else direct + indirect
+    ordered = _by_attachment(attachment, f, direct, indirect)
     kept = [(s, t) for s, t in ordered if not (s in already and t is Timing.NOW)]
     return kept or ordered
+
+
+def _by_attachment(
+    attachment: AttachmentStyle,
+    f: EpisodeFacts,
+    direct: list[tuple[RepairStrategy, Timing]],
+    indirect: list[tuple[RepairStrategy, Timing]],
+) -> list[tuple[RepairStrategy, Timing]]:
+    """The order the strategies are offered in, by attachment style (the article: the style
+    shapes how a rupture is best met). Avoidant or disorganised: safer ground and following the
+    patient first, then validation, and among direct repairs sharing one's own experience before
+    asking; anxious: validation first, then an explicit word on the relationship, then the rest;
+    otherwise the direct repair first when the patient seems receptive."""
+    if attachment in _GENTLE:
+        ground = [x for x in indirect if x[0] in (R.RETURN_TO_SAFE_GROUND, R.FOLLOW_CLIENT)]
+        shared = [x for x in direct if x[0] is R.DISCLOSE_EXPERIENCE]
+        return (
+            ground
+            + [x for x in indirect if x not in ground]
+            + shared
+            + [x for x in direct if x not in shared]
+        )
+    if attachment is A.ANXIOUS and f.receptive:
+        first = [x for x in indirect if x[0] is R.VALIDATE]
+        return first + direct + [x for x in indirect if x not in first]
+    return indirect + direct if not f.receptive else direct + indirect
 
 
 def episode_suggestions(
@@ -361,7 +386,9 @@ def _fields(
     signal = next((s.kind for s in f.signals if s.kind in own), None)
     values["own_part"] = _pick(own[signal] if signal else own.get(kind, ""), k)
     style = attachment.value
-    values["reassure"] = _pick(pack.get("reassure", {}).get(style, ""), k)
+    reassure: dict[str, Any] = pack.get("reassure", {})
+    confronted = f.kind is MarkerKind.CONFRONTATION and f"{style}_confrontation" in reassure
+    values["reassure"] = _pick(reassure.get(f"{style}_confrontation" if confronted else style), k)
     values["invite"] = _entry(pack["invite"], style, k)
     values["invite_together"] = _entry(pack["invite_together"], style, k)
     values["open_door"] = _entry(pack["open_door"], style, k)
@@ -380,6 +407,8 @@ def wording(
     """The text of one suggestion, from the pack's templates and the episode's facts."""
     pack = section(code, "repair")
     values = _fields(code, transcript, f, timing, attachment, link)
+    if strategy is R.LINK_PATTERN:
+        values["reassure"] = ""  # reassured once, in the statement about this moment
     k = f.index
     if strategy.approach is RepairApproach.DIRECT:
         template = _pick(pack["direct"][strategy.value], k)
