@@ -8,7 +8,7 @@ detection; no judgement is made here beyond naming what the text shows.
 
 from __future__ import annotations
 
-import statistics
+import bisect
 from collections import Counter
 from dataclasses import dataclass
 
@@ -117,11 +117,18 @@ def episode_markers(detection: Detection, episode: Episode) -> tuple[Marker, ...
     return tuple(sorted(found, key=lambda m: m.turn))
 
 
+#: The last detection's moves by turn (one slot, keyed by identity: the detection is held, so its
+#: id cannot be reused while cached). Looking a move up is then O(1), not a scan of the session.
+_MOVES_BY_TURN: list[tuple[Detection, dict[int, TherapistMove]]] = []
+
+
 def move_at(detection: Detection, turn: int) -> TherapistMove | None:
-    for move in detection.moves:
-        if move.turn == turn:
-            return move
-    return None
+    if not _MOVES_BY_TURN or _MOVES_BY_TURN[0][0] is not detection:
+        index: dict[int, TherapistMove] = {}
+        for move in detection.moves:
+            index.setdefault(move.turn, move)
+        _MOVES_BY_TURN[:] = [(detection, index)]
+    return _MOVES_BY_TURN[0][1].get(turn)
 
 
 def previous_therapist(transcript: Transcript, turn: int) -> int | None:
@@ -271,20 +278,50 @@ def _receptive(episode: Episode, kind: MarkerKind, salience: int) -> bool:
     return not (episode.severity is Severity.MACRO and episode.resolved is Resolution.NO)
 
 
+class _SafeGround:
+    """The patient's most engaged unmarked turn so far, and the median length of such turns,
+    kept as the session is read in order: each turn is counted once, so finding the safer
+    ground of every episode costs one pass over the session, not one per episode."""
+
+    def __init__(self, transcript: Transcript, detection: Detection) -> None:
+        marked = {m.turn for m in detection.markers}
+        self._turns = [
+            (word_count(t.text), t.index)
+            for t in transcript.turns
+            if t.role is Role.PATIENT and t.index not in marked
+        ]
+        self._next = 0
+        self._sorted: list[int] = []
+        self._best: tuple[int, int] | None = None
+
+    def before(self, turn: int) -> tuple[int, float, int] | None:
+        """(words, median words, index) of the most engaged turn before ``turn``."""
+        while self._next < len(self._turns) and self._turns[self._next][1] < turn:
+            n, index = self._turns[self._next]
+            bisect.insort(self._sorted, n)
+            if self._best is None or (n, index) > self._best:
+                self._best = (n, index)
+            self._next += 1
+        if self._best is None:
+            return None
+        size = len(self._sorted)
+        mid = size // 2
+        median = (
+            float(self._sorted[mid])
+            if size % 2
+            else (self._sorted[mid - 1] + self._sorted[mid]) / 2
+        )
+        return self._best[0], median, self._best[1]
+
+
 def _safe_topic(
-    transcript: Transcript, detection: Detection, before: int, code: str
+    transcript: Transcript, ground: _SafeGround, before: int, code: str
 ) -> Topic | None:
     """The subject of the patient's most engaged turn before the episode: safer ground."""
-    marked = {m.turn for m in detection.markers}
-    lengths = [
-        (word_count(t.text), t.index)
-        for t in transcript.turns[:before]
-        if t.role is Role.PATIENT and t.index not in marked
-    ]
-    if not lengths:
+    found = ground.before(before)
+    if found is None:
         return None
-    median = statistics.median(n for n, _ in lengths)
-    n, index = max(lengths)
+    n, median, index = found
     if n < max(8, median):
         return None
     return topic_of(code, transcript.turns[index].text, min_score=3.0)
@@ -340,6 +377,7 @@ def episode_facts(
     """The facts of every episode of the session, in order."""
     out: list[EpisodeFacts] = []
     floor = 0
+    ground = _SafeGround(transcript, detection)
     for k, episode in sorted(enumerate(detection.episodes), key=lambda p: p[1].start):
         markers = episode_markers(detection, episode)
         first = markers[0].turn if markers else episode.start
@@ -386,7 +424,7 @@ def episode_facts(
                 trigger=trigger,
                 topic=topic,
                 patient_topic=patient_topic,
-                safe_topic=_safe_topic(transcript, detection, episode.start, code),
+                safe_topic=_safe_topic(transcript, ground, episode.start, code),
                 signals=signals,
                 receptive=_receptive(episode, kind, salience),
                 deferred=deferred,
