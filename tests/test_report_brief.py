@@ -143,3 +143,38 @@ def test_a_session_without_rupture_says_so_in_one_line(tmp_path: Path) -> None:
     text = target.read_text(encoding="utf-8")
     if "Moments qui comptent" not in text:
         assert "Aucun moment de rupture repéré" in text
+
+
+def test_an_hour_long_session_still_fits_in_80_lines() -> None:
+    # the Léa demo five times over: 310 turns, an hour, about seventeen episodes
+    import io
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from raccord.render import print_report
+
+    (lea,) = load(next(p for p in demo_files() if p.name.startswith("seance-fr-lea")))
+    span = lea.turns[-1].start or 0.0
+    turns = []
+    for r in range(5):
+        for t in lea.turns:
+            i = len(turns)
+            shift = r * span
+            turns.append(
+                replace(
+                    t,
+                    index=i,
+                    id=i + 1,
+                    start=None if t.start is None else t.start + shift,
+                    end=None if t.end is None else t.end + shift,
+                )
+            )
+    long = analyze(replace(lea, turns=tuple(turns)), mode="fast")
+    assert len(long.detection.episodes) > 12
+    buffer = io.StringIO()
+    print_report(long, Console(file=buffer, width=110, no_color=True, highlight=False))
+    lines = buffer.getvalue().splitlines()
+    assert len(lines) <= WIDTH_LIMIT
+    assert len(_summary(lines)) <= 15
+    assert any("autres épisodes (--details)" in line for line in lines)
