@@ -161,3 +161,72 @@ def test_every_turn_number_in_a_suggestion_exists(name: str) -> None:
     for s in a.suggestions:
         for n in _TURN[a.transcript.language].findall(s.text + " " + s.why):
             assert int(n) in uids, (n, s.text)
+
+
+# --------------------------------------------------------------------------- the formulation's prose
+
+_RANGE = re.compile(r"\b(?:tours|turns) (\d+)–(\d+)")
+_WORKED = re.compile(
+    r"\((?:tour|turn) (\d+)\).*?\((?:tour|turn) (\d+)[,:] (\d+) (?:mots|words)"
+    r"(?:, (?:après un marqueur au tour|after a marker at turn) (\d+))?"
+)
+_PAIR = re.compile(r"(\d+)→(\d+)")
+_LIST = re.compile(r"\((?:tours|turns) ([\d, etand]+)\)")
+
+
+def _by_uid(a: SessionAnalysis) -> dict[int, int]:
+    return {t.uid: t.index for t in a.transcript.turns}
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_the_summary_names_the_episodes_at_their_turns(name: str) -> None:
+    a = _analysis(name)
+    assert a.formulation is not None
+    turns = a.transcript.turns
+    stated = {(int(x), int(y)) for line in a.formulation.summary for x, y in _RANGE.findall(line)}
+    actual = {(turns[e.start].uid, turns[e.end].uid) for e in a.detection.episodes}
+    assert stated == actual
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_what_worked_is_a_therapist_turn_and_the_patients_answer_right_after(name: str) -> None:
+    a = _analysis(name)
+    assert a.formulation is not None
+    turns, uid = a.transcript.turns, _by_uid(a)
+    marked = {m.turn for m in a.detection.markers}
+    seen = 0
+    for line in a.formulation.what_works:
+        for t, p, n, m in _WORKED.findall(line):
+            seen += 1
+            ti, pi = uid[int(t)], uid[int(p)]
+            assert turns[ti].role is Role.THERAPIST and turns[pi].role is Role.PATIENT
+            assert all(x.role is not Role.THERAPIST for x in turns[ti + 1 : pi])
+            assert word_count(turns[pi].text) == int(n)
+            if m:
+                assert uid[int(m)] in marked and uid[int(m)] < ti
+    assert seen == len(_facts(a).works)
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_circles_and_prohibitions_name_the_turns_of_their_facts(name: str) -> None:
+    a = _analysis(name)
+    assert a.formulation is not None
+    turns, uid = a.transcript.turns, _by_uid(a)
+    marked = {m.turn for m in a.detection.markers}
+    facts = _facts(a)
+    stated_pairs = {
+        (uid[int(t)], uid[int(p)]) for line in a.formulation.cycles for t, p in _PAIR.findall(line)
+    }
+    circle_pairs = {(x.therapist, x.patient) for _, members in facts.circles for x in members}
+    assert stated_pairs == circle_pairs
+    for t, p in stated_pairs:
+        assert turns[t].role is Role.THERAPIST and p in marked and t < p
+    for line, fact in zip(a.formulation.prohibitions, facts.prohibitions, strict=True):
+        found = _LIST.search(line)
+        assert found is not None, line
+        listed = [int(n) for n in re.findall(r"\d+", found.group(1))]
+        assert listed == [turns[i].uid for i in fact.markers]
+        assert all(i in marked for i in fact.markers)
+        if fact.by == "topic":
+            for th in fact.therapist:
+                assert turns[th].role is Role.THERAPIST
