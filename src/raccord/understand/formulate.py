@@ -20,11 +20,11 @@ from raccord.model import (
     TherapistNote,
     Transcript,
 )
-from raccord.taxonomy import MarkerKind, Resolution, Severity
+from raccord.taxonomy import EpisodeKind, MarkerKind, Resolution, Severity
 from raccord.understand import cycles, prohibitions, works
 from raccord.understand.facts import EpisodeFacts, move_at
 from raccord.understand.needs import needs_for
-from raccord.understand.session_facts import session_facts
+from raccord.understand.session_facts import SessionFacts, session_facts
 from raccord.understand.text import (
     join,
     label,
@@ -67,7 +67,7 @@ def formulate(
             cycles=tuple(cycles.describe(code, transcript, k, v) for k, v in circles.items()),
             what_works=what_works,
             therapist_notes=placed,
-            open_items=_open_items(code, transcript, facts),
+            open_items=_open_items(code, transcript, facts, known),
             prohibitions=tuple(
                 prohibitions.describe(code, transcript, p) for p in found_prohibitions
             ),
@@ -199,8 +199,10 @@ def _episode(
 
 
 def _open_items(
-    code: str, transcript: Transcript, facts: tuple[EpisodeFacts, ...]
+    code: str, transcript: Transcript, facts: tuple[EpisodeFacts, ...], known: SessionFacts
 ) -> tuple[str, ...]:
+    """What to carry to next session: deferrals, unresolved episodes, and withdrawals the patient
+    came back from with no repair of the therapist's (« différer, oui, mais ne pas enterrer »)."""
     items: list[str] = []
     for f in facts:
         span = span_ref(code, transcript, f.episode.start, f.episode.end)
@@ -218,6 +220,13 @@ def _open_items(
                     resolved=label(code, "resolved", f.episode.resolved.value),
                 )
             )
+        elif (
+            f.episode.kind is EpisodeKind.WITHDRAWAL
+            and not f.episode.repairs
+            and not known.repairs_of(f.index)
+            and not f.deferred
+        ):
+            items.append(phrase(code, "open_unrepaired", span=span))
     return tuple(items)
 
 

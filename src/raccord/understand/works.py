@@ -74,7 +74,7 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
             # right after a marker, an unmarked answer of some substance is the patient back in
             # the work (a confrontation is often long, so "longer than before" would miss it)
             repairing = move is None or move.repair is not RepairStrategy.NONE
-            repairing = repairing or move is not None and move.move in _REPAIRING
+            repairing = repairing or (move is not None and move.move in _REPAIRING)
             if n >= _BACK_IN_THE_WORK and repairing:
                 found.append(Working(turn.index, p, n, after))
             continue
