@@ -27,6 +27,8 @@ test: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/checker.py
+	$(BIN)/python benchmarks/understand_cost.py
 
 # Refit the shipped weights from ../shared/data (moves classifier, then the marker scorer).
 train: $(VENV)/.dev-installed

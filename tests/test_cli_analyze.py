@@ -28,8 +28,8 @@ def test_the_bundled_demo_holds_french_and_english_sessions_in_two_formats() -> 
     assert len({p.suffix for p in files}) >= 2
 
 
-def test_text_report_of_a_french_session_speaks_french() -> None:
-    result = runner.invoke(cli, ["analyze", str(_demo("fr")), "--format", "text"])
+def test_detailed_text_report_of_a_french_session_speaks_french() -> None:
+    result = runner.invoke(cli, ["analyze", str(_demo("fr")), "--format", "text", "--details"])
     assert result.exit_code == 0, result.output
     assert "Déroulé de la séance" in result.output
     assert "Marqueur possible" in result.output
@@ -37,8 +37,8 @@ def test_text_report_of_a_french_session_speaks_french() -> None:
     assert "hypothèses" in result.output
 
 
-def test_text_report_of_an_english_session_speaks_english() -> None:
-    result = runner.invoke(cli, ["analyze", str(_demo("en")), "--format", "text"])
+def test_detailed_text_report_of_an_english_session_speaks_english() -> None:
+    result = runner.invoke(cli, ["analyze", str(_demo("en")), "--format", "text", "--details"])
     assert result.exit_code == 0, result.output
     assert "Session timeline" in result.output
     assert "Possible" in result.output and "marker" in result.output

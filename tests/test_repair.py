@@ -91,7 +91,7 @@ def test_every_episode_gets_a_direct_and_an_indirect_suggestion_that_pass_the_ch
     ]:
         out = _suggest(t, d)  # type: ignore[arg-type]
         for k in range(len(d.episodes)):  # type: ignore[attr-defined]
-            mine = [s for s in out if s.episode == k]
+            mine = [s for s in out if s.episode == k and s.done_at is None]
             assert {s.approach for s in mine} == {RepairApproach.DIRECT, RepairApproach.INDIRECT}
             for s in mine:
                 result = check(s.text, t.language, approach=s.approach)
@@ -151,9 +151,44 @@ def test_avoidant_patient_gets_gentle_later_direct_repair_and_autonomy() -> None
 def test_anxious_patient_is_reassured_that_the_relationship_holds() -> None:
     out = _suggest(SILENCE_ON_WORK, _silence_on_work(), A.ANXIOUS)
     direct = next(s for s in out if s.approach is RepairApproach.DIRECT)
-    assert "je ne vous en veux pas" in direct.text
+    assert "cela ne change rien entre nous" in direct.text
+    # a silence is not a reproach: nothing calls for « je ne vous en veux pas » here
+    assert "je ne vous en veux pas" not in direct.text
     assert "la porte reste ouverte" in direct.text.lower()
     assert "rassurante" in direct.why
+    assert out[0].strategy is R.VALIDATE and out[1].approach is RepairApproach.DIRECT, (
+        "anxious: validation first, then a word on the relationship"
+    )
+
+
+def test_attachment_style_changes_the_choice_and_order_not_only_one_sentence() -> None:
+    orders = {
+        style: [
+            (s.strategy, s.timing) for s in _suggest(SILENCE_ON_WORK, _silence_on_work(), style)
+        ]
+        for style in (A.SECURE, A.ANXIOUS, A.AVOIDANT)
+    }
+    assert len({tuple(o) for o in orders.values()}) == 3
+    assert orders[A.SECURE][0][0].approach is RepairApproach.DIRECT
+    assert orders[A.AVOIDANT][0][0] in {R.RETURN_TO_SAFE_GROUND, R.FOLLOW_CLIENT}
+    texts = [s.text for s in _suggest(SILENCE_ON_WORK, _silence_on_work(), A.AVOIDANT)]
+    assert not any("pas du tout" in t for t in texts), "deferring must not collude with avoidance"
+
+
+def test_an_anxious_patient_who_confronted_is_told_the_therapist_is_not_upset() -> None:
+    t = session(
+        [
+            "T: Je vous propose de noter vos pensées chaque soir dans un carnet.",
+            "P: Non mais franchement, vous ne comprenez pas ce que je vous dis, ça ne sert à rien.",
+            "T: D'accord. Qu'est-ce qui vous semble le plus utile en ce moment ?",
+            "P: Qu'on parle de ce qui s'est passé avec ma sœur, c'est ça qui me pèse vraiment.",
+        ],
+        "fr",
+    )
+    ms = [marker(1, S.REJECTS_INTERVENTION, 4)]
+    out = _suggest(t, detection(ms, [], [episode(ms, 3)]), A.ANXIOUS)
+    direct = [s for s in out if s.approach is RepairApproach.DIRECT and s.done_at is None]
+    assert any("je ne vous en veux pas" in s.text for s in direct)
 
 
 def test_secure_patient_gets_an_explicit_invitation_now() -> None:
@@ -176,9 +211,9 @@ def test_english_suggestions_follow_the_same_rules() -> None:
     out = _suggest(t, _silence_on_work(), A.ANXIOUS)
     direct = next(s for s in out if s.approach is RepairApproach.DIRECT)
     assert direct.text.startswith("A moment ago, when I brought up work, I noticed")
-    assert "I'm not upset with you" in direct.text
+    assert "this doesn't change anything between us" in direct.text
     assert "Anxious attachment" in direct.why
-    assert all(check(s.text, "en", approach=s.approach).ok for s in out)
+    assert all(check(s.text, "en", approach=s.approach).ok for s in out if s.done_at is None)
 
 
 def test_withdrawal_into_general_talk_offers_to_share_the_therapists_experience() -> None:

@@ -26,7 +26,7 @@ from raccord.taxonomy import (
     Severity,
     TherapistMoveType,
 )
-from raccord.understand.facts import episode_facts
+from raccord.understand.session_facts import session_facts
 from test_understand_support import detection, episode, marker, move, session
 
 TURNS = {
@@ -111,8 +111,9 @@ def test_every_generated_suggestion_passes_the_checker(lang: str) -> None:
         script = ("topic", "responsibility")[i % 2]
         twice = (i // 2) % 2 == 1
         t, d = _scenario(lang, script, subtype, severity, resolved, part, twice)
-        facts = episode_facts(t, d, lang)
-        links = _links(t, d, lang, facts)
+        known = session_facts(t, d, lang)
+        facts = known.episodes
+        links = _links(known)
         for attachment in AttachmentStyle:
             suggestions = episode_suggestions(lang, t, facts[0], attachment, links.get(0))
             approaches = {s.approach for s in suggestions}

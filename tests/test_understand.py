@@ -290,3 +290,25 @@ def test_topic_keeps_the_determiner_the_therapist_would_use() -> None:
 
 def test_a_question_with_no_clear_subject_gives_no_topic() -> None:
     assert topic_of("fr", "Qu'est-ce que vous pourriez faire, concrètement ?", min_score=3) is None
+
+
+def test_a_withdrawal_the_patient_came_back_from_alone_is_not_buried() -> None:
+    # she goes quiet when work comes up; the therapist moves on with a closed question and she
+    # answers at length about the weekend: "resolved", but nothing was repaired
+    t = session(
+        [
+            "T: Et au travail, comment ça se passe en ce moment ?",
+            "P: [silence 10s] Ça va.",
+            "T: D'accord. Et ce week-end, vous avez pu vous reposer ?",
+            "P: Oui, on est allés chez mes parents à la campagne, ça m'a fait du bien de couper "
+            "avec tout ça et de marcher un peu.",
+        ],
+        "fr",
+    )
+    ms = [marker(1, S.MINIMAL_RESPONSE, 3)]
+    d = detection(ms, [move(2, TherapistMoveType.CLOSED_QUESTION)], [episode(ms, 3)])
+    f = formulate(t, d)
+    assert any("revenue d'elle-même" in item and "ne pas enterrer" in item for item in f.open_items)
+    # the same withdrawal met with a validation that took is repaired: nothing carried over
+    d = detection(ms, [move(2, TherapistMoveType.VALIDATION)], [episode(ms, 3)])
+    assert not any("revenue d'elle-même" in item for item in formulate(t, d).open_items)

@@ -34,9 +34,11 @@ def test_every_vignette_episode_gets_a_formulation_and_checked_repairs(stem: str
     out = suggest(transcript, detection, formulation, attachment=attachment)
     assert {s.approach for s in out} == {RepairApproach.DIRECT, RepairApproach.INDIRECT}
     for s in out:
+        assert s.why and s.episode == 0
+        if s.done_at is not None:  # a repair already made, reflected back: not a wording to say
+            continue
         result = check(s.text, transcript.language, approach=s.approach)
         assert result.ok, (s.text, [(r.rule, r.evidence) for r in result.missed])
-        assert s.why and s.episode == 0
 
 
 @pytest.mark.parametrize(
@@ -76,7 +78,7 @@ def test_anxious_vignette_is_reassured_that_the_relationship_holds(stem: str) ->
         transcript, detection, formulate(transcript, detection), attachment=AttachmentStyle.ANXIOUS
     )
     direct = next(s for s in out if s.approach is RepairApproach.DIRECT)
-    assert "je ne vous en veux pas" in direct.text or "I'm not upset with you" in direct.text
+    assert "ne change rien entre nous" in direct.text or "change anything between us" in direct.text
 
 
 @pytest.mark.parametrize("stem", ["report-plus-tard", "report-plus-tard_en"])

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from raccord.understand.session_facts import SessionFacts
 
 from raccord.taxonomy import (
     AttachmentStyle,
@@ -231,6 +234,9 @@ class Suggestion:
     why: str
     timing: Timing = Timing.NOW
     episode: int | None = None
+    #: the therapist's own turn where this repair was already made and the patient re-engaged:
+    #: ``text`` then reflects it back (« à refaire ») instead of suggesting it again
+    done_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +266,9 @@ class Formulation:
     prohibitions: tuple[str, ...] = ()
     #: the therapist's notes on their own reactions, each placed next to the nearby markers
     timeline: tuple[str, ...] = ()
+    #: the typed facts the prose above was written from (``understand.session_facts``): what the
+    #: repair suggestions and the reports read, instead of re-deriving them from the text
+    facts: SessionFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,13 @@
-"""The terminal view of an analysis: the session as a timeline with markers, episodes and evidence.
+"""The terminal view of an analysis, read in one minute, with the whole timeline on demand.
 
-Written for a clinician reading in a terminal after the session. Turns without any cue are folded
-away (``show_all=True`` keeps them), so a 60-minute session fits on a few screens. Every heading
-and label comes from the language pack (``lang/<code>/report.toml``), so the report is in the
-session's language.
+Written for a clinician reading in a terminal after the session. The default view is the brief
+(``raccord.brief``): the moments that matter with the patient's words, what worked, one
+statement for next session, open items, the scores with their scale and meaning, one line per
+episode and the therapist's notes next to the moments they match; it fits in 80 lines.
+``details=True`` (``--details``) adds the timeline with markers, episodes and evidence (turns
+without any cue folded away unless ``show_all``), the formulation and every repair option.
+Every heading and label comes from the language pack (``lang/<code>/report.toml``), so the
+report is in the session's language.
 """
 
 from __future__ import annotations
@@ -18,12 +22,16 @@ from rich.rule import Rule
 from rich.text import Text
 
 from raccord import lang
+from raccord.brief import Brief, brief
 from raccord.model import Episode, Marker, SessionAnalysis, Suggestion, TherapistMove, Turn
 from raccord.taxonomy import Contribution, RepairStrategy
 from raccord.understand.text import typeset
 
 CONTEXT_BEFORE = 2
 TEXT_WIDTH = 400
+WORDS_WIDTH = 40
+EPISODES_SHOWN = 12
+OPEN_ITEMS_SHOWN = 2
 
 
 def _clock(seconds: float | None) -> str:
@@ -146,6 +154,9 @@ def _bullets(items: Iterable[str]) -> list[RenderableType]:
 
 
 def _suggestion_block(s: Suggestion, w: _Words) -> RenderableType:
+    if s.done_at is not None:  # already made and it took: reflected back, not suggested again
+        head = Text(f"[{w('headings', 'done')}]", style="bold green")
+        return Padding(Group(head, Text(f"  {s.text}")), (0, 0, 0, 2))
     head = Text(
         f"[{w('approach', s.approach.value)} · {w('repair', s.strategy.value)} · "
         f"{w('timing', s.timing.value)}]",
@@ -156,12 +167,102 @@ def _suggestion_block(s: Suggestion, w: _Words) -> RenderableType:
     return Padding(Group(head, body, why), (0, 0, 0, 2))
 
 
-def render(analysis: SessionAnalysis, *, show_all: bool = False) -> RenderableType:
-    """The whole report as one rich renderable (print it with a ``rich.console.Console``)."""
+def _short(text: str, width: int = WORDS_WIDTH) -> str:
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[:width].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def _brief_block(analysis: SessionAnalysis, b: Brief, w: _Words) -> list[RenderableType]:
+    """The summary (at most 15 lines), the scores with their scale, the episodes, lone notes."""
+    tr = analysis.transcript
+    det = analysis.detection
+    form = analysis.formulation
+    notes = form.therapist_notes if form is not None else ()
+
+    def say(key: str, **values: object) -> str:
+        return w.typeset(str(w.pack.get("brief", {}).get(key, key)).format(**values))
+
+    def resolved(value: str) -> str:
+        return w.typeset(str(w.pack.get("brief", {}).get("resolution", {}).get(value, value)))
+
+    def when(index: int) -> str:
+        start = tr.turns[index].start
+        return say("moment_time", time=_clock(start)) if start is not None else ""
+
+    parts: list[RenderableType] = [Rule(say("title"), align="left")]
+    if not b.moments:
+        parts.append(Text(say("none")))
+    else:
+        parts.append(Text(say("moments"), style="bold"))
+    for n, moment in enumerate(b.moments, 1):
+        m = moment.marker
+        state = det.episodes[moment.episode].resolved.value if moment.episode is not None else "no"
+        line = say(
+            "moment",
+            n=n,
+            turn=tr.turns[m.turn].uid,
+            time=when(m.turn),
+            subtype=w("subtype", m.subtype.value),
+            resolved=resolved(state),
+            words=w.quote(_short(tr.turns[m.turn].text)),
+        )
+        parts.append(Padding(Text(line), (0, 0, 0, 1)))
+        for i in moment.notes:
+            parts.append(Padding(Text(say("note_here", text=_short(notes[i].text))), (0, 0, 0, 4)))
+    if b.worked:
+        parts.append(Text(say("worked", item=b.worked)))
+    if b.next_session is not None:
+        parts.append(Text(say("next", text=w.quote(b.next_session.text))))
+    elif b.moments and not b.open_items:
+        parts.append(Text(say("next_missing" if b.unresolved else "next_none")))
+    # the summary stays within 15 lines: with a statement for next session, one open item here
+    shown = b.open_items[: 1 if b.next_session is not None else OPEN_ITEMS_SHOWN]
+    parts.extend(Text(say("open", item=item)) for item in shown)
+    if len(b.open_items) > len(shown):
+        more = len(b.open_items) - len(shown)
+        key = lang.counted(w.pack.get("brief", {}), "open_more", more)
+        parts.append(Text(say(key, n=more), style="dim"))
+
+    parts.append(Rule(say("scores"), align="left"))
+    parts.append(Text(say("patient_score", value=w.number(det.scores.patient_rupture))))
+    parts.append(Text(say("therapist_score", value=w.number(det.scores.therapist_contribution))))
+
+    if det.episodes:
+        parts.append(Rule(f"{say('episodes')} ({len(det.episodes)})", align="left"))
+        for n, ep in enumerate(det.episodes[:EPISODES_SHOWN], 1):
+            line = say(
+                "episode",
+                n=n,
+                start=tr.turns[ep.start].uid,
+                end=tr.turns[ep.end].uid,
+                time=when(ep.start),
+                kind=w("kind", ep.kind.value),
+                severity=w("severity", ep.severity.value),
+                resolved=resolved(ep.resolved.value),
+            )
+            parts.append(Padding(Text(line), (0, 0, 0, 1)))
+        if len(det.episodes) > EPISODES_SHOWN:
+            hidden = say("episodes_more", n=len(det.episodes) - EPISODES_SHOWN)
+            parts.append(Padding(Text(hidden, style="dim"), (0, 0, 0, 1)))
+    if b.lone_notes and form is not None:
+        parts.append(Rule(say("notes"), align="left"))
+        parts.extend(_bullets(form.timeline[i] for i in b.lone_notes))
+    return parts
+
+
+def render(
+    analysis: SessionAnalysis, *, show_all: bool = False, details: bool = False
+) -> RenderableType:
+    """The report as one rich renderable (print it with a ``rich.console.Console``): the brief,
+    and with ``details`` (or ``show_all``) the timeline, the formulation and every option."""
     tr = analysis.transcript
     det = analysis.detection
     w = _Words(dict(lang.load(tr.language).get("report", {})), tr.language or "en")
     parts: list[RenderableType] = []
+    details = details or show_all
 
     duration = tr.duration
     title = Text(
@@ -178,13 +279,11 @@ def render(analysis: SessionAnalysis, *, show_all: bool = False) -> RenderableTy
         for r in tr.roles
     )
     parts.append(Text(f"{w('headings', 'roles')} {roles}", style="dim"))
-    parts.append(
-        Text(
-            f"{w('headings', 'patient_score')} {w.number(det.scores.patient_rupture)} · "
-            f"{w('headings', 'therapist_score')} {w.number(det.scores.therapist_contribution)}"
-        )
-    )
     parts.append(Text(w("headings", "hypothesis"), style="italic dim"))
+    parts.extend(_brief_block(analysis, brief(analysis), w))
+    if not details:
+        parts.append(Text(w.typeset(str(w.pack.get("brief", {}).get("details", ""))), style="dim"))
+        return Group(*parts)
 
     parts.append(Rule(w("headings", "timeline"), align="left"))
     if not det.markers:
@@ -274,6 +373,12 @@ def render(analysis: SessionAnalysis, *, show_all: bool = False) -> RenderableTy
 
 
 def print_report(
-    analysis: SessionAnalysis, console: Console | None = None, *, show_all: bool = False
+    analysis: SessionAnalysis,
+    console: Console | None = None,
+    *,
+    show_all: bool = False,
+    details: bool = False,
 ) -> None:
-    (console or Console(highlight=False)).print(render(analysis, show_all=show_all))
+    (console or Console(highlight=False)).print(
+        render(analysis, show_all=show_all, details=details)
+    )

@@ -164,7 +164,13 @@ def common_options(func: Any) -> Any:
     "--all",
     "show_all",
     is_flag=True,
-    help="Text view: show every turn, not only those around a cue.",
+    help="Text view: show every turn, not only those around a cue (implies --details).",
+)
+@click.option(
+    "--details",
+    is_flag=True,
+    help="Text view: after the one-minute summary, the timeline with every marker and its "
+    "evidence, the formulation and every repair option.",
 )
 @click.option(
     "--live",
@@ -189,6 +195,7 @@ def analyze(
     notes_path: str | None,
     transcript_id: str | None,
     show_all: bool,
+    details: bool,
     live: bool,
     output: str | None,
 ) -> None:
@@ -212,11 +219,11 @@ def analyze(
             with open(output, "w", encoding="utf-8") as handle:
                 console = Console(file=handle, highlight=False, width=110, no_color=True)
                 for a in analyses:
-                    print_report(a, console, show_all=show_all)
+                    print_report(a, console, show_all=show_all, details=details)
         else:
             console = Console(highlight=False)
             for a in analyses:
-                print_report(a, console, show_all=show_all)
+                print_report(a, console, show_all=show_all, details=details)
         return
     payload: Any = [_render(a, output_format) for a in analyses]
     if len(payload) == 1:
@@ -362,7 +369,10 @@ def demo_files() -> list[Path]:
 @click.option(
     "--all", "show_all", is_flag=True, help="Show every turn, not only those around a cue."
 )
-def demo(mode: str, show_all: bool) -> None:
+@click.option(
+    "--details", is_flag=True, help="The timeline, formulation and every repair option too."
+)
+def demo(mode: str, show_all: bool, details: bool) -> None:
     """Analyse the bundled demo sessions (French and English) and print their reports."""
     from raccord.render import print_report
 
@@ -371,7 +381,7 @@ def demo(mode: str, show_all: bool) -> None:
     for path in demo_files():
         for transcript in _load(str(path), None, None, None):
             analysis = _analyze(transcript, mode)
-            print_report(analysis, console, show_all=show_all)
+            print_report(analysis, console, show_all=show_all, details=details)
             console.print()
             summary.append(session_row(analysis))
     console.rule("demo")

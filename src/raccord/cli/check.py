@@ -2,7 +2,7 @@
 
 Works like a linter: exit status 0 when the statement passes, 1 when a rule is missed, so a trainer
 can run it over a file of trainees' wordings. ``--indirect`` checks an indirect repair (validation,
-return to safer ground…), for which only the no-attack, no-generalisation, curiosity and no-blame
+return to safer ground…), for which only the no-label, no-generalisation, curiosity, no-jargon and no-blame
 rules apply.
 """
 
@@ -26,8 +26,10 @@ def render(result: CheckResult) -> str:
     lines: list[str] = []
     width = max((len(r.title) for r in result.rules), default=0)
     for r in result.rules:
-        mark = "✓" if r.ok else "✗"
+        mark = "✓" if r.ok else ("•" if r.advisory else "✗")
         status = report.get("ok", "ok") if r.ok else report.get("missed", "missed")
+        if r.advisory and not r.ok:
+            status = report.get("advice", "advice")
         line = f"{mark} {r.title.ljust(width)}  {status}"
         if r.evidence and not r.ok:
             quote = str(report.get("quote", "“{}”"))
@@ -73,7 +75,7 @@ def render(result: CheckResult) -> str:
 @click.option(
     "--indirect",
     is_flag=True,
-    help="Check an indirect repair (only no-attack, no-generalisation, curiosity, no-blame apply).",
+    help="Check an indirect repair (only no-label, no-generalisation, curiosity, no-jargon, no-blame apply).",
 )
 def check(text: str, language: str | None, fmt: str, indirect: bool) -> None:
     """Check a draft repair statement TEXT ('-' reads it from standard input).

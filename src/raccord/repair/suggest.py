@@ -37,11 +37,13 @@ from raccord.taxonomy import (
     RepairApproach,
     RepairStrategy,
     Resolution,
+    Role,
     Severity,
+    TherapistMoveType,
     Timing,
 )
-from raccord.understand import cycles, prohibitions
-from raccord.understand.facts import PUSHING, EpisodeFacts, episode_facts
+from raccord.understand.facts import PUSHING, EpisodeFacts, move_at
+from raccord.understand.session_facts import Repaired, SessionFacts, session_facts
 from raccord.understand.text import (
     label,
     pack_code,
@@ -89,22 +91,82 @@ def suggest(
 ) -> tuple[Suggestion, ...]:
     """Suggestions for every episode of the session, in the session's language.
 
-    ``formulation`` is accepted for the pipeline's contract; the facts it was built from are
-    recomputed here from the same transcript and detection (a pure function, so they agree).
+    The facts are the formulation's (``formulation.facts``, established once by
+    ``understand``); they are computed here only when no formulation is given. A repair the
+    therapist already made in an episode, followed by the patient re-engaging, is reflected back
+    (``done_at``) and not suggested again for the same moment.
     """
     code = pack_code(transcript.language)
-    facts = episode_facts(transcript, detection, code)
-    links = _links(transcript, detection, code, facts)
+    known = (
+        formulation.facts
+        if formulation is not None and formulation.facts is not None
+        else session_facts(transcript, detection, code)
+    )
+    links = _links(known)
     out: list[Suggestion] = []
-    for f in sorted(facts, key=lambda f: f.index):
-        out.extend(episode_suggestions(code, transcript, f, attachment, links.get(f.index)))
+    for f in known.episodes:
+        done = [_reflect(code, transcript, detection, r) for r in known.repairs_of(f.index)]
+        reflected = [s for s in done if s is not None]
+        out.extend(reflected)
+        already = frozenset(s.strategy for s in reflected)
+        out.extend(
+            episode_suggestions(code, transcript, f, attachment, links.get(f.index), already)
+        )
     return tuple(out)
 
 
+#: Moves that count as a repair the therapist can be told to repeat, by the strategy they carry.
+_REPAIR_OF_MOVE = {
+    TherapistMoveType.VALIDATION: R.VALIDATE,
+    TherapistMoveType.AFFIRMATION: R.VALIDATE,
+    TherapistMoveType.SIMPLE_REFLECTION: R.VALIDATE,
+    TherapistMoveType.COMPLEX_REFLECTION: R.VALIDATE,
+    TherapistMoveType.OPEN_QUESTION: R.INVITE_DISCUSSION,
+    TherapistMoveType.META_COMMUNICATION: R.INVITE_DISCUSSION,
+}
+
+
+def _reflect(
+    code: str, transcript: Transcript, detection: Detection, repaired: Repaired
+) -> Suggestion | None:
+    """« Au tour 8 (validation), la personne a repris juste après… : à refaire. »"""
+    move = move_at(detection, repaired.therapist)
+    if move is None:
+        return None
+    strategy = move.repair if move.repair is not R.NONE else _REPAIR_OF_MOVE.get(move.move)
+    if strategy is None:
+        return None
+    table: dict[str, Any] = section(code, "repair")["reflect"]
+    name = (
+        label(code, "strategy", move.repair.value)
+        if move.repair is not R.NONE
+        else label(code, "move", move.move.value)
+    )
+    text = str(table["text"]).format(
+        t_turn=turn_ref(code, transcript, repaired.therapist),
+        p_turn=turn_ref(code, transcript, repaired.patient),
+        move=name,
+        words=repaired.words,
+    )
+    return Suggestion(
+        approach=strategy.approach or RepairApproach.INDIRECT,
+        strategy=strategy,
+        text=typeset(code, _tidy(text)),
+        why=typeset(code, str(table["why"])),
+        timing=Timing.NEXT_SESSION,
+        episode=repaired.episode,
+        done_at=repaired.therapist,
+    )
+
+
 def plan(
-    f: EpisodeFacts, attachment: AttachmentStyle, link: Link | None = None
+    f: EpisodeFacts,
+    attachment: AttachmentStyle,
+    link: Link | None = None,
+    already: frozenset[RepairStrategy] = frozenset(),
 ) -> list[tuple[RepairStrategy, Timing]]:
-    """The strategies for one episode, in the order they are offered, each with its timing."""
+    """The strategies for one episode, in the order they are offered, each with its timing;
+    a strategy ``already`` used successfully in the episode is not offered again for now."""
     gentle = attachment in _GENTLE
     if f.receptive:
         direct_timing = Timing.LATER_IN_SESSION if gentle else Timing.NOW
@@ -143,8 +205,35 @@ def plan(
     if f.episode.resolved is not Resolution.YES:
         indirect.append((R.DEFER, Timing.NOW))
 
-    indirect_first = gentle or not f.receptive
-    return indirect + direct if indirect_first else direct + indirect
+    ordered = _by_attachment(attachment, f, direct, indirect)
+    kept = [(s, t) for s, t in ordered if not (s in already and t is Timing.NOW)]
+    return kept or ordered
+
+
+def _by_attachment(
+    attachment: AttachmentStyle,
+    f: EpisodeFacts,
+    direct: list[tuple[RepairStrategy, Timing]],
+    indirect: list[tuple[RepairStrategy, Timing]],
+) -> list[tuple[RepairStrategy, Timing]]:
+    """The order the strategies are offered in, by attachment style (the article: the style
+    shapes how a rupture is best met). Avoidant or disorganised: safer ground and following the
+    patient first, then validation, and among direct repairs sharing one's own experience before
+    asking; anxious: validation first, then an explicit word on the relationship, then the rest;
+    otherwise the direct repair first when the patient seems receptive."""
+    if attachment in _GENTLE:
+        ground = [x for x in indirect if x[0] in (R.RETURN_TO_SAFE_GROUND, R.FOLLOW_CLIENT)]
+        shared = [x for x in direct if x[0] is R.DISCLOSE_EXPERIENCE]
+        return (
+            ground
+            + [x for x in indirect if x not in ground]
+            + shared
+            + [x for x in direct if x not in shared]
+        )
+    if attachment is A.ANXIOUS and f.receptive:
+        first = [x for x in indirect if x[0] is R.VALIDATE]
+        return first + direct + [x for x in indirect if x not in first]
+    return indirect + direct if not f.receptive else direct + indirect
 
 
 def episode_suggestions(
@@ -153,9 +242,10 @@ def episode_suggestions(
     f: EpisodeFacts,
     attachment: AttachmentStyle,
     link: Link | None = None,
+    already: frozenset[RepairStrategy] = frozenset(),
 ) -> list[Suggestion]:
     out = []
-    for strategy, timing in plan(f, attachment, link):
+    for strategy, timing in plan(f, attachment, link, already):
         text = wording(code, transcript, f, strategy, timing, attachment, link)
         out.append(
             Suggestion(
@@ -194,7 +284,9 @@ def _when(pack: dict[str, Any], f: EpisodeFacts) -> str:
             return _pick(table[f"{kind}_topic"], f.index)
         return _pick(table[kind], f.index)
     if f.topic is not None:
-        return _pick(table["topic"], f.index)
+        # never « quand j'ai abordé X » when the patient brought X up
+        raised = "topic_patient" if f.topic_by is Role.PATIENT else "topic"
+        return _pick(table[raised], f.index)
     others = [s.kind for s in f.signals if s.kind in table]
     return _pick(table[others[0]] if others else table["default"], f.index)
 
@@ -286,14 +378,17 @@ def _fields(
     values["count"] = _pick(counts.get(str(link.count), counts.get("many", "")) if link else "", k)
     kind = f.kind.value if f.kind is not MarkerKind.NONE else "withdrawal"
     values["pattern_effect"] = _entry(pack.get("pattern_effect", {}), kind, k, "withdrawal")
-    values["observe"] = _entry(pack["observe"], f.subtype.value, k, "minimal_response").format(
-        **values
-    )
+    observed = f.subtype.value
+    if f.subtype is S.MINIMAL_RESPONSE and not f.shorter:
+        observed = "minimal_response_brief"  # « plus courtes » only when they were
+    values["observe"] = _entry(pack["observe"], observed, k, "minimal_response").format(**values)
     own: dict[str, Any] = pack["own_part"]
     signal = next((s.kind for s in f.signals if s.kind in own), None)
     values["own_part"] = _pick(own[signal] if signal else own.get(kind, ""), k)
     style = attachment.value
-    values["reassure"] = _pick(pack.get("reassure", {}).get(style, ""), k)
+    reassure: dict[str, Any] = pack.get("reassure", {})
+    confronted = f.kind is MarkerKind.CONFRONTATION and f"{style}_confrontation" in reassure
+    values["reassure"] = _pick(reassure.get(f"{style}_confrontation" if confronted else style), k)
     values["invite"] = _entry(pack["invite"], style, k)
     values["invite_together"] = _entry(pack["invite_together"], style, k)
     values["open_door"] = _entry(pack["open_door"], style, k)
@@ -312,6 +407,8 @@ def wording(
     """The text of one suggestion, from the pack's templates and the episode's facts."""
     pack = section(code, "repair")
     values = _fields(code, transcript, f, timing, attachment, link)
+    if strategy is R.LINK_PATTERN:
+        values["reassure"] = ""  # reassured once, in the statement about this moment
     k = f.index
     if strategy.approach is RepairApproach.DIRECT:
         template = _pick(pack["direct"][strategy.value], k)
@@ -401,16 +498,13 @@ def _why(
 # --------------------------------------------------------------------------- links
 
 
-def _links(
-    transcript: Transcript, detection: Detection, code: str, facts: tuple[EpisodeFacts, ...]
-) -> dict[int, Link]:
+def _links(known: SessionFacts) -> dict[int, Link]:
     """Episodes that belong to a recurring sequence (implicit prohibition or vicious circle)."""
     out: dict[int, Link] = {}
-    found = prohibitions.find(transcript, detection, code)
-    circles = cycles.circles(cycles.pairs(transcript, detection, code))
-    for f in facts:
+    circles = dict(known.circles)
+    for f in known.episodes:
         mine = {m.turn for m in f.markers}
-        for p in found:
+        for p in known.prohibitions:
             if mine & set(p.markers):
                 out[f.index] = (
                     Link(len(p.markers), signal=p.what)
@@ -420,9 +514,8 @@ def _links(
                 break
         if f.index in out:
             continue
-        for members in circles.values():
+        for kind, members in circles.items():
             if any(pair.patient in mine for pair in members):
-                kind = next(k for k, v in circles.items() if v is members)
                 out[f.index] = Link(len(members), signal=f"cycle_{kind}")
                 break
     return out

@@ -8,7 +8,7 @@ detection; no judgement is made here beyond naming what the text shows.
 
 from __future__ import annotations
 
-import statistics
+import bisect
 from collections import Counter
 from dataclasses import dataclass
 
@@ -83,6 +83,13 @@ class EpisodeFacts:
     signals: tuple[Signal, ...]
     receptive: bool
     deferred: tuple[int, ...] = ()
+    #: The turn the topic was found in, and who spoke it: « quand j'ai abordé X » is only said
+    #: when the therapist did.
+    topic_turn: int | None = None
+    topic_by: Role | None = None
+    #: Whether the strongest marker's turn is shorter than the patient's previous turn
+    #: (« vos réponses sont devenues plus courtes » is only said when it is).
+    shorter: bool = False
 
     @property
     def first_marker(self) -> int:
@@ -110,11 +117,18 @@ def episode_markers(detection: Detection, episode: Episode) -> tuple[Marker, ...
     return tuple(sorted(found, key=lambda m: m.turn))
 
 
+#: The last detection's moves by turn (one slot, keyed by identity: the detection is held, so its
+#: id cannot be reused while cached). Looking a move up is then O(1), not a scan of the session.
+_MOVES_BY_TURN: list[tuple[Detection, dict[int, TherapistMove]]] = []
+
+
 def move_at(detection: Detection, turn: int) -> TherapistMove | None:
-    for move in detection.moves:
-        if move.turn == turn:
-            return move
-    return None
+    if not _MOVES_BY_TURN or _MOVES_BY_TURN[0][0] is not detection:
+        index: dict[int, TherapistMove] = {}
+        for move in detection.moves:
+            index.setdefault(move.turn, move)
+        _MOVES_BY_TURN[:] = [(detection, index)]
+    return _MOVES_BY_TURN[0][1].get(turn)
 
 
 def previous_therapist(transcript: Transcript, turn: int) -> int | None:
@@ -264,20 +278,50 @@ def _receptive(episode: Episode, kind: MarkerKind, salience: int) -> bool:
     return not (episode.severity is Severity.MACRO and episode.resolved is Resolution.NO)
 
 
+class _SafeGround:
+    """The patient's most engaged unmarked turn so far, and the median length of such turns,
+    kept as the session is read in order: each turn is counted once, so finding the safer
+    ground of every episode costs one pass over the session, not one per episode."""
+
+    def __init__(self, transcript: Transcript, detection: Detection) -> None:
+        marked = {m.turn for m in detection.markers}
+        self._turns = [
+            (word_count(t.text), t.index)
+            for t in transcript.turns
+            if t.role is Role.PATIENT and t.index not in marked
+        ]
+        self._next = 0
+        self._sorted: list[int] = []
+        self._best: tuple[int, int] | None = None
+
+    def before(self, turn: int) -> tuple[int, float, int] | None:
+        """(words, median words, index) of the most engaged turn before ``turn``."""
+        while self._next < len(self._turns) and self._turns[self._next][1] < turn:
+            n, index = self._turns[self._next]
+            bisect.insort(self._sorted, n)
+            if self._best is None or (n, index) > self._best:
+                self._best = (n, index)
+            self._next += 1
+        if self._best is None:
+            return None
+        size = len(self._sorted)
+        mid = size // 2
+        median = (
+            float(self._sorted[mid])
+            if size % 2
+            else (self._sorted[mid - 1] + self._sorted[mid]) / 2
+        )
+        return self._best[0], median, self._best[1]
+
+
 def _safe_topic(
-    transcript: Transcript, detection: Detection, before: int, code: str
+    transcript: Transcript, ground: _SafeGround, before: int, code: str
 ) -> Topic | None:
     """The subject of the patient's most engaged turn before the episode: safer ground."""
-    marked = {m.turn for m in detection.markers}
-    lengths = [
-        (word_count(t.text), t.index)
-        for t in transcript.turns[:before]
-        if t.role is Role.PATIENT and t.index not in marked
-    ]
-    if not lengths:
+    found = ground.before(before)
+    if found is None:
         return None
-    median = statistics.median(n for n, _ in lengths)
-    n, index = max(lengths)
+    n, median, index = found
     if n < max(8, median):
         return None
     return topic_of(code, transcript.turns[index].text, min_score=3.0)
@@ -285,9 +329,9 @@ def _safe_topic(
 
 def _episode_topic(
     transcript: Transcript, trigger: int | None, patient_text: list[str], code: str
-) -> Topic | None:
-    """The topic of the trigger turn; if it names none clearly, that of the turns just before it
-    (the patient turn it answered, then the therapist turn before that)."""
+) -> tuple[Topic, int] | None:
+    """The topic of the trigger turn and that turn; if it names none clearly, that of the turns
+    just before it (the patient turn it answered, then the therapist turn before that)."""
     if trigger is None:
         return None
     for i in range(trigger, max(-1, trigger - 3), -1):
@@ -295,8 +339,36 @@ def _episode_topic(
             continue
         found = topic_of(code, transcript.turns[i].text, patient_text, min_score=3.0)
         if found is not None:
-            return found
+            return found, _raised_at(transcript, found, i)
     return None
+
+
+def _raised_at(transcript: Transcript, topic: Topic, turn: int) -> int:
+    """The turn that brought ``topic`` up: the patient's turn just before when it already named
+    it (the therapist then only took it up), else ``turn``."""
+    if transcript.turns[turn].role is not Role.THERAPIST:
+        return turn
+    before = previous_patient(transcript, turn)
+    stem = topic.head[:5]
+    if before is not None and any(w.startswith(stem) for w in words(transcript.turns[before].text)):
+        return before
+    return turn
+
+
+def previous_patient(transcript: Transcript, turn: int) -> int | None:
+    for i in range(turn - 1, -1, -1):
+        if transcript.turns[i].role is Role.PATIENT:
+            return i
+    return None
+
+
+def _shorter(transcript: Transcript, markers: tuple[Marker, ...]) -> bool:
+    """Whether the strongest marker's turn is shorter than the patient's turn before it."""
+    if not markers:
+        return False
+    turn = max(markers, key=lambda m: (m.salience, m.turn)).turn
+    before = next((t for t in reversed(transcript.turns[:turn]) if t.role is Role.PATIENT), None)
+    return before is not None and word_count(transcript.turns[turn].text) < word_count(before.text)
 
 
 def episode_facts(
@@ -305,6 +377,7 @@ def episode_facts(
     """The facts of every episode of the session, in order."""
     out: list[EpisodeFacts] = []
     floor = 0
+    ground = _SafeGround(transcript, detection)
     for k, episode in sorted(enumerate(detection.episodes), key=lambda p: p[1].start):
         markers = episode_markers(detection, episode)
         first = markers[0].turn if markers else episode.start
@@ -325,7 +398,8 @@ def episode_facts(
         )
         salience = max((m.salience for m in markers), default=2)
         patient_text = [transcript.turns[m.turn].text for m in markers[:2]]
-        topic = _episode_topic(transcript, trigger, patient_text, code)
+        found = _episode_topic(transcript, trigger, patient_text, code)
+        topic, topic_turn = found if found is not None else (None, None)
         patient_topic = (
             topic_of(code, transcript.turns[first].text, min_score=3.0) if markers else None
         )
@@ -350,10 +424,13 @@ def episode_facts(
                 trigger=trigger,
                 topic=topic,
                 patient_topic=patient_topic,
-                safe_topic=_safe_topic(transcript, detection, episode.start, code),
+                safe_topic=_safe_topic(transcript, ground, episode.start, code),
                 signals=signals,
                 receptive=_receptive(episode, kind, salience),
                 deferred=deferred,
+                topic_turn=topic_turn,
+                topic_by=transcript.turns[topic_turn].role if topic_turn is not None else None,
+                shorter=_shorter(transcript, markers),
             )
         )
         floor = episode.end

@@ -20,10 +20,11 @@ from raccord.model import (
     TherapistNote,
     Transcript,
 )
-from raccord.taxonomy import MarkerKind, Resolution, Severity
+from raccord.taxonomy import EpisodeKind, MarkerKind, Resolution, Severity
 from raccord.understand import cycles, prohibitions, works
-from raccord.understand.facts import EpisodeFacts, episode_facts, move_at
+from raccord.understand.facts import EpisodeFacts, move_at
 from raccord.understand.needs import needs_for
+from raccord.understand.session_facts import SessionFacts, session_facts
 from raccord.understand.text import (
     join,
     label,
@@ -43,17 +44,18 @@ def formulate(
 ) -> Formulation:
     """The formulation of one session, in the transcript's language."""
     code = pack_code(transcript.language)
-    facts = episode_facts(transcript, detection, code)
-    all_pairs = cycles.pairs(transcript, detection, code)
-    circles = cycles.circles(all_pairs)
+    known = session_facts(transcript, detection, code)
+    facts = known.episodes
+    all_pairs = known.pairs
+    circles = dict(known.circles)
     placed = place_notes(transcript, tuple(notes))
 
     episodes = tuple(
         _episode(code, transcript, detection, f, all_pairs, circles)
         for f in sorted(facts, key=lambda f: f.index)
     )
-    found_prohibitions = prohibitions.find(transcript, detection, code)
-    working = works.find(transcript, detection, code)
+    found_prohibitions = known.prohibitions
+    working = known.works
     what_works = tuple(works.describe(code, transcript, detection, w) for w in working) or (
         (phrase(code, "what_works_none"),) if detection.episodes else ()
     )
@@ -65,11 +67,12 @@ def formulate(
             cycles=tuple(cycles.describe(code, transcript, k, v) for k, v in circles.items()),
             what_works=what_works,
             therapist_notes=placed,
-            open_items=_open_items(code, transcript, facts),
+            open_items=_open_items(code, transcript, facts, known),
             prohibitions=tuple(
                 prohibitions.describe(code, transcript, p) for p in found_prohibitions
             ),
             timeline=timeline(code, transcript, detection, placed),
+            facts=known,
         ),
     )
 
@@ -196,8 +199,10 @@ def _episode(
 
 
 def _open_items(
-    code: str, transcript: Transcript, facts: tuple[EpisodeFacts, ...]
+    code: str, transcript: Transcript, facts: tuple[EpisodeFacts, ...], known: SessionFacts
 ) -> tuple[str, ...]:
+    """What to carry to next session: deferrals, unresolved episodes, and withdrawals the patient
+    came back from with no repair of the therapist's (« différer, oui, mais ne pas enterrer »)."""
     items: list[str] = []
     for f in facts:
         span = span_ref(code, transcript, f.episode.start, f.episode.end)
@@ -215,6 +220,13 @@ def _open_items(
                     resolved=label(code, "resolved", f.episode.resolved.value),
                 )
             )
+        elif (
+            f.episode.kind is EpisodeKind.WITHDRAWAL
+            and not f.episode.repairs
+            and not known.repairs_of(f.index)
+            and not f.deferred
+        ):
+            items.append(phrase(code, "open_unrepaired", span=span))
     return tuple(items)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from raccord.model import Detection, TherapistNote, Transcript
+from raccord.model import Detection, Marker, TherapistNote, Transcript
 from raccord.taxonomy import MarkerKind
 from raccord.understand.text import join, label, phrase, turn_ref
 
@@ -58,6 +58,15 @@ def place_notes(
     return tuple(sorted(placed, key=lambda n: (n.turn is None, n.turn or 0)))
 
 
+def markers_near(detection: Detection, turn: int) -> list[Marker]:
+    """The markers within ``NEAR`` turns of ``turn``, in session order: what a note is next to."""
+    return [
+        m
+        for m in sorted(detection.markers, key=lambda m: m.turn)
+        if m.kind is not MarkerKind.NONE and abs(m.turn - turn) <= NEAR
+    ]
+
+
 def timeline(
     code: str, transcript: Transcript, detection: Detection, notes: tuple[TherapistNote, ...]
 ) -> tuple[str, ...]:
@@ -77,11 +86,7 @@ def timeline(
                 if note.seconds is not None
                 else phrase(code, "note_where_turn", n=uid)
             )
-            near = [
-                m
-                for m in sorted(detection.markers, key=lambda m: m.turn)
-                if m.kind is not MarkerKind.NONE and abs(m.turn - note.turn) <= NEAR
-            ]
+            near = markers_near(detection, note.turn)
             near_text = (
                 phrase(
                     code,

@@ -21,6 +21,20 @@ MAX_ITEMS = 5
 _BACK_IN_THE_WORK = 8
 #: Moves that are only noise to reinforce (a backchannel is not a technique).
 _SKIP = frozenset({TherapistMoveType.BACKCHANNEL})
+#: After a marker, only a move that attends to the patient is a repair worth repeating: a closed
+#: question, a piece of information or a change of topic followed by a long answer is not.
+_REPAIRING = frozenset(
+    {
+        TherapistMoveType.SIMPLE_REFLECTION,
+        TherapistMoveType.COMPLEX_REFLECTION,
+        TherapistMoveType.VALIDATION,
+        TherapistMoveType.AFFIRMATION,
+        TherapistMoveType.OPEN_QUESTION,
+        TherapistMoveType.META_COMMUNICATION,
+        TherapistMoveType.SELF_DISCLOSURE,
+        TherapistMoveType.ADVICE_WITH_PERMISSION,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +73,9 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
         if after is not None:
             # right after a marker, an unmarked answer of some substance is the patient back in
             # the work (a confrontation is often long, so "longer than before" would miss it)
-            if n >= _BACK_IN_THE_WORK:
+            repairing = move is None or move.repair is not RepairStrategy.NONE
+            repairing = repairing or (move is not None and move.move in _REPAIRING)
+            if n >= _BACK_IN_THE_WORK and repairing:
                 found.append(Working(turn.index, p, n, after))
             continue
         if n < max(10, 1.5 * usual):

@@ -1,0 +1,145 @@
+"""The report read in one minute: what a clinician needs first, picked from the analysis.
+
+After a session a therapist has a minute, not an hour. The brief picks the two or three moments
+that matter (macro and unrepaired episodes first, then the most salient markers), each with its
+turn, its time and the patient's own words; what worked and is worth repeating; one statement
+to use next session; the open items carried over; and places the therapist's own notes next to
+the moment they match, or flags them when no marker is nearby (the article: a reaction of the
+therapist's may signal a rupture the text does not show). It only selects from the analysis
+(facts already established by detection and understanding); rendering is ``render.py``'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from raccord.model import Episode, Marker, SessionAnalysis, Suggestion, TherapistNote
+from raccord.taxonomy import RepairApproach, Resolution, Severity, Timing
+from raccord.understand.timeline import markers_near
+
+MOMENTS = 3
+
+_UNRESOLVED = {Resolution.NO: 0, Resolution.PARTLY: 1, Resolution.YES: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """One moment that matters: the marker that stands for it and the episode it belongs to."""
+
+    marker: Marker
+    episode: int | None
+    notes: tuple[int, ...] = ()  # indexes into the formulation's notes
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    moments: tuple[Moment, ...]
+    worked: str | None
+    next_session: Suggestion | None
+    open_items: tuple[str, ...]
+    lone_notes: tuple[int, ...]  # notes with no marker nearby, or not matched to a moment
+    unresolved: int
+
+
+def _episode_rank(pair: tuple[int, Episode], salience: dict[int, int]) -> tuple[int, int, int, int]:
+    index, ep = pair
+    top = max((salience.get(t, 0) for t in ep.markers), default=0)
+    macro = 0 if ep.severity is Severity.MACRO else 1
+    return (_UNRESOLVED[ep.resolved], macro, -top, index)
+
+
+def _moments(analysis: SessionAnalysis) -> list[Moment]:
+    det = analysis.detection
+    by_turn = {m.turn: m for m in det.markers}
+    salience = {m.turn: m.salience for m in det.markers}
+    ranked = sorted(enumerate(det.episodes), key=lambda p: _episode_rank(p, salience))
+    out: list[Moment] = []
+    for index, ep in ranked[:MOMENTS]:
+        inside = [by_turn[t] for t in ep.markers if t in by_turn]
+        if inside:
+            out.append(Moment(max(inside, key=lambda m: (m.salience, -m.turn)), index))
+    if len(out) < MOMENTS:
+        taken = {t for ep in det.episodes for t in ep.markers}
+        lone = sorted(
+            (m for m in det.markers if m.turn not in taken), key=lambda m: (-m.salience, m.turn)
+        )
+        out += [Moment(m, None) for m in lone[: MOMENTS - len(out)]]
+    return sorted(out, key=lambda m: m.marker.turn)
+
+
+def _span(analysis: SessionAnalysis, moment: Moment) -> tuple[int, int]:
+    if moment.episode is None:
+        return moment.marker.turn, moment.marker.turn
+    ep = analysis.detection.episodes[moment.episode]
+    return ep.start, ep.end
+
+
+def _with_notes(
+    analysis: SessionAnalysis, moments: list[Moment], notes: tuple[TherapistNote, ...]
+) -> tuple[list[Moment], tuple[int, ...]]:
+    attached: dict[int, list[int]] = {}
+    lone: list[int] = []
+    for i, note in enumerate(notes):
+        near = markers_near(analysis.detection, note.turn) if note.turn is not None else []
+        home = next(
+            (
+                k
+                for k, m in enumerate(moments)
+                if any(_span(analysis, m)[0] <= n.turn <= _span(analysis, m)[1] for n in near)
+            ),
+            None,
+        )
+        if home is None:
+            lone.append(i)
+        else:
+            attached.setdefault(home, []).append(i)
+    placed = [
+        Moment(m.marker, m.episode, tuple(attached.get(k, ()))) for k, m in enumerate(moments)
+    ]
+    return placed, tuple(lone)
+
+
+def _next_session(analysis: SessionAnalysis, moments: list[Moment]) -> Suggestion | None:
+    """A statement meant for next session, for the most important unrepaired episode."""
+    det = analysis.detection
+    order = [m.episode for m in moments if m.episode is not None]
+    order += [i for i in range(len(det.episodes)) if i not in order]
+    for index in order:
+        if det.episodes[index].resolved is Resolution.YES:
+            continue
+        for s in analysis.suggestions:
+            if (
+                s.episode == index
+                and s.timing is Timing.NEXT_SESSION
+                and s.approach is RepairApproach.DIRECT
+                and s.done_at is None
+            ):
+                return s
+    return None
+
+
+def _worked(analysis: SessionAnalysis, moments: list[Moment]) -> str | None:
+    """A repair the therapist made that took (reflected back by ``repair``), for the moments
+    that matter first; else the formulation's first item of what worked."""
+    done = [s for s in analysis.suggestions if s.done_at is not None]
+    order = [m.episode for m in moments if m.episode is not None]
+    done.sort(key=lambda s: order.index(s.episode) if s.episode in order else len(order))
+    if done:
+        return done[0].text
+    form = analysis.formulation
+    return form.what_works[0] if form is not None and form.what_works else None
+
+
+def brief(analysis: SessionAnalysis) -> Brief:
+    """The one-minute summary of ``analysis``."""
+    form = analysis.formulation
+    notes = form.therapist_notes if form is not None else ()
+    moments, lone = _with_notes(analysis, _moments(analysis), notes)
+    return Brief(
+        moments=tuple(moments),
+        worked=_worked(analysis, moments),
+        next_session=_next_session(analysis, moments),
+        open_items=tuple(form.open_items) if form is not None else (),
+        lone_notes=lone,
+        unresolved=sum(ep.resolved is not Resolution.YES for ep in analysis.detection.episodes),
+    )

@@ -1,0 +1,71 @@
+"""The session's facts as typed data, established once and read by every later stage.
+
+The formulation's prose, the repair suggestions and the one-minute report all speak about the
+same facts: each episode's facts (markers, who raised which topic at which turn, the therapist's
+possible part), the pairs and vicious circles, the implicit prohibitions, what worked and which
+repairs took. They are computed here once from the transcript and the detection; later stages
+read these values and never re-derive them from the raw text, so what the text report, the
+JSON and the suggestions say agrees, and a test can check each stated fact against them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from raccord.model import Detection, Transcript
+from raccord.understand import cycles, prohibitions, works
+from raccord.understand.cycles import Pair
+from raccord.understand.facts import EpisodeFacts, episode_facts
+from raccord.understand.prohibitions import Prohibition
+from raccord.understand.works import Working
+
+
+@dataclass(frozen=True, slots=True)
+class Repaired:
+    """A repair that took inside an episode: the therapist's turn right after a marker, and the
+    patient's engaged answer (``words`` long) that followed."""
+
+    episode: int
+    therapist: int
+    patient: int
+    words: int
+    after_marker: int
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    episodes: tuple[EpisodeFacts, ...]
+    pairs: tuple[Pair, ...]
+    circles: tuple[tuple[str, tuple[Pair, ...]], ...]
+    prohibitions: tuple[Prohibition, ...]
+    works: tuple[Working, ...]
+    repaired: tuple[Repaired, ...]
+
+    def episode(self, index: int) -> EpisodeFacts | None:
+        return next((f for f in self.episodes if f.index == index), None)
+
+    def repairs_of(self, index: int) -> tuple[Repaired, ...]:
+        return tuple(r for r in self.repaired if r.episode == index)
+
+
+def session_facts(transcript: Transcript, detection: Detection, code: str) -> SessionFacts:
+    """Every fact of the session, once."""
+    facts = tuple(sorted(episode_facts(transcript, detection, code), key=lambda f: f.index))
+    all_pairs = cycles.pairs(transcript, detection, code)
+    working = works.find(transcript, detection, code)
+    repaired = tuple(
+        Repaired(f.index, w.therapist, w.patient, w.words, w.after_marker)
+        for f in facts
+        for w in working
+        if w.after_marker is not None
+        and f.episode.start <= w.after_marker <= f.episode.end
+        and w.therapist <= f.episode.end + 1
+    )
+    return SessionFacts(
+        episodes=facts,
+        pairs=all_pairs,
+        circles=tuple(cycles.circles(all_pairs).items()),
+        prohibitions=prohibitions.find(transcript, detection, code),
+        works=working,
+        repaired=repaired,
+    )

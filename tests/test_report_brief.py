@@ -1,0 +1,180 @@
+"""The report read in one minute: the default text report of a session.
+
+A therapist opens the report after the session: the first screen must say which two or three
+moments matter (turn, time, the patient's own words), what worked, one statement for next time
+and what is left open, the scores with their scale, and place their own notes next to the
+moments, flagging a reaction with no marker nearby (the article: it may signal a rupture the
+text does not show). Everything else is behind ``--details``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from raccord.brief import brief
+from raccord.cli import cli
+from raccord.cli.analysis import demo_files
+from raccord.io import load
+from raccord.model import SessionAnalysis, TherapistNote
+from raccord.pipeline import analyze
+
+runner = CliRunner()
+WIDTH_LIMIT = 80
+
+
+def _summary(lines: list[str]) -> list[str]:
+    start = next(i for i, line in enumerate(lines) if re.match(r"(En bref|In brief) ─", line))
+    end = next(i for i, line in enumerate(lines) if re.match(r"Scores .*─", line))
+    return lines[start:end]
+
+
+@pytest.fixture(params=[p.name for p in demo_files()])
+def demo_report(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, list[str]]:
+    path = next(p for p in demo_files() if p.name == request.param)
+    target = tmp_path / "report.txt"
+    result = runner.invoke(cli, ["analyze", str(path), "--mode", "fast", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    return path, target.read_text(encoding="utf-8").splitlines()
+
+
+def test_each_demo_sessions_default_report_fits_in_80_lines(
+    demo_report: tuple[Path, list[str]],
+) -> None:
+    _, lines = demo_report
+    assert len(lines) <= WIDTH_LIMIT, "\n".join(lines)
+
+
+def test_the_summary_opens_the_report_in_at_most_15_lines(
+    demo_report: tuple[Path, list[str]],
+) -> None:
+    _, lines = demo_report
+    summary = _summary(lines)
+    assert len(summary) <= 15, "\n".join(summary)
+    assert lines.index(summary[0]) <= 4, "the summary comes first, after the header"
+
+
+@cache
+def _analysis(name: str, notes: tuple[TherapistNote, ...] = ()) -> SessionAnalysis:
+    path = next(p for p in demo_files() if p.name == name)
+    (transcript,) = load(path)
+    return analyze(transcript, mode="fast", notes=notes)
+
+
+def test_each_moment_quotes_the_patients_words_at_its_turn_and_time(
+    demo_report: tuple[Path, list[str]],
+) -> None:
+    path, lines = demo_report
+    a = _analysis(path.name)
+    b = brief(a)
+    assert 2 <= len(b.moments) <= 3
+    summary = "\n".join(_summary(lines))
+    for n, moment in enumerate(b.moments, 1):
+        turn = a.transcript.turns[moment.marker.turn]
+        assert turn.role.value == "patient", "the words quoted are the patient's"
+        line = next(x for x in summary.splitlines() if x.strip().startswith(f"{n}. "))
+        assert f" {turn.uid} " in line
+        if turn.start is not None:
+            assert f"{int(turn.start) // 60:02d}:{int(turn.start) % 60:02d}" in line
+        opening = " ".join(turn.text.split())[:15]
+        assert opening in line, (opening, line)
+
+
+def test_the_scores_come_with_their_scale_and_meaning(
+    demo_report: tuple[Path, list[str]],
+) -> None:
+    _, lines = demo_report
+    text = "\n".join(lines)
+    assert re.search(r"Scores \((de 0 à 1|0 to 1)\)", text)
+    assert re.search(r"(aucun marqueur|no marker)", text)
+    assert re.search(r"(pas un jugement|not a judgement)", text)
+
+
+def test_the_details_hold_the_timeline_and_every_repair_option() -> None:
+    fr = next(p for p in demo_files() if p.name.startswith("seance-fr-lea"))
+    short = runner.invoke(cli, ["analyze", str(fr), "--mode", "fast"]).output
+    full = runner.invoke(cli, ["analyze", str(fr), "--mode", "fast", "--details"]).output
+    assert "Déroulé de la séance" not in short and "Déroulé de la séance" in full
+    assert "--details" in short
+    assert full.count("Pistes de réparation") > short.count("Pistes de réparation")
+
+
+def test_a_note_is_shown_under_its_moment_and_a_lone_reaction_is_flagged(
+    tmp_path: Path,
+) -> None:
+    # Léa: the therapist felt attacked at turn 36, during the confrontation of turns 33–41;
+    # she also felt bored at turn 61, where the text shows nothing.
+    lea = next(p for p in demo_files() if p.name.startswith("seance-fr-lea"))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("36: je me suis sentie attaquée\n61: ennuyée\n", encoding="utf-8")
+    target = tmp_path / "report.txt"
+    result = runner.invoke(
+        cli,
+        ["analyze", str(lea), "--mode", "fast", "--notes", str(notes), "-o", str(target)],
+    )
+    assert result.exit_code == 0, result.output
+    lines = target.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, x in enumerate(lines) if "je me suis sentie attaquée" in x)
+    assert "↳ votre note" in lines[at]
+    assert re.match(r"\s*\d\. Tour 3\d ", lines[at - 1]), "right under the moment it matches"
+    lone = "\n".join(lines[next(i for i, x in enumerate(lines) if "ennuyée" in x) :])
+    assert "Aucun marqueur à proximité" in lone
+    assert len(lines) <= WIDTH_LIMIT
+
+
+def test_a_session_without_rupture_says_so_in_one_line(tmp_path: Path) -> None:
+    calm = tmp_path / "calme.txt"
+    calm.write_text(
+        "T: Bonjour, comment s'est passée votre semaine ?\n"
+        "P: Plutôt bien, j'ai réussi à faire les exercices de respiration deux fois par jour et "
+        "j'ai remarqué que je dormais un peu mieux.\n"
+        "T: C'est une vraie avancée. Qu'est-ce qui vous a aidée à les faire ?\n"
+        "P: Je les ai mis juste après le petit déjeuner, comme ça je n'oublie pas, et ça me "
+        "donne un moment calme avant le travail.\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "r.txt"
+    result = runner.invoke(cli, ["analyze", str(calm), "--mode", "fast", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    if "Moments qui comptent" not in text:
+        assert "Aucun moment de rupture repéré" in text
+
+
+def test_an_hour_long_session_still_fits_in_80_lines() -> None:
+    # the Léa demo five times over: 310 turns, an hour, about seventeen episodes
+    import io
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from raccord.render import print_report
+
+    (lea,) = load(next(p for p in demo_files() if p.name.startswith("seance-fr-lea")))
+    span = lea.turns[-1].start or 0.0
+    turns = []
+    for r in range(5):
+        for t in lea.turns:
+            i = len(turns)
+            shift = r * span
+            turns.append(
+                replace(
+                    t,
+                    index=i,
+                    id=i + 1,
+                    start=None if t.start is None else t.start + shift,
+                    end=None if t.end is None else t.end + shift,
+                )
+            )
+    long = analyze(replace(lea, turns=tuple(turns)), mode="fast")
+    assert len(long.detection.episodes) > 12
+    buffer = io.StringIO()
+    print_report(long, Console(file=buffer, width=110, no_color=True, highlight=False))
+    lines = buffer.getvalue().splitlines()
+    assert len(lines) <= WIDTH_LIMIT
+    assert len(_summary(lines)) <= 15
+    assert any("autres épisodes (--details)" in line for line in lines)
