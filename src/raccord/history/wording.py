@@ -1,33 +1,15 @@
-"""The history's sentences, per language, as data (``history/lang/<code>.toml``).
-
-They belong with the language packs (``lang/<code>/``), but every file there enters the hash the
-learned detector's weights are checked against (``learn.fit.code_hash``): a new wording file
-there would mark the weights stale. They move to ``lang/<code>/history.toml`` at the next
-``make train``; the code reads them only through ``section``.
-"""
+"""The history's sentences, per language, as language-pack data (``lang/<code>/history.toml``)."""
 
 from __future__ import annotations
 
-import tomllib
-from functools import cache
-from importlib import resources
 from typing import Any
 
-from raccord.errors import RaccordError
+from raccord import lang as lang_packs
 from raccord.understand.text import pack_code
 
 
-@cache
-def _load(code: str) -> dict[str, Any]:
-    entry = resources.files("raccord.history").joinpath("lang", f"{code}.toml")
-    try:
-        return tomllib.loads(entry.read_text("utf-8"))
-    except FileNotFoundError:
-        return _load("en") if code != "en" else {}
-    except tomllib.TOMLDecodeError as exc:
-        raise RaccordError(f"invalid history wording file: {exc}", path=str(entry)) from exc
-
-
 def section(code: str, table: str) -> dict[str, Any]:
-    """One table (``text``, ``alert``, ``roles``, ``checkin``) in the language of ``code``."""
-    return dict(_load(pack_code(code)).get(table, {}))
+    """One table (``text``, ``alert``, ``roles``, ``checkin``) in the language of ``code``
+    (English when the pack has no history wording)."""
+    data = lang_packs.section(pack_code(code), "history") or lang_packs.section("en", "history")
+    return dict(data.get(table, {}))
