@@ -35,3 +35,23 @@ def records_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pyt
         yield sqlite_url(tmp_path)
     else:
         yield from postgres_database()
+
+
+_MISSES = Path(__file__).with_name("learned_misses.txt")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the vignettes the learned scorer is known to miss (``learned_misses.txt``) as
+    strict expected failures; every other vignette is a plain test."""
+    known = {
+        line.strip()
+        for line in _MISSES.read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    reason = (
+        "issue 12: the learned scorer (cross-validated on 254 sessions) misses or over-flags this "
+        "article vignette; listed in tests/learned_misses.txt, see notes/STATUS.md"
+    )
+    for item in items:
+        if item.nodeid in known:
+            item.add_marker(pytest.mark.xfail(strict=True, reason=reason))

