@@ -73,7 +73,10 @@ def test_an_interpreter_is_other() -> None:
     t = io.parse(text, fmt="text", language="fr")[0]
     assert t.role_of("Interprète") is Role.OTHER
     other = next(a for a in t.roles if a.speaker == "Interprète")
-    assert other.method == "default" and "therapist" in other.basis and "patient" in other.basis
+    assert other.method == "label"
+    assert other.basis == (
+        "the speaker label 'Interprète' means other: present, neither therapist nor patient"
+    )
 
 
 def test_session_facts_from_header_lines() -> None:

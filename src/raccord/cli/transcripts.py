@@ -138,6 +138,11 @@ def _title(transcript: Transcript, position: int) -> str:
     return name + (f" ({', '.join(facts)})" if facts else "")
 
 
+def _count(n: int, word: str, width: int = 0) -> str:
+    """``"1 turn "`` / ``"12 turns"``: aligned in a column, and never "1 turns"."""
+    return f"{n:>{width}} {word}" + ("s" if n != 1 else " ")
+
+
 def _details(transcript: Transcript, position: int) -> list[str]:
     words: Counter[str] = Counter()
     turns: Counter[str] = Counter()
@@ -147,7 +152,7 @@ def _details(transcript: Transcript, position: int) -> list[str]:
     duration = transcript.duration
     lines = [
         f"{_title(transcript, position)} — {transcript.metadata.format},"
-        f" {len(transcript.turns)} turns"
+        f" {_count(len(transcript.turns), 'turn').rstrip()}"
         + (f", {format_clock(duration)}" if duration is not None else ", no timestamps"),
         f"  language: {transcript.language} ({transcript.language_basis})",
         "  speakers:",
@@ -155,8 +160,8 @@ def _details(transcript: Transcript, position: int) -> list[str]:
     width = max(len(a.speaker) for a in transcript.roles)
     for a in transcript.roles:
         lines.append(
-            f"    {a.speaker:<{width}}  {a.role.value:<9}  {turns[a.speaker]:>4} turns"
-            f" {words[a.speaker]:>6} words  [{a.method}] {a.basis}"
+            f"    {a.speaker:<{width}}  {a.role.value:<9}  {_count(turns[a.speaker], 'turn', 4)}"
+            f" {_count(words[a.speaker], 'word', 6)}  [{a.method}] {a.basis}"
         )
     lines.append(f"  non-verbal: {_nonverbal_text(transcript)}")
     if transcript.metadata.extra:

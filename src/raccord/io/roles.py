@@ -39,18 +39,27 @@ def stats(turns: Sequence[tuple[str, str]]) -> dict[str, SpeakerStats]:
 
 
 def label_role(label: str) -> Role | None:
-    """The role a speaker label states ("Thérapeute", "Patient(e)", "Dr Martin", "T"), if any."""
+    """The role a speaker label states ("Thérapeute", "Patient(e)", "Dr Martin", "Co-thérapeute",
+    "Interprète", "Client 2"), if any. A role word followed by words that are not a name ("I said")
+    states nothing."""
     vocab = vocabulary()
-    name = re.sub(r"\s+", " ", label.strip().lower()).rstrip(" :.-")
-    first = name.split(" ")[0] if name else ""
-    trimmed = re.sub(r"\s*\d+$", "", name)
+    clean = re.sub(r"\s+", " ", label.strip()).rstrip(" :.-")
+    name = clean.lower()
+    words = clean.split(" ")
+    named = len(words) > 1 and all(w.lstrip("(")[:1].isupper() or w[:1].isdigit() for w in words[1:])
+    first = name.split(" ")[0] if name and (named or len(words) == 1) else ""
+    trimmed = re.sub(r"(?:\s*\d+|\s[a-z])$", "", name)
     inside = re.search(r"\(([^()]+)\)$", name)
     aside = inside.group(1).strip() if inside else ""
     for candidate in (name, trimmed, first, aside):
+        if not candidate:
+            continue
         if candidate in vocab.therapist_labels:
             return Role.THERAPIST
         if candidate in vocab.patient_labels:
             return Role.PATIENT
+        if candidate in vocab.other_labels:
+            return Role.OTHER
     if first in vocab.therapist_titles and name != first:
         return Role.THERAPIST
     return None
@@ -78,8 +87,13 @@ def assign(
             continue
         role = label_role(name)
         if role is not None:
+            meaning = (
+                "other: present, neither therapist nor patient"
+                if role is Role.OTHER
+                else role.value
+            )
             decided[name] = RoleAssignment(
-                name, role, "label", f"the speaker label {name!r} means {role.value}"
+                name, role, "label", f"the speaker label {name!r} means {meaning}"
             )
     if len(speakers) == 1 and not decided:
         only = speakers[0]
