@@ -42,8 +42,8 @@ def test_therapist_named_by_option_and_patient_by_elimination() -> None:
         "option",
         "given by --therapist",
     )
-    assert (paul.role, paul.method) == (Role.PATIENT, "default")
-    assert paul.basis == "by elimination: 'Marie' is the therapist (given by --therapist)"
+    assert (paul.role, paul.method) == (Role.PATIENT, "option")
+    assert paul.basis == "not the therapist given by --therapist"
 
 
 def test_guess_written_out_with_the_counts() -> None:

@@ -75,4 +75,8 @@ def test_read_shows_every_speaker_with_role_and_reason() -> None:
         ["Patiente", "patient"],
         ["Mère", "other"],
     ]
-    assert "1 turn " in lines[2] and "[label]" in lines[2] and "neither therapist nor patient" in lines[2]
+    assert (
+        "1 turn " in lines[2]
+        and "[label]" in lines[2]
+        and "neither therapist nor patient" in lines[2]
+    )

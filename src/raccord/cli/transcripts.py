@@ -44,7 +44,7 @@ def reader_options(func: click.decorators.FC) -> click.decorators.FC:
     """Options shared by ``read`` and ``convert``: how to read the input file."""
     options = [
         click.option(
-            "--format",
+            "--input-format",
             "-f",
             "fmt",
             type=click.Choice(sorted([*FORMATS, *ALIASES]), case_sensitive=False),
@@ -59,7 +59,15 @@ def reader_options(func: click.decorators.FC) -> click.decorators.FC:
         click.option(
             "--therapist",
             metavar="NAME",
-            help="The therapist's speaker label (default: from labels, else guessed and said so).",
+            multiple=True,
+            help="A therapist's speaker label, repeatable; the other speakers are then patients"
+            " unless labelled as someone else (default: from labels, else guessed and said so).",
+        ),
+        click.option(
+            "--patient",
+            metavar="NAME",
+            multiple=True,
+            help="A patient's speaker label, repeatable (couple or family sessions).",
         ),
         click.option(
             "--column",
@@ -87,7 +95,8 @@ def _load(
     file: str,
     fmt: str | None,
     language: str | None,
-    therapist: str | None,
+    therapist: Sequence[str],
+    patient: Sequence[str],
     column: Sequence[str],
     max_size: float,
 ) -> list[Transcript]:
@@ -96,6 +105,7 @@ def _load(
         fmt=fmt,
         language=language,
         therapist=therapist,
+        patient=patient,
         columns=_columns(column),
         max_bytes=int(max_size * 1_048_576),
     )
@@ -221,7 +231,8 @@ def read(
     file: str,
     fmt: str | None,
     language: str | None,
-    therapist: str | None,
+    therapist: tuple[str, ...],
+    patient: tuple[str, ...],
     column: tuple[str, ...],
     max_size: float,
     full: bool,
@@ -232,7 +243,7 @@ def read(
     Teams), SRT, Whisper/WhisperX JSON, CSV/TSV (AnnoMI read as is), ELAN .eaf. A file holding many
     transcripts (a corpus CSV) gets one line per transcript and totals, unless --full.
     """
-    transcripts = _load(file, fmt, language, therapist, column, max_size)
+    transcripts = _load(file, fmt, language, therapist, patient, column, max_size)
     click.echo(f"{file}: {len(transcripts)} transcript(s)")
     if len(transcripts) > COMPACT_ABOVE and not full:
         for line in _compact(transcripts):
@@ -241,11 +252,19 @@ def read(
     for position, transcript in enumerate(transcripts, start=1):
         for line in _details(transcript, position):
             click.echo(line)
-        if len(transcript.roles) == 1:
-            click.echo(
-                f"warning: {file}: one speaker only; an analysis needs a therapist and a patient",
-                err=True,
-            )
+        _warn_parties(transcript, file)
+
+
+def _warn_parties(transcript: Transcript, file: str) -> None:
+    """``read`` and ``convert`` show such a session; ``analyze`` and ``batch`` refuse it."""
+    present = {a.role for a in transcript.roles}
+    missing = [r.value for r in (Role.THERAPIST, Role.PATIENT) if r not in present]
+    if missing:
+        click.echo(
+            f"warning: {file}: no {' and no '.join(missing)} among the speakers; analyze and batch"
+            " will refuse it unless --therapist/--patient say who is who",
+            err=True,
+        )
 
 
 # --------------------------------------------------------------------------- convert
@@ -272,6 +291,7 @@ def _write(transcript: Transcript, to: str, path: Path) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "--to",
+    "--format",
     "to",
     type=click.Choice(["json", "csv", "annotation"]),
     required=True,
@@ -294,12 +314,15 @@ def convert(
     output: str | None,
     fmt: str | None,
     language: str | None,
-    therapist: str | None,
+    therapist: tuple[str, ...],
+    patient: tuple[str, ...],
     column: tuple[str, ...],
     max_size: float,
 ) -> None:
     """Write FILE's transcripts in raccord's normalised form (see --to and -o)."""
-    transcripts = _load(file, fmt, language, therapist, column, max_size)
+    transcripts = _load(file, fmt, language, therapist, patient, column, max_size)
+    for transcript in transcripts if len(transcripts) <= COMPACT_ABOVE else ():
+        _warn_parties(transcript, file)
     stem = Path(file).name.split(".")[0] or "transcript"
     extension = _EXTENSIONS[to]
     if len(transcripts) == 1 and output is None:

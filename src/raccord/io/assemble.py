@@ -34,7 +34,11 @@ class _Clean:
 
 
 def build(
-    raw: RawTranscript, *, language_code: str | None = None, therapist: str | None = None
+    raw: RawTranscript,
+    *,
+    language_code: str | None = None,
+    therapist: roles.Names = None,
+    patient: roles.Names = None,
 ) -> Transcript:
     """Normalise one reader's output into a ``Transcript`` (see the module docstring)."""
     if not raw.turns:
@@ -53,7 +57,11 @@ def build(
         code, basis = language.detect(text, raw.source)
     table = roles.stats([(c.speaker, c.text) for c in cleaned])
     assignments = roles.assign(
-        table, therapist=therapist, source=raw.source, no_speakers=raw.no_speakers
+        table,
+        therapist=therapist,
+        patient=patient,
+        source=raw.source,
+        no_speakers=raw.no_speakers,
     )
     if len(table) == 1:
         warnings.append(f"only one speaker ({next(iter(table))!r}): turn-taking cannot be analysed")

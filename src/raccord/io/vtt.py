@@ -26,8 +26,9 @@ def timing(line: str, number: int, source: str) -> tuple[float, float]:
     end = parse_clock(match.group(2)) if match else None
     if start is None or end is None:
         raise InputError(
-            f"malformed cue timing {line.strip()[:60]!r}",
+            "malformed cue timing",
             path=source,
+            quote=line.strip(),
             line=number,
             expected="'00:00:01.000 --> 00:00:04.000'",
         )
@@ -60,8 +61,9 @@ def read(text: str, source: str) -> list[RawTranscript]:
         timing_at = next((k for k, line in enumerate(block[:2]) if "-->" in line), None)
         if timing_at is None:
             raise InputError(
-                f"text outside a cue: {head[:60]!r}",
+                "text outside a cue",
                 path=source,
+                quote=head,
                 line=block_start + 1,
                 expected="a cue timing line '00:00:01.000 --> 00:00:04.000'",
             )
