@@ -18,8 +18,16 @@ from rich.rule import Rule
 from rich.text import Text
 
 from raccord import lang
-from raccord.model import Episode, Marker, SessionAnalysis, Suggestion, TherapistMove, Turn
-from raccord.taxonomy import Contribution, RepairStrategy
+from raccord.model import (
+    Episode,
+    Marker,
+    SessionAnalysis,
+    Suggestion,
+    TherapistMove,
+    Transcript,
+    Turn,
+)
+from raccord.taxonomy import Contribution, RepairStrategy, Role
 from raccord.understand.text import typeset
 
 CONTEXT_BEFORE = 2
@@ -156,6 +164,21 @@ def _suggestion_block(s: Suggestion, w: _Words) -> RenderableType:
     return Padding(Group(head, body, why), (0, 0, 0, 2))
 
 
+def _multi_party(tr: Transcript, w: _Words) -> str:
+    """Who is there when the session is not one therapist and one patient, and what it implies."""
+    groups = []
+    for role in (Role.THERAPIST, Role.PATIENT, Role.OTHER):
+        names = tr.speakers_with(role)
+        if names:
+            key = f"{role.value}_many" if len(names) > 1 else role.value
+            groups.append(f"{w('multi_party', key)} ({', '.join(names)})")
+    return w.typeset(
+        str(w.pack.get("multi_party", {}).get("summary", "{parties}")).format(
+            parties=", ".join(groups)
+        )
+    )
+
+
 def render(analysis: SessionAnalysis, *, show_all: bool = False) -> RenderableType:
     """The whole report as one rich renderable (print it with a ``rich.console.Console``)."""
     tr = analysis.transcript
@@ -178,6 +201,8 @@ def render(analysis: SessionAnalysis, *, show_all: bool = False) -> RenderableTy
         for r in tr.roles
     )
     parts.append(Text(f"{w('headings', 'roles')} {roles}", style="dim"))
+    if tr.multi_party:
+        parts.append(Text(_multi_party(tr, w), style="yellow"))
     parts.append(
         Text(
             f"{w('headings', 'patient_score')} {w.number(det.scores.patient_rupture)} · "
