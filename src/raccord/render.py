@@ -187,10 +187,10 @@ def render(analysis: SessionAnalysis, *, show_all: bool = False) -> RenderableTy
     parts: list[RenderableType] = []
 
     duration = tr.duration
-    title = Text(
-        f"{w('headings', 'session')} — {tr.metadata.source or tr.metadata.transcript_id or ''}",
-        style="bold",
-    )
+    where = [str(x) for x in (tr.metadata.source, tr.metadata.transcript_id) if x is not None]
+    if len(where) == 2:  # one session of a corpus file: say which
+        where[1] = f"{w('headings', 'session').lower()} {where[1]}"
+    title = Text(f"{w('headings', 'session')} — {', '.join(where)}", style="bold")
     title.append(f" · {tr.language} · {len(tr.turns)} {w('headings', 'turns')}")
     if duration:
         title.append(f" · {duration / 60:.0f} {w('headings', 'minutes')}")

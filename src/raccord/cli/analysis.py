@@ -33,6 +33,7 @@ def _load(
     therapist: Sequence[str] = (),
     patient: Sequence[str] = (),
     max_size: float | None = None,
+    skipped: list[Unreadable] | None = None,
 ) -> list[Transcript]:
     from raccord.io import load
 
@@ -43,6 +44,7 @@ def _load(
         therapist=therapist,
         patient=patient,
         max_bytes=None if max_size is None else int(max_size * 1_048_576),
+        skipped=skipped,
     )
 
 
@@ -179,11 +181,18 @@ def analyze(
     from raccord.io.roles import require_parties
 
     target = check_output_file(output) if output else None
-    transcripts = _load(file, fmt, language, therapist, patient, max_size)
+    skipped: list[Unreadable] = []
+    transcripts = _load(file, fmt, language, therapist, patient, max_size, skipped)
     if transcript_id is not None:
         transcripts = [t for t in transcripts if transcript_name(t) == transcript_id]
+        failed = [s for s in skipped if s.name == transcript_id]
+        skipped = []
+        if failed:
+            raise RaccordError(f"session {transcript_id}: {failed[0].reason}", path=file)
         if not transcripts:
             raise RaccordError(f"no session with id {transcript_id!r}", path=file)
+    for item in skipped:
+        click.echo(_skip_line(item), err=True)
     for transcript in transcripts:
         require_parties(transcript)
     notes: tuple[TherapistNote, ...] = ()
@@ -201,12 +210,14 @@ def analyze(
             console = Console(highlight=False)
             for a in analyses:
                 print_report(a, console, show_all=show_all)
+            _exit_if_skipped(skipped)
             return
         buffer = io.StringIO()
         console = Console(file=buffer, highlight=False, width=110, no_color=True)
         for a in analyses:
             print_report(a, console, show_all=show_all)
         write_atomic(target, buffer.getvalue())
+        _exit_if_skipped(skipped)
         return
     from raccord.batch import render
 
@@ -218,6 +229,13 @@ def analyze(
         write_atomic(target, text)
     else:
         click.echo(text, nl=False)
+    _exit_if_skipped(skipped)
+
+
+def _exit_if_skipped(skipped: Sequence[Unreadable]) -> None:
+    """Exit status 1 when some sessions of a corpus file were skipped (reported on stderr)."""
+    if skipped:
+        raise click.exceptions.Exit(1)
 
 
 def _with_status(

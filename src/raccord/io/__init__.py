@@ -47,6 +47,7 @@ def load(
     patient: Names = None,
     columns: Mapping[str, str] | None = None,
     max_bytes: int | None = None,
+    skipped: list[Unreadable] | None = None,
 ) -> list[Transcript]:
     """Read a transcript file into one ``Transcript`` per session it holds.
 
@@ -54,9 +55,11 @@ def load(
     name speakers (one label or several; with ``therapist`` alone the others are patients unless
     labelled as someone else; else labels, else a written-out guess), ``columns`` maps CSV columns
     (``{"speaker": "Qui", "text": "Verbatim"}``), ``max_bytes`` raises the 20 MB size limit.
-    Any session that cannot be read raises ``InputError``; ``load_each`` skips it instead.
+    Any session that cannot be read raises ``InputError``, unless ``skipped`` is given: then a
+    session of a corpus file that cannot be read is added to it and the others are returned (a
+    file that cannot be read at all still raises; ``load_each`` reports that too).
     """
-    return _load(path, fmt, language, therapist, patient, columns, max_bytes, None)
+    return _load(path, fmt, language, therapist, patient, columns, max_bytes, skipped)
 
 
 def load_each(
