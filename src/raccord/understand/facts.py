@@ -8,8 +8,10 @@ detection; no judgement is made here beyond naming what the text shows.
 
 from __future__ import annotations
 
-import statistics
+import heapq
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from raccord.model import Detection, Episode, Marker, TherapistMove, Transcript
@@ -110,11 +112,20 @@ def episode_markers(detection: Detection, episode: Episode) -> tuple[Marker, ...
     return tuple(sorted(found, key=lambda m: m.turn))
 
 
+#: The last moves looked up by turn, and their index: one dict per detection, not a scan per call
+#: (a scan per call made the understanding stage quadratic in the session's length).
+_MOVE_INDEX: list[tuple[tuple[TherapistMove, ...], dict[int, TherapistMove]]] = []
+
+
 def move_at(detection: Detection, turn: int) -> TherapistMove | None:
-    for move in detection.moves:
-        if move.turn == turn:
-            return move
-    return None
+    """The therapist move labelled at ``turn`` (the first one, if several), or ``None``."""
+    moves = detection.moves
+    if not _MOVE_INDEX or _MOVE_INDEX[0][0] is not moves:
+        index: dict[int, TherapistMove] = {}
+        for move in moves:
+            index.setdefault(move.turn, move)
+        _MOVE_INDEX[:] = [(moves, index)]
+    return _MOVE_INDEX[0][1].get(turn)
 
 
 def previous_therapist(transcript: Transcript, turn: int) -> int | None:
@@ -264,23 +275,61 @@ def _receptive(episode: Episode, kind: MarkerKind, salience: int) -> bool:
     return not (episode.severity is Severity.MACRO and episode.resolved is Resolution.NO)
 
 
+class _SafeGround:
+    """For any turn, the patient's most engaged unmarked turn before it and the median length
+    of those turns, all computed in one pass (once per session, not once per episode)."""
+
+    def __init__(self, transcript: Transcript, detection: Detection) -> None:
+        marked = {m.turn for m in detection.markers}
+        self.indexes: list[int] = []
+        self.best: list[tuple[int, int]] = []  # running max of (words, index)
+        self.medians: list[float] = []  # running median of the word counts
+        low: list[int] = []  # max-heap (negated) of the lower half
+        high: list[int] = []  # min-heap of the upper half
+        best = (-1, -1)
+        for t in transcript.turns:
+            if t.role is not Role.PATIENT or t.index in marked:
+                continue
+            n = word_count(t.text)
+            best = max(best, (n, t.index))
+            if low and n > -low[0]:
+                heapq.heappush(high, n)
+            else:
+                heapq.heappush(low, -n)
+            if len(low) > len(high) + 1:
+                heapq.heappush(high, -heapq.heappop(low))
+            elif len(high) > len(low):
+                heapq.heappush(low, -heapq.heappop(high))
+            median = float(-low[0]) if len(low) > len(high) else (-low[0] + high[0]) / 2
+            self.indexes.append(t.index)
+            self.best.append(best)
+            self.medians.append(median)
+
+    def before(self, turn: int) -> tuple[int, int, float] | None:
+        """``(words, index, median)`` over the unmarked patient turns before ``turn``."""
+        k = bisect_left(self.indexes, turn)
+        if k == 0:
+            return None
+        n, index = self.best[k - 1]
+        return n, index, self.medians[k - 1]
+
+
 def _safe_topic(
-    transcript: Transcript, detection: Detection, before: int, code: str
+    transcript: Transcript, ground: _SafeGround, before: int, code: str
 ) -> Topic | None:
     """The subject of the patient's most engaged turn before the episode: safer ground."""
-    marked = {m.turn for m in detection.markers}
-    lengths = [
-        (word_count(t.text), t.index)
-        for t in transcript.turns[:before]
-        if t.role is Role.PATIENT and t.index not in marked
-    ]
-    if not lengths:
+    found = ground.before(before)
+    if found is None:
         return None
-    median = statistics.median(n for n, _ in lengths)
-    n, index = max(lengths)
+    n, index, median = found
     if n < max(8, median):
         return None
     return topic_of(code, transcript.turns[index].text, min_score=3.0)
+
+
+def _turns_between(turns: Sequence[int], first: int, last: int) -> tuple[int, ...]:
+    """The sorted ``turns`` in ``[first, last]``."""
+    return tuple(turns[bisect_left(turns, first) : bisect_right(turns, last)])
 
 
 def _episode_topic(
@@ -305,6 +354,8 @@ def episode_facts(
     """The facts of every episode of the session, in order."""
     out: list[EpisodeFacts] = []
     floor = 0
+    ground = _SafeGround(transcript, detection)
+    defers = sorted(m.turn for m in detection.moves if m.repair is RepairStrategy.DEFER)
     for k, episode in sorted(enumerate(detection.episodes), key=lambda p: p[1].start):
         markers = episode_markers(detection, episode)
         first = markers[0].turn if markers else episode.start
@@ -333,11 +384,7 @@ def episode_facts(
         signals = window_signals(
             transcript, detection, first, min(last, first + WINDOW), code, floor, topic
         )
-        deferred = tuple(
-            m.turn
-            for m in detection.moves
-            if m.repair is RepairStrategy.DEFER and episode.start <= m.turn <= episode.end + 1
-        )
+        deferred = _turns_between(defers, episode.start, episode.end + 1)
         out.append(
             EpisodeFacts(
                 index=k,
@@ -350,7 +397,7 @@ def episode_facts(
                 trigger=trigger,
                 topic=topic,
                 patient_topic=patient_topic,
-                safe_topic=_safe_topic(transcript, detection, episode.start, code),
+                safe_topic=_safe_topic(transcript, ground, episode.start, code),
                 signals=signals,
                 receptive=_receptive(episode, kind, salience),
                 deferred=deferred,
