@@ -8,8 +8,11 @@ whole: one bad transcript is reported and the others are analysed. Every output 
 whole or not at all, and the output folder is checked before any analysis starts.
 
 Each worker runs one math thread (``OMP_NUM_THREADS`` and the like are set before the workers
-start): several processes each running a multi-threaded math library on the same cores are slower
-than one.
+start, and limited again in each worker when ``threadpoolctl`` is installed): several processes
+each running a multi-threaded math library on the same cores are slower than one. The first
+session of each language is analysed in the main process before the workers are forked, so the
+language packs and the sentence encoder are loaded once and shared, not loaded again by each
+worker (on systems without ``fork`` the workers are spawned and load them themselves).
 """
 
 from __future__ import annotations
@@ -190,6 +193,18 @@ def one_math_thread() -> None:
         os.environ.setdefault(name, "1")
 
 
+def _one_thread_in_worker() -> None:
+    """Worker initializer: one math thread, even if the library was loaded before the fork."""
+    one_math_thread()
+    try:
+        from threadpoolctl import (  # type: ignore[import-untyped,import-not-found,unused-ignore]
+            threadpool_limits,
+        )
+    except ImportError:  # optional: the environment variables already did it for fresh imports
+        return
+    threadpool_limits(1)
+
+
 def _job(transcript: Transcript, mode: str, output_format: str) -> tuple[dict[str, Any], Any]:
     from raccord.pipeline import analyze
 
@@ -278,24 +293,32 @@ def run(
 
     total = len(transcripts)
     done = 0
+    pairs = list(zip(transcripts, names, strict=True))
+    forking = "fork" in multiprocessing.get_all_start_methods()
     if jobs == 1 or total <= 1:
-        for transcript, name in zip(transcripts, names, strict=True):
-            try:
-                finish(transcript, name, _job(transcript, mode, output_format))
-            except RaccordError as exc:
-                fail(transcript, exc)
-            done += 1
-            if on_progress is not None:
-                on_progress(done, total)
+        here, there = pairs, []
+    elif forking:  # warm up here: the first session of each language, then fork the workers
+        first = {t.language: i for i, (t, _) in reversed(list(enumerate(pairs)))}
+        here = [pairs[i] for i in sorted(first.values())]
+        there = [p for i, p in enumerate(pairs) if i not in set(first.values())]
     else:
-        context = multiprocessing.get_context(
-            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        )
-        with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=context) as pool:
-            futures = {
-                pool.submit(_job, t, mode, output_format): (t, n)
-                for t, n in zip(transcripts, names, strict=True)
-            }
+        here, there = [], pairs
+    for transcript, name in here:
+        try:
+            finish(transcript, name, _job(transcript, mode, output_format))
+        except RaccordError as exc:
+            fail(transcript, exc)
+        done += 1
+        if on_progress is not None:
+            on_progress(done, total)
+    if there:
+        context = multiprocessing.get_context("fork" if forking else "spawn")
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(there)),
+            mp_context=context,
+            initializer=_one_thread_in_worker,
+        ) as pool:
+            futures = {pool.submit(_job, t, mode, output_format): (t, n) for t, n in there}
             for future in as_completed(futures):
                 transcript, name = futures[future]
                 try:

@@ -308,6 +308,9 @@ def batch(
 
     from raccord import batch as runner
 
+    if jobs > 1:  # before anything loads a math library in this process
+        runner.one_math_thread()
+
     columns = [
         TextColumn("{task.description}"),
         BarColumn(),
