@@ -14,7 +14,7 @@ exponents of the cost above it are given beside (they show the growth itself).
 
 ``--profile N`` prints the functions where the time of an N-turn fast analysis goes (cProfile,
 cumulative and own time) instead of measuring growth. ``--batch N`` measures ``raccord batch``
-instead: N sessions of 600 turns analysed with one worker and with two (wall seconds, each run in
+instead: N sessions of 600 turns (``--batch-turns``) analysed with one worker and with two (wall seconds, each run in
 a fresh process), per mode. Results go under ``growth`` (and ``batch_speed``) in the output file,
 other parts kept.
 """
@@ -112,12 +112,12 @@ def _batch_child(folder: str, mode: str, jobs: int) -> dict[str, float]:
     }
 
 
-def batch_speed(sessions: int, modes: list[str], lang: str) -> dict[str, object]:
+def batch_speed(sessions: int, turns: int, modes: list[str], lang: str) -> dict[str, object]:
     """Wall seconds of ``batch`` with one worker and with two, and the speed-up, per mode."""
-    out: dict[str, object] = {"sessions": sessions, "turns_each": 600}
+    out: dict[str, object] = {"sessions": sessions, "turns_each": turns}
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(sessions):
-            text = session_text(600, lang, offset=k * 97)
+            text = session_text(turns, lang, offset=k * 97)
             (Path(tmp) / f"session-{k:02d}.txt").write_text(text, encoding="utf-8")
         for mode in modes:
             walls: dict[int, float] = {}
@@ -190,6 +190,7 @@ def main() -> None:
     parser.add_argument("--child")
     parser.add_argument("--batch", type=int)
     parser.add_argument("--batch-child")
+    parser.add_argument("--batch-turns", type=int, default=600)
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args()
     if args.child:
@@ -200,7 +201,7 @@ def main() -> None:
         return
     output = Path(args.out)
     if args.batch:
-        speed = batch_speed(args.batch, args.modes.split(","), args.lang)
+        speed = batch_speed(args.batch, args.batch_turns, args.modes.split(","), args.lang)
         data = json.loads(output.read_text(encoding="utf-8")) if output.exists() else {}
         data["batch_speed"] = {**speed, "measured": datetime.now(UTC).isoformat(timespec="seconds")}
         output.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
