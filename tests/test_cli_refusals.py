@@ -212,3 +212,20 @@ def test_batch_reads_a_folder_of_transcripts(tmp_path: Path) -> None:
     assert [r["transcript_id"] for r in result.rows] == ["lea"]
     assert [s.name for s in result.skipped] == ["dictaphone"]
     assert result.exit_status == 1
+
+
+def test_read_and_convert_show_the_readable_sessions_and_name_the_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = str(FIXTURES / "soutien_corpus_en.csv")
+    code, out, err = _run(["read", corpus], capsys)
+    assert code == 1 and "2 transcript(s)" in out
+    assert err.strip() == (
+        f"raccord: skipped: {corpus}, session 102: this transcript seems to be in another"
+        " language (detected: cy, p=1.00); raccord reads en and fr (expected a transcript in en"
+        " or fr, or --lang to force one)"
+    )
+    target = tmp_path / "corpus.jsonl"
+    code, _, err = _run(["convert", corpus, "--to", "json", "-o", str(target)], capsys)
+    assert code == 1 and "session 102" in err
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 2

@@ -349,8 +349,7 @@ def batch(
 
 def _skip_line(item: Unreadable) -> str:
     """One stderr line per skipped session: where (file, session id) and why."""
-    where = f"{item.source}, session {item.transcript_id}" if item.transcript_id else item.source
-    return f"raccord: skipped: {where}: {item.reason}"
+    return f"raccord: skipped: {item.describe()}"
 
 
 def demo_files() -> list[Path]:

@@ -99,6 +99,7 @@ def _load(
     patient: Sequence[str],
     column: Sequence[str],
     max_size: float,
+    skipped: list[rio.Unreadable] | None = None,
 ) -> list[Transcript]:
     return rio.load(
         file,
@@ -108,7 +109,16 @@ def _load(
         patient=patient,
         columns=_columns(column),
         max_bytes=int(max_size * 1_048_576),
+        skipped=skipped,
     )
+
+
+def _report_skipped(skipped: Sequence[rio.Unreadable]) -> None:
+    """Sessions of a corpus file that could not be read: one stderr line each, exit status 1."""
+    for item in skipped:
+        click.echo(f"raccord: skipped: {item.describe()}", err=True)
+    if skipped:
+        raise click.exceptions.Exit(1)
 
 
 # --------------------------------------------------------------------------- read
@@ -243,16 +253,19 @@ def read(
     Teams), SRT, Whisper/WhisperX JSON, CSV/TSV (AnnoMI read as is), ELAN .eaf. A file holding many
     transcripts (a corpus CSV) gets one line per transcript and totals, unless --full.
     """
-    transcripts = _load(file, fmt, language, therapist, patient, column, max_size)
+    skipped: list[rio.Unreadable] = []
+    transcripts = _load(file, fmt, language, therapist, patient, column, max_size, skipped)
     click.echo(f"{file}: {len(transcripts)} transcript(s)")
     if len(transcripts) > COMPACT_ABOVE and not full:
         for line in _compact(transcripts):
             click.echo(line)
+        _report_skipped(skipped)
         return
     for position, transcript in enumerate(transcripts, start=1):
         for line in _details(transcript, position):
             click.echo(line)
         _warn_parties(transcript, file)
+    _report_skipped(skipped)
 
 
 def _warn_parties(transcript: Transcript, file: str) -> None:
@@ -320,9 +333,16 @@ def convert(
     max_size: float,
 ) -> None:
     """Write FILE's transcripts in raccord's normalised form (see --to and -o)."""
-    transcripts = _load(file, fmt, language, therapist, patient, column, max_size)
+    skipped: list[rio.Unreadable] = []
+    transcripts = _load(file, fmt, language, therapist, patient, column, max_size, skipped)
     for transcript in transcripts if len(transcripts) <= COMPACT_ABOVE else ():
         _warn_parties(transcript, file)
+    _write_all(transcripts, file, to, output)
+    _report_skipped(skipped)
+
+
+def _write_all(transcripts: list[Transcript], file: str, to: str, output: str | None) -> None:
+    """Write the normalised transcripts as ``convert`` says (see its -o help)."""
     stem = Path(file).name.split(".")[0] or "transcript"
     extension = _EXTENSIONS[to]
     if len(transcripts) == 1 and output is None:

@@ -37,6 +37,11 @@ class Unreadable:
         """The id the session is filed under: its own id, else its file's stem."""
         return self.transcript_id or Path(self.source).stem
 
+    def describe(self) -> str:
+        """``FILE, session ID: reason`` (``FILE: reason`` for a whole file), for one stderr line."""
+        where = f"{self.source}, session {self.transcript_id}" if self.transcript_id else self.source
+        return f"{where}: {self.reason}"
+
 
 def load(
     path: str | Path,
