@@ -45,3 +45,12 @@ def test_a_malformed_timestamp_is_named_as_such_not_as_time_going_backwards() ->
     assert err.value.line == 6
     assert "malformed cue timing: the end timestamp '00:00:1.500' is not a time" in str(err.value)
     assert "before it starts" not in str(err.value)
+
+
+def test_a_typo_in_a_spreadsheet_time_is_named_as_a_malformed_time() -> None:
+    """'00:10:3' is a mistyped time, not a turn ending 27 s before it starts."""
+    t = io.load(FIXTURES / "seance_horodatee_fr.csv")[0]
+    assert t.turns[3].start == 630.0 and t.turns[3].end is None
+    assert t.warnings == (
+        "1 time(s) not readable, left empty (line 5: end '00:10:3'; expected seconds or hh:mm:ss)",
+    )
