@@ -86,7 +86,7 @@ def check(text: str, language: str | None, fmt: str, indirect: bool) -> None:
     if not text.strip():
         raise RaccordError(
             "the statement to check is empty",
-            expected="a draft repair statement, e.g. raccord check \"J'ai remarqué que…\"",
+            expected='a draft repair statement, e.g. raccord check "J\'ai remarqué que…"',
         )
     approach = RepairApproach.INDIRECT if indirect else RepairApproach.DIRECT
     result = check_text(text, language, approach=approach)

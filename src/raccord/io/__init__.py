@@ -39,7 +39,9 @@ class Unreadable:
 
     def describe(self) -> str:
         """``FILE, session ID: reason`` (``FILE: reason`` for a whole file), for one stderr line."""
-        where = f"{self.source}, session {self.transcript_id}" if self.transcript_id else self.source
+        where = (
+            f"{self.source}, session {self.transcript_id}" if self.transcript_id else self.source
+        )
         return f"{where}: {self.reason}"
 
 
