@@ -54,3 +54,19 @@ def test_a_typo_in_a_spreadsheet_time_is_named_as_a_malformed_time() -> None:
     assert t.warnings == (
         "1 time(s) not readable, left empty (line 5: end '00:10:3'; expected seconds or hh:mm:ss)",
     )
+
+
+def test_a_mistyped_time_after_a_label_keeps_the_turn_and_is_named() -> None:
+    text = (
+        "T [00:12:31] : Comment s'est passée la semaine ?\n"
+        "P [00:12:4] : Bof. Comme d'habitude.\n"
+        "T [00:12:50] : Comme d'habitude ?\n"
+        "P [00:12:58] : Oui, rien de spécial.\n"
+    )
+    t = io.parse(text, fmt="text", language="fr")[0]
+    assert [turn.speaker for turn in t.turns] == ["T", "P", "T", "P"]
+    assert t.turns[1].text == "Bof. Comme d'habitude." and t.turns[1].start is None
+    assert t.warnings == (
+        "1 malformed timestamp(s) left empty (first at line 2: '[00:12:4]'; expected a time"
+        " such as [00:12:31] or (12:31))",
+    )

@@ -42,6 +42,11 @@ _LABEL = re.compile(
 _ONLY_STAMP = re.compile(r"^" + _STAMP.replace("?P<N", "?P<o") + r"$")
 _HEADING_AFTER = re.compile(rf"^(?P<label>{_WORDS})\s+" + _STAMP.replace("?P<N", "?P<h") + r"$")
 _HEADING_WORDS = re.compile(rf"^{_WORDS}$")
+#: A label with something like a time that is not one: ``P [00:1] : …`` (a typo, named as such).
+_BAD_STAMP = re.compile(
+    rf"^(?P<label>{_WORDS})\s*(?P<stamp>[\[(][\d\s.,\-–>]*\d:[\d\s:.,\-–>]*[\])])\s*[:：]"
+    r"\s*(?P<text>.*)$"
+)
 #: A file with at most this many labelled lines accepts any well-formed label.
 _SHORT_FILE = 4
 
@@ -53,6 +58,7 @@ class _Line:
     label: str | None = None
     start: float | None = None
     end: float | None = None
+    bad_stamp: str | None = None
 
 
 def _stamp(match: re.Match[str], name: str) -> float | None:
@@ -85,6 +91,10 @@ def _split(number: int, raw_line: str) -> _Line:
             return _Line(number, "", text, start, end)
     match = _LABEL.match(text)
     if match is None:
+        bad = _BAD_STAMP.match(text)
+        if bad and looks_like_label(bad.group("label").strip()):
+            label = bad.group("label").strip()
+            return _Line(number, bad.group("text").strip(), label, bad_stamp=bad.group("stamp"))
         return _Line(number, text, None, start)
     label = match.group("label").strip()
     known = label_role(label) is not None
@@ -140,6 +150,13 @@ def read(text: str, source: str) -> list[RawTranscript]:
         else:
             skipped.append(line.number)
     raw = RawTranscript(turns=turns, source=source, format="text", session=session)
+    malformed = [line for line in lines if line.bad_stamp is not None and line.label is not None]
+    if malformed:
+        first = malformed[0]
+        raw.warnings.append(
+            f"{len(malformed)} malformed timestamp(s) left empty (first at line {first.number}:"
+            f" {first.bad_stamp!r}; expected a time such as [00:12:31] or (12:31))"
+        )
     if skipped and turns:
         span = f"line {skipped[0]}" if len(skipped) == 1 else f"lines {skipped[0]}–{skipped[-1]}"
         raw.warnings.append(
