@@ -62,3 +62,12 @@ def test_english_role_words_for_co_therapists_and_interpreters() -> None:
         ("Client", Role.PATIENT),
         ("Interpreter", Role.OTHER),
     ]
+
+
+def test_the_json_analysis_says_whether_the_session_is_multi_party() -> None:
+    from raccord.export import to_json
+
+    couple = io.load(FIXTURES / "therapie_couple_fr.txt")[0]
+    dyad = io.load(FIXTURES / "seance_tp_fr.txt")[0]
+    assert to_json(analyze(couple, mode="fast"))["transcript"]["multi_party"] is True
+    assert to_json(analyze(dyad, mode="fast"))["transcript"]["multi_party"] is False
