@@ -20,9 +20,11 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.demo-installed
 	$(BIN)/raccord demo
 
-test: $(VENV)/.dev-installed
+lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
+
+test: lint
 	$(BIN)/pytest
 
 bench: $(VENV)/.dev-installed

@@ -60,7 +60,10 @@ def test_read_warns_about_a_single_speaker(capsys: pytest.CaptureFixture[str]) -
     main(["read", str(FIXTURES / "whisper_nospeaker_en.json")])
     captured = capsys.readouterr()
     assert "speaker  other" in captured.out and "diarisation" in captured.out
-    assert "one speaker only; an analysis needs a therapist and a patient" in captured.err
+    assert (
+        "no therapist and no patient among the speakers; analyze and batch will refuse"
+        in captured.err
+    )
 
 
 def test_read_error_is_one_line_without_traceback(

@@ -201,6 +201,8 @@ def test_srt_garbage_names_a_line() -> None:
     text = (
         "1\n00:00:01,000 --> 00:00:02,000\nA: Bonjour\n\n2\n00:00:0x,000 --> 00:00:04,000\nB: Oui\n"
     )
-    with pytest.raises(InputError, match="malformed SRT subtitle: '2") as err:
+    with pytest.raises(InputError, match="malformed SRT subtitle") as err:
         io.parse(text, fmt="srt")
     assert err.value.line == 5
+    assert "Oui" not in str(err.value)  # the words only with --verbose
+    assert err.value.quote is not None and err.value.quote.startswith("2")

@@ -42,8 +42,8 @@ def test_therapist_named_by_option_and_patient_by_elimination() -> None:
         "option",
         "given by --therapist",
     )
-    assert (paul.role, paul.method) == (Role.PATIENT, "default")
-    assert paul.basis == "by elimination: 'Marie' is the therapist (given by --therapist)"
+    assert (paul.role, paul.method) == (Role.PATIENT, "option")
+    assert paul.basis == "not the therapist given by --therapist"
 
 
 def test_guess_written_out_with_the_counts() -> None:
@@ -73,7 +73,10 @@ def test_an_interpreter_is_other() -> None:
     t = io.parse(text, fmt="text", language="fr")[0]
     assert t.role_of("Interprète") is Role.OTHER
     other = next(a for a in t.roles if a.speaker == "Interprète")
-    assert other.method == "default" and "therapist" in other.basis and "patient" in other.basis
+    assert other.method == "label"
+    assert other.basis == (
+        "the speaker label 'Interprète' means other: present, neither therapist nor patient"
+    )
 
 
 def test_session_facts_from_header_lines() -> None:

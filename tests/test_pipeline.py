@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from raccord.errors import InputError
 from raccord.model import Transcript, Turn
 from raccord.pipeline import analyze
 from raccord.taxonomy import Role
@@ -48,9 +51,10 @@ def test_ten_thousand_turns_complete_in_both_modes() -> None:
         assert len(analysis.detection.scores.engagement) == 10_000
 
 
-def test_a_session_with_only_the_patient_speaking_is_analysed_without_error() -> None:
+def test_a_session_with_only_the_patient_speaking_is_refused_not_scored_zero() -> None:
+    """Scores of 0.00 would read as "no rupture": without a therapist there is no alliance."""
     turns = tuple(
         Turn(index=i, speaker="P", role=Role.PATIENT, text=PATIENT_LINES[i % 5]) for i in range(6)
     )
-    analysis = analyze(Transcript(turns=turns, language="fr"), mode="fast")
-    assert analysis.detection.moves == ()
+    with pytest.raises(InputError, match="no therapist among the speakers"):
+        analyze(Transcript(turns=turns, language="fr"), mode="fast")

@@ -8,6 +8,10 @@ class RaccordError(Exception):
 
     >>> str(RaccordError("no speaker label found", path="s.txt", line=3, expected="'T:' or 'P:'"))
     "s.txt, line 3: no speaker label found (expected 'T:' or 'P:')"
+
+    ``quote`` holds words of the file (a patient's words, in a transcript) that help find the
+    fault: they are left out of the message, which schedulers and logs capture, and shown only
+    by ``detail(verbose=True)`` (``raccord --verbose``).
     """
 
     def __init__(
@@ -17,7 +21,9 @@ class RaccordError(Exception):
         path: str | None = None,
         line: int | None = None,
         expected: str | None = None,
+        quote: str | None = None,
     ) -> None:
+        self.quote = quote
         self.message = message
         self.path = path
         self.line = line
@@ -35,6 +41,21 @@ class RaccordError(Exception):
             where = f"line {self.line}: "
         tail = f" (expected {self.expected})" if self.expected else ""
         return f"{where}{self.message}{tail}"
+
+    @property
+    def reason(self) -> str:
+        """The message without the file name (for a report that already names the file)."""
+        where = f"line {self.line}: " if self.line is not None else ""
+        tail = f" (expected {self.expected})" if self.expected else ""
+        return f"{where}{self.message}{tail}"
+
+    def detail(self, verbose: bool = False) -> str:
+        """The message, with the quoted words when ``verbose`` (else a hint that they exist)."""
+        if self.quote is None:
+            return str(self)
+        if verbose:
+            return f"{self}: {self.quote[:80]!r}"
+        return f"{self} [--verbose shows the words]"
 
 
 class InputError(RaccordError):

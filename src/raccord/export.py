@@ -141,6 +141,7 @@ def _transcript_summary(transcript: Transcript) -> dict[str, Any]:
         "turns_by_role": counts,
         "speakers": speakers,
         "roles": plain(transcript.roles),
+        "multi_party": transcript.multi_party,
         "duration": transcript.duration,
     }
 

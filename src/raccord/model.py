@@ -117,6 +117,19 @@ class Transcript:
                 return assignment.role
         return Role.OTHER
 
+    def speakers_with(self, role: Role) -> tuple[str, ...]:
+        """The speakers who hold ``role``, in order of first appearance (from the turns)."""
+        return tuple(dict.fromkeys(t.speaker for t in self.turns if t.role is role))
+
+    @property
+    def multi_party(self) -> bool:
+        """More than one therapist or patient, or someone else speaking (a parent, an interpreter)."""
+        return (
+            len(self.speakers_with(Role.THERAPIST)) > 1
+            or len(self.speakers_with(Role.PATIENT)) > 1
+            or bool(self.speakers_with(Role.OTHER))
+        )
+
     @property
     def duration(self) -> float | None:
         """Seconds from the first timestamp to the last, when the transcript has any."""

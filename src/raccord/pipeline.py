@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from raccord.detect import detect
+from raccord.io.roles import require_parties
 from raccord.model import SessionAnalysis, TherapistNote, Transcript
 from raccord.repair import suggest
 from raccord.taxonomy import AttachmentStyle
@@ -35,7 +36,11 @@ def analyze(
     the session; ``"live"`` uses only what was said up to the turn.
     ``attachment`` is the patient's attachment style as the therapist records it (it tailors the
     wording of repairs); ``notes`` are the therapist's own reactions, placed on the timeline.
+
+    A session without a therapist or without a patient is refused (``InputError``): there is no
+    alliance to read, and scores of 0 would read as "no rupture".
     """
+    require_parties(transcript)
     detection = detect(transcript, mode=mode, context=context)
     formulation = formulate(transcript, detection, notes=tuple(notes))
     suggestions = suggest(transcript, detection, formulation, attachment=attachment)

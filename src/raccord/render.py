@@ -23,8 +23,16 @@ from rich.text import Text
 
 from raccord import lang
 from raccord.brief import Brief, brief
-from raccord.model import Episode, Marker, SessionAnalysis, Suggestion, TherapistMove, Turn
-from raccord.taxonomy import Contribution, RepairStrategy
+from raccord.model import (
+    Episode,
+    Marker,
+    SessionAnalysis,
+    Suggestion,
+    TherapistMove,
+    Transcript,
+    Turn,
+)
+from raccord.taxonomy import Contribution, RepairStrategy, Role
 from raccord.understand.text import typeset
 
 CONTEXT_BEFORE = 2
@@ -253,6 +261,21 @@ def _brief_block(analysis: SessionAnalysis, b: Brief, w: _Words) -> list[Rendera
     return parts
 
 
+def _multi_party(tr: Transcript, w: _Words) -> str:
+    """Who is there when the session is not one therapist and one patient, and what it implies."""
+    groups = []
+    for role in (Role.THERAPIST, Role.PATIENT, Role.OTHER):
+        names = tr.speakers_with(role)
+        if names:
+            key = f"{role.value}_many" if len(names) > 1 else role.value
+            groups.append(f"{w('multi_party', key)} ({', '.join(names)})")
+    return w.typeset(
+        str(w.pack.get("multi_party", {}).get("summary", "{parties}")).format(
+            parties=", ".join(groups)
+        )
+    )
+
+
 def render(
     analysis: SessionAnalysis, *, show_all: bool = False, details: bool = False
 ) -> RenderableType:
@@ -265,10 +288,10 @@ def render(
     details = details or show_all
 
     duration = tr.duration
-    title = Text(
-        f"{w('headings', 'session')} — {tr.metadata.source or tr.metadata.transcript_id or ''}",
-        style="bold",
-    )
+    where = [str(x) for x in (tr.metadata.source, tr.metadata.transcript_id) if x is not None]
+    if len(where) == 2:  # one session of a corpus file: say which
+        where[1] = f"{w('headings', 'session').lower()} {where[1]}"
+    title = Text(f"{w('headings', 'session')} — {', '.join(where)}", style="bold")
     title.append(f" · {tr.language} · {len(tr.turns)} {w('headings', 'turns')}")
     if duration:
         title.append(f" · {duration / 60:.0f} {w('headings', 'minutes')}")
@@ -279,6 +302,8 @@ def render(
         for r in tr.roles
     )
     parts.append(Text(f"{w('headings', 'roles')} {roles}", style="dim"))
+    if tr.multi_party:
+        parts.append(Text(_multi_party(tr, w), style="yellow"))
     parts.append(Text(w("headings", "hypothesis"), style="italic dim"))
     parts.extend(_brief_block(analysis, brief(analysis), w))
     if not details:

@@ -49,24 +49,52 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup)
 @click.version_option(__version__, prog_name="raccord")
-def cli() -> None:
+@click.option(
+    "--verbose",
+    is_flag=True,
+    help="Error messages quote the words of the file where the fault is (off by default: they"
+    " may be a patient's words, and standard error is often logged).",
+)
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
     """Detect, understand and repair alliance ruptures in therapy session transcripts."""
+    ctx.obj = {"verbose": verbose}
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: a ``RaccordError`` becomes a one-line message and exit status 2, never a traceback."""
+    """Entry point: every error is one ``raccord: error: …`` line and exit status 2, never a traceback."""
+    args = sys.argv[1:] if argv is None else argv
+    verbose = (
+        "--verbose" in args[: next((i for i, a in enumerate(args) if a in COMMANDS), len(args))]
+    )
     try:
-        return cli.main(args=argv, prog_name="raccord", standalone_mode=False)
+        result = cli.main(args=args, prog_name="raccord", standalone_mode=False)
+        if isinstance(result, int) and not isinstance(result, bool) and result:
+            sys.exit(result)  # click returns an Exit's status instead of raising it
+        return result
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+        click.echo(f"raccord: error: {usage_message(exc)}", err=True)
+        sys.exit(2)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(1)
     except RaccordError as exc:
-        click.echo(f"raccord: error: {exc}", err=True)
+        click.echo(f"raccord: error: {exc.detail(verbose)}", err=True)
+        sys.exit(2)
+    except OSError as exc:  # a disk full or a folder removed while writing: still one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"raccord: error: {where}{exc.strerror or exc}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+def usage_message(exc: click.ClickException) -> str:
+    """A click error on one line, with the command it concerns and where to read more."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        return f"{ctx.command_path}: {message} (see '{ctx.command_path} --help')"
+    return message

@@ -2,44 +2,50 @@
 
 from __future__ import annotations
 
-import csv
+import io
 import json
 import os
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 
 from raccord.errors import RaccordError
+from raccord.io.encoding import DEFAULT_MAX_BYTES
 from raccord.model import SessionAnalysis, TherapistNote, Transcript
-from raccord.taxonomy import AttachmentStyle, Resolution, Severity
+from raccord.taxonomy import AttachmentStyle
 
-SESSION_COLUMNS = (
-    "transcript_id",
-    "language",
-    "turns",
-    "patient_rupture_score",
-    "therapist_contribution_score",
-    "episodes",
-    "markers",
-    "macro_episodes",
-    "unresolved_episodes",
-    "source",
-)
+if TYPE_CHECKING:
+    from raccord.io import Unreadable
+
 DEMO_SUFFIXES = (".txt", ".vtt", ".srt", ".json", ".eaf", ".csv")
+#: Above this many turns, ``analyze`` shows that it is working (on a terminal).
+_LONG_SESSION = 2_000
 
 
 def _load(
-    path: str, fmt: str | None, language: str | None, therapist: str | None
+    path: str,
+    fmt: str | None,
+    language: str | None,
+    therapist: Sequence[str] = (),
+    patient: Sequence[str] = (),
+    max_size: float | None = None,
+    skipped: list[Unreadable] | None = None,
 ) -> list[Transcript]:
     from raccord.io import load
 
-    return load(path, fmt=fmt, language=language, therapist=therapist)
+    return load(
+        path,
+        fmt=fmt,
+        language=language,
+        therapist=therapist,
+        patient=patient,
+        max_bytes=None if max_size is None else int(max_size * 1_048_576),
+        skipped=skipped,
+    )
 
 
 def _analyze(
@@ -54,51 +60,6 @@ def _analyze(
     return analyze(transcript, mode=mode, context=context, attachment=attachment, notes=notes)
 
 
-def _render(analysis: SessionAnalysis, output_format: str) -> Any:
-    from raccord import export
-
-    if output_format == "annotation":
-        return export.to_annotation(analysis)
-    return export.to_json(analysis)
-
-
-def transcript_name(transcript: Transcript) -> str:
-    """The id a session is filed under: its own id, else its file's stem."""
-    if transcript.metadata.transcript_id is not None:
-        return str(transcript.metadata.transcript_id)
-    source = transcript.metadata.source or "session"
-    return Path(source).stem
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a crash never leaves half an output behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def session_row(analysis: SessionAnalysis) -> dict[str, Any]:
-    det = analysis.detection
-    return {
-        "transcript_id": transcript_name(analysis.transcript),
-        "language": analysis.transcript.language,
-        "turns": len(analysis.transcript.turns),
-        "patient_rupture_score": round(det.scores.patient_rupture, 4),
-        "therapist_contribution_score": round(det.scores.therapist_contribution, 4),
-        "episodes": len(det.episodes),
-        "markers": len(det.markers),
-        "macro_episodes": sum(e.severity is Severity.MACRO for e in det.episodes),
-        "unresolved_episodes": sum(e.resolved is Resolution.NO for e in det.episodes),
-        "source": analysis.transcript.metadata.source or "",
-    }
-
-
 _common = [
     click.option(
         "--lang",
@@ -109,13 +70,30 @@ _common = [
     click.option(
         "--therapist",
         metavar="NAME",
-        help="Speaker label of the therapist (else taken from labels or guessed, and reported).",
+        multiple=True,
+        help="Speaker label of a therapist, repeatable; the other speakers are then patients unless"
+        " labelled as someone else (else roles come from labels or are guessed, and reported).",
+    ),
+    click.option(
+        "--patient",
+        metavar="NAME",
+        multiple=True,
+        help="Speaker label of a patient, repeatable (several in a couple or family session).",
     ),
     click.option(
         "--input-format",
+        "-f",
         "fmt",
         metavar="FMT",
         help="Force the input format (text, vtt, srt, whisper, csv, annomi, eaf).",
+    ),
+    click.option(
+        "--max-size",
+        type=click.FloatRange(min=0.001),
+        default=DEFAULT_MAX_BYTES / 1_048_576,
+        show_default=True,
+        metavar="MB",
+        help="Refuse input files larger than this.",
     ),
     click.option(
         "--mode",
@@ -187,8 +165,10 @@ def common_options(func: Any) -> Any:
 def analyze(
     file: str,
     language: str | None,
-    therapist: str | None,
+    therapist: tuple[str, ...],
+    patient: tuple[str, ...],
     fmt: str | None,
+    max_size: float,
     mode: str,
     output_format: str,
     attachment: str,
@@ -199,69 +179,95 @@ def analyze(
     live: bool,
     output: str | None,
 ) -> None:
-    """Analyse one session: markers, rupture episodes, formulation and repair options."""
-    transcripts = _load(file, fmt, language, therapist)
+    """Analyse one session: markers, rupture episodes, formulation and repair options.
+
+    A session without a therapist or without a patient is refused (exit status 2) unless
+    --therapist / --patient say who is who.
+    """
+    from raccord.batch import check_output_file, transcript_name, write_atomic
+    from raccord.io.roles import require_parties
+
+    target = check_output_file(output) if output else None
+    skipped: list[Unreadable] = []
+    transcripts = _load(file, fmt, language, therapist, patient, max_size, skipped)
     if transcript_id is not None:
         transcripts = [t for t in transcripts if transcript_name(t) == transcript_id]
+        failed = [s for s in skipped if s.name == transcript_id]
+        skipped = []
+        if failed:
+            raise RaccordError(f"session {transcript_id}: {failed[0].reason}", path=file)
         if not transcripts:
             raise RaccordError(f"no session with id {transcript_id!r}", path=file)
+    for item in skipped:
+        click.echo(_skip_line(item), err=True)
+    for transcript in transcripts:
+        require_parties(transcript)
     notes: tuple[TherapistNote, ...] = ()
     if notes_path is not None:
         from raccord.understand.notes import read_notes
 
         notes = read_notes(notes_path)
     context = "live" if live else "session"
-    analyses = [_analyze(t, mode, AttachmentStyle(attachment), notes, context) for t in transcripts]
+    style = AttachmentStyle(attachment)
+    analyses = [_with_status(t, mode, style, notes, context) for t in transcripts]
     if output_format == "text":
         from raccord.render import print_report
 
-        if output:
-            with open(output, "w", encoding="utf-8") as handle:
-                console = Console(file=handle, highlight=False, width=110, no_color=True)
-                for a in analyses:
-                    print_report(a, console, show_all=show_all, details=details)
-        else:
+        if target is None:
             console = Console(highlight=False)
             for a in analyses:
                 print_report(a, console, show_all=show_all, details=details)
+            _exit_if_skipped(skipped)
+            return
+        buffer = io.StringIO()
+        console = Console(file=buffer, highlight=False, width=110, no_color=True)
+        for a in analyses:
+            print_report(a, console, show_all=show_all, details=details)
+        write_atomic(target, buffer.getvalue())
+        _exit_if_skipped(skipped)
         return
-    payload: Any = [_render(a, output_format) for a in analyses]
+    from raccord.batch import render
+
+    payload: Any = [render(a, output_format) for a in analyses]
     if len(payload) == 1:
         payload = payload[0]
     text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-    if output:
-        write_atomic(Path(output), text)
+    if target is not None:
+        write_atomic(target, text)
     else:
         click.echo(text, nl=False)
+    _exit_if_skipped(skipped)
 
 
-def _batch_job(transcript: Transcript, mode: str, output_format: str) -> tuple[dict[str, Any], Any]:
-    analysis = _analyze(transcript, mode)
-    return session_row(analysis), _render(analysis, output_format)
+def _exit_if_skipped(skipped: Sequence[Unreadable]) -> None:
+    """Exit status 1 when some sessions of a corpus file were skipped (reported on stderr)."""
+    if skipped:
+        raise click.exceptions.Exit(1)
 
 
-def _iter_inputs(
-    inputs: Iterable[str],
-    fmt: str | None,
-    language: str | None,
-    therapist: str | None,
-    errors: list[str],
-) -> Iterator[Transcript]:
-    for path in inputs:
-        try:
-            yield from _load(path, fmt, language, therapist)
-        except RaccordError as exc:
-            errors.append(str(exc))
+def _with_status(
+    transcript: Transcript,
+    mode: str,
+    attachment: AttachmentStyle,
+    notes: Sequence[TherapistNote],
+    context: str,
+) -> SessionAnalysis:
+    """The analysis, saying on the terminal that a long session is being analysed."""
+    err = Console(stderr=True)
+    if len(transcript.turns) < _LONG_SESSION or not err.is_terminal:
+        return _analyze(transcript, mode, attachment, notes, context)
+    with err.status(f"analysing {len(transcript.turns)} turns…"):
+        return _analyze(transcript, mode, attachment, notes, context)
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--out",
     "out_dir",
     required=True,
     type=click.Path(file_okay=False),
-    help="Folder for the results.",
+    help="Folder for the results (created if needed; checked before any analysis).",
 )
 @click.option(
     "--format",
@@ -271,7 +277,11 @@ def _iter_inputs(
     show_default=True,
 )
 @click.option(
-    "--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="all cores"
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes, each with one math thread.",
 )
 @common_options
 def batch(
@@ -280,14 +290,20 @@ def batch(
     output_format: str,
     jobs: int,
     language: str | None,
-    therapist: str | None,
+    therapist: tuple[str, ...],
+    patient: tuple[str, ...],
     fmt: str | None,
+    max_size: float,
     mode: str,
 ) -> None:
-    """Analyse many sessions: writes OUT/transcript_<id>.json and OUT/sessions.csv.
+    """Analyse many sessions (files, or folders of transcripts) into OUT.
 
-    A file that cannot be read is reported and skipped; the others are analysed. Each output file
-    is written whole or not at all. Exit status 1 when any input failed.
+    Writes OUT/transcript_<id>.json per session and OUT/sessions.csv. A file or a session that
+    cannot be read or analysed (no therapist or no patient, unreadable text…) is reported on
+    standard error and in OUT/skipped.csv (id, source, reason); the others are analysed.
+
+    Exit status: 0 when every session was analysed, 1 when some were skipped, 2 when none could
+    be analysed (or on a usage error).
     """
     from rich.progress import (
         BarColumn,
@@ -297,59 +313,50 @@ def batch(
         TimeRemainingColumn,
     )
 
-    errors: list[str] = []
-    transcripts = list(_iter_inputs(inputs, fmt, language, therapist, errors))
-    names = [transcript_name(t) for t in transcripts]
-    duplicates = {n for n in names if names.count(n) > 1}
-    if duplicates:
-        raise RaccordError(
-            f"several sessions share the id(s) {', '.join(sorted(duplicates))}; rename the files"
-        )
-    out = Path(out_dir)
-    rows: list[dict[str, Any]] = []
+    from raccord import batch as runner
+
+    if jobs > 1:  # before anything loads a math library in this process
+        runner.one_math_thread()
+
     columns = [
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
     ]
-    with Progress(*columns, console=Console(stderr=True)) as progress:
-        task = progress.add_task("analysing", total=len(transcripts))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {
-                pool.submit(_batch_job, t, mode, output_format): n
-                for t, n in zip(transcripts, names, strict=True)
-            }
-            for future in as_completed(futures):
-                name = futures[future]
-                try:
-                    row, payload = future.result()
-                except RaccordError as exc:
-                    errors.append(f"{name}: {exc}")
-                else:
-                    write_atomic(
-                        out / f"transcript_{name}.json",
-                        json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
-                    )
-                    rows.append(row)
-                progress.advance(task)
-    rows.sort(key=lambda r: (len(str(r["transcript_id"])), str(r["transcript_id"])))
-    write_atomic(out / "sessions.csv", _csv_text(rows))
-    click.echo(f"{len(rows)} session(s) analysed → {out}/sessions.csv")
-    if errors:
-        for message in errors:
-            click.echo(f"raccord: error: {message}", err=True)
-        raise click.exceptions.Exit(1)
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("analysing", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        result = runner.run(
+            inputs,
+            out_dir,
+            mode=mode,
+            output_format=output_format,
+            jobs=jobs,
+            fmt=fmt,
+            language=language,
+            therapist=therapist,
+            patient=patient,
+            max_bytes=int(max_size * 1_048_576),
+            on_skip=lambda item: progress.console.print(
+                _skip_line(item), markup=False, highlight=False, soft_wrap=True
+            ),
+            on_progress=advance,
+        )
+    sessions = "session" if len(result.rows) == 1 else "sessions"
+    click.echo(f"{len(result.rows)} {sessions} analysed → {result.out}/sessions.csv")
+    if result.skipped:
+        click.echo(f"{len(result.skipped)} skipped (reasons in {result.out}/skipped.csv)", err=True)
+    if result.exit_status:
+        raise click.exceptions.Exit(result.exit_status)
 
 
-def _csv_text(rows: list[dict[str, Any]]) -> str:
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=SESSION_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+def _skip_line(item: Unreadable) -> str:
+    """One stderr line per skipped session: where (file, session id) and why."""
+    return f"raccord: skipped: {item.describe()}"
 
 
 def demo_files() -> list[Path]:
@@ -374,12 +381,13 @@ def demo_files() -> list[Path]:
 )
 def demo(mode: str, show_all: bool, details: bool) -> None:
     """Analyse the bundled demo sessions (French and English) and print their reports."""
+    from raccord.batch import session_row
     from raccord.render import print_report
 
     console = Console(highlight=False)
     summary: list[dict[str, Any]] = []
     for path in demo_files():
-        for transcript in _load(str(path), None, None, None):
+        for transcript in _load(str(path), None, None):
             analysis = _analyze(transcript, mode)
             print_report(analysis, console, show_all=show_all, details=details)
             console.print()
@@ -387,7 +395,12 @@ def demo(mode: str, show_all: bool, details: bool) -> None:
     console.rule("demo")
     for row in summary:
         console.print(
-            f"{row['transcript_id']:<24} {row['language']}  {row['turns']:>3} turns  "
-            f"{row['markers']:>2} markers  {row['episodes']} episodes  "
+            f"{row['transcript_id']:<24} {row['language']}  {_count(row['turns'], 'turn', 3)}  "
+            f"{_count(row['markers'], 'marker', 2)}  {_count(row['episodes'], 'episode')}  "
             f"patient {row['patient_rupture_score']:.2f}  therapist {row['therapist_contribution_score']:.2f}"
         )
+
+
+def _count(n: int, word: str, width: int = 0) -> str:
+    """``"1 episode "`` / ``"3 episodes"``: aligned in a column, and never "1 episodes"."""
+    return f"{n:>{width}} {word}" + ("s" if n != 1 else " ")

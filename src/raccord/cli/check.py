@@ -14,6 +14,7 @@ import sys
 import click
 
 from raccord import lang
+from raccord.errors import RaccordError
 from raccord.repair.checker import CheckResult
 from raccord.repair.checker import check as check_text
 from raccord.taxonomy import RepairApproach
@@ -84,6 +85,11 @@ def check(text: str, language: str | None, fmt: str, indirect: bool) -> None:
     """
     if text == "-":
         text = sys.stdin.read()
+    if not text.strip():
+        raise RaccordError(
+            "the statement to check is empty",
+            expected='a draft repair statement, e.g. raccord check "J\'ai remarqué que…"',
+        )
     approach = RepairApproach.INDIRECT if indirect else RepairApproach.DIRECT
     result = check_text(text, language, approach=approach)
     if fmt == "json":

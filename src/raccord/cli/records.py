@@ -104,7 +104,7 @@ def patient_export(name: str, output: str | None, db_url: str | None) -> None:
     """Everything stored about one patient, as JSON (transcripts included, decrypted)."""
     data = json.dumps(_records(db_url).export(name), ensure_ascii=False, indent=2, default=str)
     if output:
-        from raccord.cli.analysis import write_atomic
+        from raccord.batch import write_atomic
 
         write_atomic(Path(output), data + "\n")
     else:

@@ -44,7 +44,7 @@ def reader_options(func: click.decorators.FC) -> click.decorators.FC:
     """Options shared by ``read`` and ``convert``: how to read the input file."""
     options = [
         click.option(
-            "--format",
+            "--input-format",
             "-f",
             "fmt",
             type=click.Choice(sorted([*FORMATS, *ALIASES]), case_sensitive=False),
@@ -59,7 +59,15 @@ def reader_options(func: click.decorators.FC) -> click.decorators.FC:
         click.option(
             "--therapist",
             metavar="NAME",
-            help="The therapist's speaker label (default: from labels, else guessed and said so).",
+            multiple=True,
+            help="A therapist's speaker label, repeatable; the other speakers are then patients"
+            " unless labelled as someone else (default: from labels, else guessed and said so).",
+        ),
+        click.option(
+            "--patient",
+            metavar="NAME",
+            multiple=True,
+            help="A patient's speaker label, repeatable (couple or family sessions).",
         ),
         click.option(
             "--column",
@@ -87,18 +95,30 @@ def _load(
     file: str,
     fmt: str | None,
     language: str | None,
-    therapist: str | None,
+    therapist: Sequence[str],
+    patient: Sequence[str],
     column: Sequence[str],
     max_size: float,
+    skipped: list[rio.Unreadable] | None = None,
 ) -> list[Transcript]:
     return rio.load(
         file,
         fmt=fmt,
         language=language,
         therapist=therapist,
+        patient=patient,
         columns=_columns(column),
         max_bytes=int(max_size * 1_048_576),
+        skipped=skipped,
     )
+
+
+def _report_skipped(skipped: Sequence[rio.Unreadable]) -> None:
+    """Sessions of a corpus file that could not be read: one stderr line each, exit status 1."""
+    for item in skipped:
+        click.echo(f"raccord: skipped: {item.describe()}", err=True)
+    if skipped:
+        raise click.exceptions.Exit(1)
 
 
 # --------------------------------------------------------------------------- read
@@ -138,6 +158,11 @@ def _title(transcript: Transcript, position: int) -> str:
     return name + (f" ({', '.join(facts)})" if facts else "")
 
 
+def _count(n: int, word: str, width: int = 0) -> str:
+    """``"1 turn "`` / ``"12 turns"``: aligned in a column, and never "1 turns"."""
+    return f"{n:>{width}} {word}" + ("s" if n != 1 else " ")
+
+
 def _details(transcript: Transcript, position: int) -> list[str]:
     words: Counter[str] = Counter()
     turns: Counter[str] = Counter()
@@ -147,7 +172,7 @@ def _details(transcript: Transcript, position: int) -> list[str]:
     duration = transcript.duration
     lines = [
         f"{_title(transcript, position)} — {transcript.metadata.format},"
-        f" {len(transcript.turns)} turns"
+        f" {_count(len(transcript.turns), 'turn').rstrip()}"
         + (f", {format_clock(duration)}" if duration is not None else ", no timestamps"),
         f"  language: {transcript.language} ({transcript.language_basis})",
         "  speakers:",
@@ -155,8 +180,8 @@ def _details(transcript: Transcript, position: int) -> list[str]:
     width = max(len(a.speaker) for a in transcript.roles)
     for a in transcript.roles:
         lines.append(
-            f"    {a.speaker:<{width}}  {a.role.value:<9}  {turns[a.speaker]:>4} turns"
-            f" {words[a.speaker]:>6} words  [{a.method}] {a.basis}"
+            f"    {a.speaker:<{width}}  {a.role.value:<9}  {_count(turns[a.speaker], 'turn', 4)}"
+            f" {_count(words[a.speaker], 'word', 6)}  [{a.method}] {a.basis}"
         )
     lines.append(f"  non-verbal: {_nonverbal_text(transcript)}")
     if transcript.metadata.extra:
@@ -216,7 +241,8 @@ def read(
     file: str,
     fmt: str | None,
     language: str | None,
-    therapist: str | None,
+    therapist: tuple[str, ...],
+    patient: tuple[str, ...],
     column: tuple[str, ...],
     max_size: float,
     full: bool,
@@ -227,20 +253,31 @@ def read(
     Teams), SRT, Whisper/WhisperX JSON, CSV/TSV (AnnoMI read as is), ELAN .eaf. A file holding many
     transcripts (a corpus CSV) gets one line per transcript and totals, unless --full.
     """
-    transcripts = _load(file, fmt, language, therapist, column, max_size)
+    skipped: list[rio.Unreadable] = []
+    transcripts = _load(file, fmt, language, therapist, patient, column, max_size, skipped)
     click.echo(f"{file}: {len(transcripts)} transcript(s)")
     if len(transcripts) > COMPACT_ABOVE and not full:
         for line in _compact(transcripts):
             click.echo(line)
+        _report_skipped(skipped)
         return
     for position, transcript in enumerate(transcripts, start=1):
         for line in _details(transcript, position):
             click.echo(line)
-        if len(transcript.roles) == 1:
-            click.echo(
-                f"warning: {file}: one speaker only; an analysis needs a therapist and a patient",
-                err=True,
-            )
+        _warn_parties(transcript, file)
+    _report_skipped(skipped)
+
+
+def _warn_parties(transcript: Transcript, file: str) -> None:
+    """``read`` and ``convert`` show such a session; ``analyze`` and ``batch`` refuse it."""
+    present = {a.role for a in transcript.roles}
+    missing = [r.value for r in (Role.THERAPIST, Role.PATIENT) if r not in present]
+    if missing:
+        click.echo(
+            f"warning: {file}: no {' and no '.join(missing)} among the speakers; analyze and batch"
+            " will refuse it unless --therapist/--patient say who is who",
+            err=True,
+        )
 
 
 # --------------------------------------------------------------------------- convert
@@ -267,6 +304,7 @@ def _write(transcript: Transcript, to: str, path: Path) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "--to",
+    "--format",
     "to",
     type=click.Choice(["json", "csv", "annotation"]),
     required=True,
@@ -289,12 +327,22 @@ def convert(
     output: str | None,
     fmt: str | None,
     language: str | None,
-    therapist: str | None,
+    therapist: tuple[str, ...],
+    patient: tuple[str, ...],
     column: tuple[str, ...],
     max_size: float,
 ) -> None:
     """Write FILE's transcripts in raccord's normalised form (see --to and -o)."""
-    transcripts = _load(file, fmt, language, therapist, column, max_size)
+    skipped: list[rio.Unreadable] = []
+    transcripts = _load(file, fmt, language, therapist, patient, column, max_size, skipped)
+    for transcript in transcripts if len(transcripts) <= COMPACT_ABOVE else ():
+        _warn_parties(transcript, file)
+    _write_all(transcripts, file, to, output)
+    _report_skipped(skipped)
+
+
+def _write_all(transcripts: list[Transcript], file: str, to: str, output: str | None) -> None:
+    """Write the normalised transcripts as ``convert`` says (see its -o help)."""
     stem = Path(file).name.split(".")[0] or "transcript"
     extension = _EXTENSIONS[to]
     if len(transcripts) == 1 and output is None:

@@ -10,17 +10,39 @@ Everything that goes wrong raises ``InputError`` naming the file, the line and w
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from raccord.errors import InputError
 from raccord.io import assemble, elan, native, plaintext, subrip, tabular, vtt, whisper
 from raccord.io.encoding import DEFAULT_MAX_BYTES, decode, read_bytes
 from raccord.io.raw import RawTranscript
+from raccord.io.roles import Names
 from raccord.io.sniff import FORMATS, normalise, sniff
 from raccord.model import Transcript
 
-__all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "load", "parse"]
+__all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "Unreadable", "load", "load_each", "parse"]
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A file, or one session of a corpus file, that could not be read, and why."""
+
+    source: str
+    transcript_id: str | None
+    reason: str
+
+    @property
+    def name(self) -> str:
+        """The id the session is filed under: its own id, else its file's stem."""
+        return self.transcript_id or Path(self.source).stem
+
+    def describe(self) -> str:
+        """``FILE, session ID: reason`` (``FILE: reason`` for a whole file), for one stderr line."""
+        where = (
+            f"{self.source}, session {self.transcript_id}" if self.transcript_id else self.source
+        )
+        return f"{where}: {self.reason}"
 
 
 def load(
@@ -28,16 +50,58 @@ def load(
     *,
     fmt: str | None = None,
     language: str | None = None,
-    therapist: str | None = None,
+    therapist: Names = None,
+    patient: Names = None,
     columns: Mapping[str, str] | None = None,
     max_bytes: int | None = None,
+    skipped: list[Unreadable] | None = None,
 ) -> list[Transcript]:
     """Read a transcript file into one ``Transcript`` per session it holds.
 
-    ``language`` forces the language (else detected on the whole text), ``therapist`` names the
-    therapist's speaker label (else labels, else a written-out guess), ``columns`` maps CSV columns
+    ``language`` forces the language (else detected on the whole text), ``therapist`` / ``patient``
+    name speakers (one label or several; with ``therapist`` alone the others are patients unless
+    labelled as someone else; else labels, else a written-out guess), ``columns`` maps CSV columns
     (``{"speaker": "Qui", "text": "Verbatim"}``), ``max_bytes`` raises the 20 MB size limit.
+    Any session that cannot be read raises ``InputError``, unless ``skipped`` is given: then a
+    session of a corpus file that cannot be read is added to it and the others are returned (a
+    file that cannot be read at all still raises; ``load_each`` reports that too).
     """
+    return _load(path, fmt, language, therapist, patient, columns, max_bytes, skipped)
+
+
+def load_each(
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    language: str | None = None,
+    therapist: Names = None,
+    patient: Names = None,
+    columns: Mapping[str, str] | None = None,
+    max_bytes: int | None = None,
+) -> tuple[list[Transcript], list[Unreadable]]:
+    """Like ``load``, for corpora: the sessions that read, and each one that does not with why.
+
+    One unreadable session of a corpus CSV (a keyboard-mash dialogue, a session without speaker)
+    never sinks the others; a file that cannot be read at all is one ``Unreadable``.
+    """
+    skipped: list[Unreadable] = []
+    try:
+        transcripts = _load(path, fmt, language, therapist, patient, columns, max_bytes, skipped)
+    except InputError as exc:
+        return [], [Unreadable(str(path), None, exc.reason)]
+    return transcripts, skipped
+
+
+def _load(
+    path: str | Path,
+    fmt: str | None,
+    language: str | None,
+    therapist: Names,
+    patient: Names,
+    columns: Mapping[str, str] | None,
+    max_bytes: int | None,
+    skipped: list[Unreadable] | None,
+) -> list[Transcript]:
     file = Path(path)
     source = str(path)
     data = read_bytes(file, max_bytes)
@@ -46,16 +110,9 @@ def load(
     if name == "eaf":
         _require_content(text, source)
         raws = elan.read(text, source, path=file)
-        transcripts = [assemble.build(r, language_code=language, therapist=therapist) for r in raws]
+        transcripts = _build_all(raws, language, therapist, patient, skipped)
     else:
-        transcripts = parse(
-            text,
-            fmt=name,
-            source=source,
-            language=language,
-            therapist=therapist,
-            columns=columns,
-        )
+        transcripts = _parse(text, name, source, language, therapist, patient, columns, skipped)
     if encoding in ("utf-8", "utf-8-sig", "ascii") or name in ("eaf", "raccord"):
         return transcripts
     # worth showing: accents read through a guessed encoding are what a user should check
@@ -71,19 +128,58 @@ def parse(
     fmt: str | None,
     source: str = "<text>",
     language: str | None = None,
-    therapist: str | None = None,
+    therapist: Names = None,
+    patient: Names = None,
     columns: Mapping[str, str] | None = None,
 ) -> list[Transcript]:
     """Read transcript text already in memory (``fmt=None`` guesses the format from the text)."""
+    return _parse(text, fmt, source, language, therapist, patient, columns, None)
+
+
+def _parse(
+    text: str,
+    fmt: str | None,
+    source: str,
+    language: str | None,
+    therapist: Names,
+    patient: Names,
+    columns: Mapping[str, str] | None,
+    skipped: list[Unreadable] | None,
+) -> list[Transcript]:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     _require_content(text, source)
     if "\x00" in text:
         raise InputError("the text contains NUL characters (a binary file?)", path=source)
     name = normalise(fmt) if fmt else sniff(text, Path(source).suffix)
     if name == "raccord":
-        return native.read(text, source, language_code=language, therapist=therapist)
+        return native.read(
+            text, source, language_code=language, therapist=therapist, patient=patient
+        )
     raws = _read(name, text, source, columns)
-    return [assemble.build(r, language_code=language, therapist=therapist) for r in raws]
+    return _build_all(raws, language, therapist, patient, skipped)
+
+
+def _build_all(
+    raws: list[RawTranscript],
+    language: str | None,
+    therapist: Names,
+    patient: Names,
+    skipped: list[Unreadable] | None,
+) -> list[Transcript]:
+    """Each raw session normalised; with ``skipped``, a failing one is recorded, not raised."""
+    transcripts: list[Transcript] = []
+    for raw in raws:
+        try:
+            built = assemble.build(
+                raw, language_code=language, therapist=therapist, patient=patient
+            )
+        except InputError as exc:
+            if skipped is None or len(raws) == 1:
+                raise
+            skipped.append(Unreadable(raw.source, raw.transcript_id, exc.reason))
+            continue
+        transcripts.append(built)
+    return transcripts
 
 
 def _require_content(text: str, source: str) -> None:

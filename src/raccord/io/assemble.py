@@ -1,9 +1,10 @@
 """From what a reader found to a ``Transcript``: the rules every format shares.
 
 In order: markup stripped and non-verbal annotations lifted out of the words; timestamps checked
-(a cue that ends before it starts, or a jump back of more than ``BACKWARDS_TOLERANCE`` seconds, is an
-error naming the line; small steps back and overlaps, common in hand-timed or overlapping speech,
-are kept with a warning); consecutive lines of one speaker merged into one turn; the language
+(a cue that ends more than ``END_TOLERANCE`` seconds before it starts, or a jump back of more than
+``BACKWARDS_TOLERANCE``, is an error naming the line; a segment ending slightly before it starts,
+as WhisperX writes for words it could not align, gets its end set to its start; small steps back and overlaps,
+common in hand-timed or overlapping speech, are kept; each with a warning naming the first place); consecutive lines of one speaker merged into one turn; the language
 decided on the whole text; roles decided and explained.
 """
 
@@ -20,6 +21,8 @@ from raccord.model import Metadata, NonVerbal, Transcript, Turn
 
 #: Seconds a timestamp may step back before the file is refused (AnnoMI has steps of 1–9 s).
 BACKWARDS_TOLERANCE = 10.0
+#: Seconds a turn may end before it starts and be clamped (WhisperX's unaligned words: about 1 s).
+END_TOLERANCE = 2.0
 
 
 @dataclass(slots=True)
@@ -34,7 +37,11 @@ class _Clean:
 
 
 def build(
-    raw: RawTranscript, *, language_code: str | None = None, therapist: str | None = None
+    raw: RawTranscript,
+    *,
+    language_code: str | None = None,
+    therapist: roles.Names = None,
+    patient: roles.Names = None,
 ) -> Transcript:
     """Normalise one reader's output into a ``Transcript`` (see the module docstring)."""
     if not raw.turns:
@@ -53,7 +60,11 @@ def build(
         code, basis = language.detect(text, raw.source)
     table = roles.stats([(c.speaker, c.text) for c in cleaned])
     assignments = roles.assign(
-        table, therapist=therapist, source=raw.source, no_speakers=raw.no_speakers
+        table,
+        therapist=therapist,
+        patient=patient,
+        source=raw.source,
+        no_speakers=raw.no_speakers,
     )
     if len(table) == 1:
         warnings.append(f"only one speaker ({next(iter(table))!r}): turn-taking cannot be analysed")
@@ -125,9 +136,19 @@ def _check_times(turns: list[_Clean], raw: RawTranscript) -> list[str]:
     """Errors for impossible times; warnings (one per kind, with a count) for tolerable ones."""
     overlaps: list[str] = []
     steps_back: list[str] = []
+    clamped: list[str] = []
+    worst = 0.0
     previous: _Clean | None = None
     for position, turn in enumerate(turns):
         line, prefix = _where(raw, turn, position)
+        if (
+            turn.start is not None
+            and turn.end is not None
+            and turn.start - END_TOLERANCE <= turn.end < turn.start
+        ):
+            clamped.append(f"line {line}" if line is not None else prefix.rstrip(": "))
+            worst = max(worst, turn.start - turn.end)
+            turn.end = turn.start
         if turn.start is not None and turn.end is not None and turn.end < turn.start:
             raise InputError(
                 f"{prefix}ends at {format_clock(turn.end)} before it starts at"
@@ -158,6 +179,12 @@ def _check_times(turns: list[_Clean], raw: RawTranscript) -> list[str]:
                 overlaps.append(where)
         previous = turn
     warnings = []
+    if clamped:
+        warnings.append(
+            f"{len(clamped)} turn(s) end before they start, by up to {worst:.2f} s (an alignment"
+            f" glitch?): end set to the start ({', '.join(clamped[:5])}"
+            + (", …)" if len(clamped) > 5 else ")")
+        )
     if steps_back:
         warnings.append(
             f"{len(steps_back)} timestamp(s) step back by up to {BACKWARDS_TOLERANCE:.0f} s"

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from raccord.io.raw import RawTranscript, RawTurn
-from raccord.io.roles import label_role
+from raccord.io.speakers import is_speaker
 
 _VOICE = re.compile(r"^\s*<v(?:\.[\w.-]+)*\s+([^>]{1,80})>", re.IGNORECASE)
 _NAME = re.compile(r"^\s*([^\s:<>\[\](){}][^:<>\[\](){}\n]{0,59}?)\s*[:：]\s+(.*)$", re.DOTALL)
@@ -40,12 +40,12 @@ def _voice_or_name(payload: str) -> tuple[str | None, str, bool]:
 
 
 def to_raw(cues: list[Cue], source: str, fmt: str) -> RawTranscript:
-    """Turns from cues; ``Name:`` prefixes count only if the name recurs (or is a role word)."""
+    """Turns from cues; a ``Name:`` prefix is a speaker when it looks like one (``speakers``)."""
     parsed = [_voice_or_name(cue.payload) for cue in cues]
     counts = Counter(name for name, _, voice in parsed if name and not voice)
     turns: list[RawTurn] = []
     for cue, (name, text, voice) in zip(cues, parsed, strict=True):
-        if name and not voice and counts[name] < 2 and len(cues) > 4 and label_role(name) is None:
+        if name and not voice and not is_speaker(name, counts[name], text, short=len(cues) <= 4):
             name, text = None, cue.payload
         if name is None:
             name = turns[-1].speaker if turns else None

@@ -57,7 +57,7 @@ def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
             " for one transcript",
             path=name,
             expected="a session transcript; raise the limit with --max-size MB"
-            " (max_bytes=) if this file really is one",
+            " if this file really is one",
         )
     try:
         return path.read_bytes()

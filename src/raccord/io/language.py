@@ -48,8 +48,17 @@ def forced(code: str) -> tuple[str, str]:
     return code, "forced by --lang"
 
 
-def detect(text: str, source: str | None = None) -> tuple[str, str]:
-    """``(code, basis)`` for the transcript's text, e.g. ``("fr", "detected: fr (p=0.98)")``."""
+def detect(
+    text: str,
+    source: str | None = None,
+    *,
+    foreign_min_words: int = _FOREIGN_MIN_WORDS,
+    what: str = "transcript",
+) -> tuple[str, str]:
+    """``(code, basis)`` for the transcript's text, e.g. ``("fr", "detected: fr (p=0.98)")``.
+
+    A text in another language, judged on at least ``foreign_min_words`` words, is refused.
+    """
     supported = lang.available()
     sample = text[:_MAX_CHARS]
     words = _WORD.findall(sample)
@@ -61,12 +70,12 @@ def detect(text: str, source: str | None = None) -> tuple[str, str]:
     ranked = dict(_identifier().rank(sample))
     probs = _softmax(ranked)
     best = max(probs, key=lambda code: probs[code])
-    if best not in supported and probs[best] >= _FOREIGN_P and len(words) >= _FOREIGN_MIN_WORDS:
+    if best not in supported and probs[best] >= _FOREIGN_P and len(words) >= foreign_min_words:
         raise InputError(
-            f"this transcript seems to be in another language (detected: {best},"
-            f" p={probs[best]:.2f}); raccord reads {' and '.join(supported)} transcripts",
+            f"this {what} seems to be in another language (detected: {best},"
+            f" p={probs[best]:.2f}); raccord reads {' and '.join(supported)}",
             path=source,
-            expected=f"a transcript in {' or '.join(supported)}, or --lang to force one",
+            expected=f"a {what} in {' or '.join(supported)}, or --lang to force one",
         )
     restricted = _softmax({code: ranked[code] for code in supported if code in ranked})
     code = max(restricted, key=lambda c: restricted[c])

@@ -38,10 +38,15 @@ def _objects(text: str, source: str) -> list[tuple[int | None, Any]]:
 
 
 def read(
-    text: str, source: str, *, language_code: str | None = None, therapist: str | None = None
+    text: str,
+    source: str,
+    *,
+    language_code: str | None = None,
+    therapist: roles.Names = None,
+    patient: roles.Names = None,
 ) -> list[Transcript]:
     return [
-        _transcript(data, source, line, language_code, therapist)
+        _transcript(data, source, line, language_code, therapist, patient)
         for line, data in _objects(text, source)
     ]
 
@@ -56,7 +61,12 @@ def _fail(message: str, source: str, line: int | None) -> InputError:
 
 
 def _transcript(
-    data: Any, source: str, line: int | None, language_code: str | None, therapist: str | None
+    data: Any,
+    source: str,
+    line: int | None,
+    language_code: str | None,
+    therapist: roles.Names,
+    patient: roles.Names,
 ) -> Transcript:
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise _fail("not a raccord transcript", source, line)
@@ -69,9 +79,9 @@ def _transcript(
     assignments = tuple(
         _role(item, source, line) for item in _list(data.get("roles"), "roles", source, line)
     )
-    if therapist is not None or not assignments:
+    if roles.names(therapist) or roles.names(patient) or not assignments:
         table = roles.stats([(t.speaker, t.text) for t in turns])
-        assignments = roles.assign(table, therapist=therapist, source=source)
+        assignments = roles.assign(table, therapist=therapist, patient=patient, source=source)
     role_of = {a.speaker: a.role for a in assignments}
     if any(t.speaker not in role_of for t in turns):
         raise _fail("a turn's speaker has no role in 'roles'", source, line)

@@ -10,8 +10,8 @@ colon (``Speaker 1  0:03`` as Otter writes it, ``00:00:05 Speaker 2`` as Word's 
 are read too: the lines after such a heading are the turn. A bracketed range
 ``[00:00:05 - 00:00:09]`` gives the turn's end as well.
 
-A capitalised word before a colon is not always a speaker ("Bref: …"), so a label that is not a
-known role word must come back at least twice (short files excepted) to count as a speaker.
+A word before a colon is not always a speaker ("Bref: …", "I said: …"): ``speakers`` decides,
+from the label's shape and what follows it, never from how often the speaker talks.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from raccord.io.header import SessionInfo, is_metadata_key, parse_header_line
 from raccord.io.raw import RawTranscript, RawTurn
 from raccord.io.roles import label_role
+from raccord.io.speakers import is_speaker, looks_like_label
 from raccord.io.timecode import parse_clock
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
@@ -41,6 +42,11 @@ _LABEL = re.compile(
 _ONLY_STAMP = re.compile(r"^" + _STAMP.replace("?P<N", "?P<o") + r"$")
 _HEADING_AFTER = re.compile(rf"^(?P<label>{_WORDS})\s+" + _STAMP.replace("?P<N", "?P<h") + r"$")
 _HEADING_WORDS = re.compile(rf"^{_WORDS}$")
+#: A label with something like a time that is not one: ``P [00:1] : …`` (a typo, named as such).
+_BAD_STAMP = re.compile(
+    rf"^(?P<label>{_WORDS})\s*(?P<stamp>[\[(][\d\s.,\-–>]*\d:[\d\s:.,\-–>]*[\])])\s*[:：]"
+    r"\s*(?P<text>.*)$"
+)
 #: A file with at most this many labelled lines accepts any well-formed label.
 _SHORT_FILE = 4
 
@@ -52,6 +58,7 @@ class _Line:
     label: str | None = None
     start: float | None = None
     end: float | None = None
+    bad_stamp: str | None = None
 
 
 def _stamp(match: re.Match[str], name: str) -> float | None:
@@ -67,18 +74,10 @@ def _stamp_end(match: re.Match[str], name: str) -> float | None:
     return parse_clock(value) if value else None
 
 
-def _plausible_label(label: str) -> bool:
-    """Capitalised words, a known role word, or a diariser tag such as ``SPEAKER_00``."""
-    if label_role(label) is not None:
-        return True
-    words = re.sub(r" \(.*\)$", "", label).split(" ")
-    return all(w[:1].isupper() or w[:1].isdigit() for w in words) and len(label) <= 40
-
-
 def _split(number: int, raw_line: str) -> _Line:
     text = raw_line.strip()
     heading = _HEADING_AFTER.match(text)
-    if heading and _plausible_label(heading.group("label")):
+    if heading and looks_like_label(heading.group("label")):
         return _Line(
             number, "", heading.group("label"), _stamp(heading, "h"), _stamp_end(heading, "h")
         )
@@ -88,16 +87,20 @@ def _split(number: int, raw_line: str) -> _Line:
     if lead and not _ONLY_STAMP.match(text):
         start, end = _stamp(lead, "s"), _stamp_end(lead, "s")
         text = text[lead.end() :]
-        if _HEADING_WORDS.match(text) and _plausible_label(text):
+        if _HEADING_WORDS.match(text) and looks_like_label(text):
             return _Line(number, "", text, start, end)
     match = _LABEL.match(text)
     if match is None:
+        bad = _BAD_STAMP.match(text)
+        if bad and looks_like_label(bad.group("label").strip()):
+            label = bad.group("label").strip()
+            return _Line(number, bad.group("text").strip(), label, bad_stamp=bad.group("stamp"))
         return _Line(number, text, None, start)
     label = match.group("label").strip()
     known = label_role(label) is not None
     if match.group("sep") is None and not known:
         return _Line(number, text, None, start)
-    if not _plausible_label(label):
+    if not looks_like_label(label):
         return _Line(number, text, None, start)
     if start is None:
         start, end = _stamp(match, "t"), _stamp_end(match, "t")
@@ -116,8 +119,9 @@ def read(text: str, source: str) -> list[RawTranscript]:
     counts = Counter(line.label for line in lines if line.label is not None)
     labelled = sum(counts.values())
 
-    def accepted(label: str) -> bool:
-        return counts[label] >= 2 or labelled <= _SHORT_FILE or label_role(label) is not None
+    def accepted(line: _Line) -> bool:
+        assert line.label is not None
+        return is_speaker(line.label, counts[line.label], line.text, short=labelled <= _SHORT_FILE)
 
     session = SessionInfo()
     turns: list[RawTurn] = []
@@ -137,7 +141,7 @@ def read(text: str, source: str) -> list[RawTranscript]:
         if line.label is not None and not turns and is_metadata_key(line.label):
             session.update(parse_header_line(stripped))
             continue
-        if line.label is not None and accepted(line.label):
+        if line.label is not None and accepted(line):
             start = line.start if line.start is not None else pending_start
             pending_start = None
             turns.append(RawTurn(line.label, line.text, start, line.end, line=line.number))
@@ -146,6 +150,13 @@ def read(text: str, source: str) -> list[RawTranscript]:
         else:
             skipped.append(line.number)
     raw = RawTranscript(turns=turns, source=source, format="text", session=session)
+    malformed = [line for line in lines if line.bad_stamp is not None and line.label is not None]
+    if malformed:
+        first = malformed[0]
+        raw.warnings.append(
+            f"{len(malformed)} malformed timestamp(s) left empty (first at line {first.number}:"
+            f" {first.bad_stamp!r}; expected a time such as [00:12:31] or (12:31))"
+        )
     if skipped and turns:
         span = f"line {skipped[0]}" if len(skipped) == 1 else f"lines {skipped[0]}–{skipped[-1]}"
         raw.warnings.append(

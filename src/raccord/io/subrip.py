@@ -21,8 +21,9 @@ def read(text: str, source: str) -> list[RawTranscript]:
         bad = len(text) - len(text[exc.expected_start :].lstrip())
         line = text.count("\n", 0, bad) + 1
         raise InputError(
-            f"malformed SRT subtitle: {exc.unmatched_content.strip()[:60]!r}",
+            "malformed SRT subtitle",
             path=source,
+            quote=exc.unmatched_content.strip(),
             line=line,
             expected="a number, a line '00:00:01,000 --> 00:00:04,000', then the text",
         ) from None

@@ -1,10 +1,13 @@
-"""Timestamps as transcripts write them: ``00:12:31``, ``12:31``, ``00:00:01.000``, ``00:00:01,000``."""
+"""Timestamps as transcripts write them: ``00:12:31``, ``12:31``, ``00:00:01.000``, ``00:00:01,000``.
+
+Seconds always have two digits: ``00:10:3`` is a mistyped time, never three seconds.
+"""
 
 from __future__ import annotations
 
 import re
 
-_CLOCK = re.compile(r"^(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?$")
+_CLOCK = re.compile(r"^(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
 
 
 def parse_clock(value: str) -> float | None:

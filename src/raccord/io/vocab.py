@@ -25,6 +25,8 @@ from raccord.errors import RaccordError
 class IoVocabulary:
     therapist_labels: frozenset[str]
     patient_labels: frozenset[str]
+    other_labels: frozenset[str]
+    not_speakers: frozenset[str]
     therapist_titles: frozenset[str]
     metadata: dict[str, tuple[str, ...]]
     columns: dict[str, tuple[str, ...]]
@@ -52,6 +54,8 @@ def vocabulary() -> IoVocabulary:
     """The merged ``io.toml`` of all packs (read once per process)."""
     therapist: set[str] = set()
     patient: set[str] = set()
+    other: set[str] = set()
+    not_speakers: set[str] = set()
     titles: set[str] = set()
     metadata: dict[str, list[str]] = {}
     columns: dict[str, list[str]] = {}
@@ -62,6 +66,8 @@ def vocabulary() -> IoVocabulary:
         roles = dict(io.get("roles", {}))
         therapist.update(_words(roles, "therapist"))
         patient.update(_words(roles, "patient"))
+        other.update(_words(roles, "other"))
+        not_speakers.update(_words(roles, "not_speakers"))
         titles.update(_words(roles, "therapist_titles"))
         for area, target in (("metadata", metadata), ("csv", columns)):
             for key, value in dict(io.get(area, {})).items():
@@ -78,6 +84,8 @@ def vocabulary() -> IoVocabulary:
     return IoVocabulary(
         therapist_labels=frozenset(therapist),
         patient_labels=frozenset(patient),
+        other_labels=frozenset(other),
+        not_speakers=frozenset(not_speakers),
         therapist_titles=frozenset(titles),
         metadata={k: tuple(dict.fromkeys(v)) for k, v in metadata.items()},
         columns={k: tuple(dict.fromkeys(v)) for k, v in columns.items()},

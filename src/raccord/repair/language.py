@@ -22,9 +22,17 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
 
 
+#: A draft statement is short: judged foreign on this many words (a sentence), not a session's 25.
+_FOREIGN_MIN_WORDS = 6
+
+
 def detect_language(text: str) -> str:
-    """``fr`` or ``en`` for a short text (English when there is nothing to go on)."""
-    code, basis = detect(text)
+    """``fr`` or ``en`` for a short text (English when there is nothing to go on).
+
+    A draft clearly in another language (German, Spanish…) raises ``InputError``: its rewrite
+    would mix languages, as ``analyze`` refuses such a session.
+    """
+    code, basis = detect(text, foreign_min_words=_FOREIGN_MIN_WORDS, what="statement")
     if not basis.startswith("too few words") or not text.strip():
         return code
     supported = set(lang.available())

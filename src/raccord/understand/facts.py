@@ -9,7 +9,9 @@ detection; no judgement is made here beyond naming what the text shows.
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from raccord.model import Detection, Episode, Marker, TherapistMove, Transcript
@@ -279,39 +281,42 @@ def _receptive(episode: Episode, kind: MarkerKind, salience: int) -> bool:
 
 
 class _SafeGround:
-    """The patient's most engaged unmarked turn so far, and the median length of such turns,
-    kept as the session is read in order: each turn is counted once, so finding the safer
-    ground of every episode costs one pass over the session, not one per episode."""
+    """For any turn, the patient's most engaged unmarked turn before it and the median length
+    of those turns, all computed in one pass (once per session, not once per episode)."""
 
     def __init__(self, transcript: Transcript, detection: Detection) -> None:
         marked = {m.turn for m in detection.markers}
-        self._turns = [
-            (word_count(t.text), t.index)
-            for t in transcript.turns
-            if t.role is Role.PATIENT and t.index not in marked
-        ]
-        self._next = 0
-        self._sorted: list[int] = []
-        self._best: tuple[int, int] | None = None
+        self.indexes: list[int] = []
+        self.best: list[tuple[int, int]] = []  # running max of (words, index)
+        self.medians: list[float] = []  # running median of the word counts
+        low: list[int] = []  # max-heap (negated) of the lower half
+        high: list[int] = []  # min-heap of the upper half
+        best = (-1, -1)
+        for t in transcript.turns:
+            if t.role is not Role.PATIENT or t.index in marked:
+                continue
+            n = word_count(t.text)
+            best = max(best, (n, t.index))
+            if low and n > -low[0]:
+                heapq.heappush(high, n)
+            else:
+                heapq.heappush(low, -n)
+            if len(low) > len(high) + 1:
+                heapq.heappush(high, -heapq.heappop(low))
+            elif len(high) > len(low):
+                heapq.heappush(low, -heapq.heappop(high))
+            median = float(-low[0]) if len(low) > len(high) else (-low[0] + high[0]) / 2
+            self.indexes.append(t.index)
+            self.best.append(best)
+            self.medians.append(median)
 
-    def before(self, turn: int) -> tuple[int, float, int] | None:
-        """(words, median words, index) of the most engaged turn before ``turn``."""
-        while self._next < len(self._turns) and self._turns[self._next][1] < turn:
-            n, index = self._turns[self._next]
-            bisect.insort(self._sorted, n)
-            if self._best is None or (n, index) > self._best:
-                self._best = (n, index)
-            self._next += 1
-        if self._best is None:
+    def before(self, turn: int) -> tuple[int, int, float] | None:
+        """``(words, index, median)`` over the unmarked patient turns before ``turn``."""
+        k = bisect.bisect_left(self.indexes, turn)
+        if k == 0:
             return None
-        size = len(self._sorted)
-        mid = size // 2
-        median = (
-            float(self._sorted[mid])
-            if size % 2
-            else (self._sorted[mid - 1] + self._sorted[mid]) / 2
-        )
-        return self._best[0], median, self._best[1]
+        n, index = self.best[k - 1]
+        return n, index, self.medians[k - 1]
 
 
 def _safe_topic(
@@ -321,7 +326,7 @@ def _safe_topic(
     found = ground.before(before)
     if found is None:
         return None
-    n, median, index = found
+    n, index, median = found
     if n < max(8, median):
         return None
     return topic_of(code, transcript.turns[index].text, min_score=3.0)
@@ -362,6 +367,11 @@ def previous_patient(transcript: Transcript, turn: int) -> int | None:
     return None
 
 
+def _turns_between(turns: Sequence[int], first: int, last: int) -> tuple[int, ...]:
+    """The sorted ``turns`` in ``[first, last]``."""
+    return tuple(turns[bisect.bisect_left(turns, first) : bisect.bisect_right(turns, last)])
+
+
 def _shorter(transcript: Transcript, markers: tuple[Marker, ...]) -> bool:
     """Whether the strongest marker's turn is shorter than the patient's turn before it."""
     if not markers:
@@ -378,6 +388,7 @@ def episode_facts(
     out: list[EpisodeFacts] = []
     floor = 0
     ground = _SafeGround(transcript, detection)
+    defers = sorted(m.turn for m in detection.moves if m.repair is RepairStrategy.DEFER)
     for k, episode in sorted(enumerate(detection.episodes), key=lambda p: p[1].start):
         markers = episode_markers(detection, episode)
         first = markers[0].turn if markers else episode.start
@@ -407,11 +418,7 @@ def episode_facts(
         signals = window_signals(
             transcript, detection, first, min(last, first + WINDOW), code, floor, topic
         )
-        deferred = tuple(
-            m.turn
-            for m in detection.moves
-            if m.repair is RepairStrategy.DEFER and episode.start <= m.turn <= episode.end + 1
-        )
+        deferred = _turns_between(defers, episode.start, episode.end + 1)
         out.append(
             EpisodeFacts(
                 index=k,

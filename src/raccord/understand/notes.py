@@ -72,15 +72,16 @@ def parse_notes(lines: Iterable[str], *, path: str = "<notes>") -> tuple[Therapi
             total = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
             if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
                 raise InputError(
-                    f"'{line[:40]}' is not a valid time", path=path, line=number, expected=EXPECTED
+                    "not a valid time", path=path, line=number, expected=EXPECTED, quote=line
                 )
             note = TherapistNote(text=text.strip(), seconds=float(total))
         else:
             turned = _turn_pattern().match(line)
             if not turned:
                 raise InputError(
-                    f"cannot tell which moment '{line[:40]}' is about",
+                    "cannot tell which moment this note is about",
                     path=path,
+                    quote=line,
                     line=number,
                     expected=EXPECTED,
                 )
