@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from raccord.detect import CONTEXTS, MODES, learned
+from raccord.detect import CONTEXTS, MODES, learned, therapist
 from raccord.detect.markers import FEATURES
 
 
@@ -41,6 +41,9 @@ def test_weights_were_fitted_on_the_current_code_and_packs(mode: str, context: s
         "the detector's code, language packs or move classifier changed since the marker "
         "weights were fitted: run `make train`"
     )
+    heads = therapist.shipped(mode, context)
+    assert heads is not None
+    assert heads.meta["code_hash"] == code_hash(), "therapist heads are stale: run `make train`"
 
 
 @pytest.mark.shared_data
@@ -51,12 +54,28 @@ def test_weights_were_fitted_on_the_current_labelled_data(shared_data: Path) -> 
     digest = data.data_hash(data.everything(shared_data))
     for mode in MODES:
         for context in CONTEXTS:
-            model = learned.shipped(mode, context)
-            assert model is not None
-            assert model.meta["data_hash"] == digest, "labelled data changed: run `make train`"
+            for model in (learned.shipped(mode, context), therapist.shipped(mode, context)):
+                assert model is not None
+                assert model.meta["data_hash"] == digest, "labelled data changed: `make train`"
 
 
 def test_no_weight_file_is_left_from_an_older_layout() -> None:
     shipped = {p.name for p in resources.files("raccord").joinpath("data").iterdir()}
     expected = {learned.file_name(m, c) for m in MODES for c in CONTEXTS}
     assert {n for n in shipped if n.startswith("markers")} == expected
+    heads = {therapist.file_name(m, c) for m in MODES for c in CONTEXTS}
+    assert {n for n in shipped if n.startswith("therapist")} == heads
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("context", CONTEXTS)
+def test_therapist_heads_match_their_features(mode: str, context: str) -> None:
+    heads = therapist.shipped(mode, context)
+    assert heads is not None, f"run `make train`: {therapist.file_name(mode, context)} is missing"
+    names = therapist.feature_names(mode, context)
+    assert heads.meta["names_hash"] == learned.names_hash(names)
+    for head in (heads.contribution, heads.repair, heads.contribution_label, heads.repair_label):
+        assert head.coef.shape[1] == len(names)
+    assert heads.contribution.classes == heads.repair.classes == ("0", "1")
+    assert "none" not in heads.contribution_label.classes + heads.repair_label.classes
+    assert all(0.0 < t < 1.0 for t in heads.thresholds.values())

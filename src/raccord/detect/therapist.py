@@ -1,0 +1,272 @@
+"""The learned decision on therapist turns: does this turn feed a rupture, does it repair one?
+
+The rules of ``moves`` name what a therapist turn does (an open question, advice, a reflection, a
+meta-communication…) and give it a first ``ANNOTATION.md`` label. A coder, though, judges the
+label with what surrounds the turn: advice right after the patient asked for it is not a
+contribution, a validation that answers a marker is a repair, an open question that the patient
+answers at length after a rupture marker is the repair that worked. The heads here read the same:
+
+- the move type and the rules' labels (they stay the explanation a clinician reads);
+- the markers around the turn (the patient's turn before, the three before it, and — after the
+  session — the patient's turn after, with their family and confidence);
+- how much each side says (the turn, the patient's turns around it);
+- in full mode, the meaning of the turn and of the patient's turns before and after it.
+
+Two multinomial heads (``contribution``, ``repair``), fitted by ``raccord.learn`` on every
+labelled session with the markers the detector itself found there *out of fold* (so the heads
+learn from markers as imperfect as the ones they will see), shipped as
+``data/therapist-<mode>-<context>.npz``. A turn keeps a label when the probability of "none" is
+low enough (threshold chosen by inner cross-validation); the label is the head's most likely
+one. Inner cross-validation may also find that the rules alone do better for one head
+(``meta["use_<head>"]``); the head then leaves the rules' labels as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from raccord import lang as lang_packs
+from raccord.detect.learned import DIM, MOVES, Head, names_hash
+from raccord.model import Evidence, Marker, TherapistMove, Transcript
+from raccord.taxonomy import Contribution, MarkerKind, RepairStrategy, Role
+
+CONTRIBUTIONS: tuple[str, ...] = tuple(c.value for c in Contribution)
+REPAIRS: tuple[str, ...] = tuple(r.value for r in RepairStrategy)
+HEADS = ("contribution", "repair")
+#: Stored heads: for each task a presence head ("0"/"1") and a label head over its labels.
+STORED = ("contribution", "contribution_label", "repair", "repair_label")
+#: How many patient turns before the therapist turn are searched for a marker.
+LOOK_BACK = 3
+
+
+def feature_names(mode: str, context: str) -> list[str]:
+    names = [
+        *(f"move_{m}" for m in MOVES),
+        *(f"rule_contribution_{c}" for c in CONTRIBUTIONS),
+        *(f"rule_repair_{r}" for r in REPAIRS),
+        "marker_before",
+        "marker_before_confidence",
+        "marker_before_confrontation",
+        "markers_recent",
+        "log_words",
+        "log_words_before",
+    ]
+    if context == "session":
+        names += ["marker_after", "marker_after_confidence", "log_words_after"]
+    if mode == "full":
+        names += [f"turn_{k}" for k in range(DIM)] + [f"client_before_{k}" for k in range(DIM)]
+        if context == "session":
+            names += [f"client_after_{k}" for k in range(DIM)]
+    return names
+
+
+VECTOR_PREFIXES = ("turn_", "client_before_", "client_after_")
+
+
+def _words(text: str) -> float:
+    return math.log1p(len(text.split()))
+
+
+def rows(
+    transcript: Transcript,
+    moves: Sequence[TherapistMove],
+    markers: Sequence[Marker],
+    vectors: npt.NDArray[np.float32] | None,
+    *,
+    mode: str,
+    context: str,
+) -> npt.NDArray[np.float64]:
+    """One feature row per therapist move, in the order of ``moves``."""
+    turns = transcript.turns
+    patient = [t.index for t in turns if t.role is Role.PATIENT]
+    by_turn = {m.turn: m for m in markers}
+    out: list[npt.NDArray[np.float64]] = []
+    zero = np.zeros(DIM)
+    for move in moves:
+        k = int(np.searchsorted(patient, move.turn))
+        before = patient[k - 1] if k > 0 else None
+        after = patient[k] if k < len(patient) else None
+        m_before = by_turn.get(before) if before is not None else None
+        recent = sum(1 for p in patient[max(0, k - LOOK_BACK) : k] if p in by_turn)
+        row: list[float] = [
+            *(1.0 if move.move.value == m else 0.0 for m in MOVES),
+            *(1.0 if move.contribution.value == c else 0.0 for c in CONTRIBUTIONS),
+            *(1.0 if move.repair.value == r else 0.0 for r in REPAIRS),
+            1.0 if m_before is not None else 0.0,
+            m_before.confidence if m_before is not None else 0.0,
+            1.0 if m_before is not None and m_before.kind is MarkerKind.CONFRONTATION else 0.0,
+            float(recent),
+            _words(turns[move.turn].text),
+            _words(turns[before].text) if before is not None else 0.0,
+        ]
+        if context == "session":
+            m_after = by_turn.get(after) if after is not None else None
+            row += [
+                1.0 if m_after is not None else 0.0,
+                m_after.confidence if m_after is not None else 0.0,
+                _words(turns[after].text) if after is not None else 0.0,
+            ]
+        parts = [np.asarray(row)]
+        if mode == "full":
+            assert vectors is not None, "full mode needs the sentence vectors"
+            parts.append(np.asarray(vectors[move.turn], dtype=np.float64))
+            parts.append(
+                np.asarray(vectors[before], dtype=np.float64) if before is not None else zero
+            )
+            if context == "session":
+                parts.append(
+                    np.asarray(vectors[after], dtype=np.float64) if after is not None else zero
+                )
+        out.append(np.concatenate(parts))
+    width = len(feature_names(mode, context))
+    return np.vstack(out) if out else np.zeros((0, width))
+
+
+@dataclass(frozen=True, slots=True)
+class TherapistModel:
+    mode: str
+    context: str
+    #: Presence heads (classes "0", "1"): does the turn carry a contribution / a repair?
+    contribution: Head
+    repair: Head
+    #: Label heads, fitted on the labelled turns only: which contribution / which repair.
+    contribution_label: Head
+    repair_label: Head
+    #: Per task: the presence probability from which a turn keeps a label.
+    thresholds: dict[str, float]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def uses(self, head: str) -> bool:
+        return bool(self.meta.get(f"use_{head}", True))
+
+    def decide(
+        self,
+        transcript: Transcript,
+        moves: Sequence[TherapistMove],
+        markers: Sequence[Marker],
+        vectors: npt.NDArray[np.float32] | None,
+        templates: Mapping[str, str],
+        language: str,
+    ) -> tuple[TherapistMove, ...]:
+        """The moves with their labels decided by the heads (and the rules' evidence kept)."""
+        if not moves:
+            return tuple(moves)
+        x = rows(transcript, moves, markers, vectors, mode=self.mode, context=self.context)
+        out = list(moves)
+        for name in HEADS:
+            if not self.uses(name):
+                continue
+            presence: Head = getattr(self, name)
+            labels: Head = getattr(self, f"{name}_label")
+            probability = presence.proba(x)[:, presence.classes.index("1")]
+            which = labels.proba(x)
+            for k, move in enumerate(out):
+                present = float(probability[k])
+                current = getattr(move, name)
+                if present >= self.thresholds[name]:
+                    label = labels.classes[int(np.argmax(which[k]))]
+                    if label != current.value:
+                        detail = templates.get(f"learned_{name}", "{p}").format(
+                            p=lang_packs.decimal(language, present)
+                        )
+                        evidence = (
+                            Evidence(source="model", detail=detail),
+                            *(e for e in move.evidence if e.source != "model"),
+                        )
+                        out[k] = _relabel(
+                            move, name, label, round(min(0.95, max(0.05, present)), 3), evidence
+                        )
+                elif current.value != "none":
+                    out[k] = _relabel(move, name, "none", move.confidence, move.evidence)
+        # One label per turn (ANNOTATION.md): a repair answers a marker, so it wins over a
+        # contribution on the same turn.
+        for k, move in enumerate(out):
+            if (
+                move.contribution is not Contribution.NONE
+                and move.repair is not RepairStrategy.NONE
+            ):
+                out[k] = replace(move, contribution=Contribution.NONE)
+        return tuple(out)
+
+
+def _relabel(
+    move: TherapistMove,
+    head: str,
+    label: str,
+    confidence: float,
+    evidence: tuple[Evidence, ...],
+) -> TherapistMove:
+    if head == "contribution":
+        return replace(
+            move, contribution=Contribution(label), confidence=confidence, evidence=evidence
+        )
+    return replace(move, repair=RepairStrategy(label), confidence=confidence, evidence=evidence)
+
+
+def file_name(mode: str, context: str) -> str:
+    return f"therapist-{mode}-{context}.npz"
+
+
+def save(model: TherapistModel, path: Any) -> None:
+    arrays: dict[str, Any] = {}
+    for name in STORED:
+        head: Head = getattr(model, name)
+        arrays[f"{name}_classes"] = np.asarray(head.classes)
+        arrays[f"{name}_mean"] = head.mean.astype(np.float32)
+        arrays[f"{name}_scale"] = head.scale.astype(np.float32)
+        arrays[f"{name}_coef"] = head.coef.astype(np.float32)
+        arrays[f"{name}_intercept"] = head.intercept.astype(np.float64)
+    meta = {
+        **model.meta,
+        "mode": model.mode,
+        "context": model.context,
+        "thresholds": model.thresholds,
+        "names_hash": names_hash(feature_names(model.mode, model.context)),
+    }
+    arrays["meta"] = np.asarray(json.dumps(meta, sort_keys=True))
+    if hasattr(path, "write"):
+        np.savez_compressed(path, **arrays)
+        return
+    with open(path, "wb") as handle:
+        np.savez_compressed(handle, **arrays)
+
+
+def load_file(handle: Any) -> TherapistModel:
+    with np.load(handle) as data:
+        meta = json.loads(str(data["meta"]))
+        heads = {
+            name: Head(
+                classes=tuple(str(c) for c in data[f"{name}_classes"]),
+                mean=np.asarray(data[f"{name}_mean"], dtype=np.float64),
+                scale=np.asarray(data[f"{name}_scale"], dtype=np.float64),
+                coef=np.asarray(data[f"{name}_coef"], dtype=np.float64),
+                intercept=np.asarray(data[f"{name}_intercept"], dtype=np.float64),
+            )
+            for name in STORED
+        }
+    return TherapistModel(
+        mode=str(meta["mode"]),
+        context=str(meta["context"]),
+        thresholds={k: float(v) for k, v in meta["thresholds"].items()},
+        meta=meta,
+        **heads,
+    )
+
+
+@cache
+def shipped(mode: str, context: str) -> TherapistModel | None:
+    """The therapist model shipped for a mode and context, or ``None`` when absent."""
+    ref = resources.files("raccord").joinpath("data", file_name(mode, context))
+    if not ref.is_file():
+        return None
+    with ref.open("rb") as handle:
+        return load_file(handle)

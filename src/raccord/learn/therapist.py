@@ -1,0 +1,159 @@
+"""Fitting the therapist heads (``raccord.detect.therapist``) on out-of-fold markers.
+
+A therapist label depends on the markers around the turn. Fitted on the coders' markers, the heads
+would trust markers more than the detector's deserve; fitted on the shipped detector's markers in
+the sessions it was trained on, the same. So the markers of each training session come from a
+marker model that did not see that session: the sessions are split in folds, a marker model is
+refitted on the others (``fit.fit(..., like=...)``, with the hyper-parameters already chosen) and
+run on the fold. The heads then learn from markers as imperfect as the ones they will meet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from raccord.detect import Prepared
+from raccord.detect import learned as L
+from raccord.detect import signals as sig
+from raccord.detect import therapist as T
+from raccord.detect.markers import find
+from raccord.detect.moves import label_moves
+from raccord.learn.data import Labelled
+from raccord.learn.fit import (
+    SEED,
+    Rows,
+    _logistic,
+    _standardise,
+    best_threshold,
+    fit,
+    group_folds,
+)
+
+#: Regularisation tried by inner cross-validation.
+GRID = (0.03, 0.1, 0.3)
+INNER_FOLDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One session's therapist turns: features (with the markers found out of fold) and labels."""
+
+    session: Labelled
+    matrix: npt.NDArray[np.float64]
+    contribution: tuple[str, ...]
+    repair: tuple[str, ...]
+    #: The rules' labels, to compare the heads with.
+    rule_contribution: tuple[str, ...]
+    rule_repair: tuple[str, ...]
+
+
+def chunk(s: Labelled, ready: Prepared, model: L.TurnModel) -> Chunk:
+    """The therapist rows of a session, with the markers ``model`` finds in it."""
+    pack = sig.pack(s.transcript.language)
+    markers = find(pack, ready, mode=model.mode, context=model.context, model=model)
+    moves = label_moves(s.transcript, markers, mode=model.mode)
+    x = T.rows(s.transcript, moves, markers, ready.vectors, mode=model.mode, context=model.context)
+    gold = [s.labels.therapist_label(s.transcript.turns[m.turn].uid) for m in moves]
+    return Chunk(
+        session=s,
+        matrix=x,
+        contribution=tuple(g.contribution.value for g in gold),
+        repair=tuple(g.repair.value for g in gold),
+        rule_contribution=tuple(m.contribution.value for m in moves),
+        rule_repair=tuple(m.repair.value for m in moves),
+    )
+
+
+def out_of_fold(
+    sessions: Sequence[Labelled],
+    design: Mapping[str, Rows],
+    ready: Mapping[str, Prepared],
+    like: L.TurnModel,
+    *,
+    k: int = INNER_FOLDS,
+    seed: int = SEED,
+) -> list[Chunk]:
+    """Therapist rows of every session, each with markers from a model that did not see it."""
+    out: list[Chunk] = []
+    for n, fold in enumerate(group_folds([s.group for s in sessions], k, seed)):
+        train = [design[s.key] for s in sessions if s.group not in fold]
+        model = fit(train, like.mode, like.context, seed=seed + n, like=like)
+        out.extend(chunk(s, ready[s.key], model) for s in sessions if s.group in fold)
+    return out
+
+
+def _f1(gold: Sequence[str], pred: Sequence[str]) -> float:
+    g = np.asarray([x != "none" for x in gold])
+    p = np.asarray([x != "none" for x in pred])
+    tp = float(np.sum(g & p))
+    return 2 * tp / (float(g.sum()) + float(p.sum())) if tp else 0.0
+
+
+def fit_heads(
+    chunks: Sequence[Chunk],
+    mode: str,
+    context: str,
+    *,
+    seed: int = SEED,
+    log: Callable[[str], None] | None = None,
+) -> T.TherapistModel:
+    """For each task a presence head (``C`` and threshold by inner grouped CV) and a label head
+    (fitted on the labelled turns); a task's heads are used only when they beat the rules'
+    labels in that inner CV."""
+    names = T.feature_names(mode, context)
+    raw = np.asarray([n.startswith(T.VECTOR_PREFIXES) for n in names], dtype=bool)
+    x = np.vstack([c.matrix for c in chunks])
+    groups = np.asarray([c.session.group for c in chunks for _ in range(c.matrix.shape[0])])
+    folds = group_folds(groups.tolist(), INNER_FOLDS, seed)
+    mean, scale = _standardise(x, raw)
+    heads: dict[str, L.Head] = {}
+    thresholds: dict[str, float] = {}
+    meta: dict[str, object] = {"n_rows": int(x.shape[0]), "n_sessions": len(chunks)}
+    for name in T.HEADS:
+        y = [v for c in chunks for v in getattr(c, name)]
+        rules = [v for c in chunks for v in getattr(c, f"rule_{name}")]
+        gold = np.asarray([v != "none" for v in y])
+        flags = [str(int(v)) for v in gold]
+        best: tuple[float, float, float] | None = None  # (f1, C, threshold)
+        for c_ in GRID:
+            oof = np.zeros(len(y))
+            for fold in folds:
+                test = np.isin(groups, list(fold))
+                m, sc = _standardise(x[~test], raw)
+                head = _logistic(x[~test], list(np.asarray(flags)[~test]), c_, m, sc, balanced=True)
+                oof[test] = head.proba(x[test])[:, head.classes.index("1")]
+            t, f1 = best_threshold(gold, oof)
+            if log:
+                log(f"  {name}: C={c_:g} inner-CV presence F1 {f1:.3f} at {t:.2f}")
+            if best is None or f1 > best[0]:
+                best = (f1, c_, t)
+        assert best is not None
+        f1, c_, t = best
+        by_rules = _f1(y, rules)
+        heads[name] = _logistic(x, flags, c_, mean, scale, balanced=True)
+        labelled = np.flatnonzero(gold)
+        if len({y[i] for i in labelled}) < 2:  # pragma: no cover - tiny data only
+            raise ValueError(f"fewer than two {name} labels in the training data")
+        mp, sp = _standardise(x[labelled], raw)
+        heads[f"{name}_label"] = _logistic(x[labelled], [y[i] for i in labelled], c_, mp, sp)
+        thresholds[name] = t
+        meta[f"use_{name}"] = f1 > by_rules
+        meta[f"{name}_inner_cv_f1"] = round(f1, 4)
+        meta[f"{name}_rules_f1"] = round(by_rules, 4)
+        meta[f"{name}_C"] = c_
+        if log:
+            log(f"  {name}: heads {f1:.3f} vs rules {by_rules:.3f} -> use heads: {f1 > by_rules}")
+    return T.TherapistModel(
+        mode=mode,
+        context=context,
+        contribution=heads["contribution"],
+        repair=heads["repair"],
+        contribution_label=heads["contribution_label"],
+        repair_label=heads["repair_label"],
+        thresholds=thresholds,
+        meta=meta,
+    )
