@@ -66,17 +66,40 @@ class StoredSession:
     open_items: tuple[OpenItemRecord, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class SessionData:
+    """One stored session read back whole: what the report and the dashboard show."""
+
+    number: int
+    date: dt.date | None
+    language: str
+    source: str
+    transcript: list[dict[str, Any]]
+    analysis: dict[str, Any]
+    journal: tuple[JournalRecord, ...] = ()
+    checkins: tuple[CheckInRecord, ...] = ()
+
+
 class Records:
-    """The records of one therapist (``RACCORD_USER``, else the login name)."""
+    """The records of one therapist (``RACCORD_USER``, else the login name).
+
+    ``engine`` shares an already opened (and migrated) database, as the web server does for
+    every request instead of opening it again.
+    """
 
     def __init__(
-        self, url: str | None = None, *, therapist: str | None = None, home_dir: Path | None = None
+        self,
+        url: str | None = None,
+        *,
+        therapist: str | None = None,
+        home_dir: Path | None = None,
+        engine: Any | None = None,
     ) -> None:
         from sqlalchemy.orm import sessionmaker
 
         self.home = home_dir or home()
         self.url = db.resolve_url(url)
-        self.engine = db.engine(self.url)
+        self.engine = engine if engine is not None else db.engine(self.url)
         self.cipher = crypto.load(self.home)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.therapist_name = therapist or os.environ.get(USER_ENV) or getpass.getuser()
@@ -496,6 +519,33 @@ class Records:
                 sessions=tuple(sessions),
                 open_items=items,
             )
+
+    def session(self, pseudonym: str, number: int) -> SessionData:
+        """One session of one patient, decrypted, with its journal and check-ins."""
+        record = self.record(pseudonym)
+        with self._tx() as s:
+            patient = self._patient(s, pseudonym)
+            row = self._session_row(s, patient.id, number)
+            self._audit(s, "session.read", patient=patient.id, session=row.id)
+            data = SessionData(
+                number=row.number,
+                date=row.date,
+                language=row.language,
+                source=self.cipher.decrypt(row.source_name_enc) or "",
+                transcript=json.loads(self.cipher.decrypt(row.transcript_enc) or "[]"),
+                analysis=json.loads(self.cipher.decrypt(row.analysis_enc) or "{}"),
+            )
+        stored = next(x for x in record.sessions if x.number == number)
+        return SessionData(
+            number=data.number,
+            date=data.date,
+            language=data.language,
+            source=data.source,
+            transcript=data.transcript,
+            analysis=data.analysis,
+            journal=stored.journal,
+            checkins=stored.checkins,
+        )
 
     def export(self, pseudonym: str) -> dict[str, Any]:
         """Everything stored about one patient, as JSON data (the patient's right of access)."""
