@@ -74,10 +74,21 @@ def markdown(view: SessionView) -> str:
     if not view.moments:
         out += [w.t("report", "no_key_moment"), ""]
     out += [f"## {w.t('report', 'next_time')}", ""]
-    out += [
-        f"> {w.quote(view.next_time.text)}" if view.next_time else w.t("report", "next_time_none"),
-        "",
-    ]
+    if view.next_time:
+        s = view.next_time
+        out += [f"> {w.quote(s.text)}", ""]
+        out += [
+            w.t(
+                "report",
+                "when_to_say",
+                timing=w.label("timing", s.timing),
+                approach=w.label("approach", s.approach),
+                strategy=w.label("repair", s.strategy),
+            ),
+            "",
+        ]
+    else:
+        out += [w.t("report", "next_time_none"), ""]
     out += [f"## {w.t('report', 'what_worked')}", ""]
     out += [f"- {i}" for i in view.what_worked] or [w.t("report", "nothing_worked")]
     out += ["", f"## {w.t('report', 'open_items')}", ""]

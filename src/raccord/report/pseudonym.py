@@ -1,7 +1,8 @@
 """Names out of a report: speaker labels that are person names, their parts in the text, and any
 name the caller knows (the patient's name in the records), replaced by the speaker's role.
 
-A speaker label that says a role ("Thérapeute", "Client") is kept: it names nobody. Any other
+A speaker label that says a role ("Thérapeute", "Client": the role words of the language packs'
+``io.toml``) is kept: it names nobody. Any other
 label (``Dr. Patel``, ``Sam``, ``Marc``) is a person's name: the label and each of its words of
 two letters or more ("Patel", "Sam") are replaced wherever they occur, in the turns and in every
 sentence of the analysis (evidence quotes, formulation, suggestions). Names of third persons said
@@ -11,23 +12,35 @@ in the session ("my friend Dev") are not caught: no name recogniser is shipped y
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
+
+from raccord import lang
 
 _TITLES = frozenset(
     {"dr", "mr", "mrs", "ms", "mme", "mlle", "m", "pr", "prof", "docteur", "madame", "monsieur"}
 )
 
 
-def names_of(
-    rows: Sequence[Mapping[str, Any]], roles: Iterable[Mapping[str, Any]]
-) -> dict[str, str]:
-    """Speaker label → role, for the labels that are person names (not decided by a role label)."""
-    by_label = {str(r.get("speaker")): str(r.get("method", "")) for r in roles}
+@cache
+def role_words() -> frozenset[str]:
+    """Speaker labels that say a role in any language pack (``io.toml``, ``[roles]``)."""
+    found: set[str] = set()
+    for code in lang.available():
+        roles = lang.section(code, "io").get("roles", {})
+        for key in ("therapist", "patient"):
+            found.update(str(word).lower() for word in roles.get(key, ()))
+    return frozenset(found)
+
+
+def names_of(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """Speaker label → role, for the labels that are person names (not a role word)."""
+    words = role_words()
     out: dict[str, str] = {}
     for row in rows:
         speaker = str(row.get("speaker", ""))
-        if speaker and by_label.get(speaker) != "label":
+        if speaker and speaker.strip().rstrip(".:").lower() not in words:
             out.setdefault(speaker, str(row.get("role", "other")))
     return out
 

@@ -162,15 +162,20 @@ def _suggestion(s: Mapping[str, Any]) -> SuggestionView:
 
 
 def _next_time(
-    suggestions: Sequence[Mapping[str, Any]], episodes: Sequence[Mapping[str, Any]]
+    suggestions: Sequence[Mapping[str, Any]],
+    episodes: Sequence[Mapping[str, Any]],
+    moves: Sequence[Mapping[str, Any]],
 ) -> SuggestionView | None:
-    """The sentence to prepare: a repair meant for next session, else the direct repair of the
-    last episode left unresolved; none when every episode was resolved."""
+    """The sentence to prepare: a direct repair meant for next session; else the direct repair of
+    the last episode left unresolved, or of an episode the therapist deferred in session (a
+    "defer" move inside it); none when every episode was resolved and nothing was deferred."""
     for s in suggestions:
         if s.get("timing") == "next_session" and s.get("approach") == "direct":
             return _suggestion(s)
+    deferred = {int(m["turn"]) for m in moves if m.get("repair") == "defer"}
     for e in reversed(episodes):
-        if e.get("resolved") != "yes":
+        inside = any(int(e["start"]) <= t <= int(e["end"]) + 2 for t in deferred)
+        if e.get("resolved") != "yes" or inside:
             for s in e.get("suggestions", ()):
                 if s.get("approach") == "direct":
                     return _suggestion(s)
@@ -193,7 +198,7 @@ def build(
     meta = analysis.get("transcript", {})
     w = words(language or meta.get("language"))
     if not keep_names:
-        names = names_of(rows, meta.get("roles", ()))
+        names = names_of(rows)
         if patient:
             names.setdefault(patient, "patient")
         real = meta.get("metadata", {}).get("patient")
@@ -321,7 +326,7 @@ def build(
     moments = _moments(w, turns, markers, episodes)
     scores = analysis.get("scores", {})
     number_text = str(number) if number is not None else ""
-    name = patient if (keep_names and patient) else (patient or w.label("role_names", "patient"))
+    name = patient if (keep_names and patient) else w.label("role_names", "patient")
     title = w.t("report", "title")
     subtitle_parts = []
     if number is not None or patient:
@@ -350,7 +355,9 @@ def build(
         notes=tuple(notes),
         moments=moments,
         what_worked=tuple(formulation.get("what_works", ())),
-        next_time=_next_time(analysis.get("suggestions", ()), analysis.get("episodes", ())),
+        next_time=_next_time(
+            analysis.get("suggestions", ()), analysis.get("episodes", ()), analysis.get("moves", ())
+        ),
         open_items=tuple(formulation.get("open_items", ())),
         summary=tuple(formulation.get("summary", ())),
         cycles=tuple(formulation.get("cycles", ())),

@@ -1,0 +1,312 @@
+"""The workspace over HTTP, in process (Starlette's TestClient): every page and form, CSRF and
+ownership refusals, bad uploads that store nothing, FR/EN per user."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("argon2")
+
+from starlette.testclient import TestClient
+
+from web_support import PASSWORD, csrf, login, make_app
+
+DEMO = Path(__file__).resolve().parents[1] / "src" / "raccord" / "demo"
+SAM = DEMO / "session-en-sam.vtt"
+MARC = DEMO / "seance-fr-marc.vtt"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    return make_app(tmp_path, monkeypatch)
+
+
+def _client(app) -> TestClient:
+    return TestClient(app)
+
+
+def _with_session(app, who: str = "dr-martin", patient: str = "Marc", path: Path = MARC):
+    client = _client(app)
+    token = login(client, who)
+    client.post("/patients", data={"csrf": token, "pseudonym": patient, "attachment": "avoidant"})
+    answer = client.post(
+        f"/patients/{patient}/upload",
+        data={"csrf": token, "date": "2026-11-20"},
+        files={"file": (path.name, path.read_bytes())},
+    )
+    assert answer.status_code == 200 and answer.url.path == f"/patients/{patient}/sessions/1"
+    assert "Séance 1 enregistrée" in answer.text  # the message after the upload
+    return client, token
+
+
+def test_a_page_without_login_leads_to_the_login_form(app):
+    client = _client(app)
+    for path in ("/patients", "/checker", "/patients/Marc", "/patients/Marc/sessions/1"):
+        answer = client.get(path)
+        assert answer.url.path == "/login"
+        assert "Mot de passe" in answer.text
+
+
+def test_a_wrong_password_is_refused_and_logins_are_rate_limited(app):
+    client = _client(app)
+    token = csrf(client.get("/login").text)
+    for _ in range(5):
+        answer = client.post(
+            "/login", data={"csrf": token, "username": "dr-martin", "password": "guess"}
+        )
+        assert answer.status_code == 401
+        assert "non reconnu" in answer.text
+    answer = client.post(
+        "/login", data={"csrf": token, "username": "dr-martin", "password": PASSWORD}
+    )
+    assert answer.status_code == 429
+    assert "Trop de tentatives" in answer.text
+
+
+def test_the_session_cookie_is_signed_and_cannot_be_forged(app):
+    client = _client(app)
+    client.cookies.set("raccord_session", "eyJ1c2VyIjogImRyLW1hcnRpbiJ9.forged.sig")
+    assert client.get("/patients").url.path == "/login"
+
+
+def test_a_therapist_uploads_a_teams_export_and_reads_the_session(app):
+    client, _token = _with_session(app)
+    page = client.get("/patients/Marc/sessions/1")
+    assert page.status_code == 200
+    assert 'id="timeline"' in page.text and "Plotly.newPlot" in page.text
+    assert 'class="tag withdrawal"' in page.text or 'class="tag confrontation"' in page.text
+    assert "Épisode 1" in page.text
+    assert "Pistes de réparation" in page.text
+    # the patient's own words are in the transcript, next to their markers
+    assert "Ouais. Bof. Sinon, vous avez vu le match de l'OM dimanche" in page.text.replace(
+        "&#39;", "'"
+    )
+    patients = client.get("/patients")
+    assert "Marc" in patients.text and "2026-11-20" in patients.text
+    patient = client.get("/patients/Marc")
+    assert patient.status_code == 200 and 'id="trend"' in patient.text
+    assert "Séance 1" in patient.text
+
+
+def test_the_therapist_records_a_reaction_at_a_moment_and_sees_it_on_the_timeline(app):
+    client, token = _with_session(app)
+    answer = client.post(
+        "/patients/Marc/sessions/1/journal",
+        data={
+            "csrf": token,
+            "turn": "29",
+            "feeling": "irritated",
+            "intensity": "6",
+            "comment": "agacé par le changement de sujet",
+        },
+    )
+    assert answer.status_code == 200
+    assert "Tour 29 : agacé·e (6/10) — agacé par le changement de sujet" in answer.text.replace(
+        "\xa0", " "
+    )
+    assert "votre note" in answer.text  # the note's trace on the timeline
+
+
+def test_a_check_in_is_stored_and_a_bad_score_is_refused(app):
+    client, token = _with_session(app)
+    bad = client.post(
+        "/patients/Marc/sessions/1/checkin", data={"csrf": token, "relationship": "12"}
+    )
+    assert bad.status_code == 400
+    assert "un nombre entier de 0 à 10" in bad.text
+    good = client.post(
+        "/patients/Marc/sessions/1/checkin",
+        data={
+            "csrf": token,
+            "relationship": "7",
+            "goals": "5",
+            "approach": "6",
+            "overall": "6",
+            "tension": "yes",
+            "tension_resolved": "no",
+        },
+    )
+    assert good.status_code == 200 and good.url.path == "/patients/Marc"
+    assert "7 · 5 · 6 · 6" in good.text
+
+
+def test_the_checker_page_names_each_rule_and_proposes_a_rewrite(app):
+    client = _client(app)
+    token = login(client, "dr-martin")
+    answer = client.post(
+        "/checker",
+        data={"csrf": token, "draft": "Vous êtes toujours sur la défensive.", "approach": "direct"},
+    )
+    assert answer.status_code == 200
+    assert 'class="rule missed"' in answer.text
+    assert 'id="rewrite"' in answer.text
+
+
+def test_the_interface_language_is_chosen_per_user(app):
+    client = _client(app)
+    token = login(client, "dr-martin")
+    assert (
+        "Patients" in client.get("/patients").text
+        and "Ajouter un patient" in client.get("/patients").text
+    )
+    answer = client.post("/language", data={"csrf": token, "language": "en", "next": "/checker"})
+    assert answer.url.path == "/checker"
+    assert "Type a draft repair statement" in answer.text
+    other = _client(app)
+    login(other, "dr-roux")
+    assert "Ajouter un patient" in other.get("/patients").text  # the other user keeps French
+
+
+def test_every_form_refuses_a_missing_or_wrong_csrf_token_and_stores_nothing(app):
+    client, _token = _with_session(app)
+    posts = {
+        "/patients": {"pseudonym": "Intrus"},
+        "/patients/Marc/upload": {},
+        "/patients/Marc/sessions/1/journal": {"turn": "3", "feeling": "bored"},
+        "/patients/Marc/sessions/1/checkin": {"relationship": "3"},
+        "/checker": {"draft": "Vous êtes toujours en retard."},
+        "/language": {"language": "en"},
+        "/logout": {},
+    }
+    for path, data in posts.items():
+        for sent in ({}, {"csrf": "not-the-token"}):
+            answer = client.post(path, data={**data, **sent})
+            assert answer.status_code == 403, path
+            assert "rechargez la page" in answer.text
+    assert "Intrus" not in client.get("/patients").text
+    session = client.get("/patients/Marc/sessions/1").text
+    assert "Tour 3 :" not in session.replace("\xa0", " ")
+    assert "Aucun check-in" in client.get("/patients/Marc").text
+    assert "Ajouter un patient" in client.get("/patients").text  # still French, still logged in
+
+
+def test_another_therapist_gets_404_on_every_route_taking_an_id(app):
+    _with_session(app, "dr-martin", "Marc")
+    intruder = _client(app)
+    token = login(intruder, "dr-roux")
+    gets = [
+        "/patients/Marc",
+        "/patients/Marc/upload",
+        "/patients/Marc/sessions/1",
+        "/patients/Marc/sessions/1/checkin",
+        "/patients/Marc/sessions/1/report.md",
+        "/patients/Marc/sessions/1/report.html",
+        "/patients/Marc/sessions/1/report.pdf",
+    ]
+    for path in gets:
+        answer = intruder.get(path)
+        assert answer.status_code == 404, path
+        assert "Introuvable" in answer.text
+        assert "OM" not in answer.text and "Séance 1" not in answer.text
+    posts = {
+        "/patients/Marc/upload": None,
+        "/patients/Marc/sessions/1/journal": {"turn": "2", "feeling": "bored"},
+        "/patients/Marc/sessions/1/checkin": {"relationship": "2"},
+    }
+    for path, data in posts.items():
+        if data is None:
+            answer = intruder.post(
+                path, data={"csrf": token}, files={"file": (SAM.name, SAM.read_bytes())}
+            )
+        else:
+            answer = intruder.post(path, data={"csrf": token, **data})
+        assert answer.status_code == 404, path
+    assert "Marc" not in intruder.get("/patients").text
+    owner = _client(app)
+    login(owner, "dr-martin")
+    assert "Aucun check-in" in owner.get("/patients/Marc").text
+    assert owner.get("/patients/Marc/sessions/2").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40, "photo.png"),
+        ("vide.vtt", b"", "vide.vtt"),
+        (
+            "notes.txt",
+            "Bonjour à tous, ceci n'est pas une transcription.".encode("utf-16"),
+            "notes.txt",
+        ),
+        (
+            "seance.vtt",
+            b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\xff\xfe\xfa garbage \x00\x01\n",
+            "seance.vtt",
+        ),
+    ],
+)
+def test_a_bad_upload_gets_a_clear_message_and_stores_nothing(app, name, content, says):
+    client = _client(app)
+    token = login(client, "dr-martin")
+    client.post("/patients", data={"csrf": token, "pseudonym": "Léa"})
+    answer = client.post(
+        "/patients/Léa/upload", data={"csrf": token}, files={"file": (name, content)}
+    )
+    assert answer.status_code == 400
+    assert 'role="alert"' in answer.text and says in answer.text
+    assert "Aucune séance" in client.get("/patients/Léa").text
+
+
+def test_an_upload_over_the_size_limit_is_refused_before_reading_it(app):
+    from raccord.web.app import MAX_UPLOAD
+
+    client = _client(app)
+    token = login(client, "dr-martin")
+    client.post("/patients", data={"csrf": token, "pseudonym": "Léa"})
+    answer = client.post(
+        "/patients/Léa/upload",
+        data={"csrf": token},
+        files={"file": ("gros.vtt", b"WEBVTT\n\n" + b"a" * MAX_UPLOAD)},
+    )
+    assert answer.status_code == 413
+    assert "gros.vtt" in answer.text and "max 20 MB" in answer.text
+    assert "Aucune séance" in client.get("/patients/Léa").text
+
+
+def test_the_same_file_uploaded_twice_is_stored_once(app):
+    client, token = _with_session(app)
+    again = client.post(
+        "/patients/Marc/upload",
+        data={"csrf": token},
+        files={"file": (MARC.name, MARC.read_bytes())},
+    )
+    assert again.status_code == 409
+    assert "déjà enregistré (séance 1)" in again.text
+    assert client.get("/patients/Marc/sessions/2").status_code == 404
+
+
+def test_reports_download_pseudonymised_in_the_users_language(app):
+    client, _token = _with_session(app, patient="Sam", path=SAM)
+    md = client.get("/patients/Sam/sessions/1/report.md")
+    assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
+    assert "attachment" in md.headers["content-disposition"]
+    assert "## Moments clés" in md.text
+    assert "Sam" not in md.text and "Patel" not in md.text
+    html = client.get("/patients/Sam/sessions/1/report.html")
+    assert "<script>" in html.text and "Plotly.newPlot" in html.text
+    if shutil.which("chromium") is None:
+        pytest.skip("chromium is not installed: the PDF is not tested here")
+    pdf = client.get("/patients/Sam/sessions/1/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_a_supervisor_sees_no_patient_of_a_therapist(app, tmp_path):
+    from raccord.web import accounts
+
+    _with_session(app)
+    accounts.add(app.state.engine, "superviseure", PASSWORD, role="supervisor")
+    client = _client(app)
+    login(client, "superviseure")
+    assert "Marc" not in client.get("/patients").text
+    assert client.get("/patients/Marc/sessions/1").status_code == 404
+
+
+def test_the_plotly_script_is_served_from_the_package(app):
+    client = _client(app)
+    answer = client.get("/static/plotly.js")
+    assert answer.status_code == 200 and "plotly" in answer.text[:2000].lower()
+    assert client.get("/static/../pyproject.toml").status_code == 404
