@@ -216,6 +216,13 @@ def test_another_therapist_gets_404_on_every_route_taking_an_id(app):
             answer = intruder.post(path, data={"csrf": token, **data})
         assert answer.status_code == 404, path
     assert "Marc" not in intruder.get("/patients").text
+    # every route of the application that takes an id was walked above
+    walked = {
+        p.replace("Marc", "{patient}").replace("/1", "/{number:int}") for p in [*gets, *posts]
+    }
+    walked = {p.replace("report.md", "report.{fmt}") for p in walked}
+    with_ids = {r.path for r in app.routes if "{patient}" in getattr(r, "path", "")}
+    assert with_ids <= walked, with_ids - walked
     owner = _client(app)
     login(owner, "dr-martin")
     assert "Aucun check-in" in owner.get("/patients/Marc").text
@@ -263,8 +270,24 @@ def test_an_upload_over_the_size_limit_is_refused_before_reading_it(app):
         files={"file": ("gros.vtt", b"WEBVTT\n\n" + b"a" * MAX_UPLOAD)},
     )
     assert answer.status_code == 413
-    assert "gros.vtt" in answer.text and "max 20 MB" in answer.text
+    assert "gros.vtt" in answer.text and "au plus 20 Mo" in answer.text
     assert "Aucune séance" in client.get("/patients/Léa").text
+    # far larger (its Content-Length says so): refused before the body is even parsed
+    huge = client.post(
+        "/patients/Léa/upload",
+        data={"csrf": token},
+        files={"file": ("enorme.vtt", b"WEBVTT\n\n" + b"a" * (MAX_UPLOAD + 2 * 1024 * 1024))},
+    )
+    assert huge.status_code == 413 and "rien n'a été enregistré" in huge.text.replace("&#39;", "'")
+    assert "Aucune séance" in client.get("/patients/Léa").text
+
+
+def test_an_upload_without_a_file_asks_for_one(app):
+    client = _client(app)
+    token = login(client, "dr-martin")
+    client.post("/patients", data={"csrf": token, "pseudonym": "Léa"})
+    answer = client.post("/patients/Léa/upload", data={"csrf": token})
+    assert answer.status_code == 400 and "Choisissez un fichier" in answer.text
 
 
 def test_the_same_file_uploaded_twice_is_stored_once(app):

@@ -86,6 +86,7 @@ def create_app(
     """The Starlette application over the records at ``db_url`` (as ``--db``)."""
     try:
         from starlette.applications import Starlette
+        from starlette.concurrency import run_in_threadpool
         from starlette.middleware import Middleware
         from starlette.middleware.sessions import SessionMiddleware
         from starlette.requests import Request
@@ -139,8 +140,8 @@ def create_app(
             status_code=status,
         )
 
-    async def form_checked(request: Request) -> Any:
-        form = await request.form(max_part_size=MAX_UPLOAD + 1024)
+    def form_checked(request: Request) -> Any:
+        form = request.state.form
         sent = str(form.get("csrf", ""))
         expected = str(request.session.get("csrf", ""))
         if not expected or not hmac.compare_digest(sent, expected):
@@ -148,7 +149,27 @@ def create_app(
         return form
 
     def route(handler: Callable[..., Any], *, login: bool = True) -> Callable[..., Any]:
+        """The handler behind the login check and the error pages. The body (form, upload) is
+        read here; the handler itself (database, analysis, templates) runs in a worker thread so
+        one long upload never holds the other users' pages."""
+
         async def wrapped(request: Request) -> Response:
+            request.state.form = {}
+            if request.method == "POST":
+                length = int(request.headers.get("content-length") or 0)
+                if length > MAX_UPLOAD + 1024 * 1024:
+                    request.state.too_large = length
+                else:
+                    request.state.form = await request.form(max_part_size=MAX_UPLOAD + 1024)
+            try:
+                result: Response = await run_in_threadpool(checked, request)
+                return result
+            finally:
+                close = getattr(request.state.form, "close", None)
+                if close is not None:
+                    await close()
+
+        def checked(request: Request) -> Response:
             request.state.user = None
             name = request.session.get("user")
             if name:
@@ -156,7 +177,7 @@ def create_app(
             if login and request.state.user is None:
                 return RedirectResponse("/login", status_code=303)
             try:
-                result: Response = await handler(request)
+                result: Response = handler(request)
                 return result
             except PermissionError:
                 return page(
@@ -188,10 +209,10 @@ def create_app(
 
     # ------------------------------------------------------------------ login
 
-    async def login_page(request: Request) -> Response:
+    def login_page(request: Request) -> Response:
         if request.method == "GET":
             return page(request, "login.html")
-        form = await form_checked(request)
+        form = form_checked(request)
         name = str(form.get("username", "")).strip()
         keys = (f"name:{name}", f"addr:{request.client.host if request.client else '-'}")
         if limits.blocked(*keys):
@@ -205,13 +226,13 @@ def create_app(
         request.session["csrf"] = secrets.token_urlsafe(32)
         return RedirectResponse("/patients", status_code=303)
 
-    async def logout(request: Request) -> Response:
-        await form_checked(request)
+    def logout(request: Request) -> Response:
+        form_checked(request)
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
-    async def language(request: Request) -> Response:
-        form = await form_checked(request)
+    def language(request: Request) -> Response:
+        form = form_checked(request)
         accounts.set_language(engine, request.state.user.name, str(form.get("language", "fr")))
         back = str(form.get("next", "/patients"))
         return RedirectResponse(
@@ -221,14 +242,14 @@ def create_app(
 
     # ------------------------------------------------------------------ patients
 
-    async def patients(request: Request) -> Response:
+    def patients(request: Request) -> Response:
         from raccord.history import build
         from raccord.history.render import to_json
 
         r = records(request)
         message = None
         if request.method == "POST":
-            form = await form_checked(request)
+            form = form_checked(request)
             r.add_patient(str(form.get("pseudonym", "")), str(form.get("attachment", "unknown")))
             return RedirectResponse("/patients", status_code=303)
         rows = []
@@ -248,7 +269,7 @@ def create_app(
             attachments=_w(request).choices("web", "attachments"),
         )
 
-    async def patient(request: Request) -> Response:
+    def patient(request: Request) -> Response:
         from raccord.history import build
         from raccord.history.render import open_item_line, to_json
 
@@ -286,7 +307,7 @@ def create_app(
             attachment=w.choices("web", "attachments").get(record.attachment, record.attachment),
         )
 
-    async def upload(request: Request) -> Response:
+    def upload(request: Request) -> Response:
         from raccord.export import to_json
         from raccord.io import load
         from raccord.pipeline import analyze
@@ -299,11 +320,25 @@ def create_app(
         w = _w(request)
         if request.method == "GET":
             return page(request, "upload.html", name=name)
-        form = await form_checked(request)
+        too_large = getattr(request.state, "too_large", None)
+        if too_large is not None:
+            return page(
+                request,
+                "upload.html",
+                413,
+                name=name,
+                error=w.t(
+                    "web",
+                    "too_large",
+                    size=too_large // (1024 * 1024),
+                    limit=MAX_UPLOAD // (1024 * 1024),
+                ),
+            )
+        form = form_checked(request)
         upload_file = form.get("file")
         if upload_file is None or not getattr(upload_file, "filename", ""):
-            return page(request, "upload.html", 400, name=name, error=w.t("web", "file") + " ?")
-        data = await upload_file.read(MAX_UPLOAD + 1)
+            return page(request, "upload.html", 400, name=name, error=w.t("web", "no_file"))
+        data = upload_file.file.read(MAX_UPLOAD + 1)
         filename = Path(str(upload_file.filename)).name
         if len(data) > MAX_UPLOAD:
             return page(
@@ -311,7 +346,13 @@ def create_app(
                 "upload.html",
                 413,
                 name=name,
-                error=f"{filename}: {len(data) // (1024 * 1024)}+ MB (max {MAX_UPLOAD // (1024 * 1024)} MB)",
+                error=f"{filename}: "
+                + w.t(
+                    "web",
+                    "too_large",
+                    size=len(data) // (1024 * 1024),
+                    limit=MAX_UPLOAD // (1024 * 1024),
+                ),
             )
         when = None
         if form.get("date"):
@@ -381,7 +422,7 @@ def create_app(
         r = records(request)
         return r, name, number, r.session(name, number)
 
-    async def session(request: Request) -> Response:
+    def session(request: Request) -> Response:
         _r, name, number, stored = _session(request)
         v = session_view.build(
             stored.analysis,
@@ -403,11 +444,11 @@ def create_app(
             feelings=_w(request).choices("web", "feelings"),
         )
 
-    async def journal(request: Request) -> Response:
+    def journal(request: Request) -> Response:
         from raccord.history.data import JournalRecord
 
         r, name, number, stored = _session(request)
-        form = await form_checked(request)
+        form = form_checked(request)
         turn = _int(form.get("turn"), 0, len(stored.transcript) - 1)
         intensity = _int(form.get("intensity"), 0, 10)
         comment = str(form.get("comment", "")).strip() or None
@@ -426,14 +467,14 @@ def create_app(
         request.session["flash"] = _w(request).t("web", "saved")
         return RedirectResponse(f"/patients/{name}/sessions/{number}#notes", status_code=303)
 
-    async def checkin(request: Request) -> Response:
+    def checkin(request: Request) -> Response:
         from raccord.history.data import CheckInRecord
 
         r, name, number, stored = _session(request)
         w = _w(request)
         if request.method == "GET":
             return page(request, "checkin.html", name=name, number=number, checkins=stored.checkins)
-        form = await form_checked(request)
+        form = form_checked(request)
         values: dict[str, int | None] = {}
         for field in CHECKIN_FIELDS:
             raw = str(form.get(field, "")).strip()
@@ -469,7 +510,7 @@ def create_app(
         request.session["flash"] = w.t("web", "saved")
         return RedirectResponse(f"/patients/{name}", status_code=303)
 
-    async def report(request: Request) -> Response:
+    def report(request: Request) -> Response:
         fmt = request.path_params["fmt"]
         if fmt not in document.FORMATS:
             raise NotFound
@@ -497,7 +538,7 @@ def create_app(
             headers={"Content-Disposition": f'attachment; filename="session-{number}.{fmt}"'},
         )
 
-    async def checker(request: Request) -> Response:
+    def checker(request: Request) -> Response:
         from raccord.repair import check
         from raccord.taxonomy import RepairApproach
 
@@ -505,7 +546,7 @@ def create_app(
         draft = ""
         approach = "direct"
         if request.method == "POST":
-            form = await form_checked(request)
+            form = form_checked(request)
             draft = str(form.get("draft", "")).strip()
             approach = str(form.get("approach", "direct"))
             if draft:
@@ -517,10 +558,10 @@ def create_app(
                 )
         return page(request, "checker.html", result=result, draft=draft, approach=approach)
 
-    async def home_page(request: Request) -> Response:
+    def home_page(request: Request) -> Response:
         return RedirectResponse("/patients", status_code=303)
 
-    async def asset(request: Request) -> Response:
+    def asset(request: Request) -> Response:
         name = request.path_params["name"]
         if name == "plotly.js":
             return Response(
