@@ -203,3 +203,43 @@ def test_a_stored_session_reports_with_the_therapists_own_reactions(tmp_path, mo
     assert "votre note" in {
         t.get("name") for t in __import__("raccord.report.plot", fromlist=["x"]).timeline(v)["data"]
     }
+
+
+def test_the_supervision_report_brings_the_subject_that_keeps_hurting(tmp_path, monkeypatch):
+    from raccord.history import build
+    from raccord.report import supervision
+    from raccord.store.records import Records, file_hash
+
+    monkeypatch.setenv("RACCORD_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("RACCORD_KEY", raising=False)
+    records = Records(
+        f"sqlite:///{tmp_path / 'r.sqlite'}", therapist="dr-martin", home_dir=tmp_path / "home"
+    )
+    records.add_patient("Camille")
+    folder = Path(__file__).parent / "fixtures" / "history" / "fr-camille"
+    for path in sorted(folder.glob("*.txt")):
+        transcript = load(path)[0]
+        records.add_session(
+            "Camille",
+            source_name=path.name,
+            source_hash=file_hash(path.read_bytes()),
+            transcript=transcript_rows(transcript),
+            analysis=to_json(analyze(transcript, mode="fast")),
+            language="fr",
+            mode="fast",
+        )
+    record = records.record("Camille")
+    analyses = {s.number: records.session("Camille", s.number).analysis for s in record.sessions}
+    history = build(record, mode="fast")
+    v = supervision.build(history, analyses)
+    assert v.numbers == (1, 2, 3, 4, 5, 6)
+    assert len(v.prohibitions) == 1
+    topic = v.prohibitions[0][0]
+    assert any(f"« {topic} »" in q.replace("\xa0", " ").replace("\u202f", " ") for q in v.questions)
+    assert len(v.open_items) == len(history.open_items) > 0
+    text = supervision.markdown(v)
+    assert "Camille" not in text
+    assert text.index("## Questions à apporter en supervision") < text.index("## Alertes")
+    assert "| 6 |" in text
+    page = supervision.html(v)
+    assert 'id="trend"' in page and "Plotly.newPlot" in page

@@ -196,6 +196,7 @@ def test_another_therapist_gets_404_on_every_route_taking_an_id(app):
         "/patients/Marc/sessions/1/report.md",
         "/patients/Marc/sessions/1/report.html",
         "/patients/Marc/sessions/1/report.pdf",
+        "/patients/Marc/supervision.md",
     ]
     for path in gets:
         answer = intruder.get(path)
@@ -220,7 +221,7 @@ def test_another_therapist_gets_404_on_every_route_taking_an_id(app):
     walked = {
         p.replace("Marc", "{patient}").replace("/1", "/{number:int}") for p in [*gets, *posts]
     }
-    walked = {p.replace("report.md", "report.{fmt}") for p in walked}
+    walked = {p.replace(".md", ".{fmt}") for p in walked}
     with_ids = {r.path for r in app.routes if "{patient}" in getattr(r, "path", "")}
     assert with_ids <= walked, with_ids - walked
     owner = _client(app)
@@ -315,6 +316,15 @@ def test_reports_download_pseudonymised_in_the_users_language(app):
         pytest.skip("chromium is not installed: the PDF is not tested here")
     pdf = client.get("/patients/Sam/sessions/1/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_supervision_report_of_a_patient_downloads(app):
+    client, _token = _with_session(app)
+    md = client.get("/patients/Marc/supervision.md")
+    assert md.status_code == 200
+    assert md.text.startswith("# Rapport pour la supervision")
+    assert "## Questions à apporter en supervision" in md.text
+    assert "Marc" not in md.text
 
 
 def test_a_supervisor_sees_no_patient_of_a_therapist(app, tmp_path):

@@ -16,6 +16,11 @@ from raccord.model import TherapistNote
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--patient", default=None, help="A patient of your records (with --session).")
 @click.option("--session", "number", type=int, default=None, help="The stored session's number.")
+@click.option(
+    "--supervision",
+    is_flag=True,
+    help="With --patient: the supervision report over all the patient's sessions.",
+)
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf", "md"]), default="html")
 @click.option(
     "-o",
@@ -40,6 +45,7 @@ def report(
     file: str | None,
     patient: str | None,
     number: int | None,
+    supervision: bool,
     fmt: str,
     output: str | None,
     keep_names: bool,
@@ -76,6 +82,18 @@ def report(
         analysis = analyze(transcript, mode=mode, notes=notes)
         built = view.build(to_json(analysis), transcript_rows(transcript), keep_names=keep_names)
         default = Path(file).with_suffix(f".{fmt}").name
+    elif patient and supervision:
+        from raccord.history import build
+        from raccord.report import supervision as supervising
+        from raccord.store.records import Records
+
+        records = Records(db_url)
+        record = records.record(patient)
+        analyses = {s.number: records.session(patient, s.number).analysis for s in record.sessions}
+        sup = supervising.build(build(record, mode=mode), analyses, keep_names=keep_names)
+        data = supervising.write(sup, fmt)
+        _emit(data, output or f"supervision.{fmt}")
+        return
     elif patient and number is not None:
         from raccord.store.records import Records
 
@@ -92,10 +110,13 @@ def report(
         default = f"session-{number}.{fmt}"
     else:
         raise RaccordError(
-            "nothing to report", expected="a transcript FILE, or --patient NAME --session N"
+            "nothing to report",
+            expected="a transcript FILE, --patient NAME --session N, or --patient NAME --supervision",
         )
-    data = document.write(built, fmt)
-    target = output or default
+    _emit(document.write(built, fmt), output or default)
+
+
+def _emit(data: bytes, target: str) -> None:
     if target == "-":
         sys.stdout.buffer.write(data)
         return

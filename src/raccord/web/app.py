@@ -285,10 +285,10 @@ def create_app(
             trend = plot.trend(
                 [t.session for t in history.trends],
                 {
-                    w.label("headings", "patient_score").rstrip(" :"): [
+                    w.label("headings", "patient_score").rstrip(" :\xa0\u202f"): [
                         t.patient_rupture for t in history.trends
                     ],
-                    w.label("headings", "therapist_score").rstrip(" :"): [
+                    w.label("headings", "therapist_score").rstrip(" :\xa0\u202f"): [
                         t.therapist_contribution for t in history.trends
                     ],
                     "check-in": [
@@ -538,6 +538,32 @@ def create_app(
             headers={"Content-Disposition": f'attachment; filename="session-{number}.{fmt}"'},
         )
 
+    def supervision(request: Request) -> Response:
+        from raccord.history import build
+        from raccord.report import supervision as supervising
+
+        fmt = request.path_params["fmt"]
+        if fmt not in document.FORMATS:
+            raise NotFound
+        name = request.path_params["patient"]
+        r = records(request)
+        record = r.record(name)
+        analyses = {s.number: r.session(name, s.number).analysis for s in record.sessions}
+        keep = request.query_params.get("names") == "keep"
+        body = supervising.write(
+            supervising.build(build(record, mode="fast"), analyses, keep_names=keep), fmt
+        )
+        media = {
+            "html": "text/html; charset=utf-8",
+            "pdf": "application/pdf",
+            "md": "text/markdown; charset=utf-8",
+        }[fmt]
+        return Response(
+            body,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="supervision.{fmt}"'},
+        )
+
     def checker(request: Request) -> Response:
         from raccord.repair import check
         from raccord.taxonomy import RepairApproach
@@ -584,6 +610,7 @@ def create_app(
         Route("/checker", route(checker), methods=["GET", "POST"]),
         Route("/patients/{patient}", route(patient)),
         Route("/patients/{patient}/upload", route(upload), methods=["GET", "POST"]),
+        Route("/patients/{patient}/supervision.{fmt}", route(supervision)),
         Route("/patients/{patient}/sessions/{number:int}", route(session)),
         Route(
             "/patients/{patient}/sessions/{number:int}/journal", route(journal), methods=["POST"]
