@@ -343,3 +343,28 @@ def test_the_plotly_script_is_served_from_the_package(app):
     answer = client.get("/static/plotly.js")
     assert answer.status_code == 200 and "plotly" in answer.text[:2000].lower()
     assert client.get("/static/../pyproject.toml").status_code == 404
+
+
+def test_the_demo_workspace_seeds_three_patients_and_prints_a_working_login(
+    tmp_path, monkeypatch, capsys
+):
+    import re as regex
+
+    from raccord.cli import main
+    from raccord.web.app import create_app
+
+    monkeypatch.setenv("RACCORD_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("RACCORD_KEY", raising=False)
+    for _ in range(2):  # a second run adds nothing and gives a new password
+        main(["demo-web", "--no-serve", "--mode", "fast"])
+    printed = capsys.readouterr().out.strip().splitlines()[-1]
+    password = regex.search(r"password: (\S+)", printed).group(1)
+    folder = tmp_path / "home" / "demo-workspace"
+    app = create_app(f"sqlite:///{folder / 'raccord.sqlite'}", home_dir=folder, mode="fast")
+    client = TestClient(app)
+    login(client, "demo", password)
+    page = client.get("/patients").text
+    for name in ("Léa", "Marc", "Sam"):
+        assert f">{name}</a>" in page
+        assert client.get(f"/patients/{name}/sessions/1").status_code == 200
+        assert client.get(f"/patients/{name}/sessions/2").status_code == 404

@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("raccord.cli.report", "report"),
     "serve": ("raccord.cli.web", "serve"),
     "user": ("raccord.cli.web", "user"),
+    "demo-web": ("raccord.cli.web", "demo_web"),
 }
 
 
