@@ -228,6 +228,15 @@ def test_another_therapist_gets_404_on_every_route_taking_an_id(app):
     login(owner, "dr-martin")
     assert "Aucun check-in" in owner.get("/patients/Marc").text
     assert owner.get("/patients/Marc/sessions/2").status_code == 404
+    from sqlalchemy import select
+
+    from raccord.store.schema import AuditEntry
+
+    with app.state.engine.connect() as db:
+        actions = [row[0] for row in db.execute(select(AuditEntry.action))]
+    assert {"web.login", "patient.add", "session.add", "session.read", "patient.read"} <= set(
+        actions
+    )
 
 
 @pytest.mark.parametrize(

@@ -153,6 +153,11 @@ class Records:
             )
         )
 
+    def log(self, action: str, detail: str = "") -> None:
+        """An audit line about this therapist alone (a login, a logout), outside any record."""
+        with self._tx() as s:
+            self._audit(s, action, detail=detail)
+
     def _patient(self, s: Any, pseudonym: str) -> Any:
         from sqlalchemy import select
 

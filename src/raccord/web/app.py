@@ -220,7 +220,10 @@ def create_app(
         account = accounts.verify(engine, name, str(form.get("password", "")))
         if account is None:
             limits.failed(*keys)
+            if accounts.get(engine, name) is not None:
+                Records(url, therapist=name, home_dir=base, engine=engine).log("web.login_failed")
             return page(request, "login.html", 401, error=_w(request).t("web", "bad_login"))
+        Records(url, therapist=account.name, home_dir=base, engine=engine).log("web.login")
         request.session.clear()
         request.session["user"] = account.name
         request.session["csrf"] = secrets.token_urlsafe(32)
