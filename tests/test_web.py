@@ -377,3 +377,60 @@ def test_the_demo_workspace_seeds_three_patients_and_prints_a_working_login(
         assert f">{name}</a>" in page
         assert client.get(f"/patients/{name}/sessions/1").status_code == 200
         assert client.get(f"/patients/{name}/sessions/2").status_code == 404
+
+
+def test_user_add_reads_the_password_from_stdin_and_it_logs_in(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from raccord.cli import cli
+    from raccord.web.app import create_app
+
+    monkeypatch.setenv("RACCORD_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("RACCORD_KEY", raising=False)
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    runner = CliRunner()
+    done = runner.invoke(
+        cli,
+        [
+            "user",
+            "add",
+            "dr-blanc",
+            "--role",
+            "therapist",
+            "--lang",
+            "en",
+            "--password-stdin",
+            "--db",
+            url,
+        ],
+        input="une phrase assez longue\n",
+    )
+    assert done.exit_code == 0, done.output
+    assert "dr-blanc (therapist, en)" in done.output
+    short = runner.invoke(
+        cli, ["user", "add", "dr-noir", "--password-stdin", "--db", url], input="court\n"
+    )
+    assert short.exit_code != 0 and "password too short" in str(short.exception)
+    client = TestClient(create_app(url, home_dir=tmp_path / "home", mode="fast"))
+    token = login(client, "dr-blanc", "une phrase assez longue")
+    assert token and "Add a patient" in client.get("/patients").text
+
+
+def test_serve_listens_on_loopback_and_warns_when_opened_wider(tmp_path, monkeypatch):
+    import uvicorn
+    from click.testing import CliRunner
+
+    from raccord.cli import cli
+
+    monkeypatch.setenv("RACCORD_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("RACCORD_KEY", raising=False)
+    calls: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))  # do not block the test
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    quiet = CliRunner().invoke(cli, ["serve", "--db", url])
+    assert quiet.exit_code == 0 and "Warning" not in quiet.output
+    assert calls[-1]["host"] == "127.0.0.1"
+    wide = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--db", url])
+    assert wide.exit_code == 0
+    assert "Warning: listening on 0.0.0.0" in wide.output
+    assert calls[-1]["host"] == "0.0.0.0"
