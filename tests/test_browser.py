@@ -108,6 +108,11 @@ def test_a_therapist_works_through_a_session_in_the_browser(page, tmp_path):
     page.set_input_files("#file", str(SAM))
     page.fill("#date", "2026-11-27")
     page.click("form button[type=submit]")
+    # Sam's role was guessed: confirm who the therapist is before anything is stored
+    page.wait_for_selector("#confirm-form")
+    assert page.locator("#confirm-form input[value='Dr. Patel']").is_checked()
+    page.screenshot(path=str(SHOTS / "confirm.png"))
+    page.click("#confirm-form button[type=submit]")
     page.wait_for_url(f"{base}/patients/Sam/sessions/1")
     assert "Session 1 stored" in page.locator(".flash").first.inner_text()
 

@@ -3,6 +3,7 @@ ownership refusals, bad uploads that store nothing, FR/EN per user."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ pytest.importorskip("argon2")
 
 from starlette.testclient import TestClient
 
-from web_support import PASSWORD, csrf, login, make_app
+from web_support import PASSWORD, csrf, login, make_app, upload
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "raccord" / "demo"
 SAM = DEMO / "session-en-sam.vtt"
@@ -33,11 +34,7 @@ def _with_session(app, who: str = "dr-martin", patient: str = "Marc", path: Path
     client = _client(app)
     token = login(client, who)
     client.post("/patients", data={"csrf": token, "pseudonym": patient, "attachment": "avoidant"})
-    answer = client.post(
-        f"/patients/{patient}/upload",
-        data={"csrf": token, "date": "2026-11-20"},
-        files={"file": (path.name, path.read_bytes())},
-    )
+    answer = upload(client, token, patient, path.name, path.read_bytes(), date="2026-11-20")
     assert answer.status_code == 200 and answer.url.path == f"/patients/{patient}/sessions/1"
     assert "Séance 1 enregistrée" in answer.text  # the message after the upload
     return client, token
@@ -65,6 +62,39 @@ def test_a_wrong_password_is_refused_and_logins_are_rate_limited(app):
     )
     assert answer.status_code == 429
     assert "Trop de tentatives" in answer.text
+
+
+def test_guessed_roles_are_confirmed_before_anything_is_stored(app):
+    client = _client(app)
+    token = login(client, "dr-martin")
+    client.post("/patients", data={"csrf": token, "pseudonym": "Sam"})
+    asked = client.post(
+        "/patients/Sam/upload", data={"csrf": token}, files={"file": (SAM.name, SAM.read_bytes())}
+    )
+    assert asked.status_code == 200 and 'id="confirm-form"' in asked.text
+    assert "Dr. Patel" in asked.text and "Sam" in asked.text
+    assert "Aucune séance" in client.get("/patients/Sam").text  # nothing stored yet
+    held = re.search(r'name="token" value="([^"]+)"', asked.text).group(1)
+    # another therapist cannot use the pending upload
+    intruder = _client(app)
+    other = login(intruder, "dr-roux")
+    intruder.post("/patients", data={"csrf": other, "pseudonym": "Sam"})
+    stolen = intruder.post(
+        "/patients/Sam/upload/confirm", data={"csrf": other, "token": held, "therapist": "Sam"}
+    )
+    assert stolen.status_code == 410 and "Aucune séance" in intruder.get("/patients/Sam").text
+    done = client.post(
+        "/patients/Sam/upload/confirm",
+        data={"csrf": token, "token": held, "therapist": "Dr. Patel"},
+    )
+    assert done.url.path == "/patients/Sam/sessions/1"
+    assert 'class="turn therapist' in done.text and ">Dr. Patel</div>" in done.text
+    again = client.post(
+        "/patients/Sam/upload/confirm",
+        data={"csrf": token, "token": held, "therapist": "Dr. Patel"},
+    )
+    assert again.status_code == 410  # taken once
+    assert client.get("/patients/Sam/sessions/2").status_code == 404
 
 
 def test_the_session_cookie_is_signed_and_cannot_be_forged(app):
@@ -166,6 +196,7 @@ def test_every_form_refuses_a_missing_or_wrong_csrf_token_and_stores_nothing(app
     posts = {
         "/patients": {"pseudonym": "Intrus"},
         "/patients/Marc/upload": {},
+        "/patients/Marc/upload/confirm": {"token": "x"},
         "/patients/Marc/sessions/1/journal": {"turn": "3", "feeling": "bored"},
         "/patients/Marc/sessions/1/checkin": {"relationship": "3"},
         "/checker": {"draft": "Vous êtes toujours en retard."},
@@ -205,6 +236,7 @@ def test_another_therapist_gets_404_on_every_route_taking_an_id(app):
         assert "OM" not in answer.text and "Séance 1" not in answer.text
     posts = {
         "/patients/Marc/upload": None,
+        "/patients/Marc/upload/confirm": {"token": "x", "therapist": "Marc"},
         "/patients/Marc/sessions/1/journal": {"turn": "2", "feeling": "bored"},
         "/patients/Marc/sessions/1/checkin": {"relationship": "2"},
     }

@@ -42,3 +42,31 @@ def login(client: Any, name: str, password: str = PASSWORD) -> str:
     )
     assert answer.status_code == 200 and answer.url.path == "/patients", answer.text[:500]
     return csrf(answer.text)
+
+
+CHECKED = re.compile(r'name="therapist" value="([^"]+)"[^>]*checked')
+TOKEN = re.compile(r'name="token" value="([^"]+)"')
+
+
+def upload(
+    client: Any,
+    token: str,
+    patient: str,
+    name: str,
+    content: bytes,
+    therapist: str | None = None,
+    **data: str,
+) -> Any:
+    """Upload a file; when the roles were guessed, confirm the therapist (``therapist``, else the
+    speaker raccord proposed) as a therapist would on the confirmation page."""
+    answer = client.post(
+        f"/patients/{patient}/upload", data={"csrf": token, **data}, files={"file": (name, content)}
+    )
+    if 'id="confirm-form"' not in answer.text:
+        return answer
+    chosen = therapist or CHECKED.search(answer.text).group(1)  # type: ignore[union-attr]
+    held = TOKEN.search(answer.text).group(1)  # type: ignore[union-attr]
+    return client.post(
+        f"/patients/{patient}/upload/confirm",
+        data={"csrf": token, "token": held, "therapist": chosen},
+    )

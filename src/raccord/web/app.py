@@ -76,6 +76,39 @@ class LoginLimiter:
                 self._seen[key].append(time.monotonic())
 
 
+class PendingUploads:
+    """Uploads waiting for the therapist to confirm who the therapist is (roles were guessed):
+    kept in this process's memory only (never on disk, never in the records), for one user and
+    one patient, for ``PENDING_TTL`` seconds, taken once."""
+
+    def __init__(self, ttl: float = 1800.0) -> None:
+        self.ttl = ttl
+        self._held: dict[str, tuple[str, str, str, bytes, dt.date | None, float]] = {}
+        self._lock = threading.Lock()
+
+    def put(self, user: str, patient: str, filename: str, data: bytes, when: dt.date | None) -> str:
+        token = secrets.token_urlsafe(24)
+        now = time.monotonic()
+        with self._lock:
+            for key in [k for k, v in self._held.items() if v[5] < now]:
+                del self._held[key]
+            self._held[token] = (user, patient, filename, data, when, now + self.ttl)
+        return token
+
+    def take(self, token: str, user: str, patient: str) -> tuple[str, bytes, dt.date | None] | None:
+        with self._lock:
+            held = self._held.get(token)
+            if held is None or held[0] != user or held[1] != patient or held[5] < time.monotonic():
+                return None
+            del self._held[token]
+        return held[2], held[3], held[4]
+
+
+def lang_methods(w: Words) -> dict[str, str]:
+    """How each speaker's role was decided, in the user's language (the pack's ``role_method``)."""
+    return w.choices("web", "role_methods")
+
+
 def create_app(
     db_url: str | None = None,
     *,
@@ -109,6 +142,7 @@ def create_app(
     engine = db.engine(db_url)
     url = db.resolve_url(db_url)
     limits = limiter or LoginLimiter()
+    pending = PendingUploads()
     templates = Jinja2Templates(directory=str(resources.files("raccord.web").joinpath("templates")))
     static = resources.files("raccord.web").joinpath("static")
 
@@ -311,15 +345,11 @@ def create_app(
         )
 
     def upload(request: Request) -> Response:
-        from raccord.export import to_json
-        from raccord.io import load
-        from raccord.pipeline import analyze
-        from raccord.store.records import file_hash, transcript_rows
-        from raccord.taxonomy import AttachmentStyle
+        from raccord.store.records import file_hash
 
         name = request.path_params["patient"]
         r = records(request)
-        attachment = AttachmentStyle(r.attachment(name))
+        r.attachment(name)  # the patient is this therapist's, or 404
         w = _w(request)
         if request.method == "GET":
             return page(request, "upload.html", name=name)
@@ -373,23 +403,79 @@ def create_app(
             )
         therapist = str(form.get("therapist", "")).strip() or None
         try:
-            with tempfile.TemporaryDirectory(prefix="raccord-upload-") as folder:
-                os.chmod(folder, 0o700)
-                path = Path(folder) / filename
-                path.write_bytes(data)
-                transcripts = load(path, therapist=therapist)
-            if len(transcripts) != 1:
-                raise RaccordError(
-                    f"{len(transcripts)} sessions in one file",
-                    path=filename,
-                    expected="one session per file",
-                )
-            transcript = transcripts[0]
-            analysis = to_json(analyze(transcript, mode=mode, attachment=attachment))
+            transcript = read_upload(data, filename, therapist)
+        except RaccordError as exc:
+            return page(request, "upload.html", 400, name=name, error=str(exc))
+        guessed = [ra for ra in transcript.roles if ra.method in ("heuristic", "default")]
+        if guessed and therapist is None:
+            token = pending.put(request.state.user.name, name, filename, data, when)
+            return page(
+                request,
+                "confirm.html",
+                name=name,
+                token=token,
+                filename=filename,
+                roles=transcript.roles,
+                methods=lang_methods(w),
+            )
+        return store_upload(request, r, name, filename, data, when, transcript)
+
+    def upload_confirm(request: Request) -> Response:
+        name = request.path_params["patient"]
+        r = records(request)
+        r.attachment(name)  # the patient is this therapist's, or 404
+        form = form_checked(request)
+        held = pending.take(str(form.get("token", "")), request.state.user.name, name)
+        if held is None:
+            return page(
+                request, "upload.html", 410, name=name, error=_w(request).t("web", "expired")
+            )
+        filename, data, when = held
+        try:
+            transcript = read_upload(data, filename, str(form.get("therapist", "")) or None)
+        except RaccordError as exc:
+            return page(request, "upload.html", 400, name=name, error=str(exc))
+        return store_upload(request, r, name, filename, data, when, transcript)
+
+    def read_upload(data: bytes, filename: str, therapist: str | None) -> Any:
+        from raccord.io import load
+
+        with tempfile.TemporaryDirectory(prefix="raccord-upload-") as folder:
+            os.chmod(folder, 0o700)
+            path = Path(folder) / filename
+            path.write_bytes(data)
+            transcripts = load(path, therapist=therapist)
+        if len(transcripts) != 1:
+            raise RaccordError(
+                f"{len(transcripts)} sessions in one file",
+                path=filename,
+                expected="one session per file",
+            )
+        return transcripts[0]
+
+    def store_upload(
+        request: Request,
+        r: Records,
+        name: str,
+        filename: str,
+        data: bytes,
+        when: dt.date | None,
+        transcript: Any,
+    ) -> Response:
+        from raccord.export import to_json
+        from raccord.pipeline import analyze
+        from raccord.store.records import file_hash, transcript_rows
+        from raccord.taxonomy import AttachmentStyle
+
+        w = _w(request)
+        analysis = to_json(
+            analyze(transcript, mode=mode, attachment=AttachmentStyle(r.attachment(name)))
+        )
+        try:
             stored = r.add_session(
                 name,
                 source_name=filename,
-                source_hash=digest,
+                source_hash=file_hash(data),
                 transcript=transcript_rows(transcript),
                 analysis=analysis,
                 language=transcript.language,
@@ -400,22 +486,20 @@ def create_app(
             if "no such patient" in exc.message:
                 raise
             return page(request, "upload.html", 400, name=name, error=str(exc))
-        guessed = [
-            f"{ra.speaker} = {w.label('role_names', ra.role.value)}"
-            for ra in transcript.roles
-            if ra.method in ("heuristic", "default")
-        ]
-        request.session["flash"] = " ".join(
-            [
-                w.t(
-                    "web",
-                    "uploaded",
-                    number=stored.number,
-                    markers=len(analysis["markers"]),
-                    episodes=len(analysis["episodes"]),
-                )
-            ]
-            + ([w.t("web", "roles_guessed", roles=", ".join(guessed))] if guessed else [])
+        if not stored.new:
+            return page(
+                request,
+                "upload.html",
+                409,
+                name=name,
+                error=w.t("web", "already", number=stored.number),
+            )
+        request.session["flash"] = w.t(
+            "web",
+            "uploaded",
+            number=stored.number,
+            markers=len(analysis["markers"]),
+            episodes=len(analysis["episodes"]),
         )
         return RedirectResponse(f"/patients/{name}/sessions/{stored.number}", status_code=303)
 
@@ -613,6 +697,7 @@ def create_app(
         Route("/checker", route(checker), methods=["GET", "POST"]),
         Route("/patients/{patient}", route(patient)),
         Route("/patients/{patient}/upload", route(upload), methods=["GET", "POST"]),
+        Route("/patients/{patient}/upload/confirm", route(upload_confirm), methods=["POST"]),
         Route("/patients/{patient}/supervision.{fmt}", route(supervision)),
         Route("/patients/{patient}/sessions/{number:int}", route(session)),
         Route(
