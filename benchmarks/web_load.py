@@ -75,14 +75,22 @@ async def _client(
             return answer
 
         page = await call("login_page", "GET", "/login")
-        token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+        found = CSRF.search(page.text)
+        if found is None:
+            out["errors"].append(f"login_page without a form ({page.status_code}): {page.text[-300:]!r}")
+            return
+        token = found.group(1)
         page = await call(
             "login",
             "POST",
             "/login",
             data={"csrf": token, "username": f"user{k}", "password": PASSWORD},
         )
-        token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+        found = CSRF.search(page.text)
+        if found is None or page.url.path != "/patients":
+            out["errors"].append(f"login failed ({page.status_code}): {page.text[-300:]!r}")
+            return
+        token = found.group(1)
         await call("add_patient", "POST", "/patients", data={"csrf": token, "pseudonym": f"P{k}"})
         body = sample.replace(b"WEBVTT\n", f"WEBVTT\n\nNOTE load client {k}\n".encode(), 1)
         answer = await call(
@@ -95,7 +103,7 @@ async def _client(
         held = re.search(r'name="token" value="([^"]+)"', answer.text)
         if held is not None:  # roles were guessed: confirm the proposed therapist
             answer = await call(
-                "upload",
+                "confirm_and_store",
                 "POST",
                 f"/patients/P{k}/upload/confirm",
                 data={"csrf": token, "token": held.group(1), "therapist": "Dr. Patel"},

@@ -466,3 +466,16 @@ def test_serve_listens_on_loopback_and_warns_when_opened_wider(tmp_path, monkeyp
     assert wide.exit_code == 0
     assert "Warning: listening on 0.0.0.0" in wide.output
     assert calls[-1]["host"] == "0.0.0.0"
+
+
+def test_concurrent_first_requests_all_read_the_same_complete_key(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from raccord.store import crypto
+
+    monkeypatch.delenv("RACCORD_KEY", raising=False)
+    home = tmp_path / "fresh-home"
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        ciphers = list(pool.map(lambda _: crypto.load(home), range(64)))
+    assert len({tuple(c.keys) for c in ciphers}) == 1
+    assert [p.name for p in home.iterdir()] == ["key"]
