@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from raccord.config import home
-from raccord.errors import RaccordError
+from raccord.errors import NotFoundError, RaccordError
 from raccord.history.data import (
     CheckInRecord,
     JournalRecord,
@@ -169,7 +169,7 @@ class Records:
             )
         )
         if found is None:
-            raise RaccordError(
+            raise NotFoundError(
                 "no such patient in your records",
                 expected="a pseudonym from `raccord patient list`",
             )
@@ -190,7 +190,7 @@ class Records:
         for row in self._session_rows(s, patient_id):
             if row.number == number:
                 return row
-        raise RaccordError(
+        raise NotFoundError(
             f"no session {number} for this patient",
             expected="a session number from `raccord patient show`",
         )
@@ -442,7 +442,7 @@ class Records:
             rows = self._session_rows(s, patient.id)
             items = {i.id: i for i in self._open_item_rows(s, patient.id)}
             if item_id not in items:
-                raise RaccordError(
+                raise NotFoundError(
                     f"no open item {item_id} for this patient",
                     expected="an item id from `raccord history`",
                 )

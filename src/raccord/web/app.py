@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from raccord.errors import MissingExtraError, RaccordError
+from raccord.errors import MissingExtraError, NotFoundError, RaccordError
 from raccord.report.wording import Words, words
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -33,10 +33,6 @@ LOGIN_WINDOW = 60.0
 LOGIN_FAILURES = 5
 SECRET_FILE = "web-secret"
 CHECKIN_FIELDS = ("relationship", "goals", "approach", "overall")
-
-
-class NotFound(Exception):
-    pass
 
 
 def _secret(home: Path) -> str:
@@ -222,18 +218,8 @@ def create_app(
                         "web", "csrf"
                     ),
                 )
-            except NotFound:
+            except NotFoundError:
                 return page(request, "message.html", 404, message=_w(request).t("web", "not_found"))
-            except RaccordError as exc:
-                if (
-                    "no such patient" in exc.message
-                    or "no session" in exc.message
-                    or "no open item" in exc.message
-                ):
-                    return page(
-                        request, "message.html", 404, message=_w(request).t("web", "not_found")
-                    )
-                raise
 
         return wrapped
 
@@ -482,9 +468,9 @@ def create_app(
                 mode=mode,
                 date=when,
             )
+        except NotFoundError:
+            raise
         except RaccordError as exc:
-            if "no such patient" in exc.message:
-                raise
             return page(request, "upload.html", 400, name=name, error=str(exc))
         if not stored.new:
             return page(
@@ -600,7 +586,7 @@ def create_app(
     def report(request: Request) -> Response:
         fmt = request.path_params["fmt"]
         if fmt not in document.FORMATS:
-            raise NotFound
+            raise NotFoundError("no such page")
         _r, name, number, stored = _session(request)
         keep = request.query_params.get("names") == "keep"
         v = session_view.build(
@@ -631,7 +617,7 @@ def create_app(
 
         fmt = request.path_params["fmt"]
         if fmt not in document.FORMATS:
-            raise NotFound
+            raise NotFoundError("no such page")
         name = request.path_params["patient"]
         r = records(request)
         record = r.record(name)
@@ -684,7 +670,7 @@ def create_app(
             )
         entry = static.joinpath(name)
         if name not in ("app.css",) or not entry.is_file():
-            raise NotFound
+            raise NotFoundError("no such page")
         return Response(entry.read_text("utf-8"), media_type="text/css")
 
     routes = [
