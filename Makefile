@@ -15,9 +15,18 @@ $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.demo-installed $(VENV)/.web-installed
+
+$(VENV)/.web-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[web]'
 	touch $@ $(VENV)/.demo-installed
 
+# With a display (DISPLAY or WAYLAND_DISPLAY set): seed the demo workspace, print its login, and
+# serve it until Ctrl-C; then, and always without a display, the command-line demo.
 demo: $(VENV)/.demo-installed
+	@if [ -n "$${DISPLAY}$${WAYLAND_DISPLAY}" ]; then \
+		$(MAKE) --no-print-directory $(VENV)/.web-installed && $(BIN)/raccord demo-web || true; \
+	fi
 	$(BIN)/raccord demo
 
 lint: $(VENV)/.dev-installed

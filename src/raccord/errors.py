@@ -64,3 +64,8 @@ class InputError(RaccordError):
 
 class MissingExtraError(RaccordError):
     """An optional dependency is not installed; the message names the extra to install."""
+
+
+class NotFoundError(RaccordError):
+    """A patient, session or item that is not in the current therapist's records (or nowhere):
+    the web workspace answers 404, the command line prints the message."""

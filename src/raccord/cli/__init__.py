@@ -29,6 +29,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "checkin": ("raccord.cli.records", "checkin"),
     "history": ("raccord.cli.records", "history"),
     "key": ("raccord.cli.records", "key"),
+    "report": ("raccord.cli.report", "report"),
+    "serve": ("raccord.cli.web", "serve"),
+    "user": ("raccord.cli.web", "user"),
+    "demo-web": ("raccord.cli.web", "demo_web"),
 }
 
 

@@ -9,7 +9,9 @@ that encrypts: this is how ``raccord key rotate`` never leaves data that no key 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,14 +103,20 @@ def write_keys(path: Path, keys: Sequence[str], *, exclusive: bool = False) -> N
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     data = ("\n".join(keys) + "\n").encode("ascii")
     if exclusive:
+        # Written whole under a private name, then published by a hard link, which fails if the
+        # key already exists: a concurrent reader never sees a half-written (empty) key file.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return  # another process created it first: use theirs
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            # another process or thread created it first: use theirs
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
         return
     tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from raccord.config import home
-from raccord.errors import RaccordError
+from raccord.errors import NotFoundError, RaccordError
 from raccord.history.data import (
     CheckInRecord,
     JournalRecord,
@@ -66,17 +66,40 @@ class StoredSession:
     open_items: tuple[OpenItemRecord, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class SessionData:
+    """One stored session read back whole: what the report and the dashboard show."""
+
+    number: int
+    date: dt.date | None
+    language: str
+    source: str
+    transcript: list[dict[str, Any]]
+    analysis: dict[str, Any]
+    journal: tuple[JournalRecord, ...] = ()
+    checkins: tuple[CheckInRecord, ...] = ()
+
+
 class Records:
-    """The records of one therapist (``RACCORD_USER``, else the login name)."""
+    """The records of one therapist (``RACCORD_USER``, else the login name).
+
+    ``engine`` shares an already opened (and migrated) database, as the web server does for
+    every request instead of opening it again.
+    """
 
     def __init__(
-        self, url: str | None = None, *, therapist: str | None = None, home_dir: Path | None = None
+        self,
+        url: str | None = None,
+        *,
+        therapist: str | None = None,
+        home_dir: Path | None = None,
+        engine: Any | None = None,
     ) -> None:
         from sqlalchemy.orm import sessionmaker
 
         self.home = home_dir or home()
         self.url = db.resolve_url(url)
-        self.engine = db.engine(self.url)
+        self.engine = engine if engine is not None else db.engine(self.url)
         self.cipher = crypto.load(self.home)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.therapist_name = therapist or os.environ.get(USER_ENV) or getpass.getuser()
@@ -130,6 +153,11 @@ class Records:
             )
         )
 
+    def log(self, action: str, detail: str = "") -> None:
+        """An audit line about this therapist alone (a login, a logout), outside any record."""
+        with self._tx() as s:
+            self._audit(s, action, detail=detail)
+
     def _patient(self, s: Any, pseudonym: str) -> Any:
         from sqlalchemy import select
 
@@ -141,7 +169,7 @@ class Records:
             )
         )
         if found is None:
-            raise RaccordError(
+            raise NotFoundError(
                 "no such patient in your records",
                 expected="a pseudonym from `raccord patient list`",
             )
@@ -162,7 +190,7 @@ class Records:
         for row in self._session_rows(s, patient_id):
             if row.number == number:
                 return row
-        raise RaccordError(
+        raise NotFoundError(
             f"no session {number} for this patient",
             expected="a session number from `raccord patient show`",
         )
@@ -414,7 +442,7 @@ class Records:
             rows = self._session_rows(s, patient.id)
             items = {i.id: i for i in self._open_item_rows(s, patient.id)}
             if item_id not in items:
-                raise RaccordError(
+                raise NotFoundError(
                     f"no open item {item_id} for this patient",
                     expected="an item id from `raccord history`",
                 )
@@ -496,6 +524,33 @@ class Records:
                 sessions=tuple(sessions),
                 open_items=items,
             )
+
+    def session(self, pseudonym: str, number: int) -> SessionData:
+        """One session of one patient, decrypted, with its journal and check-ins."""
+        record = self.record(pseudonym)
+        with self._tx() as s:
+            patient = self._patient(s, pseudonym)
+            row = self._session_row(s, patient.id, number)
+            self._audit(s, "session.read", patient=patient.id, session=row.id)
+            data = SessionData(
+                number=row.number,
+                date=row.date,
+                language=row.language,
+                source=self.cipher.decrypt(row.source_name_enc) or "",
+                transcript=json.loads(self.cipher.decrypt(row.transcript_enc) or "[]"),
+                analysis=json.loads(self.cipher.decrypt(row.analysis_enc) or "{}"),
+            )
+        stored = next(x for x in record.sessions if x.number == number)
+        return SessionData(
+            number=data.number,
+            date=data.date,
+            language=data.language,
+            source=data.source,
+            transcript=data.transcript,
+            analysis=data.analysis,
+            journal=stored.journal,
+            checkins=stored.checkins,
+        )
 
     def export(self, pseudonym: str) -> dict[str, Any]:
         """Everything stored about one patient, as JSON data (the patient's right of access)."""

@@ -142,3 +142,17 @@ class AuditEntry(Base):
     patient_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     session_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail: Mapped[str] = mapped_column(String(400), default="")
+
+
+class Account(Base):
+    """A login to the web workspace (``raccord serve``): the therapist's name, an argon2 hash of
+    the password (never the password), the role and the interface language."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id"), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="therapist")
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

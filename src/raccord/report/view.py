@@ -1,0 +1,419 @@
+"""One session as the report and the dashboard show it: a pure function of stored data.
+
+``build`` reads the analysis as ``export.to_json`` writes it and the transcript rows the store keeps
+(``store.records.transcript_rows``), so a session just analysed and a session read back from the
+records give the same view. It re-derives nothing from the text: the markers, episodes, formulation
+and suggestions are the pipeline's own; this module only chooses what goes on the first page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from raccord.history.data import JournalRecord
+from raccord.report.pseudonym import Pseudonymiser, names_of
+from raccord.report.wording import Words, words
+
+EXCERPT = 220
+KEY_MOMENTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class MarkerView:
+    turn: int
+    uid: int
+    kind: str
+    label: str
+    salience: int
+    confidence: float
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MoveView:
+    turn: int
+    uid: int
+    kind: str  # "repair" | "contribution"
+    label: str
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    turn: int | None
+    uid: int | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TurnView:
+    index: int
+    uid: int
+    role: str
+    speaker: str
+    text: str
+    clock: str
+    markers: tuple[MarkerView, ...] = ()
+    move: MoveView | None = None
+    episode: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionView:
+    approach: str
+    strategy: str
+    timing: str
+    text: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeView:
+    index: int
+    start: int
+    end: int
+    kind: str
+    title: str
+    severity: str
+    resolved: str
+    topic: str | None = None
+    patient_part: tuple[str, ...] = ()
+    therapist_part: tuple[str, ...] = ()
+    interaction: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    suggestions: tuple[SuggestionView, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MomentView:
+    turn: int
+    kind: str
+    heading: str
+    words: str
+    episode: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    language: str
+    title: str
+    subtitle: str
+    pseudonymised: bool
+    turns: tuple[TurnView, ...]
+    engagement: tuple[float, ...]
+    markers: tuple[MarkerView, ...]
+    moves: tuple[MoveView, ...]
+    episodes: tuple[EpisodeView, ...]
+    notes: tuple[NoteView, ...]
+    moments: tuple[MomentView, ...]
+    what_worked: tuple[str, ...]
+    next_time: SuggestionView | None
+    open_items: tuple[str, ...]
+    summary: tuple[str, ...]
+    cycles: tuple[str, ...]
+    scores: str
+    made: str
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def words(self) -> Words:
+        return words(self.language)
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    s = int(seconds)
+    return (
+        f"{s // 3600:d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+        if s >= 3600
+        else f"{s // 60:d}:{s % 60:02d}"
+    )
+
+
+def excerpt(text: str, width: int = EXCERPT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _evidence(w: Words, items: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    out = []
+    for ev in items:
+        detail = str(ev.get("detail") or "")
+        quoted = ev.get("words")
+        if quoted and str(quoted) not in detail:
+            detail = f"{w.quote(str(quoted))} {detail}"
+        if detail:
+            out.append(detail)
+    return tuple(out)
+
+
+def _suggestion(s: Mapping[str, Any]) -> SuggestionView:
+    return SuggestionView(
+        approach=str(s.get("approach", "")),
+        strategy=str(s.get("strategy", "")),
+        timing=str(s.get("timing", "")),
+        text=str(s.get("text", "")),
+        why=str(s.get("why", "")),
+    )
+
+
+def _next_time(
+    suggestions: Sequence[Mapping[str, Any]],
+    episodes: Sequence[Mapping[str, Any]],
+    moves: Sequence[Mapping[str, Any]],
+) -> SuggestionView | None:
+    """The sentence to prepare: a direct repair meant for next session; else the direct repair of
+    the last episode left unresolved, or of an episode the therapist deferred in session (a
+    "defer" move inside it); none when every episode was resolved and nothing was deferred."""
+    for s in suggestions:
+        if s.get("timing") == "next_session" and s.get("approach") == "direct":
+            return _suggestion(s)
+    deferred = {int(m["turn"]) for m in moves if m.get("repair") == "defer"}
+    for e in reversed(episodes):
+        inside = any(int(e["start"]) <= t <= int(e["end"]) + 2 for t in deferred)
+        if e.get("resolved") != "yes" or inside:
+            for s in e.get("suggestions", ()):
+                if s.get("approach") == "direct":
+                    return _suggestion(s)
+    return None
+
+
+def build(
+    analysis: Mapping[str, Any],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    patient: str | None = None,
+    number: int | None = None,
+    date: dt.date | None = None,
+    journal: Sequence[JournalRecord] = (),
+    keep_names: bool = False,
+    language: str | None = None,
+    today: dt.date | None = None,
+) -> SessionView:
+    """The view of one session; names replaced unless ``keep_names``."""
+    meta = analysis.get("transcript", {})
+    w = words(language or meta.get("language"))
+    if not keep_names:
+        names = names_of(rows)
+        if patient:
+            names.setdefault(patient, "patient")
+        real = meta.get("metadata", {}).get("patient")
+        if real:
+            names.setdefault(str(real), "patient")
+        role_names = {r: w.label("role_names", r) for r in ("therapist", "patient", "other")}
+        p = Pseudonymiser(names, role_names)
+        analysis = p.data(dict(analysis))
+        rows = p.data([dict(r) for r in rows])
+        journal = [
+            JournalRecord(
+                j.feeling, j.turn, j.seconds, j.intensity, p.text(j.comment or "") or None
+            )
+            for j in journal
+        ]
+    uid = {int(r["index"]): int(r.get("id", r["index"])) for r in rows}
+
+    markers = tuple(
+        MarkerView(
+            turn=int(m["turn"]),
+            uid=uid.get(int(m["turn"]), int(m["turn"])),
+            kind=str(m["kind"]),
+            label=f"{w.label('kind', m['kind'])} — {w.label('subtype', m['subtype'])}",
+            salience=int(m.get("salience", 0)),
+            confidence=float(m.get("confidence", 0.0)),
+            evidence=_evidence(w, m.get("evidence", ())),
+        )
+        for m in analysis.get("markers", ())
+        if m.get("kind") in ("withdrawal", "confrontation")
+    )
+    moves = []
+    for mv in analysis.get("moves", ()):
+        turn = int(mv["turn"])
+        if mv.get("repair", "none") != "none":
+            moves.append(
+                MoveView(
+                    turn,
+                    uid.get(turn, turn),
+                    "repair",
+                    w.label("repair", mv["repair"]),
+                    _evidence(w, mv.get("evidence", ())[:2]),
+                )
+            )
+        elif mv.get("contribution", "none") != "none":
+            moves.append(
+                MoveView(
+                    turn,
+                    uid.get(turn, turn),
+                    "contribution",
+                    w.label("contribution", mv["contribution"]),
+                    _evidence(w, mv.get("evidence", ())[:2]),
+                )
+            )
+
+    formulation = analysis.get("formulation") or {}
+    by_episode = {int(f["episode"]): f for f in formulation.get("episodes", ())}
+    episodes = []
+    for e in analysis.get("episodes", ()):
+        i = int(e["index"])
+        f = by_episode.get(i, {})
+        episodes.append(
+            EpisodeView(
+                index=i,
+                start=int(e["start"]),
+                end=int(e["end"]),
+                kind=str(e["kind"]),
+                title=w.t(
+                    "report",
+                    "episode",
+                    n=i + 1,
+                    kind=w.label("kind", e["kind"]),
+                    severity=w.label("severity", e["severity"]),
+                    resolved=w.label("resolution", e["resolved"]),
+                    start=e.get("start_id", e["start"]),
+                    end=e.get("end_id", e["end"]),
+                ),
+                severity=str(e["severity"]),
+                resolved=str(e["resolved"]),
+                topic=f.get("topic"),
+                patient_part=tuple(f.get("patient_part", ())),
+                therapist_part=tuple(f.get("therapist_part", ())),
+                interaction=tuple(f.get("interaction", ())),
+                needs=tuple(str(n.get("question", "")) for n in f.get("needs", ())),
+                suggestions=tuple(_suggestion(s) for s in e.get("suggestions", ())),
+            )
+        )
+
+    notes = [
+        NoteView(
+            n.get("turn"),
+            uid.get(n["turn"]) if n.get("turn") is not None else None,
+            str(n.get("text", "")),
+        )
+        for n in formulation.get("therapist_notes", ())
+    ]
+    feelings = w.choices("web", "feelings")
+    for j in journal:
+        text = feelings.get(j.feeling, j.feeling)
+        if j.intensity is not None:
+            text += f" ({j.intensity}/10)"
+        if j.comment:
+            text += f" — {j.comment}"
+        notes.append(NoteView(j.turn, uid.get(j.turn) if j.turn is not None else None, text))
+
+    marks_at: dict[int, list[MarkerView]] = {}
+    for m in markers:
+        marks_at.setdefault(m.turn, []).append(m)
+    move_at = {m.turn: m for m in moves}
+    episode_at = {t: ep.index for ep in episodes for t in range(ep.start, ep.end + 1)}
+    turns = tuple(
+        TurnView(
+            index=int(r["index"]),
+            uid=uid[int(r["index"])],
+            role=str(r.get("role", "other")),
+            speaker=str(r.get("speaker", "")),
+            text=str(r.get("text", "")),
+            clock=clock(r.get("start")),
+            markers=tuple(marks_at.get(int(r["index"]), ())),
+            move=move_at.get(int(r["index"])),
+            episode=episode_at.get(int(r["index"])),
+        )
+        for r in rows
+    )
+
+    moments = _moments(w, turns, markers, episodes)
+    scores = analysis.get("scores", {})
+    number_text = str(number) if number is not None else ""
+    name = patient if (keep_names and patient) else w.label("role_names", "patient")
+    title = w.t("report", "title")
+    subtitle_parts = []
+    if number is not None or patient:
+        subtitle_parts.append(
+            w.t("report", "session_of", number=number_text, patient=name).replace("  ", " ")
+        )
+    source = meta.get("metadata", {}).get("source")
+    if source and keep_names:
+        subtitle_parts.append(str(source).rsplit("/", 1)[-1])
+    if date:
+        subtitle_parts.append(date.isoformat())
+    subtitle_parts.append(w.t("report", "turns", n=len(turns)))
+    if meta.get("duration"):
+        subtitle_parts.append(w.t("report", "minutes", n=round(float(meta["duration"]) / 60)))
+    subtitle_parts.append(w.t("report", "named" if keep_names else "pseudonymised"))
+    return SessionView(
+        language=w.code,
+        title=title,
+        subtitle=" · ".join(subtitle_parts),
+        pseudonymised=not keep_names,
+        turns=turns,
+        engagement=tuple(float(v) for v in scores.get("engagement", ())),
+        markers=markers,
+        moves=tuple(moves),
+        episodes=tuple(episodes),
+        notes=tuple(notes),
+        moments=moments,
+        what_worked=tuple(formulation.get("what_works", ())),
+        next_time=_next_time(
+            analysis.get("suggestions", ()), analysis.get("episodes", ()), analysis.get("moves", ())
+        ),
+        open_items=tuple(formulation.get("open_items", ())),
+        summary=tuple(formulation.get("summary", ())),
+        cycles=tuple(formulation.get("cycles", ())),
+        scores=w.t(
+            "report",
+            "scores",
+            patient=w.number(float(scores.get("patient_rupture", 0.0))),
+            therapist=w.number(float(scores.get("therapist_contribution", 0.0))),
+        ),
+        made=w.t("report", "made", date=(today or dt.date.today()).isoformat()),
+    )
+
+
+def _moments(
+    w: Words,
+    turns: Sequence[TurnView],
+    markers: Sequence[MarkerView],
+    episodes: Sequence[EpisodeView],
+) -> tuple[MomentView, ...]:
+    """The patient's words at the strongest marker of each episode (macro-ruptures and unresolved
+    ones first), else at the most salient markers; at most three, in the session's order."""
+    chosen: list[tuple[MarkerView, int | None]] = []
+    ranked = sorted(
+        episodes,
+        key=lambda e: (e.severity != "macro", e.resolved == "yes", e.index),
+    )
+    for e in ranked:
+        inside = [m for m in markers if e.start <= m.turn <= e.end]
+        if inside:
+            chosen.append((max(inside, key=lambda m: (m.salience, m.confidence)), e.index))
+    if not chosen:
+        for m in sorted(markers, key=lambda m: (-m.salience, -m.confidence))[:KEY_MOMENTS]:
+            chosen.append((m, None))
+    chosen = sorted(chosen[:KEY_MOMENTS], key=lambda pair: pair[0].turn)
+    by_index = {t.index: t for t in turns}
+    out = []
+    for m, episode in chosen:
+        turn = by_index.get(m.turn)
+        if turn is None:
+            continue
+        label = m.label + (
+            f" ({w.t('report', 'episode_of', n=episode + 1)})" if episode is not None else ""
+        )
+        out.append(
+            MomentView(
+                turn=m.turn,
+                kind=m.kind,
+                heading=w.t(
+                    "report",
+                    "moment",
+                    turn=m.uid,
+                    clock=f", {turn.clock}" if turn.clock else "",
+                    label=label,
+                ),
+                words=excerpt(turn.text),
+                episode=episode,
+            )
+        )
+    return tuple(out)

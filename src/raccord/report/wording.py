@@ -1,0 +1,63 @@
+"""The workspace's wording per language (``report/lang/<code>.toml``): one mechanism for the
+report and the web interface, plus the labels the language pack already gives (``report.toml``).
+
+Like ``history/lang``, these files sit outside ``lang/<code>/`` because every file there enters
+the hash the learned detector's weights are checked against.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from raccord import lang
+from raccord.errors import RaccordError
+from raccord.understand.text import pack_code, typeset
+
+LANGUAGES = ("fr", "en")
+
+
+@cache
+def _load(code: str) -> dict[str, Any]:
+    entry = resources.files("raccord.report").joinpath("lang", f"{code}.toml")
+    try:
+        return tomllib.loads(entry.read_text("utf-8"))
+    except FileNotFoundError:
+        return _load("en") if code != "en" else {}
+    except tomllib.TOMLDecodeError as exc:
+        raise RaccordError(f"invalid wording file: {exc}", path=str(entry)) from exc
+
+
+@dataclass(frozen=True)
+class Words:
+    """``t("report", "title")``, ``label("subtype", "giving_up")``, ``number(0.5)`` in one language."""
+
+    code: str
+
+    def t(self, table: str, key: str, **values: object) -> str:
+        raw = _load(self.code).get(table, {}).get(key)
+        if raw is None:
+            raw = _load("en").get(table, {}).get(key, key)
+        return typeset(self.code, str(raw).format(**values) if values else str(raw))
+
+    def choices(self, table: str, key: str) -> dict[str, str]:
+        return dict(_load(self.code).get(table, {}).get(key, {}))
+
+    def label(self, table: str, key: str) -> str:
+        """A label of the language pack's report wording (``kind``, ``subtype``, ``repair``…)."""
+        pack = lang.section(self.code, "report")
+        return typeset(self.code, str(pack.get(table, {}).get(key, key.replace("_", " "))))
+
+    def number(self, value: float) -> str:
+        return lang.decimal(self.code, value)
+
+    def quote(self, words: str) -> str:
+        pack = lang.section(self.code, "report")
+        return str(pack.get("numbers", {}).get("quote", "“{}”")).format(words)
+
+
+def words(language: str | None) -> Words:
+    return Words(pack_code(language))
