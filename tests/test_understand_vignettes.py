@@ -118,4 +118,6 @@ def test_end_to_end_from_text_through_the_detector(stem: str) -> None:
     for k in range(len(detection.episodes)):
         mine = [s for s in out if s.episode == k]
         assert {s.approach for s in mine} == {RepairApproach.DIRECT, RepairApproach.INDIRECT}
-        assert all(check(s.text, transcript.language, approach=s.approach).ok for s in mine)
+        # a repair already made and reflected back is a note to the therapist, not a wording
+        said = [s for s in mine if s.done_at is None]
+        assert all(check(s.text, transcript.language, approach=s.approach).ok for s in said)

@@ -9,7 +9,8 @@ Not re-engagement: compliance (« comme vous voulez », "whatever you say"), and
 carries on with the marked turn's own content rather than the therapist's (the patient going on
 with an avoidant story, or back to the complaint). A repair the therapist made by owning a part
 (an apology, acknowledging their part, meta-communication) counts when the patient's next turn is
-unmarked or warm ("Thanks for saying it"), even if short: that is the alliance mending.
+unmarked or warm ("Thanks for saying it"), even if short, or when the patient then speaks of
+themself at some length, even in a turn the detector marked: that is the alliance mending.
 """
 
 from __future__ import annotations
@@ -89,7 +90,9 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
         owned = own_repair(transcript, detection, turn.index, code)
         if owned is not None and after is not None:
             warm = contains(code, "warm", turns[p].text) is not None
-            if (p not in marked or warm) and matches(code, "compliance", turns[p].text) is None:
+            opens = n >= _BACK_IN_THE_WORK and matches(code, "self_reference", turns[p].text)
+            took = p not in marked or warm or bool(opens)
+            if took and matches(code, "compliance", turns[p].text) is None:
                 found.append(Working(turn.index, p, n, after, owned.kind))
             continue
         if p in marked or matches(code, "compliance", turns[p].text) is not None:
