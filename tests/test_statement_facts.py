@@ -440,3 +440,33 @@ def test_no_suggestion_says_now_what_was_already_done_in_the_episode() -> None:
                     and s.strategy is R.ACKNOWLEDGE_CONTRIBUTION
                     and s.timing is Timing.NOW
                 ]
+
+
+# « à votre place » in an explanation is not advice: the formulation lists it as a lead to check
+# and no suggestion says « mon conseil ».
+TABLEAU_FR = [
+    "T: Vous avez pu remplir le tableau cette semaine ?",
+    "P: Pas vraiment.",
+    "T: Le tableau sert à ça : sinon l'anxiété va continuer à décider à votre place.",
+    "P: Oui, oui, je sais. Vous avez raison.",
+    "T: Qu'est-ce qui a rendu ça compliqué ?",
+    "P: Je ne sais pas, j'avais la tête ailleurs toute la semaine, avec le travail.",
+]
+
+
+def test_advice_read_from_words_alone_is_a_lead_to_check_never_a_stated_fact() -> None:
+    marks = [marker(3, S.DEFERENTIAL_APPEASING, 3)]
+    det = detection(
+        marks,
+        [move(0, M.CLOSED_QUESTION), move(2, M.INFORMATION), move(4, M.OPEN_QUESTION)],
+        [episode(marks, 5)],
+    )
+    _, formulation, out, found = _run(TABLEAU_FR, "fr", det)
+    assert found == []
+    f = _first(formulation)
+    advice = f.signal("advice_unsolicited")
+    assert advice is not None and not advice.backed
+    therapist = " ".join(formulation.episodes[0].therapist_part)
+    assert "À vérifier\u00a0: conseil" in therapist
+    said = " ".join(s.text + " " + s.why for s in out)
+    assert "conseil" not in said

@@ -491,7 +491,7 @@ def _why(
 ) -> str:
     pack = section(code, "repair")
     why: dict[str, Any] = pack["why"]
-    pushing = next((s for s in f.signals), None)
+    pushing = next((s for s in f.signals if s.backed), None)
     if pushing is not None:
         after = str(why["after_signal"]).format(
             signal=label(code, "signal", pushing.kind),
