@@ -470,3 +470,31 @@ def test_advice_read_from_words_alone_is_a_lead_to_check_never_a_stated_fact() -
     assert "À vérifier\u00a0: conseil" in therapist
     said = " ".join(s.text + " " + s.why for s in out)
     assert "conseil" not in said
+
+
+# The therapist's own meta-communication just before a marker: not suggested again; and neither
+# « la deuxième » nor « la payer » (a pronoun and a verb) is a subject to ask more about.
+DEUXIEME_FR = [
+    "T: Avant de finir, j'aimerais vérifier quelque chose : tout à l'heure, je suis allée trop"
+    " vite, et vous me l'avez dit. Si je recommence, dites-le-moi.",
+    "P: La deuxième, je trouve normal de la payer. Mais la première, non, j'étais malade.",
+    "T: D'accord. On en reparle la prochaine fois, si vous voulez bien.",
+    "P: Oui.",
+]
+
+
+def test_a_repair_made_just_before_is_not_suggested_again_nor_a_pronoun_taken_for_a_topic() -> None:
+    marks = [marker(1, S.CONTROLS_PRESSURES, 3)]
+    det = detection(
+        marks,
+        [move(0, M.META_COMMUNICATION), move(2, M.OTHER, repair=R.DEFER)],
+        [episode(marks, 3, resolved=Resolution.PARTLY)],
+    )
+    _, formulation, out, found = _run(DEUXIEME_FR, "fr", det)
+    assert found == []
+    f = _first(formulation)
+    assert [r.turn for r in f.own_repairs] == [0]
+    assert f.patient_topic is None
+    said = [s for s in out if s.done_at is None]
+    assert not [s for s in said if s.strategy is R.ACKNOWLEDGE_CONTRIBUTION]
+    assert not any("deuxième" in s.text or "la payer" in s.text for s in said)

@@ -135,7 +135,8 @@ class EpisodeFacts:
     shorter: bool = False
     #: The therapist turn just before the first marker, quoted (what a suggestion names).
     moment: Moment | None = None
-    #: Repairs the therapist made inside the episode by owning a part (apology, meta-talk).
+    #: Repairs the therapist made by owning a part (apology, meta-talk), from the turn that
+    #: preceded the episode to the turn after it: not to be suggested again.
     own_repairs: tuple[OwnRepair, ...] = ()
     #: A therapist advice move (with or without permission) in the turns just before the first
     #: marker: « ce que je vous proposais » is only said when there is one.
@@ -563,7 +564,10 @@ def episode_facts(
                 advice_given=_advised(transcript, detection, first, code),
                 own_repairs=tuple(
                     r
-                    for i in range(episode.start, min(episode.end + 2, len(transcript.turns)))
+                    for i in range(
+                        min(episode.start, trigger if trigger is not None else episode.start),
+                        min(episode.end + 2, len(transcript.turns)),
+                    )
                     if (r := own_repair(transcript, detection, i, code)) is not None
                 ),
             )

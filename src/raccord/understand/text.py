@@ -230,6 +230,10 @@ def _candidates(
     modifiers = tuple(str(m) for m in data.get("modifier_endings", ())) or ("\0",)
     dmap: Mapping[str, str] = data.get("determiner_map", {})
     verbish = tuple(str(e) for e in data.get("verb_endings", ())) or ("\0",)
+    clitic = data.get("clitic", {})
+    clitic_dets = set(clitic.get("determiners", ()))
+    clitic_before = set(clitic.get("before", ()))
+    infinitive = tuple(str(e) for e in clitic.get("endings", ())) or ("\0",)
     minimum = int(data.get("min_length", 3))
     tokens = words(text)
     raw = _WORD.findall(_ANNOTATION.sub(" ", text))
@@ -253,6 +257,13 @@ def _candidates(
             parts.append(tokens[j])  # "the breathing exercises", "your drinking problem"
         if i > 0 and raw[i][:1].isupper():
             continue  # a name, not a subject to bring up
+        if (
+            det in clitic_dets
+            and i > 1
+            and tokens[i - 2] in clitic_before
+            and token.endswith(infinitive)
+        ):
+            continue  # « de la payer », « pour le faire »: a pronoun and a verb, not a subject
         announced = det is not None or after_preposition
         if min_score > 0 and not announced:
             continue  # without a determiner it is too often a verb or an adjective
