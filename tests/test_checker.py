@@ -303,7 +303,7 @@ _CORPUS = Path(__file__).parent / "fixtures" / "checker"
 
 def _drafts() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for part in ("dev", "heldout"):
+    for part in ("dev", "heldout", "review"):
         data = tomllib.loads((_CORPUS / f"{part}.toml").read_text(encoding="utf-8"))
         out += [{**d, "part": part} for d in data["draft"]]
     return out
@@ -330,7 +330,7 @@ def test_the_draft_corpus_is_large_bilingual_and_labelled_twice() -> None:
     }, "each violation alone"
 
 
-@pytest.mark.parametrize("part", ["dev", "heldout"])
+@pytest.mark.parametrize("part", ["dev", "heldout", "review"])
 def test_the_checker_agrees_with_the_labelled_drafts(part: str) -> None:
     drafts = [d for d in _drafts() if d["part"] == part]
     right = sum(check(d["text"], d["lang"]).ok == (not d["gold"]) for d in drafts)
@@ -343,3 +343,68 @@ def test_every_rewrite_of_a_failing_draft_passes_and_each_missed_rule_names_word
         assert all(r.evidence for r in result.missed), d["id"]
         if not result.ok:
             assert result.rewrite and check(result.rewrite, d["lang"]).ok, (d["id"], result.rewrite)
+
+
+# --------------------------------------------------------------------------- a clinician's review
+
+
+def test_a_consent_question_is_an_invitation_in_both_wordings() -> None:
+    for text in (
+        "Tout à l'heure, quand j'ai parlé du tableau, je crois que j'y suis allée un peu fort. "
+        "Est-ce qu'on peut prendre un moment pour regarder ça ensemble ?",
+        "Accepteriez-vous qu'on s'arrête un instant sur ce qui vient de se passer entre nous ?",
+    ):
+        assert check(text, "fr").ok, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "I'm sorry you feel that way, but I was only trying to help. "
+            "Anyway, let's get back to the exercise.",
+            "en",
+        ),
+        (
+            "Je suis désolée que vous le preniez comme ça, mais je voulais seulement vous aider. "
+            "Bon, revenons à l'exercice.",
+            "fr",
+        ),
+    ],
+)
+def test_a_non_apology_that_moves_on_fails_and_its_rewrite_drops_it(text: str, lang: str) -> None:
+    result = check(text, lang)
+    assert {r.rule for r in result.missed} == {"blame", "collaboration"}
+    assert result.rewrite is not None and check(result.rewrite, lang).ok
+    assert "aider" not in result.rewrite and "help" not in result.rewrite
+    assert "exercice" not in result.rewrite and "exercise" not in result.rewrite
+    # the non-apology becomes a real one, about one's own way of saying it
+    assert "la façon dont je vous l'ai dit" in result.rewrite or "the way I said it" in result.rewrite
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I wonder if this is what happens with your father, with me.", "en"),
+        ("I wonder if you're angry with me because I remind you of your father?", "en"),
+        ("Je me demande si ce qui se passe avec votre père ne se rejoue pas avec moi.", "fr"),
+    ],
+)
+def test_a_transference_link_is_an_interpretation_even_when_wondered(text: str, lang: str) -> None:
+    assert "interpretation" in {r.rule for r in check(text, lang).missed}
+
+
+def test_polite_blame_is_still_blame() -> None:
+    polite = [
+        ("I'd really appreciate it if you could make a bit more effort between sessions.", "en"),
+        ("Je vous serais reconnaissante de faire un petit effort entre les séances.", "fr"),
+        ("I'm sorry if you took it the wrong way. What happened for you?", "en"),
+    ]
+    for text, lang in polite:
+        assert "blame" in {r.rule for r in check(text, lang).missed}, text
+    # a real apology is not blame
+    assert check(
+        "I'm sorry, I pushed too hard on the sleep diary a moment ago. "
+        "Can we take a moment to look at that together?",
+        "en",
+    ).ok

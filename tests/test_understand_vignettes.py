@@ -95,12 +95,8 @@ def test_withdrawal_on_work_vignette_names_the_topic(stem: str) -> None:
     transcript, detection, _ = vignette(stem)
     formulation = formulate(transcript, detection)
     assert formulation.episodes[0].topic in {"le travail", "work"}
-    direct = next(
-        s
-        for s in suggest(transcript, detection, formulation)
-        if s.approach is RepairApproach.DIRECT
-    )
-    assert "travail" in direct.text or "work" in direct.text
+    said = " ".join(s.text for s in suggest(transcript, detection, formulation))
+    assert "travail" in said or "work" in said
 
 
 # --------------------------------------------------------------------------- end to end
@@ -122,4 +118,6 @@ def test_end_to_end_from_text_through_the_detector(stem: str) -> None:
     for k in range(len(detection.episodes)):
         mine = [s for s in out if s.episode == k]
         assert {s.approach for s in mine} == {RepairApproach.DIRECT, RepairApproach.INDIRECT}
-        assert all(check(s.text, transcript.language, approach=s.approach).ok for s in mine)
+        # a repair already made and reflected back is a note to the therapist, not a wording
+        said = [s for s in mine if s.done_at is None]
+        assert all(check(s.text, transcript.language, approach=s.approach).ok for s in said)

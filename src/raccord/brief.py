@@ -123,7 +123,13 @@ def _worked(analysis: SessionAnalysis, moments: list[Moment]) -> str | None:
     that matter first; else the formulation's first item of what worked."""
     done = [s for s in analysis.suggestions if s.done_at is not None]
     order = [m.episode for m in moments if m.episode is not None]
-    done.sort(key=lambda s: order.index(s.episode) if s.episode in order else len(order))
+    # within a moment, a repair by owning a part (direct) before an indirect one
+    done.sort(
+        key=lambda s: (
+            order.index(s.episode) if s.episode in order else len(order),
+            s.approach is not RepairApproach.DIRECT,
+        )
+    )
     if done:
         return done[0].text
     form = analysis.formulation

@@ -118,6 +118,9 @@ class _Rule:
     applies: frozenset[str]
     advice: str
     forbid: Patterns = ()
+    #: Forbidden even after a hedge: « je me demande si je vous rappelle votre père » is still an
+    #: interpretation imposed on the relationship, only politely worded.
+    strict: Patterns = ()
     allow: Patterns = ()
     hedged_ok: bool = False
     why: Patterns = ()
@@ -163,6 +166,7 @@ def _pack(code: str) -> _Pack:
                 applies=frozenset(raw.get("applies", ("direct",))),
                 advice=str(raw.get("advice", "")),
                 forbid=_compile(raw.get("forbid"), traits),
+                strict=_compile(raw.get("strict"), traits),
                 allow=_compile(raw.get("allow")),
                 hedged_ok=bool(raw.get("hedged_ok", False)),
                 why=_compile(raw.get("why")),
@@ -236,6 +240,12 @@ def _forbidden(rule: _Rule, sentence: str, hedges: Patterns) -> list[str]:
             if rule.hedged_ok and any(h.search(plain[: hit.start()]) for h in hedges):
                 continue
             found.append(hit.group(0).strip(" ,"))
+    for pattern in rule.strict:
+        found.extend(
+            hit.group(0).strip(" ,")
+            for hit in pattern.finditer(plain)
+            if not any(a <= hit.start() < b for a, b in allowed)
+        )
     return found
 
 

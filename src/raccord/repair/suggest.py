@@ -75,11 +75,14 @@ _QUOTE_WORDS = 10
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A recurring sequence this episode belongs to: how many times, and the move that recurs."""
+    """A recurring sequence this episode belongs to: how many times, the move or topic that
+    recurs, and what the markers after it were (``withdrawal``, ``confrontation`` or ``mixed``):
+    « à trois reprises, l'échange s'est tendu » only when the three were confrontations."""
 
     count: int
     signal: str | None = None
     topic: str | None = None
+    effect: str = "mixed"
 
 
 def suggest(
@@ -109,8 +112,9 @@ def suggest(
         reflected = [s for s in done if s is not None]
         out.extend(reflected)
         already = frozenset(s.strategy for s in reflected)
+        tried = frozenset(_REPAIR_OF_OWN[r.kind] for r in f.own_repairs)
         out.extend(
-            episode_suggestions(code, transcript, f, attachment, links.get(f.index), already)
+            episode_suggestions(code, transcript, f, attachment, links.get(f.index), already, tried)
         )
     return tuple(out)
 
@@ -126,22 +130,30 @@ _REPAIR_OF_MOVE = {
 }
 
 
+#: A repair by owning a part, by the strategy it is: not to be suggested again in the episode.
+_REPAIR_OF_OWN = {"apology": R.ACKNOWLEDGE_CONTRIBUTION, "meta_communication": R.INVITE_DISCUSSION}
+
+
 def _reflect(
     code: str, transcript: Transcript, detection: Detection, repaired: Repaired
 ) -> Suggestion | None:
     """« Au tour 8 (validation), la personne a repris juste après… : à refaire. »"""
     move = move_at(detection, repaired.therapist)
-    if move is None:
+    table: dict[str, Any] = section(code, "repair")["reflect"]
+    if repaired.own is not None:
+        strategy: RepairStrategy | None = _REPAIR_OF_OWN[repaired.own]
+        name = label(code, "own_repair", repaired.own)
+    elif move is None:
         return None
-    strategy = move.repair if move.repair is not R.NONE else _REPAIR_OF_MOVE.get(move.move)
+    else:
+        strategy = move.repair if move.repair is not R.NONE else _REPAIR_OF_MOVE.get(move.move)
+        name = (
+            label(code, "strategy", move.repair.value)
+            if move.repair is not R.NONE
+            else label(code, "move", move.move.value)
+        )
     if strategy is None:
         return None
-    table: dict[str, Any] = section(code, "repair")["reflect"]
-    name = (
-        label(code, "strategy", move.repair.value)
-        if move.repair is not R.NONE
-        else label(code, "move", move.move.value)
-    )
     text = str(table["text"]).format(
         t_turn=turn_ref(code, transcript, repaired.therapist),
         p_turn=turn_ref(code, transcript, repaired.patient),
@@ -164,9 +176,14 @@ def plan(
     attachment: AttachmentStyle,
     link: Link | None = None,
     already: frozenset[RepairStrategy] = frozenset(),
+    tried: frozenset[RepairStrategy] = frozenset(),
 ) -> list[tuple[RepairStrategy, Timing]]:
-    """The strategies for one episode, in the order they are offered, each with its timing;
-    a strategy ``already`` used successfully in the episode is not offered again for now."""
+    """The strategies for one episode, in the order they are offered, each with its timing.
+
+    A strategy ``already`` used in the episode and followed by the patient coming back is not
+    offered again (it is reflected back instead); one the therapist ``tried`` (an apology,
+    meta-talk) without the patient coming back is not offered again in this session, only for
+    the next one when the episode is still open."""
     gentle = attachment in _GENTLE
     if f.receptive:
         direct_timing = Timing.LATER_IN_SESSION if gentle else Timing.NOW
@@ -206,8 +223,13 @@ def plan(
         indirect.append((R.DEFER, Timing.NOW))
 
     ordered = _by_attachment(attachment, f, direct, indirect)
-    kept = [(s, t) for s, t in ordered if not (s in already and t is Timing.NOW)]
-    return kept or ordered
+    settled = f.episode.resolved is Resolution.YES
+    kept = [
+        (s, t)
+        for s, t in ordered
+        if s not in already and not (s in tried and (t is not Timing.NEXT_SESSION or settled))
+    ]
+    return kept
 
 
 def _by_attachment(
@@ -243,9 +265,10 @@ def episode_suggestions(
     attachment: AttachmentStyle,
     link: Link | None = None,
     already: frozenset[RepairStrategy] = frozenset(),
+    tried: frozenset[RepairStrategy] = frozenset(),
 ) -> list[Suggestion]:
     out = []
-    for strategy, timing in plan(f, attachment, link, already):
+    for strategy, timing in plan(f, attachment, link, already, tried):
         text = wording(code, transcript, f, strategy, timing, attachment, link)
         out.append(
             Suggestion(
@@ -276,18 +299,16 @@ def _entry(table: dict[str, Any], key: str, index: int, fallback: str = "unknown
 def _when(pack: dict[str, Any], f: EpisodeFacts) -> str:
     """What the therapist was doing when this episode began, as the pack words it."""
     table: dict[str, Any] = pack["when"]
-    pushing = [s.kind for s in f.signals if s.kind in PUSHING and s.kind in table]
-    for kind in pushing:
-        if kind == "pressing_topic" and f.topic is None:
-            continue
-        if f.topic is not None and f"{kind}_topic" in table:
-            return _pick(table[f"{kind}_topic"], f.index)
-        return _pick(table[kind], f.index)
-    if f.topic is not None:
-        # never « quand j'ai abordé X » when the patient brought X up
-        raised = "topic_patient" if f.topic_by is Role.PATIENT else "topic"
-        return _pick(table[raised], f.index)
-    others = [s.kind for s in f.signals if s.kind in table]
+    # only what a therapist move of that type shows (never advice read from a quote)
+    pushing = [s.kind for s in f.signals if s.kind in PUSHING and s.kind in table and s.backed]
+    if pushing:
+        return _pick(table[pushing[0]], f.index)
+    if f.moment is not None:
+        # the moment by the words spoken there, and who spoke them
+        said = "asked" if f.moment.asked else "said"
+        key = said if f.moment.by is Role.THERAPIST else "you_said"
+        return _pick(table[key], f.index).replace("{moment_words}", f.moment.words)
+    others = [s.kind for s in f.signals if s.kind in table and s.backed]
     return _pick(table[others[0]] if others else table["default"], f.index)
 
 
@@ -377,13 +398,16 @@ def _fields(
     counts = pack.get("count_words", {})
     values["count"] = _pick(counts.get(str(link.count), counts.get("many", "")) if link else "", k)
     kind = f.kind.value if f.kind is not MarkerKind.NONE else "withdrawal"
-    values["pattern_effect"] = _entry(pack.get("pattern_effect", {}), kind, k, "withdrawal")
+    effect = link.effect if link is not None else kind
+    values["pattern_effect"] = _entry(pack.get("pattern_effect", {}), effect, k, "mixed")
     observed = f.subtype.value
     if f.subtype is S.MINIMAL_RESPONSE and not f.shorter:
         observed = "minimal_response_brief"  # « plus courtes » only when they were
+    if f.subtype in (S.REJECTS_INTERVENTION, S.COMPLAINT_ACTIVITIES) and not _suggested(f):
+        observed = f"{observed}_said"  # « ce que je vous proposais » only when advice was given
     values["observe"] = _entry(pack["observe"], observed, k, "minimal_response").format(**values)
     own: dict[str, Any] = pack["own_part"]
-    signal = next((s.kind for s in f.signals if s.kind in own), None)
+    signal = next((s.kind for s in f.signals if s.kind in own and s.backed), None)
     values["own_part"] = _pick(own[signal] if signal else own.get(kind, ""), k)
     style = attachment.value
     reassure: dict[str, Any] = pack.get("reassure", {})
@@ -427,9 +451,9 @@ def _indirect_template(table: dict[str, Any], f: EpisodeFacts, values: dict[str,
     if "no_topic" in table:  # follow the client
         return _pick(table["topic"] if values["patient_topic"] else table["no_topic"], k)
     if "questions" in table:  # give a rationale
-        if sub is S.COMPLAINT_ACTIVITIES:
+        if sub is S.COMPLAINT_ACTIVITIES and _suggested(f):
             return _pick(table["activities"], k)
-        if {s.kind for s in f.signals} & _QUESTIONING:
+        if f.backed(*_QUESTIONING):
             return _pick(table["questions"], k)
         return _pick(table["default"], k)
     # validate
@@ -442,6 +466,11 @@ def _indirect_template(table: dict[str, Any], f: EpisodeFacts, values: dict[str,
     if values["quote"] and "quote" in table and k % 2 == 1:
         return _pick(table["quote"], k)
     return _pick(table["confrontation"], k)
+
+
+def _suggested(f: EpisodeFacts) -> bool:
+    """Whether the therapist gave advice or proposed a task just before (a move of that type)."""
+    return f.backed("advice_unsolicited") is not None or f.advice_given
 
 
 def _tidy(text: str) -> str:
@@ -462,7 +491,7 @@ def _why(
 ) -> str:
     pack = section(code, "repair")
     why: dict[str, Any] = pack["why"]
-    pushing = next((s for s in f.signals), None)
+    pushing = next((s for s in f.signals if s.backed), None)
     if pushing is not None:
         after = str(why["after_signal"]).format(
             signal=label(code, "signal", pushing.kind),
@@ -502,20 +531,32 @@ def _links(known: SessionFacts) -> dict[int, Link]:
     """Episodes that belong to a recurring sequence (implicit prohibition or vicious circle)."""
     out: dict[int, Link] = {}
     circles = dict(known.circles)
+    kind_at = {m.turn: m.kind for f in known.episodes for m in f.markers}
     for f in known.episodes:
         mine = {m.turn for m in f.markers}
         for p in known.prohibitions:
             if mine & set(p.markers):
+                effect = _effect({kind_at.get(t) for t in p.markers})
                 out[f.index] = (
-                    Link(len(p.markers), signal=p.what)
+                    Link(len(p.markers), signal=p.what, effect=effect)
                     if p.by == "move"
-                    else Link(len(p.markers), topic=p.what)
+                    else Link(len(p.markers), topic=p.what, effect=effect)
                 )
                 break
         if f.index in out:
             continue
         for kind, members in circles.items():
             if any(pair.patient in mine for pair in members):
-                out[f.index] = Link(len(members), signal=f"cycle_{kind}")
+                effect = _effect({kind_at.get(pair.patient) for pair in members})
+                out[f.index] = Link(len(members), signal=f"cycle_{kind}", effect=effect)
                 break
     return out
+
+
+def _effect(kinds: set[MarkerKind | None]) -> str:
+    """What the recurring markers were: all withdrawals, all confrontations, or a mix."""
+    if kinds == {MarkerKind.WITHDRAWAL}:
+        return "withdrawal"
+    if kinds == {MarkerKind.CONFRONTATION}:
+        return "confrontation"
+    return "mixed"

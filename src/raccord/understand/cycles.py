@@ -54,9 +54,11 @@ def pairs(transcript: Transcript, detection: Detection, code: str) -> tuple[Pair
         t = previous_therapist(transcript, marker.turn)
         if t is None or t in seen:
             continue
-        kinds = {s.kind for s in turn_signals(transcript, detection, t, code)}
+        kinds = {s.kind for s in turn_signals(transcript, detection, t, code) if s.backed}
         kinds |= {
-            s.kind for s in window_signals(transcript, detection, marker.turn, marker.turn, code, t)
+            s.kind
+            for s in window_signals(transcript, detection, marker.turn, marker.turn, code, t)
+            if s.backed
         }
         if not kinds & PUSHING and not _presses_past_marker(transcript, detection, t, marked):
             continue

@@ -26,7 +26,15 @@ from raccord.taxonomy import (
     Severity,
     TherapistMoveType,
 )
-from raccord.understand.text import Topic, contains, matches, topic_of, word_count, words
+from raccord.understand.text import (
+    Topic,
+    clauses,
+    contains,
+    matches,
+    topic_of,
+    word_count,
+    words,
+)
 
 #: How many turns before the first marker are searched for the therapist's part.
 WINDOW = 6
@@ -59,13 +67,46 @@ _REFLECTIVE = frozenset(
 )
 
 
+_QUESTIONS = frozenset({TherapistMoveType.OPEN_QUESTION, TherapistMoveType.CLOSED_QUESTION})
+
+
 @dataclass(frozen=True, slots=True)
 class Signal:
     """A therapist move that may have contributed: its kind (``labels.signal`` key), the turns,
-    and the words that show it when there are some."""
+    and the words that show it when there are some.
+
+    ``backed``: a therapist move of that type is in the detection at that turn (advice, a
+    question, arguing, a contribution label), or the fact is counted (talk ratio). A signal
+    found by words alone (« à votre place » in a quote, "what's keeping your mind busy") is a
+    hint for the formulation, never something a suggestion tells the patient the therapist did.
+    """
 
     kind: str
     turns: tuple[int, ...]
+    words: str | None = None
+    backed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """The turn a suggestion names as « the moment »: who spoke, and a clause of their own words
+    (« quand je vous ai dit : "…" »). ``asked``: the clause is a question and the detection has a
+    question move there, so « quand je vous ai demandé » is true."""
+
+    turn: int
+    by: Role
+    words: str
+    asked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OwnRepair:
+    """A therapist turn that repairs by owning a part: an apology, an acknowledgement of one's
+    own part (« je regrette d'avoir pris ce ton », "I just gave you a lecture"), or
+    meta-communication about what is happening between them."""
+
+    turn: int
+    kind: str  # "apology" or "meta_communication"
     words: str | None = None
 
 
@@ -92,6 +133,21 @@ class EpisodeFacts:
     #: Whether the strongest marker's turn is shorter than the patient's previous turn
     #: (« vos réponses sont devenues plus courtes » is only said when it is).
     shorter: bool = False
+    #: The therapist turn just before the first marker, quoted (what a suggestion names).
+    moment: Moment | None = None
+    #: Repairs the therapist made by owning a part (apology, meta-talk), from the turn that
+    #: preceded the episode to the turn after it: not to be suggested again.
+    own_repairs: tuple[OwnRepair, ...] = ()
+    #: A therapist advice move (with or without permission) in the turns just before the first
+    #: marker: « ce que je vous proposais » is only said when there is one.
+    advice_given: bool = False
+
+    def backed(self, *kinds: str) -> Signal | None:
+        """The first signal of ``kinds`` that a therapist move of that type backs."""
+        for s in self.signals:
+            if s.kind in kinds and s.backed:
+                return s
+        return None
 
     @property
     def first_marker(self) -> int:
@@ -150,10 +206,15 @@ def next_patient(transcript: Transcript, turn: int) -> int | None:
 def turn_signals(
     transcript: Transcript, detection: Detection, index: int, code: str
 ) -> list[Signal]:
-    """What one therapist turn does that may contribute to a rupture (labels, moves, cues)."""
+    """What one therapist turn does that may contribute to a rupture (labels, moves, cues).
+
+    A turn that repairs by owning a part (an apology, meta-communication) contributes nothing:
+    "I'm sorry, I started telling you what you should do" is not advice."""
     text = transcript.turns[index].text
     out: list[Signal] = []
     move = move_at(detection, index)
+    if own_repair(transcript, detection, index, code) is not None:
+        return out
     if move is not None and move.contribution in _CONTRIBUTION_SIGNAL:
         excerpt = next((e.words for e in move.evidence if e.words), None)
         out.append(Signal(_CONTRIBUTION_SIGNAL[move.contribution], (index,), excerpt))
@@ -161,11 +222,46 @@ def turn_signals(
         out.append(Signal(_MOVE_SIGNAL[move.move], (index,)))
     found = matches(code, "responsibility_question", text)
     if found:
-        out.append(Signal("responsibility_question", (index,), found))
+        # a question move, or (move unknown) a question by its form
+        unknown = move is None or move.move is TherapistMoveType.OTHER
+        asked = (move is not None and move.move in _QUESTIONS) or (unknown and "?" in text)
+        out.append(Signal("responsibility_question", (index,), found, backed=asked))
     advised = contains(code, "advice", text)
     if advised and (move is None or move.move is not TherapistMoveType.ADVICE_WITH_PERMISSION):
-        out.append(Signal("advice_unsolicited", (index,), advised))
+        out.append(Signal("advice_unsolicited", (index,), advised, backed=False))
     return out
+
+
+def own_repair(
+    transcript: Transcript, detection: Detection, index: int, code: str
+) -> OwnRepair | None:
+    """Whether a therapist turn repairs by owning a part (``cues.own_part``: apologies and
+    acknowledgements, never « désolé que vous le preniez comme ça ») or is meta-communication."""
+    turn = transcript.turns[index]
+    if turn.role is not Role.THERAPIST:
+        return None
+    owned = matches(code, "own_part", turn.text)
+    if owned:
+        return OwnRepair(index, "apology", owned)
+    move = move_at(detection, index)
+    if move is not None and move.move is TherapistMoveType.META_COMMUNICATION:
+        return OwnRepair(index, "meta_communication")
+    return None
+
+
+def moment(
+    transcript: Transcript, detection: Detection, turn: int | None, code: str
+) -> Moment | None:
+    """The turn named as « the moment », quoted: its last clause (nearest to what followed)."""
+    if turn is None:
+        return None
+    t = transcript.turns[turn]
+    quoted = clauses(code, t.text)
+    if not quoted or t.role is Role.OTHER:
+        return None
+    move = move_at(detection, turn)
+    asked = t.text.rstrip(" )]").endswith("?") and move is not None and move.move in _QUESTIONS
+    return Moment(turn, t.role, quoted[-1], asked and quoted[-1].endswith(("?", "…")))
 
 
 def _is_closed(transcript: Transcript, detection: Detection, index: int, code: str) -> bool:
@@ -208,7 +304,11 @@ def window_signals(
         else:
             run = []
     if len(best_run) >= 3 and not any(s.kind == "closed_interrogation" for s in found):
-        found.append(Signal("closed_interrogation", tuple(best_run)))
+        backed = all(
+            (m := move_at(detection, i)) is not None and m.move is TherapistMoveType.CLOSED_QUESTION
+            for i in best_run
+        )
+        found.append(Signal("closed_interrogation", tuple(best_run), backed=backed))
 
     if topic is not None:
         stem = topic.head[:5]
@@ -218,7 +318,7 @@ def window_signals(
             if i <= first_marker and any(w.startswith(stem) for w in _lower_words(turns[i].text))
         ]
         if len(pressing) >= 2:
-            found.append(Signal("pressing_topic", tuple(pressing), topic.phrase))
+            found.append(Signal("pressing_topic", tuple(pressing), topic.phrase, backed=False))
 
     for p in patient:
         if p > first_marker:
@@ -231,7 +331,7 @@ def window_signals(
         reflective = move is not None and move.move in _REFLECTIVE
         heard = contains(code, "empathy", turns[t].text) is not None
         if not reflective and not heard and emotion not in _lower_words(turns[t].text):
-            found.append(Signal("missed_emotion", (p, t), emotion))
+            found.append(Signal("missed_emotion", (p, t), emotion, backed=False))
 
     t_words = sum(word_count(turns[i].text) for i in therapist if i <= first_marker)
     p_words = sum(word_count(turns[i].text) for i in patient if i <= first_marker)
@@ -250,7 +350,7 @@ def _dedupe(signals: list[Signal]) -> tuple[Signal, ...]:
         if s.kind in merged:
             old = merged[s.kind]
             turns = tuple(sorted(set(old.turns) | set(s.turns)))
-            merged[s.kind] = Signal(s.kind, turns, old.words or s.words)
+            merged[s.kind] = Signal(s.kind, turns, old.words or s.words, old.backed or s.backed)
         else:
             merged[s.kind] = s
     order = sorted(merged.values(), key=lambda s: (-int(s.kind in PUSHING), s.turns[0]))
@@ -329,7 +429,29 @@ def _safe_topic(
     n, index, median = found
     if n < max(8, median):
         return None
-    return topic_of(code, transcript.turns[index].text, min_score=3.0)
+    return _clear(topic_of(code, transcript.turns[index].text, min_score=3.0))
+
+
+_ADVICE = frozenset(
+    {TherapistMoveType.ADVICE_WITH_PERMISSION, TherapistMoveType.ADVICE_WITHOUT_PERMISSION}
+)
+
+
+def _advised(transcript: Transcript, detection: Detection, first: int, code: str) -> bool:
+    for i in range(max(0, first - WINDOW), first):
+        move = move_at(detection, i)
+        if (
+            move is not None
+            and move.move in _ADVICE
+            and own_repair(transcript, detection, i, code) is None
+        ):
+            return True
+    return False
+
+
+def _clear(topic: Topic | None) -> Topic | None:
+    """A topic a suggestion may name: a noun phrase announced by a determiner."""
+    return topic if topic is not None and topic.determined else None
 
 
 def _episode_topic(
@@ -342,7 +464,7 @@ def _episode_topic(
     for i in range(trigger, max(-1, trigger - 3), -1):
         if transcript.turns[i].role is Role.OTHER:
             continue
-        found = topic_of(code, transcript.turns[i].text, patient_text, min_score=3.0)
+        found = _clear(topic_of(code, transcript.turns[i].text, patient_text, min_score=3.0))
         if found is not None:
             return found, _raised_at(transcript, found, i)
     return None
@@ -412,7 +534,7 @@ def episode_facts(
         found = _episode_topic(transcript, trigger, patient_text, code)
         topic, topic_turn = found if found is not None else (None, None)
         patient_topic = (
-            topic_of(code, transcript.turns[first].text, min_score=3.0) if markers else None
+            _clear(topic_of(code, transcript.turns[first].text, min_score=3.0)) if markers else None
         )
         last = max(first, min(episode.end, len(transcript.turns) - 1))
         signals = window_signals(
@@ -438,6 +560,16 @@ def episode_facts(
                 topic_turn=topic_turn,
                 topic_by=transcript.turns[topic_turn].role if topic_turn is not None else None,
                 shorter=_shorter(transcript, markers),
+                moment=moment(transcript, detection, trigger, code),
+                advice_given=_advised(transcript, detection, first, code),
+                own_repairs=tuple(
+                    r
+                    for i in range(
+                        min(episode.start, trigger if trigger is not None else episode.start),
+                        min(episode.end + 2, len(transcript.turns)),
+                    )
+                    if (r := own_repair(transcript, detection, i, code)) is not None
+                ),
             )
         )
         floor = episode.end

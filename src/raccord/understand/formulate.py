@@ -150,12 +150,16 @@ def _episode(
 
     therapist: list[str] = []
     for s in f.signals:
+        # a move the detection does not back is a lead to check, never stated as done
         key = "therapist_signal_words" if s.words else "therapist_signal"
+        if not s.backed:
+            key = "therapist_signal_unsure_words" if s.words else "therapist_signal_unsure"
         therapist.append(
             phrase(
                 code,
                 key,
                 Signal=_capital(label(code, "signal", s.kind)),
+                signal=label(code, "signal", s.kind),
                 words=_excerpt(s.words or ""),
                 turns=turns_ref(code, transcript, s.turns),
             )
@@ -173,7 +177,7 @@ def _episode(
         move = move_at(detection, f.trigger)
         move_label = (
             label(code, "signal", f.signals[0].kind)
-            if f.signals and f.trigger in f.signals[0].turns
+            if f.signals and f.signals[0].backed and f.trigger in f.signals[0].turns
             else label(code, "move", move.move.value if move else "other")
         )
         first = f.markers[0]

@@ -49,10 +49,10 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Prohi
         if t is None:
             continue
         for signal in turn_signals(transcript, detection, t, code):
-            if signal.kind in MOVE_KINDS:
+            if signal.kind in MOVE_KINDS and signal.backed:
                 by_move[signal.kind].setdefault(t, marker.turn)
         topic = topic_of(code, transcript.turns[t].text, [transcript.turns[marker.turn].text])
-        if topic is not None:
+        if topic is not None and topic.determined:
             key = topic.head[:5]
             by_topic[key].setdefault(t, marker.turn)
             shown_topic.setdefault(key, topic.phrase)

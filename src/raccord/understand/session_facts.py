@@ -30,6 +30,8 @@ class Repaired:
     patient: int
     words: int
     after_marker: int
+    #: "apology" or "meta_communication" when the therapist repaired by owning a part.
+    own: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,7 @@ def session_facts(transcript: Transcript, detection: Detection, code: str) -> Se
     all_pairs = cycles.pairs(transcript, detection, code)
     working = works.find(transcript, detection, code)
     repaired = tuple(
-        Repaired(f.index, w.therapist, w.patient, w.words, w.after_marker)
+        Repaired(f.index, w.therapist, w.patient, w.words, w.after_marker, w.own)
         for f in facts
         for w in working
         if w.after_marker is not None

@@ -124,6 +124,35 @@ def contains(code: str, key: str, text: str) -> str | None:
     return None
 
 
+# --------------------------------------------------------------------------- clauses
+
+#: How many words of a turn are quoted at most (the rest becomes « … »).
+QUOTE_WORDS = 10
+_CLAUSE_END = re.compile(r"(?<=[.!?;…])")
+
+
+def clauses(code: str, text: str) -> list[str]:
+    """The clauses of a turn as they can be quoted: annotations and quotation marks removed,
+    hesitations at the start dropped, at least three words, at most ``QUOTE_WORDS`` (then « … »).
+    A question keeps its question mark, so a quote shows whether a question was asked."""
+    fillers = set(section(code, "understand").get("quote", {}).get("fillers", ()))
+    plain = _ANNOTATION.sub(" ", text)
+    plain = re.sub(r"\s+", " ", plain.replace("«", "").replace("»", "").replace('"', "")).strip()
+    out: list[str] = []
+    for clause in _CLAUSE_END.split(plain):
+        tokens = clause.strip(" -–—,").split()
+        while tokens and tokens[0].strip(",:-–—").lower() in fillers:
+            tokens = tokens[1:]
+        if len(words(" ".join(tokens))) < 3:
+            continue
+        tokens[0] = tokens[0].strip(",:-–—")
+        end = "?" if tokens[-1].endswith("?") else ""
+        short = " ".join(tokens[:QUOTE_WORDS]).rstrip(",:-–—.!;… ").rstrip("?").rstrip()
+        short = short[:1].upper() + short[1:]
+        out.append(short + ("…" if len(tokens) > QUOTE_WORDS else end))
+    return out
+
+
 # --------------------------------------------------------------------------- topics
 
 
@@ -135,6 +164,10 @@ class Topic:
     phrase: str
     de: str
     head: str
+    #: A noun phrase a sentence can name: announced by a determiner (« le travail », "your
+    #: sister"), or by a preposition when it does not have a verb's shape ("at work", but not
+    #: "for lying" nor « sans prévenir »: ``topic.verb_endings`` of the pack).
+    determined: bool = False
 
 
 @cache
@@ -196,6 +229,11 @@ def _candidates(
     preps = set(data.get("prepositions", ()))
     modifiers = tuple(str(m) for m in data.get("modifier_endings", ())) or ("\0",)
     dmap: Mapping[str, str] = data.get("determiner_map", {})
+    verbish = tuple(str(e) for e in data.get("verb_endings", ())) or ("\0",)
+    clitic = data.get("clitic", {})
+    clitic_dets = set(clitic.get("determiners", ()))
+    clitic_before = set(clitic.get("before", ()))
+    infinitive = tuple(str(e) for e in clitic.get("endings", ())) or ("\0",)
     minimum = int(data.get("min_length", 3))
     tokens = words(text)
     raw = _WORD.findall(_ANNOTATION.sub(" ", text))
@@ -219,6 +257,13 @@ def _candidates(
             parts.append(tokens[j])  # "the breathing exercises", "your drinking problem"
         if i > 0 and raw[i][:1].isupper():
             continue  # a name, not a subject to bring up
+        if (
+            det in clitic_dets
+            and i > 1
+            and tokens[i - 2] in clitic_before
+            and token.endswith(infinitive)
+        ):
+            continue  # « de la payer », « pour le faire »: a pronoun and a verb, not a subject
         announced = det is not None or after_preposition
         if min_score > 0 and not announced:
             continue  # without a determiner it is too often a verb or an adjective
@@ -231,7 +276,12 @@ def _candidates(
             noun_phrase = shown + body if shown.endswith("'") else f"{shown} {body}"
         else:
             noun_phrase = body
-        candidate = Topic(phrase=noun_phrase, de=with_de(code, noun_phrase), head=token)
+        candidate = Topic(
+            phrase=noun_phrase,
+            de=with_de(code, noun_phrase),
+            head=token,
+            determined=det is not None or (after_preposition and not token.endswith(verbish)),
+        )
         yield score, candidate
 
 

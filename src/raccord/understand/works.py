@@ -4,6 +4,13 @@ The article insists that modelling what works matters as much as what goes wrong
 turn "worked" when the patient's next turn is engaged: right after a marker, an unmarked answer of
 some substance (the patient is back in the work); elsewhere, a turn clearly longer than the
 patient's usual one that is on topic (it shares content words with the therapist's turn) or warm. Moves that follow a marker come first: they are repairs that took.
+
+Not re-engagement: compliance (« comme vous voulez », "whatever you say"), and an answer that
+carries on with the marked turn's own content rather than the therapist's (the patient going on
+with an avoidant story, or back to the complaint). A repair the therapist made by owning a part
+(an apology, acknowledging their part, meta-communication) counts when the patient's next turn is
+unmarked or warm ("Thanks for saying it"), even if short, or when the patient then speaks of
+themself at some length, even in a turn the detector marked: that is the alliance mending.
 """
 
 from __future__ import annotations
@@ -13,8 +20,16 @@ from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import MarkerKind, RepairStrategy, Role, TherapistMoveType
-from raccord.understand.facts import move_at, next_patient
-from raccord.understand.text import contains, content_words, label, phrase, turn_ref, word_count
+from raccord.understand.facts import move_at, next_patient, own_repair
+from raccord.understand.text import (
+    contains,
+    content_words,
+    label,
+    matches,
+    phrase,
+    turn_ref,
+    word_count,
+)
 
 MAX_ITEMS = 5
 #: Words in an unmarked answer, right after a marker, that count as re-engagement.
@@ -43,6 +58,8 @@ class Working:
     patient: int
     words: int
     after_marker: int | None
+    #: "apology" or "meta_communication" when the therapist repaired by owning a part.
+    own: str | None = None
 
 
 def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Working, ...]:
@@ -64,12 +81,27 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
         if move is not None and move.move in _SKIP:
             continue
         p = next_patient(transcript, turn.index)
-        if p is None or p in marked:
+        if p is None:
             continue
         if any(turns[i].role is Role.THERAPIST for i in range(turn.index + 1, p)):
             continue
         n = word_count(turns[p].text)
         after = last_patient if last_patient is not None and last_patient in marked else None
+        owned = own_repair(transcript, detection, turn.index, code)
+        if owned is not None and after is not None:
+            warm = contains(code, "warm", turns[p].text) is not None
+            opens = n >= _BACK_IN_THE_WORK and matches(code, "self_reference", turns[p].text)
+            took = p not in marked or warm or bool(opens)
+            if took and matches(code, "compliance", turns[p].text) is None:
+                found.append(Working(turn.index, p, n, after, owned.kind))
+            continue
+        if p in marked or matches(code, "compliance", turns[p].text) is not None:
+            continue
+        if after is not None and (
+            _carries_on(code, turns[after].text, turn.text, turns[p].text)
+            or matches(code, "self_reference", turns[p].text) is None
+        ):
+            continue
         if after is not None:
             # right after a marker, an unmarked answer of some substance is the patient back in
             # the work (a confrontation is often long, so "longer than before" would miss it)
@@ -86,13 +118,24 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
         warm = contains(code, "warm", turns[p].text) is not None
         if shared or warm:
             found.append(Working(turn.index, p, n, after))
-    found.sort(key=lambda w: (w.after_marker is None, -w.words))
+    found.sort(key=lambda w: (w.own is None, w.after_marker is None, -w.words))
     return tuple(sorted(found[:MAX_ITEMS], key=lambda w: w.therapist))
+
+
+def _carries_on(code: str, marked: str, therapist: str, answer: str) -> bool:
+    """Whether the answer goes on with the marked turn's own content (the story, the complaint)
+    more than with what the therapist said."""
+    stems = {w[:5] for w in content_words(code, answer)}
+    with_marked = stems & {w[:5] for w in content_words(code, marked)}
+    with_therapist = stems & {w[:5] for w in content_words(code, therapist)}
+    return len(with_marked) >= 2 and len(with_marked) > len(with_therapist)
 
 
 def describe(code: str, transcript: Transcript, detection: Detection, item: Working) -> str:
     move = move_at(detection, item.therapist)
-    if move is not None and move.repair is not RepairStrategy.NONE:
+    if item.own is not None:
+        move_label = label(code, "own_repair", item.own)
+    elif move is not None and move.repair is not RepairStrategy.NONE:
         move_label = label(code, "strategy", move.repair.value)
     else:
         move_label = label(code, "move", move.move.value if move else TherapistMoveType.OTHER.value)
