@@ -77,7 +77,9 @@ async def _client(
         page = await call("login_page", "GET", "/login")
         found = CSRF.search(page.text)
         if found is None:
-            out["errors"].append(f"login_page without a form ({page.status_code}): {page.text[-300:]!r}")
+            out["errors"].append(
+                f"login_page without a form ({page.status_code}): {page.text[-300:]!r}"
+            )
             return
         token = found.group(1)
         page = await call(

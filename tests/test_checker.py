@@ -379,7 +379,9 @@ def test_a_non_apology_that_moves_on_fails_and_its_rewrite_drops_it(text: str, l
     assert "aider" not in result.rewrite and "help" not in result.rewrite
     assert "exercice" not in result.rewrite and "exercise" not in result.rewrite
     # the non-apology becomes a real one, about one's own way of saying it
-    assert "la façon dont je vous l'ai dit" in result.rewrite or "the way I said it" in result.rewrite
+    assert (
+        "la façon dont je vous l'ai dit" in result.rewrite or "the way I said it" in result.rewrite
+    )
 
 
 @pytest.mark.parametrize(

@@ -224,13 +224,13 @@ def test_the_supervision_report_brings_the_subject_that_keeps_hurting(tmp_path, 
             source_name=path.name,
             source_hash=file_hash(path.read_bytes()),
             transcript=transcript_rows(transcript),
-            analysis=to_json(analyze(transcript, mode="fast")),
+            analysis=to_json(analyze(transcript, mode="full")),
             language="fr",
-            mode="fast",
+            mode="full",
         )
     record = records.record("Camille")
     analyses = {s.number: records.session("Camille", s.number).analysis for s in record.sessions}
-    history = build(record, mode="fast")
+    history = build(record, mode="full")
     v = supervision.build(history, analyses)
     assert v.numbers == (1, 2, 3, 4, 5, 6)
     assert len(v.prohibitions) == 1

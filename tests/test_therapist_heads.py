@@ -26,9 +26,9 @@ def small_fit() -> tuple[T.TherapistModel, list]:
     chunks = learn.out_of_fold(sessions, design, ready, markers, k=3)
     # every therapist turn of every session has a row, and its markers came from a model that
     # had not seen the session
-    assert [c.session.key for c in chunks] != [] and sorted(c.session.key for c in chunks) == sorted(
-        ready
-    )
+    assert [c.session.key for c in chunks] != [] and sorted(
+        c.session.key for c in chunks
+    ) == sorted(ready)
     for c in chunks:
         n = sum(1 for t in c.session.transcript.turns if t.role is Role.THERAPIST)
         assert c.matrix.shape == (n, len(T.feature_names("fast", "session")))

@@ -2,7 +2,7 @@
 what worked, open items, and questions to bring, each raised by one finding of the history.
 
 A pure function of the history (``history.build``) and the stored analyses; the wording is
-``[supervision]`` of ``report/lang/<code>.toml`` and the history's own sentences.
+``[supervision]`` of ``lang/<code>/workspace.toml`` and the history's own sentences.
 """
 
 from __future__ import annotations

@@ -1,20 +1,14 @@
-"""The workspace's wording per language (``report/lang/<code>.toml``): one mechanism for the
+"""The workspace's wording per language (``lang/<code>/workspace.toml``): one mechanism for the
 report and the web interface, plus the labels the language pack already gives (``report.toml``).
-
-Like ``history/lang``, these files sit outside ``lang/<code>/`` because every file there enters
-the hash the learned detector's weights are checked against.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from raccord import lang
-from raccord.errors import RaccordError
 from raccord.understand.text import pack_code, typeset
 
 LANGUAGES = ("fr", "en")
@@ -22,13 +16,7 @@ LANGUAGES = ("fr", "en")
 
 @cache
 def _load(code: str) -> dict[str, Any]:
-    entry = resources.files("raccord.report").joinpath("lang", f"{code}.toml")
-    try:
-        return tomllib.loads(entry.read_text("utf-8"))
-    except FileNotFoundError:
-        return _load("en") if code != "en" else {}
-    except tomllib.TOMLDecodeError as exc:
-        raise RaccordError(f"invalid wording file: {exc}", path=str(entry)) from exc
+    return lang.section(code, "workspace") or lang.section("en", "workspace")
 
 
 @dataclass(frozen=True)
