@@ -27,20 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from raccord.repair import check
+from raccord.repair.checker import FAILING_RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "checker"
 OUT = Path(__file__).resolve().parent / "checker_results.json"
-RULES = (
-    "accusation",
-    "generalisation",
-    "interpretation",
-    "closed_question",
-    "jargon",
-    "blame",
-    "observation",
-    "collaboration",
-)
+RULES = FAILING_RULES
 
 
 def drafts(part: str) -> list[dict[str, Any]]:

@@ -36,7 +36,8 @@ from raccord.repair.language import detect_language
 from raccord.taxonomy import RepairApproach, TherapistMoveType
 from raccord.understand.text import pack_code, section, typeset
 
-RULES = (
+#: The rules a draft can fail, in report order.
+FAILING_RULES = (
     "accusation",
     "generalisation",
     "interpretation",
@@ -45,8 +46,9 @@ RULES = (
     "blame",
     "observation",
     "collaboration",
-    "open_door",
 )
+#: Every rule reported; the open door is advice, never a failure on its own.
+RULES = (*FAILING_RULES, "open_door")
 
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
 _SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")
