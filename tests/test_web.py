@@ -199,6 +199,8 @@ def test_every_form_refuses_a_missing_or_wrong_csrf_token_and_stores_nothing(app
         "/patients/Marc/upload/confirm": {"token": "x"},
         "/patients/Marc/sessions/1/journal": {"turn": "3", "feeling": "bored"},
         "/patients/Marc/sessions/1/checkin": {"relationship": "3"},
+        "/patients/Marc/shares": {"supervisor": "superviseure", "session": "1"},
+        "/patients/Marc/shares/1/delete": {},
         "/checker": {"draft": "Vous êtes toujours en retard."},
         "/language": {"language": "en"},
         "/logout": {},
@@ -212,6 +214,7 @@ def test_every_form_refuses_a_missing_or_wrong_csrf_token_and_stores_nothing(app
     session = client.get("/patients/Marc/sessions/1").text
     assert "Tour 3 :" not in session.replace("\xa0", " ")
     assert "Aucun check-in" in client.get("/patients/Marc").text
+    assert "Partagé avec personne." in client.get("/patients/Marc").text
     assert "Ajouter un patient" in client.get("/patients").text  # still French, still logged in
 
 
@@ -239,6 +242,8 @@ def test_another_therapist_gets_404_on_every_route_taking_an_id(app):
         "/patients/Marc/upload/confirm": {"token": "x", "therapist": "Marc"},
         "/patients/Marc/sessions/1/journal": {"turn": "2", "feeling": "bored"},
         "/patients/Marc/sessions/1/checkin": {"relationship": "2"},
+        "/patients/Marc/shares": {"supervisor": "dr-roux", "session": ""},
+        "/patients/Marc/shares/1/delete": {},
     }
     for path, data in posts.items():
         if data is None:
@@ -251,8 +256,10 @@ def test_another_therapist_gets_404_on_every_route_taking_an_id(app):
     assert "Marc" not in intruder.get("/patients").text
     # every route of the application that takes an id was walked above
     walked = {
-        p.replace("Marc", "{patient}").replace("/1", "/{number:int}") for p in [*gets, *posts]
+        p.replace("Marc", "{patient}").replace("sessions/1", "sessions/{number:int}")
+        for p in [*gets, *posts]
     }
+    walked = {p.replace("shares/1", "shares/{share:int}") for p in walked}
     walked = {p.replace(".md", ".{fmt}") for p in walked}
     with_ids = {r.path for r in app.routes if "{patient}" in getattr(r, "path", "")}
     assert with_ids <= walked, with_ids - walked
@@ -368,15 +375,128 @@ def test_the_supervision_report_of_a_patient_downloads(app):
     assert "Marc" not in md.text
 
 
-def test_a_supervisor_sees_no_patient_of_a_therapist(app, tmp_path):
+# every route a therapist uses, as the supervisor walks it (ids of dr-martin's patient Marc)
+THERAPIST_GETS = (
+    "/patients",
+    "/checker",
+    "/patients/Marc",
+    "/patients/Marc/upload",
+    "/patients/Marc/supervision.md",
+    "/patients/Marc/sessions/1",
+    "/patients/Marc/sessions/2",
+    "/patients/Marc/sessions/1/checkin",
+    "/patients/Marc/sessions/1/report.md",
+    "/patients/Marc/sessions/1/report.pdf",
+)
+THERAPIST_POSTS = {
+    "/patients": {"pseudonym": "Intrus"},
+    "/checker": {"draft": "Vous êtes toujours en retard."},
+    "/patients/Marc/upload": {},
+    "/patients/Marc/upload/confirm": {"token": "x", "therapist": "Marc"},
+    "/patients/Marc/sessions/1/journal": {"turn": "2", "feeling": "bored"},
+    "/patients/Marc/sessions/1/checkin": {"relationship": "2"},
+    "/patients/Marc/shares": {"supervisor": "superviseure", "session": ""},
+    "/patients/Marc/shares/1/delete": {},
+}
+
+
+def _plain(html: str) -> str:
+    """The page with French typography's non-breaking spaces read as spaces."""
+    return html.replace("\xa0", " ").replace("\u202f", " ")
+
+
+def _walk_as_supervisor(client, token, shared: dict[str, int]) -> None:
+    """Every route of the application as the supervisor: what is shared (``shared``: path ->
+    expected status) answers, everything else is a 404 that shows nothing of Marc's session."""
+    for path in THERAPIST_GETS:
+        answer = client.get(path)
+        assert answer.status_code == 404, path
+        assert "OM" not in answer.text and "Séance 1" not in answer.text, path
+    for path, data in THERAPIST_POSTS.items():
+        answer = client.post(path, data={"csrf": token, **data})
+        assert answer.status_code == 404, path
+    for path in (
+        "/shared/1/sessions/1",
+        "/shared/1/sessions/2",
+        "/shared/1/sessions/1/report.md",
+        "/shared/2/sessions/1",
+        "/shared/1/sessions/1/report.exe",
+    ):
+        answer = client.get(path)
+        assert answer.status_code == shared.get(path, 404), path
+        if answer.status_code == 404:
+            assert "OM" not in answer.text and "Introuvable" in answer.text, path
+
+
+def test_a_supervisor_sees_only_what_was_shared_read_only_and_unsharing_ends_it(app):
+    from sqlalchemy import select
+
+    from raccord.store.schema import AuditEntry, Therapist
     from raccord.web import accounts
 
-    _with_session(app)
+    therapist, token = _with_session(app)
+    upload(therapist, token, "Marc", SAM.name, SAM.read_bytes())  # session 2, not shared
     accounts.add(app.state.engine, "superviseure", PASSWORD, role="supervisor")
-    client = _client(app)
-    login(client, "superviseure")
-    assert "Marc" not in client.get("/patients").text
-    assert client.get("/patients/Marc/sessions/1").status_code == 404
+    supervisor = _client(app)
+    stoken = login(supervisor, "superviseure", lands="/shared")
+    assert "Rien ne vous a encore été partagé." in supervisor.get("/shared").text
+    _walk_as_supervisor(supervisor, stoken, {})
+
+    # sharing needs an existing supervisor account: a therapist's name is refused, nothing stored
+    refused = therapist.post(
+        "/patients/Marc/shares", data={"csrf": token, "supervisor": "dr-roux", "session": "1"}
+    )
+    assert refused.status_code == 400 and "« dr-roux »" in _plain(refused.text)
+    # the therapist shares session 1 from the session page
+    page = therapist.get("/patients/Marc/sessions/1").text
+    assert 'id="share-form"' in page and "Partagé avec personne." in page
+    shared = therapist.post(
+        "/patients/Marc/shares", data={"csrf": token, "supervisor": "superviseure", "session": "1"}
+    )
+    assert shared.url.path == "/patients/Marc/sessions/1"
+    assert "La séance 1 est désormais partagée avec superviseure" in shared.text
+    assert "superviseure voit cette séance (lecture seule)." in shared.text
+
+    listing = supervisor.get("/shared").text
+    assert "Marc" in listing and "dr-martin" in listing
+    assert "/shared/1/sessions/1" in listing and "/shared/1/sessions/2" not in listing
+    _walk_as_supervisor(
+        supervisor, stoken, {"/shared/1/sessions/1": 200, "/shared/1/sessions/1/report.md": 200}
+    )
+    seen = supervisor.get("/shared/1/sessions/1")
+    assert "Partagée par dr-martin" in seen.text and "lecture seule" in seen.text
+    assert 'class="turn' in seen.text and "[patient]" in seen.text  # speakers pseudonymised
+    assert "<form" not in seen.text.split("</header>")[1]  # read only: no form on the page
+    report = supervisor.get("/shared/1/sessions/1/report.md?names=keep")
+    assert report.headers["content-disposition"].endswith('"session-1.md"')
+    assert "[patient]" in report.text  # the supervisor's copy stays pseudonymised
+
+    # unsharing ends it; sharing every session of the patient from the patient's page
+    gone = therapist.post("/patients/Marc/shares/1/delete", data={"csrf": token})
+    assert "Partage arrêté" in _plain(gone.text) and "Partagé avec personne." in gone.text
+    _walk_as_supervisor(supervisor, stoken, {})
+    therapist.post(
+        "/patients/Marc/shares", data={"csrf": token, "supervisor": "superviseure", "session": ""}
+    )
+    assert "superviseure voit toutes les séances" in therapist.get("/patients/Marc").text
+    listing = supervisor.get("/shared").text
+    links = re.findall(r'href="(/shared/\d+/sessions/\d+)"', listing)
+    assert [link.rsplit("/", 1)[1] for link in links] == ["1", "2"]
+    assert supervisor.get(links[1]).status_code == 200
+
+    with app.state.engine.connect() as db:
+        rows = db.execute(
+            select(AuditEntry.action, Therapist.name).join(
+                Therapist, Therapist.id == AuditEntry.therapist_id
+            )
+        ).all()
+    assert ("share.add", "dr-martin") in rows and ("share.remove", "dr-martin") in rows
+    assert ("shared.read", "superviseure") in rows
+    reads = [r for r in rows if r == ("shared.read", "superviseure")]
+    assert len(reads) >= 3  # the page, the report, the second sharing's session
+    # the supervisor's routes are the supervisor's alone: a therapist gets 404 there
+    assert therapist.get("/shared").status_code == 404
+    assert therapist.get(links[0]).status_code == 404
 
 
 def test_the_plotly_script_is_served_from_the_package(app):

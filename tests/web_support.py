@@ -34,13 +34,13 @@ def csrf(html: str) -> str:
     return found.group(1)
 
 
-def login(client: Any, name: str, password: str = PASSWORD) -> str:
-    """Log in; return the session's CSRF token."""
+def login(client: Any, name: str, password: str = PASSWORD, lands: str = "/patients") -> str:
+    """Log in; return the session's CSRF token (``lands``: the page a login leads to)."""
     page = client.get("/login")
     answer = client.post(
         "/login", data={"csrf": csrf(page.text), "username": name, "password": password}
     )
-    assert answer.status_code == 200 and answer.url.path == "/patients", answer.text[:500]
+    assert answer.status_code == 200 and answer.url.path == lands, answer.text[:500]
     return csrf(answer.text)
 
 

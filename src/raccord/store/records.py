@@ -67,6 +67,18 @@ class StoredSession:
 
 
 @dataclass(frozen=True, slots=True)
+class ShareRecord:
+    """One sharing: ``session`` None means every session of the patient, present and future."""
+
+    id: int
+    therapist: str
+    patient: str
+    session: int | None
+    supervisor: str
+    sessions: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SessionData:
     """One stored session read back whole: what the report and the dashboard show."""
 
@@ -620,11 +632,13 @@ class Records:
             OpenItem,
             Patient,
             Session,
+            Share,
         )
 
         with self._tx() as s:
             patient = self._patient(s, pseudonym)
             ids = [r.id for r in self._session_rows(s, patient.id)]
+            s.execute(delete(Share).where(Share.patient_id == patient.id))
             if ids:
                 for table in (OpenItem, CheckIn, JournalEntry):
                     s.execute(delete(table).where(table.session_id.in_(ids)))
@@ -633,6 +647,192 @@ class Records:
             s.execute(delete(Patient).where(Patient.id == patient.id))
             self._audit(s, "patient.erase", detail=f"{len(ids)} sessions erased")
         return len(ids)
+
+    # ------------------------------------------------------------------ sharing with a supervisor
+
+    def _supervisor_id(self, s: Any, name: str) -> int:
+        from sqlalchemy import select
+
+        from raccord.store.schema import Account, Therapist
+
+        found = s.scalar(
+            select(Therapist.id)
+            .join(Account, Account.therapist_id == Therapist.id)
+            .where(Therapist.name == name.strip(), Account.role == "supervisor")
+        )
+        if found is None:
+            raise RaccordError(
+                f"no supervisor account named {name.strip()!r}",
+                expected="the login of an account made with `raccord user add NAME --role supervisor`",
+            )
+        return int(found)
+
+    def share(self, pseudonym: str, supervisor: str, number: int | None = None) -> None:
+        """Show one session (``number``), or every session of the patient, to ``supervisor``."""
+        from sqlalchemy import select
+
+        from raccord.store.schema import Share
+
+        with self._tx() as s:
+            patient = self._patient(s, pseudonym)
+            session_id = self._session_row(s, patient.id, number).id if number else None
+            supervisor_id = self._supervisor_id(s, supervisor)
+            exists = s.scalar(
+                select(Share.id).where(
+                    Share.patient_id == patient.id,
+                    Share.supervisor_id == supervisor_id,
+                    Share.session_id.is_(None)
+                    if session_id is None
+                    else Share.session_id == session_id,
+                )
+            )
+            if exists is not None:
+                return
+            s.add(
+                Share(
+                    patient_id=patient.id,
+                    session_id=session_id,
+                    supervisor_id=supervisor_id,
+                    created_at=_now(),
+                )
+            )
+            self._audit(
+                s,
+                "share.add",
+                patient=patient.id,
+                session=session_id,
+                detail=f"supervisor {supervisor_id}",
+            )
+
+    def unshare(self, pseudonym: str, share_id: int) -> None:
+        """End one sharing of this therapist's patient."""
+        from sqlalchemy import delete, select
+
+        from raccord.store.schema import Share
+
+        with self._tx() as s:
+            patient = self._patient(s, pseudonym)
+            row = s.scalar(
+                select(Share).where(Share.id == share_id, Share.patient_id == patient.id)
+            )
+            if row is None:
+                raise NotFoundError("no such sharing for this patient")
+            self._audit(
+                s,
+                "share.remove",
+                patient=patient.id,
+                session=row.session_id,
+                detail=f"supervisor {row.supervisor_id}",
+            )
+            s.execute(delete(Share).where(Share.id == row.id))
+
+    def shares(self, pseudonym: str) -> list[ShareRecord]:
+        """The sharings of one of this therapist's patients."""
+        from sqlalchemy import select
+
+        from raccord.store.schema import Session, Share, Therapist
+
+        with self._tx() as s:
+            patient = self._patient(s, pseudonym)
+            rows = s.execute(
+                select(Share.id, Session.number, Therapist.name)
+                .join(Therapist, Therapist.id == Share.supervisor_id)
+                .outerjoin(Session, Session.id == Share.session_id)
+                .where(Share.patient_id == patient.id)
+                .order_by(Therapist.name, Session.number)
+            ).all()
+        return [
+            ShareRecord(
+                id=int(i),
+                therapist=self.therapist_name,
+                patient=pseudonym,
+                session=None if n is None else int(n),
+                supervisor=str(name),
+            )
+            for i, n, name in rows
+        ]
+
+    def shared_with_me(self) -> list[ShareRecord]:
+        """What other therapists shared with this (supervisor's) account, with the session
+        numbers each sharing covers today."""
+        from sqlalchemy import select
+
+        from raccord.store.schema import Patient, Share, Therapist
+
+        out = []
+        with self._tx() as s:
+            rows = s.execute(
+                select(Share.id, Share.session_id, Patient.id, Patient.pseudonym, Therapist.name)
+                .join(Patient, Patient.id == Share.patient_id)
+                .join(Therapist, Therapist.id == Patient.therapist_id)
+                .where(Share.supervisor_id == self.therapist_id)
+                .order_by(Therapist.name, Patient.pseudonym, Share.id)
+            ).all()
+            for share_id, session_id, patient_id, pseudonym, owner in rows:
+                numbers = tuple(
+                    r.number
+                    for r in self._session_rows(s, patient_id)
+                    if session_id is None or r.id == session_id
+                )
+                out.append(
+                    ShareRecord(
+                        id=int(share_id),
+                        therapist=str(owner),
+                        patient=str(pseudonym),
+                        session=numbers[0] if session_id is not None and numbers else None,
+                        supervisor=self.therapist_name,
+                        sessions=numbers,
+                    )
+                )
+        return out
+
+    def shared_session(self, share_id: int, number: int) -> SessionData:
+        """A session shared with this (supervisor's) account, read only; anything not shared
+        is a ``NotFoundError``. The read goes to the audit log under the supervisor's name."""
+        from sqlalchemy import select
+
+        from raccord.store.schema import JournalEntry, Share
+
+        with self._tx() as s:
+            share = s.scalar(
+                select(Share).where(Share.id == share_id, Share.supervisor_id == self.therapist_id)
+            )
+            if share is None:
+                raise NotFoundError("nothing shared with you here")
+            row = self._session_row(s, share.patient_id, number)
+            if share.session_id is not None and share.session_id != row.id:
+                raise NotFoundError("nothing shared with you here")
+            journal = tuple(
+                JournalRecord(
+                    feeling=j.feeling,
+                    turn=j.turn,
+                    seconds=j.seconds,
+                    intensity=j.intensity,
+                    comment=self.cipher.decrypt(j.comment_enc),
+                )
+                for j in s.scalars(
+                    select(JournalEntry)
+                    .where(JournalEntry.session_id == row.id)
+                    .order_by(JournalEntry.id)
+                )
+            )
+            cipher = self.cipher  # the workspace server's key (one RACCORD_HOME, one key)
+            self._audit(
+                s,
+                "shared.read",
+                patient=share.patient_id,
+                session=row.id,
+                detail=f"share {share.id}",
+            )
+            return SessionData(
+                number=row.number,
+                date=row.date,
+                language=row.language,
+                source=cipher.decrypt(row.source_name_enc) or "",
+                transcript=json.loads(cipher.decrypt(row.transcript_enc) or "[]"),
+                analysis=json.loads(cipher.decrypt(row.analysis_enc) or "{}"),
+                journal=journal,
+            )
 
     # ------------------------------------------------------------------ key rotation
 

@@ -156,3 +156,21 @@ class Account(Base):
     role: Mapped[str] = mapped_column(String(20), default="therapist")
     language: Mapped[str] = mapped_column(String(8), default="fr")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Share(Base):
+    """A therapist's session (or, with ``session_id`` empty, every session of one patient) shown
+    read-only to a supervisor's account. Removing the row ends the sharing."""
+
+    __tablename__ = "shares"
+    __table_args__ = (UniqueConstraint("patient_id", "session_id", "supervisor_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True
+    )
+    supervisor_id: Mapped[int] = mapped_column(ForeignKey("therapists.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

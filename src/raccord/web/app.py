@@ -24,6 +24,7 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from raccord.errors import MissingExtraError, NotFoundError, RaccordError
 from raccord.report.wording import Words, words
@@ -33,6 +34,8 @@ LOGIN_WINDOW = 60.0
 LOGIN_FAILURES = 5
 SECRET_FILE = "web-secret"
 CHECKIN_FIELDS = ("relationship", "goals", "approach", "overall")
+BOTH = ("therapist", "supervisor")
+SUPERVISOR = ("supervisor",)
 
 
 def _secret(home: Path) -> str:
@@ -178,10 +181,13 @@ def create_app(
             raise PermissionError
         return form
 
-    def route(handler: Callable[..., Any], *, login: bool = True) -> Callable[..., Any]:
+    def route(
+        handler: Callable[..., Any], *, login: bool = True, roles: tuple[str, ...] = ("therapist",)
+    ) -> Callable[..., Any]:
         """The handler behind the login check and the error pages. The body (form, upload) is
         read here; the handler itself (database, analysis, templates) runs in a worker thread so
-        one long upload never holds the other users' pages."""
+        one long upload never holds the other users' pages. A logged-in account whose role is
+        not in ``roles`` gets 404 (a supervisor reaches only what was shared with them)."""
 
         async def wrapped(request: Request) -> Response:
             request.state.form = {}
@@ -207,6 +213,9 @@ def create_app(
             if login and request.state.user is None:
                 return RedirectResponse("/login", status_code=303)
             try:
+                user = request.state.user
+                if user is not None and login and user.role not in roles:
+                    raise NotFoundError("no such page")
                 result: Response = handler(request)
                 return result
             except PermissionError:
@@ -229,6 +238,9 @@ def create_app(
 
     # ------------------------------------------------------------------ login
 
+    def landing(account: Any) -> str:
+        return "/shared" if account.role == "supervisor" else "/patients"
+
     def login_page(request: Request) -> Response:
         if request.method == "GET":
             return page(request, "login.html")
@@ -247,7 +259,7 @@ def create_app(
         request.session.clear()
         request.session["user"] = account.name
         request.session["csrf"] = secrets.token_urlsafe(32)
-        return RedirectResponse("/patients", status_code=303)
+        return RedirectResponse(landing(account), status_code=303)
 
     def logout(request: Request) -> Response:
         form_checked(request)
@@ -257,9 +269,11 @@ def create_app(
     def language(request: Request) -> Response:
         form = form_checked(request)
         accounts.set_language(engine, request.state.user.name, str(form.get("language", "fr")))
-        back = str(form.get("next", "/patients"))
+        back = str(form.get("next", ""))
         return RedirectResponse(
-            back if back.startswith("/") and not back.startswith("//") else "/patients",
+            back
+            if back.startswith("/") and not back.startswith("//")
+            else landing(request.state.user),
             status_code=303,
         )
 
@@ -328,6 +342,7 @@ def create_app(
             trend=trend,
             items=[open_item_line(code, i) for i in history.open_items],
             attachment=w.choices("web", "attachments").get(record.attachment, record.attachment),
+            shares=r.shares(name),
         )
 
     def upload(request: Request) -> Response:
@@ -496,7 +511,7 @@ def create_app(
         return r, name, number, r.session(name, number)
 
     def session(request: Request) -> Response:
-        _r, name, number, stored = _session(request)
+        r, name, number, stored = _session(request)
         v = session_view.build(
             stored.analysis,
             stored.transcript,
@@ -515,6 +530,8 @@ def create_app(
             rw=v.words,
             figure=plot.timeline(v),
             feelings=_w(request).choices("web", "feelings"),
+            base=f"/patients/{quote(name, safe='')}/sessions/{number}",
+            shares=[x for x in r.shares(name) if x.session in (None, number)],
         )
 
     def journal(request: Request) -> Response:
@@ -657,8 +674,113 @@ def create_app(
                 )
         return page(request, "checker.html", result=result, draft=draft, approach=approach)
 
+    # ------------------------------------------------------------------ sharing with a supervisor
+
+    def share(request: Request) -> Response:
+        name = request.path_params["patient"]
+        r = records(request)
+        r.attachment(name)  # the patient is this therapist's, or 404
+        form = form_checked(request)
+        w = _w(request)
+        raw = str(form.get("session", "")).strip()
+        number = int(raw) if raw.isdigit() else None
+        supervisor = str(form.get("supervisor", "")).strip()
+        back = f"/patients/{quote(name, safe='')}" + (f"/sessions/{number}" if number else "")
+        try:
+            r.share(name, supervisor, number)
+        except NotFoundError:
+            raise
+        except RaccordError:
+            return page(
+                request,
+                "message.html",
+                400,
+                message=w.t("web", "share_unknown", name=supervisor),
+                back=back,
+            )
+        request.session["flash"] = w.t(
+            "web",
+            "shared_session" if number else "shared_all",
+            name=supervisor,
+            number=number or 0,
+        )
+        return RedirectResponse(back + "#sharing", status_code=303)
+
+    def unshare(request: Request) -> Response:
+        name = request.path_params["patient"]
+        r = records(request)
+        form = form_checked(request)
+        r.unshare(name, int(request.path_params["share"]))
+        request.session["flash"] = _w(request).t("web", "unshared")
+        back = str(form.get("next", ""))
+        if not back.startswith(f"/patients/{quote(name, safe='')}"):
+            back = f"/patients/{quote(name, safe='')}"
+        return RedirectResponse(back + "#sharing", status_code=303)
+
+    def shared(request: Request) -> Response:
+        return page(request, "shared.html", shares=records(request).shared_with_me())
+
+    def _shared_session(request: Request) -> tuple[int, int, Any, Any]:
+        share_id = int(request.path_params["share"])
+        number = int(request.path_params["number"])
+        r = records(request)
+        stored = r.shared_session(share_id, number)
+        found = next(x for x in r.shared_with_me() if x.id == share_id)
+        return share_id, number, stored, found
+
+    def shared_session(request: Request) -> Response:
+        share_id, number, stored, found = _shared_session(request)
+        v = session_view.build(
+            stored.analysis,
+            stored.transcript,
+            number=number,
+            date=stored.date,
+            journal=stored.journal,
+            keep_names=False,
+        )
+        return page(
+            request,
+            "session.html",
+            name=found.patient,
+            owner=found.therapist,
+            number=number,
+            v=v,
+            rw=v.words,
+            figure=plot.timeline(v),
+            readonly=True,
+            base=f"/shared/{share_id}/sessions/{number}",
+        )
+
+    def shared_report(request: Request) -> Response:
+        fmt = request.path_params["fmt"]
+        if fmt not in document.FORMATS:
+            raise NotFoundError("no such page")
+        _share_id, number, stored, _found = _shared_session(request)
+        v = session_view.build(
+            stored.analysis,
+            stored.transcript,
+            number=number,
+            date=stored.date,
+            journal=stored.journal,
+            keep_names=False,
+            language=_w(request).code,
+        )
+        return download(document.write(v, fmt), fmt, f"session-{number}")
+
+    def download(body: bytes | str, fmt: str, stem: str) -> Response:
+        media = {
+            "html": "text/html; charset=utf-8",
+            "pdf": "application/pdf",
+            "md": "text/markdown; charset=utf-8",
+        }[fmt]
+        return Response(
+            body,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'},
+        )
+
     def home_page(request: Request) -> Response:
-        return RedirectResponse("/patients", status_code=303)
+        return RedirectResponse(landing(request.state.user), status_code=303)
 
     def asset(request: Request) -> Response:
         name = request.path_params["name"]
@@ -674,10 +796,10 @@ def create_app(
         return Response(entry.read_text("utf-8"), media_type="text/css")
 
     routes = [
-        Route("/", route(home_page)),
+        Route("/", route(home_page, roles=BOTH)),
         Route("/login", route(login_page, login=False), methods=["GET", "POST"]),
-        Route("/logout", route(logout), methods=["POST"]),
-        Route("/language", route(language), methods=["POST"]),
+        Route("/logout", route(logout, roles=BOTH), methods=["POST"]),
+        Route("/language", route(language, roles=BOTH), methods=["POST"]),
         Route("/static/{name}", route(asset, login=False)),
         Route("/patients", route(patients), methods=["GET", "POST"]),
         Route("/checker", route(checker), methods=["GET", "POST"]),
@@ -695,6 +817,14 @@ def create_app(
             methods=["GET", "POST"],
         ),
         Route("/patients/{patient}/sessions/{number:int}/report.{fmt}", route(report)),
+        Route("/patients/{patient}/shares", route(share), methods=["POST"]),
+        Route("/patients/{patient}/shares/{share:int}/delete", route(unshare), methods=["POST"]),
+        Route("/shared", route(shared, roles=SUPERVISOR)),
+        Route("/shared/{share:int}/sessions/{number:int}", route(shared_session, roles=SUPERVISOR)),
+        Route(
+            "/shared/{share:int}/sessions/{number:int}/report.{fmt}",
+            route(shared_report, roles=SUPERVISOR),
+        ),
     ]
     middleware = [
         Middleware(
