@@ -293,3 +293,62 @@ def test_a_bad_file_stores_nothing(records_url: str, tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         run("session", "add", "Camille", str(empty), "--db", records_url)
     assert Records(records_url).record("Camille").sessions == ()
+
+
+def test_the_own_formulation_and_the_sharings_follow_the_patient_through_rotation_export_and_erasure(
+    records_url: str,
+) -> None:
+    """Camille's therapist writes her own formulation of an episode and shares the sessions with
+    a supervisor: the formulation is still readable after a key rotation, is part of the
+    patient's export, and both go when the patient is erased."""
+    from sqlalchemy import func, select
+
+    from raccord.history.data import FormulationRecord
+    from raccord.store.records import Records
+    from raccord.store.schema import Formulation, Share
+
+    pytest.importorskip("argon2")
+    from raccord.web import accounts
+
+    run("patient", "add", "Camille", "--db", records_url)
+    run(
+        "session",
+        "add",
+        "Camille",
+        str(CAMILLE / "seance-2.txt"),
+        "--mode",
+        "fast",
+        "--db",
+        records_url,
+    )
+    records = Records(records_url)
+    episodes = records.session("Camille", 1).analysis["episodes"]
+    assert episodes, "the fixture session has a rupture episode"
+    first = int(episodes[0]["index"])
+    records.save_formulation(
+        "Camille", 1, FormulationRecord(first, need="Être reconnue dans sa fatigue.")
+    )
+    accounts.add(records.engine, "dr-blanc", "a long passphrase for tests", role="supervisor")
+    records.share("Camille", "dr-blanc")
+    with pytest.raises(RaccordError):
+        records.share("Camille", "nobody-here")
+    run("key", "rotate", "--db", records_url)
+    records = Records(records_url)
+    assert records.session("Camille", 1).formulations == (
+        FormulationRecord(first, need="Être reconnue dans sa fatigue."),
+    )
+    exported = records.export("Camille")
+    assert exported["sessions"][0]["formulations"][0]["need"] == "Être reconnue dans sa fatigue."
+    supervisor = Records(records_url, therapist="dr-blanc")
+    share = supervisor.shared_with_me()[0]
+    assert (share.patient, share.therapist, share.sessions) == (
+        "Camille",
+        records.therapist_name,
+        (1,),
+    )
+    assert supervisor.shared_session(share.id, 1).formulations[0].need.startswith("Être")
+    records.erase("Camille")
+    with records.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Formulation)) == 0
+        assert conn.scalar(select(func.count()).select_from(Share)) == 0
+    assert supervisor.shared_with_me() == []

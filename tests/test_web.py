@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,49 @@ def test_the_therapist_records_a_reaction_at_a_moment_and_sees_it_on_the_timelin
     assert "votre note" in answer.text  # the note's trace on the timeline
 
 
+def test_the_therapist_completes_the_formulation_of_an_episode_in_their_own_words(app):
+    from sqlalchemy import text
+
+    client, token = _with_session(app)
+    page = client.get("/patients/Marc/sessions/1").text
+    assert 'id="formulation-1"' in page and "Compléter la formulation avec vos mots" in page
+    words = {
+        "episode": "0",
+        "patient_part": "Marc se retire quand je propose un exercice à faire chez lui.",
+        "my_part": "J'ai insisté au lieu de demander ce que l'exercice lui faisait.",
+        "cycle": "Plus j'insiste, plus il se tait ; plus il se tait, plus j'explique.",
+        "need": "Garder la main sur le rythme du travail.",
+        "next_time": "",
+    }
+    saved = client.post("/patients/Marc/sessions/1/formulation", data={"csrf": token, **words})
+    assert saved.url.path == "/patients/Marc/sessions/1"
+    shown = _plain(saved.text)
+    assert "Votre formulation de l'épisode 1 est enregistrée." in shown
+    assert "Votre formulation" in shown and "Ma part :" in shown
+    assert "Plus j'insiste, plus il se tait" in shown
+    assert "Ce que j'essaierai la prochaine fois :</i>" not in shown  # left empty
+    # in the session report's details, in the therapist's words
+    report = _plain(client.get("/patients/Marc/sessions/1/report.md?names=keep").text)
+    assert "**Votre formulation**" in report
+    assert "- *Le besoin :* Garder la main sur le rythme du travail." in report
+    # saving again replaces it; the text is kept encrypted in the records
+    client.post(
+        "/patients/Marc/sessions/1/formulation",
+        data={"csrf": token, "episode": "0", "need": "Être reconnu dans son rythme."},
+    )
+    page = client.get("/patients/Marc/sessions/1").text
+    assert "Être reconnu dans son rythme." in page and "Garder la main" not in page
+    with app.state.engine.connect() as db:
+        stored = db.execute(text("select fields_enc from formulations")).all()
+    assert len(stored) == 1 and b"rythme" not in bytes(stored[0][0])
+    # an episode the session does not have is a 404 and stores nothing
+    missing = client.post(
+        "/patients/Marc/sessions/1/formulation",
+        data={"csrf": token, "episode": "99", "need": "Rien"},
+    )
+    assert missing.status_code == 404
+
+
 def test_a_check_in_is_stored_and_a_bad_score_is_refused(app):
     client, token = _with_session(app)
     bad = client.post(
@@ -199,6 +243,7 @@ def test_every_form_refuses_a_missing_or_wrong_csrf_token_and_stores_nothing(app
         "/patients/Marc/upload/confirm": {"token": "x"},
         "/patients/Marc/sessions/1/journal": {"turn": "3", "feeling": "bored"},
         "/patients/Marc/sessions/1/checkin": {"relationship": "3"},
+        "/patients/Marc/sessions/1/formulation": {"episode": "0", "need": "Intrusion"},
         "/patients/Marc/shares": {"supervisor": "superviseure", "session": "1"},
         "/patients/Marc/shares/1/delete": {},
         "/checker": {"draft": "Vous êtes toujours en retard."},
@@ -215,6 +260,7 @@ def test_every_form_refuses_a_missing_or_wrong_csrf_token_and_stores_nothing(app
     assert "Tour 3 :" not in session.replace("\xa0", " ")
     assert "Aucun check-in" in client.get("/patients/Marc").text
     assert "Partagé avec personne." in client.get("/patients/Marc").text
+    assert "Intrusion" not in session
     assert "Ajouter un patient" in client.get("/patients").text  # still French, still logged in
 
 
@@ -242,6 +288,7 @@ def test_another_therapist_gets_404_on_every_route_taking_an_id(app):
         "/patients/Marc/upload/confirm": {"token": "x", "therapist": "Marc"},
         "/patients/Marc/sessions/1/journal": {"turn": "2", "feeling": "bored"},
         "/patients/Marc/sessions/1/checkin": {"relationship": "2"},
+        "/patients/Marc/sessions/1/formulation": {"episode": "0", "need": "Intrusion"},
         "/patients/Marc/shares": {"supervisor": "dr-roux", "session": ""},
         "/patients/Marc/shares/1/delete": {},
     }
@@ -395,14 +442,16 @@ THERAPIST_POSTS = {
     "/patients/Marc/upload/confirm": {"token": "x", "therapist": "Marc"},
     "/patients/Marc/sessions/1/journal": {"turn": "2", "feeling": "bored"},
     "/patients/Marc/sessions/1/checkin": {"relationship": "2"},
+    "/patients/Marc/sessions/1/formulation": {"episode": "0", "need": "Intrusion"},
     "/patients/Marc/shares": {"supervisor": "superviseure", "session": ""},
     "/patients/Marc/shares/1/delete": {},
 }
 
 
 def _plain(html: str) -> str:
-    """The page with French typography's non-breaking spaces read as spaces."""
-    return html.replace("\xa0", " ").replace("\u202f", " ")
+    """The page's text with entities decoded and French typography's non-breaking spaces (and
+    typographic apostrophes) read as plain ones."""
+    return unescape(html).replace("\xa0", " ").replace("\u202f", " ").replace("\u2019", "'")
 
 
 def _walk_as_supervisor(client, token, shared: dict[str, int]) -> None:
@@ -436,6 +485,10 @@ def test_a_supervisor_sees_only_what_was_shared_read_only_and_unsharing_ends_it(
 
     therapist, token = _with_session(app)
     upload(therapist, token, "Marc", SAM.name, SAM.read_bytes())  # session 2, not shared
+    therapist.post(
+        "/patients/Marc/sessions/1/formulation",
+        data={"csrf": token, "episode": "0", "need": "Que Marc puisse dire non."},
+    )
     accounts.add(app.state.engine, "superviseure", PASSWORD, role="supervisor")
     supervisor = _client(app)
     stoken = login(supervisor, "superviseure", lands="/shared")
@@ -467,6 +520,7 @@ def test_a_supervisor_sees_only_what_was_shared_read_only_and_unsharing_ends_it(
     assert "Partagée par dr-martin" in seen.text and "lecture seule" in seen.text
     assert 'class="turn' in seen.text and "[patient]" in seen.text  # speakers pseudonymised
     assert "<form" not in seen.text.split("</header>")[1]  # read only: no form on the page
+    assert "Que [patient] puisse dire non." in seen.text  # the formulation, pseudonymised
     report = supervisor.get("/shared/1/sessions/1/report.md?names=keep")
     assert report.headers["content-disposition"].endswith('"session-1.md"')
     assert "[patient]" in report.text  # the supervisor's copy stays pseudonymised

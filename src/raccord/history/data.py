@@ -70,6 +70,27 @@ class JournalRecord:
     comment: str | None = None
 
 
+FORMULATION_FIELDS = ("patient_part", "my_part", "cycle", "need", "next_time")
+
+
+@dataclass(frozen=True, slots=True)
+class FormulationRecord:
+    """The therapist's own formulation of one episode (``episode``: its index in the analysis),
+    in their words: the patient's part, my part, the cycle, the need, what I will try next time.
+    Empty fields are None."""
+
+    episode: int
+    patient_part: str | None = None
+    my_part: str | None = None
+    cycle: str | None = None
+    need: str | None = None
+    next_time: str | None = None
+
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        """(field, text) of the fields filled in, in the form's order."""
+        return tuple((name, text) for name in FORMULATION_FIELDS if (text := getattr(self, name)))
+
+
 @dataclass(frozen=True, slots=True)
 class OpenItemRecord:
     """An unresolved or deferred episode of session ``session``, open until ``revisited_in``."""

@@ -107,6 +107,9 @@ def markdown(view: SessionView) -> str:
         ):
             if items:
                 out += [f"**{w.t('report', key)}**", ""] + [f"- {i}" for i in items] + [""]
+        if ep.own:
+            out += [f"**{w.t('report', 'own_formulation')}**", ""]
+            out += [f"- *{label}* {text}" for label, text in ep.own] + [""]
         if ep.suggestions:
             out += [f"**{w.t('report', 'suggestions')}**", ""]
             for s in ep.suggestions:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from raccord.history.data import JournalRecord
+from raccord.history.data import FORMULATION_FIELDS, FormulationRecord, JournalRecord
 from raccord.report.pseudonym import Pseudonymiser, names_of
 from raccord.report.wording import Words, words
 
@@ -85,6 +85,7 @@ class EpisodeView:
     interaction: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     suggestions: tuple[SuggestionView, ...] = ()
+    own: tuple[tuple[str, str], ...] = ()  # the therapist's own formulation: (label, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +183,10 @@ def _next_time(
     return None
 
 
+def _own_texts(f: FormulationRecord) -> tuple[str | None, ...]:
+    return tuple(getattr(f, name) for name in FORMULATION_FIELDS)
+
+
 def build(
     analysis: Mapping[str, Any],
     rows: Sequence[Mapping[str, Any]],
@@ -190,6 +195,7 @@ def build(
     number: int | None = None,
     date: dt.date | None = None,
     journal: Sequence[JournalRecord] = (),
+    formulations: Sequence[FormulationRecord] = (),
     keep_names: bool = False,
     language: str | None = None,
     today: dt.date | None = None,
@@ -213,6 +219,10 @@ def build(
                 j.feeling, j.turn, j.seconds, j.intensity, p.text(j.comment or "") or None
             )
             for j in journal
+        ]
+        formulations = [
+            FormulationRecord(f.episode, *(p.text(text or "") or None for text in _own_texts(f)))
+            for f in formulations
         ]
     uid = {int(r["index"]): int(r.get("id", r["index"])) for r in rows}
 
@@ -255,6 +265,7 @@ def build(
 
     formulation = analysis.get("formulation") or {}
     by_episode = {int(f["episode"]): f for f in formulation.get("episodes", ())}
+    own = {f.episode: f for f in formulations}
     episodes = []
     for e in analysis.get("episodes", ()):
         i = int(e["index"])
@@ -283,6 +294,10 @@ def build(
                 interaction=tuple(f.get("interaction", ())),
                 needs=tuple(str(n.get("question", "")) for n in f.get("needs", ())),
                 suggestions=tuple(_suggestion(s) for s in e.get("suggestions", ())),
+                own=tuple(
+                    (w.t("report", f"own_{name}"), text)
+                    for name, text in (own[i].fields() if i in own else ())
+                ),
             )
         )
 

@@ -22,7 +22,9 @@ from typing import Any
 from raccord.config import home
 from raccord.errors import NotFoundError, RaccordError
 from raccord.history.data import (
+    FORMULATION_FIELDS,
     CheckInRecord,
+    FormulationRecord,
     JournalRecord,
     OpenItemRecord,
     PatientRecord,
@@ -90,6 +92,7 @@ class SessionData:
     analysis: dict[str, Any]
     journal: tuple[JournalRecord, ...] = ()
     checkins: tuple[CheckInRecord, ...] = ()
+    formulations: tuple[FormulationRecord, ...] = ()
 
 
 class Records:
@@ -416,6 +419,63 @@ class Records:
             )
             self._audit(s, "checkin.add", patient=patient.id, session=session.id)
 
+    def save_formulation(self, pseudonym: str, number: int, formulation: FormulationRecord) -> None:
+        """Store (or replace) the therapist's own formulation of one episode of a session."""
+        from sqlalchemy import select
+
+        from raccord.store.schema import Formulation
+
+        with self._tx() as s:
+            patient = self._patient(s, pseudonym)
+            session = self._session_row(s, patient.id, number)
+            analysis = json.loads(self.cipher.decrypt(session.analysis_enc) or "{}")
+            if formulation.episode not in {int(e["index"]) for e in analysis.get("episodes", ())}:
+                raise NotFoundError(
+                    f"no episode {formulation.episode + 1} in session {number}",
+                    expected="an episode of this session",
+                )
+            body = json.dumps(
+                {k: getattr(formulation, k) for k in FORMULATION_FIELDS}, ensure_ascii=False
+            )
+            row = s.scalar(
+                select(Formulation).where(
+                    Formulation.session_id == session.id,
+                    Formulation.episode == formulation.episode,
+                )
+            )
+            if row is None:
+                row = Formulation(session_id=session.id, episode=formulation.episode)
+                s.add(row)
+            row.fields_enc = self.cipher.encrypt(body)
+            row.updated_at = _now()
+            self._audit(
+                s,
+                "formulation.save",
+                patient=patient.id,
+                session=session.id,
+                detail=f"episode {formulation.episode}",
+            )
+
+    def _formulations(self, s: Any, session_id: int) -> tuple[FormulationRecord, ...]:
+        from sqlalchemy import select
+
+        from raccord.store.schema import Formulation
+
+        out = []
+        for row in s.scalars(
+            select(Formulation)
+            .where(Formulation.session_id == session_id)
+            .order_by(Formulation.episode)
+        ):
+            fields = json.loads(self.cipher.decrypt(row.fields_enc) or "{}")
+            out.append(
+                FormulationRecord(
+                    episode=int(row.episode),
+                    **{k: fields.get(k) or None for k in FORMULATION_FIELDS},
+                )
+            )
+        return tuple(out)
+
     def _open_item_rows(self, s: Any, patient_id: int) -> list[Any]:
         from sqlalchemy import select
 
@@ -551,6 +611,7 @@ class Records:
                 source=self.cipher.decrypt(row.source_name_enc) or "",
                 transcript=json.loads(self.cipher.decrypt(row.transcript_enc) or "[]"),
                 analysis=json.loads(self.cipher.decrypt(row.analysis_enc) or "{}"),
+                formulations=self._formulations(s, row.id),
             )
         stored = next(x for x in record.sessions if x.number == number)
         return SessionData(
@@ -562,6 +623,7 @@ class Records:
             analysis=data.analysis,
             journal=stored.journal,
             checkins=stored.checkins,
+            formulations=data.formulations,
         )
 
     def export(self, pseudonym: str) -> dict[str, Any]:
@@ -581,6 +643,7 @@ class Records:
                     "source_sha256": r.source_hash,
                     "transcript": json.loads(self.cipher.decrypt(r.transcript_enc) or "[]"),
                     "analysis": json.loads(self.cipher.decrypt(r.analysis_enc) or "{}"),
+                    "formulations": plain(self._formulations(s, r.id)),
                 }
                 for r in rows
             }
@@ -628,6 +691,7 @@ class Records:
         from raccord.store.schema import (
             AuditEntry,
             CheckIn,
+            Formulation,
             JournalEntry,
             OpenItem,
             Patient,
@@ -640,7 +704,7 @@ class Records:
             ids = [r.id for r in self._session_rows(s, patient.id)]
             s.execute(delete(Share).where(Share.patient_id == patient.id))
             if ids:
-                for table in (OpenItem, CheckIn, JournalEntry):
+                for table in (OpenItem, CheckIn, JournalEntry, Formulation):
                     s.execute(delete(table).where(table.session_id.in_(ids)))
                 s.execute(delete(Session).where(Session.id.in_(ids)))
             s.execute(delete(AuditEntry).where(AuditEntry.patient_id == patient.id))
@@ -832,6 +896,7 @@ class Records:
                 transcript=json.loads(cipher.decrypt(row.transcript_enc) or "[]"),
                 analysis=json.loads(cipher.decrypt(row.analysis_enc) or "{}"),
                 journal=journal,
+                formulations=self._formulations(s, row.id),
             )
 
     # ------------------------------------------------------------------ key rotation
@@ -843,7 +908,7 @@ class Records:
         """
         from sqlalchemy import select
 
-        from raccord.store.schema import CheckIn, JournalEntry, Patient, Session
+        from raccord.store.schema import CheckIn, Formulation, JournalEntry, Patient, Session
 
         if self.cipher.source == crypto.KEY_ENV:
             raise RaccordError(
@@ -867,6 +932,11 @@ class Records:
                 for entry in s.scalars(select(table).where(table.session_id.in_(own))):
                     entry.comment_enc = rotating.rotate(entry.comment_enc)
                     count += 1
+            for formulation in s.scalars(
+                select(Formulation).where(Formulation.session_id.in_(own))
+            ):
+                formulation.fields_enc = rotating.rotate(formulation.fields_enc)
+                count += 1
             self._audit(s, "key.rotate", detail=f"{count} rows re-encrypted")
         crypto.write_keys(path, [new])
         self.cipher = crypto.Cipher([new], str(path))

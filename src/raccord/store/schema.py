@@ -174,3 +174,19 @@ class Share(Base):
     )
     supervisor_id: Mapped[int] = mapped_column(ForeignKey("therapists.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Formulation(Base):
+    """The therapist's own formulation of one episode of a session: the five fields as one JSON
+    object, encrypted (``fields_enc``); saving again replaces it."""
+
+    __tablename__ = "formulations"
+    __table_args__ = (UniqueConstraint("session_id", "episode"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    episode: Mapped[int] = mapped_column(Integer)
+    fields_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

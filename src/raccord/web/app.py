@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from raccord.errors import MissingExtraError, NotFoundError, RaccordError
+from raccord.history.data import FORMULATION_FIELDS
 from raccord.report.wording import Words, words
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -34,6 +35,7 @@ LOGIN_WINDOW = 60.0
 LOGIN_FAILURES = 5
 SECRET_FILE = "web-secret"
 CHECKIN_FIELDS = ("relationship", "goals", "approach", "overall")
+FORMULATION_MAX = 4000  # characters kept per field of the therapist's own formulation
 BOTH = ("therapist", "supervisor")
 SUPERVISOR = ("supervisor",)
 
@@ -519,6 +521,7 @@ def create_app(
             number=number,
             date=stored.date,
             journal=stored.journal,
+            formulations=stored.formulations,
             keep_names=True,
         )
         return page(
@@ -532,6 +535,28 @@ def create_app(
             feelings=_w(request).choices("web", "feelings"),
             base=f"/patients/{quote(name, safe='')}/sessions/{number}",
             shares=[x for x in r.shares(name) if x.session in (None, number)],
+            own={f.episode: f for f in stored.formulations},
+            fields=FORMULATION_FIELDS,
+        )
+
+    def formulation(request: Request) -> Response:
+        from raccord.history.data import FormulationRecord
+
+        name = request.path_params["patient"]
+        number = int(request.path_params["number"])
+        r = records(request)
+        form = form_checked(request)
+        episode = _int(form.get("episode"), 0, 10_000)
+        if episode is None:
+            raise NotFoundError("no such episode")
+        texts = {
+            k: str(form.get(k, "")).strip()[:FORMULATION_MAX] or None for k in FORMULATION_FIELDS
+        }
+        r.save_formulation(name, number, FormulationRecord(episode=episode, **texts))
+        request.session["flash"] = _w(request).t("web", "formulation_saved", n=episode + 1)
+        return RedirectResponse(
+            f"/patients/{quote(name, safe='')}/sessions/{number}#episode-{episode + 1}",
+            status_code=303,
         )
 
     def journal(request: Request) -> Response:
@@ -613,6 +638,7 @@ def create_app(
             number=number,
             date=stored.date,
             journal=stored.journal,
+            formulations=stored.formulations,
             keep_names=keep,
             language=_w(request).code,
         )
@@ -736,6 +762,7 @@ def create_app(
             number=number,
             date=stored.date,
             journal=stored.journal,
+            formulations=stored.formulations,
             keep_names=False,
         )
         return page(
@@ -762,6 +789,7 @@ def create_app(
             number=number,
             date=stored.date,
             journal=stored.journal,
+            formulations=stored.formulations,
             keep_names=False,
             language=_w(request).code,
         )
@@ -810,6 +838,11 @@ def create_app(
         Route("/patients/{patient}/sessions/{number:int}", route(session)),
         Route(
             "/patients/{patient}/sessions/{number:int}/journal", route(journal), methods=["POST"]
+        ),
+        Route(
+            "/patients/{patient}/sessions/{number:int}/formulation",
+            route(formulation),
+            methods=["POST"],
         ),
         Route(
             "/patients/{patient}/sessions/{number:int}/checkin",
