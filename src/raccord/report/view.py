@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from raccord.history.data import FORMULATION_FIELDS, FormulationRecord, JournalRecord
+from raccord.report.names import person_names, settings
 from raccord.report.pseudonym import Pseudonymiser, names_of
 from raccord.report.wording import Words, words
 
@@ -210,7 +211,14 @@ def build(
         real = meta.get("metadata", {}).get("patient")
         if real:
             names.setdefault(str(real), "patient")
+        spoken = meta.get("language") or w.code
+        texts = [str(r.get("text", "")) for r in rows]
+        texts += [j.comment for j in journal if j.comment]
+        texts += [t for f in formulations for t in _own_texts(f) if t]
+        for found in person_names(texts, spoken):
+            names.setdefault(found, "person")
         role_names = {r: w.label("role_names", r) for r in ("therapist", "patient", "other")}
+        role_names["person"] = str(settings(w.code).get("placeholder") or "person")
         p = Pseudonymiser(names, role_names)
         analysis = p.data(dict(analysis))
         rows = p.data([dict(r) for r in rows])
