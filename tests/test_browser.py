@@ -1,6 +1,6 @@
 """The workspace in a real browser: Debian's Chromium driven by Playwright (never a downloaded
 browser). A therapist logs in, uploads a Zoom export, sees the markers on the timeline, opens an
-episode, records a reaction, runs the checker, switches language and downloads the report.
+episode, completes its formulation, records a reaction, runs the checker, switches language and downloads the report.
 Screenshots go to docs/screenshots/ (linked from the README)."""
 
 from __future__ import annotations
@@ -132,6 +132,14 @@ def test_a_therapist_works_through_a_session_in_the_browser(page, tmp_path):
     assert episode.locator("text=Repair options").is_visible()
     assert "A run of closed questions" in episode.inner_text()
     episode.screenshot(path=str(SHOTS / "episode.png"))
+
+    # complete the formulation of that episode in one's own words: shown under the episode
+    page.fill("#f1-my_part", "I asked closed questions when she slowed down.")
+    page.fill("#f1-next_time", "Say what I notice and ask how my questions land.")
+    page.click("#formulation-2 button[type=submit]")
+    page.wait_for_selector("text=Your formulation of episode 2 is saved.")
+    page.click("#episode-2 summary")
+    assert "I asked closed questions when she slowed down." in page.locator("#own-2").inner_text()
 
     # record one's own reaction at a moment: it appears in the list and on the timeline
     page.fill("#turn", "21")
