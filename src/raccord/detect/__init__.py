@@ -12,6 +12,9 @@ no network. The stages, in order:
    ``ANNOTATION.md``) give features and evidence; the learned scorer (``learned``, fitted on every
    labelled session by ``make train``) decides presence, family, subtype and salience from them,
    from the context before (and after, unless ``context="live"``) and from the meaning of the turns;
+   In a session with several participants, a marker on a turn addressed to another participant
+   (``address``: a partner's name, the familiar "you", a direct answer) is left out: it is their
+   conflict, not the alliance with the therapists;
 3. ``moves`` — the therapist moves again, now with the markers (repairs need them); the learned
    therapist heads (``therapist``) then decide each turn's contribution and repair label from
    the move, the rules' label, the markers around it and the meaning of the turns;
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from raccord.detect import address as _address
 from raccord.detect import episodes as _episodes
 from raccord.detect import markers as _markers
 from raccord.detect import scores as _scores
@@ -100,6 +104,7 @@ def detect(
     pack = _signals.pack(transcript.language)
     ready = prepared if prepared is not None else prepare(transcript, mode=mode)
     markers = _markers.find(pack, ready, mode=mode, context=context, model=model)
+    markers = _address.about_the_alliance(transcript, markers)
     moves = label_moves(transcript, markers, mode=mode)
     heads = therapist_model if therapist_model is not None else _therapist.shipped(mode, context)
     if heads is not None:

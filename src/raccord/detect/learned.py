@@ -291,6 +291,28 @@ class Decision:
 HEADS = ("presence", "kind", "subtype", "salience")
 
 
+def head_arrays(name: str, head: Head) -> dict[str, Any]:
+    """The arrays of one head, under ``name``, for a weight file."""
+    return {
+        f"{name}_classes": np.asarray(head.classes),
+        f"{name}_mean": head.mean.astype(np.float32),
+        f"{name}_scale": head.scale.astype(np.float32),
+        f"{name}_coef": head.coef.astype(np.float32),
+        f"{name}_intercept": head.intercept.astype(np.float64),
+    }
+
+
+def read_head(data: Any, name: str) -> Head:
+    """One head back from an open weight file (``np.load``)."""
+    return Head(
+        classes=tuple(str(c) for c in data[f"{name}_classes"]),
+        mean=np.asarray(data[f"{name}_mean"], dtype=np.float64),
+        scale=np.asarray(data[f"{name}_scale"], dtype=np.float64),
+        coef=np.asarray(data[f"{name}_coef"], dtype=np.float64),
+        intercept=np.asarray(data[f"{name}_intercept"], dtype=np.float64),
+    )
+
+
 def file_name(mode: str, context: str) -> str:
     return f"markers-{mode}-{context}.npz"
 
@@ -299,12 +321,7 @@ def save(model: TurnModel, path: Any) -> None:
     """Write a model as one ``.npz`` (arrays plus a JSON ``meta``)."""
     arrays: dict[str, Any] = {}
     for name in HEADS:
-        head: Head = getattr(model, name)
-        arrays[f"{name}_classes"] = np.asarray(head.classes)
-        arrays[f"{name}_mean"] = head.mean.astype(np.float32)
-        arrays[f"{name}_scale"] = head.scale.astype(np.float32)
-        arrays[f"{name}_coef"] = head.coef.astype(np.float32)
-        arrays[f"{name}_intercept"] = head.intercept.astype(np.float64)
+        arrays.update(head_arrays(name, getattr(model, name)))
     meta = {
         **model.meta,
         "mode": model.mode,
@@ -322,16 +339,7 @@ def save(model: TurnModel, path: Any) -> None:
 def load_file(handle: Any) -> TurnModel:
     with np.load(handle) as data:
         meta = json.loads(str(data["meta"]))
-        heads = {
-            name: Head(
-                classes=tuple(str(c) for c in data[f"{name}_classes"]),
-                mean=np.asarray(data[f"{name}_mean"], dtype=np.float64),
-                scale=np.asarray(data[f"{name}_scale"], dtype=np.float64),
-                coef=np.asarray(data[f"{name}_coef"], dtype=np.float64),
-                intercept=np.asarray(data[f"{name}_intercept"], dtype=np.float64),
-            )
-            for name in HEADS
-        }
+        heads = {name: read_head(data, name) for name in HEADS}
         forest = Forest.from_arrays(data, "forest") if "forest_feature" in data else None
     mode, context = str(meta["mode"]), str(meta["context"])
     names = feature_names(mode, context, meta.get("rule_features", ()))

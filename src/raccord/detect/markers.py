@@ -521,6 +521,10 @@ def _after(turns: Sequence[int], index: int) -> int | None:
     return turns[k] if k < len(turns) else None
 
 
+#: Patient turns whose feature rows are built and scored together.
+ROWS_AT_ONCE = 512
+
+
 def design(
     p: Pack, prepared: Prepared, *, mode: str, context: str
 ) -> tuple[list[Scored], npt.NDArray[np.float64]]:
@@ -550,22 +554,31 @@ def find(
     if model is None:
         scored = score_all(p, prepared.signals, encoded=prepared.encoded)
         return tuple(_rule_marker(p, x) for x in scored if _rule(x) >= THRESHOLD)
-    scored, matrix = design(p, prepared, mode=model.mode, context=model.context)
+    scored = score_all(p, prepared.signals, encoded=prepared.encoded)
+    around = contexts(scored, prepared)
+    blocks = model.blocks
     out: list[Marker] = []
-    for k, (x, decision) in enumerate(zip(scored, model.decide(matrix), strict=True)):
-        if not decision.present:
-            continue
-        evidence = _learned_evidence(p, x, decision, model.weighed_blocks(matrix[k]))
-        out.append(
-            Marker(
-                turn=x.signals.index,
-                kind=decision.kind,
-                subtype=decision.subtype,
-                salience=decision.salience,
-                confidence=round(min(0.95, max(0.05, decision.probability)), 3),
-                evidence=_dedupe(evidence),
+    # Rows are built and scored a block at a time: a long session never holds its whole feature
+    # matrix (about 13 KB a patient turn in full mode) at once.
+    for start in range(0, len(scored), ROWS_AT_ONCE):
+        stop = start + ROWS_AT_ONCE
+        matrix = np.vstack([learned.row(c, blocks) for c in around[start:stop]])
+        for k, (x, decision) in enumerate(
+            zip(scored[start:stop], model.decide(matrix), strict=True)
+        ):
+            if not decision.present:
+                continue
+            evidence = _learned_evidence(p, x, decision, model.weighed_blocks(matrix[k]))
+            out.append(
+                Marker(
+                    turn=x.signals.index,
+                    kind=decision.kind,
+                    subtype=decision.subtype,
+                    salience=decision.salience,
+                    confidence=round(min(0.95, max(0.05, decision.probability)), 3),
+                    evidence=_dedupe(evidence),
+                )
             )
-        )
     return tuple(out)
 
 

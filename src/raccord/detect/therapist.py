@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from raccord import lang as lang_packs
-from raccord.detect.learned import DIM, MOVES, Head, names_hash
+from raccord.detect.learned import DIM, MOVES, Head, head_arrays, names_hash, read_head
 from raccord.model import Evidence, Marker, TherapistMove, Transcript
 from raccord.taxonomy import Contribution, MarkerKind, RepairStrategy, Role
 
@@ -44,6 +44,8 @@ REPAIRS: tuple[str, ...] = tuple(r.value for r in RepairStrategy)
 HEADS = ("contribution", "repair")
 #: Stored heads: for each task a presence head ("0"/"1") and a label head over its labels.
 STORED = ("contribution", "contribution_label", "repair", "repair_label")
+#: Therapist turns whose rows are built and scored together.
+ROWS_AT_ONCE = 512
 #: How many patient turns before the therapist turn are searched for a marker.
 LOOK_BACK = 3
 
@@ -160,15 +162,28 @@ class TherapistModel:
         """The moves with their labels decided by the heads (and the rules' evidence kept)."""
         if not moves:
             return tuple(moves)
-        x = rows(transcript, moves, markers, vectors, mode=self.mode, context=self.context)
+        used = [name for name in HEADS if self.uses(name)]
+        scores: dict[str, list[npt.NDArray[np.float64]]] = {n: [] for n in used}
+        choices: dict[str, list[npt.NDArray[np.float64]]] = {n: [] for n in used}
+        # a block of rows at a time, so that a long session never holds them all
+        for start in range(0, len(moves), ROWS_AT_ONCE):
+            x = rows(
+                transcript,
+                moves[start : start + ROWS_AT_ONCE],
+                markers,
+                vectors,
+                mode=self.mode,
+                context=self.context,
+            )
+            for name in used:
+                presence: Head = getattr(self, name)
+                scores[name].append(presence.proba(x)[:, presence.classes.index("1")])
+                choices[name].append(getattr(self, f"{name}_label").proba(x))
         out = list(moves)
-        for name in HEADS:
-            if not self.uses(name):
-                continue
-            presence: Head = getattr(self, name)
+        for name in used:
             labels: Head = getattr(self, f"{name}_label")
-            probability = presence.proba(x)[:, presence.classes.index("1")]
-            which = labels.proba(x)
+            probability = np.concatenate(scores[name])
+            which = np.vstack(choices[name])
             for k, move in enumerate(out):
                 present = float(probability[k])
                 current = getattr(move, name)
@@ -219,12 +234,7 @@ def file_name(mode: str, context: str) -> str:
 def save(model: TherapistModel, path: Any) -> None:
     arrays: dict[str, Any] = {}
     for name in STORED:
-        head: Head = getattr(model, name)
-        arrays[f"{name}_classes"] = np.asarray(head.classes)
-        arrays[f"{name}_mean"] = head.mean.astype(np.float32)
-        arrays[f"{name}_scale"] = head.scale.astype(np.float32)
-        arrays[f"{name}_coef"] = head.coef.astype(np.float32)
-        arrays[f"{name}_intercept"] = head.intercept.astype(np.float64)
+        arrays.update(head_arrays(name, getattr(model, name)))
     meta = {
         **model.meta,
         "mode": model.mode,
@@ -243,16 +253,7 @@ def save(model: TherapistModel, path: Any) -> None:
 def load_file(handle: Any) -> TherapistModel:
     with np.load(handle) as data:
         meta = json.loads(str(data["meta"]))
-        heads = {
-            name: Head(
-                classes=tuple(str(c) for c in data[f"{name}_classes"]),
-                mean=np.asarray(data[f"{name}_mean"], dtype=np.float64),
-                scale=np.asarray(data[f"{name}_scale"], dtype=np.float64),
-                coef=np.asarray(data[f"{name}_coef"], dtype=np.float64),
-                intercept=np.asarray(data[f"{name}_intercept"], dtype=np.float64),
-            )
-            for name in STORED
-        }
+        heads = {name: read_head(data, name) for name in STORED}
     return TherapistModel(
         mode=str(meta["mode"]),
         context=str(meta["context"]),

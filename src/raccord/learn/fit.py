@@ -127,7 +127,7 @@ def patient_turns(s: Labelled) -> int:
 # -- fitting ----------------------------------------------------------------------------------
 
 
-def _standardise(
+def standardise(
     x: npt.NDArray[np.float64], raw: npt.NDArray[np.bool_] | None = None
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Column means and scales; ``raw`` columns (sentence vectors, already on one scale) are
@@ -141,7 +141,7 @@ def _standardise(
     return mean, scale
 
 
-def _logistic(
+def logistic(
     x: npt.NDArray[np.float64],
     y: Sequence[str],
     c: float,
@@ -259,7 +259,7 @@ def fit(
     x, y = _stack(chunks)
     names = L.feature_names(mode, context, FEATURES)
     raw = np.asarray([n.startswith(L.VECTOR_PREFIXES) for n in names], dtype=bool)
-    mean, scale = _standardise(x, raw)
+    mean, scale = standardise(x, raw)
     rule = x[:, names.index("rule_score")]
     start = 0
     spans = []
@@ -296,8 +296,8 @@ def fit(
             oof = np.zeros(len(y))
             for test in tests:
                 train = np.setdiff1d(np.arange(len(y)), test)
-                m, sc = _standardise(x[train], raw)
-                head = _logistic(x[train], [str(int(v)) for v in y[train]], c, m, sc, balanced=True)
+                m, sc = standardise(x[train], raw)
+                head = logistic(x[train], [str(int(v)) for v in y[train]], c, m, sc, balanced=True)
                 oof[test] = head.proba(x[test])[:, 1]
             for blend in BLENDS:
                 prob = (1.0 - blend) * oof + blend * trees_oof
@@ -316,18 +316,18 @@ def fit(
         assert best is not None
     f1, c, threshold, standalone, blend = best
     forest = _forest(x, y, raw, seed) if blend > 0 else None
-    presence = _logistic(x, [str(int(v)) for v in y], c, mean, scale, balanced=True)
+    presence = logistic(x, [str(int(v)) for v in y], c, mean, scale, balanced=True)
     pos = y.astype(bool)
     xp = x[pos]
     kinds = [k for r in chunks for k, p in zip(r.kind, r.present, strict=True) if p]
     subs = [k for r in chunks for k, p in zip(r.subtype, r.present, strict=True) if p]
     sals = [str(k) for r in chunks for k, p in zip(r.salience, r.present, strict=True) if p]
-    mp, sp = _standardise(xp, raw)
-    kind = _logistic(xp, kinds, c, mp, sp, balanced=True)
+    mp, sp = standardise(xp, raw)
+    kind = logistic(xp, kinds, c, mp, sp, balanced=True)
     if MarkerKind.CONFRONTATION.value not in kind.classes:  # pragma: no cover - tiny data only
         raise ValueError("no confrontation marker in the training data")
-    subtype = _logistic(xp, subs, c, mp, sp)
-    salience = _logistic(xp, sals, c, mp, sp)
+    subtype = logistic(xp, subs, c, mp, sp)
+    salience = logistic(xp, sals, c, mp, sp)
     return L.TurnModel(
         mode=mode,
         context=context,
