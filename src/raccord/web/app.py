@@ -512,18 +512,22 @@ def create_app(
         r = records(request)
         return r, name, number, r.session(name, number)
 
-    def session(request: Request) -> Response:
-        r, name, number, stored = _session(request)
-        v = session_view.build(
+    def _view(stored: Any, number: int, *, keep_names: bool, **who: Any) -> Any:
+        """The session page's view of a stored session (the owner's, or a shared one)."""
+        return session_view.build(
             stored.analysis,
             stored.transcript,
-            patient=name,
             number=number,
             date=stored.date,
             journal=stored.journal,
             formulations=stored.formulations,
-            keep_names=True,
+            keep_names=keep_names,
+            **who,
         )
+
+    def session(request: Request) -> Response:
+        r, name, number, stored = _session(request)
+        v = _view(stored, number, patient=name, keep_names=True)
         return page(
             request,
             "session.html",
@@ -756,15 +760,7 @@ def create_app(
 
     def shared_session(request: Request) -> Response:
         share_id, number, stored, found = _shared_session(request)
-        v = session_view.build(
-            stored.analysis,
-            stored.transcript,
-            number=number,
-            date=stored.date,
-            journal=stored.journal,
-            formulations=stored.formulations,
-            keep_names=False,
-        )
+        v = _view(stored, number, keep_names=False)
         return page(
             request,
             "session.html",
