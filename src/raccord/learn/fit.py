@@ -42,6 +42,10 @@ TREES = {"learning_rate": 0.05, "max_iter": 300, "max_leaf_nodes": 15, "l2_regul
 
 #: What the features are computed from: the detector's code, the cue packs it reads (not the
 #: evidence wording, ``lang/<code>/evidence.toml``) and the shipped move classifier.
+#: What a prepared session and its feature rows are computed from. The detect modules that run
+#: after the scorer (who a turn is addressed to, episodes, scores, the contribution score) are
+#: left out: editing them changes no feature and needs no refit.
+AFTER_FEATURES = ("address.py", "episodes.py", "scores.py", "contribution.py")
 FEATURE_SOURCES = (
     ("detect", "*.py"),
     ("lang", "markers.toml"),
@@ -61,7 +65,7 @@ def code_hash() -> str:
         paths.extend(
             str(p.relative_to(base.parent))
             for p in base.rglob(pattern)
-            if not p.name.startswith(("markers-", "therapist-"))
+            if not p.name.startswith(("markers-", "therapist-")) and p.name not in AFTER_FEATURES
         )
     for rel in sorted(paths):
         digest.update(rel.encode())
