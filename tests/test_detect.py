@@ -66,8 +66,8 @@ def test_a_session_that_ends_in_a_rupture_scores_higher_than_a_calm_one() -> Non
     rough = detect(session(ROUGH_SESSION), mode="fast")
     calm = detect(session(CALM_SESSION), mode="fast")
     assert calm.markers == () and calm.episodes == ()
-    assert calm.scores.patient_rupture == 0.0
-    assert rough.scores.patient_rupture > 0.3
+    # a probability that a coder would mark a rupture: low, not nil, when nothing was found
+    assert calm.scores.patient_rupture < 0.5 < rough.scores.patient_rupture
     assert rough.episodes and rough.episodes[-1].end == len(rough.signals) - 1
     assert min(rough.scores.engagement) < min(calm.scores.engagement)
 

@@ -90,7 +90,7 @@ def test_the_scores_come_with_their_scale_and_meaning(
     _, lines = demo_report
     text = "\n".join(lines)
     assert re.search(r"Scores \((de 0 à 1|0 to 1)\)", text)
-    assert re.search(r"(aucun marqueur|no marker)", text)
+    assert re.search(r"(une chance sur deux|as likely as not)", text)
     assert re.search(r"(pas un jugement|not a judgement)", text)
 
 

@@ -11,9 +11,14 @@ language, with bootstrap intervals over sessions, and recall by subtype and by s
 
 from __future__ import annotations
 
+import random
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from raccord.detect import Prepared, detect
 from raccord.eval.compare import Aligned, align_annotations, figures, roles_of
@@ -36,16 +41,25 @@ def run(
     seed: int = SEED,
     log: Callable[[str], None] | None = None,
     therapist: bool = True,
+    fraction: float = 1.0,
+    draw: int = 0,
+    probabilities: MutableMapping[str, OutOfFold] | None = None,
 ) -> dict[str, Detection]:
     """Out-of-fold detections of every session, keyed by ``Labelled.key``.
 
     With ``therapist`` each fold also fits the therapist heads on its training sessions (with
     markers found out of fold within them, ``learn.therapist``); without, the rules label the
-    therapist turns."""
+    therapist turns. With ``fraction`` below 1 each fold trains on that share of its training
+    groups only (drawn per source with ``draw``; the scored folds are the same): a point of a
+    learning curve. ``probabilities`` receives, per session, the fold model's presence
+    probability of each patient turn and its threshold."""
     design = {s.key: rows(s, ready[s.key], mode, context) for s in sessions}
     out: dict[str, Detection] = {}
     for n, fold in enumerate(group_folds([s.group for s in sessions], k, seed)):
         training = [s for s in sessions if s.group not in fold]
+        if fraction < 1.0:
+            kept = subsample({s.group for s in training}, fraction, seed=seed + 1000 * draw + n)
+            training = [s for s in training if s.group in kept]
         train: list[Rows] = [design[s.key] for s in training]
         model = fit(train, mode, context, seed=seed + n, log=log)
         heads = None
@@ -59,6 +73,10 @@ def run(
             )
         for s in sessions:
             if s.group in fold:
+                if probabilities is not None:
+                    probabilities[s.key] = OutOfFold(
+                        model.present(design[s.key].matrix), model.threshold
+                    )
                 out[s.key] = detect(
                     s.transcript,
                     mode=mode,
@@ -68,6 +86,29 @@ def run(
                     therapist_model=heads,
                 )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfFold:
+    """A scored session's presence probabilities (one per patient turn, in order) and the
+    threshold of the fold model that gave them."""
+
+    probability: npt.NDArray[np.float64]
+    threshold: float
+
+
+def subsample(groups: set[str], fraction: float, *, seed: int) -> set[str]:
+    """``fraction`` of ``groups``, drawn within each source (AnnoMI, psychotherapy) so the mix
+    of the training data stays the same; at least one group of each source."""
+    rng = random.Random(seed)
+    by_source: dict[str, list[str]] = {}
+    for g in sorted(groups):
+        by_source.setdefault(g.split("-")[0], []).append(g)
+    kept: set[str] = set()
+    for members in by_source.values():
+        rng.shuffle(members)
+        kept.update(members[: max(1, round(fraction * len(members)))])
+    return kept
 
 
 def aligned(s: Labelled, detection: Detection) -> Aligned:

@@ -1,0 +1,70 @@
+"""Out-of-fold detections kept on disk, for the analyses that read them more than once.
+
+``crossval.run`` without the therapist heads (the rules label the therapist turns), with the same
+folds and seeds as the benchmark. The gap analysis (``benchmarks/gap.py``) and the calibration of
+the patient rupture score (``learn.calibrate``) both read these detections; a run takes minutes,
+so it is cached under ``.cache/oof/`` of the checkout, keyed by the detector's code hash, the
+training data's hash, the mode, the context and the share of training data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable, Mapping, Sequence
+
+from raccord.detect import Prepared
+from raccord.learn import crossval
+from raccord.learn.data import REPO, Labelled, data_hash
+from raccord.learn.fit import SEED
+from raccord.model import Detection
+
+CACHE = REPO / ".cache" / "oof"
+
+Run = tuple[dict[str, Detection], dict[str, crossval.OutOfFold]]
+
+
+def key(
+    sessions: Sequence[Labelled], mode: str, context: str, code: str, fraction: float, draw: int
+) -> str:
+    text = f"{code}|{data_hash(list(sessions))}|{mode}|{context}|{fraction:.3f}|{draw}|"
+    text += f"{crossval.K}|{SEED}"
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def detections(
+    sessions: Sequence[Labelled],
+    ready: Mapping[str, Prepared],
+    mode: str,
+    context: str,
+    *,
+    code: str,
+    fraction: float = 1.0,
+    draw: int = 0,
+    log: Callable[[str], None] | None = None,
+) -> Run:
+    """Out-of-fold detections and presence probabilities of every session (from the cache when
+    the code, the data and the settings match)."""
+    path = CACHE / f"{mode}-{context}-{key(sessions, mode, context, code, fraction, draw)}.pkl"
+    if path.is_file():
+        with path.open("rb") as handle:
+            value: Run = pickle.load(handle)
+        return value
+    probabilities: dict[str, crossval.OutOfFold] = {}
+    found = crossval.run(
+        sessions,
+        ready,
+        mode,
+        context,
+        log=log,
+        therapist=False,
+        fraction=fraction,
+        draw=draw,
+        probabilities=probabilities,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as handle:
+        pickle.dump((found, probabilities), handle)
+    tmp.replace(path)
+    return found, probabilities
