@@ -51,22 +51,42 @@ SILVER_VS_ADJUDICATED_F1 = 0.95
 TWO_CODINGS_HELDOUT_F1 = 0.90
 
 
-def _parts(sessions: Sequence[labelled.Labelled]) -> dict[str, list[labelled.Labelled]]:
+def _parts(
+    sessions: Sequence[labelled.Labelled], dev: set[str] | None = None
+) -> dict[str, list[labelled.Labelled]]:
+    """Sessions per source and language; with ``dev`` also AnnoMI's reviewed dev sessions and
+    its single-coded silver ones apart (``annomi/en dev``, ``annomi/en silver``)."""
     out: dict[str, list[labelled.Labelled]] = {}
     for s in sessions:
         out.setdefault(f"{s.source}/{s.language}", []).append(s)
+        if dev is not None and s.source == "annomi":
+            part = "dev" if str(s.labels.transcript_id) in dev else "silver"
+            out.setdefault(f"{s.source}/{s.language} {part}", []).append(s)
     return dict(sorted(out.items()))
+
+
+def dev_ids(data: Path) -> set[str]:
+    return {str(t) for t in read_labels(data / labelled.LABELS[0])}
 
 
 def _f1(members: Sequence[labelled.Labelled], found: Mapping[str, Detection]) -> dict[str, Any]:
     counts = PRF(0, 0, 0)
     per_session = []
+    turns = 0
     for s in members:
         a = aligned(s, found[s.key])
         c = next(iter(a.sessions.values())).marker
         per_session.append(c)
         counts = counts + c
-    return {**counts.as_dict(), "f1_ci95": prf_ci(per_session, seed=fit.SEED).as_dict()["ci95"]}
+        turns += len(a.client_gold)
+    return {
+        **counts.as_dict(),
+        "f1_ci95": prf_ci(per_session, seed=fit.SEED).as_dict()["ci95"],
+        "n_sessions": len(members),
+        "client_turns": turns,
+        "coded_markers_per_client_turn": rounded((counts.tp + counts.fn) / max(1, turns), 4),
+        "found_markers_per_client_turn": rounded((counts.tp + counts.fp) / max(1, turns), 4),
+    }
 
 
 # ------------------------------------------------------------------ 1. learning curve
@@ -121,8 +141,9 @@ def learning_curve(
     code: str,
     fractions: Sequence[float],
     draws: int,
+    dev: set[str],
 ) -> dict[str, Any]:
-    parts = _parts(sessions)
+    parts = _parts(sessions, dev)
     points: dict[str, list[dict[str, Any]]] = {p: [] for p in parts}
     groups = {s.group for s in sessions}
     per_fold = len(groups) * (1 - 1 / 5)
@@ -166,7 +187,7 @@ def learning_curve(
 def label_ceiling(
     data: Path, sessions: Sequence[labelled.Labelled], found: Mapping[str, Detection]
 ) -> dict[str, Any]:
-    dev = {str(t) for t in read_labels(data / labelled.LABELS[0])}
+    dev = dev_ids(data)
     out: dict[str, Any] = {
         "silver_vs_adjudicated_client_marker_f1": SILVER_VS_ADJUDICATED_F1,
         "two_independent_codings_heldout_f1": TWO_CODINGS_HELDOUT_F1,
@@ -253,7 +274,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_curve:
         fractions = [float(f) for f in args.fractions.split(",") if f]
         out["learning_curve"] = learning_curve(
-            sessions, ready[args.curve_mode], args.curve_mode, code, fractions, args.draws
+            sessions,
+            ready[args.curve_mode],
+            args.curve_mode,
+            code,
+            fractions,
+            args.draws,
+            dev_ids(data),
         )
     out["errors"] = {}
     for mode in modes:
@@ -262,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             s.key: fit.rows(s, ready[mode][s.key], mode, "session").present for s in sessions
         }
         block: dict[str, Any] = {}
-        for name, members in _parts(sessions).items():
+        for name, members in _parts(sessions, dev_ids(data)).items():
             block[name] = errors.analyse(members, found, probs, gold_rows)
         out["errors"][f"{mode}/session"] = block
         if mode == modes[-1]:
