@@ -11,6 +11,7 @@ start of a sentence ("Will you tell me more?"); written in lower case, the word 
 from __future__ import annotations
 
 import pytest
+
 from conftest import FIXTURES, require_nlp
 
 pytest.importorskip("jinja2")
@@ -64,7 +65,9 @@ def test_english_words_that_are_also_names_stay_words_unless_the_session_names_s
     )
     # the limit: "Will" is the brother's name in this session, so the auxiliary that opens a
     # question is replaced too (a name left in a report would be worse than a word lost)
-    assert said[4] == "That sounds like a lot to carry. [person] you tell me more about what you felt?"
+    assert (
+        said[4] == "That sounds like a lot to carry. [person] you tell me more about what you felt?"
+    )
 
 
 def test_a_french_patient_s_son_sister_and_neighbours_are_not_named() -> None:

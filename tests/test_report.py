@@ -15,7 +15,6 @@ pytest.importorskip("jinja2")
 pytest.importorskip("plotly")
 
 from conftest import require_nlp
-
 from raccord.export import to_json
 from raccord.io import load
 from raccord.pipeline import analyze
@@ -261,5 +260,3 @@ def test_third_persons_named_in_a_french_session_are_replaced_when_the_names_ext
     assert "Bonjour" in said and "Allez-y" in said  # capitalised words that are not names stay
     _, named = _view("seance-fr-marc.vtt", keep_names=True)
     assert "Théo" in document.markdown(named) and "[personne]" not in document.markdown(named)
-
-
