@@ -519,3 +519,27 @@ def test_a_long_answer_away_from_any_marker_is_not_what_worked() -> None:
     _transcript, formulation, _out, _found = _run(APPEASE_EN, "en", det)
     assert _facts(formulation).works == ()
     assert formulation.what_works == ()
+
+
+@pytest.mark.parametrize(
+    ("answer", "missed"),
+    [
+        ("T: What's the worry, exactly?", False),  # "worry" picks up "worried"
+        ("T: Let's look at your homework for this week.", True),
+    ],
+)
+def test_an_emotion_picked_up_in_another_form_of_the_word_is_not_missed(
+    answer: str, missed: bool
+) -> None:
+    from raccord.understand.facts import window_signals
+
+    lines = [
+        "T: How did the week go?",
+        "P: I was worried the whole time about the interview on Friday.",
+        answer,
+        "P: Whatever.",
+    ]
+    transcript = session(lines, "en")
+    det = detection([marker(3, S.REJECTS_INTERVENTION)], [move(0, M.OPEN_QUESTION)], [])
+    found = window_signals(transcript, det, 3, 3, "en")
+    assert any(s.kind == "missed_emotion" for s in found) is missed
