@@ -36,7 +36,7 @@ def test_key_moments_quote_the_patients_own_words_at_a_marker_of_each_episode():
     for moment in v.moments:
         turn = transcript.turns[moment.turn]
         assert turn.role.value == "patient"
-        assert " ".join(turn.text.split()).startswith(moment.words.rstrip(" …"))
+        assert " ".join(turn.as_said().split()).startswith(moment.words.rstrip(" …"))
         assert any(m.turn == moment.turn for m in v.markers)
         assert moment.heading.startswith(f"Tour {turn.uid}")
         ep = v.episodes[moment.episode]
@@ -246,7 +246,7 @@ def test_the_supervision_report_brings_the_subject_that_keeps_hurting(tmp_path, 
     assert 'id="trend"' in page and "Plotly.newPlot" in page
 
 
-def test_third_persons_named_in_a_french_session_are_replaced_when_the_names_extra_is_installed():
+def test_third_persons_named_in_a_french_session_are_replaced():
     """Marc speaks of his son Théo, his ex-partner Nathalie and Théo's friend Yanis: with the
     `nlp` extra (spaCy's French model from its package) the pseudonymised report names none of
     them; the words of the session around them are kept, and `keep_names` keeps them all."""
