@@ -5,7 +5,8 @@ median; wall and CPU time: the machine is shared), and the first ``raccord.nlp.a
 sessions of ``corpus/psychotherapy`` (20 French, 20 English; text the process has not parsed),
 each analysed in fast mode with the model (warm, its parse cache emptied before each session)
 and with the rules alone (``RACCORD_NLP=off``), wall time; and the noun phrases of every turn (what
-a patient's history reads per session, parsed in one batch) by each reader. Writes ``benchmarks/nlp_cost.json``.
+a patient's history reads per session, parsed in one batch) by each reader, and the names of
+third persons in every turn (what a pseudonymised report reads) by the model. Writes ``benchmarks/nlp_cost.json``.
 
 Usage: ``python benchmarks/nlp_cost.py`` (the ``nlp`` extra installed).
 """
@@ -25,6 +26,7 @@ from raccord import nlp
 from raccord.io import load
 from raccord.model import Transcript
 from raccord.pipeline import analyze
+from raccord.report import names
 from raccord.understand.text import noun_phrases, read_ahead
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,6 +70,15 @@ def _cold(package: str) -> dict[str, float]:
     }
 
 
+def _names(transcript: Transcript) -> float:
+    """Seconds to find the third persons' names of every turn (a report's first build)."""
+    with names._LOCK:
+        names._FOUND.clear()
+    t0 = time.perf_counter()
+    names.person_names([turn.text for turn in transcript.turns], transcript.language or "en")
+    return time.perf_counter() - t0
+
+
 def _timed(transcript: Transcript, reader: str) -> tuple[float, float]:
     """(analysis, noun phrases of every turn) in seconds, with ``reader`` "model" or "rules"."""
     if reader == "rules":
@@ -104,6 +115,7 @@ def main() -> None:
                 analyze(transcript, mode="fast")  # warm the detector's caches once
                 rules = _timed(transcript, "rules")
                 model = _timed(transcript, "model")
+                found = _names(transcript)
                 rows.append(
                     {
                         "language": language,
@@ -112,6 +124,7 @@ def main() -> None:
                         "analysis_model_s": round(model[0], 4),
                         "phrases_rules_s": round(rules[1], 4),
                         "phrases_model_s": round(model[1], 4),
+                        "names_model_s": round(found, 4),
                     }
                 )
     os.environ.pop("RACCORD_NLP", None)
@@ -127,6 +140,7 @@ def main() -> None:
             "analysis_model_s": med("analysis_model_s", language),
             "phrases_rules_s": med("phrases_rules_s", language),
             "phrases_model_s": med("phrases_model_s", language),
+            "names_model_s": med("names_model_s", language),
         }
         for language in ("fr", "en")
     }

