@@ -23,6 +23,8 @@ NO_SUBJECT = {
         "Bof.",
         "Je sais pas, ça me pèse, c'est tout.",
         "Il faudrait que j'arrive à la payer.",
+        "Je le crains un peu.",
+        "Il la regarde sans rien dire.",
     ],
     "en": ["Meh.", "I'm sorry for lying to you.", "I guess it was hard.", "Will you tell me more?"],
 }

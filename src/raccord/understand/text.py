@@ -256,6 +256,7 @@ def _rule_candidates(
     clitic = data.get("clitic", {})
     clitic_dets = set(clitic.get("determiners", ()))
     clitic_before = set(clitic.get("before", ()))
+    clitic_subjects = set(clitic.get("subjects", ()))
     infinitive = tuple(str(e) for e in clitic.get("endings", ())) or ("\0",)
     minimum = int(data.get("min_length", 3))
     tokens = words(text)
@@ -287,6 +288,8 @@ def _rule_candidates(
             and token.endswith(infinitive)
         ):
             continue  # « de la payer », « pour le faire »: a pronoun and a verb, not a subject
+        if det in clitic_dets and i > 1 and tokens[i - 2] in clitic_subjects:
+            continue  # « je le crains », « on les oublie »: an object pronoun and its verb
         announced = det is not None or after_preposition
         if min_score > 0 and not announced:
             continue  # without a determiner it is too often a verb or an adjective
