@@ -61,7 +61,10 @@ class CheckInRecord:
 
 @dataclass(frozen=True, slots=True)
 class JournalRecord:
-    """The therapist's own reaction: ``feeling`` is irritated, bored, anxious, helpless or other."""
+    """The therapist's own reaction: ``feeling`` is irritated, bored, anxious, helpless or other.
+
+    ``turn`` is the turn's 0-based position in the stored transcript (the CLI and the web page
+    translate the number the therapist reads, ``SessionData.position``)."""
 
     feeling: str
     turn: int | None = None
