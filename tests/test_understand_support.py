@@ -17,9 +17,11 @@ from raccord.model import (
     Marker,
     SessionScores,
     TherapistMove,
+    TherapistNote,
     Transcript,
     Turn,
 )
+from raccord.prose import FormulationProse, formulation_prose
 from raccord.taxonomy import (
     Contribution,
     EpisodeKind,
@@ -31,8 +33,16 @@ from raccord.taxonomy import (
     Severity,
     TherapistMoveType,
 )
+from raccord.understand import formulate
 
 VIGNETTES = Path(__file__).parent / "fixtures" / "vignettes"
+
+
+def described(
+    transcript: Transcript, detection: Detection, *, notes: Iterable[TherapistNote] = ()
+) -> FormulationProse:
+    """The formulation's sentences as the reports show them (facts formulated, then written)."""
+    return formulation_prose(transcript, detection, formulate(transcript, detection, notes=notes))
 
 
 def session(lines: Sequence[str], language: str) -> Transcript:

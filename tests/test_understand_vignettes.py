@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from raccord.prose import formulation_prose
 from raccord.repair import check, suggest
 from raccord.taxonomy import AttachmentStyle, Need, RepairApproach, RepairStrategy, Timing
 from raccord.understand import formulate
@@ -27,8 +28,9 @@ def test_every_vignette_episode_gets_a_formulation_and_checked_repairs(stem: str
     transcript, detection, expected = vignette(stem)
     attachment = AttachmentStyle(str(expected.get("attachment", "unknown")))
     formulation = formulate(transcript, detection)
-    assert len(formulation.episodes) == len(detection.episodes) == 1
-    ep = formulation.episodes[0]
+    text = formulation_prose(transcript, detection, formulation)
+    assert len(text.episodes) == len(detection.episodes) == 1
+    ep = text.episodes[0]
     assert ep.patient_part and ep.therapist_part and ep.needs
     assert all(n.question.endswith("?") and n.evidence for n in ep.needs)
     out = suggest(transcript, detection, formulation, attachment=attachment)
@@ -47,11 +49,12 @@ def test_every_vignette_episode_gets_a_formulation_and_checked_repairs(stem: str
 def test_the_articles_implicit_prohibition_vignette(stem: str) -> None:
     transcript, detection, _ = vignette(stem)
     formulation = formulate(transcript, detection)
+    text = formulation_prose(transcript, detection, formulation)
     # asked twice what he could do, he complained aggressively both times
-    therapist = " ".join(formulation.episodes[0].therapist_part)
+    therapist = " ".join(text.episodes[0].therapist_part)
     assert "responsabilisation" in therapist or "responsibility question" in therapist
-    assert formulation.prohibitions
-    needs = {n.need for n in formulation.episodes[0].needs}
+    assert text.prohibitions
+    needs = {n.need for n in text.episodes[0].needs}
     assert needs & {Need.AUTONOMY, Need.COMPETENCE, Need.RECOGNITION}
     out = suggest(transcript, detection, formulation)
     strategies = {s.strategy for s in out}
@@ -85,7 +88,8 @@ def test_anxious_vignette_is_reassured_that_the_relationship_holds(stem: str) ->
 def test_deferral_vignette_keeps_the_subject_open(stem: str) -> None:
     transcript, detection, _ = vignette(stem)
     formulation = formulate(transcript, detection)
-    assert any("Report" in item or "Deferred" in item for item in formulation.open_items)
+    text = formulation_prose(transcript, detection, formulation)
+    assert any("Report" in item or "Deferred" in item for item in text.open_items)
     out = suggest(transcript, detection, formulation)
     assert any(s.strategy is R.DEFER for s in out)
 
@@ -94,7 +98,10 @@ def test_deferral_vignette_keeps_the_subject_open(stem: str) -> None:
 def test_withdrawal_on_work_vignette_names_the_topic(stem: str) -> None:
     transcript, detection, _ = vignette(stem)
     formulation = formulate(transcript, detection)
-    assert formulation.episodes[0].topic in {"le travail", "work"}
+    assert formulation_prose(transcript, detection, formulation).episodes[0].topic in {
+        "le travail",
+        "work",
+    }
     said = " ".join(s.text for s in suggest(transcript, detection, formulation))
     assert "travail" in said or "work" in said
 
@@ -114,7 +121,9 @@ def test_end_to_end_from_text_through_the_detector(stem: str) -> None:
     detection = detect(transcript, mode="fast")
     formulation = formulate(transcript, detection)
     out = suggest(transcript, detection, formulation)
-    assert len(formulation.episodes) == len(detection.episodes)
+    assert len(formulation_prose(transcript, detection, formulation).episodes) == len(
+        detection.episodes
+    )
     for k in range(len(detection.episodes)):
         mine = [s for s in out if s.episode == k]
         assert {s.approach for s in mine} == {RepairApproach.DIRECT, RepairApproach.INDIRECT}

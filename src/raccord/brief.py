@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from raccord import prose
 from raccord.model import Episode, Marker, SessionAnalysis, Suggestion, TherapistNote
 from raccord.taxonomy import RepairApproach, Resolution, Severity, Timing
 from raccord.understand.timeline import markers_near
@@ -118,7 +119,9 @@ def _next_session(analysis: SessionAnalysis, moments: list[Moment]) -> Suggestio
     return None
 
 
-def _worked(analysis: SessionAnalysis, moments: list[Moment]) -> str | None:
+def _worked(
+    analysis: SessionAnalysis, moments: list[Moment], text: prose.FormulationProse | None
+) -> str | None:
     """A repair the therapist made that took (reflected back by ``repair``), for the moments
     that matter first; else the formulation's first item of what worked."""
     done = [s for s in analysis.suggestions if s.done_at is not None]
@@ -132,20 +135,21 @@ def _worked(analysis: SessionAnalysis, moments: list[Moment]) -> str | None:
     )
     if done:
         return done[0].text
-    form = analysis.formulation
-    return form.what_works[0] if form is not None and form.what_works else None
+    return text.what_works[0] if text is not None and text.what_works else None
 
 
-def brief(analysis: SessionAnalysis) -> Brief:
-    """The one-minute summary of ``analysis``."""
+def brief(analysis: SessionAnalysis, text: prose.FormulationProse | None = None) -> Brief:
+    """The one-minute summary of ``analysis`` (``text``: its formulation's prose, when the caller
+    already has it)."""
+    text = text if text is not None else prose.of(analysis)
     form = analysis.formulation
     notes = form.therapist_notes if form is not None else ()
     moments, lone = _with_notes(analysis, _moments(analysis), notes)
     return Brief(
         moments=tuple(moments),
-        worked=_worked(analysis, moments),
+        worked=_worked(analysis, moments, text),
         next_session=_next_session(analysis, moments),
-        open_items=tuple(form.open_items) if form is not None else (),
+        open_items=text.open_items if text is not None else (),
         lone_notes=lone,
         unresolved=sum(ep.resolved is not Resolution.YES for ep in analysis.detection.episodes),
     )
