@@ -54,7 +54,7 @@ def test_work_in_four_wordings_is_an_implicit_prohibition_across_six_sessions(
     assert work["rate"] > 0.4 > 0.1 > work["baseline_rate"]
     assert work["test"]["p_value"] < 0.001
     first = work["examples"][0]
-    assert (first["session"], first["turn"], first["role"]) == (1, 4, "therapist")
+    assert (first["session"], first["turn"], first["role"]) == (1, 5, "therapist")  # 5th turn
     assert first["text"] == "Et le travail, ça se passe comment en ce moment ?"
     assert first["reply"] == "Bof."
     assert (
@@ -77,7 +77,7 @@ def test_work_in_four_wordings_is_an_implicit_prohibition_across_six_sessions(
     main(["history", "Camille", "--db", records_url])
     text = capsys.readouterr().out
     assert "Interdits implicites possibles" in text and "test exact de Fisher" in text
-    assert "« Et le travail, ça se passe comment en ce moment ? » → tour 5 : « Bof. »" in text
+    assert "« Et le travail, ça se passe comment en ce moment ? » → tour 6 : « Bof. »" in text
 
 
 def test_the_same_vignette_in_english(records_url: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,6 +15,12 @@ class TurnRecord:
     index: int
     role: str  # "therapist" | "patient" | "other"
     text: str
+    #: the number the therapist reads (``Turn.uid``): the source's id, else the rank from 1
+    number: int | None = None
+
+    @property
+    def shown(self) -> int:
+        return self.index + 1 if self.number is None else self.number
 
 
 @dataclass(frozen=True, slots=True)
