@@ -125,6 +125,17 @@ def vignette(stem: str) -> tuple[Transcript, Detection, dict[str, object]]:
     return transcript, detection(markers, moves, episodes), expected
 
 
+def unrepaired(stem: str) -> tuple[Transcript, Detection]:
+    """The same vignette stopped right after its last marker, before the therapist answered:
+    the moment as it stood, with no repair made yet (what a suggestion for "now" is about)."""
+    transcript, found, _ = vignette(stem)
+    last = max(m.turn for m in found.markers)
+    markers = [m for m in found.markers if m.turn <= last]
+    moves = [m for m in found.moves if m.turn < last]
+    cut = Transcript(transcript.turns[: last + 1], transcript.language)
+    return cut, detection(markers, moves, [episode(markers, last, resolved=Resolution.NO)])
+
+
 def vignette_stems(*, with_episode: bool = True) -> list[str]:
     stems = sorted(p.name[: -len(".txt")] for p in VIGNETTES.glob("*.txt"))
     if not with_episode:

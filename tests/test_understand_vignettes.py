@@ -13,7 +13,7 @@ from raccord.prose import formulation_prose
 from raccord.repair import check, suggest
 from raccord.taxonomy import AttachmentStyle, Need, RepairApproach, RepairStrategy, Timing
 from raccord.understand import formulate
-from test_understand_support import vignette, vignette_stems
+from test_understand_support import unrepaired, vignette, vignette_stems
 
 R = RepairStrategy
 STEMS = vignette_stems()
@@ -34,6 +34,13 @@ def test_every_vignette_episode_gets_a_formulation_and_checked_repairs(stem: str
     assert ep.patient_part and ep.therapist_part and ep.needs
     assert all(n.question.endswith("?") and n.evidence for n in ep.needs)
     out = suggest(transcript, detection, formulation, attachment=attachment)
+    reflected = [s for s in out if s.done_at is not None]
+    if reflected and all(s.timing is Timing.NEXT_SESSION for s in out):
+        # the therapist's repair took: reflected back, nothing more for the moment; before it,
+        # the moment gets both kinds of repair
+        cut, found = unrepaired(stem)
+        out = suggest(cut, found, formulate(cut, found), attachment=attachment)
+        assert not [s for s in out if s.done_at is not None]
     assert {s.approach for s in out} == {RepairApproach.DIRECT, RepairApproach.INDIRECT}
     for s in out:
         assert s.why and s.episode == 0
@@ -77,6 +84,14 @@ def test_avoidant_vignette_is_gentle_and_gradual(stem: str) -> None:
 @pytest.mark.parametrize("stem", ["attachement-anxieux", "attachement-anxieux_en"])
 def test_anxious_vignette_is_reassured_that_the_relationship_holds(stem: str) -> None:
     transcript, detection, _ = vignette(stem)
+    out = suggest(
+        transcript, detection, formulate(transcript, detection), attachment=AttachmentStyle.ANXIOUS
+    )
+    # the therapist reassured her and she came back: that is what is reflected back
+    assert out and all(s.done_at is not None for s in out)
+    assert any("validé son vécu" in s.text or "validated their experience" in s.text for s in out)
+    # at the moment itself, before that answer: the direct repair reassures
+    transcript, detection = unrepaired(stem)
     out = suggest(
         transcript, detection, formulate(transcript, detection), attachment=AttachmentStyle.ANXIOUS
     )

@@ -101,12 +101,15 @@ def _with_notes(
 
 
 def _next_session(analysis: SessionAnalysis, moments: list[Moment]) -> Suggestion | None:
-    """A statement meant for next session, for the most important unrepaired episode."""
+    """A statement meant for next session (worded for it), for the most important episode left
+    unresolved or deferred in session (« différer, oui, mais ne pas enterrer »)."""
     det = analysis.detection
+    facts = analysis.formulation.facts if analysis.formulation is not None else None
+    deferred = {f.index for f in facts.episodes if f.deferred} if facts is not None else set()
     order = [m.episode for m in moments if m.episode is not None]
     order += [i for i in range(len(det.episodes)) if i not in order]
     for index in order:
-        if det.episodes[index].resolved is Resolution.YES:
+        if det.episodes[index].resolved is Resolution.YES and index not in deferred:
             continue
         for s in analysis.suggestions:
             if (
