@@ -13,9 +13,17 @@ Strategy choice follows the article:
   reminder when the episode is still open (the formulation lists it among the open items);
 - **timing** and **order**: when the patient does not seem receptive (strong confrontation,
   unresolved macro-rupture) the direct repair waits (later in the session, or next session) and
-  indirect repairs come first; with an avoidant (or disorganised) attachment the direct repair is
-  gentler, later and offered after indirect ones; with an anxious attachment it is reassuring and
-  explicit about the relationship holding; with a secure one, explicit and now.
+  indirect repairs come first; an episode left open or deferred gets a statement worded for the
+  next session (« différer, oui, mais ne pas enterrer »);
+- **attachment style** changes the choice, the order and the wording: avoidant (or
+  disorganised), the patient's own lead first, then safer ground, the direct repair later and
+  gentler, a deferral that leaves the choice of the moment (never « ou pas du tout »); anxious,
+  validation first, then an explicit word on the relationship and an explicit invitation, no
+  change of subject that could read as the therapist pulling away, and a deferral that says when;
+  secure, the explicit direct repair now;
+- a repair the therapist **already made** that brought the patient back is reflected back
+  (« Au tour 8, vous avez validé son vécu, et la personne a repris… : à refaire ») and nothing
+  else is offered for that moment.
 
 Wording comes from ``lang/<code>/repair.toml`` templates filled with the session's facts (the
 behaviour observed, the moment, the topic, the therapist's move just before). Every text is built
