@@ -35,7 +35,7 @@ def test_key_moments_quote_the_patients_own_words_at_a_marker_of_each_episode():
     for moment in v.moments:
         turn = transcript.turns[moment.turn]
         assert turn.role.value == "patient"
-        assert " ".join(turn.text.split()).startswith(moment.words.rstrip(" …"))
+        assert " ".join(turn.as_said().split()).startswith(moment.words.rstrip(" …"))
         assert any(m.turn == moment.turn for m in v.markers)
         assert moment.heading.startswith(f"Tour {turn.uid}")
         ep = v.episodes[moment.episode]

@@ -499,3 +499,48 @@ def test_a_repair_made_just_before_is_not_suggested_again_nor_a_pronoun_taken_fo
     said = [s for s in out if s.done_at is None]
     assert not [s for s in said if s.strategy is R.ACKNOWLEDGE_CONTRIBUTION]
     assert not any("deuxième" in s.text or "la payer" in s.text for s in said)
+
+
+# A long, fluent answer away from any marker is not "what worked": the patient may be
+# intellectualising or complying at length (a clinician's review: "Open question (turn 0):
+# re-engagement right after" on a session-long appeasement the detector missed).
+APPEASE_EN = [
+    "T: How have things been since Mark moved out?",
+    "P: Oh, things have been fine since Mark moved out, really. I think it was the rational"
+    " outcome for both of us, attachment theory would say we were an anxious-avoidant pairing.",
+    "T: And how was it for you, watching him pack?",
+    "P: Fine.",
+    "T: Mm.",
+    "P: Yes.",
+]
+
+
+def test_a_long_answer_away_from_any_marker_is_not_what_worked() -> None:
+    det = detection([], [move(0, M.OPEN_QUESTION), move(2, M.OPEN_QUESTION)], [])
+    _transcript, formulation, _out, _found = _run(APPEASE_EN, "en", det)
+    assert _facts(formulation).works == ()
+    assert formulation.what_works == ()
+
+
+@pytest.mark.parametrize(
+    ("answer", "missed"),
+    [
+        ("T: What's the worry, exactly?", False),  # "worry" picks up "worried"
+        ("T: Let's look at your homework for this week.", True),
+    ],
+)
+def test_an_emotion_picked_up_in_another_form_of_the_word_is_not_missed(
+    answer: str, missed: bool
+) -> None:
+    from raccord.understand.facts import window_signals
+
+    lines = [
+        "T: How did the week go?",
+        "P: I was worried the whole time about the interview on Friday.",
+        answer,
+        "P: Whatever.",
+    ]
+    transcript = session(lines, "en")
+    det = detection([marker(3, S.REJECTS_INTERVENTION)], [move(0, M.OPEN_QUESTION)], [])
+    found = window_signals(transcript, det, 3, 3, "en")
+    assert any(s.kind == "missed_emotion" for s in found) is missed

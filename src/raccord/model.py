@@ -11,7 +11,7 @@ id, or for a source without ids (plain text, subtitles) the turn's rank counted 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,12 @@ from raccord.taxonomy import (
 # --------------------------------------------------------------------------- transcript
 
 
+def is_word(token: str) -> bool:
+    """Whether a whitespace-separated token counts as a word where an annotation's place is
+    recorded (``NonVerbal.at``): punctuation left on its own does not."""
+    return any(c.isalnum() for c in token)
+
+
 @dataclass(frozen=True, slots=True)
 class NonVerbal:
     """A non-verbal annotation found in the text (``[silence 8s]``, ``(soupir)``, ``[laughs]``).
@@ -44,12 +50,35 @@ class NonVerbal:
     ``kind`` is a normalised family: ``silence``, ``laughter``, ``sigh``, ``crying``, ``gaze``
     (looks away, baisse les yeux), ``posture`` (croise les bras), ``tone`` (irritated, sarcastic),
     ``inaudible``, ``other``. ``raw`` is the annotation as written, ``seconds`` its duration when
-    given (``[silence 8s]``).
+    given (``[silence 8s]``). ``at`` is how many words of the turn's text came before it (0: it
+    opened the turn), when known.
     """
 
     kind: str
     raw: str
     seconds: float | None = None
+    at: int | None = None
+
+
+def as_said(text: str, annotations: Sequence[NonVerbal], mark: str = "[{}]") -> str:
+    """``text`` with each annotation back where it stood (``mark`` formats its raw text):
+    « [silence 6s] Peut-être. », not « Peut-être. [silence 6s] ». Annotations whose place is
+    unknown come last."""
+    if not annotations:
+        return text
+    tokens = text.split()
+    before: dict[int, list[str]] = {}
+    for a in annotations:
+        before.setdefault(len(tokens) if a.at is None else a.at, []).append(mark.format(a.raw))
+    out: list[str] = []
+    words = 0
+    for token in tokens:
+        out.extend(before.pop(words, ()))
+        out.append(token)
+        words += is_word(token)
+    for rest in before.values():
+        out.extend(rest)
+    return " ".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +100,10 @@ class Turn:
         """The turn's number as the therapist reads it: its identifier in the source, else its rank
         from 1 (the first turn of a plain-text session is « tour 1 », not « tour 0 »)."""
         return self.index + 1 if self.id is None else self.id
+
+    def as_said(self, mark: str = "[{}]") -> str:
+        """The words with each non-verbal annotation back where it stood (``as_said``)."""
+        return as_said(self.text, self.annotations, mark)
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,10 +104,7 @@ def _turn_line(turn: Turn, w: _Words, style: str = "") -> Text:
         style="bold cyan" if turn.role.value == "therapist" else "bold magenta",
     )
     line.append(f"#{turn.uid:<4} ", style="dim")
-    words = _excerpt(turn.text)
-    if turn.annotations:
-        words = (words + " " + " ".join(f"[{a.raw}]" for a in turn.annotations)).strip()
-    line.append(words or "…", style=style)
+    line.append(_excerpt(turn.as_said()) or "…", style=style)
     return line
 
 

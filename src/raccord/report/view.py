@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from raccord.history.data import FORMULATION_FIELDS, FormulationRecord, JournalRecord
+from raccord.model import NonVerbal, as_said
 from raccord.report.names import person_names, settings
 from raccord.report.pseudonym import Pseudonymiser, names_of
 from raccord.report.wording import Words, words
@@ -347,7 +348,7 @@ def build(
             uid=uid[int(r["index"])],
             role=str(r.get("role", "other")),
             speaker=str(r.get("speaker", "")),
-            text=str(r.get("text", "")),
+            text=as_said(str(r.get("text", "")), _annotations(r)),
             clock=clock(r.get("start")),
             markers=tuple(marks_at.get(int(r["index"]), ())),
             move=move_at.get(int(r["index"])),
@@ -450,3 +451,18 @@ def _moments(
             )
         )
     return tuple(out)
+
+
+def _annotations(row: Mapping[str, Any]) -> tuple[NonVerbal, ...]:
+    """The non-verbal annotations of a stored transcript row (rows stored before they were kept
+    have none)."""
+    return tuple(
+        NonVerbal(
+            str(a.get("kind", "other")),
+            str(a.get("raw", "")),
+            a.get("seconds"),
+            a.get("at") if isinstance(a.get("at"), int) else None,
+        )
+        for a in row.get("annotations", ()) or ()
+        if isinstance(a, Mapping)
+    )

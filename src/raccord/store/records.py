@@ -963,6 +963,11 @@ def transcript_rows(transcript: Any) -> list[dict[str, Any]]:
             "text": t.text,
             "start": t.start,
             "end": t.end,
+            # what was not said, and where: nothing of the transcript is lost in the store
+            "annotations": [
+                {"kind": a.kind, "raw": a.raw, "seconds": a.seconds, "at": a.at}
+                for a in t.annotations
+            ],
         }
         for t in transcript.turns
     ]
