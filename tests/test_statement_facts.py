@@ -517,9 +517,9 @@ APPEASE_EN = [
 
 def test_a_long_answer_away_from_any_marker_is_not_what_worked() -> None:
     det = detection([], [move(0, M.OPEN_QUESTION), move(2, M.OPEN_QUESTION)], [])
-    _transcript, formulation, _out, _found = _run(APPEASE_EN, "en", det)
+    transcript, formulation, _out, _found = _run(APPEASE_EN, "en", det)
     assert _facts(formulation).works == ()
-    assert formulation.what_works == ()
+    assert formulation_prose(transcript, det, formulation).what_works == ()
 
 
 @pytest.mark.parametrize(
