@@ -82,7 +82,7 @@ def test_the_markdown_puts_the_first_page_before_the_details():
         )
     ]
     assert order == sorted(order)
-    assert "Report décidé en séance (tour 30)" in text
+    assert "Report décidé en séance (tour 31)" in text
 
 
 def test_the_html_report_is_one_self_contained_file():

@@ -36,6 +36,7 @@ from raccord.cli.analysis import demo_files
 from raccord.io import load
 from raccord.model import Detection, Formulation, Suggestion, Transcript
 from raccord.pipeline import analyze
+from raccord.prose import formulation_prose
 from raccord.repair import suggest
 from raccord.repair.suggest import _links
 from raccord.taxonomy import (
@@ -461,12 +462,12 @@ def test_advice_read_from_words_alone_is_a_lead_to_check_never_a_stated_fact() -
         [move(0, M.CLOSED_QUESTION), move(2, M.INFORMATION), move(4, M.OPEN_QUESTION)],
         [episode(marks, 5)],
     )
-    _, formulation, out, found = _run(TABLEAU_FR, "fr", det)
+    transcript, formulation, out, found = _run(TABLEAU_FR, "fr", det)
     assert found == []
     f = _first(formulation)
     advice = f.signal("advice_unsolicited")
     assert advice is not None and not advice.backed
-    therapist = " ".join(formulation.episodes[0].therapist_part)
+    therapist = " ".join(formulation_prose(transcript, det, formulation).episodes[0].therapist_part)
     assert "À vérifier\u00a0: conseil" in therapist
     said = " ".join(s.text + " " + s.why for s in out)
     assert "conseil" not in said
@@ -516,9 +517,9 @@ APPEASE_EN = [
 
 def test_a_long_answer_away_from_any_marker_is_not_what_worked() -> None:
     det = detection([], [move(0, M.OPEN_QUESTION), move(2, M.OPEN_QUESTION)], [])
-    _transcript, formulation, _out, _found = _run(APPEASE_EN, "en", det)
+    transcript, formulation, _out, _found = _run(APPEASE_EN, "en", det)
     assert _facts(formulation).works == ()
-    assert formulation.what_works == ()
+    assert formulation_prose(transcript, det, formulation).what_works == ()
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@
 Every stage takes these frozen dataclasses in and returns new ones; nothing here does I/O.
 Turn positions (``Turn.index``, ``Marker.turn`` …) are 0-based positions in ``Transcript.turns``;
 ``Turn.id`` is the identifier the source file gave the turn (AnnoMI's ``utterance_id``), used
-when writing labels back in ``ANNOTATION.md`` format.
+when writing labels back in ``ANNOTATION.md`` format. What a therapist reads is ``Turn.uid``: that
+id, or for a source without ids (plain text, subtitles) the turn's rank counted from 1.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from raccord.understand.needs import EpisodeNeeds
     from raccord.understand.session_facts import SessionFacts
 
 from raccord.taxonomy import (
@@ -23,7 +25,6 @@ from raccord.taxonomy import (
     EpisodeKind,
     MarkerKind,
     MarkerSubtype,
-    Need,
     RepairApproach,
     RepairStrategy,
     Resolution,
@@ -96,8 +97,9 @@ class Turn:
 
     @property
     def uid(self) -> int:
-        """The turn's identifier in its source (falls back to its position)."""
-        return self.index if self.id is None else self.id
+        """The turn's number as the therapist reads it: its identifier in the source, else its rank
+        from 1 (the first turn of a plain-text session is « tour 1 », not « tour 0 »)."""
+        return self.index + 1 if self.id is None else self.id
 
     def as_said(self, mark: str = "[{}]") -> str:
         """The words with each non-verbal annotation back where it stood (``as_said``)."""
@@ -264,13 +266,6 @@ class TherapistNote:
 
 
 @dataclass(frozen=True, slots=True)
-class NeedHypothesis:
-    need: Need
-    question: str
-    evidence: tuple[Evidence, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class Suggestion:
     """A repair the therapist may use: its approach, strategy, wording and the reason for it."""
 
@@ -286,35 +281,17 @@ class Suggestion:
 
 
 @dataclass(frozen=True, slots=True)
-class EpisodeFormulation:
-    """For one episode: each side's part, the interaction, needs, and suggestions."""
-
-    episode: int
-    patient_part: tuple[str, ...] = ()
-    therapist_part: tuple[str, ...] = ()
-    interaction: tuple[str, ...] = ()
-    needs: tuple[NeedHypothesis, ...] = ()
-    topic: str | None = None
-    evidence: tuple[Evidence, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class Formulation:
-    """The post-session worksheet: what happened, each side's part, what worked."""
+    """The post-session worksheet as typed values: the session's facts (``understand.session_facts``:
+    episodes, who raised which topic at which turn, each side's possible part, circles,
+    prohibitions, what worked, repairs that took), the needs each episode may protect, and the
+    therapist's notes placed on the turns. Repair and the reports read these values; the sentences
+    are written from them at the edge (``raccord.prose``), never stored here."""
 
-    summary: tuple[str, ...] = ()
-    episodes: tuple[EpisodeFormulation, ...] = ()
-    cycles: tuple[str, ...] = ()
-    what_works: tuple[str, ...] = ()
-    therapist_notes: tuple[TherapistNote, ...] = ()
-    open_items: tuple[str, ...] = ()
-    #: topics or kinds of therapist move that repeatedly preceded markers in this session
-    prohibitions: tuple[str, ...] = ()
-    #: the therapist's notes on their own reactions, each placed next to the nearby markers
-    timeline: tuple[str, ...] = ()
-    #: the typed facts the prose above was written from (``understand.session_facts``): what the
-    #: repair suggestions and the reports read, instead of re-deriving them from the text
     facts: SessionFacts | None = None
+    needs: tuple[EpisodeNeeds, ...] = ()
+    #: the therapist's own reactions, ``turn`` set to the 0-based position they are about
+    therapist_notes: tuple[TherapistNote, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,19 +170,29 @@ def _next_time(
     episodes: Sequence[Mapping[str, Any]],
     moves: Sequence[Mapping[str, Any]],
 ) -> SuggestionView | None:
-    """The sentence to prepare: a direct repair meant for next session; else the direct repair of
-    the last episode left unresolved, or of an episode the therapist deferred in session (a
-    "defer" move inside it); none when every episode was resolved and nothing was deferred."""
-    for s in suggestions:
-        if s.get("timing") == "next_session" and s.get("approach") == "direct":
-            return _suggestion(s)
+    """The sentence to prepare: a direct repair worded for next session (never a repair already
+    made and reflected back), for an episode left unresolved or deferred in session (a "defer"
+    move inside it) first; none when every episode was resolved and nothing was deferred.
+    Only a suggestion whose timing is next session is shown: its wording (« Lors de notre
+    dernière séance… ») and its "When" agree."""
+
+    def prepared(s: Mapping[str, Any]) -> bool:
+        return (
+            s.get("timing") == "next_session"
+            and s.get("approach") == "direct"
+            and s.get("done_at") is None
+        )
+
     deferred = {int(m["turn"]) for m in moves if m.get("repair") == "defer"}
-    for e in reversed(episodes):
+    for e in episodes:
         inside = any(int(e["start"]) <= t <= int(e["end"]) + 2 for t in deferred)
         if e.get("resolved") != "yes" or inside:
             for s in e.get("suggestions", ()):
-                if s.get("approach") == "direct":
+                if prepared(s):
                     return _suggestion(s)
+    for s in suggestions:
+        if prepared(s):
+            return _suggestion(s)
     return None
 
 

@@ -94,6 +94,15 @@ class SessionData:
     checkins: tuple[CheckInRecord, ...] = ()
     formulations: tuple[FormulationRecord, ...] = ()
 
+    def position(self, number: int | None) -> int | None:
+        """The 0-based position of the turn the therapist reads as ``number`` (« tour 8 »), or
+        ``None`` when the session has no such turn: journal entries are stored by position."""
+        if number is None:
+            return None
+        return next(
+            (int(r["index"]) for r in self.transcript if int(r.get("id", -1)) == number), None
+        )
+
 
 class Records:
     """The records of one therapist (``RACCORD_USER``, else the login name).

@@ -25,10 +25,7 @@ from raccord.understand.facts import move_at, next_patient, own_repair
 from raccord.understand.text import (
     contains,
     content_words,
-    label,
     matches,
-    phrase,
-    turn_ref,
     word_count,
 )
 
@@ -122,27 +119,3 @@ def _carries_on(code: str, marked: str, therapist: str, answer: str) -> bool:
     with_marked = stems & {w[:5] for w in content_words(code, marked)}
     with_therapist = stems & {w[:5] for w in content_words(code, therapist)}
     return len(with_marked) >= 2 and len(with_marked) > len(with_therapist)
-
-
-def describe(code: str, transcript: Transcript, detection: Detection, item: Working) -> str:
-    move = move_at(detection, item.therapist)
-    if item.own is not None:
-        move_label = label(code, "own_repair", item.own)
-    elif move is not None and move.repair is not RepairStrategy.NONE:
-        move_label = label(code, "strategy", move.repair.value)
-    else:
-        move_label = label(code, "move", move.move.value if move else TherapistMoveType.OTHER.value)
-    after = (
-        phrase(code, "what_works_after_marker", turn=turn_ref(code, transcript, item.after_marker))
-        if item.after_marker is not None
-        else ""
-    )
-    return phrase(
-        code,
-        "what_works",
-        move=move_label[:1].upper() + move_label[1:],
-        t_turn=turn_ref(code, transcript, item.therapist),
-        p_turn=turn_ref(code, transcript, item.patient),
-        words=item.words,
-        after=after,
-    )
