@@ -116,3 +116,19 @@ def test_without_the_model_only_the_speaker_names_are_replaced(
 def test_a_missing_model_is_an_error_that_names_the_extra() -> None:
     with pytest.raises(MissingExtraError, match=r"raccord\[nlp\].*no-such-model"):
         nlp._load("no_such_model", "no-such-model")
+
+
+def test_a_feast_a_place_or_a_band_after_an_article_is_not_a_person() -> None:
+    """« la Toussaint » was replaced by « la [personne] » in the demo's report."""
+    require_nlp("fr")
+    require_nlp("en")
+    fr = names.person_names(
+        [
+            "Il a changé les dates de la Toussaint sans me prévenir, et c'est Théo qui me l'a dit.",
+            "On est allés au Louvre avec Théo dimanche.",
+        ],
+        "fr",
+    )
+    assert "Théo" in fr and not {"Toussaint", "Louvre"} & fr
+    en = names.person_names(["We saw the Beatles tribute with my brother Will on Sunday."], "en")
+    assert "Will" in en and "Beatles" not in en

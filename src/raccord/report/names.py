@@ -63,6 +63,7 @@ def _find(texts: Sequence[str], language: str) -> set[str]:
     config = settings(language)
     labels = set(config.get("labels", ("PER", "PERSON")))
     relations = {str(w).lower() for w in config.get("relations", ())}
+    articles = {str(w).lower() for w in config.get("not_after", ())}
     spans: set[tuple[str, ...]] = set()
     mid: set[str] = set()  # words seen as a name somewhere other than a sentence's start
     for doc in nlp.parse(language, texts, disable=("parser", "lemmatizer")):
@@ -72,6 +73,10 @@ def _find(texts: Sequence[str], language: str) -> set[str]:
             # only the proper nouns of the span: "Bonjour Marc" gives "Marc", and a
             # capitalised word the model took for a name ("Désolé", "Sinon") gives nothing
             words = [t for t in ent if t.pos_ == "PROPN" and _name_shaped(t.text)]
+            # « la Toussaint », « le Louvre », "the Beatles": a person is not named after an
+            # article (the small models tag feasts, places and bands as persons)
+            if words and words[0].i > 0 and doc[words[0].i - 1].text.lower() in articles:
+                continue
             for t in words:
                 if t.i > 0 and doc[t.i - 1].text not in _SENTENCE_ENDS:
                     mid.add(t.text)
