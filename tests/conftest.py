@@ -55,3 +55,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.nodeid in known:
             item.add_marker(pytest.mark.xfail(strict=True, reason=reason))
+
+
+def require_nlp(code: str) -> None:
+    """Skip a test that needs the language model of ``code`` (the ``nlp`` extra) where it is not
+    installed; in CI (``CI`` set), where ``make test`` installs it, fail instead: a missing model
+    must not turn the test into a silent skip."""
+    from raccord import nlp
+
+    if nlp.available(code):
+        return
+    message = f"the 'nlp' extra (spaCy and the {code!r} model) is not installed"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)

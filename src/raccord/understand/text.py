@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from raccord import lang
+from raccord import lang, nlp
 from raccord.model import Transcript
 
 # French elisions (l', qu', jusqu'…) are their own token; other apostrophes stay inside the word
@@ -168,6 +168,9 @@ class Topic:
     #: sister"), or by a preposition when it does not have a verb's shape ("at work", but not
     #: "for lying" nor « sans prévenir »: ``topic.verb_endings`` of the pack).
     determined: bool = False
+    #: A name (« Nathalie », "the Uffizi"), kept as written: grouped with no other word by
+    #: meaning (found by the language model only).
+    proper: bool = False
 
 
 @cache
@@ -206,6 +209,14 @@ def topic_of(
     return None if best is None or best[0] < min_score else best[1]
 
 
+def read_ahead(code: str, texts: Sequence[str]) -> None:
+    """Parse in one batch the turns a caller is about to ask the topics of (the language model
+    reads a batch several times faster than the same turns one by one); nothing without it."""
+    code = pack_code(code)
+    if nlp.available(code):
+        nlp.docs(code, [_ANNOTATION.sub(" ", t) for t in texts])
+
+
 def noun_phrases(code: str, text: str) -> tuple[Topic, ...]:
     """Every noun phrase a determiner or a preposition announces in a turn (« le travail »,
     « au bureau », « votre responsable »), in order, each once: the subjects a turn brings up."""
@@ -221,7 +232,19 @@ def noun_phrases(code: str, text: str) -> tuple[Topic, ...]:
 def _candidates(
     code: str, text: str, context: Iterable[str], min_score: float
 ) -> Iterator[tuple[float, Topic]]:
+    """The noun phrases of a turn with their scores: read by the language model where the
+    ``nlp`` extra is installed, else by the pack's rules."""
     code = pack_code(code)
+    if nlp.available(code):
+        return _model_candidates(code, text, context, min_score)
+    return _rule_candidates(code, text, context, min_score)
+
+
+def _rule_candidates(
+    code: str, text: str, context: Iterable[str], min_score: float
+) -> Iterator[tuple[float, Topic]]:
+    """The fallback without a language model: a content word after a determiner or a
+    preposition of the pack, unless it has a verb's shape or follows a clitic pronoun."""
     data = _topic_data(code)
     stop = set(data.get("stopwords", ()))
     dets = [str(d) for d in data.get("determiners", ())]
@@ -233,6 +256,7 @@ def _candidates(
     clitic = data.get("clitic", {})
     clitic_dets = set(clitic.get("determiners", ()))
     clitic_before = set(clitic.get("before", ()))
+    clitic_subjects = set(clitic.get("subjects", ()))
     infinitive = tuple(str(e) for e in clitic.get("endings", ())) or ("\0",)
     minimum = int(data.get("min_length", 3))
     tokens = words(text)
@@ -264,9 +288,13 @@ def _candidates(
             and token.endswith(infinitive)
         ):
             continue  # « de la payer », « pour le faire »: a pronoun and a verb, not a subject
+        if det in clitic_dets and i > 1 and tokens[i - 2] in clitic_subjects:
+            continue  # « je le crains », « on les oublie »: an object pronoun and its verb
         announced = det is not None or after_preposition
         if min_score > 0 and not announced:
             continue  # without a determiner it is too often a verb or an adjective
+        if det is None and token.endswith(verbish):
+            continue  # "for lying", « passée »: a verb's shape, never a topic
         score = 1.0 + (2.0 if det or after_preposition else 0.0) + (0.5 if len(token) >= 6 else 0.0)
         score += 2.5 if _stem(token) in echo else 0.0
         score += 2.5 if i < fronted else 0.0  # « Et au travail, … » / "And at work, …"
@@ -283,6 +311,128 @@ def _candidates(
             determined=det is not None or (after_preposition and not token.endswith(verbish)),
         )
         yield score, candidate
+
+
+#: Parts of speech a topic's head may have: a noun or a name, never a verb or a pronoun.
+_NOUNS = frozenset({"NOUN", "PROPN"})
+
+
+def _model_candidates(
+    code: str, text: str, context: Iterable[str], min_score: float
+) -> Iterator[tuple[float, Topic]]:
+    """The nouns of a turn as the language model tags them (``raccord.nlp``), each with its
+    determiner and the modifiers before it (« les vieilles photos », "your drinking problem"),
+    a « de » complement after it (« votre consommation d'alcool »), and its lemma as the head.
+    A name is kept as written; the pack's stopwords, determiners and scores are the rules'."""
+    data = _topic_data(code)
+    stop = set(data.get("stopwords", ()))
+    dets = {str(d) for d in data.get("determiners", ())}
+    links = set(data.get("links", ()))
+    preps = set(data.get("prepositions", ()))
+    dmap: Mapping[str, str] = data.get("determiner_map", {})
+    clitic = data.get("clitic", {})
+    clitic_dets = set(clitic.get("determiners", ()))
+    minimum = int(data.get("min_length", 3))
+    compounds = bool(data.get("noun_compounds", False))
+    plain = _ANNOTATION.sub(" ", text)
+    doc = nlp.docs(code, [plain])[0]
+    echo = {_stem(w) for t in context for w in content_words(code, t)}
+    comma = next((t.i for t in doc if t.text == ","), None)
+    fronted = comma if comma is not None and comma <= 4 else 0
+
+    def low(t: Any) -> str:  # a token or a span
+        return str(t.text).replace("’", "'").lower()
+
+    def name(t: Any) -> bool:
+        return t.pos_ == "PROPN" or (not t.is_sent_start and t.text[:1].isupper())
+
+    def shown(t: Any) -> str:
+        return str(t.text) if name(t) else low(t)
+
+    def hyphen(k: int) -> bool:  # doc[k] is a hyphen inside a word (« week-end »)
+        return (
+            0 < k < len(doc) - 1
+            and doc[k].text == "-"
+            and not doc[k].whitespace_
+            and not doc[k - 1].whitespace_
+        )
+
+    for tok in doc:
+        if hyphen(tok.i + 1):
+            continue  # « week » of « week-end »: the word is read at its last piece
+        first = tok.i
+        while hyphen(first - 1):
+            first -= 2
+        word = low(doc[first : tok.i + 1])
+        if (
+            tok.pos_ not in _NOUNS
+            or word in stop
+            or word in dets
+            or str(tok.lemma_).lower() in stop
+        ):
+            continue
+        if len(word.strip("'")) < minimum or _stutter(word) or not word[:1].isalpha():
+            continue
+        if tok.is_sent_start and tok.text[:1].isupper() and tok.pos_ == "PROPN":
+            continue  # "Bof.", "Meh?", "Bonjour Camille": a word the model takes for a name
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if compounds and nxt is not None and nxt.pos_ in _NOUNS and tok.dep_ == "compound":
+            continue  # "holiday" in "holiday photos": the phrase is the last noun's
+        start = first
+        while start > 0 and _modifies(doc[start - 1], start, tok.i, compounds):
+            if low(doc[start - 1]) in stop or name(doc[start - 1]) != name(tok):
+                break
+            start -= 1
+        before = doc[start - 1] if start > 0 else None
+        det = low(before) if before is not None and low(before) in dets else None
+        subject = doc[before.i - 1] if before is not None and before.i > 0 else None
+        if det in clitic_dets and subject is not None and subject.dep_.startswith("nsubj"):
+            continue  # « je le pense »: a pronoun and a verb the model took for a noun
+        after_preposition = det is None and before is not None and low(before) in preps
+        whole = str(doc[first : tok.i + 1].text) if name(tok) else word
+        parts = [shown(t) for t in doc[start:first]] + [whole]
+        if (
+            nxt is not None
+            and low(nxt) in links
+            and tok.i + 2 < len(doc)
+            and doc[tok.i + 2].pos_ in _NOUNS
+            and low(doc[tok.i + 2]) not in stop
+        ):
+            parts += [low(nxt), shown(doc[tok.i + 2])]
+        announced = det is not None or after_preposition
+        if min_score > 0 and not announced:
+            continue
+        long = len(word) >= 6 and not name(tok)  # a name is a subject no more than a noun is
+        score = 1.0 + (2.0 if announced else 0.0) + (0.5 if long else 0.0)
+        lemma = word if first < tok.i else str(tok.lemma_).lower()
+        score += 2.5 if {_stem(word), _stem(lemma)} & echo else 0.0
+        score += 2.5 if tok.i < fronted else 0.0
+        body = _glue(parts)
+        if det is not None:
+            det_shown = str(dmap.get(det, det))
+            noun_phrase = det_shown + body if det_shown.endswith("'") else f"{det_shown} {body}"
+        else:
+            noun_phrase = body
+        yield (
+            score,
+            Topic(
+                phrase=noun_phrase,
+                de=with_de(code, noun_phrase),
+                head=lemma,
+                determined=announced,
+                proper=name(tok),
+            ),
+        )
+
+
+def _modifies(t: Any, start: int, end: int, compounds: bool) -> bool:
+    """Whether ``t`` belongs to the noun phrase ``start..end`` as a word before its noun: an
+    adjective or a number on it ("old", « vieilles »), or a noun compounded with it ("holiday
+    photos", in a language whose pack says ``noun_compounds``; a noun the French parser calls an
+    adjective, « ma sœur dimanche », is not)."""
+    if not start <= t.head.i <= end:
+        return False
+    return t.pos_ in ("ADJ", "NUM") or (compounds and t.pos_ in _NOUNS and t.dep_ == "compound")
 
 
 def _stutter(word: str) -> bool:

@@ -1,0 +1,148 @@
+"""What a session is about: noun phrases, never a verb or a pronoun, grouped by meaning.
+
+With the ``nlp`` extra, spaCy's small French and English models tag the nouns of a turn, give
+their lemma (the word a topic is grouped by) and the words of their phrase; names are kept as
+written. Without it (``RACCORD_NLP=off`` here), the packs' rules find the same kind of phrase
+from determiners and prepositions, and drop a word with a verb's shape. Across sessions, the
+wordings of one subject — « le travail », « le boulot », « le bureau », « votre responsable » —
+are one topic; "your manager" is not "the conductor" of the patient's choir.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import require_nlp
+from raccord.history.topics import Mention, group
+from raccord.understand.text import Topic, noun_phrases, topic_of, word_count
+
+#: Turns where a verb or a pronoun could pass for the subject.
+NO_SUBJECT = {
+    "fr": [
+        "Je le pense vraiment.",
+        "Bof.",
+        "Je sais pas, ça me pèse, c'est tout.",
+        "Il faudrait que j'arrive à la payer.",
+        "Je le crains un peu.",
+        "Il la regarde sans rien dire.",
+    ],
+    "en": ["Meh.", "I'm sorry for lying to you.", "I guess it was hard.", "Will you tell me more?"],
+}
+
+
+@pytest.fixture(params=["model", "rules"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test runs with the language model and with the rules' fallback."""
+    if request.param == "model":
+        require_nlp("fr")
+        require_nlp("en")
+    else:
+        monkeypatch.setenv("RACCORD_NLP", "off")
+    return str(request.param)
+
+
+def _phrases(code: str, text: str) -> list[str]:
+    return [t.phrase for t in noun_phrases(code, text)]
+
+
+@pytest.mark.parametrize(("code", "text"), [(c, t) for c, ts in NO_SUBJECT.items() for t in ts])
+def test_a_turn_without_a_subject_gives_no_topic_in_either_reader(
+    reader: str, code: str, text: str
+) -> None:
+    assert noun_phrases(code, text) == ()
+    found = topic_of(code, text)
+    assert found is None or found.determined is False, found
+    assert topic_of(code, text, min_score=3.0) is None
+
+
+def test_the_therapist_s_wording_keeps_the_determiner_it_would_use(reader: str) -> None:
+    assert _phrases("fr", "Et votre responsable, vous a-t-il reparlé du projet ?") == [
+        "votre responsable",
+        "le projet",
+    ]
+    assert _phrases("fr", "J'ai revu ma sœur dimanche.") == ["votre sœur"]
+    assert _phrases("en", "And how are things at work these days?") == ["work"]
+    assert _phrases("en", "My brother called about my job.") == ["your brother", "your job"]
+    found = topic_of("fr", "Et au bureau, avec le boulot, ça va ?", min_score=3.0)
+    assert found is not None and found.phrase == "le bureau" and found.de == "du bureau"
+
+
+def test_the_model_reads_lemmas_whole_phrases_and_compound_words() -> None:
+    require_nlp("fr")
+    require_nlp("en")
+    photos = noun_phrases("fr", "On a ressorti les vieilles photos de vacances.")
+    assert [(t.phrase, t.head) for t in photos] == [("les vieilles photos de vacances", "photo")]
+    assert [(t.phrase, t.head) for t in noun_phrases("fr", "Et ce week-end ?")] == [
+        ("ce week-end", "week-end")
+    ]
+    found = noun_phrases(
+        "en", "Let's go back to the breathing exercises and your drinking problem."
+    )
+    assert [(t.phrase, t.head) for t in found] == [
+        ("the breathing exercises", "exercise"),
+        ("your drinking problem", "problem"),
+    ]
+
+
+def test_names_are_kept_as_written_by_the_model_and_never_taken_by_the_rules(
+    reader: str,
+) -> None:
+    found = noun_phrases("fr", "Il ne me parle plus depuis la fête chez Nathalie.")
+    if reader == "model":
+        assert [(t.phrase, t.proper) for t in found] == [("la fête", False), ("Nathalie", True)]
+    else:
+        assert [t.phrase for t in found] == ["la fête"]
+
+
+def _mentions(session: list[str], code: str) -> list[Mention]:
+    out = []
+    for turn, text in enumerate(session):
+        for t in noun_phrases(code, text):
+            out.append(
+                Mention(1, turn, "therapist", t.phrase, t.head, word_count(text) <= 15, t.proper)
+            )
+    return out
+
+
+def _group_of(groups: tuple, phrase: str) -> set[str]:
+    return next(set(g.words) for g in groups if phrase in g.words)
+
+
+def test_four_wordings_of_work_are_one_topic_across_a_french_session(reader: str) -> None:
+    session = [
+        "Et le travail, ça se passe comment ?",
+        "Et le boulot, en ce moment ?",
+        "Et au bureau, cette semaine ?",
+        "Et votre responsable au bureau ?",
+        "Les réunions au bureau avec votre responsable ?",
+        "Et votre sœur, vous l'avez revue ?",
+        "Vous parliez de la chorale.",
+    ]
+    groups = group(_mentions(session, "fr"))
+    work = _group_of(groups, "le travail")
+    assert work == {"le travail", "le boulot", "le bureau", "votre responsable"}
+    assert "votre sœur" not in work and "la chorale" not in work
+
+
+def test_your_manager_is_not_the_conductor_of_the_choir(reader: str) -> None:
+    session = [
+        "And your manager, has he mentioned the project again?",
+        "The conductor is very kind and we sing old folk songs.",
+        "And at work, how are things?",
+        "What did your boss say about your job?",
+        "The conductor encouraged me to sing a solo.",
+    ]
+    groups = group(_mentions(session, "en"))
+    assert "the conductor" not in _group_of(groups, "your manager")
+    assert {"your manager", "your boss"} <= _group_of(groups, "your job")
+
+
+def test_a_topic_is_a_plain_value() -> None:
+    t = Topic("le travail", "du travail", "travail", True)
+    assert (t.phrase, t.de, t.head, t.determined, t.proper) == (
+        "le travail",
+        "du travail",
+        "travail",
+        True,
+        False,
+    )
