@@ -104,7 +104,9 @@ def trends(shares: Sequence[float], f1s: Sequence[float]) -> dict[str, Any]:
             "at_1x": rounded(float(a), 4),
             "at_2x": rounded(float(a + b), 4),
             "at_4x": rounded(float(a + 2 * b), 4),
-            "data_for_target": (rounded(float(2 ** ((TARGET - a) / b)), 1) if b > 1e-4 else None),
+            # the multiple of today's data the trend needs for the target (capped: beyond a
+            # thousand times, a four-point trend says nothing more precise)
+            "data_for_target": _multiple(float(a), float(b)),
             "rms_residual": rounded(float(np.sqrt(np.mean(resid**2))), 4),
         }
     }
@@ -127,11 +129,20 @@ def trends(shares: Sequence[float], f1s: Sequence[float]) -> dict[str, Any]:
             "exponent": rounded(float(e), 4),
             "at_2x": rounded(float(law(2.0, c, d, e)), 4),
             "at_4x": rounded(float(law(4.0, c, d, e)), 4),
-            "note": "three parameters from four points: the asymptote is poorly determined",
+            "note": "three parameters from four points: the asymptote is poorly determined"
+            + (" (here it sits on its bound, 1.0)" if c > 0.999 else ""),
         }
     except (ImportError, RuntimeError, ValueError) as exc:  # pragma: no cover - fit failure
         out["power_law"] = {"failed": str(exc)}
     return out
+
+
+def _multiple(a: float, b: float) -> float | str:
+    if a >= TARGET:
+        return 1.0
+    if b <= 1e-4 or (TARGET - a) / b > math.log2(1000):
+        return "more than 1000"
+    return round(2 ** ((TARGET - a) / b), 1)
 
 
 def learning_curve(
@@ -254,17 +265,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--draws", type=int, default=1)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "gap.json")
     ap.add_argument("--no-curve", action="store_true")
+    ap.add_argument(
+        "--code",
+        help="read the cached runs of this detector code hash (default: the current code's); "
+        "for a refactor that left the features alone",
+    )
     args = ap.parse_args(argv)
     data = args.shared_data
     if not (data / labelled.HELDOUT).is_file():
         data = Path("/work/shared/data")
     sessions = labelled.everything(data)
-    code = fit.code_hash()
+    code = args.code or fit.code_hash()
     modes = [m for m in args.modes.split(",") if m]
     out: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git_commit": _git("rev-parse", "HEAD"),
         "data_hash": labelled.data_hash(sessions),
+        "detector_code": code,
         "design": "5-fold session-grouped CV as benchmarks/run.py (same folds and seeds); "
         "therapist turns labelled by the rules",
     }
@@ -309,6 +326,8 @@ def _g(d: Any, *path: str) -> Any:
 
 
 def _f(v: Any, digits: int = 2) -> str:
+    if isinstance(v, str):
+        return v
     return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{digits}f}"
 
 

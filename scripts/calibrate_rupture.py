@@ -37,12 +37,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--shared-data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--runs", default=",".join(RUNS))
     ap.add_argument("--cached-only", action="store_true", help="skip runs not in the cache")
+    ap.add_argument(
+        "--code",
+        help="read the cached runs of this detector code hash (default: the current code's); "
+        "for a refactor that left the features alone",
+    )
     args = ap.parse_args(argv)
     data = args.shared_data
     if not (data / labelled.HELDOUT).is_file():
         data = Path("/work/shared/data")
     sessions = labelled.everything(data)
-    code = fit.code_hash()
+    code = args.code or fit.code_hash()
     table: list[C.Row] = []
     used = []
     for run in args.runs.split(","):
