@@ -1,12 +1,14 @@
 """Session figures: the patient rupture score, and an engagement value per turn.
 
 The patient rupture score is a probability: that a coder following ``ANNOTATION.md`` would mark
-at least one rupture marker in the session's patient turns. It is a logistic calibration of a
-few session aggregates of what the detector found (how many markers, how confident, how salient,
-withdrawal or confrontation, episodes left unresolved, macro episodes), fitted by
-``raccord.learn.calibrate`` on out-of-fold detections of the labelled sessions against their
-coding, and shipped as ``data/rupture-score.json``. So 0.5 means as likely as not, and a session
-where nothing was found still keeps the chance that the detector missed what a coder would see.
+at least one rupture marker in the session's patient turns. It is a logistic calibration of
+session aggregates of what the detector found (``aggregates``: how many markers, how confident,
+how salient, withdrawal or confrontation, episodes left unresolved, macro episodes; inner
+cross-validation picks which — the shipped one reads the number of markers and the top
+confidence), fitted by ``raccord.learn.calibrate`` on out-of-fold detections of the labelled
+sessions against their coding, and shipped as ``data/rupture-score.json``. So 0.5 means as likely
+as not, and a session where nothing was found keeps the chance that the detector missed what a
+coder would see. It says how likely a rupture is, not how severe.
 
 The engagement curve (for the timeline) starts at 1, dips at each marker by its salience, sags
 when the patient's turns shrink against their own baseline, and recovers gradually.

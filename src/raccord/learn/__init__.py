@@ -7,6 +7,9 @@
   regularisation and the decision threshold chosen by inner cross-validation;
 - ``crossval`` — session-grouped k-fold cross-validation of the whole detector: no session (in
   either language) in both the training and the scored fold.
+- ``outoffold`` — cross-validation runs cached on disk (also on a share of the training data, for
+  learning curves); ``errors`` — what the out-of-fold markers get wrong; ``calibrate`` — the
+  patient rupture score's calibration on out-of-fold detections.
 
 Needs the ``train`` extra (scikit-learn); the detector itself runs on numpy alone.
 """
