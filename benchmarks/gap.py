@@ -153,6 +153,7 @@ def learning_curve(
     fractions: Sequence[float],
     draws: int,
     dev: set[str],
+    only_cached: bool = False,
 ) -> dict[str, Any]:
     parts = _parts(sessions, dev)
     points: dict[str, list[dict[str, Any]]] = {p: [] for p in parts}
@@ -160,6 +161,9 @@ def learning_curve(
     per_fold = len(groups) * (1 - 1 / 5)
     for fraction in [*fractions, 1.0]:
         for draw in range(draws if fraction < 1.0 else 1):
+            cached = outoffold.path(sessions, mode, "session", code, fraction, draw).is_file()
+            if draw > 0 and only_cached and not cached:
+                continue
             start = time.perf_counter()
             found, _ = outoffold.detections(
                 sessions, ready, mode, "session", code=code, fraction=fraction, draw=draw
@@ -187,6 +191,7 @@ def learning_curve(
         out[name] = {
             "points": pts,
             "mean_f1_by_share": {f"{sh:g}": rounded(v, 4) for sh, v in mean.items()},
+            "draws_by_share": {f"{sh:g}": sum(1 for p in pts if p["share"] == sh) for sh in shares},
             "trend": trends(shares, [mean[sh] for sh in shares]),
         }
     return out
@@ -266,6 +271,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "gap.json")
     ap.add_argument("--no-curve", action="store_true")
     ap.add_argument(
+        "--extra-draws-cached-only",
+        action="store_true",
+        help="use draws after the first only where their run is already cached",
+    )
+    ap.add_argument(
         "--code",
         help="read the cached runs of this detector code hash (default: the current code's); "
         "for a refactor that left the features alone",
@@ -298,6 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             fractions,
             args.draws,
             dev_ids(data),
+            only_cached=args.extra_draws_cached_only,
         )
     out["errors"] = {}
     for mode in modes:

@@ -53,10 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for run in args.runs.split(","):
         mode, context = run.split("/")
         ready = {s.key: fit.prepared(s, mode, code=code) for s in sessions}
-        path = outoffold.CACHE / (
-            f"{mode}-{context}-{outoffold.key(sessions, mode, context, code, 1.0, 0)}.pkl"
-        )
-        if args.cached_only and not path.is_file():
+        if args.cached_only and not outoffold.path(sessions, mode, context, code, 1.0, 0).is_file():
             print(f"  {run}: not cached, left out", flush=True)
             continue
         found, _ = outoffold.detections(sessions, ready, mode, context, code=code)

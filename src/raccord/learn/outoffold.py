@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 from raccord.detect import Prepared
 from raccord.learn import crossval
@@ -32,6 +33,13 @@ def key(
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
+def path(
+    sessions: Sequence[Labelled], mode: str, context: str, code: str, fraction: float, draw: int
+) -> Path:
+    """Where the run is cached."""
+    return CACHE / f"{mode}-{context}-{key(sessions, mode, context, code, fraction, draw)}.pkl"
+
+
 def detections(
     sessions: Sequence[Labelled],
     ready: Mapping[str, Prepared],
@@ -45,9 +53,9 @@ def detections(
 ) -> Run:
     """Out-of-fold detections and presence probabilities of every session (from the cache when
     the code, the data and the settings match)."""
-    path = CACHE / f"{mode}-{context}-{key(sessions, mode, context, code, fraction, draw)}.pkl"
-    if path.is_file():
-        with path.open("rb") as handle:
+    where = path(sessions, mode, context, code, fraction, draw)
+    if where.is_file():
+        with where.open("rb") as handle:
             value: Run = pickle.load(handle)
         return value
     probabilities: dict[str, crossval.OutOfFold] = {}
@@ -62,9 +70,9 @@ def detections(
         draw=draw,
         probabilities=probabilities,
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    where.parent.mkdir(parents=True, exist_ok=True)
+    tmp = where.with_suffix(".tmp")
     with tmp.open("wb") as handle:
         pickle.dump((found, probabilities), handle)
-    tmp.replace(path)
+    tmp.replace(where)
     return found, probabilities
