@@ -161,8 +161,8 @@ def test_labels_point_at_the_right_speaker_and_use_the_shared_vocabulary(path: P
     assert len(ids) == len(set(ids)), "one row per utterance"
     for row in labels["utterances"]:
         uid = row["utterance_id"]
-        assert 0 <= uid < len(turns), f"utterance {uid} out of range"
-        role = local_role(path, turns[uid])
+        assert 1 <= uid <= len(turns), f"utterance {uid} out of range"
+        role = local_role(path, turns[uid - 1])  # ids are turn numbers from 1
         if "marker" in row:
             assert role is Role.PATIENT, f"marker on therapist turn {uid}"
             assert set(row) == {"utterance_id", "marker", "subtype", "salience"}
@@ -184,10 +184,10 @@ def test_each_episode_runs_from_a_marker_to_a_re_engaged_turn(path: Path) -> Non
     markers = {r["utterance_id"]: r for r in labels["utterances"] if "marker" in r}
     repairs = {r["utterance_id"] for r in labels["utterances"] if r.get("repair", "none") != "none"}
     assert labels["episodes"], "each demo session shows at least one rupture"
-    previous_end = -1
+    previous_end = 0
     for episode in labels["episodes"]:
         start, end = episode["start"], episode["end"]
-        assert previous_end < start <= end < len(turns)
+        assert previous_end < start <= end <= len(turns)
         previous_end = end
         kind = EpisodeKind(episode["kind"])
         Severity(episode["severity"])
@@ -216,16 +216,16 @@ def test_every_session_shows_a_withdrawal_a_confrontation_and_a_direct_repair() 
 def test_hard_negatives_in_the_demo_stay_unlabelled() -> None:
     """Grief about a friend, curt factual answers and sincere agreement are not markers."""
     cases = {
-        "seance-fr-lea.txt": {5: "pleuré", 11: "Mi-janvier", 41: "ça me parle"},
-        "session-en-sam.vtt": {3: "lymphoma", 9: "Next Monday", 41: "I'd like that"},
-        "seance-fr-marc.vtt": {1: "insupportable", 7: "sixième", 25: "Ça me va"},
+        "seance-fr-lea.txt": {6: "pleuré", 12: "Mi-janvier", 42: "ça me parle"},
+        "session-en-sam.vtt": {4: "lymphoma", 10: "Next Monday", 42: "I'd like that"},
+        "seance-fr-marc.vtt": {2: "insupportable", 8: "sixième", 26: "Ça me va"},
     }
     for name, expected in cases.items():
         path = DEMO / name
         turns = local_turns(path)
         labelled = {r["utterance_id"] for r in labels_for(path)["utterances"]}
         for uid, words in expected.items():
-            assert words in turns[uid].text, f"{name}: turn {uid} moved"
+            assert words in turns[uid - 1].text, f"{name}: turn {uid} moved"
             assert uid not in labelled
 
 
@@ -334,8 +334,10 @@ def test_the_reader_sees_the_turns_the_labels_assume(path: Path) -> None:
     turns = local_turns(path)
     assert len(transcript.turns) == len(turns)
     assert transcript.language == LANGUAGE[path.name]
+    by_number = {t.uid: t for t in transcript.turns}
+    assert list(by_number) == list(range(1, len(turns) + 1)), "turns are numbered from 1"
     for row in labels_for(path)["utterances"]:
-        turn = transcript.turns[row["utterance_id"]]
+        turn = by_number[row["utterance_id"]]
         expected = Role.PATIENT if "marker" in row else Role.THERAPIST
         assert turn.role is expected, f"turn {row['utterance_id']}"
     for ours, theirs in zip(turns, transcript.turns, strict=True):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from raccord.detect import detect, episodes, prepare
 from raccord.detect import signals as sig
 from raccord.io import parse
-from raccord.model import Marker, Transcript
-from raccord.taxonomy import EpisodeKind, MarkerSubtype, Resolution, Severity
+from raccord.model import Marker, TherapistMove, Transcript
+from raccord.taxonomy import EpisodeKind, MarkerSubtype, Resolution, Severity, TherapistMoveType
 
 
 def session(text: str, language: str) -> Transcript:
@@ -138,3 +138,30 @@ def test_a_lone_uncertain_mild_marker_stays_on_the_timeline_without_opening_an_e
         unsure,
     ]
     assert len(episodes.build(pack, signals, pair)) == 1
+
+
+def _resolution(therapist_move: TherapistMoveType) -> Resolution:
+    transcript = session(
+        "T: And work, how is it going at the moment?\n"  # 0
+        "P: Meh.\n"  # 1
+        "T: Anything else?\n"  # 2
+        "P: I had a long talk with my sister on Sunday, it really helped me see things.\n",  # 3
+        "en",
+    )
+    signals = prepare(transcript, mode="fast").signals
+    moves = [TherapistMove(2, therapist_move)]
+    (episode,) = episodes.build(
+        sig.pack("en"), signals, [marker(1, MarkerSubtype.MINIMAL_RESPONSE, 3)], moves
+    )
+    assert episode.end == 3
+    return episode.resolved
+
+
+def test_re_engaging_after_the_therapist_attended_is_resolved_after_a_new_question_partly() -> None:
+    """A clinician reads « on peut parler d'autre chose ? » followed by a new question as the
+    topic avoided, not a rupture repaired; after a reflection or a validation, it is."""
+    assert _resolution(TherapistMoveType.VALIDATION) is Resolution.YES
+    assert _resolution(TherapistMoveType.SIMPLE_REFLECTION) is Resolution.YES
+    assert _resolution(TherapistMoveType.META_COMMUNICATION) is Resolution.YES
+    assert _resolution(TherapistMoveType.OPEN_QUESTION) is Resolution.PARTLY
+    assert _resolution(TherapistMoveType.ADVICE_WITHOUT_PERMISSION) is Resolution.PARTLY

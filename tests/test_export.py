@@ -6,14 +6,13 @@ import json
 
 import pytest
 
+from raccord import prose
 from raccord.eval import compare, parse_annotation, roles_of
 from raccord.export import to_annotation, to_json
 from raccord.model import (
     Detection,
     Episode,
-    EpisodeFormulation,
     Evidence,
-    Formulation,
     Marker,
     Metadata,
     SessionAnalysis,
@@ -37,6 +36,7 @@ from raccord.taxonomy import (
     TherapistMoveType,
     Timing,
 )
+from raccord.understand import formulate
 
 # Utterance ids start at 40: the session is an excerpt, and export must use the source's ids.
 LINES = [
@@ -116,10 +116,7 @@ def lea() -> SessionAnalysis:
             Timing.NOW,
         ),
     )
-    formulation = Formulation(
-        summary=("Une rupture mixte après deux conseils non sollicités.",),
-        episodes=(EpisodeFormulation(0, patient_part=("se défend puis renonce",)),),
-    )
+    formulation = formulate(transcript, detection)
     return SessionAnalysis(
         transcript, detection, formulation, suggestions, AttachmentStyle.AVOIDANT
     )
@@ -183,7 +180,17 @@ def test_json_record_is_plain_data_with_evidence_scores_and_suggestions() -> Non
         record["suggestions"][0]
     )
     assert record["suggestions"][1]["episode"] is None
-    assert record["formulation"]["episodes"][0]["patient_part"] == ["se défend puis renonce"]
+    # the formulation's sentences, written at the edge, with the typed facts they come from
+    form = record["formulation"]
+    text = prose.of(lea())
+    assert text is not None and form["summary"] == list(text.summary)
+    assert form["episodes"][0]["patient_part"] == list(text.episodes[0].patient_part)
+    said = " ".join(form["episodes"][0]["patient_part"])
+    assert "41" in said and "43" in said  # the markers' own ids, not their positions
+    fact = form["facts"]["episodes"][0]
+    assert (fact["index"], fact["episode"]["start"], fact["trigger"]) == (0, 1, 0)
+    assert {m["turn"] for m in fact["markers"]} == {1, 3}
+    assert form["facts"]["needs"][0]["episode"] == 0 and form["facts"]["needs"][0]["needs"]
     assert record["attachment"] == "avoidant"
 
 

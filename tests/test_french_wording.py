@@ -16,6 +16,7 @@ import pytest
 from rich.console import Console
 
 from raccord import io as rio
+from raccord import prose
 from raccord.model import SessionAnalysis
 from raccord.pipeline import analyze
 from raccord.render import print_report
@@ -51,7 +52,7 @@ def _written(a: SessionAnalysis) -> Iterator[str]:
     for s in a.suggestions:
         yield s.text
         yield s.why
-    f = a.formulation
+    f = prose.of(a)
     assert f is not None
     yield from f.summary + f.cycles + f.what_works + f.open_items + f.prohibitions + f.timeline
     for ef in f.episodes:

@@ -54,7 +54,7 @@ def test_work_in_four_wordings_is_an_implicit_prohibition_across_six_sessions(
     assert work["rate"] > 0.4 > 0.1 > work["baseline_rate"]
     assert work["test"]["p_value"] < 0.001
     first = work["examples"][0]
-    assert (first["session"], first["turn"], first["role"]) == (1, 4, "therapist")
+    assert (first["session"], first["turn"], first["role"]) == (1, 5, "therapist")  # 5th turn
     assert first["text"] == "Et le travail, ça se passe comment en ce moment ?"
     assert first["reply"] == "Bof."
     assert (
@@ -77,7 +77,7 @@ def test_work_in_four_wordings_is_an_implicit_prohibition_across_six_sessions(
     main(["history", "Camille", "--db", records_url])
     text = capsys.readouterr().out
     assert "Interdits implicites possibles" in text and "test exact de Fisher" in text
-    assert "« Et le travail, ça se passe comment en ce moment ? » → tour 5 : « Bof. »" in text
+    assert "« Et le travail, ça se passe comment en ce moment ? » → tour 6 : « Bof. »" in text
 
 
 def test_the_same_vignette_in_english(records_url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -241,3 +241,23 @@ def test_the_prohibitions_meta_communication_passes_the_checker(
     assert words is not None and topic in words.group(1)
     verdict = check(words.group(1), code)
     assert verdict.ok, [r for r in verdict.rules if not r.ok]
+
+
+def test_a_journal_entry_takes_the_turn_number_the_therapist_reads(
+    records_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """« 6: agacée » is about the sixth turn, « Bof. », shown as « Tour 6 » everywhere."""
+    from raccord.store.records import Records
+
+    main(["patient", "add", "Camille", "--db", records_url])
+    session = str(HISTORY / "fr-camille" / "seance-1.txt")
+    main(["session", "add", "Camille", session, "--mode", "fast", "--db", records_url])
+    main(["journal", "add", "Camille", "1", "6: agacée", "--db", records_url])
+    stored = Records(records_url).session("Camille", 1)
+    (entry,) = stored.journal
+    assert entry.turn is not None and stored.transcript[entry.turn]["text"] == "Bof."
+    assert stored.transcript[entry.turn]["id"] == 6
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["journal", "add", "Camille", "1", "0: agacée", "--db", records_url])
+    assert "has no turn 0" in capsys.readouterr().err

@@ -68,3 +68,34 @@ def test_a_turn_that_is_only_a_silence_stays_a_turn() -> None:
     assert len(t.turns) == 3
     assert t.turns[1].text == ""
     assert [(a.kind, a.seconds) for a in t.turns[1].annotations] == [("silence", 12.0)]
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("[silence 6s] Peut-être.", "[silence 6s] Peut-être."),
+        (
+            "Je sais pas (soupir) enfin si [rires] bon.",
+            "Je sais pas [soupir] enfin si [rires] bon.",
+        ),
+        ("Non. [regarde sa montre]", "Non. [regarde sa montre]"),
+    ],
+)
+def test_an_annotation_is_shown_where_it_stood(written: str, said: str) -> None:
+    """A pause before the answer reads before it (a clinician's review found « Peut-être.
+    [silence 6s] » for « [silence 6s] Peut-être. »), in the JSON, the store and the report."""
+    import json
+
+    from raccord.io.writers import transcript_to_dict
+    from raccord.model import Role, Turn, as_said
+    from raccord.report.view import _annotations
+    from raccord.store.records import transcript_rows
+
+    transcript = io.parse(f"T: Et votre sœur ?\nP: {written}\n", fmt=None)[0]
+    turn = transcript.turns[1]
+    assert turn.as_said() == said
+    back = io.parse(json.dumps(transcript_to_dict(transcript)), fmt=None)[0].turns[1]
+    assert back.as_said() == said
+    row = transcript_rows(transcript)[1]
+    assert as_said(row["text"], _annotations(row)) == said
+    assert Turn(0, "P", Role.PATIENT, "Oui.", annotations=turn.annotations[:1]).text == "Oui."

@@ -41,7 +41,7 @@ def test_json_keeps_roles_with_their_basis_and_the_annotations(tmp_path: Path) -
     assert data["roles"][0]["method"] == "heuristic" and "questions" in data["roles"][0]["basis"]
     assert data["turns"][2]["start"] == 7.9 and data["turns"][2]["end"] == 16.48
     silence = data["turns"][7]["annotations"][0]
-    assert silence == {"kind": "silence", "raw": "silence 3s", "seconds": 3}
+    assert silence == {"kind": "silence", "raw": "silence 3s", "seconds": 3, "at": 1}
 
 
 def test_annotation_skeleton_uses_the_transcript_id() -> None:

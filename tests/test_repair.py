@@ -6,6 +6,8 @@ kinds, severities, attachment styles and languages is in ``test_repair_sweep.py`
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from raccord.model import Detection, Suggestion, Transcript
 from raccord.repair import check, suggest
 from raccord.taxonomy import (
@@ -63,7 +65,7 @@ def test_the_articles_meta_communication_after_a_silence_on_work() -> None:
     text = direct[0].text
     # the moment named by the therapist's own question, never a word taken for the topic
     assert text.startswith(
-        "Tout à l'heure, j'ai remarqué que, quand je vous ai demandé\u00a0: "
+        "À l'instant, j'ai remarqué que, quand je vous ai demandé\u00a0: "
         "«\u00a0Comment ça se passe au travail en ce moment\u202f?\u00a0»,"
     ), text
     assert "Je crains d'avoir touché un point délicat sans m'en rendre compte." in text
@@ -94,6 +96,9 @@ def test_every_episode_gets_a_direct_and_an_indirect_suggestion_that_pass_the_ch
         out = _suggest(t, d)  # type: ignore[arg-type]
         for k in range(len(d.episodes)):  # type: ignore[attr-defined]
             mine = [s for s in out if s.episode == k and s.done_at is None]
+            reflected = [s for s in out if s.episode == k and s.done_at is not None]
+            if reflected and all(s.timing is Timing.NEXT_SESSION for s in mine):
+                continue  # mended right after its last marker: reflected back, not redone now
             assert {s.approach for s in mine} == {RepairApproach.DIRECT, RepairApproach.INDIRECT}
             for s in mine:
                 result = check(s.text, t.language, approach=s.approach)
@@ -130,14 +135,27 @@ def test_confrontation_is_validated_and_the_misunderstanding_clarified() -> None
         [move(2, TherapistMoveType.INTERPRETATION, Contribution.INTERPRETATION_IMPOSED)],
         [episode(ms, 5, resolved=Resolution.PARTLY)],
     )
-    out = _suggest(NOT_UNDERSTOOD_FR, d)
-    strategies = {s.strategy for s in out}
+    # the session stopped before the therapist's « Vous avez raison, je suis allée trop vite »
+    cut = replace(NOT_UNDERSTOOD_FR, turns=NOT_UNDERSTOOD_FR.turns[:4])
+    ms = [marker(3, S.COMPLAINT_THERAPIST, 3)]
+    d_cut = detection(
+        ms,
+        [move(2, TherapistMoveType.INTERPRETATION, Contribution.INTERPRETATION_IMPOSED)],
+        [episode(ms, 3, resolved=Resolution.NO)],
+    )
+    strategies = {s.strategy for s in _suggest(cut, d_cut)}
     assert {R.ACKNOWLEDGE_CONTRIBUTION, R.CLARIFY_MISUNDERSTANDING, R.VALIDATE} <= strategies
-    # « Vous avez raison, je suis allée trop vite » (turn 4) and she went on: reflected back,
+    # with it, and her coming back right after: reflected back, and nothing else for the moment
+    out = _suggest(NOT_UNDERSTOOD_FR, d)
+    # « Vous avez raison, je suis allée trop vite » (turn 5) and she went on: reflected back,
     # not suggested again
     ack = [s for s in out if s.strategy is R.ACKNOWLEDGE_CONTRIBUTION]
     assert [s.done_at for s in ack] == [4]
-    assert "reconnaissance de votre part" in ack[0].text
+    assert ack[0].text == (
+        "Au tour 5, vous avez reconnu votre part, et la personne a repris juste après "
+        "(tour 6, 24 mots)\u00a0: à refaire."
+    )
+    assert all(s.timing is Timing.NEXT_SESSION for s in out), "no other repair for the moment"
 
 
 # --------------------------------------------------------------------------- attachment styles
@@ -239,3 +257,106 @@ def test_withdrawal_into_general_talk_offers_to_share_the_therapists_experience(
     assert "on s'est un peu perdus en route" in disclose.text
     assert "votre mère" in disclose.text
     assert check(disclose.text, "fr").ok
+
+
+def _still_open() -> Detection:
+    """The silence on work, not taken up by the end of the session."""
+    ms = [marker(1, S.MINIMAL_RESPONSE, 3)]
+    return detection(
+        ms, [move(0, TherapistMoveType.OPEN_QUESTION)], [episode(ms, 3, resolved=Resolution.NO)]
+    )
+
+
+SILENCE_ON_WORK_EN = session(
+    [
+        "T: How are things at work at the moment?",
+        "P: [silence 10s] Fine.",
+        "T: Okay. And this weekend, did you get some rest?",
+        "P: Yes, we went to my parents' place in the countryside, it did me good to switch off "
+        "from all that.",
+    ],
+    "en",
+)
+
+
+def test_the_three_styles_choose_different_strategies_on_the_same_moment() -> None:
+    """Same session, same facts: the attachment style changes what is offered, in what order,
+    and how each option is worded, not one pasted sentence."""
+    for t, words in (
+        (SILENCE_ON_WORK, {"listen": "je suis là pour vous écouter", "choose": "choisissez"}),
+        (SILENCE_ON_WORK_EN, {"listen": "I'm here to listen", "choose": "your choice"}),
+    ):
+        out = {
+            style: _suggest(t, _still_open(), style) for style in (A.SECURE, A.ANXIOUS, A.AVOIDANT)
+        }
+        chosen = {style: {s.strategy for s in o} for style, o in out.items()}
+        # avoidant: the patient's own lead first, and the direct repair later, never "now"
+        assert out[A.AVOIDANT][0].strategy is R.FOLLOW_CLIENT
+        assert R.FOLLOW_CLIENT not in chosen[A.SECURE], "secure: nothing calls for it here"
+        assert all(
+            s.timing is not Timing.NOW
+            for s in out[A.AVOIDANT]
+            if s.approach is RepairApproach.DIRECT
+        )
+        # anxious: no change of subject that could read as pulling away, validation first
+        assert (
+            R.RETURN_TO_SAFE_GROUND in chosen[A.SECURE]
+            and R.RETURN_TO_SAFE_GROUND in chosen[A.AVOIDANT]
+        )
+        assert R.RETURN_TO_SAFE_GROUND not in chosen[A.ANXIOUS]
+        assert out[A.ANXIOUS][0].strategy is R.VALIDATE
+        # secure: the explicit direct repair first
+        assert out[A.SECURE][0].approach is RepairApproach.DIRECT
+        assert out[A.SECURE][0].timing is Timing.NOW
+        # the same strategy, worded for the style
+        validate = {
+            style: next(s.text for s in o if s.strategy is R.VALIDATE) for style, o in out.items()
+        }
+        assert words["listen"] in validate[A.ANXIOUS]
+        assert words["listen"] not in validate[A.SECURE] + validate[A.AVOIDANT]
+        follow = next(s.text for s in out[A.AVOIDANT] if s.strategy is R.FOLLOW_CLIENT)
+        assert words["choose"] in follow.lower()
+        defer = {
+            style: next(s.text for s in o if s.strategy is R.DEFER) for style, o in out.items()
+        }
+        assert len(set(defer.values())) == 3
+        assert "prochaine séance" in defer[A.ANXIOUS] or "next session" in defer[A.ANXIOUS]
+        # reassurance only where it is called for, and an explicit invitation for the anxious
+        direct_now = [s.text for s in out[A.ANXIOUS] if s.approach is RepairApproach.DIRECT]
+        assert all("désagréable" in x or "unpleasant" in x for x in direct_now if x.count("?") >= 1)
+        assert not any(
+            "ne change rien entre nous" in s.text or "change anything between us" in s.text
+            for s in out[A.SECURE] + out[A.AVOIDANT]
+        )
+        for o in out.values():
+            texts = [s.text for s in o]
+            assert not any("pas du tout" in x or "not at all" in x for x in texts)
+            assert all(check(s.text, t.language, approach=s.approach).ok for s in o)
+
+
+def test_a_repair_that_took_is_reflected_back_and_nothing_else_is_offered_for_the_moment() -> None:
+    """The review: right after a validation that brought the patient back, raccord proposed yet
+    another repair "now". It says what the therapist did, and that it is worth doing again."""
+    t = session(
+        [
+            "T: Et au travail, comment ça se passe en ce moment ?",
+            "P: Ça va.",
+            "T: Ce n'est peut-être pas simple d'en parler, et c'est tout à fait normal.",
+            "P: C'est vrai. En fait, depuis que mon responsable est parti, je me retrouve seule "
+            "avec tous les dossiers et je n'ose pas le dire.",
+        ],
+        "fr",
+    )
+    ms = [marker(1, S.MINIMAL_RESPONSE, 3)]
+    d = detection(
+        ms,
+        [move(0, TherapistMoveType.OPEN_QUESTION), move(2, TherapistMoveType.VALIDATION)],
+        [episode(ms, 3)],
+    )
+    for style in (A.UNKNOWN, A.SECURE, A.ANXIOUS, A.AVOIDANT):
+        out = _suggest(t, d, style)
+        assert [s.done_at for s in out] == [2], "only the reflection"
+        assert out[0].text.startswith(
+            "Au tour 3, vous avez validé son vécu, et la personne a repris"
+        )
+        assert out[0].text.endswith("à refaire.")

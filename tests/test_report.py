@@ -35,7 +35,7 @@ def test_key_moments_quote_the_patients_own_words_at_a_marker_of_each_episode():
     for moment in v.moments:
         turn = transcript.turns[moment.turn]
         assert turn.role.value == "patient"
-        assert " ".join(turn.text.split()).startswith(moment.words.rstrip(" …"))
+        assert " ".join(turn.as_said().split()).startswith(moment.words.rstrip(" …"))
         assert any(m.turn == moment.turn for m in v.markers)
         assert moment.heading.startswith(f"Tour {turn.uid}")
         ep = v.episodes[moment.episode]
@@ -81,7 +81,7 @@ def test_the_markdown_puts_the_first_page_before_the_details():
         )
     ]
     assert order == sorted(order)
-    assert "Report décidé en séance (tour 30)" in text
+    assert "Report décidé en séance (tour 31)" in text
 
 
 def test_the_html_report_is_one_self_contained_file():

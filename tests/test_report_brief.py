@@ -178,3 +178,43 @@ def test_an_hour_long_session_still_fits_in_80_lines() -> None:
     assert len(lines) <= WIDTH_LIMIT
     assert len(_summary(lines)) <= 15
     assert any("autres épisodes (--details)" in line for line in lines)
+
+
+def test_a_deferred_episode_is_prepared_in_words_for_next_session() -> None:
+    """The review: the sentence to prepare for an episode the therapist deferred read « Tout à
+    l'heure… » while meant for next session. Its wording and its timing now agree."""
+    from raccord.export import to_json
+    from raccord.repair import suggest
+    from raccord.report import document
+    from raccord.report import view as session_view
+    from raccord.store.records import transcript_rows
+    from raccord.taxonomy import RepairStrategy, Resolution, Timing
+    from raccord.understand import formulate
+    from test_understand_support import detection, episode, marker, move, session
+
+    t = session(
+        [
+            "T: Et votre père, vous aviez envie d'en parler aujourd'hui ?",
+            "P: [silence 6s] Je préfère pas.",
+            "T: D'accord. On pourra y revenir plus tard, quand vous voudrez.",
+            "P: Merci. C'est encore trop frais, mais j'aimerais bien qu'on en parle un jour.",
+        ],
+        "fr",
+    )
+    from raccord.taxonomy import MarkerSubtype
+
+    ms = [marker(1, MarkerSubtype.DENIAL)]
+    d = detection(
+        ms, [move(2, repair=RepairStrategy.DEFER)], [episode(ms, 3, resolved=Resolution.YES)]
+    )
+    form = formulate(t, d)
+    a = SessionAnalysis(t, d, form, suggest(t, d, form))
+    prepared = brief(a).next_session
+    assert prepared is not None and prepared.timing is Timing.NEXT_SESSION
+    assert prepared.done_at is None and prepared.text.startswith("Lors de notre dernière séance")
+    v = session_view.build(to_json(a), transcript_rows(t))
+    assert v.next_time is not None and v.next_time.timing == "next_session"
+    assert v.next_time.text.startswith("Lors de notre dernière séance")
+    text = document.markdown(v)
+    assert "Quand : à la prochaine séance" in text.replace("\xa0", " ")
+    assert "Tout à l'heure" not in text.split("## La phrase à préparer")[1].split("##")[0]

@@ -36,6 +36,7 @@ from raccord.cli.analysis import demo_files
 from raccord.io import load
 from raccord.model import Detection, Formulation, Suggestion, Transcript
 from raccord.pipeline import analyze
+from raccord.prose import formulation_prose
 from raccord.repair import suggest
 from raccord.repair.suggest import _links
 from raccord.taxonomy import (
@@ -461,12 +462,12 @@ def test_advice_read_from_words_alone_is_a_lead_to_check_never_a_stated_fact() -
         [move(0, M.CLOSED_QUESTION), move(2, M.INFORMATION), move(4, M.OPEN_QUESTION)],
         [episode(marks, 5)],
     )
-    _, formulation, out, found = _run(TABLEAU_FR, "fr", det)
+    transcript, formulation, out, found = _run(TABLEAU_FR, "fr", det)
     assert found == []
     f = _first(formulation)
     advice = f.signal("advice_unsolicited")
     assert advice is not None and not advice.backed
-    therapist = " ".join(formulation.episodes[0].therapist_part)
+    therapist = " ".join(formulation_prose(transcript, det, formulation).episodes[0].therapist_part)
     assert "À vérifier\u00a0: conseil" in therapist
     said = " ".join(s.text + " " + s.why for s in out)
     assert "conseil" not in said
@@ -498,3 +499,48 @@ def test_a_repair_made_just_before_is_not_suggested_again_nor_a_pronoun_taken_fo
     said = [s for s in out if s.done_at is None]
     assert not [s for s in said if s.strategy is R.ACKNOWLEDGE_CONTRIBUTION]
     assert not any("deuxième" in s.text or "la payer" in s.text for s in said)
+
+
+# A long, fluent answer away from any marker is not "what worked": the patient may be
+# intellectualising or complying at length (a clinician's review: "Open question (turn 0):
+# re-engagement right after" on a session-long appeasement the detector missed).
+APPEASE_EN = [
+    "T: How have things been since Mark moved out?",
+    "P: Oh, things have been fine since Mark moved out, really. I think it was the rational"
+    " outcome for both of us, attachment theory would say we were an anxious-avoidant pairing.",
+    "T: And how was it for you, watching him pack?",
+    "P: Fine.",
+    "T: Mm.",
+    "P: Yes.",
+]
+
+
+def test_a_long_answer_away_from_any_marker_is_not_what_worked() -> None:
+    det = detection([], [move(0, M.OPEN_QUESTION), move(2, M.OPEN_QUESTION)], [])
+    transcript, formulation, _out, _found = _run(APPEASE_EN, "en", det)
+    assert _facts(formulation).works == ()
+    assert formulation_prose(transcript, det, formulation).what_works == ()
+
+
+@pytest.mark.parametrize(
+    ("answer", "missed"),
+    [
+        ("T: What's the worry, exactly?", False),  # "worry" picks up "worried"
+        ("T: Let's look at your homework for this week.", True),
+    ],
+)
+def test_an_emotion_picked_up_in_another_form_of_the_word_is_not_missed(
+    answer: str, missed: bool
+) -> None:
+    from raccord.understand.facts import window_signals
+
+    lines = [
+        "T: How did the week go?",
+        "P: I was worried the whole time about the interview on Friday.",
+        answer,
+        "P: Whatever.",
+    ]
+    transcript = session(lines, "en")
+    det = detection([marker(3, S.REJECTS_INTERVENTION)], [move(0, M.OPEN_QUESTION)], [])
+    found = window_signals(transcript, det, 3, 3, "en")
+    assert any(s.kind == "missed_emotion" for s in found) is missed

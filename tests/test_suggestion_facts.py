@@ -16,6 +16,7 @@ from functools import cache
 
 import pytest
 
+from raccord import prose
 from raccord.cli.analysis import demo_files
 from raccord.io import load
 from raccord.model import SessionAnalysis, Suggestion
@@ -177,6 +178,13 @@ _PAIR = re.compile(r"(\d+)→(\d+)")
 _LIST = re.compile(r"\((?:tours|turns) ([\d, etand]+)\)")
 
 
+def _prose(a: SessionAnalysis) -> prose.FormulationProse:
+    """The formulation's sentences, as every report writes them."""
+    text = prose.of(a)
+    assert text is not None
+    return text
+
+
 def _by_uid(a: SessionAnalysis) -> dict[int, int]:
     return {t.uid: t.index for t in a.transcript.turns}
 
@@ -186,7 +194,7 @@ def test_the_summary_names_the_episodes_at_their_turns(name: str) -> None:
     a = _analysis(name)
     assert a.formulation is not None
     turns = a.transcript.turns
-    stated = {(int(x), int(y)) for line in a.formulation.summary for x, y in _RANGE.findall(line)}
+    stated = {(int(x), int(y)) for line in _prose(a).summary for x, y in _RANGE.findall(line)}
     actual = {(turns[e.start].uid, turns[e.end].uid) for e in a.detection.episodes}
     assert stated == actual
 
@@ -198,7 +206,7 @@ def test_what_worked_is_a_therapist_turn_and_the_patients_answer_right_after(nam
     turns, uid = a.transcript.turns, _by_uid(a)
     marked = {m.turn for m in a.detection.markers}
     seen = 0
-    for line in a.formulation.what_works:
+    for line in _prose(a).what_works:
         for t, p, n, m in _WORKED.findall(line):
             seen += 1
             ti, pi = uid[int(t)], uid[int(p)]
@@ -218,13 +226,13 @@ def test_circles_and_prohibitions_name_the_turns_of_their_facts(name: str) -> No
     marked = {m.turn for m in a.detection.markers}
     facts = _facts(a)
     stated_pairs = {
-        (uid[int(t)], uid[int(p)]) for line in a.formulation.cycles for t, p in _PAIR.findall(line)
+        (uid[int(t)], uid[int(p)]) for line in _prose(a).cycles for t, p in _PAIR.findall(line)
     }
     circle_pairs = {(x.therapist, x.patient) for _, members in facts.circles for x in members}
     assert stated_pairs == circle_pairs
     for t, p in stated_pairs:
         assert turns[t].role is Role.THERAPIST and p in marked and t < p
-    for line, fact in zip(a.formulation.prohibitions, facts.prohibitions, strict=True):
+    for line, fact in zip(_prose(a).prohibitions, facts.prohibitions, strict=True):
         found = _LIST.search(line)
         assert found is not None, line
         listed = [int(n) for n in re.findall(r"\d+", found.group(1))]

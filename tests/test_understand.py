@@ -17,9 +17,8 @@ from raccord.taxonomy import (
     Severity,
     TherapistMoveType,
 )
-from raccord.understand import formulate
 from raccord.understand.text import topic_of, with_de
-from test_understand_support import detection, episode, marker, move, session
+from test_understand_support import described, detection, episode, marker, move, session
 
 S = MarkerSubtype
 
@@ -70,10 +69,10 @@ def _work_detection() -> object:
 
 
 def test_withdrawal_on_work_names_topic_patient_part_and_safety_need_in_french() -> None:
-    f = formulate(WORK_FR, _work_detection())  # type: ignore[arg-type]
+    f = described(WORK_FR, _work_detection())  # type: ignore[arg-type]
     ep = f.episodes[0]
     assert ep.topic == "le travail"
-    assert any("réponse minimale" in line and "tours 3, 5 et 7" in line for line in ep.patient_part)
+    assert any("réponse minimale" in line and "tours 4, 6 et 8" in line for line in ep.patient_part)
     assert any("Sous-type récurrent" in line for line in ep.patient_part)
     assert any("travail" in line for line in ep.patient_part)
     assert any("questions fermées" in line for line in ep.therapist_part)
@@ -84,7 +83,7 @@ def test_withdrawal_on_work_names_topic_patient_part_and_safety_need_in_french()
 
 
 def test_withdrawal_on_work_in_english() -> None:
-    f = formulate(WORK_EN, _work_detection())  # type: ignore[arg-type]
+    f = described(WORK_EN, _work_detection())  # type: ignore[arg-type]
     ep = f.episodes[0]
     assert ep.topic == "work"
     assert any("minimal responses" in line for line in ep.patient_part)
@@ -95,10 +94,10 @@ def test_withdrawal_on_work_in_english() -> None:
 
 
 def test_vicious_circle_push_withdraw_is_shown_with_its_turns() -> None:
-    f = formulate(WORK_FR, _work_detection())  # type: ignore[arg-type]
+    f = described(WORK_FR, _work_detection())  # type: ignore[arg-type]
     assert f.cycles, "three closed questions each followed by a minimal answer"
     assert "insistance de votre part → retrait" in f.cycles[0]
-    assert "4→5" in f.cycles[0] and "6→7" in f.cycles[0]
+    assert "5→6" in f.cycles[0] and "7→8" in f.cycles[0]
     assert f.episodes[0].interaction == f.cycles
 
 
@@ -152,10 +151,10 @@ def _prohibition_detection() -> object:
 
 
 def test_responsibility_questions_that_precede_markers_are_an_implicit_prohibition() -> None:
-    f = formulate(PROHIBITION_FR, _prohibition_detection())  # type: ignore[arg-type]
+    f = described(PROHIBITION_FR, _prohibition_detection())  # type: ignore[arg-type]
     assert f.prohibitions, "asked twice what she could do, twice an aggressive complaint"
     text = f.prohibitions[0]
-    assert "question de responsabilisation" in text and "tours 3 et 7" in text
+    assert "question de responsabilisation" in text and "tours 4 et 8" in text
     assert "troisième voie" in text
     assert any("responsabilisation" in line for line in f.episodes[0].therapist_part)
     needs = {n.need for n in f.episodes[0].needs}
@@ -164,17 +163,17 @@ def test_responsibility_questions_that_precede_markers_are_an_implicit_prohibiti
 
 
 def test_implicit_prohibition_in_english() -> None:
-    f = formulate(PROHIBITION_EN, _prohibition_detection())  # type: ignore[arg-type]
+    f = described(PROHIBITION_EN, _prohibition_detection())  # type: ignore[arg-type]
     assert f.prohibitions and "responsibility question" in f.prohibitions[0]
-    assert "turns 3 and 7" in f.prohibitions[0]
+    assert "turns 4 and 8" in f.prohibitions[0]
 
 
 def test_argue_confront_interaction_and_what_works_after_a_validation() -> None:
-    f = formulate(PROHIBITION_FR, _prohibition_detection())  # type: ignore[arg-type]
+    f = described(PROHIBITION_FR, _prohibition_detection())  # type: ignore[arg-type]
     assert any("argumentation de votre part → opposition" in c for c in f.cycles)
-    # the validation at turn 4 is followed by a long, engaged answer about her son
+    # the validation at turn 5 is followed by a long, engaged answer about her son
     assert any(
-        w.startswith("Validation (tour 4)") and "après un marqueur au tour 3" in w
+        w.startswith("Validation (tour 5)") and "après un marqueur au tour 4" in w
         for w in f.what_works
     )
     assert any("Macro-rupture" in item for item in f.open_items)
@@ -206,13 +205,13 @@ def test_confrontation_after_an_imposed_interpretation() -> None:
         ],
         [episode(ms, 5)],
     )
-    f = formulate(NOT_UNDERSTOOD_FR, d)
+    f = described(NOT_UNDERSTOOD_FR, d)
     ep = f.episodes[0]
     assert any("reproche qui vous est adressé" in line for line in ep.patient_part)
     assert any("Interprétation proposée comme un fait" in line for line in ep.therapist_part)
     assert any("Séquence" in line for line in ep.interaction)
     assert {n.need for n in ep.needs} & {Need.RELATEDNESS, Need.AUTONOMY}
-    assert any("tour 4" in w and "réengagement" in w for w in f.what_works)
+    assert any("tour 5" in w and "réengagement" in w for w in f.what_works)
     assert not f.open_items, "resolved micro-rupture: nothing left open"
 
 
@@ -233,21 +232,21 @@ def test_a_deferral_in_session_is_an_open_item_not_buried() -> None:
     d = detection(
         ms, [move(2, repair=RepairStrategy.DEFER)], [episode(ms, 3, resolved=Resolution.PARTLY)]
     )
-    f = formulate(t, d)
-    assert any("Report décidé en séance (tour 2)" in item for item in f.open_items)
+    f = described(t, d)
+    assert any("Report décidé en séance (tour 3)" in item for item in f.open_items)
     assert any("en partie résolu" in item for item in f.open_items)
 
 
 def test_therapist_notes_are_placed_next_to_the_markers() -> None:
     notes = (
-        TherapistNote("agacé·e quand elle a dit que je la renvoyais", turn=7, feeling="irritated"),
-        TherapistNote("ennuyée", turn=0, feeling="bored"),
+        TherapistNote("agacé·e quand elle a dit que je la renvoyais", turn=8, feeling="irritated"),
+        TherapistNote("ennuyée", turn=1, feeling="bored"),
     )
-    f = formulate(PROHIBITION_FR, _prohibition_detection(), notes=notes)  # type: ignore[arg-type]
+    f = described(PROHIBITION_FR, _prohibition_detection(), notes=notes)  # type: ignore[arg-type]
     assert [n.turn for n in f.therapist_notes] == [0, 7]
-    late = next(line for line in f.timeline if line.startswith("Tour 7"))
-    assert "agacement" in late and "confrontation possible" in late and "(tour 7)" in late
-    early = next(line for line in f.timeline if line.startswith("Tour 0"))
+    late = next(line for line in f.timeline if line.startswith("Tour 8"))
+    assert "agacement" in late and "confrontation possible" in late and "(tour 8)" in late
+    early = next(line for line in f.timeline if line.startswith("Tour 1"))
     assert "ennui" in early and "rupture que le texte ne montre pas" in early
 
 
@@ -260,13 +259,13 @@ def test_a_note_given_by_time_lands_on_the_turn_spoken_then() -> None:
             replace(turn, start=60.0 * i, end=60.0 * i + 50) for i, turn in enumerate(WORK_FR.turns)
         ),
     )
-    f = formulate(timed, _work_detection(), notes=(TherapistNote("anxieuse", seconds=185.0),))  # type: ignore[arg-type]
+    f = described(timed, _work_detection(), notes=(TherapistNote("anxieuse", seconds=185.0),))  # type: ignore[arg-type]
     assert f.therapist_notes[0].turn == 3
-    assert f.timeline[0].startswith("00:03:05 (≈ tour 3)")
+    assert f.timeline[0].startswith("00:03:05 (≈ tour 4)")
 
 
 def test_a_session_without_rupture_says_so_and_invites_own_signals() -> None:
-    f = formulate(WORK_FR, detection([]))
+    f = described(WORK_FR, detection([]))
     assert not f.episodes
     assert "Aucun épisode" in f.summary[0] and "ressentis" in f.summary[0]
 
@@ -307,8 +306,8 @@ def test_a_withdrawal_the_patient_came_back_from_alone_is_not_buried() -> None:
     )
     ms = [marker(1, S.MINIMAL_RESPONSE, 3)]
     d = detection(ms, [move(2, TherapistMoveType.CLOSED_QUESTION)], [episode(ms, 3)])
-    f = formulate(t, d)
+    f = described(t, d)
     assert any("revenue d'elle-même" in item and "ne pas enterrer" in item for item in f.open_items)
     # the same withdrawal met with a validation that took is repaired: nothing carried over
     d = detection(ms, [move(2, TherapistMoveType.VALIDATION)], [episode(ms, 3)])
-    assert not any("revenue d'elle-même" in item for item in formulate(t, d).open_items)
+    assert not any("revenue d'elle-même" in item for item in described(t, d).open_items)

@@ -17,9 +17,11 @@ from raccord.model import (
     Marker,
     SessionScores,
     TherapistMove,
+    TherapistNote,
     Transcript,
     Turn,
 )
+from raccord.prose import FormulationProse, formulation_prose
 from raccord.taxonomy import (
     Contribution,
     EpisodeKind,
@@ -31,8 +33,16 @@ from raccord.taxonomy import (
     Severity,
     TherapistMoveType,
 )
+from raccord.understand import formulate
 
 VIGNETTES = Path(__file__).parent / "fixtures" / "vignettes"
+
+
+def described(
+    transcript: Transcript, detection: Detection, *, notes: Iterable[TherapistNote] = ()
+) -> FormulationProse:
+    """The formulation's sentences as the reports show them (facts formulated, then written)."""
+    return formulation_prose(transcript, detection, formulate(transcript, detection, notes=notes))
 
 
 def session(lines: Sequence[str], language: str) -> Transcript:
@@ -113,6 +123,17 @@ def vignette(stem: str) -> tuple[Transcript, Detection, dict[str, object]]:
         resolved = Resolution(expected.get("episode_resolved") or "no")
         episodes.append(episode(markers, end, resolved=resolved))
     return transcript, detection(markers, moves, episodes), expected
+
+
+def unrepaired(stem: str) -> tuple[Transcript, Detection]:
+    """The same vignette stopped right after its last marker, before the therapist answered:
+    the moment as it stood, with no repair made yet (what a suggestion for "now" is about)."""
+    transcript, found, _ = vignette(stem)
+    last = max(m.turn for m in found.markers)
+    markers = [m for m in found.markers if m.turn <= last]
+    moves = [m for m in found.moves if m.turn < last]
+    cut = Transcript(transcript.turns[: last + 1], transcript.language)
+    return cut, detection(markers, moves, [episode(markers, last, resolved=Resolution.NO)])
 
 
 def vignette_stems(*, with_episode: bool = True) -> list[str]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from raccord.prose import formulation_prose
 from raccord.repair import check, suggest
 from raccord.taxonomy import AttachmentStyle, Need, RepairApproach, RepairStrategy, Timing
 from raccord.understand import formulate
-from test_understand_support import vignette, vignette_stems
+from test_understand_support import unrepaired, vignette, vignette_stems
 
 R = RepairStrategy
 STEMS = vignette_stems()
@@ -27,11 +28,19 @@ def test_every_vignette_episode_gets_a_formulation_and_checked_repairs(stem: str
     transcript, detection, expected = vignette(stem)
     attachment = AttachmentStyle(str(expected.get("attachment", "unknown")))
     formulation = formulate(transcript, detection)
-    assert len(formulation.episodes) == len(detection.episodes) == 1
-    ep = formulation.episodes[0]
+    text = formulation_prose(transcript, detection, formulation)
+    assert len(text.episodes) == len(detection.episodes) == 1
+    ep = text.episodes[0]
     assert ep.patient_part and ep.therapist_part and ep.needs
     assert all(n.question.endswith("?") and n.evidence for n in ep.needs)
     out = suggest(transcript, detection, formulation, attachment=attachment)
+    reflected = [s for s in out if s.done_at is not None]
+    if reflected and all(s.timing is Timing.NEXT_SESSION for s in out):
+        # the therapist's repair took: reflected back, nothing more for the moment; before it,
+        # the moment gets both kinds of repair
+        cut, found = unrepaired(stem)
+        out = suggest(cut, found, formulate(cut, found), attachment=attachment)
+        assert not [s for s in out if s.done_at is not None]
     assert {s.approach for s in out} == {RepairApproach.DIRECT, RepairApproach.INDIRECT}
     for s in out:
         assert s.why and s.episode == 0
@@ -47,11 +56,12 @@ def test_every_vignette_episode_gets_a_formulation_and_checked_repairs(stem: str
 def test_the_articles_implicit_prohibition_vignette(stem: str) -> None:
     transcript, detection, _ = vignette(stem)
     formulation = formulate(transcript, detection)
+    text = formulation_prose(transcript, detection, formulation)
     # asked twice what he could do, he complained aggressively both times
-    therapist = " ".join(formulation.episodes[0].therapist_part)
+    therapist = " ".join(text.episodes[0].therapist_part)
     assert "responsabilisation" in therapist or "responsibility question" in therapist
-    assert formulation.prohibitions
-    needs = {n.need for n in formulation.episodes[0].needs}
+    assert text.prohibitions
+    needs = {n.need for n in text.episodes[0].needs}
     assert needs & {Need.AUTONOMY, Need.COMPETENCE, Need.RECOGNITION}
     out = suggest(transcript, detection, formulation)
     strategies = {s.strategy for s in out}
@@ -77,6 +87,14 @@ def test_anxious_vignette_is_reassured_that_the_relationship_holds(stem: str) ->
     out = suggest(
         transcript, detection, formulate(transcript, detection), attachment=AttachmentStyle.ANXIOUS
     )
+    # the therapist reassured her and she came back: that is what is reflected back
+    assert out and all(s.done_at is not None for s in out)
+    assert any("validé son vécu" in s.text or "validated their experience" in s.text for s in out)
+    # at the moment itself, before that answer: the direct repair reassures
+    transcript, detection = unrepaired(stem)
+    out = suggest(
+        transcript, detection, formulate(transcript, detection), attachment=AttachmentStyle.ANXIOUS
+    )
     direct = next(s for s in out if s.approach is RepairApproach.DIRECT)
     assert "ne change rien entre nous" in direct.text or "change anything between us" in direct.text
 
@@ -85,7 +103,8 @@ def test_anxious_vignette_is_reassured_that_the_relationship_holds(stem: str) ->
 def test_deferral_vignette_keeps_the_subject_open(stem: str) -> None:
     transcript, detection, _ = vignette(stem)
     formulation = formulate(transcript, detection)
-    assert any("Report" in item or "Deferred" in item for item in formulation.open_items)
+    text = formulation_prose(transcript, detection, formulation)
+    assert any("Report" in item or "Deferred" in item for item in text.open_items)
     out = suggest(transcript, detection, formulation)
     assert any(s.strategy is R.DEFER for s in out)
 
@@ -94,7 +113,10 @@ def test_deferral_vignette_keeps_the_subject_open(stem: str) -> None:
 def test_withdrawal_on_work_vignette_names_the_topic(stem: str) -> None:
     transcript, detection, _ = vignette(stem)
     formulation = formulate(transcript, detection)
-    assert formulation.episodes[0].topic in {"le travail", "work"}
+    assert formulation_prose(transcript, detection, formulation).episodes[0].topic in {
+        "le travail",
+        "work",
+    }
     said = " ".join(s.text for s in suggest(transcript, detection, formulation))
     assert "travail" in said or "work" in said
 
@@ -114,7 +136,9 @@ def test_end_to_end_from_text_through_the_detector(stem: str) -> None:
     detection = detect(transcript, mode="fast")
     formulation = formulate(transcript, detection)
     out = suggest(transcript, detection, formulation)
-    assert len(formulation.episodes) == len(detection.episodes)
+    assert len(formulation_prose(transcript, detection, formulation).episodes) == len(
+        detection.episodes
+    )
     for k in range(len(detection.episodes)):
         mine = [s for s in out if s.episode == k]
         assert {s.approach for s in mine} == {RepairApproach.DIRECT, RepairApproach.INDIRECT}

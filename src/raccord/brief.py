@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from raccord import prose
 from raccord.model import Episode, Marker, SessionAnalysis, Suggestion, TherapistNote
 from raccord.taxonomy import RepairApproach, Resolution, Severity, Timing
 from raccord.understand.timeline import markers_near
@@ -100,12 +101,15 @@ def _with_notes(
 
 
 def _next_session(analysis: SessionAnalysis, moments: list[Moment]) -> Suggestion | None:
-    """A statement meant for next session, for the most important unrepaired episode."""
+    """A statement meant for next session (worded for it), for the most important episode left
+    unresolved or deferred in session (« différer, oui, mais ne pas enterrer »)."""
     det = analysis.detection
+    facts = analysis.formulation.facts if analysis.formulation is not None else None
+    deferred = {f.index for f in facts.episodes if f.deferred} if facts is not None else set()
     order = [m.episode for m in moments if m.episode is not None]
     order += [i for i in range(len(det.episodes)) if i not in order]
     for index in order:
-        if det.episodes[index].resolved is Resolution.YES:
+        if det.episodes[index].resolved is Resolution.YES and index not in deferred:
             continue
         for s in analysis.suggestions:
             if (
@@ -118,7 +122,9 @@ def _next_session(analysis: SessionAnalysis, moments: list[Moment]) -> Suggestio
     return None
 
 
-def _worked(analysis: SessionAnalysis, moments: list[Moment]) -> str | None:
+def _worked(
+    analysis: SessionAnalysis, moments: list[Moment], text: prose.FormulationProse | None
+) -> str | None:
     """A repair the therapist made that took (reflected back by ``repair``), for the moments
     that matter first; else the formulation's first item of what worked."""
     done = [s for s in analysis.suggestions if s.done_at is not None]
@@ -132,20 +138,21 @@ def _worked(analysis: SessionAnalysis, moments: list[Moment]) -> str | None:
     )
     if done:
         return done[0].text
-    form = analysis.formulation
-    return form.what_works[0] if form is not None and form.what_works else None
+    return text.what_works[0] if text is not None and text.what_works else None
 
 
-def brief(analysis: SessionAnalysis) -> Brief:
-    """The one-minute summary of ``analysis``."""
+def brief(analysis: SessionAnalysis, text: prose.FormulationProse | None = None) -> Brief:
+    """The one-minute summary of ``analysis`` (``text``: its formulation's prose, when the caller
+    already has it)."""
+    text = text if text is not None else prose.of(analysis)
     form = analysis.formulation
     notes = form.therapist_notes if form is not None else ()
     moments, lone = _with_notes(analysis, _moments(analysis), notes)
     return Brief(
         moments=tuple(moments),
-        worked=_worked(analysis, moments),
+        worked=_worked(analysis, moments, text),
         next_session=_next_session(analysis, moments),
-        open_items=tuple(form.open_items) if form is not None else (),
+        open_items=text.open_items if text is not None else (),
         lone_notes=lone,
         unresolved=sum(ep.resolved is not Resolution.YES for ep in analysis.detection.episodes),
     )

@@ -17,6 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from raccord import prose
 from raccord.model import (
     Episode,
     Marker,
@@ -175,12 +176,27 @@ def _episode(
     }
 
 
+def _formulation(analysis: SessionAnalysis) -> dict[str, Any] | None:
+    """The formulation's sentences (``raccord.prose``, what the HTML and web reports show) with
+    the typed values they were written from (``facts``, ``needs``)."""
+    text = prose.of(analysis)
+    if text is None or analysis.formulation is None:
+        return None
+    out: dict[str, Any] = plain(text)
+    facts = plain(analysis.formulation.facts)
+    if facts is not None:
+        facts["needs"] = plain(analysis.formulation.needs)
+    out["facts"] = facts
+    return out
+
+
 def to_json(analysis: SessionAnalysis) -> dict[str, Any]:
     """The whole analysis as plain JSON data.
 
     Top-level keys: ``format_version``, ``transcript`` (summary, no text), ``attachment``,
     ``markers``, ``moves``, ``episodes`` (each with its ``suggestions``), ``scores`` (with the
-    engagement curve), ``formulation`` (``None`` when not computed), ``suggestions`` (all, each
+    engagement curve), ``formulation`` (its sentences, and under ``facts`` the typed values they
+    were written from; ``None`` when not computed), ``suggestions`` (all, each
     with its ``episode`` index or ``None`` for session-wide ones). Positions are given both as
     ``turn``/``start``/``end`` indexes and as ``*_id`` utterance ids.
     """
@@ -197,6 +213,6 @@ def to_json(analysis: SessionAnalysis) -> dict[str, Any]:
             for i, e in enumerate(detection.episodes)
         ],
         "scores": plain(detection.scores),
-        "formulation": plain(analysis.formulation),
+        "formulation": _formulation(analysis),
         "suggestions": [_suggestion(s) for s in analysis.suggestions],
     }

@@ -5,16 +5,18 @@
 Every stage takes these frozen dataclasses in and returns new ones; nothing here does I/O.
 Turn positions (``Turn.index``, ``Marker.turn`` …) are 0-based positions in ``Transcript.turns``;
 ``Turn.id`` is the identifier the source file gave the turn (AnnoMI's ``utterance_id``), used
-when writing labels back in ``ANNOTATION.md`` format.
+when writing labels back in ``ANNOTATION.md`` format. What a therapist reads is ``Turn.uid``: that
+id, or for a source without ids (plain text, subtitles) the turn's rank counted from 1.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from raccord.understand.needs import EpisodeNeeds
     from raccord.understand.session_facts import SessionFacts
 
 from raccord.taxonomy import (
@@ -23,7 +25,6 @@ from raccord.taxonomy import (
     EpisodeKind,
     MarkerKind,
     MarkerSubtype,
-    Need,
     RepairApproach,
     RepairStrategy,
     Resolution,
@@ -36,6 +37,12 @@ from raccord.taxonomy import (
 # --------------------------------------------------------------------------- transcript
 
 
+def is_word(token: str) -> bool:
+    """Whether a whitespace-separated token counts as a word where an annotation's place is
+    recorded (``NonVerbal.at``): punctuation left on its own does not."""
+    return any(c.isalnum() for c in token)
+
+
 @dataclass(frozen=True, slots=True)
 class NonVerbal:
     """A non-verbal annotation found in the text (``[silence 8s]``, ``(soupir)``, ``[laughs]``).
@@ -43,12 +50,35 @@ class NonVerbal:
     ``kind`` is a normalised family: ``silence``, ``laughter``, ``sigh``, ``crying``, ``gaze``
     (looks away, baisse les yeux), ``posture`` (croise les bras), ``tone`` (irritated, sarcastic),
     ``inaudible``, ``other``. ``raw`` is the annotation as written, ``seconds`` its duration when
-    given (``[silence 8s]``).
+    given (``[silence 8s]``). ``at`` is how many words of the turn's text came before it (0: it
+    opened the turn), when known.
     """
 
     kind: str
     raw: str
     seconds: float | None = None
+    at: int | None = None
+
+
+def as_said(text: str, annotations: Sequence[NonVerbal], mark: str = "[{}]") -> str:
+    """``text`` with each annotation back where it stood (``mark`` formats its raw text):
+    « [silence 6s] Peut-être. », not « Peut-être. [silence 6s] ». Annotations whose place is
+    unknown come last."""
+    if not annotations:
+        return text
+    tokens = text.split()
+    before: dict[int, list[str]] = {}
+    for a in annotations:
+        before.setdefault(len(tokens) if a.at is None else a.at, []).append(mark.format(a.raw))
+    out: list[str] = []
+    words = 0
+    for token in tokens:
+        out.extend(before.pop(words, ()))
+        out.append(token)
+        words += is_word(token)
+    for rest in before.values():
+        out.extend(rest)
+    return " ".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +97,13 @@ class Turn:
 
     @property
     def uid(self) -> int:
-        """The turn's identifier in its source (falls back to its position)."""
-        return self.index if self.id is None else self.id
+        """The turn's number as the therapist reads it: its identifier in the source, else its rank
+        from 1 (the first turn of a plain-text session is « tour 1 », not « tour 0 »)."""
+        return self.index + 1 if self.id is None else self.id
+
+    def as_said(self, mark: str = "[{}]") -> str:
+        """The words with each non-verbal annotation back where it stood (``as_said``)."""
+        return as_said(self.text, self.annotations, mark)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,13 +266,6 @@ class TherapistNote:
 
 
 @dataclass(frozen=True, slots=True)
-class NeedHypothesis:
-    need: Need
-    question: str
-    evidence: tuple[Evidence, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class Suggestion:
     """A repair the therapist may use: its approach, strategy, wording and the reason for it."""
 
@@ -253,35 +281,17 @@ class Suggestion:
 
 
 @dataclass(frozen=True, slots=True)
-class EpisodeFormulation:
-    """For one episode: each side's part, the interaction, needs, and suggestions."""
-
-    episode: int
-    patient_part: tuple[str, ...] = ()
-    therapist_part: tuple[str, ...] = ()
-    interaction: tuple[str, ...] = ()
-    needs: tuple[NeedHypothesis, ...] = ()
-    topic: str | None = None
-    evidence: tuple[Evidence, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class Formulation:
-    """The post-session worksheet: what happened, each side's part, what worked."""
+    """The post-session worksheet as typed values: the session's facts (``understand.session_facts``:
+    episodes, who raised which topic at which turn, each side's possible part, circles,
+    prohibitions, what worked, repairs that took), the needs each episode may protect, and the
+    therapist's notes placed on the turns. Repair and the reports read these values; the sentences
+    are written from them at the edge (``raccord.prose``), never stored here."""
 
-    summary: tuple[str, ...] = ()
-    episodes: tuple[EpisodeFormulation, ...] = ()
-    cycles: tuple[str, ...] = ()
-    what_works: tuple[str, ...] = ()
-    therapist_notes: tuple[TherapistNote, ...] = ()
-    open_items: tuple[str, ...] = ()
-    #: topics or kinds of therapist move that repeatedly preceded markers in this session
-    prohibitions: tuple[str, ...] = ()
-    #: the therapist's notes on their own reactions, each placed next to the nearby markers
-    timeline: tuple[str, ...] = ()
-    #: the typed facts the prose above was written from (``understand.session_facts``): what the
-    #: repair suggestions and the reports read, instead of re-deriving them from the text
     facts: SessionFacts | None = None
+    needs: tuple[EpisodeNeeds, ...] = ()
+    #: the therapist's own reactions, ``turn`` set to the 0-based position they are about
+    therapist_notes: tuple[TherapistNote, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

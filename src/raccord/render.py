@@ -21,7 +21,7 @@ from rich.padding import Padding
 from rich.rule import Rule
 from rich.text import Text
 
-from raccord import lang
+from raccord import lang, prose
 from raccord.brief import Brief, brief
 from raccord.model import (
     Episode,
@@ -104,10 +104,7 @@ def _turn_line(turn: Turn, w: _Words, style: str = "") -> Text:
         style="bold cyan" if turn.role.value == "therapist" else "bold magenta",
     )
     line.append(f"#{turn.uid:<4} ", style="dim")
-    words = _excerpt(turn.text)
-    if turn.annotations:
-        words = (words + " " + " ".join(f"[{a.raw}]" for a in turn.annotations)).strip()
-    line.append(words or "…", style=style)
+    line.append(_excerpt(turn.as_said()) or "…", style=style)
     return line
 
 
@@ -183,11 +180,12 @@ def _short(text: str, width: int = WORDS_WIDTH) -> str:
     return cut.rstrip(",;:") + "…"
 
 
-def _brief_block(analysis: SessionAnalysis, b: Brief, w: _Words) -> list[RenderableType]:
+def _brief_block(
+    analysis: SessionAnalysis, b: Brief, w: _Words, form: prose.FormulationProse | None
+) -> list[RenderableType]:
     """The summary (at most 15 lines), the scores with their scale, the episodes, lone notes."""
     tr = analysis.transcript
     det = analysis.detection
-    form = analysis.formulation
     notes = form.therapist_notes if form is not None else ()
 
     def say(key: str, **values: object) -> str:
@@ -305,7 +303,8 @@ def render(
     if tr.multi_party:
         parts.append(Text(_multi_party(tr, w), style="yellow"))
     parts.append(Text(w("headings", "hypothesis"), style="italic dim"))
-    parts.extend(_brief_block(analysis, brief(analysis), w))
+    form = prose.of(analysis)
+    parts.extend(_brief_block(analysis, brief(analysis, form), w, form))
     if not details:
         parts.append(Text(w.typeset(str(w.pack.get("brief", {}).get("details", ""))), style="dim"))
         return Group(*parts)
@@ -345,7 +344,6 @@ def render(
             )
         )
 
-    form = analysis.formulation
     if form is not None:
         parts.append(Rule(w("headings", "formulation"), align="left"))
         parts.extend(_bullets(form.summary))

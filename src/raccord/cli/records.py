@@ -259,17 +259,27 @@ def journal(
     from raccord.understand.notes import parse_notes
 
     parsed = parse_notes(notes, path="<journal>")
+    records = _records(db_url)
+    stored = records.session(name, session_number)
+    lost = [n.turn for n in parsed if n.turn is not None and stored.position(n.turn) is None]
+    if lost:
+        raise click.BadParameter(
+            f"session {session_number} has no turn {lost[0]} "
+            f"(turns {stored.transcript[0]['id']}–{stored.transcript[-1]['id']})"
+            if stored.transcript
+            else f"session {session_number} has no turns"
+        )
     entries = [
         JournalRecord(
             feeling=n.feeling if n.feeling in FEELINGS else "other",
-            turn=n.turn,
+            turn=stored.position(n.turn),
             seconds=n.seconds,
             intensity=intensity,
             comment=n.text,
         )
         for n in parsed
     ]
-    _records(db_url).add_journal(name, session_number, entries)
+    records.add_journal(name, session_number, entries)
     click.echo(f"{len(entries)} journal entries stored.")
 
 

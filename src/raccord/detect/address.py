@@ -27,15 +27,16 @@ from raccord.taxonomy import Role
 
 
 @cache
-def _forms(code: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str]]:
+def _forms(
+    code: str,
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]:
     data = lang_packs.section(code, "markers").get("address", {})
 
     def compile_(key: str) -> re.Pattern[str] | None:
         pattern = str(data.get(key, ""))
         return re.compile(pattern, re.IGNORECASE) if pattern else None
 
-    you = compile_("second_person") or re.compile(r"\byou\b", re.IGNORECASE)
-    return compile_("familiar_you"), compile_("formal_you"), you
+    return compile_("familiar_you"), compile_("formal_you"), compile_("second_person")
 
 
 def _opens_with(text: str, name: str) -> bool:
@@ -96,7 +97,7 @@ def addressee(transcript: Transcript, index: int) -> str | None:
         ):
             return others[0]
         return None
-    if previous is not None and you.search(turn.text):
+    if previous is not None and you is not None and you.search(turn.text):
         return previous
     return None
 

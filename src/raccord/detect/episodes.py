@@ -10,9 +10,20 @@ opens no episode; it stays on the timeline as a possible marker.
 
 Severity: ``macro`` when the work stops (the session ends inside the episode after more than one
 marker), a strong reproach (salience 4 or more, or a clear complaint about the therapist, the
-frame or the progress), else ``micro``. Resolution: ``yes`` when the patient re-engages after a
-therapist repair, ``partly`` when they re-engage without one or the episode is followed by more
-pressure, ``no`` when the session ends inside the episode.
+frame or the progress), else ``micro``. Resolution: ``yes`` when the patient re-engages after the
+therapist attended to them inside the episode (a repair, or a move that follows the patient: a
+reflection, a validation, an affirmation, meta-communication), ``partly`` when they re-engage
+after moves that did not (questions, advice, information, a change of topic: the patient came
+back, the rupture was not worked on — « on peut parler d'autre chose ? » followed by a new
+question is avoidance, not repair), ``no`` when the session ends inside the episode.
+
+The resolution rule was chosen among six on the cross-validated detections of the labelled
+sessions (agreement with the coders' ``resolved`` on matched episodes, fast mode: AnnoMI 0.66 EN
+/ 0.58 FR, psychotherapy 0.74 / 0.59, against 0.53 / 0.49 / 0.68 / 0.56 when a detected repair
+was required). Counting open questions as attending agreed a little more (0.70 / 0.65 / 0.74 /
+0.62), and calling every re-engagement resolved more still on AnnoMI (0.75–0.78, where three
+episodes in four are coded resolved), but both call a topic the patient asked to leave, or a
+withdrawal nobody worked on, repaired: the mistake a clinician notices first.
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ from raccord.taxonomy import (
     Resolution,
     Role,
     Severity,
+    TherapistMoveType,
 )
 
 #: Words a patient turn needs to count as engaged again.
@@ -36,6 +48,19 @@ ENGAGED_WORDS = 6
 #: A lone marker below this confidence, at the lowest salience, stays a marker on the timeline
 #: but opens no episode: a possible passing tension is not yet a rupture to formulate and repair.
 LONE_MIN_CONFIDENCE = 0.5
+
+#: Moves that attend to the patient: re-engaging after one of these is a rupture worked on.
+ATTENDING = frozenset(
+    {
+        TherapistMoveType.SIMPLE_REFLECTION,
+        TherapistMoveType.COMPLEX_REFLECTION,
+        TherapistMoveType.VALIDATION,
+        TherapistMoveType.AFFIRMATION,
+        TherapistMoveType.META_COMMUNICATION,
+        TherapistMoveType.SELF_DISCLOSURE,
+        TherapistMoveType.ADVICE_WITH_PERMISSION,
+    }
+)
 
 _STRONG = frozenset(
     {
@@ -68,6 +93,7 @@ def build(
         return ()
     by_turn = {m.turn: m for m in markers}
     repairs = {m.turn for m in moves if m.repair is not RepairStrategy.NONE}
+    attended = repairs | {m.turn for m in moves if m.move in ATTENDING}
     last = len(signals) - 1
     groups: list[tuple[list[Marker], int | None]] = []
     current: list[Marker] = []
@@ -100,7 +126,7 @@ def build(
         fixes = tuple(t for t in range(start + 1, end + 1) if t in repairs)
         if end_turn is None:
             resolved = Resolution.NO
-        elif fixes:
+        elif any(t in attended for t in range(start + 1, end + 1)):
             resolved = Resolution.YES
         else:
             resolved = Resolution.PARTLY

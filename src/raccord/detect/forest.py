@@ -13,7 +13,7 @@ meaning instead of a thousand raw dimensions, which trees split poorly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,30 @@ class Forest:
     leaf: npt.NDArray[np.bool_]
     value: npt.NDArray[np.float64]
     baseline: float
+    #: The same trees laid flat for traversal (``_flat``): node ``i`` of tree ``t`` is
+    #: ``t * width + i``, a leaf points to itself and never moves on.
+    _feature: npt.NDArray[np.intp] = field(init=False, repr=False, compare=False)
+    _threshold: npt.NDArray[np.float64] = field(init=False, repr=False, compare=False)
+    _child: npt.NDArray[np.intp] = field(init=False, repr=False, compare=False)
+    _roots: npt.NDArray[np.intp] = field(init=False, repr=False, compare=False)
+    _depth: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        trees, width = self.feature.shape
+        roots = np.arange(trees, dtype=np.intp) * width
+        here = roots[:, None] + np.arange(width, dtype=np.intp)[None, :]
+        left = np.where(self.leaf, here, self.left + roots[:, None])
+        right = np.where(self.leaf, here, self.right + roots[:, None])
+        flat = {
+            "_feature": np.where(self.leaf, 0, self.feature).astype(np.intp).ravel(),
+            "_threshold": np.where(self.leaf, np.inf, self.threshold).ravel(),
+            # children side by side: node i goes to _child[2 * i + (went right)]
+            "_child": np.stack([left.ravel(), right.ravel()], axis=1).astype(np.intp).ravel(),
+            "_roots": roots,
+            "_depth": _depth(self.left, self.right, self.leaf),
+        }
+        for name, value in flat.items():
+            object.__setattr__(self, name, value)
 
     def inputs(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """The trees' input columns for rows of model features."""
@@ -45,20 +69,21 @@ class Forest:
         return np.hstack(parts)
 
     def proba(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Probability of the positive class, one value per row."""
+        """Probability of the positive class, one value per row.
+
+        Every row walks every tree at once, one level per step, for as many steps as the deepest
+        tree has levels (leaves stay put); a row goes right when its value is not ``<=`` the
+        threshold, as scikit-learn decides."""
         z = self.inputs(x)
-        n, trees = z.shape[0], self.feature.shape[0]
-        node = np.zeros((n, trees), dtype=np.int64)
-        cols = np.arange(trees)[None, :]
-        for _ in range(self.feature.shape[1]):
-            at_leaf = self.leaf[cols, node]
-            if at_leaf.all():
-                break
-            f = self.feature[cols, node]
-            go_left = z[np.arange(n)[:, None], f] <= self.threshold[cols, node]
-            step = np.where(go_left, self.left[cols, node], self.right[cols, node])
-            node = np.where(at_leaf, node, step)
-        raw = self.baseline + self.value[cols, node].sum(axis=1)
+        n, width = z.shape
+        values = z.ravel()
+        row_start = (np.arange(n, dtype=np.intp) * width)[:, None]
+        node = np.tile(self._roots, (n, 1))
+        for _ in range(self._depth):
+            seen = values.take(row_start + self._feature.take(node))
+            went_right = ~(seen <= self._threshold.take(node))
+            node = self._child.take(2 * node + went_right)
+        raw = self.baseline + self.value.ravel().take(node).sum(axis=1)
         return np.asarray(1.0 / (1.0 + np.exp(-raw)), dtype=np.float64)
 
     def arrays(self, prefix: str) -> dict[str, Any]:
@@ -95,6 +120,17 @@ class Forest:
             value=get("value", np.float64),
             baseline=float(get("baseline", np.float64)),
         )
+
+
+def _depth(
+    left: npt.NDArray[np.int64], right: npt.NDArray[np.int64], leaf: npt.NDArray[np.bool_]
+) -> int:
+    """The number of splits on the longest path from a root to a leaf, over all trees."""
+    level = np.zeros(leaf.shape, dtype=np.int64)  # nodes are numbered parents first
+    for k in range(leaf.shape[0]):
+        for i in np.flatnonzero(~leaf[k]):
+            level[k, left[k, i]] = level[k, right[k, i]] = level[k, i] + 1
+    return int(level.max()) if level.size else 0
 
 
 def from_sklearn(

@@ -317,23 +317,34 @@ def file_name(mode: str, context: str) -> str:
     return f"markers-{mode}-{context}.npz"
 
 
+def write(
+    path: Any, arrays: Mapping[str, Any], meta: Mapping[str, Any], names: Sequence[str]
+) -> None:
+    """Write a weight file (the learned scorer's or the therapist heads'): arrays plus a JSON
+    ``meta`` that records the hash of the feature names. ``path`` is a path or an open file."""
+    record = {**meta, "names_hash": names_hash(names)}
+    data = {**arrays, "meta": np.asarray(json.dumps(record, sort_keys=True))}
+    if hasattr(path, "write"):
+        np.savez_compressed(path, **data)
+        return
+    with open(path, "wb") as handle:
+        np.savez_compressed(handle, **data)
+
+
 def save(model: TurnModel, path: Any) -> None:
     """Write a model as one ``.npz`` (arrays plus a JSON ``meta``)."""
     arrays: dict[str, Any] = {}
     for name in HEADS:
         arrays.update(head_arrays(name, getattr(model, name)))
+    if model.forest is not None:
+        arrays.update(model.forest.arrays("forest"))
     meta = {
         **model.meta,
         "mode": model.mode,
         "context": model.context,
         "threshold": model.threshold,
-        "names_hash": names_hash(model.names),
     }
-    if model.forest is not None:
-        arrays.update(model.forest.arrays("forest"))
-    arrays["meta"] = np.asarray(json.dumps(meta, sort_keys=True))
-    with open(path, "wb") as handle:
-        np.savez_compressed(handle, **arrays)
+    write(path, arrays, meta, model.names)
 
 
 def load_file(handle: Any) -> TurnModel:

@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from raccord import lang as lang_packs
-from raccord.detect.learned import DIM, MOVES, Head, head_arrays, names_hash, read_head
+from raccord.detect.learned import DIM, MOVES, Head, head_arrays, read_head, write
 from raccord.model import Evidence, Marker, TherapistMove, Transcript
 from raccord.taxonomy import Contribution, MarkerKind, RepairStrategy, Role
 
@@ -240,14 +240,8 @@ def save(model: TherapistModel, path: Any) -> None:
         "mode": model.mode,
         "context": model.context,
         "thresholds": model.thresholds,
-        "names_hash": names_hash(feature_names(model.mode, model.context)),
     }
-    arrays["meta"] = np.asarray(json.dumps(meta, sort_keys=True))
-    if hasattr(path, "write"):
-        np.savez_compressed(path, **arrays)
-        return
-    with open(path, "wb") as handle:
-        np.savez_compressed(handle, **arrays)
+    write(path, arrays, meta, feature_names(model.mode, model.context))
 
 
 def load_file(handle: Any) -> TherapistModel:

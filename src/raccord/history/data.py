@@ -15,6 +15,12 @@ class TurnRecord:
     index: int
     role: str  # "therapist" | "patient" | "other"
     text: str
+    #: the number the therapist reads (``Turn.uid``): the source's id, else the rank from 1
+    number: int | None = None
+
+    @property
+    def shown(self) -> int:
+        return self.index + 1 if self.number is None else self.number
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +67,10 @@ class CheckInRecord:
 
 @dataclass(frozen=True, slots=True)
 class JournalRecord:
-    """The therapist's own reaction: ``feeling`` is irritated, bored, anxious, helpless or other."""
+    """The therapist's own reaction: ``feeling`` is irritated, bored, anxious, helpless or other.
+
+    ``turn`` is the turn's 0-based position in the stored transcript (the CLI and the web page
+    translate the number the therapist reads, ``SessionData.position``)."""
 
     feeling: str
     turn: int | None = None

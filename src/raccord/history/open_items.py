@@ -42,7 +42,15 @@ def markers_from_analysis(analysis: Mapping[str, Any]) -> tuple[MarkerRecord, ..
 
 
 def turns_from_transcript(turns: Sequence[Mapping[str, Any]]) -> tuple[TurnRecord, ...]:
-    return tuple(TurnRecord(int(t["index"]), str(t["role"]), str(t["text"])) for t in turns)
+    return tuple(
+        TurnRecord(
+            int(t["index"]),
+            str(t["role"]),
+            str(t["text"]),
+            int(t["id"]) if t.get("id") is not None else None,
+        )
+        for t in turns
+    )
 
 
 def to_open(episodes: Sequence[EpisodeRecord]) -> tuple[EpisodeRecord, ...]:

@@ -41,7 +41,8 @@ class Occasion:
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """A mention and the marked patient reply after it, quoted from the session."""
+    """A mention and the marked patient reply after it, quoted from the session (``turn`` and
+    ``reply_turn`` are the numbers the therapist reads, ``Turn.uid``)."""
 
     session: int
     turn: int
@@ -189,5 +190,5 @@ def _examples(
         turns = {t.index: t for t in sessions[o.session].turns}
         first = turns[o.turns[0]]
         reply = turns[o.marked[0]]
-        out.append(Example(o.session, first.index, first.role, first.text, reply.index, reply.text))
+        out.append(Example(o.session, first.shown, first.role, first.text, reply.shown, reply.text))
     return tuple(out)

@@ -138,7 +138,10 @@ def _turn(index: int, item: Any, source: str, line: int | None) -> Turn:
             raise _fail(f"turn {index}: an annotation has no 'kind'", source, line)
         notes.append(
             NonVerbal(
-                note["kind"], str(note.get("raw", note["kind"])), parse_seconds(note.get("seconds"))
+                note["kind"],
+                str(note.get("raw", note["kind"])),
+                parse_seconds(note.get("seconds")),
+                note["at"] if isinstance(note.get("at"), int) and note["at"] >= 0 else None,
             )
         )
     ident = item.get("id")

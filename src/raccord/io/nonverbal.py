@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from functools import cache
 
 from raccord.io.timecode import parse_clock
 from raccord.io.vocab import vocabulary
-from raccord.model import NonVerbal
+from raccord.model import NonVerbal, is_word
 
 _SQUARE = re.compile(r"\[([^\[\]\n]{1,120})\]")
 _ROUND = re.compile(r"\(([^()\n]{1,80})\)")
@@ -27,6 +28,9 @@ _DURATION = re.compile(
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>|<\d[\d:.]*>")
 _SPACES = re.compile(r"[ \t\u00a0\u202f]+")
 _EDGE_PUNCT = " .,;:!?…-–—'\"«»"
+#: Where a lifted annotation stood, until the words before it are counted (never in a transcript).
+_MARK = "\x00"
+_SLOT = re.compile(f"{_MARK}(\\d+){_MARK}")
 
 
 @cache
@@ -80,31 +84,42 @@ def strip_markup(text: str) -> str:
 
 
 def extract(text: str) -> tuple[str, tuple[NonVerbal, ...]]:
-    """Split a turn's text into its words and its non-verbal annotations, in order."""
-    found: list[tuple[int, NonVerbal]] = []
+    """Split a turn's text into its words and its non-verbal annotations, in order; each
+    annotation records how many words of the text came before it (``NonVerbal.at``), so that a
+    silence before the answer is shown before it."""
+    found: list[NonVerbal] = []
+
+    def lift(raw: str, kind: str, seconds: float | None) -> str:
+        found.append(NonVerbal(kind=kind, raw=raw, seconds=seconds))
+        return f" {_MARK}{len(found) - 1}{_MARK} "
 
     def square(match: re.Match[str]) -> str:
         raw = match.group(1).strip()
         if parse_clock(raw) is not None:
             return " "
         kind, seconds = classify(raw)
-        found.append((match.start(), NonVerbal(kind=kind or "other", raw=raw, seconds=seconds)))
-        return " "
+        return lift(raw, kind or "other", seconds)
 
     def round_(match: re.Match[str]) -> str:
         raw = match.group(1).strip()
         kind, seconds = classify(raw)
-        if kind is None:
-            return match.group(0)
-        found.append((match.start(), NonVerbal(kind=kind, raw=raw, seconds=seconds)))
-        return " "
+        return match.group(0) if kind is None else lift(raw, kind, seconds)
 
     if "[" in text:
         text = _SQUARE.sub(square, text)
     if "(" in text:
         text = _ROUND.sub(round_, text)
-    found.sort(key=lambda item: item[0])
-    return normalise_space(text), tuple(nv for _, nv in found)
+    if not found:
+        return normalise_space(text), ()
+    placed: list[NonVerbal] = []
+    words = 0
+    for token in text.split():
+        slot = _SLOT.fullmatch(token)
+        if slot is None:
+            words += is_word(token)
+        else:
+            placed.append(replace(found[int(slot.group(1))], at=words))
+    return normalise_space(_SLOT.sub(" ", text)), tuple(placed)
 
 
 def normalise_space(text: str) -> str:

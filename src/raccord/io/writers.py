@@ -66,7 +66,7 @@ def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
                 "end": _number(t.end),
                 "text": t.text,
                 "annotations": [
-                    {"kind": a.kind, "raw": a.raw, "seconds": _number(a.seconds)}
+                    {"kind": a.kind, "raw": a.raw, "seconds": _number(a.seconds), "at": a.at}
                     for a in t.annotations
                 ],
                 "source_line": t.source_line,

@@ -13,9 +13,17 @@ Strategy choice follows the article:
   reminder when the episode is still open (the formulation lists it among the open items);
 - **timing** and **order**: when the patient does not seem receptive (strong confrontation,
   unresolved macro-rupture) the direct repair waits (later in the session, or next session) and
-  indirect repairs come first; with an avoidant (or disorganised) attachment the direct repair is
-  gentler, later and offered after indirect ones; with an anxious attachment it is reassuring and
-  explicit about the relationship holding; with a secure one, explicit and now.
+  indirect repairs come first; an episode left open or deferred gets a statement worded for the
+  next session (« différer, oui, mais ne pas enterrer »);
+- **attachment style** changes the choice, the order and the wording: avoidant (or
+  disorganised), the patient's own lead first, then safer ground, the direct repair later and
+  gentler, a deferral that leaves the choice of the moment (never « ou pas du tout »); anxious,
+  validation first, then an explicit word on the relationship and an explicit invitation, no
+  change of subject that could read as the therapist pulling away, and a deferral that says when;
+  secure, the explicit direct repair now;
+- a repair the therapist **already made** that brought the patient back is reflected back
+  (« Au tour 8, vous avez validé son vécu, et la personne a repris… : à refaire ») and nothing
+  else is offered for that moment.
 
 Wording comes from ``lang/<code>/repair.toml`` templates filled with the session's facts (the
 behaviour observed, the moment, the topic, the therapist's move just before). Every text is built
@@ -113,8 +121,18 @@ def suggest(
         out.extend(reflected)
         already = frozenset(s.strategy for s in reflected)
         tried = frozenset(_REPAIR_OF_OWN[r.kind] for r in f.own_repairs)
+        # the patient came back right after a repair of the episode's last marker: the moment is
+        # mended, and another repair "now" would only repeat what worked
+        last = max((m.turn for m in f.markers), default=f.episode.start)
+        took = any(
+            r.after_marker >= last and s.done_at == r.therapist
+            for r in known.repairs_of(f.index)
+            for s in reflected
+        )
         out.extend(
-            episode_suggestions(code, transcript, f, attachment, links.get(f.index), already, tried)
+            episode_suggestions(
+                code, transcript, f, attachment, links.get(f.index), already, tried, took
+            )
         )
     return tuple(out)
 
@@ -137,27 +155,29 @@ _REPAIR_OF_OWN = {"apology": R.ACKNOWLEDGE_CONTRIBUTION, "meta_communication": R
 def _reflect(
     code: str, transcript: Transcript, detection: Detection, repaired: Repaired
 ) -> Suggestion | None:
-    """« Au tour 8 (validation), la personne a repris juste après… : à refaire. »"""
+    """« Au tour 8, vous avez validé son vécu, et la personne a repris juste après (tour 9,
+    42 mots) : à refaire. » The move is named by what the therapist did."""
     move = move_at(detection, repaired.therapist)
     table: dict[str, Any] = section(code, "repair")["reflect"]
     if repaired.own is not None:
         strategy: RepairStrategy | None = _REPAIR_OF_OWN[repaired.own]
-        name = label(code, "own_repair", repaired.own)
+        key, name = repaired.own, label(code, "own_repair", repaired.own)
     elif move is None:
         return None
     else:
         strategy = move.repair if move.repair is not R.NONE else _REPAIR_OF_MOVE.get(move.move)
-        name = (
-            label(code, "strategy", move.repair.value)
+        key, name = (
+            (move.repair.value, label(code, "strategy", move.repair.value))
             if move.repair is not R.NONE
-            else label(code, "move", move.move.value)
+            else (move.move.value, label(code, "move", move.move.value))
         )
     if strategy is None:
         return None
+    did: dict[str, Any] = table["did"]
     text = str(table["text"]).format(
         t_turn=turn_ref(code, transcript, repaired.therapist),
         p_turn=turn_ref(code, transcript, repaired.patient),
-        move=name,
+        did=str(did.get(key, did["default"])).format(move=name),
         words=repaired.words,
     )
     return Suggestion(
@@ -177,14 +197,24 @@ def plan(
     link: Link | None = None,
     already: frozenset[RepairStrategy] = frozenset(),
     tried: frozenset[RepairStrategy] = frozenset(),
+    took: bool = False,
 ) -> list[tuple[RepairStrategy, Timing]]:
     """The strategies for one episode, in the order they are offered, each with its timing.
 
     A strategy ``already`` used in the episode and followed by the patient coming back is not
     offered again (it is reflected back instead); one the therapist ``tried`` (an apology,
     meta-talk) without the patient coming back is not offered again in this session, only for
-    the next one when the episode is still open."""
+    the next one when the episode is still open. When a repair ``took`` (the patient came back
+    right after it), nothing else is offered for the moment itself: only what belongs to the
+    next session (an episode still open or deferred, a recurring sequence to name).
+
+    The attachment style changes which strategies are offered, not only their wording: avoidant
+    (or disorganised), the patient's lead first (following the patient's own thread is always
+    offered), the direct repair later and gentler; anxious, no change of subject that could
+    read as the therapist pulling away (no return to safer ground), an explicit word on the
+    relationship, and a deferral that says when it will be taken up again."""
     gentle = attachment in _GENTLE
+    anxious = attachment is A.ANXIOUS
     if f.receptive:
         direct_timing = Timing.LATER_IN_SESSION if gentle else Timing.NOW
     else:
@@ -204,14 +234,20 @@ def plan(
         direct.append(
             (R.LINK_PATTERN, Timing.NEXT_SESSION if not f.receptive else Timing.LATER_IN_SESSION)
         )
-    if f.episode.resolved is not Resolution.YES and direct_timing is not Timing.NEXT_SESSION:
+    # « différer, oui, mais ne pas enterrer »: an open or deferred episode is taken up next time
+    still_open = f.episode.resolved is not Resolution.YES or bool(f.deferred)
+    if still_open and direct_timing is not Timing.NEXT_SESSION:
         direct.append((main, Timing.NEXT_SESSION))
 
     indirect: list[tuple[RepairStrategy, Timing]] = [(R.VALIDATE, Timing.NOW)]
     signal_kinds = {s.kind for s in f.signals}
-    if f.kind is MarkerKind.WITHDRAWAL:
+    if f.kind is MarkerKind.WITHDRAWAL and not anxious:
         indirect.append((R.RETURN_TO_SAFE_GROUND, Timing.NOW))
-    if f.subtype in _FOLLOW or (f.kind is MarkerKind.WITHDRAWAL and f.patient_topic is not None):
+    if (
+        f.subtype in _FOLLOW
+        or (f.kind is MarkerKind.WITHDRAWAL and f.patient_topic is not None)
+        or gentle
+    ):
         indirect.append((R.FOLLOW_CLIENT, Timing.NOW))
     if f.subtype in _TASK:
         indirect.append((R.CHANGE_TASK, Timing.NOW))
@@ -227,7 +263,9 @@ def plan(
     kept = [
         (s, t)
         for s, t in ordered
-        if s not in already and not (s in tried and (t is not Timing.NEXT_SESSION or settled))
+        if s not in already
+        and not (s in tried and (t is not Timing.NEXT_SESSION or settled))
+        and not (took and t is not Timing.NEXT_SESSION)
     ]
     return kept
 
@@ -239,12 +277,13 @@ def _by_attachment(
     indirect: list[tuple[RepairStrategy, Timing]],
 ) -> list[tuple[RepairStrategy, Timing]]:
     """The order the strategies are offered in, by attachment style (the article: the style
-    shapes how a rupture is best met). Avoidant or disorganised: safer ground and following the
-    patient first, then validation, and among direct repairs sharing one's own experience before
-    asking; anxious: validation first, then an explicit word on the relationship, then the rest;
-    otherwise the direct repair first when the patient seems receptive."""
+    shapes how a rupture is best met). Avoidant or disorganised: the patient's own thread first,
+    then safer ground and validation, and among direct repairs sharing one's own experience
+    before asking; anxious: validation first, then the explicit word on the relationship, then
+    the rest; otherwise the direct repair first when the patient seems receptive."""
     if attachment in _GENTLE:
-        ground = [x for x in indirect if x[0] in (R.RETURN_TO_SAFE_GROUND, R.FOLLOW_CLIENT)]
+        lead = [x for x in indirect if x[0] is R.FOLLOW_CLIENT]
+        ground = lead + [x for x in indirect if x[0] is R.RETURN_TO_SAFE_GROUND]
         shared = [x for x in direct if x[0] is R.DISCLOSE_EXPERIENCE]
         return (
             ground
@@ -266,9 +305,10 @@ def episode_suggestions(
     link: Link | None = None,
     already: frozenset[RepairStrategy] = frozenset(),
     tried: frozenset[RepairStrategy] = frozenset(),
+    took: bool = False,
 ) -> list[Suggestion]:
     out = []
-    for strategy, timing in plan(f, attachment, link, already, tried):
+    for strategy, timing in plan(f, attachment, link, already, tried, took):
         text = wording(code, transcript, f, strategy, timing, attachment, link)
         out.append(
             Suggestion(
@@ -437,35 +477,42 @@ def wording(
     if strategy.approach is RepairApproach.DIRECT:
         template = _pick(pack["direct"][strategy.value], k)
     else:
-        template = _indirect_template(pack["indirect"][strategy.value], f, values)
+        template = _indirect_template(pack["indirect"][strategy.value], f, values, attachment.value)
     return typeset(code, _tidy(template.format(**values)))
 
 
-def _indirect_template(table: dict[str, Any], f: EpisodeFacts, values: dict[str, str]) -> str:
+def _indirect_template(
+    table: dict[str, Any], f: EpisodeFacts, values: dict[str, str], style: str = "unknown"
+) -> str:
     k = f.index
     sub = f.subtype
+
+    def pick(key: str) -> str:
+        """The style's own variant (``withdrawal_avoidant``) when the pack has one."""
+        return _pick(table.get(f"{key}_{style}", table[key]), k)
+
     if "text" in table:
-        return _pick(table["text"], k)
+        return pick("text")
     if "safe" in table:  # return to safe ground
-        return _pick(table["safe"] if values["safe"] else table["no_safe"], k)
+        return pick("safe" if values["safe"] else "no_safe")
     if "no_topic" in table:  # follow the client
-        return _pick(table["topic"] if values["patient_topic"] else table["no_topic"], k)
+        return pick("topic" if values["patient_topic"] else "no_topic")
     if "questions" in table:  # give a rationale
         if sub is S.COMPLAINT_ACTIVITIES and _suggested(f):
-            return _pick(table["activities"], k)
+            return pick("activities")
         if f.backed(*_QUESTIONING):
-            return _pick(table["questions"], k)
-        return _pick(table["default"], k)
+            return pick("questions")
+        return pick("default")
     # validate
     if sub is S.GIVING_UP:
-        return _pick(table["giving_up_quote" if values["quote"] else "giving_up"], k)
+        return pick("giving_up_quote" if values["quote"] else "giving_up")
     if sub.value in table:
-        return _pick(table[sub.value], k)
+        return pick(sub.value)
     if f.kind is MarkerKind.WITHDRAWAL:
-        return _pick(table["withdrawal" if values["topic"] else "withdrawal_no_topic"], k)
+        return pick("withdrawal" if values["topic"] else "withdrawal_no_topic")
     if values["quote"] and "quote" in table and k % 2 == 1:
-        return _pick(table["quote"], k)
-    return _pick(table["confrontation"], k)
+        return pick("quote")
+    return pick("confrontation")
 
 
 def _suggested(f: EpisodeFacts) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from raccord.history.data import FORMULATION_FIELDS, FormulationRecord, JournalRecord
+from raccord.model import NonVerbal, as_said
 from raccord.report.names import person_names, settings
 from raccord.report.pseudonym import Pseudonymiser, names_of
 from raccord.report.wording import Words, words
@@ -168,19 +169,29 @@ def _next_time(
     episodes: Sequence[Mapping[str, Any]],
     moves: Sequence[Mapping[str, Any]],
 ) -> SuggestionView | None:
-    """The sentence to prepare: a direct repair meant for next session; else the direct repair of
-    the last episode left unresolved, or of an episode the therapist deferred in session (a
-    "defer" move inside it); none when every episode was resolved and nothing was deferred."""
-    for s in suggestions:
-        if s.get("timing") == "next_session" and s.get("approach") == "direct":
-            return _suggestion(s)
+    """The sentence to prepare: a direct repair worded for next session (never a repair already
+    made and reflected back), for an episode left unresolved or deferred in session (a "defer"
+    move inside it) first; none when every episode was resolved and nothing was deferred.
+    Only a suggestion whose timing is next session is shown: its wording (« Lors de notre
+    dernière séance… ») and its "When" agree."""
+
+    def prepared(s: Mapping[str, Any]) -> bool:
+        return (
+            s.get("timing") == "next_session"
+            and s.get("approach") == "direct"
+            and s.get("done_at") is None
+        )
+
     deferred = {int(m["turn"]) for m in moves if m.get("repair") == "defer"}
-    for e in reversed(episodes):
+    for e in episodes:
         inside = any(int(e["start"]) <= t <= int(e["end"]) + 2 for t in deferred)
         if e.get("resolved") != "yes" or inside:
             for s in e.get("suggestions", ()):
-                if s.get("approach") == "direct":
+                if prepared(s):
                     return _suggestion(s)
+    for s in suggestions:
+        if prepared(s):
+            return _suggestion(s)
     return None
 
 
@@ -337,7 +348,7 @@ def build(
             uid=uid[int(r["index"])],
             role=str(r.get("role", "other")),
             speaker=str(r.get("speaker", "")),
-            text=str(r.get("text", "")),
+            text=as_said(str(r.get("text", "")), _annotations(r)),
             clock=clock(r.get("start")),
             markers=tuple(marks_at.get(int(r["index"]), ())),
             move=move_at.get(int(r["index"])),
@@ -440,3 +451,18 @@ def _moments(
             )
         )
     return tuple(out)
+
+
+def _annotations(row: Mapping[str, Any]) -> tuple[NonVerbal, ...]:
+    """The non-verbal annotations of a stored transcript row (rows stored before they were kept
+    have none)."""
+    return tuple(
+        NonVerbal(
+            str(a.get("kind", "other")),
+            str(a.get("raw", "")),
+            a.get("seconds"),
+            a.get("at") if isinstance(a.get("at"), int) else None,
+        )
+        for a in row.get("annotations", ()) or ()
+        if isinstance(a, Mapping)
+    )

@@ -94,6 +94,15 @@ class SessionData:
     checkins: tuple[CheckInRecord, ...] = ()
     formulations: tuple[FormulationRecord, ...] = ()
 
+    def position(self, number: int | None) -> int | None:
+        """The 0-based position of the turn the therapist reads as ``number`` (« tour 8 »), or
+        ``None`` when the session has no such turn: journal entries are stored by position."""
+        if number is None:
+            return None
+        return next(
+            (int(r["index"]) for r in self.transcript if int(r.get("id", -1)) == number), None
+        )
+
 
 class Records:
     """The records of one therapist (``RACCORD_USER``, else the login name).
@@ -954,6 +963,11 @@ def transcript_rows(transcript: Any) -> list[dict[str, Any]]:
             "text": t.text,
             "start": t.start,
             "end": t.end,
+            # what was not said, and where: nothing of the transcript is lost in the store
+            "annotations": [
+                {"kind": a.kind, "raw": a.raw, "seconds": a.seconds, "at": a.at}
+                for a in t.annotations
+            ],
         }
         for t in transcript.turns
     ]

@@ -20,7 +20,6 @@ from raccord.understand.facts import (
     turn_signals,
     window_signals,
 )
-from raccord.understand.text import join, label, phrase
 
 PUSH_WITHDRAW = "push_withdraw"
 ARGUE_CONFRONT = "argue_confront"
@@ -88,17 +87,3 @@ def circles(all_pairs: tuple[Pair, ...]) -> dict[str, tuple[Pair, ...]]:
     for pair in all_pairs:
         grouped[pair.cycle].append(pair)
     return {k: tuple(v) for k, v in grouped.items() if len(v) >= MIN_REPEATS}
-
-
-def describe(code: str, transcript: Transcript, cycle: str, members: tuple[Pair, ...]) -> str:
-    shown = [
-        phrase(code, "pair", t=transcript.turns[p.therapist].uid, p=transcript.turns[p.patient].uid)
-        for p in members
-    ]
-    return phrase(
-        code,
-        "interaction_cycle",
-        cycle=label(code, "cycle", cycle),
-        count=len(members),
-        pairs=join(code, shown),
-    )

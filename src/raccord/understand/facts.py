@@ -330,7 +330,7 @@ def window_signals(
         move = move_at(detection, t)
         reflective = move is not None and move.move in _REFLECTIVE
         heard = contains(code, "empathy", turns[t].text) is not None
-        if not reflective and not heard and emotion not in _lower_words(turns[t].text):
+        if not reflective and not heard and not _names(turns[t].text, emotion):
             found.append(Signal("missed_emotion", (p, t), emotion, backed=False))
 
     t_words = sum(word_count(turns[i].text) for i in therapist if i <= first_marker)
@@ -342,6 +342,21 @@ def window_signals(
 
 def _lower_words(text: str) -> list[str]:
     return words(text)
+
+
+#: Letters two forms of one emotion word share ("worried", "worry"; « peur », « peurs »).
+_EMOTION_STEM = 4
+
+
+def _names(text: str, emotion: str) -> bool:
+    """Whether ``text`` names the emotion, in any form of the word (the therapist's "What's the
+    worry, exactly?" picks up the patient's "worried")."""
+    word = emotion.lower()
+    if len(word) <= _EMOTION_STEM:  # "sad" names "sadness", "mad" does not name "made"
+        return any(
+            w == word or (w.startswith(word) and len(w) > len(word) + 1) for w in _lower_words(text)
+        )
+    return any(w.startswith(word[:_EMOTION_STEM]) for w in _lower_words(text))
 
 
 def _dedupe(signals: list[Signal]) -> tuple[Signal, ...]:

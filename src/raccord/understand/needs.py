@@ -3,17 +3,17 @@
 The article: a conflict often shows that a need was threatened, and the therapist asks what the
 patient values and cannot say other than by withdrawing or getting irritated. The mapping from what
 was observed (marker subtypes, therapist moves just before) to needs is clinical reasoning, not
-language, so it lives here; the questions themselves live in the language packs.
+language, so it lives here as typed values (``NeedFact``: the need and the markers and moves that
+point to it); the questions are written at the edge (``raccord.prose``) from the language packs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from raccord.model import Evidence, NeedHypothesis, Transcript
 from raccord.taxonomy import MarkerSubtype, Need
 from raccord.understand.facts import EpisodeFacts
-from raccord.understand.text import label, phrase, section, turn_ref
 
 S = MarkerSubtype
 
@@ -52,36 +52,34 @@ BY_SIGNAL: dict[str, tuple[Need, ...]] = {
 MAX_NEEDS = 3
 
 
-def needs_for(code: str, transcript: Transcript, facts: EpisodeFacts) -> tuple[NeedHypothesis, ...]:
+@dataclass(frozen=True, slots=True)
+class NeedFact:
+    """A need the episode may protect, with what points to it: the markers (their turns) whose
+    subtype suggests it and the therapist moves (``Signal.kind``) just before that threaten it."""
+
+    need: Need
+    markers: tuple[int, ...] = ()
+    signals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeNeeds:
+    episode: int
+    needs: tuple[NeedFact, ...] = ()
+
+
+def needs_for(facts: EpisodeFacts) -> tuple[NeedFact, ...]:
     """Up to three need hypotheses for one episode, strongest evidence first."""
     weight: dict[Need, float] = defaultdict(float)
-    evidence: dict[Need, list[Evidence]] = defaultdict(list)
+    markers: dict[Need, list[int]] = defaultdict(list)
+    signals: dict[Need, list[str]] = defaultdict(list)
     for marker in facts.markers:
         for rank, need in enumerate(BY_SUBTYPE.get(marker.subtype, ())):
             weight[need] += marker.salience / (rank + 1)
-            text = phrase(
-                code,
-                "need_evidence_subtype",
-                subtype=label(code, "subtype", marker.subtype.value),
-                turn=turn_ref(code, transcript, marker.turn),
-            )
-            if all(e.detail != text for e in evidence[need]):
-                evidence[need].append(Evidence("context", text))
+            markers[need].append(marker.turn)
     for signal in facts.signals:
         for rank, need in enumerate(BY_SIGNAL.get(signal.kind, ())):
             weight[need] += 2.0 / (rank + 1)
-            text = phrase(
-                code,
-                "need_evidence_signal",
-                signal=label(code, "signal", signal.kind),
-                turn=turn_ref(code, transcript, signal.turns[0]),
-            )
-            evidence[need].append(Evidence("context", text, signal.words))
-    questions = section(code, "understand").get("needs", {}).get("question", {})
+            signals[need].append(signal.kind)
     ranked = sorted(weight, key=lambda n: (-weight[n], list(Need).index(n)))[:MAX_NEEDS]
-    return tuple(
-        NeedHypothesis(
-            need=n, question=str(questions.get(n.value, n.value)), evidence=tuple(evidence[n])
-        )
-        for n in ranked
-    )
+    return tuple(NeedFact(n, tuple(markers[n]), tuple(signals[n])) for n in ranked)

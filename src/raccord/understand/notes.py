@@ -8,7 +8,7 @@ about the relationship. A notes file has one reaction per line, placed by turn n
     turn 40 - anxious
     # a comment
 
-The turn number is the one the analysis shows (the turn's id in its source, else its position).
+The turn number is the one the analysis shows (the turn's id in its source, else its rank from 1).
 The feeling is recognised from the vocabulary of ``lang/*/understand.toml [feelings]`` (French and
 English both, since a French therapist may note in English and the reverse).
 """

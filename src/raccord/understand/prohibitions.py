@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import MarkerKind
 from raccord.understand.facts import previous_therapist, turn_signals
-from raccord.understand.text import label, phrase, topic_of, turns_ref, with_de
+from raccord.understand.text import topic_of
 
 MIN_REPEATS = 2
 #: Move kinds that can become prohibitions (a single turn can show them).
@@ -64,23 +64,3 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Prohi
         if len(hits) >= MIN_REPEATS:
             out.append(Prohibition("topic", shown_topic[key], tuple(hits), tuple(hits.values())))
     return tuple(sorted(out, key=lambda p: (-len(p.markers), p.markers[0])))
-
-
-def describe(code: str, transcript: Transcript, item: Prohibition) -> str:
-    turns = turns_ref(code, transcript, item.markers)
-    if item.by == "move":
-        return phrase(
-            code,
-            "prohibition_move",
-            what=label(code, "signal", item.what),
-            count=len(item.markers),
-            turns=turns,
-        )
-    return phrase(
-        code,
-        "prohibition_topic",
-        topic=item.what,
-        topic_de=with_de(code, item.what),
-        count=len(item.markers),
-        turns=turns,
-    )

@@ -1,9 +1,11 @@
-"""What works: therapist moves followed by the patient re-engaging, so they can be reinforced.
+"""What works: therapist moves that repaired, followed by the patient re-engaging, so they can be
+reinforced.
 
 The article insists that modelling what works matters as much as what goes wrong. A therapist
-turn "worked" when the patient's next turn is engaged: right after a marker, an unmarked answer of
-some substance (the patient is back in the work); elsewhere, a turn clearly longer than the
-patient's usual one that is on topic (it shares content words with the therapist's turn) or warm. Moves that follow a marker come first: they are repairs that took.
+turn "worked" when it answers a marker and the patient's next turn is engaged: an unmarked answer
+of some substance (the patient is back in the work). Away from any marker nothing is listed: a long
+answer to an open question may be intellectualising or compliance the detector missed, and
+reinforcing it would teach the wrong lesson.
 
 Not re-engagement: compliance (« comme vous voulez », "whatever you say"), and an answer that
 carries on with the marked turn's own content rather than the therapist's (the patient going on
@@ -15,7 +17,6 @@ themself at some length, even in a turn the detector marked: that is the allianc
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
@@ -24,10 +25,7 @@ from raccord.understand.facts import move_at, next_patient, own_repair
 from raccord.understand.text import (
     contains,
     content_words,
-    label,
     matches,
-    phrase,
-    turn_ref,
     word_count,
 )
 
@@ -65,10 +63,8 @@ class Working:
 def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Working, ...]:
     turns = transcript.turns
     marked = {m.turn for m in detection.markers if m.kind is not MarkerKind.NONE}
-    lengths = [word_count(t.text) for t in turns if t.role is Role.PATIENT]
-    if not lengths:
+    if not marked:
         return ()
-    usual = statistics.median(lengths)
     found: list[Working] = []
     last_patient: int | None = None
     for turn in turns:
@@ -102,21 +98,15 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
             or matches(code, "self_reference", turns[p].text) is None
         ):
             continue
-        if after is not None:
-            # right after a marker, an unmarked answer of some substance is the patient back in
-            # the work (a confrontation is often long, so "longer than before" would miss it)
-            repairing = move is None or move.repair is not RepairStrategy.NONE
-            repairing = repairing or (move is not None and move.move in _REPAIRING)
-            if n >= _BACK_IN_THE_WORK and repairing:
-                found.append(Working(turn.index, p, n, after))
+        if after is None:
+            # away from any marker, a long answer says nothing about repair: the patient may be
+            # intellectualising or complying at length (the detector misses some markers)
             continue
-        if n < max(10, 1.5 * usual):
-            continue
-        shared = {w[:5] for w in content_words(code, turn.text)} & {
-            w[:5] for w in content_words(code, turns[p].text)
-        }
-        warm = contains(code, "warm", turns[p].text) is not None
-        if shared or warm:
+        # right after a marker, an unmarked answer of some substance is the patient back in the
+        # work (a confrontation is often long, so "longer than before" would miss it)
+        repairing = move is None or move.repair is not RepairStrategy.NONE
+        repairing = repairing or (move is not None and move.move in _REPAIRING)
+        if n >= _BACK_IN_THE_WORK and repairing:
             found.append(Working(turn.index, p, n, after))
     found.sort(key=lambda w: (w.own is None, w.after_marker is None, -w.words))
     return tuple(sorted(found[:MAX_ITEMS], key=lambda w: w.therapist))
@@ -129,27 +119,3 @@ def _carries_on(code: str, marked: str, therapist: str, answer: str) -> bool:
     with_marked = stems & {w[:5] for w in content_words(code, marked)}
     with_therapist = stems & {w[:5] for w in content_words(code, therapist)}
     return len(with_marked) >= 2 and len(with_marked) > len(with_therapist)
-
-
-def describe(code: str, transcript: Transcript, detection: Detection, item: Working) -> str:
-    move = move_at(detection, item.therapist)
-    if item.own is not None:
-        move_label = label(code, "own_repair", item.own)
-    elif move is not None and move.repair is not RepairStrategy.NONE:
-        move_label = label(code, "strategy", move.repair.value)
-    else:
-        move_label = label(code, "move", move.move.value if move else TherapistMoveType.OTHER.value)
-    after = (
-        phrase(code, "what_works_after_marker", turn=turn_ref(code, transcript, item.after_marker))
-        if item.after_marker is not None
-        else ""
-    )
-    return phrase(
-        code,
-        "what_works",
-        move=move_label[:1].upper() + move_label[1:],
-        t_turn=turn_ref(code, transcript, item.therapist),
-        p_turn=turn_ref(code, transcript, item.patient),
-        words=item.words,
-        after=after,
-    )

@@ -568,7 +568,7 @@ def create_app(
 
         r, name, number, stored = _session(request)
         form = form_checked(request)
-        turn = _int(form.get("turn"), 0, len(stored.transcript) - 1)
+        turn = stored.position(_int(form.get("turn"), 0, 10_000_000))
         intensity = _int(form.get("intensity"), 0, 10)
         comment = str(form.get("comment", "")).strip() or None
         r.add_journal(
