@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from raccord.detect.contribution import profile, score
-from raccord.detect.moves import label_moves
+from raccord.detect.move_labels import label_moves
 from raccord.eval.metrics import roc_auc
 from raccord.model import Metadata, Transcript, Turn
 from raccord.taxonomy import Role

@@ -3,6 +3,7 @@ pushes against the client or repairs after a marker."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from raccord import lang as packs
-from raccord.detect import moves
-from raccord.detect.moves import label_moves, move_type, normalize
+from raccord.detect.move_labels import label_moves
+from raccord.detect.moves import move_type, normalize
+from raccord.lang import cues
 from raccord.model import Marker, TherapistMove, Transcript, Turn
 from raccord.taxonomy import (
     Contribution,
@@ -279,12 +281,15 @@ def test_gated_cue_lists_find_what_one_big_alternation_finds(words: list[str], l
     """The speed-up (trying only cues whose words occur) never changes what is found."""
     text = normalize(" ".join(words))
     data = packs.section(lang, "moves")
-    index = moves._GateIndex()
+    index = cues.Index()
     for family in ("cues", "context", "repair"):
         for patterns in data[family].values():
-            gated = moves._CueSet(patterns, index)
-            plain = moves._compile(patterns)
-            assert plain is not None
+            gated = cues.CueSet(family, patterns, index)
+            plain = re.compile(
+                "(?<!\\w)(?:"
+                + "|".join(f"(?:{cues.fold_pattern(p)})" for p in patterns)
+                + ")(?!(?<=\\w)\\w)"
+            )
             a, b = gated.search(text), plain.search(text)
             assert (a is None) == (b is None)
             assert a is None or b is None or a.start() == b.start()
@@ -426,3 +431,47 @@ def test_lecturing_warning_and_moralising_are_confronting(text: str, lang: str) 
 def test_exploring_consequences_with_curiosity_is_not_confronting(text: str, lang: str) -> None:
     move, _ = move_type(text, lang)
     assert move is not T.CONFRONTING
+
+
+# --------------------------------------------------------------------------- clinician's review
+
+_APOLOGIES = [
+    ("en", "Sorry, I went too fast."),
+    ("fr", "Je suis désolé, j'ai été trop vite."),
+]
+_PREVENTIVE_META = [
+    ("en", "If at any point something I say doesn't sit right with you, I'd like you to tell me."),
+    ("en", "Before we start, I want you to know you can tell me if anything I say bothers you."),
+    (
+        "fr",
+        "Si à un moment quelque chose que je dis ne vous convient pas, j'aimerais que vous "
+        "me le disiez.",
+    ),
+    ("fr", "N'hésitez pas à me dire si quelque chose vous dérange dans ma façon de faire."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), _APOLOGIES + _PREVENTIVE_META)
+def test_an_apology_or_a_preventive_meta_communication_is_not_advice(lang: str, text: str) -> None:
+    assert move_type(text, lang)[0] is T.META_COMMUNICATION
+    s = session(
+        lang,
+        ("T", text),
+        ("P", "Okay." if lang == "en" else "D'accord."),
+    )
+    (move,) = label_moves(s, (), mode="fast")
+    assert move.contribution is Contribution.NONE
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Je pense que vous évitez le sujet parce que ça vous fait peur."),
+        ("en", "I think you're avoiding the subject because it scares you."),
+    ],
+)
+def test_an_interpretation_stated_as_a_fact_is_imposed(lang: str, text: str) -> None:
+    assert move_type(text, lang)[0] is T.INTERPRETATION
+    s = session(lang, ("P", "Je ne sais pas." if lang == "fr" else "I don't know."), ("T", text))
+    (move,) = label_moves(s, (), mode="fast")
+    assert move.contribution is Contribution.INTERPRETATION_IMPOSED

@@ -40,7 +40,7 @@ from raccord.detect import signals as _signals
 from raccord.detect import therapist as _therapist
 from raccord.detect.contribution import score as contribution_score
 from raccord.detect.learned import CONTEXTS, TurnModel
-from raccord.detect.moves import label_moves
+from raccord.detect.move_labels import label_moves
 from raccord.errors import RaccordError
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import Role

@@ -40,14 +40,15 @@ AXES = 32
 TREES = {"learning_rate": 0.05, "max_iter": 300, "max_leaf_nodes": 15, "l2_regularization": 1.0}
 
 
-#: What the features are computed from: the detector's code, the cue packs it reads (not the
-#: evidence wording, ``lang/<code>/evidence.toml``) and the shipped move classifier.
+#: What the features are computed from: the detector's code, the cue engine and the cue packs it
+#: reads (not the evidence wording, ``lang/<code>/evidence.toml``) and the shipped move classifier.
 #: What a prepared session and its feature rows are computed from. The detect modules that run
 #: after the scorer (who a turn is addressed to, episodes, scores, the contribution score) are
 #: left out: editing them changes no feature and needs no refit.
 AFTER_FEATURES = ("address.py", "episodes.py", "scores.py", "contribution.py")
 FEATURE_SOURCES = (
     ("detect", "*.py"),
+    ("lang", "cues.py"),  # the one cue engine every pack's cues are matched by
     ("lang", "markers.toml"),
     ("lang", "moves.toml"),
     ("data", "*.npz"),

@@ -21,7 +21,7 @@ from raccord.detect import learned as L
 from raccord.detect import signals as sig
 from raccord.detect import therapist as T
 from raccord.detect.markers import find
-from raccord.detect.moves import label_moves
+from raccord.detect.move_labels import label_moves
 from raccord.learn.data import Labelled
 from raccord.learn.fit import (
     SEED,

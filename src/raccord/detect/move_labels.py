@@ -1,0 +1,472 @@
+"""The ``ANNOTATION.md`` labels of therapist moves: contribution to a rupture, or repair.
+
+``label_moves`` reads each therapist turn's move type (``moves``) in its context: a warning is a
+contribution when it pushes against what the client just said; advice nobody asked for, an
+interpretation stated as a fact, passing by a client marker, a run of closed questions that leaves
+the client no room are contributions too; an empathic reflection, meta-communication, an apology
+or deferring the subject is a repair when it answers a client marker in the turns just before.
+The cue phrases (``[context]``, ``[repair]`` of ``lang/<code>/moves.toml``) are matched by the
+project's one cue engine on the turn folded, like the move cues.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from raccord.detect.moves import (
+    MovePack,
+    framed,
+    hit,
+    move_pack,
+    pack_code,
+    read,
+    sentence_at,
+    therapist_move_types,
+)
+from raccord.model import Evidence, Marker, TherapistMove, Transcript, Turn
+from raccord.taxonomy import Contribution, MarkerSubtype, RepairStrategy, Role, TherapistMoveType
+
+__all__ = ["label_moves"]
+
+_T = TherapistMoveType
+_SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+|$)")
+_WORD = re.compile(r"[\w'-]+")
+_EVIDENCE_CHARS = 140
+
+# --------------------------------------------------------------------------- labels in context
+
+#: Moves that take up what the client said: after a marker, they are an indirect repair.
+_REFLECTIVE = frozenset(
+    {_T.SIMPLE_REFLECTION, _T.COMPLEX_REFLECTION, _T.VALIDATION, _T.AFFIRMATION}
+)
+#: Moves that carry on with the therapist's agenda: after a marker, they pass it by.
+_MOVING_ON = frozenset({_T.INFORMATION, _T.STRUCTURING, _T.TOPIC_CHANGE})
+#: Repairs recognisable by wording that may answer a marker a few exchanges back.
+_DIRECT_OR_DEFER = frozenset(
+    {
+        RepairStrategy.INVITE_DISCUSSION,
+        RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        RepairStrategy.CLARIFY_MISUNDERSTANDING,
+        RepairStrategy.DISCLOSE_EXPERIENCE,
+        RepairStrategy.LINK_PATTERN,
+        RepairStrategy.DEFER,
+    }
+)
+#: Moves whose change talk is the client's, not the therapist's push.
+_NEVER_PUSH = frozenset(
+    {
+        _T.BACKCHANNEL,
+        _T.ADVICE_WITH_PERMISSION,
+        _T.VALIDATION,
+        _T.AFFIRMATION,
+        _T.OPEN_QUESTION,
+        _T.META_COMMUNICATION,
+    }
+)
+#: Arguing back counts within this many turns of the client's push-back (the next exchange).
+_PUSHBACK_WINDOW = 3
+#: A rupture episode is still fresh this many turns after its last marker.
+_EPISODE_WINDOW = 12
+#: Fewer words than this ("You're-") is a fragment, not a repair.
+_MIN_REPAIR_WORDS = 3
+#: A turn cut off by the next speaker ("I'm-- okay, but you know--") is a fragment below this.
+_FRAGMENT_WORDS = 7
+_ECHO_MAX_WORDS = 6
+#: Statements the client's own words can turn into a reflection.
+_ECHO_REVISABLE = frozenset({_T.OTHER, _T.INFORMATION})
+_RESTATE_SHARE = 0.5
+_ECHO_SHARE = 0.6
+#: How far back (in turns) a client's stated position or a request still frames the therapist.
+_STANCE_WINDOW = 8
+_REQUEST_WINDOW = 4
+#: Closed questions in a row (short answers between) that leave the client no room.
+_CLOSED_RUN = 3
+_SHORT_ANSWER_WORDS = 7
+_QUOTE_CHARS = 100
+
+
+def _quote(text: str) -> str:
+    s = " ".join(text.split())
+    return s if len(s) <= _QUOTE_CHARS else s[: _QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def _fill(pack: MovePack, key: str, **values: object) -> str:
+    template = pack.labels.get(key, "{words}")
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+@dataclass(slots=True)
+class _State:
+    """What the therapist's turn answers: recent markers, the client's stance, a request."""
+
+    open_markers: list[Marker]
+    marker_turn: int | None = None
+    pushback_turn: int | None = None
+    stance_turn: int | None = None
+    stance_words: str = ""
+    request_turn: int | None = None
+    permission_turn: int | None = None
+    answer_words: list[int] | None = None
+    last_client: str = ""
+    last_client_content: frozenset[str] = frozenset()
+
+
+def _cue(pack: MovePack, name: str, norm: str) -> re.Match[str] | None:
+    pat = pack.context.get(name)
+    return pat.search(norm) if pat is not None else None
+
+
+def _repair_by_wording(
+    pack: MovePack, norm: str, only: Sequence[RepairStrategy] | None = None
+) -> RepairStrategy | None:
+    for strategy, pat in pack.repair:
+        if (only is None or strategy in only) and pat.search(norm):
+            return strategy
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _TherapistFacts:
+    """What the labels need from a therapist turn's words, computed once per distinct text."""
+
+    push: bool
+    counter: bool
+    repair_wording: RepairStrategy | None
+    validating: bool
+    n_words: int
+    content: frozenset[str]
+    asks: bool
+    deep: bool
+    tentative: bool
+
+
+@lru_cache(maxsize=65536)
+def _therapist_facts(text: str, code: str) -> _TherapistFacts:
+    pack = move_pack(code)
+    norm = read(text, quoted=False).text
+    push_match = _cue(pack, "change_push", norm)
+    return _TherapistFacts(
+        push=push_match is not None and not framed(pack, norm, _spans(norm), push_match.start()),
+        counter=_cue(pack, "counter", norm) is not None,
+        repair_wording=_repair_by_wording(pack, norm),
+        validating=hit(pack, "validation", norm) is not None
+        or hit(pack, "affirmation", norm) is not None,
+        n_words=len(_WORD.findall(norm)),
+        content=frozenset(_content_words(norm)),
+        asks="?" in norm,
+        deep=hit(pack, "complex_reflection", norm) is not None,
+        tentative="?" in norm or _cue(pack, "tentative", norm) is not None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _ClientFacts:
+    """What the labels need from a client turn's words, computed once per distinct text."""
+
+    stance: str | None
+    request: bool
+    n_words: int
+    content: frozenset[str]
+
+
+@lru_cache(maxsize=65536)
+def _client_facts(text: str, code: str) -> _ClientFacts:
+    pack = move_pack(code)
+    folded = read(text)
+    norm = folded.text
+    sustain = _cue(pack, "sustain", norm)
+    return _ClientFacts(
+        stance=None if sustain is None else sentence_at(text, folded, sustain.start()),
+        request=_cue(pack, "request", norm) is not None,
+        n_words=len(_WORD.findall(norm)),
+        content=frozenset(_content_words(norm)),
+    )
+
+
+def _label_turn(
+    pack: MovePack,
+    turn: Turn,
+    move: TherapistMoveType,
+    move_evidence: tuple[Evidence, ...],
+    state: _State,
+    facts: _TherapistFacts,
+) -> TherapistMove:
+    words = (
+        move_evidence[0].words if move_evidence and move_evidence[0].words else _quote(turn.text)
+    )
+    i = turn.index
+    marker = state.open_markers[-1] if state.open_markers else None
+    after: tuple[Evidence, ...] = ()
+    if marker is not None:
+        after = (
+            Evidence(
+                source="context",
+                detail=_fill(
+                    pack,
+                    "after_marker",
+                    marker=pack.marker_names.get(marker.kind.value, marker.kind.value),
+                    client=_quote(state.last_client),
+                ),
+                words=_quote(state.last_client),
+            ),
+        )
+
+    def contribution(label: Contribution, conf: float, *extra: Evidence) -> TherapistMove:
+        detail = _fill(
+            pack,
+            label.value,
+            words=words,
+            n=_CLOSED_RUN,
+            marker=pack.marker_names.get(marker.kind.value, "") if marker else "",
+        )
+        ev = (Evidence(source="cue", detail=detail, words=words), *extra, *move_evidence)
+        return TherapistMove(i, move, contribution=label, confidence=conf, evidence=ev)
+
+    def repair(strategy: RepairStrategy, conf: float) -> TherapistMove:
+        ev = (
+            Evidence(source="cue", detail=_fill(pack, strategy.value, words=words), words=words),
+            *after,
+            *move_evidence,
+        )
+        return TherapistMove(i, move, repair=strategy, confidence=conf, evidence=ev)
+
+    resisting = state.stance_turn is not None and i - state.stance_turn <= _STANCE_WINDOW
+    stance: tuple[Evidence, ...] = ()
+    if resisting:
+        stance = (
+            Evidence(
+                source="context",
+                detail=_fill(pack, "confront_argue_context", client=state.stance_words),
+                words=state.stance_words,
+            ),
+        )
+    solicited = (state.request_turn is not None and i - state.request_turn <= _REQUEST_WINDOW) or (
+        state.permission_turn is not None and i - state.permission_turn <= _REQUEST_WINDOW
+    )
+    recent_marker = state.marker_turn is not None and i - state.marker_turn <= _EPISODE_WINDOW
+    push = facts.push
+    question = move in (_T.OPEN_QUESTION, _T.CLOSED_QUESTION)
+    n_words = facts.n_words
+
+    # A repair named in words ("I'm sorry, that's not what I meant", "we can come back to it
+    # later") is the turn's dominant function while the rupture is fresh.
+    if marker is not None or recent_marker:
+        by_wording = facts.repair_wording
+        if by_wording is not None and (marker is not None or by_wording in _DIRECT_OR_DEFER):
+            return repair(by_wording, 0.7)
+        if move is _T.META_COMMUNICATION:
+            return repair(RepairStrategy.INVITE_DISCUSSION, 0.7)
+
+    if move is _T.CONFRONTING:
+        return contribution(Contribution.CONFRONT_ARGUE, 0.7, *stance)
+    # Arguing back ("Well, it's only been a month") right after the client pushed back.
+    pushed_back = state.pushback_turn is not None and i - state.pushback_turn <= _PUSHBACK_WINDOW
+    if pushed_back and move not in _REFLECTIVE and move not in _NEVER_PUSH and facts.counter:
+        return contribution(Contribution.CONFRONT_ARGUE, 0.55, *after)
+    if move is _T.INTERPRETATION and not facts.tentative:
+        return contribution(Contribution.INTERPRETATION_IMPOSED, 0.55)
+    if marker is not None and (move in _MOVING_ON or move is _T.ADVICE_WITHOUT_PERMISSION):
+        return contribution(Contribution.IGNORES_CONCERN, 0.55, *after)
+    if move is _T.ADVICE_WITHOUT_PERMISSION and not solicited:
+        if resisting:
+            return contribution(Contribution.CONFRONT_ARGUE, 0.65, *stance)
+        return contribution(Contribution.ADVICE_UNSOLICITED, 0.6)
+    if push and not solicited and move not in _NEVER_PUSH:
+        if resisting:
+            return contribution(Contribution.CONFRONT_ARGUE, 0.6, *stance)
+        if not question:
+            return contribution(Contribution.ADVICE_UNSOLICITED, 0.5)
+
+    fragment = n_words < _MIN_REPAIR_WORDS or (
+        n_words < _FRAGMENT_WORDS and turn.text.rstrip().endswith(("-", "—", "–"))
+    )
+    if marker is not None and not fragment:
+        if move is _T.SELF_DISCLOSURE:
+            return repair(RepairStrategy.DISCLOSE_EXPERIENCE, 0.55)
+        if move in _REFLECTIVE or _echoes(facts.content, state.last_client_content):
+            return repair(RepairStrategy.VALIDATE, 0.6)
+        if question and facts.validating:
+            return repair(RepairStrategy.VALIDATE, 0.5)
+    return TherapistMove(i, move, confidence=0.5, evidence=move_evidence)
+
+
+def _spans(norm: str) -> list[tuple[int, int, bool]]:
+    return [(m.start(), m.end(), "?" in m.group()) for m in _SENTENCE.finditer(norm)]
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text) if len(w) > 3}
+
+
+def _echoes(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """A short turn made mostly of the client's own words: a simple reflection by repetition."""
+    if not mine or len(mine) > _ECHO_MAX_WORDS:
+        return False
+    return len(mine & theirs) / len(mine) >= _ECHO_SHARE
+
+
+def _restates(facts: _TherapistFacts, state: _State) -> bool:
+    """A statement built mostly from the client's last words: a reflection by restatement."""
+    if facts.asks or len(facts.content) < 2:
+        return False
+    return len(facts.content & state.last_client_content) / len(facts.content) >= _RESTATE_SHARE
+
+
+def _as_reflection(
+    pack: MovePack, text: str, facts: _TherapistFacts
+) -> tuple[TherapistMoveType, tuple[Evidence, ...]]:
+    move = _T.COMPLEX_REFLECTION if facts.deep else _T.SIMPLE_REFLECTION
+    words = text.strip()[:_EVIDENCE_CHARS]
+    detail = pack.templates.get(move.value, "{words}").format(words=words)
+    return move, (Evidence(source="context", detail=detail, words=words),)
+
+
+def _observe_client(code: str, turn: Turn, marker: Marker | None, state: _State) -> None:
+    facts = _client_facts(turn.text, code)
+    state.last_client = turn.text
+    state.last_client_content = facts.content
+    if marker is not None:
+        state.open_markers.append(marker)
+        state.marker_turn = turn.index
+    if facts.stance is not None:
+        state.stance_turn = turn.index
+        state.stance_words = facts.stance
+    elif marker is not None and marker.subtype in _STANCE_SUBTYPES:
+        state.stance_turn = turn.index
+        state.stance_words = _quote(turn.text)
+    if marker is not None and marker.subtype in _STANCE_SUBTYPES:
+        state.pushback_turn = turn.index
+    if facts.request:
+        state.request_turn = turn.index
+    if state.answer_words is None:
+        state.answer_words = []
+    state.answer_words.append(facts.n_words)
+
+
+def _after_therapist(move: TherapistMoveType, turn: Turn, state: _State) -> None:
+    if move is _T.BACKCHANNEL:
+        return
+    state.open_markers.clear()
+    if move is _T.ADVICE_WITH_PERMISSION:
+        state.permission_turn = turn.index
+
+
+def label_moves(
+    transcript: Transcript,
+    markers: Sequence[Marker],
+    *,
+    mode: str = "full",
+    runs_need_a_marker: bool = True,
+) -> tuple[TherapistMove, ...]:
+    """One ``TherapistMove`` per therapist turn: its move type and its ``ANNOTATION.md`` label.
+
+    A turn gets a ``contribution`` when it argues, warns, lectures or pushes for change against
+    the position the client stated in the turns before, gives advice nobody asked for, interprets
+    as a fact, passes by a client marker, or closes a run of closed questions; it gets a
+    ``repair`` when it answers a client marker in the turns just before (since the therapist's
+    last substantive turn) by taking it up: meta-communication, an acknowledgement, a
+    clarification, a reflection or validation, deferring the subject… One label per turn: the
+    dominant function.
+    """
+    code = pack_code(transcript.language)
+    pack = move_pack(code)
+    types = therapist_move_types(transcript, mode=mode)
+    by_turn: dict[int, Marker] = {}
+    for m in markers:
+        if m.turn not in by_turn or m.salience > by_turn[m.turn].salience:
+            by_turn[m.turn] = m
+    state = _State(open_markers=[])
+    out: list[TherapistMove] = []
+    for turn in transcript.turns:
+        if turn.role is Role.THERAPIST:
+            move, evidence = types[turn.index]
+            facts = _therapist_facts(turn.text, code)
+            if move in _ECHO_REVISABLE and state.last_client and _restates(facts, state):
+                move, evidence = _as_reflection(pack, turn.text, facts)
+            out.append(_label_turn(pack, turn, move, evidence, state, facts))
+            _after_therapist(move, turn, state)
+        else:
+            _observe_client(code, turn, by_turn.get(turn.index), state)
+    marked = frozenset(by_turn) if runs_need_a_marker else None
+    return _mark_interrogations(pack, transcript, out, marked)
+
+
+def _mark_interrogations(
+    pack: MovePack,
+    transcript: Transcript,
+    moves: list[TherapistMove],
+    marked: frozenset[int] | None = None,
+) -> tuple[TherapistMove, ...]:
+    """Label runs of closed questions answered in a few words: the client is given no room.
+
+    A run is ``_CLOSED_RUN`` or more closed questions in a row (backchannels do not break it)
+    with every client answer between them at most ``_SHORT_ANSWER_WORDS`` words long; each of
+    its questions not already labelled becomes ``closed_interrogation``. With ``marked`` (the
+    turns holding a client marker), a run counts only when a marker sits just before it, between
+    its questions or right after it: an intake's run of closed questions that the client answers
+    at ease is not a contribution (unlike a lecture, ``ANNOTATION.md`` codes it only with a
+    rupture). Without it (the context pass, before markers are known), every run counts as
+    pressure.
+    """
+    out = list(moves)
+    run: list[int] = []  # positions in ``out``
+    longest_answer = 0  # among answers between two questions of the run
+    pending = 0  # the answer to the run's latest question, so far
+
+    def close() -> None:
+        if len(run) >= _CLOSED_RUN and longest_answer <= _SHORT_ANSWER_WORDS:
+            if marked is not None:
+                first, final = out[run[0]].turn, out[run[-1]].turn
+                if not any(first - 1 <= t <= final + 2 for t in marked):
+                    return
+            for k in run:
+                m = out[k]
+                if m.contribution is Contribution.NONE and m.repair is RepairStrategy.NONE:
+                    words = _quote(transcript.turns[m.turn].text)
+                    detail = _fill(pack, "closed_interrogation", words=words, n=len(run))
+                    ev = (Evidence(source="context", detail=detail, words=words), *m.evidence)
+                    out[k] = replace(
+                        m,
+                        contribution=Contribution.CLOSED_INTERROGATION,
+                        confidence=0.5,
+                        evidence=ev,
+                    )
+
+    position = {m.turn: k for k, m in enumerate(out)}
+    code = pack_code(transcript.language)
+    for turn in transcript.turns:
+        k = position.get(turn.index)
+        if k is None:
+            if run:
+                pending = max(pending, _client_facts(turn.text, code).n_words)
+            continue
+        move = out[k].move
+        if move is _T.BACKCHANNEL:
+            continue
+        if move is _T.CLOSED_QUESTION:
+            if run:
+                longest_answer = max(longest_answer, pending)
+            run.append(k)
+            pending = 0
+            continue
+        close()
+        run, longest_answer, pending = [], 0, 0
+    close()
+    return tuple(out)
+
+
+_STANCE_SUBTYPES = frozenset(
+    {
+        MarkerSubtype.DEFENDS_SELF,
+        MarkerSubtype.REJECTS_INTERVENTION,
+        MarkerSubtype.CONTROLS_PRESSURES,
+        MarkerSubtype.COMPLAINT_ACTIVITIES,
+        MarkerSubtype.COMPLAINT_THERAPIST,
+    }
+)

@@ -1,0 +1,183 @@
+"""One cue engine, one pattern dialect: speech-to-text French without accents reads as accented
+French, for the client signals and for the therapist moves alike, and evidence quotes the words
+as written."""
+
+from __future__ import annotations
+
+import pytest
+
+from raccord.detect import questions
+from raccord.detect import signals as sig
+from raccord.detect.move_labels import label_moves
+from raccord.detect.moves import move_type
+from raccord.io import parse
+from raccord.lang import cues
+from raccord.model import Marker, Transcript
+from raccord.taxonomy import MarkerSubtype, Role
+
+
+def session(text: str, language: str = "fr") -> Transcript:
+    (transcript,) = parse(text, fmt="text", language=language)
+    return transcript
+
+
+def unaccented(text: str) -> str:
+    """What a speech-to-text service without French accents writes (straight apostrophes)."""
+    return cues.strip_accents(text).replace("’", "'")
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+def test_text_and_patterns_fold_alike() -> None:
+    assert cues.fold("Ça VA pas, l’Été") == "ca va pas, l'ete"
+    assert cues.fold_pattern("(?:ça|Été) va\\W") == "(?:ca|ete) va\\W"
+    # a character folding into punctuation is escaped: « … » stays one literal ellipsis
+    assert cues.fold_pattern("[,.…]|…") == "[,.\\.\\.\\.]|\\.\\.\\."
+
+
+def test_the_sentence_view_maps_each_position_back_to_the_words_as_written() -> None:
+    written = "Ça  va\n« très » bien…"
+    folded = cues.fold_sentences(written)
+    assert folded.text == "ca va tres bien..."
+    start = folded.text.index("tres")
+    assert folded.raw(start, start + len("tres bien")) == "très » bien"
+    assert folded.raw(0, 5) == "Ça  va"
+
+
+def test_a_cue_starts_at_a_word_start_and_may_follow_an_elision() -> None:
+    cue_set = cues.CueSet("t", ["il faut", "été"])
+    assert cue_set.search("qu'il faut partir") is not None
+    assert cue_set.search("profil faut") is None
+    hit = cue_set.search("c'est l'ete")
+    assert hit is not None and hit.group() == "ete"
+
+
+def test_a_cue_ending_on_a_space_asks_for_a_following_word() -> None:
+    cue_set = cues.CueSet("t", ["essayez "])
+    assert cue_set.search("essayez de dormir") is not None
+    assert cue_set.search("essayez") is None
+
+
+# --------------------------------------------------------------------------- questions
+
+_FRENCH_QUESTIONS = [
+    ("Ça vous fait quoi, de l’entendre ?", questions.OPEN),
+    ("Vous pensez à quoi ?", questions.OPEN),
+    ("Où en êtes-vous avec ça ?", questions.OPEN),
+    ("Et ça s'est passé comment ?", questions.OPEN),
+    ("Vous êtes d’accord ?", questions.CLOSED),
+    ("Ça va mieux depuis la dernière fois ?", questions.CLOSED),
+    ("Ou bien vous préférez qu’on arrête là ?", questions.CLOSED),
+    ("Vous avez quel âge ?", questions.CLOSED),
+    ("Je vous écoute.", questions.NONE),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), _FRENCH_QUESTIONS)
+def test_a_question_without_accents_is_classified_as_with_them(text: str, expected: str) -> None:
+    assert questions.kind(text, "fr") == expected
+    assert questions.kind(unaccented(text), "fr") == expected
+    assert questions.kind(unaccented(text).lower(), "fr") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What was that like for you?", questions.OPEN),
+        ("So how long ago was that?", questions.CLOSED),
+        ("If you had caught it, which skill might have helped?", questions.OPEN),
+        ("Do you still smoke?", questions.CLOSED),
+    ],
+)
+def test_english_questions(text: str, expected: str) -> None:
+    assert questions.kind(text, "en") == expected
+
+
+def test_the_signals_and_the_moves_ask_the_same_question_classifier() -> None:
+    lines = [text for text, _ in _FRENCH_QUESTIONS if "?" in text]
+    for text in lines + [unaccented(t) for t in lines]:
+        transcript = session(f"T: {text}\nP: Oui.")
+        signal = sig.compute(transcript)[0]
+        move, _ = move_type(text, "fr")
+        assert signal.question == questions.kind(text, "fr")
+        assert move.value == f"{signal.question}_question", text
+
+
+# --------------------------------------------------------------------------- therapist moves
+
+_FRENCH_MOVES = [
+    "J'ai l'impression que ce que je viens de dire vous a blessé.",
+    "Vous devriez vraiment arrêter de fumer, c'est très mauvais pour votre santé.",
+    "Il faudrait que vous réduisiez dès cette semaine.",
+    "Je suis désolé, je suis allé trop vite.",
+    "C’est très bien, ce que vous avez fait là.",
+    "Ça vous fait quoi, de l’entendre ?",
+    "Où en êtes-vous avec ça ?",
+    "Vous êtes d’accord ?",
+]
+
+
+@pytest.mark.parametrize("text", _FRENCH_MOVES)
+def test_a_therapist_turn_without_accents_gets_the_same_move(text: str) -> None:
+    accented, evidence = move_type(text, "fr")
+    plain, plain_evidence = move_type(unaccented(text), "fr")
+    assert plain is accented
+    # the evidence quotes each version as it was written
+    assert evidence[0].words.rstrip("…") in text
+    assert plain_evidence[0].words.rstrip("…") in unaccented(text)
+
+
+def test_an_apology_reads_as_meta_communication_with_or_without_accents() -> None:
+    for text in (
+        "Je suis désolé, je suis allé trop vite.",
+        "je suis desole, je suis alle trop vite",
+    ):
+        assert move_type(text, "fr")[0].value == "meta_communication"
+
+
+def test_a_session_without_accents_gets_the_same_labels() -> None:
+    text = (
+        "T: Vous devriez arrêter de fumer, c'est très dangereux.\n"
+        "P: Ça va pas, j'ai pas envie d'en parler.\n"
+        "T: Je suis désolé, je suis allé trop vite. Ça vous fait quoi, ce que je viens de dire ?\n"
+        "P: Bof. Vous êtes comme mon médecin.\n"
+    )
+    accented, plain = session(text), session(unaccented(text))
+    marker = Marker(
+        1, MarkerSubtype.REJECTS_INTERVENTION.kind, MarkerSubtype.REJECTS_INTERVENTION, 2, 0.7
+    )
+
+    def labels(t: Transcript) -> list[tuple[str, str, str]]:
+        return [
+            (m.move.value, m.contribution.value, m.repair.value)
+            for m in label_moves(t, (marker,), mode="fast")
+        ]
+
+    assert labels(plain) == labels(accented)
+    assert labels(accented)[0][1] != "none"  # the warning against the client's stance
+
+
+# --------------------------------------------------------------------------- client signals
+
+
+def test_a_patient_turn_without_accents_fires_the_same_cues() -> None:
+    text = (
+        "T: Et cette semaine, comment ça s'est passé avec votre mère ?\n"
+        "P: Ça va pas. J'ai pas envie d'en parler, ça sert à rien.\n"
+        "T: Vous êtes d'accord pour qu'on en reparle plus tard ?\n"
+        "P: Non. Vous êtes comme les autres, vous comprenez rien.\n"
+    )
+    accented = sig.compute(session(text))
+    plain = sig.compute(session(unaccented(text)))
+    fired = 0
+    for a, b in zip(accented, plain, strict=True):
+        assert a.question == b.question
+        assert [(h.family, h.weight) for h in a.cues] == [(h.family, h.weight) for h in b.cues]
+        assert [name for name, _ in a.words_of] == [name for name, _ in b.words_of]
+        fired += len(a.cues)
+        if a.role is Role.PATIENT:
+            # evidence quotes the patient's own words: accents where they wrote them
+            for hit in a.cues:
+                assert hit.words in session(text).turns[a.index].text
+    assert fired >= 2
