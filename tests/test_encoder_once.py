@@ -26,7 +26,10 @@ def test_every_stage_shares_one_sentence_encoder() -> None:
     assert moves._encoder() is semantic.encode
     from raccord.history import topics
 
-    topics._similarity(["travail", "boulot"], "full")  # the history's subjects, by meaning
+    # the history's subjects, by meaning
+    topics._similarity(
+        ["travail", "boulot"], {"travail": {"le travail"}, "boulot": {"le boulot"}}, "full"
+    )
     detect(transcript, mode="full")
     assert semantic._model() is first
     assert len(_encoders()) == 1
