@@ -44,8 +44,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     data = args.shared_data
-    if not (data / labelled.HELDOUT).is_file():
-        data = Path("/work/shared/data")
     sessions = labelled.everything(data)
     code = args.code or fit.code_hash()
     table: list[C.Row] = []

@@ -298,12 +298,7 @@ def _rule_candidates(
         score = 1.0 + (2.0 if det or after_preposition else 0.0) + (0.5 if len(token) >= 6 else 0.0)
         score += 2.5 if _stem(token) in echo else 0.0
         score += 2.5 if i < fronted else 0.0  # « Et au travail, … » / "And at work, …"
-        body = _glue(parts)
-        if det is not None:
-            shown = str(dmap.get(det, det))
-            noun_phrase = shown + body if shown.endswith("'") else f"{shown} {body}"
-        else:
-            noun_phrase = body
+        noun_phrase = _with_determiner(det, _glue(parts), dmap)
         candidate = Topic(
             phrase=noun_phrase,
             de=with_de(code, noun_phrase),
@@ -407,12 +402,7 @@ def _model_candidates(
         lemma = word if first < tok.i else str(tok.lemma_).lower()
         score += 2.5 if {_stem(word), _stem(lemma)} & echo else 0.0
         score += 2.5 if tok.i < fronted else 0.0
-        body = _glue(parts)
-        if det is not None:
-            det_shown = str(dmap.get(det, det))
-            noun_phrase = det_shown + body if det_shown.endswith("'") else f"{det_shown} {body}"
-        else:
-            noun_phrase = body
+        noun_phrase = _with_determiner(det, _glue(parts), dmap)
         yield (
             score,
             Topic(
@@ -496,3 +486,12 @@ def typeset(code: str, text: str) -> str:
     for pattern, replacement in spacing:
         text = pattern.sub(replacement, text)
     return text
+
+
+def _with_determiner(det: str | None, body: str, shown: Mapping[str, Any]) -> str:
+    """The noun phrase as it is named: the determiner as the pack shows it (« votre » for « mon »),
+    elided without a space (« l'atelier »)."""
+    if det is None:
+        return body
+    word = str(shown.get(det, det))
+    return word + body if word.endswith("'") else f"{word} {body}"
