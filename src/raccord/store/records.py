@@ -210,6 +210,27 @@ class Records:
             )
         )
 
+    def _journal(self, s: Any, session_id: int) -> tuple[JournalRecord, ...]:
+        """The therapist's own reactions recorded on one session, in the order written."""
+        from sqlalchemy import select
+
+        from raccord.store.schema import JournalEntry
+
+        return tuple(
+            JournalRecord(
+                feeling=j.feeling,
+                turn=j.turn,
+                seconds=j.seconds,
+                intensity=j.intensity,
+                comment=self.cipher.decrypt(j.comment_enc),
+            )
+            for j in s.scalars(
+                select(JournalEntry)
+                .where(JournalEntry.session_id == session_id)
+                .order_by(JournalEntry.id)
+            )
+        )
+
     def _session_row(self, s: Any, patient_id: int, number: int) -> Any:
         for row in self._session_rows(s, patient_id):
             if row.number == number:
@@ -540,7 +561,7 @@ class Records:
         """Everything history needs about one patient, decrypted."""
         from sqlalchemy import select
 
-        from raccord.store.schema import CheckIn, JournalEntry
+        from raccord.store.schema import CheckIn
 
         with self._tx() as s:
             patient = self._patient(s, pseudonym)
@@ -566,20 +587,7 @@ class Records:
                         select(CheckIn).where(CheckIn.session_id == r.id).order_by(CheckIn.id)
                     )
                 )
-                journal = tuple(
-                    JournalRecord(
-                        feeling=j.feeling,
-                        turn=j.turn,
-                        seconds=j.seconds,
-                        intensity=j.intensity,
-                        comment=self.cipher.decrypt(j.comment_enc),
-                    )
-                    for j in s.scalars(
-                        select(JournalEntry)
-                        .where(JournalEntry.session_id == r.id)
-                        .order_by(JournalEntry.id)
-                    )
-                )
+                journal = self._journal(s, r.id)
                 scores = analysis.get("scores", {})
                 sessions.append(
                     SessionRecord(
@@ -864,7 +872,7 @@ class Records:
         is a ``NotFoundError``. The read goes to the audit log under the supervisor's name."""
         from sqlalchemy import select
 
-        from raccord.store.schema import JournalEntry, Share
+        from raccord.store.schema import Share
 
         with self._tx() as s:
             share = s.scalar(
@@ -875,20 +883,7 @@ class Records:
             row = self._session_row(s, share.patient_id, number)
             if share.session_id is not None and share.session_id != row.id:
                 raise NotFoundError("nothing shared with you here")
-            journal = tuple(
-                JournalRecord(
-                    feeling=j.feeling,
-                    turn=j.turn,
-                    seconds=j.seconds,
-                    intensity=j.intensity,
-                    comment=self.cipher.decrypt(j.comment_enc),
-                )
-                for j in s.scalars(
-                    select(JournalEntry)
-                    .where(JournalEntry.session_id == row.id)
-                    .order_by(JournalEntry.id)
-                )
-            )
+            journal = self._journal(s, row.id)
             cipher = self.cipher  # the workspace server's key (one RACCORD_HOME, one key)
             self._audit(
                 s,

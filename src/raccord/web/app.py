@@ -646,17 +646,7 @@ def create_app(
             keep_names=keep,
             language=_w(request).code,
         )
-        body = document.write(v, fmt)
-        media = {
-            "html": "text/html; charset=utf-8",
-            "pdf": "application/pdf",
-            "md": "text/markdown; charset=utf-8",
-        }[fmt]
-        return Response(
-            body,
-            media_type=media,
-            headers={"Content-Disposition": f'attachment; filename="session-{number}.{fmt}"'},
-        )
+        return download(document.write(v, fmt), fmt, f"session-{number}")
 
     def supervision(request: Request) -> Response:
         from raccord.history import build
