@@ -14,7 +14,13 @@ labelled by the rules; client markers are the same either way):
    adjudicated labels (data README), of single codings with the adjudicated psychotherapy labels
    (``corpus/psychotherapy/agreement.json``), and the out-of-fold F1 on the reviewed dev sessions
    against the single-coded silver ones (if silver noise held F1 down, dev would score higher).
-3. **Error analysis** of the out-of-fold markers (``raccord.learn.errors``), per source and
+3. **Kind of session**: AnnoMI's sessions are of two kinds, by its authors' own rating — low-
+   quality MI, where ruptures are frequent (all eleven of them are in the dev set the cue packs
+   were written on), and high-quality MI, where markers are rare (14 in dev, all 82 silver).
+   Out-of-fold F1 per kind and per set separates the two explanations of the dev/silver gap:
+   the packs' wording (high-quality dev vs silver, at the same marker rate) and the rate of
+   markers (low vs high quality).
+4. **Error analysis** of the out-of-fold markers (``raccord.learn.errors``), per source and
    language: recall by subtype and salience, what the false markers are, F1 with one-turn offsets
    allowed, how well the presence probability ranks turns at all.
 
@@ -36,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from raccord.eval.corpus import session_quality
 from raccord.eval.labels import read_labels
 from raccord.eval.metrics import PRF, prf_ci, rounded
 from raccord.learn import data as labelled
@@ -249,6 +256,32 @@ def label_ceiling(
     return out
 
 
+# ------------------------------------------------------------------ 3. kind of session
+
+
+def session_kinds(
+    data: Path, sessions: Sequence[labelled.Labelled], found: Mapping[str, Detection]
+) -> dict[str, Any]:
+    """Out-of-fold F1 per AnnoMI MI quality (its authors' rating) and per set (dev, silver);
+    each part says its rate of coded markers."""
+    quality = session_quality(data)
+    dev = dev_ids(data)
+    out: dict[str, Any] = {}
+    for language in ("en", "fr"):
+        parts: dict[str, list[labelled.Labelled]] = {}
+        for s in sessions:
+            if s.source != "annomi" or s.language != language:
+                continue
+            tid = s.labels.transcript_id
+            kind = quality.get(tid, "?") if isinstance(tid, int) else "?"
+            where = "dev" if str(tid) in dev else "silver"
+            parts.setdefault(f"{kind}-quality MI, {where}", []).append(s)
+        out[f"annomi/{language}"] = {
+            name: _f1(members, found) for name, members in sorted(parts.items())
+        }
+    return out
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -270,6 +303,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--draws", type=int, default=1)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "gap.json")
     ap.add_argument("--no-curve", action="store_true")
+    ap.add_argument(
+        "--curve-from",
+        type=Path,
+        help="carry the learning curve over from an earlier gap.json (it keeps the detector "
+        "code hash it was measured on)",
+    )
     ap.add_argument(
         "--extra-draws-cached-only",
         action="store_true",
@@ -296,7 +335,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ready: dict[str, dict[str, Any]] = {}
     for mode in dict.fromkeys([*modes, args.curve_mode]):
         ready[mode] = {s.key: fit.prepared(s, mode, code=code) for s in sessions}
-    if not args.no_curve:
+    if args.curve_from is not None:
+        earlier = json.loads(args.curve_from.read_text(encoding="utf-8"))
+        if "learning_curve" in earlier:
+            out["learning_curve"] = {
+                **earlier["learning_curve"],
+                "measured_on_detector_code": earlier.get("detector_code"),
+                "measured_on_git_commit": earlier.get("git_commit"),
+            }
+    elif not args.no_curve:
         fractions = [float(f) for f in args.fractions.split(",") if f]
         out["learning_curve"] = learning_curve(
             sessions,
@@ -321,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if mode == modes[-1]:
             out["label_ceiling"] = label_ceiling(data, sessions, found)
             out["label_ceiling"]["mode"] = f"{mode}/session"
+            out["session_kinds"] = {"mode": f"{mode}/session"}
+            out["session_kinds"].update(session_kinds(data, sessions, found))
     args.out.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     summary(out)
     return 0
@@ -370,6 +419,17 @@ def summary(out: Mapping[str, Any]) -> None:
                 f"  {name}: out-of-fold F1 on reviewed dev sessions {_f(b['dev_reviewed']['f1'])}"
                 f" vs silver {_f(b['silver']['f1'])}"
             )
+    kinds = out.get("session_kinds")
+    if kinds:
+        print(f"\n== Kind of session ({kinds['mode']}) ==")
+        for language, block in kinds.items():
+            if not isinstance(block, dict):
+                continue
+            for name, b in block.items():
+                print(
+                    f"  {language} {name:26} {b['n_sessions']:3d} sessions, coded markers per "
+                    f"turn {_f(b['coded_markers_per_client_turn'], 3)}: F1 {_f(b['f1'])}"
+                )
     for run, block in out.get("errors", {}).items():
         print(f"\n== Errors of the out-of-fold markers ({run}) ==")
         for name, e in block.items():
