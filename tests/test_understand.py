@@ -7,6 +7,8 @@ reactions next to the markers, implicit prohibitions and what stays open.
 
 from __future__ import annotations
 
+import pytest
+
 from raccord.model import TherapistNote
 from raccord.taxonomy import (
     Contribution,
@@ -17,6 +19,7 @@ from raccord.taxonomy import (
     Severity,
     TherapistMoveType,
 )
+from raccord.understand.facts import OwnRepair, own_repair, turn_signals, window_signals
 from raccord.understand.text import topic_of, with_de
 from test_understand_support import described, detection, episode, marker, move, session
 
@@ -311,3 +314,44 @@ def test_a_withdrawal_the_patient_came_back_from_alone_is_not_buried() -> None:
     # the same withdrawal met with a validation that took is repaired: nothing carried over
     d = detection(ms, [move(2, TherapistMoveType.VALIDATION)], [episode(ms, 3)])
     assert not any("revenue d'elle-même" in item for item in described(t, d).open_items)
+
+
+# --------------------------------------------------------------------------- cues read folded
+
+
+def test_speech_to_text_french_and_curly_apostrophes_fire_the_cues_of_written_french() -> None:
+    lines = [
+        "T: Je suis tres desolee, je suis allee trop vite.",
+        "T: Je m’excuse, je vous ai brusquée.",
+        "T: Qu’est-ce que vous pourriez faire, concretement ?",
+        "T: Qu'est-ce que vous pourriez faire, concrètement ?",
+        "T: A votre place, je lui dirais deja non.",
+    ]
+    t = session(lines, "fr")
+    d = detection([])
+    assert own_repair(t, d, 0, "fr") == OwnRepair(0, "apology", "Je suis tres desolee")
+    assert own_repair(t, d, 1, "fr") == OwnRepair(1, "apology", "Je m’excuse")
+    # the evidence quotes the words as they were said, each time
+    asked = [turn_signals(t, d, i, "fr")[0] for i in (2, 3)]
+    assert [(s.kind, s.words) for s in asked] == [
+        ("responsibility_question", "Qu’est-ce que vous pourriez faire"),
+        ("responsibility_question", "Qu'est-ce que vous pourriez faire"),
+    ]
+    assert [(s.kind, s.words) for s in turn_signals(t, d, 4, "fr")] == [
+        ("advice_unsolicited", "A votre place")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "missed"),
+    [("T: Ca a l'air tres lourd a porter.", False), ("T: Et le travail, ca avance ?", True)],
+)
+def test_an_unaccented_emotion_is_heard_or_missed_as_written_french_is(
+    answer: str, missed: bool
+) -> None:
+    lines = ["T: Comment ça va ?", "P: Je suis epuisee, je dors plus.", answer, "P: Bof."]
+    d = detection([marker(3, S.MINIMAL_RESPONSE)], [move(0, TherapistMoveType.OPEN_QUESTION)])
+    found = [
+        s for s in window_signals(session(lines, "fr"), d, 3, 3, "fr") if s.kind == "missed_emotion"
+    ]
+    assert [(s.turns, s.words) for s in found] == ([((1, 2), "epuisee")] if missed else [])

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from raccord import lang, nlp
+from raccord.lang.cues import CueSet, Folded, Index, fold_sentences
 from raccord.model import Transcript
 
 # French elisions (l', qu', jusqu'…) are their own token; other apostrophes stay inside the word
@@ -94,34 +95,32 @@ def span_ref(code: str, transcript: Transcript, start: int, end: int) -> str:
 
 
 @cache
-def _patterns(code: str, key: str) -> tuple[re.Pattern[str], ...]:
-    cues = section(code, "understand").get("cues", {})
-    return tuple(re.compile(p, re.IGNORECASE) for p in cues.get(key, ()))
+def _cue_sets(code: str) -> dict[str, CueSet]:
+    """The pack's ``[cues]`` lists, each compiled once by the project's cue engine."""
+    index = Index()
+    cues: Mapping[str, Sequence[str]] = section(code, "understand").get("cues", {})
+    return {key: CueSet(key, [str(p) for p in entries], index) for key, entries in cues.items()}
 
 
-@cache
-def _phrases(code: str, key: str) -> tuple[str, ...]:
-    cues = section(code, "understand").get("cues", {})
-    return tuple(str(p).lower() for p in cues.get(key, ()))
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> Folded:
+    return fold_sentences(text.strip())
 
 
-def matches(code: str, key: str, text: str) -> str | None:
-    """The words of ``text`` matching one of the pack's ``cues.<key>`` regular expressions."""
-    normalised = text.replace("’", "'").strip()
-    for pattern in _patterns(pack_code(code), key):
-        found = pattern.search(normalised)
-        if found:
-            return found.group(0)
-    return None
+def cue(code: str, key: str, text: str) -> str | None:
+    """The words of ``text``, as written, where one of the pack's ``cues.<key>`` matched first
+    (the leftmost match; ``None`` when no cue fires).
 
-
-def contains(code: str, key: str, text: str) -> str | None:
-    """The first ``cues.<key>`` phrase found in ``text`` as whole words."""
-    tokens = " " + " ".join(words(text)) + " "
-    for cue in _phrases(pack_code(code), key):
-        if " " + " ".join(words(cue)) + " " in tokens:
-            return cue
-    return None
+    The cues are read by the project's cue engine (``raccord.lang.cues``) on the turn folded
+    (lower case, accents dropped, apostrophes straight; punctuation kept, as for the therapist
+    moves), so speech-to-text French (« ca a l'air dur ») and curly apostrophes (« je m’excuse »)
+    fire as written French does, and the evidence is the turn's own words."""
+    cues = _cue_sets(pack_code(code)).get(key)
+    if cues is None:
+        return None
+    folded = _sentences(text)
+    found = cues.search(folded.text)
+    return folded.raw(found.start(), found.end()).strip() if found else None
 
 
 # --------------------------------------------------------------------------- clauses
