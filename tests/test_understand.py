@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from raccord.model import TherapistNote
+from raccord.model import Detection, SessionScores, TherapistNote
 from raccord.taxonomy import (
     Contribution,
     MarkerSubtype,
@@ -355,3 +355,53 @@ def test_an_unaccented_emotion_is_heard_or_missed_as_written_french_is(
         s for s in window_signals(session(lines, "fr"), d, 3, 3, "fr") if s.kind == "missed_emotion"
     ]
     assert [(s.turns, s.words) for s in found] == ([((1, 2), "epuisee")] if missed else [])
+
+
+# --------------------------------------------------------------------------- closed questions
+
+CLOSED_RUN = [
+    "T: Vous avez bien dormi cette semaine ?",
+    "P: Oui.",
+    "T: Vous prenez toujours le traitement ?",
+    "P: Oui.",
+    "T: Ça vous convient, les horaires ?",
+    "P: Mouais.",
+]
+
+
+def _question_signals(kind: str) -> tuple[dict[str, object], ...]:
+    return tuple(
+        {"turn": i, "role": "therapist" if i % 2 == 0 else "patient", "question": kind}
+        for i in range(len(CLOSED_RUN))
+    )
+
+
+@pytest.mark.parametrize(("kind", "interrogation"), [("closed", True), ("open", False)])
+def test_a_run_of_closed_questions_is_what_detection_decided_not_a_second_reading(
+    kind: str, interrogation: bool
+) -> None:
+    # the moves say nothing of the questions (a learned head answered "other"): the question
+    # kind detection recorded for each therapist turn decides, whatever the words look like
+    t = session(CLOSED_RUN, "fr")
+    ms = [marker(5, S.MINIMAL_RESPONSE)]
+    d = Detection(
+        tuple(ms),
+        tuple(move(i) for i in (0, 2, 4)),
+        (),
+        SessionScores(0.5, 0.3),
+        _question_signals(kind),
+    )
+    found = [s for s in window_signals(t, d, 5, 5, "fr") if s.kind == "closed_interrogation"]
+    assert [s.turns for s in found] == ([(0, 2, 4)] if interrogation else [])
+    assert not any(s.backed for s in found)  # no closed-question move says so
+
+
+def test_without_question_signals_the_one_question_classifier_reads_the_turn() -> None:
+    lines = [line.replace("é", "e").replace("Ç", "C") for line in CLOSED_RUN]  # speech-to-text
+    d = detection([marker(5, S.MINIMAL_RESPONSE)], [move(i) for i in (0, 2, 4)])
+    found = [
+        s
+        for s in window_signals(session(lines, "fr"), d, 5, 5, "fr")
+        if s.kind == "closed_interrogation"
+    ]
+    assert [s.turns for s in found] == [(0, 2, 4)]

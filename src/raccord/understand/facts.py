@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from raccord.detect import questions
 from raccord.lang.cues import fold
 from raccord.model import Detection, Episode, Marker, TherapistMove, Transcript
 from raccord.taxonomy import (
@@ -265,11 +266,35 @@ def moment(
 
 
 def _is_closed(transcript: Transcript, detection: Detection, index: int, code: str) -> bool:
+    """Whether a therapist turn asks a closed question, as detection decided: its move, or when
+    the move says nothing of it (``OTHER``), the question kind detection's signals recorded for
+    the turn. A detection without signals (built by hand, or by a caller that kept only the
+    moves) has the one question classifier (``detect.questions``) read the turn."""
     move = move_at(detection, index)
     if move is not None and move.move is not TherapistMoveType.OTHER:
         return move.move is TherapistMoveType.CLOSED_QUESTION
-    text = transcript.turns[index].text.strip()
-    return text.endswith("?") and cue(code, "closed_question", text) is not None
+    asked = _question_kinds(detection).get(index)
+    if asked is None:
+        asked = questions.kind(transcript.turns[index].text, code)
+    return asked == questions.CLOSED
+
+
+#: The last detection's question kind by turn (as ``_MOVES_BY_TURN``: one slot, by identity).
+_QUESTIONS_BY_TURN: list[tuple[Detection, dict[int, str]]] = []
+
+
+def _question_kinds(detection: Detection) -> dict[int, str]:
+    """The question kind (``detect.questions``: open, closed, none) of each therapist turn, as
+    detection's signals recorded it; empty when the detection carries no signals (a patient
+    turn's signal names the question it answers, not one it asks)."""
+    if not _QUESTIONS_BY_TURN or _QUESTIONS_BY_TURN[0][0] is not detection:
+        kinds = {
+            int(s["turn"]): str(s["question"])
+            for s in detection.signals
+            if s.get("role") == Role.THERAPIST and "turn" in s and "question" in s
+        }
+        _QUESTIONS_BY_TURN[:] = [(detection, kinds)]
+    return _QUESTIONS_BY_TURN[0][1]
 
 
 def window_signals(
