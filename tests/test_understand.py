@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from raccord.model import Detection, SessionScores, TherapistNote
+from conftest import require_nlp
+from raccord.model import Detection, SessionScores, TherapistNote, Transcript
 from raccord.taxonomy import (
     Contribution,
     MarkerSubtype,
@@ -19,6 +20,7 @@ from raccord.taxonomy import (
     Severity,
     TherapistMoveType,
 )
+from raccord.understand import prohibitions
 from raccord.understand.facts import OwnRepair, own_repair, turn_signals, window_signals
 from raccord.understand.text import topic_of, with_de
 from test_understand_support import described, detection, episode, marker, move, session
@@ -314,6 +316,86 @@ def test_a_withdrawal_the_patient_came_back_from_alone_is_not_buried() -> None:
     # the same withdrawal met with a validation that took is repaired: nothing carried over
     d = detection(ms, [move(2, TherapistMoveType.VALIDATION)], [episode(ms, 3)])
     assert not any("revenue d'elle-même" in item for item in described(t, d).open_items)
+
+
+# --------------------------------------------------------------------------- one topic by meaning
+
+BOULOT_FR = [
+    "T: Comment allez-vous depuis la dernière fois ?",
+    "P: Plutôt bien, j'ai revu des amis ce week-end et on a beaucoup ri ensemble.",
+    "T: Et le boulot, comment ça se passe en ce moment ?",
+    "P: Bof.",
+    "T: Vous avez vu un film avec vos amis ?",
+    "P: Oui, on est allés au cinéma, c'était bien, ça m'a changé les idées de sortir un peu.",
+    "T: Et le travail, comment ça va ?",
+    "P: Je sais pas.",
+]
+JOB_EN = [
+    "T: How have you been since last time?",
+    "P: Pretty good, I saw some friends at the weekend and we laughed a lot together.",
+    "T: And your job, how is it going at the moment?",
+    "P: Meh.",
+    "T: Did you watch a film with your friends?",
+    "P: Yes, we went to the cinema, it was nice, it took my mind off things to go out a bit.",
+    "T: And at work, how are things?",
+    "P: Dunno.",
+]
+
+
+def _pressed_twice(lines: list[str], code: str) -> tuple[Transcript, Detection]:
+    """Two therapist questions on a subject, each followed by a minimal response."""
+    ms = [marker(3, S.MINIMAL_RESPONSE), marker(7, S.MINIMAL_RESPONSE)]
+    moves = [move(i, TherapistMoveType.OPEN_QUESTION) for i in (0, 2, 4, 6)]
+    return session(lines, code), detection(ms, moves, [episode(ms[:1], 5), episode(ms[1:], 7)])
+
+
+@pytest.mark.parametrize(
+    ("lines", "code", "first"), [(BOULOT_FR, "fr", "le boulot"), (JOB_EN, "en", "your job")]
+)
+def test_two_wordings_of_one_subject_pressed_before_two_markers_are_one_prohibition(
+    lines: list[str], code: str, first: str
+) -> None:
+    t, d = _pressed_twice(lines, code)
+    found = prohibitions.find(t, d, code)
+    assert [(p.by, p.what, p.therapist, p.markers) for p in found] == [
+        ("topic", first, (2, 6), (3, 7))
+    ]
+    assert any(
+        "(tours 4 et 8)" in p or "(turns 4 and 8)" in p for p in described(t, d).prohibitions
+    )
+    # fast mode never loads the sentence encoder: two different words are two subjects
+    assert prohibitions.find(t, d, code, mode="fast") == ()
+
+
+@pytest.mark.parametrize("mode", ["full", "fast"])
+def test_words_that_only_share_their_first_letters_are_two_subjects(mode: str) -> None:
+    require_nlp("fr")  # without the language model, words are compared by their first letters
+    lines = list(BOULOT_FR)
+    lines[2] = "T: Et vos parents, vous les avez appelés ?"
+    lines[6] = "T: Et cette parenthèse à l'hôpital, comment l'avez-vous vécue ?"
+    t, d = _pressed_twice(lines, "fr")
+    assert prohibitions.find(t, d, "fr", mode=mode) == ()
+    lines[6] = "T: Et votre parent, celui qui vit loin, il vous a rappelé ?"
+    t, d = _pressed_twice(lines, "fr")
+    assert [p.what for p in prohibitions.find(t, d, "fr", mode=mode)] == ["vos parents"]
+
+
+def test_a_topic_is_pressed_again_in_another_form_not_by_a_word_sharing_its_letters() -> None:
+    require_nlp("fr")
+    lines = [
+        "T: Et vos parents, comment ça se passe avec eux ?",
+        "P: Ça va.",
+        "T: Et cette parenthèse à l'hôpital, c'était comment ?",
+        "P: Bof.",
+    ]
+    parents = topic_of("fr", lines[0][3:])
+    assert parents is not None and parents.phrase == "vos parents"
+    d = detection([marker(3, S.MINIMAL_RESPONSE)], [move(0, TherapistMoveType.OPEN_QUESTION)])
+    found = window_signals(session(lines, "fr"), d, 3, 3, "fr", topic=parents)
+    assert not any(s.kind == "pressing_topic" for s in found)
+    lines[2] = "T: Votre parent le plus proche, vous l'avez vu ?"
+    found = window_signals(session(lines, "fr"), d, 3, 3, "fr", topic=parents)
+    assert [s.turns for s in found if s.kind == "pressing_topic"] == [(0, 2)]
 
 
 # --------------------------------------------------------------------------- cues read folded

@@ -32,6 +32,7 @@ from raccord.understand.text import (
     Topic,
     clauses,
     cue,
+    mentions,
     topic_of,
     word_count,
     words,
@@ -336,11 +337,8 @@ def window_signals(
         found.append(Signal("closed_interrogation", tuple(best_run), backed=backed))
 
     if topic is not None:
-        stem = topic.head[:5]
         pressing = [
-            i
-            for i in therapist
-            if i <= first_marker and any(w.startswith(stem) for w in words(turns[i].text))
+            i for i in therapist if i <= first_marker and mentions(code, turns[i].text, topic)
         ]
         if len(pressing) >= 2:
             found.append(Signal("pressing_topic", tuple(pressing), topic.phrase, backed=False))
@@ -509,18 +507,17 @@ def _episode_topic(
             continue
         found = _clear(topic_of(code, transcript.turns[i].text, patient_text, min_score=3.0))
         if found is not None:
-            return found, _raised_at(transcript, found, i)
+            return found, _raised_at(transcript, found, i, code)
     return None
 
 
-def _raised_at(transcript: Transcript, topic: Topic, turn: int) -> int:
+def _raised_at(transcript: Transcript, topic: Topic, turn: int, code: str) -> int:
     """The turn that brought ``topic`` up: the patient's turn just before when it already named
     it (the therapist then only took it up), else ``turn``."""
     if transcript.turns[turn].role is not Role.THERAPIST:
         return turn
     before = previous_patient(transcript, turn)
-    stem = topic.head[:5]
-    if before is not None and any(w.startswith(stem) for w in words(transcript.turns[before].text)):
+    if before is not None and mentions(code, transcript.turns[before].text, topic):
         return before
     return turn
 

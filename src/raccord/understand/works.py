@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import MarkerKind, RepairStrategy, Role, TherapistMoveType
 from raccord.understand.facts import move_at, next_patient, own_repair
-from raccord.understand.text import content_words, cue, word_count
+from raccord.understand.text import cue, word_count, word_keys
 
 MAX_ITEMS = 5
 #: Words in an unmarked answer, right after a marker, that count as re-engagement.
@@ -110,7 +110,7 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
 def _carries_on(code: str, marked: str, therapist: str, answer: str) -> bool:
     """Whether the answer goes on with the marked turn's own content (the story, the complaint)
     more than with what the therapist said."""
-    stems = {w[:5] for w in content_words(code, answer)}
-    with_marked = stems & {w[:5] for w in content_words(code, marked)}
-    with_therapist = stems & {w[:5] for w in content_words(code, therapist)}
+    said = word_keys(code, answer)
+    with_marked = said & word_keys(code, marked)
+    with_therapist = said & word_keys(code, therapist)
     return len(with_marked) >= 2 and len(with_marked) > len(with_therapist)
