@@ -487,3 +487,17 @@ def test_without_question_signals_the_one_question_classifier_reads_the_turn() -
         if s.kind == "closed_interrogation"
     ]
     assert [s.turns for s in found] == [(0, 2, 4)]
+
+
+def test_naming_ones_own_advice_twice_in_meta_communication_is_not_a_topic_pressed_on() -> None:
+    lines = [
+        "T: How are things with your mom since last week?",
+        "P: Same as always.",
+        "T: I think I jumped in with advice last time, and that was a lot.",
+        "P: Whatever.",
+        "T: So my advice landed like one more person telling you what to do.",
+        "P: Yeah.",
+    ]
+    ms = [marker(3, S.MINIMAL_RESPONSE), marker(5, S.MINIMAL_RESPONSE)]
+    meta = [move(i, TherapistMoveType.META_COMMUNICATION) for i in (2, 4)]
+    assert prohibitions.find(session(lines, "en"), detection(ms, meta), "en") == ()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from raccord.lang.cues import fold
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import MarkerKind
-from raccord.understand.facts import previous_therapist, turn_signals
+from raccord.understand.facts import own_repair, previous_therapist, turn_signals
 from raccord.understand.text import Topic, topic_of, word_key
 
 MIN_REPEATS = 2
@@ -60,6 +60,8 @@ def find(
         for signal in turn_signals(transcript, detection, t, code):
             if signal.kind in MOVE_KINDS and signal.backed:
                 by_move[signal.kind].setdefault(t, marker.turn)
+        if own_repair(transcript, detection, t, code) is not None:
+            continue  # meta-communication is the third way, not a subject pressed on
         topic = topic_of(code, transcript.turns[t].text, [transcript.turns[marker.turn].text])
         if topic is not None and topic.determined:
             pressed.append((topic, t, marker.turn))
