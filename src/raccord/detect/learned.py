@@ -17,8 +17,12 @@ shipped as numpy arrays in ``src/raccord/data/markers-<mode>-<context>.npz``: ``
 (binary, with the decision threshold chosen by inner cross-validation), ``kind`` (confrontation
 vs withdrawal), ``subtype`` and ``salience``. The presence probability is the linear head's
 averaged with boosted trees over the same features (``forest``; the weight of each is chosen by
-inner cross-validation), which read conjunctions a linear head cannot. Nothing here needs
-scikit-learn.
+inner cross-validation), which read conjunctions a linear head cannot. A coder also reads a
+reply against the rest of the session: the same "fine" weighs more in a session full of
+resistance. So the presence probability goes through a last, small head (``session``) over three
+numbers per turn — the turn's own log-odds, the mean log-odds of the session's other patient turns
+and the share of them above even odds (``context="live"``: the earlier turns only) — kept only when
+inner cross-validation finds it helps. Nothing here needs scikit-learn.
 
 Each weight file records what it was fitted on (``meta``: the feature names, a hash of the
 language packs and of the training data); ``stale()`` says when the code or packs moved on.
@@ -188,6 +192,38 @@ class Head:
         return np.asarray(sign * ((x - self.mean) / self.scale) * self.coef[k], dtype=np.float64)
 
 
+#: The features of the session head, in order.
+SESSION_FEATURES = ("own_log_odds", "others_mean_log_odds", "others_share_likely")
+
+
+def session_features(
+    probability: npt.NDArray[np.float64], context: str, prior: float = 0.0
+) -> npt.NDArray[np.float64]:
+    """Per patient turn of one session (rows in order): its own log-odds, the mean log-odds of
+    the other patient turns and the share of them at even odds or above. In ``live`` context the
+    others are the earlier turns only; a turn with none gets ``prior`` and no share."""
+    p = np.clip(np.asarray(probability, dtype=np.float64), 1e-4, 1.0 - 1e-4)
+    odds = np.log(p / (1.0 - p))
+    likely = (p >= 0.5).astype(np.float64)
+    n = len(p)
+    out = np.zeros((n, len(SESSION_FEATURES)))
+    out[:, 0] = odds
+    if n == 0:
+        return out
+    if context == "live":
+        count = np.arange(n, dtype=np.float64)
+        before = np.concatenate([[0.0], np.cumsum(odds)[:-1]])
+        liked = np.concatenate([[0.0], np.cumsum(likely)[:-1]])
+        some = count > 0
+        out[:, 1] = np.where(some, before / np.maximum(count, 1.0), prior)
+        out[:, 2] = np.where(some, liked / np.maximum(count, 1.0), 0.0)
+    else:
+        others = max(n - 1, 1)
+        out[:, 1] = (odds.sum() - odds) / others if n > 1 else prior
+        out[:, 2] = (likely.sum() - likely) / others if n > 1 else 0.0
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class TurnModel:
     """The four heads of one mode and context, with what they were fitted on."""
@@ -203,6 +239,8 @@ class TurnModel:
     meta: Mapping[str, Any] = field(default_factory=dict)
     #: Boosted trees averaged with the linear presence head (weight ``meta["blend"]``).
     forest: Forest | None = None
+    #: The presence probability read against the rest of the session (``session_features``).
+    session: Head | None = None
 
     @property
     def blocks(self) -> tuple[str, ...]:
@@ -219,11 +257,15 @@ class TurnModel:
             start += n
         return out
 
-    def decide(self, x: npt.NDArray[np.float64]) -> list[Decision]:
-        """One decision per row: presence probability, then family, subtype and salience."""
+    def decide(
+        self, x: npt.NDArray[np.float64], present: npt.NDArray[np.float64] | None = None
+    ) -> list[Decision]:
+        """One decision per row: presence probability, then family, subtype and salience.
+        ``x`` is a whole session's rows in order, or a slice of them with ``present`` computed
+        over the whole session (``present``)."""
         if x.shape[0] == 0:
             return []
-        present = self.present(x)
+        present = self.present(x) if present is None else present
         standing = self.standing(x)
         kind = self.kind.proba(x)
         sub = self.subtype.proba(x)
@@ -254,14 +296,26 @@ class TurnModel:
             )
         return out
 
-    def present(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Probability that each row is a marker: the linear head, averaged with the trees'
-        when the model has them."""
+    def turn_alone(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Probability that each row is a marker, each turn read in its own context: the
+        linear head, averaged with the trees' when the model has them."""
         linear = self.presence.proba(x)[:, 1]
         blend = float(self.meta.get("blend", 0.0))
         if self.forest is None or blend <= 0.0:
             return linear
         return np.asarray((1.0 - blend) * linear + blend * self.forest.proba(x), dtype=np.float64)
+
+    def in_session(self, alone: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """The probabilities of ``turn_alone`` over a whole session (rows in order), read
+        against the rest of the session when the model has a session head."""
+        if self.session is None:
+            return alone
+        prior = float(self.meta.get("session_prior", 0.0))
+        return self.session.proba(session_features(alone, self.context, prior))[:, 1]
+
+    def present(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Probability that each row of a whole session (in order) is a marker."""
+        return self.in_session(self.turn_alone(x))
 
     def standing(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
         """Rows whose rule score alone reaches ``meta["standalone"]``: a clear cue of the pack
@@ -338,6 +392,8 @@ def save(model: TurnModel, path: Any) -> None:
         arrays.update(head_arrays(name, getattr(model, name)))
     if model.forest is not None:
         arrays.update(model.forest.arrays("forest"))
+    if model.session is not None:
+        arrays.update(head_arrays("session", model.session))
     meta = {
         **model.meta,
         "mode": model.mode,
@@ -352,6 +408,7 @@ def load_file(handle: Any) -> TurnModel:
         meta = json.loads(str(data["meta"]))
         heads = {name: read_head(data, name) for name in HEADS}
         forest = Forest.from_arrays(data, "forest") if "forest_feature" in data else None
+        session = read_head(data, "session") if "session_coef" in data else None
     mode, context = str(meta["mode"]), str(meta["context"])
     names = feature_names(mode, context, meta.get("rule_features", ()))
     return TurnModel(
@@ -361,6 +418,7 @@ def load_file(handle: Any) -> TurnModel:
         threshold=float(meta["threshold"]),
         meta=meta,
         forest=forest,
+        session=session,
         **heads,
     )
 
