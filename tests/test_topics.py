@@ -14,7 +14,15 @@ import pytest
 
 from conftest import require_nlp
 from raccord.history.topics import Mention, group
-from raccord.understand.text import Topic, noun_phrases, topic_of, word_count
+from raccord.understand.text import (
+    Topic,
+    mentions,
+    noun_phrases,
+    topic_of,
+    word_count,
+    word_key,
+    word_keys,
+)
 
 #: Turns where a verb or a pronoun could pass for the subject.
 NO_SUBJECT = {
@@ -146,3 +154,35 @@ def test_a_topic_is_a_plain_value() -> None:
         True,
         False,
     )
+
+
+def _same_word(code: str, a: str, b: str) -> bool:
+    return bool(word_keys(code, a) & word_keys(code, b))
+
+
+def test_two_forms_of_one_word_are_one_word_and_words_sharing_letters_are_two() -> None:
+    require_nlp("fr")
+    require_nlp("en")
+    assert _same_word("fr", "Et vos parents ?", "Votre parent le plus proche.")
+    assert _same_word("fr", "La réunion de lundi.", "La reunion de lundi.")  # speech-to-text
+    assert _same_word("en", "She worked late.", "How are things at work?")
+    for a, b in [
+        ("vos parents", "partir"),
+        ("vos parents", "la parenthèse"),
+        ("le travail", "de travers"),
+    ]:
+        assert not _same_word("fr", a, b), (a, b)
+    parents = topic_of("fr", "Et vos parents, vous les avez appelés ?")
+    assert parents is not None
+    assert mentions("fr", "Votre parent le plus proche, vous l'avez vu ?", parents)
+    assert not mentions("fr", "Et cette parenthèse à l'hôpital ?", parents)
+
+
+def test_without_the_language_model_a_word_is_its_first_five_letters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RACCORD_NLP", "off")
+    assert word_key("fr", "Réunions") == word_key("fr", "reunion") == "reuni"
+    assert not _same_word("fr", "le travail", "de travers")
+    # the fallback's known limit: a shared opening is one word
+    assert _same_word("fr", "vos parents", "la parenthèse")

@@ -7,7 +7,10 @@ reactions next to the markers, implicit prohibitions and what stays open.
 
 from __future__ import annotations
 
-from raccord.model import TherapistNote
+import pytest
+
+from conftest import require_nlp
+from raccord.model import Detection, SessionScores, TherapistNote, Transcript
 from raccord.taxonomy import (
     Contribution,
     MarkerSubtype,
@@ -17,6 +20,8 @@ from raccord.taxonomy import (
     Severity,
     TherapistMoveType,
 )
+from raccord.understand import prohibitions
+from raccord.understand.facts import OwnRepair, own_repair, turn_signals, window_signals
 from raccord.understand.text import topic_of, with_de
 from test_understand_support import described, detection, episode, marker, move, session
 
@@ -311,3 +316,188 @@ def test_a_withdrawal_the_patient_came_back_from_alone_is_not_buried() -> None:
     # the same withdrawal met with a validation that took is repaired: nothing carried over
     d = detection(ms, [move(2, TherapistMoveType.VALIDATION)], [episode(ms, 3)])
     assert not any("revenue d'elle-même" in item for item in described(t, d).open_items)
+
+
+# --------------------------------------------------------------------------- one topic by meaning
+
+BOULOT_FR = [
+    "T: Comment allez-vous depuis la dernière fois ?",
+    "P: Plutôt bien, j'ai revu des amis ce week-end et on a beaucoup ri ensemble.",
+    "T: Et le boulot, comment ça se passe en ce moment ?",
+    "P: Bof.",
+    "T: Vous avez vu un film avec vos amis ?",
+    "P: Oui, on est allés au cinéma, c'était bien, ça m'a changé les idées de sortir un peu.",
+    "T: Et le travail, comment ça va ?",
+    "P: Je sais pas.",
+]
+JOB_EN = [
+    "T: How have you been since last time?",
+    "P: Pretty good, I saw some friends at the weekend and we laughed a lot together.",
+    "T: And your job, how is it going at the moment?",
+    "P: Meh.",
+    "T: Did you watch a film with your friends?",
+    "P: Yes, we went to the cinema, it was nice, it took my mind off things to go out a bit.",
+    "T: And at work, how are things?",
+    "P: Dunno.",
+]
+
+
+def _pressed_twice(lines: list[str], code: str) -> tuple[Transcript, Detection]:
+    """Two therapist questions on a subject, each followed by a minimal response."""
+    ms = [marker(3, S.MINIMAL_RESPONSE), marker(7, S.MINIMAL_RESPONSE)]
+    moves = [move(i, TherapistMoveType.OPEN_QUESTION) for i in (0, 2, 4, 6)]
+    return session(lines, code), detection(ms, moves, [episode(ms[:1], 5), episode(ms[1:], 7)])
+
+
+@pytest.mark.parametrize(
+    ("lines", "code", "first"), [(BOULOT_FR, "fr", "le boulot"), (JOB_EN, "en", "your job")]
+)
+def test_two_wordings_of_one_subject_pressed_before_two_markers_are_one_prohibition(
+    lines: list[str], code: str, first: str
+) -> None:
+    t, d = _pressed_twice(lines, code)
+    found = prohibitions.find(t, d, code)
+    assert [(p.by, p.what, p.therapist, p.markers) for p in found] == [
+        ("topic", first, (2, 6), (3, 7))
+    ]
+    assert any(
+        "(tours 4 et 8)" in p or "(turns 4 and 8)" in p for p in described(t, d).prohibitions
+    )
+    # fast mode never loads the sentence encoder: two different words are two subjects
+    assert prohibitions.find(t, d, code, mode="fast") == ()
+
+
+@pytest.mark.parametrize("mode", ["full", "fast"])
+def test_words_that_only_share_their_first_letters_are_two_subjects(mode: str) -> None:
+    require_nlp("fr")  # without the language model, words are compared by their first letters
+    lines = list(BOULOT_FR)
+    lines[2] = "T: Et vos parents, vous les avez appelés ?"
+    lines[6] = "T: Et cette parenthèse à l'hôpital, comment l'avez-vous vécue ?"
+    t, d = _pressed_twice(lines, "fr")
+    assert prohibitions.find(t, d, "fr", mode=mode) == ()
+    lines[6] = "T: Et votre parent, celui qui vit loin, il vous a rappelé ?"
+    t, d = _pressed_twice(lines, "fr")
+    assert [p.what for p in prohibitions.find(t, d, "fr", mode=mode)] == ["vos parents"]
+
+
+def test_a_topic_is_pressed_again_in_another_form_not_by_a_word_sharing_its_letters() -> None:
+    require_nlp("fr")
+    lines = [
+        "T: Et vos parents, comment ça se passe avec eux ?",
+        "P: Ça va.",
+        "T: Et cette parenthèse à l'hôpital, c'était comment ?",
+        "P: Bof.",
+    ]
+    parents = topic_of("fr", lines[0][3:])
+    assert parents is not None and parents.phrase == "vos parents"
+    d = detection([marker(3, S.MINIMAL_RESPONSE)], [move(0, TherapistMoveType.OPEN_QUESTION)])
+    found = window_signals(session(lines, "fr"), d, 3, 3, "fr", topic=parents)
+    assert not any(s.kind == "pressing_topic" for s in found)
+    lines[2] = "T: Votre parent le plus proche, vous l'avez vu ?"
+    found = window_signals(session(lines, "fr"), d, 3, 3, "fr", topic=parents)
+    assert [s.turns for s in found if s.kind == "pressing_topic"] == [(0, 2)]
+
+
+# --------------------------------------------------------------------------- cues read folded
+
+
+def test_speech_to_text_french_and_curly_apostrophes_fire_the_cues_of_written_french() -> None:
+    lines = [
+        "T: Je suis tres desolee, je suis allee trop vite.",
+        "T: Je m’excuse, je vous ai brusquée.",
+        "T: Qu’est-ce que vous pourriez faire, concretement ?",
+        "T: Qu'est-ce que vous pourriez faire, concrètement ?",
+        "T: A votre place, je lui dirais deja non.",
+    ]
+    t = session(lines, "fr")
+    d = detection([])
+    assert own_repair(t, d, 0, "fr") == OwnRepair(0, "apology", "Je suis tres desolee")
+    assert own_repair(t, d, 1, "fr") == OwnRepair(1, "apology", "Je m’excuse")
+    # the evidence quotes the words as they were said, each time
+    asked = [turn_signals(t, d, i, "fr")[0] for i in (2, 3)]
+    assert [(s.kind, s.words) for s in asked] == [
+        ("responsibility_question", "Qu’est-ce que vous pourriez faire"),
+        ("responsibility_question", "Qu'est-ce que vous pourriez faire"),
+    ]
+    assert [(s.kind, s.words) for s in turn_signals(t, d, 4, "fr")] == [
+        ("advice_unsolicited", "A votre place")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "missed"),
+    [("T: Ca a l'air tres lourd a porter.", False), ("T: Et le travail, ca avance ?", True)],
+)
+def test_an_unaccented_emotion_is_heard_or_missed_as_written_french_is(
+    answer: str, missed: bool
+) -> None:
+    lines = ["T: Comment ça va ?", "P: Je suis epuisee, je dors plus.", answer, "P: Bof."]
+    d = detection([marker(3, S.MINIMAL_RESPONSE)], [move(0, TherapistMoveType.OPEN_QUESTION)])
+    found = [
+        s for s in window_signals(session(lines, "fr"), d, 3, 3, "fr") if s.kind == "missed_emotion"
+    ]
+    assert [(s.turns, s.words) for s in found] == ([((1, 2), "epuisee")] if missed else [])
+
+
+# --------------------------------------------------------------------------- closed questions
+
+CLOSED_RUN = [
+    "T: Vous avez bien dormi cette semaine ?",
+    "P: Oui.",
+    "T: Vous prenez toujours le traitement ?",
+    "P: Oui.",
+    "T: Ça vous convient, les horaires ?",
+    "P: Mouais.",
+]
+
+
+def _question_signals(kind: str) -> tuple[dict[str, object], ...]:
+    return tuple(
+        {"turn": i, "role": "therapist" if i % 2 == 0 else "patient", "question": kind}
+        for i in range(len(CLOSED_RUN))
+    )
+
+
+@pytest.mark.parametrize(("kind", "interrogation"), [("closed", True), ("open", False)])
+def test_a_run_of_closed_questions_is_what_detection_decided_not_a_second_reading(
+    kind: str, interrogation: bool
+) -> None:
+    # the moves say nothing of the questions (a learned head answered "other"): the question
+    # kind detection recorded for each therapist turn decides, whatever the words look like
+    t = session(CLOSED_RUN, "fr")
+    ms = [marker(5, S.MINIMAL_RESPONSE)]
+    d = Detection(
+        tuple(ms),
+        tuple(move(i) for i in (0, 2, 4)),
+        (),
+        SessionScores(0.5, 0.3),
+        _question_signals(kind),
+    )
+    found = [s for s in window_signals(t, d, 5, 5, "fr") if s.kind == "closed_interrogation"]
+    assert [s.turns for s in found] == ([(0, 2, 4)] if interrogation else [])
+    assert not any(s.backed for s in found)  # no closed-question move says so
+
+
+def test_without_question_signals_the_one_question_classifier_reads_the_turn() -> None:
+    lines = [line.replace("é", "e").replace("Ç", "C") for line in CLOSED_RUN]  # speech-to-text
+    d = detection([marker(5, S.MINIMAL_RESPONSE)], [move(i) for i in (0, 2, 4)])
+    found = [
+        s
+        for s in window_signals(session(lines, "fr"), d, 5, 5, "fr")
+        if s.kind == "closed_interrogation"
+    ]
+    assert [s.turns for s in found] == [(0, 2, 4)]
+
+
+def test_naming_ones_own_advice_twice_in_meta_communication_is_not_a_topic_pressed_on() -> None:
+    lines = [
+        "T: How are things with your mom since last week?",
+        "P: Same as always.",
+        "T: I think I jumped in with advice last time, and that was a lot.",
+        "P: Whatever.",
+        "T: So my advice landed like one more person telling you what to do.",
+        "P: Yeah.",
+    ]
+    ms = [marker(3, S.MINIMAL_RESPONSE), marker(5, S.MINIMAL_RESPONSE)]
+    meta = [move(i, TherapistMoveType.META_COMMUNICATION) for i in (2, 4)]
+    assert prohibitions.find(session(lines, "en"), detection(ms, meta), "en") == ()

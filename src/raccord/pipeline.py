@@ -42,7 +42,7 @@ def analyze(
     """
     require_parties(transcript)
     detection = detect(transcript, mode=mode, context=context)
-    formulation = formulate(transcript, detection, notes=tuple(notes))
+    formulation = formulate(transcript, detection, notes=tuple(notes), mode=mode)
     suggestions = suggest(transcript, detection, formulation, attachment=attachment)
     return SessionAnalysis(
         transcript=transcript,

@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from raccord.detect import questions
+from raccord.lang.cues import fold
 from raccord.model import Detection, Episode, Marker, TherapistMove, Transcript
 from raccord.taxonomy import (
     Contribution,
@@ -29,8 +31,8 @@ from raccord.taxonomy import (
 from raccord.understand.text import (
     Topic,
     clauses,
-    contains,
-    matches,
+    cue,
+    mentions,
     topic_of,
     word_count,
     words,
@@ -220,13 +222,13 @@ def turn_signals(
         out.append(Signal(_CONTRIBUTION_SIGNAL[move.contribution], (index,), excerpt))
     if move is not None and move.move in _MOVE_SIGNAL:
         out.append(Signal(_MOVE_SIGNAL[move.move], (index,)))
-    found = matches(code, "responsibility_question", text)
+    found = cue(code, "responsibility_question", text)
     if found:
         # a question move, or (move unknown) a question by its form
         unknown = move is None or move.move is TherapistMoveType.OTHER
         asked = (move is not None and move.move in _QUESTIONS) or (unknown and "?" in text)
         out.append(Signal("responsibility_question", (index,), found, backed=asked))
-    advised = contains(code, "advice", text)
+    advised = cue(code, "advice", text)
     if advised and (move is None or move.move is not TherapistMoveType.ADVICE_WITH_PERMISSION):
         out.append(Signal("advice_unsolicited", (index,), advised, backed=False))
     return out
@@ -240,7 +242,7 @@ def own_repair(
     turn = transcript.turns[index]
     if turn.role is not Role.THERAPIST:
         return None
-    owned = matches(code, "own_part", turn.text)
+    owned = cue(code, "own_part", turn.text)
     if owned:
         return OwnRepair(index, "apology", owned)
     move = move_at(detection, index)
@@ -265,11 +267,35 @@ def moment(
 
 
 def _is_closed(transcript: Transcript, detection: Detection, index: int, code: str) -> bool:
+    """Whether a therapist turn asks a closed question, as detection decided: its move, or when
+    the move says nothing of it (``OTHER``), the question kind detection's signals recorded for
+    the turn. A detection without signals (built by hand, or by a caller that kept only the
+    moves) has the one question classifier (``detect.questions``) read the turn."""
     move = move_at(detection, index)
     if move is not None and move.move is not TherapistMoveType.OTHER:
         return move.move is TherapistMoveType.CLOSED_QUESTION
-    text = transcript.turns[index].text.strip()
-    return text.endswith("?") and matches(code, "closed_question", text) is not None
+    asked = _question_kinds(detection).get(index)
+    if asked is None:
+        asked = questions.kind(transcript.turns[index].text, code)
+    return asked == questions.CLOSED
+
+
+#: The last detection's question kind by turn (as ``_MOVES_BY_TURN``: one slot, by identity).
+_QUESTIONS_BY_TURN: list[tuple[Detection, dict[int, str]]] = []
+
+
+def _question_kinds(detection: Detection) -> dict[int, str]:
+    """The question kind (``detect.questions``: open, closed, none) of each therapist turn, as
+    detection's signals recorded it; empty when the detection carries no signals (a patient
+    turn's signal names the question it answers, not one it asks)."""
+    if not _QUESTIONS_BY_TURN or _QUESTIONS_BY_TURN[0][0] is not detection:
+        kinds = {
+            int(s["turn"]): str(s["question"])
+            for s in detection.signals
+            if s.get("role") == Role.THERAPIST and "turn" in s and "question" in s
+        }
+        _QUESTIONS_BY_TURN[:] = [(detection, kinds)]
+    return _QUESTIONS_BY_TURN[0][1]
 
 
 def window_signals(
@@ -311,11 +337,8 @@ def window_signals(
         found.append(Signal("closed_interrogation", tuple(best_run), backed=backed))
 
     if topic is not None:
-        stem = topic.head[:5]
         pressing = [
-            i
-            for i in therapist
-            if i <= first_marker and any(w.startswith(stem) for w in _lower_words(turns[i].text))
+            i for i in therapist if i <= first_marker and mentions(code, turns[i].text, topic)
         ]
         if len(pressing) >= 2:
             found.append(Signal("pressing_topic", tuple(pressing), topic.phrase, backed=False))
@@ -323,13 +346,13 @@ def window_signals(
     for p in patient:
         if p > first_marker:
             break
-        emotion = contains(code, "emotions", turns[p].text)
+        emotion = cue(code, "emotions", turns[p].text)
         t = next((i for i in therapist if i > p), None)
         if emotion is None or t is None or t > first_marker:
             continue
         move = move_at(detection, t)
         reflective = move is not None and move.move in _REFLECTIVE
-        heard = contains(code, "empathy", turns[t].text) is not None
+        heard = cue(code, "empathy", turns[t].text) is not None
         if not reflective and not heard and not _names(turns[t].text, emotion):
             found.append(Signal("missed_emotion", (p, t), emotion, backed=False))
 
@@ -340,8 +363,9 @@ def window_signals(
     return _dedupe(found)
 
 
-def _lower_words(text: str) -> list[str]:
-    return words(text)
+def _folded_words(text: str) -> list[str]:
+    """The words of a turn folded as the cues read them (« épuisée » and « epuisee » alike)."""
+    return [fold(w) for w in words(text)]
 
 
 #: Letters two forms of one emotion word share ("worried", "worry"; « peur », « peurs »).
@@ -350,13 +374,15 @@ _EMOTION_STEM = 4
 
 def _names(text: str, emotion: str) -> bool:
     """Whether ``text`` names the emotion, in any form of the word (the therapist's "What's the
-    worry, exactly?" picks up the patient's "worried")."""
-    word = emotion.lower()
+    worry, exactly?" picks up the patient's "worried"). A word family, wider than ``word_key``'s
+    forms of one word: "sadness" names "sad"."""
+    word = fold(emotion)
     if len(word) <= _EMOTION_STEM:  # "sad" names "sadness", "mad" does not name "made"
         return any(
-            w == word or (w.startswith(word) and len(w) > len(word) + 1) for w in _lower_words(text)
+            w == word or (w.startswith(word) and len(w) > len(word) + 1)
+            for w in _folded_words(text)
         )
-    return any(w.startswith(word[:_EMOTION_STEM]) for w in _lower_words(text))
+    return any(w.startswith(word[:_EMOTION_STEM]) for w in _folded_words(text))
 
 
 def _dedupe(signals: list[Signal]) -> tuple[Signal, ...]:
@@ -481,18 +507,17 @@ def _episode_topic(
             continue
         found = _clear(topic_of(code, transcript.turns[i].text, patient_text, min_score=3.0))
         if found is not None:
-            return found, _raised_at(transcript, found, i)
+            return found, _raised_at(transcript, found, i, code)
     return None
 
 
-def _raised_at(transcript: Transcript, topic: Topic, turn: int) -> int:
+def _raised_at(transcript: Transcript, topic: Topic, turn: int, code: str) -> int:
     """The turn that brought ``topic`` up: the patient's turn just before when it already named
     it (the therapist then only took it up), else ``turn``."""
     if transcript.turns[turn].role is not Role.THERAPIST:
         return turn
     before = previous_patient(transcript, turn)
-    stem = topic.head[:5]
-    if before is not None and any(w.startswith(stem) for w in words(transcript.turns[before].text)):
+    if before is not None and mentions(code, transcript.turns[before].text, topic):
         return before
     return turn
 

@@ -20,12 +20,17 @@ from raccord.understand.timeline import place_notes
 
 
 def formulate(
-    transcript: Transcript, detection: Detection, *, notes: Iterable[TherapistNote] = ()
+    transcript: Transcript,
+    detection: Detection,
+    *,
+    notes: Iterable[TherapistNote] = (),
+    mode: str = "full",
 ) -> Formulation:
     """The formulation of one session: its facts, the needs each episode may protect, and the
-    therapist's notes placed on the session's turns."""
+    therapist's notes placed on the session's turns. ``mode`` is the detection's: ``"fast"``
+    never loads the sentence encoder (topics are then one subject by word, not by meaning)."""
     code = pack_code(transcript.language)
-    known = session_facts(transcript, detection, code)
+    known = session_facts(transcript, detection, code, mode=mode)
     return Formulation(
         facts=known,
         needs=tuple(EpisodeNeeds(f.index, needs_for(f)) for f in known.episodes),

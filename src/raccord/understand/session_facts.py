@@ -50,8 +50,11 @@ class SessionFacts:
         return tuple(r for r in self.repaired if r.episode == index)
 
 
-def session_facts(transcript: Transcript, detection: Detection, code: str) -> SessionFacts:
-    """Every fact of the session, once."""
+def session_facts(
+    transcript: Transcript, detection: Detection, code: str, *, mode: str = "full"
+) -> SessionFacts:
+    """Every fact of the session, once (``mode``: the detection's; ``"full"`` groups the topics
+    of implicit prohibitions by meaning with the sentence encoder, ``"fast"`` by word)."""
     facts = tuple(sorted(episode_facts(transcript, detection, code), key=lambda f: f.index))
     all_pairs = cycles.pairs(transcript, detection, code)
     working = works.find(transcript, detection, code)
@@ -67,7 +70,7 @@ def session_facts(transcript: Transcript, detection: Detection, code: str) -> Se
         episodes=facts,
         pairs=all_pairs,
         circles=tuple(cycles.circles(all_pairs).items()),
-        prohibitions=prohibitions.find(transcript, detection, code),
+        prohibitions=prohibitions.find(transcript, detection, code, mode=mode),
         works=working,
         repaired=repaired,
     )

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from raccord import lang, nlp
+from raccord.lang.cues import CueSet, Folded, Index, fold, fold_sentences
 from raccord.model import Transcript
 
 # French elisions (l', qu', jusqu'…) are their own token; other apostrophes stay inside the word
@@ -94,34 +95,32 @@ def span_ref(code: str, transcript: Transcript, start: int, end: int) -> str:
 
 
 @cache
-def _patterns(code: str, key: str) -> tuple[re.Pattern[str], ...]:
-    cues = section(code, "understand").get("cues", {})
-    return tuple(re.compile(p, re.IGNORECASE) for p in cues.get(key, ()))
+def _cue_sets(code: str) -> dict[str, CueSet]:
+    """The pack's ``[cues]`` lists, each compiled once by the project's cue engine."""
+    index = Index()
+    cues: Mapping[str, Sequence[str]] = section(code, "understand").get("cues", {})
+    return {key: CueSet(key, [str(p) for p in entries], index) for key, entries in cues.items()}
 
 
-@cache
-def _phrases(code: str, key: str) -> tuple[str, ...]:
-    cues = section(code, "understand").get("cues", {})
-    return tuple(str(p).lower() for p in cues.get(key, ()))
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> Folded:
+    return fold_sentences(text.strip())
 
 
-def matches(code: str, key: str, text: str) -> str | None:
-    """The words of ``text`` matching one of the pack's ``cues.<key>`` regular expressions."""
-    normalised = text.replace("’", "'").strip()
-    for pattern in _patterns(pack_code(code), key):
-        found = pattern.search(normalised)
-        if found:
-            return found.group(0)
-    return None
+def cue(code: str, key: str, text: str) -> str | None:
+    """The words of ``text``, as written, where one of the pack's ``cues.<key>`` matched first
+    (the leftmost match; ``None`` when no cue fires).
 
-
-def contains(code: str, key: str, text: str) -> str | None:
-    """The first ``cues.<key>`` phrase found in ``text`` as whole words."""
-    tokens = " " + " ".join(words(text)) + " "
-    for cue in _phrases(pack_code(code), key):
-        if " " + " ".join(words(cue)) + " " in tokens:
-            return cue
-    return None
+    The cues are read by the project's cue engine (``raccord.lang.cues``) on the turn folded
+    (lower case, accents dropped, apostrophes straight; punctuation kept, as for the therapist
+    moves), so speech-to-text French (« ca a l'air dur ») and curly apostrophes (« je m’excuse »)
+    fire as written French does, and the evidence is the turn's own words."""
+    cues = _cue_sets(pack_code(code)).get(key)
+    if cues is None:
+        return None
+    folded = _sentences(text)
+    found = cues.search(folded.text)
+    return folded.raw(found.start(), found.end()).strip() if found else None
 
 
 # --------------------------------------------------------------------------- clauses
@@ -188,8 +187,42 @@ def content_words(code: str, text: str) -> list[str]:
     ]
 
 
-def _stem(word: str) -> str:
-    return word[:5]
+#: Letters two forms of one word share, when no language model gives their lemma.
+STEM_LETTERS = 5
+
+
+def word_key(code: str, word: str, lemma: str | None = None) -> str:
+    """What two forms of one word have in common, so that they count as the same word (a topic
+    the patient echoes, a topic the therapist presses again, an answer that goes on with the
+    same words): the lemma the language model read (``lemma``; a topic's head is one already),
+    so « parents » and « parent » are one word and « parent » and « parenthèse », « travail »
+    and « travers » two; without the ``nlp`` extra, the first ``STEM_LETTERS`` letters. Folded
+    like the cues (``raccord.lang.cues.fold``): speech-to-text « reunion » is « réunion »."""
+    if nlp.available(pack_code(code)):
+        return fold(lemma or word)
+    return fold(word)[:STEM_LETTERS]
+
+
+def word_keys(code: str, text: str) -> frozenset[str]:
+    """The ``word_key`` of every content word of a turn (lemmas read in the sentence)."""
+    code = pack_code(code)
+    if not nlp.available(code):
+        return frozenset(word_key(code, w) for w in content_words(code, text))
+    data = _topic_data(code)
+    skip = {*data.get("stopwords", ()), *data.get("determiners", ())}
+    minimum = int(data.get("min_length", 3))
+    keys = {fold(w) for w in words(text) if "-" in w}  # « week-end » is one topic's head
+    for tok in nlp.docs(code, [_ANNOTATION.sub(" ", text)])[0]:
+        low = str(tok.text).replace("’", "'").lower()
+        if low in skip or len(low.strip("'")) < minimum or not low[:1].isalpha():
+            continue
+        keys.add(word_key(code, low, str(tok.lemma_).lower()))
+    return frozenset(keys)
+
+
+def mentions(code: str, text: str, topic: Topic) -> bool:
+    """Whether a turn names ``topic``'s head word, in any of its forms (``word_key``)."""
+    return word_key(code, topic.head) in word_keys(code, text)
 
 
 def topic_of(
@@ -261,7 +294,7 @@ def _rule_candidates(
     minimum = int(data.get("min_length", 3))
     tokens = words(text)
     raw = _WORD.findall(_ANNOTATION.sub(" ", text))
-    echo = {_stem(w) for t in context for w in content_words(code, t)}
+    echo = {k for t in context for k in word_keys(code, t)}
     head, comma, _ = text.partition(",")
     fronted = len(words(head)) if comma and len(words(head)) <= 4 else 0
 
@@ -296,7 +329,7 @@ def _rule_candidates(
         if det is None and token.endswith(verbish):
             continue  # "for lying", « passée »: a verb's shape, never a topic
         score = 1.0 + (2.0 if det or after_preposition else 0.0) + (0.5 if len(token) >= 6 else 0.0)
-        score += 2.5 if _stem(token) in echo else 0.0
+        score += 2.5 if word_key(code, token) in echo else 0.0
         score += 2.5 if i < fronted else 0.0  # « Et au travail, … » / "And at work, …"
         noun_phrase = _with_determiner(det, _glue(parts), dmap)
         candidate = Topic(
@@ -331,7 +364,7 @@ def _model_candidates(
     compounds = bool(data.get("noun_compounds", False))
     plain = _ANNOTATION.sub(" ", text)
     doc = nlp.docs(code, [plain])[0]
-    echo = {_stem(w) for t in context for w in content_words(code, t)}
+    echo = {k for t in context for k in word_keys(code, t)}
     comma = next((t.i for t in doc if t.text == ","), None)
     fronted = comma if comma is not None and comma <= 4 else 0
 
@@ -400,7 +433,7 @@ def _model_candidates(
         long = len(word) >= 6 and not name(tok)  # a name is a subject no more than a noun is
         score = 1.0 + (2.0 if announced else 0.0) + (0.5 if long else 0.0)
         lemma = word if first < tok.i else str(tok.lemma_).lower()
-        score += 2.5 if {_stem(word), _stem(lemma)} & echo else 0.0
+        score += 2.5 if word_key(code, word, lemma) in echo else 0.0
         score += 2.5 if tok.i < fronted else 0.0
         noun_phrase = _with_determiner(det, _glue(parts), dmap)
         yield (

@@ -22,12 +22,7 @@ from dataclasses import dataclass
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import MarkerKind, RepairStrategy, Role, TherapistMoveType
 from raccord.understand.facts import move_at, next_patient, own_repair
-from raccord.understand.text import (
-    contains,
-    content_words,
-    matches,
-    word_count,
-)
+from raccord.understand.text import cue, word_count, word_keys
 
 MAX_ITEMS = 5
 #: Words in an unmarked answer, right after a marker, that count as re-engagement.
@@ -85,17 +80,17 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
         after = last_patient if last_patient is not None and last_patient in marked else None
         owned = own_repair(transcript, detection, turn.index, code)
         if owned is not None and after is not None:
-            warm = contains(code, "warm", turns[p].text) is not None
-            opens = n >= _BACK_IN_THE_WORK and matches(code, "self_reference", turns[p].text)
+            warm = cue(code, "warm", turns[p].text) is not None
+            opens = n >= _BACK_IN_THE_WORK and cue(code, "self_reference", turns[p].text)
             took = p not in marked or warm or bool(opens)
-            if took and matches(code, "compliance", turns[p].text) is None:
+            if took and cue(code, "compliance", turns[p].text) is None:
                 found.append(Working(turn.index, p, n, after, owned.kind))
             continue
-        if p in marked or matches(code, "compliance", turns[p].text) is not None:
+        if p in marked or cue(code, "compliance", turns[p].text) is not None:
             continue
         if after is not None and (
             _carries_on(code, turns[after].text, turn.text, turns[p].text)
-            or matches(code, "self_reference", turns[p].text) is None
+            or cue(code, "self_reference", turns[p].text) is None
         ):
             continue
         if after is None:
@@ -115,7 +110,7 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
 def _carries_on(code: str, marked: str, therapist: str, answer: str) -> bool:
     """Whether the answer goes on with the marked turn's own content (the story, the complaint)
     more than with what the therapist said."""
-    stems = {w[:5] for w in content_words(code, answer)}
-    with_marked = stems & {w[:5] for w in content_words(code, marked)}
-    with_therapist = stems & {w[:5] for w in content_words(code, therapist)}
+    said = word_keys(code, answer)
+    with_marked = said & word_keys(code, marked)
+    with_therapist = said & word_keys(code, therapist)
     return len(with_marked) >= 2 and len(with_marked) > len(with_therapist)
