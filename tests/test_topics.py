@@ -145,6 +145,45 @@ def test_your_manager_is_not_the_conductor_of_the_choir(reader: str) -> None:
     assert {"your manager", "your boss"} <= _group_of(groups, "your job")
 
 
+@pytest.mark.parametrize(
+    ("code", "session", "relatives"),
+    [
+        (
+            "fr",
+            [
+                "Et votre mère, elle a appelé ?",
+                "Et votre mari, il en dit quoi ?",
+                "Et votre sœur, elle est venue dimanche ?",
+                "Et votre frère, vous l'avez revu ?",
+                "Votre mère et votre mari étaient là ?",
+                "Votre mère et votre mari, encore ?",
+            ],
+            ["votre mère", "votre mari", "votre sœur", "votre frère"],
+        ),
+        (
+            "en",
+            [
+                "And your mother, did she call?",
+                "What does your husband think?",
+                "Did your sister come on Sunday?",
+                "Your mother and your husband were there?",
+                "Your mother and your husband again?",
+            ],
+            ["your mother", "your husband", "your sister"],
+        ),
+    ],
+)
+def test_each_relative_is_a_subject_of_their_own(
+    reader: str, code: str, session: list[str], relatives: list[str]
+) -> None:
+    """The encoder puts « sœur » near « frère » (0.75) and « mère » near « mari » (0.61), as
+    near as « boulot » is to « travail »; named together in short turns, they are still two
+    people: a subject that keeps hurting is never named after the wrong relative."""
+    groups = group(_mentions(session, code))
+    for relative in relatives:
+        assert _group_of(groups, relative) & set(relatives) == {relative}, relative
+
+
 def test_a_topic_is_a_plain_value() -> None:
     t = Topic("le travail", "du travail", "travail", True)
     assert (t.phrase, t.de, t.head, t.determined, t.proper) == (

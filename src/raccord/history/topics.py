@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import combinations
 
 import numpy as np
 
+from raccord import lang, nlp
 from raccord.history.data import PatientRecord
 from raccord.understand.text import noun_phrases, read_ahead, word_count
 
@@ -92,8 +94,12 @@ def group(found: Sequence[Mention], *, encode_mode: str = "full") -> tuple[Topic
         sim[names, :] = 0.0
         sim[:, names] = 0.0
         sim[names, names] = 1.0
+    kin = [i for i, h in enumerate(heads) if h in _kin()]
+    if len(kin) > 1:  # « votre mère » is not « votre mari »: each relative is a person
+        sim[np.ix_(kin, kin)] = 0.0
+        sim[kin, kin] = 1.0
     clusters = _average_linkage(sim, SIMILARITY)
-    clusters = _named_together(clusters, heads, found)
+    clusters = _named_together(clusters, heads, found, frozenset(kin))
     by_head: dict[str, list[Mention]] = defaultdict(list)
     for m in found:
         by_head[m.head].append(m)
@@ -128,11 +134,24 @@ def _similarity(
     return np.asarray(vectors @ vectors.T, dtype=np.float64)
 
 
+@cache
+def _kin() -> frozenset[str]:
+    """Family and partners in every language pack (``nlp.toml`` ``[topics] kin``): each is a person of
+    their own, never one subject with another."""
+    return frozenset(
+        str(w).lower() for code in lang.available() for w in nlp.settings(code).get("topics", {}).get("kin", ())
+    )
+
+
 def _named_together(
-    clusters: list[list[int]], heads: Sequence[str], found: Sequence[Mention]
+    clusters: list[list[int]],
+    heads: Sequence[str],
+    found: Sequence[Mention],
+    apart: frozenset[int] = frozenset(),
 ) -> list[list[int]]:
     """A word that at least ``TOGETHER`` short turns name with a word of another group moves into
-    the larger of the two groups (by mentions): « votre responsable » joins « le bureau »."""
+    the larger of the two groups (by mentions): « votre responsable » joins « le bureau ». Two
+    words of ``apart`` (relatives: « votre mère et votre père ») are never joined so."""
     index = {h: i for i, h in enumerate(heads)}
     group_of = {i: c for c, members in enumerate(clusters) for i in members}
     mentions_of = Counter(index[m.head] for m in found)
@@ -149,7 +168,7 @@ def _named_together(
         return sum(mentions_of[i] for i, g in group_of.items() if g == c)
 
     for (a, b), count in sorted(together.items(), key=lambda kv: (-kv[1], kv[0])):
-        if count < TOGETHER or group_of[a] == group_of[b]:
+        if count < TOGETHER or group_of[a] == group_of[b] or {a, b} <= apart:
             continue
         small, large = sorted((a, b), key=lambda i: (size(group_of[i]), i))
         group_of[small] = group_of[large]
