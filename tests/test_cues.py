@@ -181,3 +181,16 @@ def test_a_patient_turn_without_accents_fires_the_same_cues() -> None:
             for hit in a.cues:
                 assert hit.words in session(text).turns[a.index].text
     assert fired >= 2
+
+
+def test_an_objection_the_patient_denies_making_fires_no_rejection_cue() -> None:
+    """« C'est pas que c'est faux » grants the point; « c'est faux » disputes it."""
+    text = (
+        "T: Et si on regardait ce qui se passe quand vous rentrez le soir ?\n"
+        "P: C'est pas que c'est faux, en fait. Je sais juste pas par où commencer.\n"
+        "T: Vous dites que vous buvez pour vous détendre.\n"
+        "P: Non, c'est faux.\n"
+    )
+    turns = sig.compute(session(text))
+    assert not [h for h in turns[1].cues if h.family == "rejects_intervention"]
+    assert [h for h in turns[3].cues if h.family == "rejects_intervention"]

@@ -79,6 +79,37 @@ def test_a_supervisor_would_code_the_turn_the_same_way(text: str, lang: str, exp
     assert evidence and evidence[0].detail
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # making room for grief or a silence is not telling the patient what to do
+        ("Prenez votre temps. Il n'y a rien à excuser.", "fr", T.VALIDATION),
+        ("Prenez tout votre temps.", "fr", T.VALIDATION),
+        ("Ne vous excusez pas.", "fr", T.VALIDATION),
+        ("Take your time. There's nothing to apologize for.", "en", T.VALIDATION),
+        ("No rush. It's okay to cry.", "en", T.VALIDATION),
+        ("Prenez vos médicaments le soir.", "fr", T.ADVICE_WITHOUT_PERMISSION),
+        # a conditional warning sounds like validation ("it's hard") but presses
+        ("If you don't do the homework, it's hard to make progress.", "en", T.CONFRONTING),
+        ("Si vous ne faites pas les exercices, c'est difficile d'avancer.", "fr", T.CONFRONTING),
+        ("C'est difficile de progresser si vous ne faites pas les exercices.", "fr", T.CONFRONTING),
+        ("Si vous ne voulez pas en parler, c'est votre droit.", "fr", T.SIMPLE_REFLECTION),
+        ("If you don't want to talk about it, that's fine.", "en", T.SIMPLE_REFLECTION),
+        # lending the patient a feeling they have not voiced is an interpretation
+        (
+            "Je crois que vous lui en voulez beaucoup plus que vous ne vous l'autorisez.",
+            "fr",
+            T.INTERPRETATION,
+        ),
+        ("You're angrier with her than you let yourself feel.", "en", T.INTERPRETATION),
+    ],
+)
+def test_what_a_clinicians_review_found_mislabelled(text: str, lang: str, expected: T) -> None:
+    """From a clinician's review of sessions nobody tuned on: grief met with « Prenez votre
+    temps » was counted as unsolicited advice, a warning and an interpretation as validation."""
+    assert move_type(text, lang)[0] is expected
+
+
 def test_the_evidence_quotes_the_deciding_sentence_in_the_session_language() -> None:
     move, evidence = move_type(
         "Bon. Fumer, c'est vraiment très mauvais pour la santé, vous savez.", "fr"

@@ -21,7 +21,8 @@ inner cross-validation), which read conjunctions a linear head cannot. A coder a
 reply against the rest of the session: the same "fine" weighs more in a session full of
 resistance. So the presence probability goes through a last, small head (``session``) over three
 numbers per turn — the turn's own log-odds, the mean log-odds of the session's other patient turns
-and the share of them above even odds (``context="live"``: the earlier turns only) — kept only when
+and the share of them above even odds (``context="live"``: the earlier turns only), both read with
+a few turns of an ordinary session so a short one is not read as all rupture — kept only when
 inner cross-validation finds it helps. Nothing here needs scikit-learn.
 
 Each weight file records what it was fitted on (``meta``: the feature names, a hash of the
@@ -196,12 +197,21 @@ class Head:
 SESSION_FEATURES = ("own_log_odds", "others_mean_log_odds", "others_share_likely")
 
 
+#: How many turns of an ordinary session the rest of a session is read with: a session of three
+#: patient turns says little about how the patient speaks, one of forty says much.
+PSEUDO_TURNS = 10.0
+
+
 def session_features(
-    probability: npt.NDArray[np.float64], context: str, prior: float = 0.0
+    probability: npt.NDArray[np.float64],
+    context: str,
+    prior: tuple[float, float] = (0.0, 0.0),
 ) -> npt.NDArray[np.float64]:
     """Per patient turn of one session (rows in order): its own log-odds, the mean log-odds of
     the other patient turns and the share of them at even odds or above. In ``live`` context the
-    others are the earlier turns only; a turn with none gets ``prior`` and no share."""
+    others are the earlier turns only. Both are read with ``PSEUDO_TURNS`` turns of an ordinary
+    session (``prior``: mean log-odds and share of the training turns), so that a short session
+    or the first turns of a live one are not read as all rupture or none."""
     p = np.clip(np.asarray(probability, dtype=np.float64), 1e-4, 1.0 - 1e-4)
     odds = np.log(p / (1.0 - p))
     likely = (p >= 0.5).astype(np.float64)
@@ -212,15 +222,14 @@ def session_features(
         return out
     if context == "live":
         count = np.arange(n, dtype=np.float64)
-        before = np.concatenate([[0.0], np.cumsum(odds)[:-1]])
-        liked = np.concatenate([[0.0], np.cumsum(likely)[:-1]])
-        some = count > 0
-        out[:, 1] = np.where(some, before / np.maximum(count, 1.0), prior)
-        out[:, 2] = np.where(some, liked / np.maximum(count, 1.0), 0.0)
+        odds_sum = np.concatenate([[0.0], np.cumsum(odds)[:-1]])
+        likely_sum = np.concatenate([[0.0], np.cumsum(likely)[:-1]])
     else:
-        others = max(n - 1, 1)
-        out[:, 1] = (odds.sum() - odds) / others if n > 1 else prior
-        out[:, 2] = (likely.sum() - likely) / others if n > 1 else 0.0
+        count = np.full(n, n - 1, dtype=np.float64)
+        odds_sum = odds.sum() - odds
+        likely_sum = likely.sum() - likely
+    out[:, 1] = (odds_sum + PSEUDO_TURNS * prior[0]) / (count + PSEUDO_TURNS)
+    out[:, 2] = (likely_sum + PSEUDO_TURNS * prior[1]) / (count + PSEUDO_TURNS)
     return out
 
 
@@ -310,8 +319,9 @@ class TurnModel:
         against the rest of the session when the model has a session head."""
         if self.session is None:
             return alone
-        prior = float(self.meta.get("session_prior", 0.0))
-        return self.session.proba(session_features(alone, self.context, prior))[:, 1]
+        odds, share = self.meta.get("session_prior", (0.0, 0.0))
+        rows = session_features(alone, self.context, (float(odds), float(share)))
+        return self.session.proba(rows)[:, 1]
 
     def present(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Probability that each row of a whole session (in order) is a marker."""

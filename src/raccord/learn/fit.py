@@ -247,7 +247,10 @@ def _stack(chunks: Sequence[Rows]) -> tuple[npt.NDArray[np.float64], npt.NDArray
 
 
 def _session_rows(
-    prob: npt.NDArray[np.float64], spans: Sequence[tuple[int, int]], context: str, prior: float
+    prob: npt.NDArray[np.float64],
+    spans: Sequence[tuple[int, int]],
+    context: str,
+    prior: tuple[float, float],
 ) -> npt.NDArray[np.float64]:
     return np.vstack([L.session_features(prob[a:b], context, prior) for a, b in spans])
 
@@ -257,12 +260,12 @@ def _session_head(
     y: npt.NDArray[np.bool_],
     spans: Sequence[tuple[int, int]],
     context: str,
-) -> tuple[L.Head, float]:
+) -> tuple[L.Head, tuple[float, float]]:
     """The session head fitted on out-of-fold probabilities of the turn-alone scorer (so it
     learns how far to trust them as they are on unseen sessions), and its prior: the mean
-    log-odds, given to a turn with no earlier turn in live context."""
+    log-odds and the share of likely turns over the training turns."""
     p = np.clip(prob, 1e-4, 1.0 - 1e-4)
-    prior = float(np.mean(np.log(p / (1.0 - p))))
+    prior = (float(np.mean(np.log(p / (1.0 - p)))), float(np.mean(p >= 0.5)))
     rows = _session_rows(prob, spans, context, prior)
     mean, scale = standardise(rows)
     return logistic(rows, [str(int(v)) for v in y], 1.0, mean, scale, balanced=True), prior
@@ -344,7 +347,11 @@ def fit(
                         best = (f1, c, t, standalone, blend)
         assert best is not None
     f1, c, threshold, standalone, blend = best
-    session_head, prior = (like.session, like.meta.get("session_prior")) if like else (None, None)
+    session_head: L.Head | None = like.session if like else None
+    prior: tuple[float, float] | None = None
+    if like is not None and "session_prior" in like.meta:
+        odds, share = like.meta["session_prior"]
+        prior = (float(odds), float(share))
     if (c, blend) in inner_oof:
         alone = inner_oof[(c, blend)]
         session_head, prior = _session_head(alone, y, spans, context)
@@ -383,7 +390,7 @@ def fit(
         session=session_head,
         meta={
             **(meta or {}),
-            **({} if prior is None else {"session_prior": prior}),
+            **({} if prior is None else {"session_prior": list(prior)}),
             "rule_features": list(FEATURES),
             "C": c,
             "standalone": standalone,
