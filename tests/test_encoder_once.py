@@ -24,10 +24,10 @@ def test_every_stage_shares_one_sentence_encoder() -> None:
     first = semantic._model()
     # the move classifier's encoder is the same function over the same model
     assert moves._encoder() is semantic.encode
-    from raccord.history import topics
+    from raccord.understand import subjects
 
-    # the history's subjects, by meaning
-    topics._similarity(
+    # the subjects of a session and of a history, by meaning
+    subjects._similarity(
         ["travail", "boulot"], {"travail": {"le travail"}, "boulot": {"le boulot"}}, "full"
     )
     detect(transcript, mode="full")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import require_nlp
-from raccord.history.topics import Mention, group
+from raccord.understand.subjects import Mention, group
 from raccord.understand.text import (
     Topic,
     mentions,

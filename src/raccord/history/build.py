@@ -11,6 +11,7 @@ from raccord.history.alerts import Alert
 from raccord.history.data import OpenItemRecord, PatientRecord
 from raccord.history.prohibitions import Prohibition
 from raccord.history.trends import SessionTrend, trends
+from raccord.understand import subjects
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,7 @@ class History:
 
 def build(record: PatientRecord, *, mode: str = "full") -> History:
     """``mode="fast"`` groups topics by identical words only (no sentence encoder)."""
-    groups = topics.group(topics.mentions(record), encode_mode=mode)
+    groups = subjects.group(topics.mentions(record), encode_mode=mode)
     found = prohibiting.find(record, groups)
     rows, course = trends(record)
     return History(

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 
 from raccord.history.data import PatientRecord
-from raccord.history.topics import Mention, TopicGroup
+from raccord.understand.subjects import Mention, TopicGroup
 
 WINDOW = 3
 MIN_OCCASIONS = 3

@@ -19,6 +19,7 @@ from raccord.lang.cues import fold
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import MarkerKind
 from raccord.understand.facts import own_repair, previous_therapist, turn_signals
+from raccord.understand.subjects import Mention, group
 from raccord.understand.text import Topic, topic_of, word_key
 
 MIN_REPEATS = 2
@@ -84,7 +85,7 @@ def find(
 def same_topics(code: str, topics: Sequence[Topic], *, mode: str = "full") -> list[int]:
     """One subject number per topic. In ``mode="fast"``, topics whose heads are one word in two
     forms (``text.word_key``) are one subject. In ``mode="full"``, topics that mean the same are,
-    grouped as a patient's history groups its subjects (``history.topics.group``: the one
+    grouped as a patient's history groups its subjects (``understand.subjects.group``: the one
     sentence encoder reads each head in its noun phrases; a name is only ever itself), which also
     joins the forms of one word; two words are never one subject for sharing their first letters."""
     if mode == "full":
@@ -94,7 +95,6 @@ def same_topics(code: str, topics: Sequence[Topic], *, mode: str = "full") -> li
     if mode != "full" or len(set(heads)) < 2:
         first = {head: n for n, head in enumerate(dict.fromkeys(heads))}
         return [first[head] for head in heads]
-    from raccord.history.topics import Mention, group  # the history reads understand's topics
 
     mentioned = [
         Mention(0, n, "therapist", topic.phrase, head, proper=topic.proper)
