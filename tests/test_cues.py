@@ -194,3 +194,9 @@ def test_an_objection_the_patient_denies_making_fires_no_rejection_cue() -> None
     turns = sig.compute(session(text))
     assert not [h for h in turns[1].cues if h.family == "rejects_intervention"]
     assert [h for h in turns[3].cues if h.family == "rejects_intervention"]
+
+
+def test_evidence_quotes_words_with_curly_apostrophes_as_written() -> None:
+    """The cue matched « je m'excuse » on folded text; the evidence keeps « m’excuse »."""
+    assert cues.as_written("Bon. Je m’excuse, vraiment.", "je m'excuse") == "Je m’excuse"
+    assert cues.as_written("Ça va pas.", "ca va pas") == "Ça va pas"

@@ -95,7 +95,7 @@ def as_written(raw: str, words: str) -> str:
     wanted = _TOKEN.findall(words)
     if not wanted or (raw.isascii() and words in raw):
         return words
-    spans = [(m.start(), m.end(), fold(m.group(0))) for m in _TOKEN.finditer(raw)]
+    spans = [(m.start(), m.end(), fold(m.group(0))) for m in _RAW_TOKEN.finditer(raw)]
     n = len(wanted)
     for i in range(len(spans) - n + 1):
         if all(spans[i + k][2] == wanted[k] for k in range(n)):
@@ -259,6 +259,8 @@ class CueHit:
 _sre_parser: Any = importlib.import_module("re._parser")
 _sre_constants: Any = importlib.import_module("re._constants")
 _TOKEN = re.compile(r"[\w']+")
+#: A word of text as written: its apostrophes may be curly (« m’excuse »).
+_RAW_TOKEN = re.compile(r"[\w'’‘`ʼ]+")
 _UPPER = re.compile(r"(?<!\\)[A-Z]")
 
 
