@@ -17,13 +17,8 @@ shipped as numpy arrays in ``src/raccord/data/markers-<mode>-<context>.npz``: ``
 (binary, with the decision threshold chosen by inner cross-validation), ``kind`` (confrontation
 vs withdrawal), ``subtype`` and ``salience``. The presence probability is the linear head's
 averaged with boosted trees over the same features (``forest``; the weight of each is chosen by
-inner cross-validation), which read conjunctions a linear head cannot. A coder also reads a
-reply against the rest of the session: the same "fine" weighs more in a session full of
-resistance. So the presence probability goes through a last, small head (``session``) over three
-numbers per turn — the turn's own log-odds, the mean log-odds of the session's other patient turns
-and the share of them above even odds (``context="live"``: the earlier turns only), both read with
-a few turns of an ordinary session so a short one is not read as all rupture — kept only when
-inner cross-validation finds it helps. Nothing here needs scikit-learn.
+inner cross-validation), which read conjunctions a linear head cannot. Nothing here needs
+scikit-learn.
 
 Each weight file records what it was fitted on (``meta``: the feature names, a hash of the
 language packs and of the training data); ``stale()`` says when the code or packs moved on.
@@ -193,46 +188,6 @@ class Head:
         return np.asarray(sign * ((x - self.mean) / self.scale) * self.coef[k], dtype=np.float64)
 
 
-#: The features of the session head, in order.
-SESSION_FEATURES = ("own_log_odds", "others_mean_log_odds", "others_share_likely")
-
-
-#: How many turns of an ordinary session the rest of a session is read with: a session of three
-#: patient turns says little about how the patient speaks, one of forty says much.
-PSEUDO_TURNS = 10.0
-
-
-def session_features(
-    probability: npt.NDArray[np.float64],
-    context: str,
-    prior: tuple[float, float] = (0.0, 0.0),
-) -> npt.NDArray[np.float64]:
-    """Per patient turn of one session (rows in order): its own log-odds, the mean log-odds of
-    the other patient turns and the share of them at even odds or above. In ``live`` context the
-    others are the earlier turns only. Both are read with ``PSEUDO_TURNS`` turns of an ordinary
-    session (``prior``: mean log-odds and share of the training turns), so that a short session
-    or the first turns of a live one are not read as all rupture or none."""
-    p = np.clip(np.asarray(probability, dtype=np.float64), 1e-4, 1.0 - 1e-4)
-    odds = np.log(p / (1.0 - p))
-    likely = (p >= 0.5).astype(np.float64)
-    n = len(p)
-    out = np.zeros((n, len(SESSION_FEATURES)))
-    out[:, 0] = odds
-    if n == 0:
-        return out
-    if context == "live":
-        count = np.arange(n, dtype=np.float64)
-        odds_sum = np.concatenate([[0.0], np.cumsum(odds)[:-1]])
-        likely_sum = np.concatenate([[0.0], np.cumsum(likely)[:-1]])
-    else:
-        count = np.full(n, n - 1, dtype=np.float64)
-        odds_sum = odds.sum() - odds
-        likely_sum = likely.sum() - likely
-    out[:, 1] = (odds_sum + PSEUDO_TURNS * prior[0]) / (count + PSEUDO_TURNS)
-    out[:, 2] = (likely_sum + PSEUDO_TURNS * prior[1]) / (count + PSEUDO_TURNS)
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class TurnModel:
     """The four heads of one mode and context, with what they were fitted on."""
@@ -248,8 +203,6 @@ class TurnModel:
     meta: Mapping[str, Any] = field(default_factory=dict)
     #: Boosted trees averaged with the linear presence head (weight ``meta["blend"]``).
     forest: Forest | None = None
-    #: The presence probability read against the rest of the session (``session_features``).
-    session: Head | None = None
 
     @property
     def blocks(self) -> tuple[str, ...]:
@@ -266,15 +219,11 @@ class TurnModel:
             start += n
         return out
 
-    def decide(
-        self, x: npt.NDArray[np.float64], present: npt.NDArray[np.float64] | None = None
-    ) -> list[Decision]:
-        """One decision per row: presence probability, then family, subtype and salience.
-        ``x`` is a whole session's rows in order, or a slice of them with ``present`` computed
-        over the whole session (``present``)."""
+    def decide(self, x: npt.NDArray[np.float64]) -> list[Decision]:
+        """One decision per row: presence probability, then family, subtype and salience."""
         if x.shape[0] == 0:
             return []
-        present = self.present(x) if present is None else present
+        present = self.present(x)
         standing = self.standing(x)
         kind = self.kind.proba(x)
         sub = self.subtype.proba(x)
@@ -305,27 +254,14 @@ class TurnModel:
             )
         return out
 
-    def turn_alone(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Probability that each row is a marker, each turn read in its own context: the
-        linear head, averaged with the trees' when the model has them."""
+    def present(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Probability that each row is a marker: the linear head, averaged with the trees'
+        when the model has them."""
         linear = self.presence.proba(x)[:, 1]
         blend = float(self.meta.get("blend", 0.0))
         if self.forest is None or blend <= 0.0:
             return linear
         return np.asarray((1.0 - blend) * linear + blend * self.forest.proba(x), dtype=np.float64)
-
-    def in_session(self, alone: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """The probabilities of ``turn_alone`` over a whole session (rows in order), read
-        against the rest of the session when the model has a session head."""
-        if self.session is None:
-            return alone
-        odds, share = self.meta.get("session_prior", (0.0, 0.0))
-        rows = session_features(alone, self.context, (float(odds), float(share)))
-        return self.session.proba(rows)[:, 1]
-
-    def present(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Probability that each row of a whole session (in order) is a marker."""
-        return self.in_session(self.turn_alone(x))
 
     def standing(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
         """Rows whose rule score alone reaches ``meta["standalone"]``: a clear cue of the pack
@@ -402,8 +338,6 @@ def save(model: TurnModel, path: Any) -> None:
         arrays.update(head_arrays(name, getattr(model, name)))
     if model.forest is not None:
         arrays.update(model.forest.arrays("forest"))
-    if model.session is not None:
-        arrays.update(head_arrays("session", model.session))
     meta = {
         **model.meta,
         "mode": model.mode,
@@ -418,7 +352,6 @@ def load_file(handle: Any) -> TurnModel:
         meta = json.loads(str(data["meta"]))
         heads = {name: read_head(data, name) for name in HEADS}
         forest = Forest.from_arrays(data, "forest") if "forest_feature" in data else None
-        session = read_head(data, "session") if "session_coef" in data else None
     mode, context = str(meta["mode"]), str(meta["context"])
     names = feature_names(mode, context, meta.get("rule_features", ()))
     return TurnModel(
@@ -428,7 +361,6 @@ def load_file(handle: Any) -> TurnModel:
         threshold=float(meta["threshold"]),
         meta=meta,
         forest=forest,
-        session=session,
         **heads,
     )
 

@@ -559,30 +559,16 @@ def find(
     blocks = model.blocks
     out: list[Marker] = []
     # Rows are built and scored a block at a time: a long session never holds its whole feature
-    # matrix (about 13 KB a patient turn in full mode) at once. Each turn is first scored in its
-    # own context, then read against the whole session (``TurnModel.in_session``), then decided.
-    spans = [(a, a + ROWS_AT_ONCE) for a in range(0, len(scored), ROWS_AT_ONCE)]
-
-    def block(start: int, stop: int) -> npt.NDArray[np.float64]:
-        return np.vstack([learned.row(c, blocks) for c in around[start:stop]])
-
-    present: npt.NDArray[np.float64] | None = None
-    raised = np.zeros(len(scored), dtype=bool)
-    if model.session is not None:
-        parts = [model.turn_alone(block(a, b)) for a, b in spans]
-        alone = np.concatenate(parts) if parts else np.zeros(0)
-        present = model.in_session(alone)
-        raised = present - alone >= SESSION_RAISED
-    for start, stop in spans:
-        matrix = block(start, stop)
-        decided = model.decide(matrix, None if present is None else present[start:stop])
-        for k, (x, decision) in enumerate(zip(scored[start:stop], decided, strict=True)):
+    # matrix (about 13 KB a patient turn in full mode) at once.
+    for start in range(0, len(scored), ROWS_AT_ONCE):
+        stop = start + ROWS_AT_ONCE
+        matrix = np.vstack([learned.row(c, blocks) for c in around[start:stop]])
+        for k, (x, decision) in enumerate(
+            zip(scored[start:stop], model.decide(matrix), strict=True)
+        ):
             if not decision.present:
                 continue
             evidence = _learned_evidence(p, x, decision, model.weighed_blocks(matrix[k]))
-            if raised[start + k]:
-                key = "weighed_earlier" if context == "live" else "weighed_session"
-                evidence.insert(len(evidence) - 1, Evidence("model", p.signal_templates[key]))
             out.append(
                 Marker(
                     turn=x.signals.index,
@@ -609,9 +595,6 @@ def _rule_marker(p: Pack, x: Scored) -> Marker:
     )
 
 
-#: How much reading a turn against the rest of the session must raise its probability for the
-#: evidence to say so.
-SESSION_RAISED = 0.1
 #: Blocks of the learned scorer and the pack template that says what each one is.
 _BLOCK_TEMPLATES = {
     "rules": "weighed_words",

@@ -246,31 +246,6 @@ def _stack(chunks: Sequence[Rows]) -> tuple[npt.NDArray[np.float64], npt.NDArray
     return np.vstack([r.matrix for r in chunks]), np.concatenate([r.present for r in chunks])
 
 
-def _session_rows(
-    prob: npt.NDArray[np.float64],
-    spans: Sequence[tuple[int, int]],
-    context: str,
-    prior: tuple[float, float],
-) -> npt.NDArray[np.float64]:
-    return np.vstack([L.session_features(prob[a:b], context, prior) for a, b in spans])
-
-
-def _session_head(
-    prob: npt.NDArray[np.float64],
-    y: npt.NDArray[np.bool_],
-    spans: Sequence[tuple[int, int]],
-    context: str,
-) -> tuple[L.Head, tuple[float, float]]:
-    """The session head fitted on out-of-fold probabilities of the turn-alone scorer (so it
-    learns how far to trust them as they are on unseen sessions), and its prior: the mean
-    log-odds and the share of likely turns over the training turns."""
-    p = np.clip(prob, 1e-4, 1.0 - 1e-4)
-    prior = (float(np.mean(np.log(p / (1.0 - p)))), float(np.mean(p >= 0.5)))
-    rows = _session_rows(prob, spans, context, prior)
-    mean, scale = standardise(rows)
-    return logistic(rows, [str(int(v)) for v in y], 1.0, mean, scale, balanced=True), prior
-
-
 def fit(
     chunks: Sequence[Rows],
     mode: str,
@@ -307,7 +282,6 @@ def fit(
         for fold in inner
     ]
     best: tuple[float, float, float, float | None, float] | None = None
-    inner_oof: dict[tuple[float, float], npt.NDArray[np.float64]] = {}
     if like is not None:
         standalone_like = like.meta.get("standalone")
         best = (
@@ -332,7 +306,6 @@ def fit(
                 oof[test] = head.proba(x[test])[:, 1]
             for blend in BLENDS:
                 prob = (1.0 - blend) * oof + blend * trees_oof
-                inner_oof[(c, blend)] = prob
                 for standalone in (None, *STANDALONE):
                     stands = (
                         np.zeros(len(y), dtype=bool) if standalone is None else rule >= standalone
@@ -347,23 +320,6 @@ def fit(
                         best = (f1, c, t, standalone, blend)
         assert best is not None
     f1, c, threshold, standalone, blend = best
-    session_head: L.Head | None = like.session if like else None
-    prior: tuple[float, float] | None = None
-    if like is not None and "session_prior" in like.meta:
-        odds, share = like.meta["session_prior"]
-        prior = (float(odds), float(share))
-    if (c, blend) in inner_oof:
-        alone = inner_oof[(c, blend)]
-        session_head, prior = _session_head(alone, y, spans, context)
-        stands = np.zeros(len(y), dtype=bool) if standalone is None else rule >= standalone
-        read = session_head.proba(_session_rows(alone, spans, context, prior))[:, 1]
-        t2, f2 = best_threshold(y, np.where(stands, 1.0, read))
-        if log:
-            log(f"  read against the session: inner-CV F1 {f2:.3f} (turn alone {f1:.3f})")
-        if f2 > f1:
-            f1, threshold = f2, t2
-        else:
-            session_head, prior = None, None
     forest = _forest(x, y, raw, seed) if blend > 0 else None
     presence = logistic(x, [str(int(v)) for v in y], c, mean, scale, balanced=True)
     pos = y.astype(bool)
@@ -387,10 +343,8 @@ def fit(
         salience=salience,
         threshold=threshold,
         forest=forest,
-        session=session_head,
         meta={
             **(meta or {}),
-            **({} if prior is None else {"session_prior": list(prior)}),
             "rule_features": list(FEATURES),
             "C": c,
             "standalone": standalone,
