@@ -21,9 +21,13 @@ from raccord.cli.analysis import demo_files
 from raccord.io import load
 from raccord.model import SessionAnalysis, Suggestion
 from raccord.pipeline import analyze
+from raccord.repair.suggest import suggest
+from raccord.taxonomy import MarkerSubtype as S
 from raccord.taxonomy import Role, Timing
+from raccord.understand.formulate import formulate
 from raccord.understand.session_facts import SessionFacts
 from raccord.understand.text import section, word_count, words
+from test_understand_support import detection, episode, marker, session
 
 DEMOS = [p.name for p in demo_files()]
 _QUOTE = re.compile(r"«\s*([^»]+?)\s*»|“([^”]+)”")
@@ -241,3 +245,46 @@ def test_circles_and_prohibitions_name_the_turns_of_their_facts(name: str) -> No
         if fact.by == "topic":
             for th in fact.therapist:
                 assert turns[th].role is Role.THERAPIST
+
+
+@pytest.mark.parametrize(
+    ("code", "lines", "brief"),
+    [
+        (
+            "fr",
+            [
+                "T: Comment ça s'est passé depuis la dernière fois ?",
+                "P: Difficile. Jeudi, ça faisait un an que ma mère est partie, et je n'arrivais "
+                "plus à rien faire de la journée, même pas à sortir le chien.",
+                "T: Un an déjà.",
+            ],
+            False,
+        ),
+        (
+            "en",
+            [
+                "T: How have you been since we last met?",
+                "P: Okay I guess. The funeral was on Thursday and my aunt came over and we talked "
+                "for a long time about my dad and the old house.",
+                "T: That sounds like a lot.",
+            ],
+            False,
+        ),
+        ("fr", ["T: Et votre travail, ça se passe comment ?", "P: Bof.", "T: D'accord."], True),
+        ("en", ["T: And how are things at work?", "P: Fine.", "T: Okay."], True),
+    ],
+)
+def test_few_words_is_said_only_of_a_brief_reply(code: str, lines: list[str], brief: bool) -> None:
+    """A reviewer's session: a 25-word reply the model called a minimal response drew « I noticed
+    that you answered in few words ». Neither shorter nor brief, the suggestion only wonders."""
+    t = session(lines, code)
+    m = marker(1, S.MINIMAL_RESPONSE)
+    d = detection([m], episodes=[episode([m], 2)])
+    f = formulate(t, d, mode="fast")
+    facts = f.facts.episode(0) if f.facts is not None else None
+    assert facts is not None and facts.brief is brief and not facts.shorter
+    observe = section(code, "repair")["observe"]
+    few = _plain(str(observe["minimal_response_brief"]).split("{when},")[-1])
+    wonder = _plain(str(observe["unsure"]).split("{when},")[-1])
+    said = " ".join(_plain(s.text) for s in suggest(t, d, f))
+    assert (few in said) is brief and (wonder in said) is not brief, said

@@ -225,3 +225,27 @@ def test_without_the_language_model_a_word_is_its_first_five_letters(
     assert not _same_word("fr", "le travail", "de travers")
     # the fallback's known limit: a shared opening is one word
     assert _same_word("fr", "vos parents", "la parenthèse")
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("fr", "Oui, oui, sans doute, vous avez raison."),
+        ("fr", "En fait, du coup, je sais pas."),
+        ("fr", "Là, tout de suite, qu'est-ce que vous ressentez en vous la disant ?"),
+        ("en", "Of course, in fact I kind of agree."),
+    ],
+)
+def test_a_set_phrase_or_a_pronoun_and_its_verb_is_not_a_subject(
+    reader: str, code: str, text: str
+) -> None:
+    """A reviewer found « un peu plus sur doute » (from « sans doute ») and « Sujet : la
+    disant » (« en vous la disant ») in the suggestions."""
+    assert _phrases(code, text) == []
+
+
+@pytest.mark.parametrize(("code", "text", "phrase"), [("fr", "Le doute vous ronge ?", "le doute")])
+def test_the_same_noun_outside_a_set_phrase_is_a_subject(
+    reader: str, code: str, text: str, phrase: str
+) -> None:
+    assert phrase in _phrases(code, text)

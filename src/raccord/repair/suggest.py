@@ -442,7 +442,8 @@ def _fields(
     values["pattern_effect"] = _entry(pack.get("pattern_effect", {}), effect, k, "mixed")
     observed = f.subtype.value
     if f.subtype is S.MINIMAL_RESPONSE and not f.shorter:
-        observed = "minimal_response_brief"  # « plus courtes » only when they were
+        # « plus courtes » only when they were, « en peu de mots » only when it was
+        observed = "minimal_response_brief" if f.brief else "unsure"
     if f.subtype in (S.REJECTS_INTERVENTION, S.COMPLAINT_ACTIVITIES) and not _suggested(f):
         observed = f"{observed}_said"  # « ce que je vous proposais » only when advice was given
     values["observe"] = _entry(pack["observe"], observed, k, "minimal_response").format(**values)

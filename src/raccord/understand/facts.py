@@ -135,6 +135,9 @@ class EpisodeFacts:
     #: Whether the strongest marker's turn is shorter than the patient's previous turn
     #: (« vos réponses sont devenues plus courtes » is only said when it is).
     shorter: bool = False
+    #: Whether the strongest marker's turn is brief (at most ``BRIEF_WORDS`` words): « vous
+    #: m'avez répondu en peu de mots » is only said when it is.
+    brief: bool = False
     #: The therapist turn just before the first marker, quoted (what a suggestion names).
     moment: Moment | None = None
     #: Repairs the therapist made by owning a part (apology, meta-talk), from the turn that
@@ -534,6 +537,18 @@ def _turns_between(turns: Sequence[int], first: int, last: int) -> tuple[int, ..
     return tuple(turns[bisect.bisect_left(turns, first) : bisect.bisect_right(turns, last)])
 
 
+#: The most words of a reply that « en peu de mots » describes.
+BRIEF_WORDS = 8
+
+
+def _brief(transcript: Transcript, markers: tuple[Marker, ...]) -> bool:
+    """Whether the strongest marker's turn has at most ``BRIEF_WORDS`` words."""
+    if not markers:
+        return False
+    turn = max(markers, key=lambda m: (m.salience, m.turn)).turn
+    return word_count(transcript.turns[turn].text) <= BRIEF_WORDS
+
+
 def _shorter(transcript: Transcript, markers: tuple[Marker, ...]) -> bool:
     """Whether the strongest marker's turn is shorter than the patient's turn before it."""
     if not markers:
@@ -600,6 +615,7 @@ def episode_facts(
                 topic_turn=topic_turn,
                 topic_by=transcript.turns[topic_turn].role if topic_turn is not None else None,
                 shorter=_shorter(transcript, markers),
+                brief=_brief(transcript, markers),
                 moment=moment(transcript, detection, trigger, code),
                 advice_given=_advised(transcript, detection, first, code),
                 own_repairs=tuple(

@@ -144,7 +144,7 @@ def clauses(code: str, text: str) -> list[str]:
             tokens = tokens[1:]
         if len(words(" ".join(tokens))) < 3:
             continue
-        tokens[0] = tokens[0].strip(",:-–—")
+        tokens[0] = tokens[0].lstrip(",:-–—")  # « Et vous, assis… » → « Vous, assis… »
         end = "?" if tokens[-1].endswith("?") else ""
         short = " ".join(tokens[:QUOTE_WORDS]).rstrip(",:-–—.!;… ").rstrip("?").rstrip()
         short = short[:1].upper() + short[1:]
@@ -268,9 +268,34 @@ def _candidates(
     """The noun phrases of a turn with their scores: read by the language model where the
     ``nlp`` extra is installed, else by the pack's rules."""
     code = pack_code(code)
-    if nlp.available(code):
-        return _model_candidates(code, text, context, min_score)
-    return _rule_candidates(code, text, context, min_score)
+    found = (
+        _model_candidates(code, text, context, min_score)
+        if nlp.available(code)
+        else _rule_candidates(code, text, context, min_score)
+    )
+    fixed = _fixed_words(code, text)
+    return (c for c in found if not fixed or fold(c[1].head) not in fixed)
+
+
+@cache
+def _fixed(code: str) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    """The pack's set phrases (``topic.fixed``: « sans doute », "in fact"), each with its words:
+    a noun inside one is not a subject."""
+    out = []
+    for phrase in _topic_data(code).get("fixed", ()):
+        folded = fold(str(phrase))
+        out.append((re.compile(rf"(?<!\w){re.escape(folded)}(?!\w)"), frozenset(folded.split())))
+    return tuple(out)
+
+
+def _fixed_words(code: str, text: str) -> frozenset[str]:
+    """The words of ``text`` that stand inside one of the pack's set phrases, folded."""
+    folded = fold(text.replace("’", "'"))
+    found: set[str] = set()
+    for pattern, words_of in _fixed(code):
+        if pattern.search(folded):
+            found |= words_of
+    return frozenset(found)
 
 
 def _rule_candidates(
@@ -360,6 +385,7 @@ def _model_candidates(
     dmap: Mapping[str, str] = data.get("determiner_map", {})
     clitic = data.get("clitic", {})
     clitic_dets = set(clitic.get("determiners", ()))
+    clitic_subjects = set(clitic.get("subjects", ()))
     minimum = int(data.get("min_length", 3))
     compounds = bool(data.get("noun_compounds", False))
     plain = _ANNOTATION.sub(" ", text)
@@ -414,8 +440,10 @@ def _model_candidates(
         before = doc[start - 1] if start > 0 else None
         det = low(before) if before is not None and low(before) in dets else None
         subject = doc[before.i - 1] if before is not None and before.i > 0 else None
-        if det in clitic_dets and subject is not None and subject.dep_.startswith("nsubj"):
-            continue  # « je le pense »: a pronoun and a verb the model took for a noun
+        if det in clitic_dets and subject is not None and (
+            subject.dep_.startswith("nsubj") or low(subject) in clitic_subjects
+        ):
+            continue  # « je le pense », « en vous la disant »: a pronoun and a verb
         after_preposition = det is None and before is not None and low(before) in preps
         whole = str(doc[first : tok.i + 1].text) if name(tok) else word
         parts = [shown(t) for t in doc[start:first]] + [whole]
