@@ -440,8 +440,10 @@ def _model_candidates(
         before = doc[start - 1] if start > 0 else None
         det = low(before) if before is not None and low(before) in dets else None
         subject = doc[before.i - 1] if before is not None and before.i > 0 else None
-        if det in clitic_dets and subject is not None and (
-            subject.dep_.startswith("nsubj") or low(subject) in clitic_subjects
+        if (
+            det in clitic_dets
+            and subject is not None
+            and (subject.dep_.startswith("nsubj") or low(subject) in clitic_subjects)
         ):
             continue  # « je le pense », « en vous la disant »: a pronoun and a verb
         after_preposition = det is None and before is not None and low(before) in preps
