@@ -20,7 +20,7 @@ from raccord.taxonomy import (
     Severity,
     TherapistMoveType,
 )
-from raccord.understand import prohibitions
+from raccord.understand import prohibitions, works
 from raccord.understand.facts import OwnRepair, own_repair, turn_signals, window_signals
 from raccord.understand.text import topic_of, with_de
 from test_understand_support import described, detection, episode, marker, move, session
@@ -501,3 +501,31 @@ def test_naming_ones_own_advice_twice_in_meta_communication_is_not_a_topic_press
     ms = [marker(3, S.MINIMAL_RESPONSE), marker(5, S.MINIMAL_RESPONSE)]
     meta = [move(i, TherapistMoveType.META_COMMUNICATION) for i in (2, 4)]
     assert prohibitions.find(session(lines, "en"), detection(ms, meta), "en") == ()
+
+
+def test_a_reply_the_cues_heard_as_a_reproach_is_not_re_engagement() -> None:
+    """A reviewer's session: "I just don't think you really get what it's like… You're not
+    seventeen" came right after an open question and was listed as the client back in the
+    work. When the detection's cues heard a confrontation there, even under the line, it is not."""
+    t = session(
+        [
+            "T: How did the exercise go this week?",
+            "P: Fine.",
+            "T: What was it like for you to try it?",
+            "P: I just don't think you really get what it's like for someone my age, honestly.",
+            "T: Tell me more.",
+        ],
+        "en",
+    )
+    ms = [marker(1, S.MINIMAL_RESPONSE)]
+    moves = [move(0, TherapistMoveType.OPEN_QUESTION), move(2, TherapistMoveType.OPEN_QUESTION)]
+    quiet = detection(ms, moves, [episode(ms, 3)])
+    heard = Detection(
+        quiet.markers,
+        quiet.moves,
+        quiet.episodes,
+        quiet.scores,
+        ({"turn": 3, "role": "patient", "cues": ["complaint_therapist"]},),
+    )
+    assert [w.patient for w in works.find(t, quiet, "en")] == [3]
+    assert works.find(t, heard, "en") == ()

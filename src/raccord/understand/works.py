@@ -7,7 +7,8 @@ of some substance (the patient is back in the work). Away from any marker nothin
 answer to an open question may be intellectualising or compliance the detector missed, and
 reinforcing it would teach the wrong lesson.
 
-Not re-engagement: compliance (« comme vous voulez », "whatever you say"), and an answer that
+Not re-engagement: compliance (« comme vous voulez », "whatever you say"), a reply in which the
+detection's cues heard a confrontation even where no marker was raised, and an answer that
 carries on with the marked turn's own content rather than the therapist's (the patient going on
 with an avoidant story, or back to the complaint). A repair the therapist made by owning a part
 (an apology, acknowledging their part, meta-communication) counts when the patient's next turn is
@@ -20,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
-from raccord.taxonomy import MarkerKind, RepairStrategy, Role, TherapistMoveType
+from raccord.taxonomy import MarkerKind, MarkerSubtype, RepairStrategy, Role, TherapistMoveType
 from raccord.understand.facts import move_at, next_patient, own_repair
 from raccord.understand.text import cue, word_count, word_keys
 
@@ -60,6 +61,7 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
     marked = {m.turn for m in detection.markers if m.kind is not MarkerKind.NONE}
     if not marked:
         return ()
+    reproach = _reproaching(detection)
     found: list[Working] = []
     last_patient: int | None = None
     for turn in turns:
@@ -88,6 +90,8 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
             continue
         if p in marked or cue(code, "compliance", turns[p].text) is not None:
             continue
+        if p in reproach:
+            continue  # a complaint the detector heard but left under the line is no return
         if after is not None and (
             _carries_on(code, turns[after].text, turn.text, turns[p].text)
             or cue(code, "self_reference", turns[p].text) is None
@@ -105,6 +109,19 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
             found.append(Working(turn.index, p, n, after))
     found.sort(key=lambda w: (w.own is None, w.after_marker is None, -w.words))
     return tuple(sorted(found[:MAX_ITEMS], key=lambda w: w.therapist))
+
+
+_CONFRONTING = frozenset(s.value for s in MarkerSubtype if s.kind is MarkerKind.CONFRONTATION)
+
+
+def _reproaching(detection: Detection) -> frozenset[int]:
+    """Patient turns where the detection's cues heard a confrontation (``Detection.signals``),
+    whether or not a marker was raised there: "You're not seventeen" is not re-engagement."""
+    return frozenset(
+        int(s["turn"])
+        for s in detection.signals
+        if s.get("role") == str(Role.PATIENT) and _CONFRONTING & set(s.get("cues", ()))
+    )
 
 
 def _carries_on(code: str, marked: str, therapist: str, answer: str) -> bool:
