@@ -360,3 +360,28 @@ def test_a_repair_that_took_is_reflected_back_and_nothing_else_is_offered_for_th
             "Au tour 3, vous avez validé son vécu, et la personne a repris"
         )
         assert out[0].text.endswith("à refaire.")
+
+
+def test_intellectualising_is_not_met_by_going_back_to_the_general_talk() -> None:
+    """A reviewer's session: for a patient talking « des schémas » in general terms, raccord
+    proposed « revenons… à ce que vous me disiez tout à l'heure sur les hommes » and « un peu
+    plus sur les schémas »: the safer ground of an intellectualising patient is the distance
+    itself. Meta-communication and validation stay; a plain withdrawal keeps safe ground."""
+    t = session(
+        [
+            "T: Et quand il est parti, qu'est-ce que vous avez ressenti ?",
+            "P: Vous savez, les hommes de cette génération ont tous le même schéma, c'est "
+            "sociologique, les schémas se répètent d'une famille à l'autre.",
+            "T: Hm.",
+        ],
+        "fr",
+    )
+    chosen = {}
+    for subtype in (S.ABSTRACT_COMMUNICATION, S.MINIMAL_RESPONSE):
+        ms = [marker(1, subtype)]
+        d = detection(ms, [move(0, TherapistMoveType.OPEN_QUESTION)], [episode(ms, 2)])
+        chosen[subtype] = {s.strategy for s in _suggest(t, d)}
+    assert R.RETURN_TO_SAFE_GROUND not in chosen[S.ABSTRACT_COMMUNICATION]
+    assert R.FOLLOW_CLIENT not in chosen[S.ABSTRACT_COMMUNICATION]
+    assert {R.VALIDATE, R.INVITE_DISCUSSION} <= chosen[S.ABSTRACT_COMMUNICATION]
+    assert R.RETURN_TO_SAFE_GROUND in chosen[S.MINIMAL_RESPONSE]

@@ -72,6 +72,8 @@ _DRIFT = frozenset(
     {S.ABSTRACT_COMMUNICATION, S.AVOIDANT_STORYTELLING, S.TOPIC_SHIFT, S.DEFERENTIAL_APPEASING}
 )
 _FOLLOW = frozenset({S.TOPIC_SHIFT, S.AVOIDANT_STORYTELLING, S.CONTROLS_PRESSURES})
+#: Withdrawals that keep experience at a distance: no « revenons à… », no abstract thread followed.
+_DISTANT = frozenset({S.ABSTRACT_COMMUNICATION, S.AVOIDANT_STORYTELLING})
 _TASK = frozenset({S.COMPLAINT_ACTIVITIES, S.COMPLAINT_PROGRESS})
 _RATIONALE = frozenset(
     {S.COMPLAINT_ACTIVITIES, S.REJECTS_INTERVENTION, S.CONTROLS_PRESSURES, S.COMPLAINT_PARAMETERS}
@@ -241,11 +243,15 @@ def plan(
 
     indirect: list[tuple[RepairStrategy, Timing]] = [(R.VALIDATE, Timing.NOW)]
     signal_kinds = {s.kind for s in f.signals}
-    if f.kind is MarkerKind.WITHDRAWAL and not anxious:
+    # when the withdrawal is a move away from experience (general talk, a story told at a
+    # distance), the safer ground is that distance: going back to it, or following the abstract
+    # thread, joins the withdrawal
+    distant = f.subtype in _DISTANT
+    if f.kind is MarkerKind.WITHDRAWAL and not anxious and not distant:
         indirect.append((R.RETURN_TO_SAFE_GROUND, Timing.NOW))
     if (
         f.subtype in _FOLLOW
-        or (f.kind is MarkerKind.WITHDRAWAL and f.patient_topic is not None)
+        or (f.kind is MarkerKind.WITHDRAWAL and f.patient_topic is not None and not distant)
         or gentle
     ):
         indirect.append((R.FOLLOW_CLIENT, Timing.NOW))
