@@ -186,12 +186,15 @@ _MOVES_BY_TURN: list[tuple[Detection, dict[int, TherapistMove]]] = []
 
 
 def move_at(detection: Detection, turn: int) -> TherapistMove | None:
-    if not _MOVES_BY_TURN or _MOVES_BY_TURN[0][0] is not detection:
-        index: dict[int, TherapistMove] = {}
-        for move in detection.moves:
-            index.setdefault(move.turn, move)
-        _MOVES_BY_TURN[:] = [(detection, index)]
-    return _MOVES_BY_TURN[0][1].get(turn)
+    # the slot is read once into a local: a thread analysing another session may replace it
+    slot = _MOVES_BY_TURN[0] if _MOVES_BY_TURN else None
+    if slot is not None and slot[0] is detection:
+        return slot[1].get(turn)
+    index: dict[int, TherapistMove] = {}
+    for move in detection.moves:
+        index.setdefault(move.turn, move)
+    _MOVES_BY_TURN[:] = [(detection, index)]
+    return index.get(turn)
 
 
 def previous_therapist(transcript: Transcript, turn: int) -> int | None:
@@ -291,14 +294,16 @@ def _question_kinds(detection: Detection) -> dict[int, str]:
     """The question kind (``detect.questions``: open, closed, none) of each therapist turn, as
     detection's signals recorded it; empty when the detection carries no signals (a patient
     turn's signal names the question it answers, not one it asks)."""
-    if not _QUESTIONS_BY_TURN or _QUESTIONS_BY_TURN[0][0] is not detection:
-        kinds = {
-            int(s["turn"]): str(s["question"])
-            for s in detection.signals
-            if s.get("role") == Role.THERAPIST and "turn" in s and "question" in s
-        }
-        _QUESTIONS_BY_TURN[:] = [(detection, kinds)]
-    return _QUESTIONS_BY_TURN[0][1]
+    slot = _QUESTIONS_BY_TURN[0] if _QUESTIONS_BY_TURN else None
+    if slot is not None and slot[0] is detection:
+        return slot[1]
+    kinds = {
+        int(s["turn"]): str(s["question"])
+        for s in detection.signals
+        if s.get("role") == Role.THERAPIST and "turn" in s and "question" in s
+    }
+    _QUESTIONS_BY_TURN[:] = [(detection, kinds)]
+    return kinds
 
 
 def window_signals(
