@@ -20,12 +20,12 @@ changed with them in view, so it is a regression set, reported apart and never p
 from __future__ import annotations
 
 import json
-import subprocess
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from raccord.eval.provenance import git
 from raccord.repair import check
 from raccord.repair.checker import FAILING_RULES
 
@@ -109,9 +109,7 @@ def agreement(items: list[dict[str, Any]]) -> dict[str, Any]:
 def main() -> None:
     parts = {part: drafts(part) for part in ("dev", "heldout", "review")}
     everything = parts["dev"] + parts["heldout"] + parts["review"]
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short=10", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
+    commit = git("rev-parse", "--short=10", "HEAD") or ""
     results: dict[str, Any] = {
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit,

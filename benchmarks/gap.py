@@ -33,7 +33,6 @@ import argparse
 import datetime as dt
 import json
 import math
-import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -42,9 +41,10 @@ from typing import Any
 
 import numpy as np
 
-from raccord.eval.corpus import session_quality
+from raccord.eval.corpus import session_quality, shared_data_dir
 from raccord.eval.labels import read_labels
 from raccord.eval.metrics import PRF, prf_ci, rounded
+from raccord.eval.provenance import git
 from raccord.learn import data as labelled
 from raccord.learn import errors, fit, outoffold
 from raccord.learn.crossval import aligned
@@ -285,18 +285,11 @@ def session_kinds(
 # ------------------------------------------------------------------ main
 
 
-def _git(*args: str) -> str | None:
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--shared-data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument(
+        "--shared-data", type=Path, help="default: ../shared/data or $RACCORD_SHARED_DATA"
+    )
     ap.add_argument("--modes", default="fast", help="modes of the error analysis")
     ap.add_argument("--curve-mode", default="fast")
     ap.add_argument("--fractions", default="0.25,0.5,0.75")
@@ -320,13 +313,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "for a refactor that left the features alone",
     )
     args = ap.parse_args(argv)
-    data = args.shared_data
+    data = shared_data_dir(args.shared_data)
+    if data is None:
+        raise SystemExit("the labelled data (../shared/data) is needed: pass --shared-data")
     sessions = labelled.everything(data)
     code = args.code or fit.code_hash()
     modes = [m for m in args.modes.split(",") if m]
     out: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "git_commit": _git("rev-parse", "HEAD"),
+        "git_commit": git("rev-parse", "HEAD"),
         "data_hash": labelled.data_hash(sessions),
         "detector_code": code,
         "design": "5-fold session-grouped CV as benchmarks/run.py (same folds and seeds); "

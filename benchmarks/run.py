@@ -38,6 +38,7 @@ from raccord.eval.harness import (
     sustain_agreement,
 )
 from raccord.eval.labels import read_labels
+from raccord.eval.provenance import git
 from raccord.export import to_annotation
 from raccord.model import SessionAnalysis, Transcript, Turn
 from raccord.taxonomy import Role
@@ -59,16 +60,6 @@ FR_TOLERANCE = 0.05
 # --------------------------------------------------------------------------- helpers
 
 
-def _git(*args: str) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip()
-
-
 def provenance() -> dict[str, Any]:
     """When, from which commit and on which machine a part was measured."""
     import numpy
@@ -82,8 +73,8 @@ def provenance() -> dict[str, Any]:
         pass
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "git_commit": _git("rev-parse", "HEAD"),
-        "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "git_commit": git("rev-parse", "HEAD"),
+        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
         "raccord_version": __version__,
         "machine": {
             "platform": platform.platform(),

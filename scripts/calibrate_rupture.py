@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from raccord.eval.corpus import shared_data_dir
+from raccord.eval.provenance import git
 from raccord.learn import calibrate as C
 from raccord.learn import data as labelled
 from raccord.learn import fit, outoffold
@@ -34,7 +35,9 @@ RUNS = ("fast/session", "fast/live", "full/session", "full/live")
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="calibrate the patient rupture score")
-    ap.add_argument("--shared-data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument(
+        "--shared-data", type=Path, help="default: ../shared/data or $RACCORD_SHARED_DATA"
+    )
     ap.add_argument("--runs", default=",".join(RUNS))
     ap.add_argument("--cached-only", action="store_true", help="skip runs not in the cache")
     ap.add_argument(
@@ -43,7 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "for a refactor that left the features alone",
     )
     args = ap.parse_args(argv)
-    data = args.shared_data
+    data = shared_data_dir(args.shared_data)
+    if data is None:
+        raise SystemExit("the labelled data (../shared/data) is needed: pass --shared-data")
     sessions = labelled.everything(data)
     code = args.code or fit.code_hash()
     table: list[C.Row] = []
@@ -63,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     old = np.asarray([r.saturating for r in table])
     figures: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "git_commit": _git("rev-parse", "HEAD"),
+        "git_commit": git("rev-parse", "HEAD"),
         "meaning": C.MEANING,
         "runs": used,
         "design": f"out-of-fold detections (5-fold session-grouped CV of the detector), then a "
@@ -124,15 +129,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"  shipped: {model['features']} C={model['C']}")
     return 0
-
-
-def _git(*args: str) -> str | None:
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
 
 
 if __name__ == "__main__":
