@@ -370,14 +370,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _g(d: Any, *path: str) -> Any:
-    for k in path:
-        if not isinstance(d, dict) or k not in d:
-            return None
-        d = d[k]
-    return d
-
-
 def _f(v: Any, digits: int = 2) -> str:
     if isinstance(v, str):
         return v
