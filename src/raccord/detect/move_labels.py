@@ -17,24 +17,23 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from raccord.detect.moves import (
+    _EVIDENCE_CHARS,
+    _WORD,
     MovePack,
     framed,
     hit,
     move_pack,
-    pack_code,
     read,
     sentence_at,
     therapist_move_types,
 )
+from raccord.detect.questions import _SENTENCE, pack_code
 from raccord.model import Evidence, Marker, TherapistMove, Transcript, Turn
 from raccord.taxonomy import Contribution, MarkerSubtype, RepairStrategy, Role, TherapistMoveType
 
 __all__ = ["label_moves"]
 
 _T = TherapistMoveType
-_SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+|$)")
-_WORD = re.compile(r"[\w'-]+")
-_EVIDENCE_CHARS = 140
 
 # --------------------------------------------------------------------------- labels in context
 
@@ -112,7 +111,6 @@ class _State:
     stance_words: str = ""
     request_turn: int | None = None
     permission_turn: int | None = None
-    answer_words: list[int] | None = None
     last_client: str = ""
     last_client_content: frozenset[str] = frozenset()
 
@@ -344,9 +342,6 @@ def _observe_client(code: str, turn: Turn, marker: Marker | None, state: _State)
         state.pushback_turn = turn.index
     if facts.request:
         state.request_turn = turn.index
-    if state.answer_words is None:
-        state.answer_words = []
-    state.answer_words.append(facts.n_words)
 
 
 def _after_therapist(move: TherapistMoveType, turn: Turn, state: _State) -> None:

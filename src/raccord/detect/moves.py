@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from raccord import lang as packs
 from raccord.detect import questions
+from raccord.detect.questions import _SENTENCE, pack_code
 from raccord.lang.cues import CueSet, Folded, Index, fold, fold_sentences
 from raccord.model import Evidence, Transcript
 from raccord.taxonomy import RepairStrategy, Role, TherapistMoveType
@@ -45,7 +46,6 @@ __all__ = [
 ]
 
 _T = TherapistMoveType
-_SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+|$)")
 _WORD = re.compile(r"[\w'-]+")
 _EVIDENCE_CHARS = 140
 
@@ -122,12 +122,6 @@ def move_pack(code: str) -> MovePack:
         marker_names={str(k): str(v) for k, v in data.get("marker_names", {}).items()},
         raw=data,
     )
-
-
-def pack_code(language: str) -> str:
-    """The pack a transcript's language reads with (the default pack when it has none)."""
-    code = (language or packs.DEFAULT).lower().split("-")[0].split("_")[0]
-    return code if code in packs.available() else packs.DEFAULT
 
 
 def sentence_at(text: str, folded: Folded, pos: int) -> str:

@@ -81,14 +81,15 @@ def _lists(code: str) -> _Lists:
     )
 
 
-def _pack_code(language: str) -> str:
+def pack_code(language: str) -> str:
+    """The pack a transcript's language reads with (the default pack when it has none)."""
     code = (language or packs.DEFAULT).lower().split("-")[0].split("_")[0]
     return code if code in packs.available() else packs.DEFAULT
 
 
 def without_fillers(sentence: str, language: str) -> str:
     """A folded question sentence without its leading fillers ("so", « alors », « euh »)."""
-    fillers = _lists(_pack_code(language)).fillers
+    fillers = _lists(pack_code(language)).fillers
     s = sentence.strip()
     return s if fillers is None else fillers.sub("", s, count=1)
 
@@ -96,7 +97,7 @@ def without_fillers(sentence: str, language: str) -> str:
 def opening(sentence: str, language: str) -> str:
     """``open``, ``closed`` or ``unmarked``: how one question sentence (folded, as
     ``fold_sentences`` gives it) opens once its fillers are dropped."""
-    lists = _lists(_pack_code(language))
+    lists = _lists(pack_code(language))
     s = without_fillers(sentence, language)
     start = _LEADING.sub("", s)
     if lists.closed_override.match(start):

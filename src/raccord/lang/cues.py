@@ -582,21 +582,20 @@ class CueSet:
         if chosen is None and not self._unscreened:  # most families on most turns
             return _NO_HITS
         if len(norm) > _MEMO_CHARS:
-            return self._run(norm, chosen)
+            return self._run(norm)
         found = self._memo.get(norm)
         if found is None:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
-            found = self._memo[norm] = self._run(norm, chosen)
+            found = self._memo[norm] = self._run(norm)
         return found
 
     def _scan(self, norm: str) -> tuple[tuple[Cue, str], ...]:
         """Every hit of this family's cues on a normalised turn, in pack order."""
-        return self._run(norm, self._index.lookup(norm).get(self._number))
+        return self._run(norm)
 
-    def _run(self, norm: str, chosen: Set[int] | None) -> tuple[tuple[Cue, str], ...]:
-        """The hits of the cues the index found (``chosen``) and of those it cannot screen."""
-        del chosen  # looked up again by ``_candidates`` (the index keeps its last answer)
+    def _run(self, norm: str) -> tuple[tuple[Cue, str], ...]:
+        """The hits of the cues the index finds (``_candidates``) and of those it cannot screen."""
         found: list[tuple[Cue, str]] = []
         for i in self._candidates(norm):
             cue, regex = self.items[i]
