@@ -249,3 +249,14 @@ def test_the_same_noun_outside_a_set_phrase_is_a_subject(
     reader: str, code: str, text: str, phrase: str
 ) -> None:
     assert phrase in _phrases(code, text)
+
+
+def test_relatives_stay_apart_when_their_heads_are_folded() -> None:
+    """A session's prohibitions group folded heads (« mere », « pere »): still two people."""
+    require_nlp("fr")
+    from raccord.understand.prohibitions import same_topics
+
+    topics = [
+        t for text in ("Et votre mère ?", "Et votre père ?") for t in noun_phrases("fr", text)
+    ]
+    assert len(topics) == 2 and len(set(same_topics("fr", topics, mode="full"))) == 2

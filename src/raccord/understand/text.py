@@ -206,7 +206,14 @@ def word_key(code: str, word: str, lemma: str | None = None) -> str:
 def word_keys(code: str, text: str) -> frozenset[str]:
     """The ``word_key`` of every content word of a turn (lemmas read in the sentence)."""
     code = pack_code(code)
-    if not nlp.available(code):
+    return _word_keys(code, text, nlp.available(code))
+
+
+@lru_cache(maxsize=4096)
+def _word_keys(code: str, text: str, model: bool) -> frozenset[str]:
+    """``word_keys``, once per turn (read for each context turn, each therapist turn and each
+    answer): by the language model when ``model``, else by the rules."""
+    if not model:
         return frozenset(word_key(code, w) for w in content_words(code, text))
     data = _topic_data(code)
     skip = {*data.get("stopwords", ()), *data.get("determiners", ())}
@@ -278,24 +285,21 @@ def _candidates(
 
 
 @cache
-def _fixed(code: str) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
-    """The pack's set phrases (``topic.fixed``: « sans doute », "in fact"), each with its words:
-    a noun inside one is not a subject."""
-    out = []
-    for phrase in _topic_data(code).get("fixed", ()):
-        folded = fold(str(phrase))
-        out.append((re.compile(rf"(?<!\w){re.escape(folded)}(?!\w)"), frozenset(folded.split())))
-    return tuple(out)
+def _fixed(code: str) -> CueSet | None:
+    """The pack's set phrases (``topic.fixed``: « sans doute », "in fact"), compiled by the cue
+    engine: a noun inside one is not a subject."""
+    phrases = [str(p) for p in _topic_data(code).get("fixed", ())]
+    return CueSet("fixed", phrases, Index()) if phrases else None
 
 
 def _fixed_words(code: str, text: str) -> frozenset[str]:
     """The words of ``text`` that stand inside one of the pack's set phrases, folded."""
-    folded = fold(text.replace("’", "'"))
-    found: set[str] = set()
-    for pattern, words_of in _fixed(code):
-        if pattern.search(folded):
-            found |= words_of
-    return frozenset(found)
+    phrases = _fixed(code)
+    if phrases is None:
+        return frozenset()
+    return frozenset(
+        w for hit in phrases.hits("fixed", _sentences(text).text) for w in hit.words.split()
+    )
 
 
 def _rule_candidates(
