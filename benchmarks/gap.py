@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from raccord.eval.corpus import session_quality, shared_data_dir
+from raccord.eval.corpus import session_quality
 from raccord.eval.labels import read_labels
 from raccord.eval.metrics import PRF, prf_ci, rounded
 from raccord.eval.provenance import git
@@ -287,9 +287,7 @@ def session_kinds(
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument(
-        "--shared-data", type=Path, help="default: ../shared/data or $RACCORD_SHARED_DATA"
-    )
+    outoffold.add_arguments(ap)
     ap.add_argument("--modes", default="fast", help="modes of the error analysis")
     ap.add_argument("--curve-mode", default="fast")
     ap.add_argument("--fractions", default="0.25,0.5,0.75")
@@ -307,17 +305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="use draws after the first only where their run is already cached",
     )
-    ap.add_argument(
-        "--code",
-        help="read the cached runs of this detector code hash (default: the current code's); "
-        "for a refactor that left the features alone",
-    )
     args = ap.parse_args(argv)
-    data = shared_data_dir(args.shared_data)
-    if data is None:
-        raise SystemExit("the labelled data (../shared/data) is needed: pass --shared-data")
-    sessions = labelled.everything(data)
-    code = args.code or fit.code_hash()
+    data, sessions, code = outoffold.from_arguments(args)
     modes = [m for m in args.modes.split(",") if m]
     out: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

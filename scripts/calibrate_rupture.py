@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 
-from raccord.eval.corpus import shared_data_dir
 from raccord.eval.provenance import git
 from raccord.learn import calibrate as C
 from raccord.learn import data as labelled
@@ -35,22 +34,11 @@ RUNS = ("fast/session", "fast/live", "full/session", "full/live")
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="calibrate the patient rupture score")
-    ap.add_argument(
-        "--shared-data", type=Path, help="default: ../shared/data or $RACCORD_SHARED_DATA"
-    )
+    outoffold.add_arguments(ap)
     ap.add_argument("--runs", default=",".join(RUNS))
     ap.add_argument("--cached-only", action="store_true", help="skip runs not in the cache")
-    ap.add_argument(
-        "--code",
-        help="read the cached runs of this detector code hash (default: the current code's); "
-        "for a refactor that left the features alone",
-    )
     args = ap.parse_args(argv)
-    data = shared_data_dir(args.shared_data)
-    if data is None:
-        raise SystemExit("the labelled data (../shared/data) is needed: pass --shared-data")
-    sessions = labelled.everything(data)
-    code = args.code or fit.code_hash()
+    _, sessions, code = outoffold.from_arguments(args)
     table: list[C.Row] = []
     used = []
     for run in args.runs.split(","):

@@ -9,15 +9,17 @@ training data's hash, the mode, the context and the share of training data.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import pickle
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from raccord.detect import Prepared
+from raccord.eval.corpus import shared_data_dir
 from raccord.learn import crossval
-from raccord.learn.data import REPO, Labelled, data_hash
-from raccord.learn.fit import SEED
+from raccord.learn.data import REPO, Labelled, data_hash, everything
+from raccord.learn.fit import SEED, code_hash
 from raccord.model import Detection
 
 CACHE = REPO / ".cache" / "oof"
@@ -76,3 +78,23 @@ def detections(
         pickle.dump((found, probabilities), handle)
     tmp.replace(where)
     return found, probabilities
+
+
+def add_arguments(ap: argparse.ArgumentParser) -> None:
+    """The options of a script that reads these runs: where the data is, which code's cache."""
+    ap.add_argument(
+        "--shared-data", type=Path, help="default: ../shared/data or $RACCORD_SHARED_DATA"
+    )
+    ap.add_argument(
+        "--code",
+        help="read the cached runs of this detector code hash (default: the current code's); "
+        "for a refactor that left the features alone",
+    )
+
+
+def from_arguments(args: argparse.Namespace) -> tuple[Path, list[Labelled], str]:
+    """The data folder, every labelled session and the code hash the options name."""
+    data = shared_data_dir(args.shared_data)
+    if data is None:
+        raise SystemExit("the labelled data (../shared/data) is needed: pass --shared-data")
+    return data, everything(data), args.code or code_hash()
