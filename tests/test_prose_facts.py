@@ -32,8 +32,10 @@ from raccord.export import to_json
 from raccord.io import load
 from raccord.model import SessionAnalysis, TherapistNote, Transcript
 from raccord.pipeline import analyze
-from raccord.taxonomy import MarkerKind, RepairStrategy, Role
+from raccord.taxonomy import MarkerKind, MarkerSubtype, RepairStrategy, Role
+from raccord.understand.formulate import formulate
 from raccord.understand.text import label
+from test_understand_support import detection, episode, marker, session
 
 DEMOS = [p.name for p in demo_files()]
 _NUMBERS = re.compile(r"\b(?:tours?|turns?|Tour|Turn) ((?:\d+(?:, | et | and |–)?)+)")
@@ -240,3 +242,26 @@ def test_the_json_export_carries_the_same_sentences_and_the_facts(name: str) -> 
     assert len(facts["episodes"]) == len(a.detection.episodes)
     assert [n["episode"] for n in facts["needs"]] == [e.episode for e in text.episodes]
     assert {"pairs", "circles", "prohibitions", "works", "repaired"} <= set(facts)
+
+
+def test_the_topic_is_dated_at_the_turn_that_said_it() -> None:
+    """« Sujet abordé au moment de la rupture : votre sac (tour 5) » named the therapist's
+    question, which says nothing of a bag: the patient had said it at turn 4."""
+    t = session(
+        [
+            "T: Et les crises d'angoisse, elles sont revenues ?",
+            "P: Une fois. Dimanche soir, en préparant mon sac pour le lundi.",
+            "T: Qu'est-ce qui s'est passé, dimanche soir ?",
+            "P: Rien. Laissez tomber, ça sert à rien d'en parler.",
+            "T: D'accord.",
+        ],
+        "fr",
+    )
+    m = marker(3, MarkerSubtype.REJECTS_INTERVENTION)
+    d = detection([m], episodes=[episode([m], 4, trigger=2)])
+    f = formulate(t, d, mode="fast")
+    facts = f.facts.episode(0) if f.facts is not None else None
+    assert facts is not None and facts.topic is not None and facts.topic_turn == 1
+    lines = prose.formulation_prose(t, d, f).episodes[0].patient_part
+    said = [line for line in lines if facts.topic.phrase in line]
+    assert said and all("tour 2" in line for line in said), lines

@@ -347,13 +347,14 @@ def episode(
                     turns=turns_ref(code, transcript, turns),
                 )
             )
-    if f.topic is not None and f.trigger is not None:
+    raised = f.topic_turn if f.topic_turn is not None else f.trigger
+    if f.topic is not None and raised is not None:
         patient.append(
             phrase(
                 code,
                 "patient_topic",
                 topic=f.topic.phrase,
-                turn=turn_ref(code, transcript, f.trigger),
+                turn=turn_ref(code, transcript, raised),  # where it was said, not the trigger
             )
         )
 
