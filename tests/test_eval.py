@@ -33,6 +33,7 @@ from raccord.eval.metrics import (
     prf_ci,
     roc_auc,
     roc_auc_ci,
+    spearman,
     weighted_kappa,
 )
 from raccord.eval.splits import CHECK, SPLITS, TUNE, derive_split, split_of
@@ -224,6 +225,13 @@ def test_roc_auc_is_the_mann_whitney_probability() -> None:
     assert roc_auc([0.1, 0.4, 0.35, 0.8], [False, False, True, True]) == pytest.approx(0.75)
     assert roc_auc([0.5, 0.5], [True, False]) == pytest.approx(0.5)
     assert math.isnan(roc_auc([0.1, 0.2], [True, True]))
+
+
+def test_spearman_by_hand_with_ties_and_a_constant_side() -> None:
+    # ranks (1, 2.5, 2.5, 4) against (1, 2, 3, 4): r = 0.9486…
+    assert spearman([0.1, 0.5, 0.5, 0.9], [1, 2, 3, 4]) == pytest.approx(0.9487, abs=1e-4)
+    assert spearman([3, 2, 1], [1, 2, 3]) == pytest.approx(-1.0)
+    assert math.isnan(spearman([1, 1, 1], [1, 2, 3]))
 
 
 def test_bootstrap_intervals_are_seeded_and_surround_the_estimate() -> None:

@@ -154,6 +154,17 @@ def _average_ranks(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return ranks
 
 
+def spearman(a: Sequence[float], b: Sequence[float]) -> float:
+    """Spearman's rank correlation (ties share their mean rank); NaN when either side is
+    constant."""
+    _same_length(a, b)
+    x = _average_ranks(np.asarray(a, dtype=np.float64))
+    y = _average_ranks(np.asarray(b, dtype=np.float64))
+    if len(x) < 2 or np.all(x == x[0]) or np.all(y == y[0]):
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
 def roc_auc(scores: Sequence[float], positive: Sequence[bool]) -> float:
     """Probability that a random positive scores above a random negative (ties count half).
 

@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from raccord.detect import Prepared
 from raccord.detect import scores as S
-from raccord.eval.metrics import roc_auc, rounded
+from raccord.eval.metrics import roc_auc, rounded, spearman
 from raccord.learn.data import Labelled
 from raccord.model import Detection
 from raccord.taxonomy import Role, Severity
@@ -228,25 +228,10 @@ def severity(table: Sequence[Row], prob: npt.NDArray[np.float64]) -> dict[str, A
     """Does the score also order sessions by how clear their rupture is?"""
     with_rupture = [n for n, r in enumerate(table) if r.rupture]
     clear = [table[n].clear for n in with_rupture]
-    ranks = _spearman(prob, np.asarray([r.max_salience for r in table], dtype=np.float64))
+    ranks = spearman(prob.tolist(), [float(r.max_salience) for r in table])
     return {
         "auc_clear_vs_mild_among_sessions_with_rupture": rounded(
             roc_auc([float(prob[n]) for n in with_rupture], clear), 3
         ),
         "spearman_with_the_highest_coded_salience": rounded(ranks, 3),
     }
-
-
-def _ranks(v: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Ranks with ties averaged."""
-    order = np.argsort(v, kind="stable")
-    ranks = np.empty(len(v))
-    ranks[order] = np.arange(len(v), dtype=np.float64)
-    for value in np.unique(v):
-        tied = v == value
-        ranks[tied] = ranks[tied].mean()
-    return ranks
-
-
-def _spearman(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> float:
-    return float(np.corrcoef(_ranks(a), _ranks(b))[0, 1])
