@@ -23,6 +23,7 @@ import numpy.typing as npt
 from raccord.eval.labels import ClientLabel
 from raccord.eval.metrics import PRF, rounded
 from raccord.learn.data import Labelled
+from raccord.learn.fit import best_threshold
 from raccord.model import Detection, Marker
 from raccord.taxonomy import Role
 
@@ -202,12 +203,7 @@ def ranking(oof: Sequence[Any], gold: Sequence[npt.NDArray[np.bool_]]) -> dict[s
     precision_at = np.cumsum(hits) / np.arange(1, len(hits) + 1)
     ap = float(precision_at[hits].sum() / max(1, hits.sum()))
     pred = prob >= thr
-    best = 0.0
-    best_t = 0.5
-    for t in np.arange(0.02, 0.99, 0.01):
-        f = _f1(y, prob >= t)
-        if f > best:
-            best, best_t = f, float(t)
+    best_t, best = best_threshold(y, prob, grid=np.arange(0.02, 0.99, 0.01))
     missed = y & ~pred
     ratio = prob[missed] / thr[missed]
     return {

@@ -205,12 +205,19 @@ _EMPTY_TREES = (
 )
 
 
+#: The thresholds a presence head may be given (extremes left out: a threshold chosen there
+#: on a small fold follows a handful of turns).
+THRESHOLDS = np.arange(0.05, 0.96, 0.01)
+
+
 def best_threshold(
-    gold: npt.NDArray[np.bool_], prob: npt.NDArray[np.float64]
+    gold: npt.NDArray[np.bool_],
+    prob: npt.NDArray[np.float64],
+    grid: npt.NDArray[np.float64] = THRESHOLDS,
 ) -> tuple[float, float]:
-    """The threshold that maximises F1 of ``prob >= t`` against ``gold``, and that F1."""
+    """The threshold of ``grid`` that maximises F1 of ``prob >= t`` against ``gold``, and that F1."""
     best = (0.5, 0.0)
-    for t in np.arange(0.05, 0.96, 0.01):
+    for t in grid:
         pred = prob >= t
         tp = float(np.sum(pred & gold))
         fp = float(np.sum(pred & ~gold))
