@@ -11,8 +11,9 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from raccord.detect import questions
 from raccord.lang.cues import fold
@@ -180,21 +181,40 @@ def episode_markers(detection: Detection, episode: Episode) -> tuple[Marker, ...
     return tuple(sorted(found, key=lambda m: m.turn))
 
 
-#: The last detection's moves by turn (one slot, keyed by identity: the detection is held, so its
-#: id cannot be reused while cached). Looking a move up is then O(1), not a scan of the session.
-_MOVES_BY_TURN: list[tuple[Detection, dict[int, TherapistMove]]] = []
+_V = TypeVar("_V")
 
 
-def move_at(detection: Detection, turn: int) -> TherapistMove | None:
-    # the slot is read once into a local: a thread analysing another session may replace it
-    slot = _MOVES_BY_TURN[0] if _MOVES_BY_TURN else None
-    if slot is not None and slot[0] is detection:
-        return slot[1].get(turn)
+class _LastDetection(Generic[_V]):
+    """A one-slot cache of a value computed from one detection, keyed by identity (the detection
+    is held, so its id cannot be reused while cached): a session's stages ask the same index
+    of the same detection many times, and looking a turn up is then O(1), not a scan."""
+
+    def __init__(self, build: Callable[[Detection], _V]) -> None:
+        self._build = build
+        self._slot: tuple[Detection, _V] | None = None
+
+    def __call__(self, detection: Detection) -> _V:
+        # the slot is read once into a local: a thread analysing another session may replace it
+        slot = self._slot
+        if slot is not None and slot[0] is detection:
+            return slot[1]
+        value = self._build(detection)
+        self._slot = (detection, value)
+        return value
+
+
+def _index_moves(detection: Detection) -> dict[int, TherapistMove]:
     index: dict[int, TherapistMove] = {}
     for move in detection.moves:
         index.setdefault(move.turn, move)
-    _MOVES_BY_TURN[:] = [(detection, index)]
-    return index.get(turn)
+    return index
+
+
+_moves_by_turn = _LastDetection(_index_moves)
+
+
+def move_at(detection: Detection, turn: int) -> TherapistMove | None:
+    return _moves_by_turn(detection).get(turn)
 
 
 def previous_therapist(transcript: Transcript, turn: int) -> int | None:
@@ -286,24 +306,18 @@ def _is_closed(transcript: Transcript, detection: Detection, index: int, code: s
     return asked == questions.CLOSED
 
 
-#: The last detection's question kind by turn (as ``_MOVES_BY_TURN``: one slot, by identity).
-_QUESTIONS_BY_TURN: list[tuple[Detection, dict[int, str]]] = []
-
-
-def _question_kinds(detection: Detection) -> dict[int, str]:
+def _index_question_kinds(detection: Detection) -> dict[int, str]:
     """The question kind (``detect.questions``: open, closed, none) of each therapist turn, as
     detection's signals recorded it; empty when the detection carries no signals (a patient
     turn's signal names the question it answers, not one it asks)."""
-    slot = _QUESTIONS_BY_TURN[0] if _QUESTIONS_BY_TURN else None
-    if slot is not None and slot[0] is detection:
-        return slot[1]
-    kinds = {
+    return {
         int(s["turn"]): str(s["question"])
         for s in detection.signals
         if s.get("role") == Role.THERAPIST and "turn" in s and "question" in s
     }
-    _QUESTIONS_BY_TURN[:] = [(detection, kinds)]
-    return kinds
+
+
+_question_kinds = _LastDetection(_index_question_kinds)
 
 
 def window_signals(
