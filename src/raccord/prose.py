@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from raccord.lang import pack_code
 from raccord.model import (
     Detection,
     Evidence,
@@ -35,7 +36,6 @@ from raccord.understand.session_facts import SessionFacts
 from raccord.understand.text import (
     join,
     label,
-    pack_code,
     phrase,
     phrase_n,
     section,

@@ -33,7 +33,7 @@ def _records(db_url: str | None) -> Any:
 
 
 def _code(language: str | None) -> str:
-    from raccord.understand.text import pack_code
+    from raccord.lang import pack_code
 
     return pack_code(language)
 

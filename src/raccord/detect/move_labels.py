@@ -27,7 +27,8 @@ from raccord.detect.moves import (
     sentence_at,
     therapist_move_types,
 )
-from raccord.detect.questions import _SENTENCE, pack_code
+from raccord.detect.questions import _SENTENCE
+from raccord.lang import pack_code
 from raccord.model import Evidence, Marker, TherapistMove, Transcript, Turn
 from raccord.taxonomy import Contribution, MarkerSubtype, RepairStrategy, Role, TherapistMoveType
 

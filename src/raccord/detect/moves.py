@@ -30,7 +30,8 @@ import numpy.typing as npt
 
 from raccord import lang as packs
 from raccord.detect import questions
-from raccord.detect.questions import _SENTENCE, pack_code
+from raccord.detect.questions import _SENTENCE
+from raccord.lang import pack_code
 from raccord.lang.cues import CueSet, Folded, Index, fold, fold_sentences
 from raccord.model import Evidence, Transcript
 from raccord.taxonomy import RepairStrategy, Role, TherapistMoveType

@@ -10,7 +10,8 @@ from raccord.history import wording
 from raccord.history.build import History
 from raccord.history.data import OpenItemRecord
 from raccord.history.prohibitions import WINDOW, Prohibition
-from raccord.understand.text import label, pack_code, with_de
+from raccord.lang import pack_code
+from raccord.understand.text import label, with_de
 
 EXCERPT_WORDS = 20
 

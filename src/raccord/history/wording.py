@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from raccord import lang as lang_packs
-from raccord.understand.text import pack_code
+from raccord.lang import pack_code
 
 
 def section(code: str, table: str) -> dict[str, Any]:

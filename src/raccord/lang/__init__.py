@@ -29,6 +29,13 @@ def available() -> tuple[str, ...]:
     )
 
 
+def pack_code(language: str | None) -> str:
+    """The pack a transcript's language reads with ("fr-CA", "fr_FR" → "fr"); the default pack
+    when it has none or no pack speaks it."""
+    code = (language or DEFAULT).lower().split("-")[0].split("_")[0]
+    return code if code in available() else DEFAULT
+
+
 @cache
 def load(code: str) -> MappingProxyType[str, Any]:
     """All the TOML files of one language's pack, keyed by file stem."""

@@ -32,9 +32,10 @@ from functools import cache
 from typing import Any
 
 from raccord.detect.moves import move_type
+from raccord.lang import pack_code
 from raccord.repair.language import detect_language
 from raccord.taxonomy import RepairApproach, TherapistMoveType
-from raccord.understand.text import pack_code, section, typeset
+from raccord.understand.text import section, typeset
 
 #: The rules a draft can fail, in report order.
 FAILING_RULES = (

@@ -37,6 +37,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from raccord.lang import pack_code
 from raccord.model import Detection, Formulation, Suggestion, Transcript
 from raccord.taxonomy import (
     AttachmentStyle,
@@ -54,7 +55,6 @@ from raccord.understand.facts import PUSHING, EpisodeFacts, move_at
 from raccord.understand.session_facts import Repaired, SessionFacts, session_facts
 from raccord.understand.text import (
     label,
-    pack_code,
     section,
     turn_ref,
     turns_ref,

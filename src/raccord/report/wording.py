@@ -9,7 +9,8 @@ from functools import cache
 from typing import Any
 
 from raccord import lang
-from raccord.understand.text import pack_code, typeset
+from raccord.lang import pack_code
+from raccord.understand.text import typeset
 
 LANGUAGES = ("fr", "en")
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from raccord.lang import pack_code
 from raccord.model import Detection, Formulation, TherapistNote, Transcript
 from raccord.understand.needs import EpisodeNeeds, needs_for
 from raccord.understand.session_facts import session_facts
-from raccord.understand.text import pack_code
 from raccord.understand.timeline import place_notes
 
 

@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from raccord import lang, nlp
+from raccord.lang import pack_code
 from raccord.lang.cues import CueSet, Folded, Index, fold, fold_sentences
 from raccord.model import Transcript
 
@@ -23,12 +24,6 @@ _WORD = re.compile(
     r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=[^\W\d_])|[^\W\d_]+(?:['’-][^\W\d_]+)*",
     re.UNICODE | re.IGNORECASE,
 )
-
-
-def pack_code(language: str | None) -> str:
-    """The language pack to use for a transcript's language (English when there is none)."""
-    code = (language or "").split("-")[0].lower()
-    return code if code in lang.available() else lang.DEFAULT
 
 
 def section(code: str, name: str) -> dict[str, Any]:
