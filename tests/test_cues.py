@@ -200,3 +200,66 @@ def test_evidence_quotes_words_with_curly_apostrophes_as_written() -> None:
     """The cue matched « je m'excuse » on folded text; the evidence keeps « m’excuse »."""
     assert cues.as_written("Bon. Je m’excuse, vraiment.", "je m'excuse") == "Je m’excuse"
     assert cues.as_written("Ça va pas.", "ca va pas") == "Ça va pas"
+
+
+def _fired(text: str, turn: int) -> set[str]:
+    language = "fr" if any(w in text for w in (" vous ", " je ", "Je ", " ça ")) else "en"
+    return {h.family for h in sig.compute(session(text, language))[turn].cues}
+
+
+@pytest.mark.parametrize(
+    ("therapist", "patient", "family"),
+    [
+        (
+            "How did it feel to talk about him?",
+            "I don't see what talking about it is going to do.",
+            "complaint_progress",
+        ),
+        (
+            "What comes up for you?",
+            "You always want to talk about feelings.",
+            "complaint_activities",
+        ),
+        (
+            "Can you say more?",
+            "I don't think you really get what it's like.",
+            "complaint_therapist",
+        ),
+        ("What would your friends say?", "Come on. You're not seventeen.", "complaint_therapist"),
+        (
+            "Vous en pensez quoi ?",
+            "Je me demande si ça sert à quelque chose, de venir ici.",
+            "complaint_progress",
+        ),
+        ("On reprend le carnet ?", "On fait ça depuis deux mois.", "complaint_progress"),
+        (
+            "Qu'est-ce qui vous vient ?",
+            "Vous voulez toujours que je parle de mes émotions.",
+            "complaint_activities",
+        ),
+        (
+            "Vous pouvez m'en dire plus ?",
+            "Je crois pas que vous puissiez comprendre.",
+            "complaint_therapist",
+        ),
+        ("Et vous, vous en dites quoi ?", "Vous avez quel âge, au juste ?", "complaint_therapist"),
+    ],
+)
+def test_doubts_about_the_therapist_the_work_and_its_use_fire_their_cue(
+    therapist: str, patient: str, family: str
+) -> None:
+    assert family in _fired(f"T: {therapist}\nP: {patient}\n", 1)
+
+
+@pytest.mark.parametrize(
+    "patient",
+    [
+        "Difficile. Jeudi, ça faisait un an que ma mère est partie.",
+        "Ça fait deux mois que je dors mal, depuis l'accident.",
+        "I've been feeling this way for months, since the divorce.",
+        "My daughter is seventeen now.",
+    ],
+)
+def test_time_and_age_in_the_patients_life_fire_no_complaint(patient: str) -> None:
+    fired = _fired(f"T: Comment allez-vous ?\nP: {patient}\n", 1)
+    assert not fired & {"complaint_progress", "complaint_therapist", "complaint_activities"}

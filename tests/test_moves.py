@@ -102,6 +102,28 @@ def test_a_supervisor_would_code_the_turn_the_same_way(text: str, lang: str, exp
             T.INTERPRETATION,
         ),
         ("You're angrier with her than you let yourself feel.", "en", T.INTERPRETATION),
+        # hearing the objection, then arguing it away, is a counter-argument ("yes, but")
+        (
+            "Je comprends, mais les exercices sont justement faits pour vous aider à affronter ça.",
+            "fr",
+            T.CONFRONTING,
+        ),
+        (
+            "I hear you, but the exercises are exactly what will help you face it.",
+            "en",
+            T.CONFRONTING,
+        ),
+        ("On ne va pas beaucoup avancer si vous ne faites pas les exercices.", "fr", T.CONFRONTING),
+        ("We won't get very far if you don't practise between sessions.", "en", T.CONFRONTING),
+        ("Je comprends. Et en même temps, vous êtes là.", "fr", T.VALIDATION),
+        ("I hear you, and it makes sense that you'd be tired of it.", "en", T.VALIDATION),
+        # reflecting what the patient hoped for and the pain still there
+        (
+            "Vous vous attendiez à avoir moins mal, et la douleur est encore là, très vive.",
+            "fr",
+            T.COMPLEX_REFLECTION,
+        ),
+        ("You expected it to hurt less by now, and it's still so raw.", "en", T.COMPLEX_REFLECTION),
     ],
 )
 def test_what_a_clinicians_review_found_mislabelled(text: str, lang: str, expected: T) -> None:

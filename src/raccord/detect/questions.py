@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from raccord import lang as packs
+from raccord.lang import pack_code
 from raccord.lang.cues import CueSet, Index, fold, fold_sentences
 
 __all__ = [
@@ -68,23 +70,18 @@ def _lists(code: str) -> _Lists:
     )
     index = Index()
 
-    def cues(name: str, default: object = ()) -> CueSet:
-        return CueSet(name, [str(p) for p in q.get(name, default)], index)
+    def cues(name: str, patterns: list[Any] | None = None) -> CueSet:
+        listed = q.get(name, ()) if patterns is None else patterns
+        return CueSet(name, [str(p) for p in listed], index)
 
     return _Lists(
         fillers=filler_re,
-        open_start=cues("open"),
-        open_anywhere=cues("open_anywhere", q.get("open", [])),
+        open_start=cues("open", [*q.get("open", []), *q.get("open_at_start", [])]),
+        open_anywhere=cues("open"),
         open_ending=cues("open_ending"),
         closed_override=cues("closed_override"),
         closed_start=cues("closed"),
     )
-
-
-def pack_code(language: str) -> str:
-    """The pack a transcript's language reads with (the default pack when it has none)."""
-    code = (language or packs.DEFAULT).lower().split("-")[0].split("_")[0]
-    return code if code in packs.available() else packs.DEFAULT
 
 
 def without_fillers(sentence: str, language: str) -> str:
