@@ -49,6 +49,15 @@ def main() -> None:
             pairs["coding_a_vs_adjudicated"] = _pooled(mine, "coding-a", "labels")
             pairs["coding_b_vs_adjudicated"] = _pooled(mine, "coding-b", "labels")
         out[language] = pairs
+    # each batch apart (written and coded at different times, by different helpers)
+    out["by_batch_coding_a_vs_coding_b"] = {
+        stem: {
+            k: v
+            for k, v in _pooled([stem], "coding-a", "coding-b").items()
+            if k != "subtype_accuracy"
+        }
+        for stem in stems
+    }
     path = FOLDER / "agreement.json"
     path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(out, indent=1))
