@@ -260,3 +260,23 @@ def test_relatives_stay_apart_when_their_heads_are_folded() -> None:
         t for text in ("Et votre mère ?", "Et votre père ?") for t in noun_phrases("fr", text)
     ]
     assert len(topics) == 2 and len(set(same_topics("fr", topics, mode="full"))) == 2
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "phrase"),
+    [
+        ("fr", "Avant qu'on regarde l'agenda du jour, comment s'est passée votre semaine ?", None),
+        ("fr", "Bon, avant de parler de votre mère, comment va le travail ?", "le travail"),
+        ("en", "Before we look at the agenda, how is your sister doing?", "your sister"),
+        # not a lead-in: the clause comes after the subject, or « avant » is an adverb
+        ("fr", "Parlons de votre mère avant qu'on finisse, si vous voulez.", "votre mère"),
+    ],
+)
+def test_the_subject_of_a_question_is_not_in_its_lead_in_clause(
+    reader: str, code: str, text: str, phrase: str | None
+) -> None:
+    """A reviewer found « l'agenda » named as the subject of « Avant qu'on regarde l'agenda du
+    jour, comment s'est passée votre semaine ? », then a tension « quand il était question de
+    l'agenda »."""
+    found = topic_of(code, text, min_score=3.0)
+    assert (found.phrase if found else None) == phrase

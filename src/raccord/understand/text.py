@@ -118,6 +118,31 @@ def cue(code: str, key: str, text: str) -> str | None:
     return folded.raw(found.start(), found.end()).strip() if found else None
 
 
+#: How many words may come before a lead-in clause that is still the turn's opening (« Bon, avant
+#: qu'on commence, … »).
+_LEAD_IN_WORDS = 3
+
+
+def without_preamble(code: str, text: str) -> str:
+    """``text`` without the lead-in clause that opens one of its sentences (``cues.preamble``:
+    « Avant qu'on regarde l'agenda, comment s'est passée votre semaine ? » asks about the week,
+    not the agenda); the text as it was when nothing else would remain."""
+    cues = _cue_sets(pack_code(code)).get("preamble")
+    if cues is None:
+        return text
+    folded = _sentences(text)
+    found = cues.search(folded.text)
+    if found is None:
+        return text
+    opening = folded.text[: found.start()]
+    sentence = re.split(r"[.!?…;]", opening)[-1]
+    if len(words(sentence)) > _LEAD_IN_WORDS:
+        return text
+    a, b = folded.where(found.start(), found.end())
+    rest = folded.written[:a] + " " + folded.written[b:]
+    return rest.strip() if words(rest[a:]) else text
+
+
 # --------------------------------------------------------------------------- clauses
 
 #: How many words of a turn are quoted at most (the rest becomes « … »).
@@ -270,6 +295,7 @@ def _candidates(
     """The noun phrases of a turn with their scores: read by the language model where the
     ``nlp`` extra is installed, else by the pack's rules."""
     code = pack_code(code)
+    text = without_preamble(code, text)
     found = (
         _model_candidates(code, text, context, min_score)
         if nlp.available(code)
