@@ -49,7 +49,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if line.strip() and not line.startswith("#")
     }
     reason = (
-        "issue 12: the learned scorer (cross-validated on 254 sessions) misses or over-flags this "
+        "issue 12: the learned scorer (cross-validated on 294 sessions) misses or over-flags this "
         "article vignette; listed in tests/learned_misses.txt, see notes/STATUS.md"
     )
     for item in items:
