@@ -4,6 +4,7 @@ pseudonymised by default, in the session's language; HTML that opens offline; a 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -15,11 +16,18 @@ pytest.importorskip("jinja2")
 pytest.importorskip("plotly")
 
 from conftest import require_nlp
+from raccord.detect import detect
+from raccord.eval import read_labels
+from raccord.eval.harness import detection_from_annotation
 from raccord.export import to_json
 from raccord.io import load
+from raccord.model import SessionAnalysis
 from raccord.pipeline import analyze
+from raccord.repair import suggest
 from raccord.report import document, view
 from raccord.store.records import transcript_rows
+from raccord.taxonomy import Contribution, RepairStrategy, Resolution
+from raccord.understand import formulate
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "raccord" / "demo"
 
@@ -28,6 +36,43 @@ def _view(name: str, **options):
     transcript = load(DEMO / name)[0]
     analysis = analyze(transcript, mode="fast")
     return transcript, view.build(to_json(analysis), transcript_rows(transcript), **options)
+
+
+def _coded_view(name: str, *, deferred_at: int | None = None, last_left_open: bool = False):
+    """The report of a demo session read with the coders' labels (``<name>.labels.json``:
+    markers, episodes, therapist contributions and repairs) over the session's own signals and
+    moves, so the report is tested on a known reading, whatever the shipped weights find.
+    ``deferred_at``: a therapist turn that also leaves the subject for later (a « defer »);
+    ``last_left_open``: the last episode only partly resolved."""
+    transcript = load(DEMO / name)[0]
+    stem = name.rsplit(".", 1)[0]
+    (coded,) = read_labels(DEMO / f"{stem}.labels.json").values()
+    gold = detection_from_annotation(coded, transcript)
+    labels = {m.turn: m for m in gold.moves}
+    found = detect(transcript, mode="fast")
+    moves = tuple(
+        dataclasses.replace(
+            m,
+            contribution=labels[m.turn].contribution if m.turn in labels else Contribution.NONE,
+            repair=(
+                RepairStrategy.DEFER
+                if m.turn == deferred_at
+                else labels[m.turn].repair
+                if m.turn in labels
+                else RepairStrategy.NONE
+            ),
+        )
+        for m in found.moves
+    )
+    episodes = gold.episodes
+    if last_left_open:
+        episodes = (*episodes[:-1], dataclasses.replace(episodes[-1], resolved=Resolution.PARTLY))
+    detection = dataclasses.replace(found, markers=gold.markers, episodes=episodes, moves=moves)
+    formulation = formulate(transcript, detection, mode="fast")
+    analysis = SessionAnalysis(
+        transcript, detection, formulation, suggest(transcript, detection, formulation)
+    )
+    return transcript, view.build(to_json(analysis), transcript_rows(transcript))
 
 
 def test_key_moments_quote_the_patients_own_words_at_a_marker_of_each_episode():
@@ -45,7 +90,9 @@ def test_key_moments_quote_the_patients_own_words_at_a_marker_of_each_episode():
 
 
 def test_the_sentence_to_prepare_is_a_direct_repair_of_the_session():
-    _, v = _view("seance-fr-marc.vtt")
+    _, resolved = _coded_view("seance-fr-marc.vtt")
+    assert resolved.next_time is None  # every episode repaired in session, nothing deferred
+    _, v = _coded_view("seance-fr-marc.vtt", last_left_open=True)
     assert v.next_time is not None
     assert v.next_time.approach == "direct"
     assert any(v.next_time.text == s.text for ep in v.episodes for s in ep.suggestions)
@@ -69,7 +116,7 @@ def test_role_labels_are_not_names_and_stay():
 
 
 def test_the_markdown_puts_the_first_page_before_the_details():
-    _, v = _view("seance-fr-marc.vtt")
+    _, v = _coded_view("seance-fr-marc.vtt", deferred_at=30)
     text = document.markdown(v)
     order = [
         text.index(h)
