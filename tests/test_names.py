@@ -132,3 +132,21 @@ def test_a_feast_a_place_or_a_band_after_an_article_is_not_a_person() -> None:
     assert "Théo" in fr and not {"Toussaint", "Louvre"} & fr
     en = names.person_names(["We saw the Beatles tribute with my brother Will on Sunday."], "en")
     assert "Will" in en and "Beatles" not in en
+
+
+def test_a_surname_after_a_title_is_a_name_and_an_interjection_after_a_note_is_not() -> None:
+    """A reviewer found « c'est que Garnier a laissé un bazar » quoted in a report marked
+    pseudonymised: the small model misses surnames; « monsieur Garnier » says it is one. And
+    « [silence 4s] Ben… » is the interjection, not a name in mid-sentence."""
+    require_nlp("fr")
+    require_nlp("en")
+    fr = names.person_names(
+        [
+            "Bonjour monsieur Lemercier. Installez-vous.",
+            "[silence 4s] Ben... j'ai honte. On va retenir que Lemercier a laissé un bazar.",
+        ],
+        "fr",
+    )
+    assert "Lemercier" in fr and "Ben" not in fr
+    en = names.person_names(["Good morning, Mrs Okafor. Have a seat."], "en")
+    assert "Okafor" in en

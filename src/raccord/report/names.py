@@ -27,7 +27,8 @@ from raccord import nlp
 CACHED_SESSIONS = 32
 _FOUND: OrderedDict[tuple[str, tuple[str, ...]], frozenset[str]] = OrderedDict()
 _LOCK = threading.Lock()
-_SENTENCE_ENDS = frozenset({".", "!", "?", "…", ":", "«", '"', "—", "-"})
+# a transcriber's note (« [silence 4s] Ben… ») closes what came before it
+_SENTENCE_ENDS = frozenset({".", "!", "?", "…", ":", "«", '"', "—", "-", "]", ")"})
 
 
 def settings(language: str) -> dict[str, Any]:
