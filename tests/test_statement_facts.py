@@ -544,3 +544,34 @@ def test_an_emotion_picked_up_in_another_form_of_the_word_is_not_missed(
     det = detection([marker(3, S.REJECTS_INTERVENTION)], [move(0, M.OPEN_QUESTION)], [])
     found = window_signals(transcript, det, 3, 3, "en")
     assert any(s.kind == "missed_emotion" for s in found) is missed
+
+
+def test_safer_ground_is_not_the_loss_the_patient_cried_over() -> None:
+    """A reviewer found « revenons… à votre grand-mère » offered as safer ground: the longest
+    turn before the episode was the one where the patient cried over her. The signals say so."""
+    import dataclasses
+
+    from raccord.detect import detect
+
+    lines = [
+        "T: Comment s'est passée votre semaine ?",
+        "P: [pleure] Dimanche, on a vidé la maison de ma grand-mère. Toutes ses affaires, ses "
+        "photos, son tablier encore accroché dans la cuisine. Je ne pensais pas que ce serait si dur.",
+        "T: Ça a été une journée très lourde.",
+        "P: Très.",
+        "T: Et le reste de la semaine ?",
+        "P: Mardi je suis retournée au jardin partagé, j'ai planté les tomates avec "
+        "les voisins, ça m'a fait du bien de voir du monde.",
+        "T: Et au travail, avec votre responsable ?",
+        "P: Bof.",
+        "T: Il s'est passé quelque chose ?",
+        "P: Non, rien.",
+    ]
+    transcript = session(lines, "fr")
+    found = detect(transcript, mode="fast")
+    markers = (marker(7, MarkerSubtype.MINIMAL_RESPONSE), marker(9, MarkerSubtype.DENIAL))
+    det = dataclasses.replace(
+        found, markers=markers, episodes=(episode(markers, 9, resolved=Resolution.NO),)
+    )
+    safe = _first(formulate(transcript, det)).safe_topic
+    assert safe is not None and safe.head in ("jardin", "tomate"), safe  # the garden turn

@@ -11,9 +11,9 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from raccord.detect import questions
 from raccord.lang.cues import fold
@@ -443,12 +443,26 @@ def _receptive(episode: Episode, kind: MarkerKind, salience: int) -> bool:
     return not (episode.severity is Severity.MACRO and episode.resolved is Resolution.NO)
 
 
+#: What makes a turn a painful one (``detect.signals``): its words, or tears written in it.
+_PAINFUL_NONVERBAL = frozenset({"crying"})
+
+
+def _painful(signal: Mapping[str, Any] | None) -> bool:
+    if signal is None:
+        return False
+    return bool(signal.get("painful")) or bool(
+        _PAINFUL_NONVERBAL & set(signal.get("nonverbal", ()))
+    )
+
+
 class _SafeGround:
-    """For any turn, the patient's most engaged unmarked turn before it and the median length
-    of those turns, all computed in one pass (once per session, not once per episode)."""
+    """For any turn, the patient's most engaged unmarked turn before it that told nothing
+    painful (safer ground is not the loss they cried over), and the median length of the
+    unmarked turns, all computed in one pass (once per session, not once per episode)."""
 
     def __init__(self, transcript: Transcript, detection: Detection) -> None:
         marked = {m.turn for m in detection.markers}
+        said = {int(s["turn"]): s for s in detection.signals if "turn" in s}
         self.indexes: list[int] = []
         self.best: list[tuple[int, int]] = []  # running max of (words, index)
         self.medians: list[float] = []  # running median of the word counts
@@ -459,7 +473,8 @@ class _SafeGround:
             if t.role is not Role.PATIENT or t.index in marked:
                 continue
             n = word_count(t.text)
-            best = max(best, (n, t.index))
+            if not _painful(said.get(t.index)):
+                best = max(best, (n, t.index))
             if low and n > -low[0]:
                 heapq.heappush(high, n)
             else:
@@ -490,7 +505,7 @@ def _safe_topic(
     if found is None:
         return None
     n, index, median = found
-    if n < max(8, median):
+    if index < 0 or n < max(8, median):
         return None
     return _clear(topic_of(code, transcript.turns[index].text, min_score=3.0))
 
