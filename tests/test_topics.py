@@ -234,6 +234,10 @@ def test_without_the_language_model_a_word_is_its_first_five_letters(
         ("fr", "En fait, du coup, je sais pas."),
         ("fr", "Là, tout de suite, qu'est-ce que vous ressentez en vous la disant ?"),
         ("en", "Of course, in fact I kind of agree."),
+        # idioms a reviewer found named as subjects (« Sujet : la tête », « la veille »)
+        ("fr", "Et qu'est-ce qui vous passe par la tête, à ce moment-là ?"),
+        ("fr", "Qu'est-ce que vous avez fait la veille ?"),
+        ("en", "What goes through your head at that moment?"),
     ],
 )
 def test_a_set_phrase_or_a_pronoun_and_its_verb_is_not_a_subject(
