@@ -38,12 +38,18 @@ def _view(name: str, **options):
     return transcript, view.build(to_json(analysis), transcript_rows(transcript), **options)
 
 
-def _coded_view(name: str, *, deferred_at: int | None = None, last_left_open: bool = False):
+def _coded_view(
+    name: str,
+    *,
+    deferred_at: int | None = None,
+    last_left_open: bool = False,
+    salience: int | None = None,
+):
     """The report of a demo session read with the coders' labels (``<name>.labels.json``:
     markers, episodes, therapist contributions and repairs) over the session's own signals and
     moves, so the report is tested on a known reading, whatever the shipped weights find.
     ``deferred_at``: a therapist turn that also leaves the subject for later (a « defer »);
-    ``last_left_open``: the last episode only partly resolved."""
+    ``last_left_open``: the last episode only partly resolved; ``salience``: every marker's."""
     transcript = load(DEMO / name)[0]
     stem = name.rsplit(".", 1)[0]
     (coded,) = read_labels(DEMO / f"{stem}.labels.json").values()
@@ -67,7 +73,10 @@ def _coded_view(name: str, *, deferred_at: int | None = None, last_left_open: bo
     episodes = gold.episodes
     if last_left_open:
         episodes = (*episodes[:-1], dataclasses.replace(episodes[-1], resolved=Resolution.PARTLY))
-    detection = dataclasses.replace(found, markers=gold.markers, episodes=episodes, moves=moves)
+    markers = gold.markers
+    if salience is not None:
+        markers = tuple(dataclasses.replace(m, salience=salience) for m in markers)
+    detection = dataclasses.replace(found, markers=markers, episodes=episodes, moves=moves)
     formulation = formulate(transcript, detection, mode="fast")
     analysis = SessionAnalysis(
         transcript, detection, formulation, suggest(transcript, detection, formulation)
@@ -96,6 +105,9 @@ def test_the_sentence_to_prepare_is_a_direct_repair_of_the_session():
     assert v.next_time is not None
     assert v.next_time.approach == "direct"
     assert any(v.next_time.text == s.text for ep in v.episodes for s in ep.suggestions)
+    # a possible, mild tension is watched, not brought back to the patient
+    _, mild = _coded_view("seance-fr-marc.vtt", last_left_open=True, salience=2)
+    assert mild.next_time is None
 
 
 def test_names_are_replaced_by_default_and_kept_on_request():

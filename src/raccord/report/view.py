@@ -165,16 +165,33 @@ def _suggestion(s: Mapping[str, Any]) -> SuggestionView:
     )
 
 
+#: The salience a marker needs before a sentence is prepared for next session (3: clear,
+#: moderate): a possible, mild marker is watched, not brought back to the patient.
+PREPARE_FROM_SALIENCE = 3
+
+
 def _next_time(
     suggestions: Sequence[Mapping[str, Any]],
     episodes: Sequence[Mapping[str, Any]],
     moves: Sequence[Mapping[str, Any]],
+    markers: Sequence[Mapping[str, Any]] = (),
 ) -> SuggestionView | None:
     """The sentence to prepare: a direct repair worded for next session (never a repair already
     made and reflected back), for an episode left unresolved or deferred in session (a "defer"
-    move inside it) first; none when every episode was resolved and nothing was deferred.
+    move inside it) first; none when every episode was resolved and nothing was deferred, and
+    none for an episode without a clear marker (``PREPARE_FROM_SALIENCE``): bringing a possible,
+    mild tension back to the patient can open the rupture it supposes.
     Only a suggestion whose timing is next session is shown: its wording (« Lors de notre
     dernière séance… ») and its "When" agree."""
+    clear = {
+        int(e.get("index", k))
+        for k, e in enumerate(episodes)
+        if any(
+            int(e["start"]) <= int(m["turn"]) <= int(e["end"])
+            and int(m.get("salience", 0)) >= PREPARE_FROM_SALIENCE
+            for m in markers
+        )
+    }
 
     def prepared(s: Mapping[str, Any]) -> bool:
         return (
@@ -184,14 +201,16 @@ def _next_time(
         )
 
     deferred = {int(m["turn"]) for m in moves if m.get("repair") == "defer"}
-    for e in episodes:
+    for k, e in enumerate(episodes):
+        if int(e.get("index", k)) not in clear:
+            continue
         inside = any(int(e["start"]) <= t <= int(e["end"]) + 2 for t in deferred)
         if e.get("resolved") != "yes" or inside:
             for s in e.get("suggestions", ()):
                 if prepared(s):
                     return _suggestion(s)
     for s in suggestions:
-        if prepared(s):
+        if prepared(s) and s.get("episode") in clear:
             return _suggestion(s)
     return None
 
@@ -393,7 +412,10 @@ def build(
         moments=moments,
         what_worked=tuple(formulation.get("what_works", ())),
         next_time=_next_time(
-            analysis.get("suggestions", ()), analysis.get("episodes", ()), analysis.get("moves", ())
+            analysis.get("suggestions", ()),
+            analysis.get("episodes", ()),
+            analysis.get("moves", ()),
+            analysis.get("markers", ()),
         ),
         open_items=tuple(formulation.get("open_items", ())),
         summary=tuple(formulation.get("summary", ())),
