@@ -211,10 +211,10 @@ def test_a_deferred_episode_is_prepared_in_words_for_next_session() -> None:
     a = SessionAnalysis(t, d, form, suggest(t, d, form))
     prepared = brief(a).next_session
     assert prepared is not None and prepared.timing is Timing.NEXT_SESSION
-    assert prepared.done_at is None and prepared.text.startswith("Lors de notre dernière séance")
+    assert prepared.done_at is None and prepared.text.startswith("La dernière fois")
     v = session_view.build(to_json(a), transcript_rows(t))
     assert v.next_time is not None and v.next_time.timing == "next_session"
-    assert v.next_time.text.startswith("Lors de notre dernière séance")
+    assert v.next_time.text.startswith("La dernière fois")
     text = document.markdown(v)
     assert "Quand : à la prochaine séance" in text.replace("\xa0", " ")
     assert "Tout à l'heure" not in text.split("## La phrase à préparer")[1].split("##")[0]

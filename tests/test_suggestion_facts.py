@@ -1,7 +1,7 @@
 """Every fact a repair suggestion states about the demo sessions is true of the session.
 
 A clinician stops trusting the tool the first time it says « quand j'ai abordé les exercices de
-respiration » when the patient did, or « vos réponses sont devenues plus courtes » when they had
+respiration » when the patient did, or « vos réponses devenaient plus courtes » when they had
 not. Here each fact-bearing sentence of the suggestions (the patient's words quoted, who raised
 the topic, the answers getting shorter, the moment referred to, a repair already made and
 reflected back) is checked against the typed facts the suggestions were written from

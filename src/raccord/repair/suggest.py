@@ -5,7 +5,7 @@ Strategy choice follows the article:
 - a **direct** repair (meta-communication) is always offered: acknowledging one's own part when the
   formulation shows one, else an invitation to talk about what happened; clarifying a possible
   misunderstanding when the patient rejects an intervention or reproaches the therapist; sharing
-  one's own experience ("on s'est un peu perdus en route") when the talk drifted away; linking the
+  one's own experience (« on se perdait un peu, vous et moi ») when the talk drifted away; linking the
   pattern when the same sequence recurs (implicit prohibition, vicious circle);
 - an **indirect** repair is always offered too: empathic validation of the patient's stance, then
   returning to safer ground or following the patient's topic (withdrawal), changing the task or

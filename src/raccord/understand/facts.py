@@ -134,7 +134,7 @@ class EpisodeFacts:
     topic_turn: int | None = None
     topic_by: Role | None = None
     #: Whether the strongest marker's turn is shorter than the patient's previous turn
-    #: (« vos réponses sont devenues plus courtes » is only said when it is).
+    #: (« vos réponses devenaient plus courtes » is only said when it is).
     shorter: bool = False
     #: Whether the strongest marker's turn is brief (at most ``BRIEF_WORDS`` words): « vous
     #: m'avez répondu en peu de mots » is only said when it is.
