@@ -18,6 +18,7 @@ from raccord.understand.text import (
     Topic,
     mentions,
     noun_phrases,
+    set_aside,
     topic_of,
     word_count,
     word_key,
@@ -284,3 +285,29 @@ def test_the_subject_of_a_question_is_not_in_its_lead_in_clause(
     l'agenda »."""
     found = topic_of(code, text, min_score=3.0)
     assert (found.phrase if found else None) == phrase
+
+
+@pytest.mark.parametrize(
+    ("code", "question", "answer", "aside"),
+    [
+        ("en", "What is it about the forty dollars?", "It's not even the forty dollars.", True),
+        (
+            "fr",
+            "C'est l'argent qui vous gêne ?",
+            "C'est même pas l'argent. C'est que vous partez.",
+            True,
+        ),
+        ("en", "How was the forty dollars?", "The forty dollars really hurt.", False),
+        # the negation denies the verb, not the subject
+        ("en", "And your mother?", "I haven't seen my mother since Christmas.", False),
+        ("fr", "Et votre mère ?", "Ma mère, je l'ai pas vue depuis Noël.", False),
+    ],
+)
+def test_a_subject_the_patient_denies_is_set_aside(
+    reader: str, code: str, question: str, answer: str, aside: bool
+) -> None:
+    """A reviewer found « It isn't necessarily easy to talk about the forty dollars » just after
+    the patient said "It's not even the forty dollars"."""
+    topic = topic_of(code, question, min_score=3.0)
+    assert topic is not None
+    assert set_aside(code, answer, topic) is aside

@@ -34,6 +34,7 @@ from raccord.understand.text import (
     clauses,
     cue,
     mentions,
+    set_aside,
     topic_of,
     word_count,
     words,
@@ -621,6 +622,8 @@ def episode_facts(
         salience = max((m.salience for m in markers), default=2)
         patient_text = [transcript.turns[m.turn].text for m in markers[:2]]
         found = _episode_topic(transcript, trigger, patient_text, code)
+        if found is not None and any(set_aside(code, t, found[0]) for t in patient_text):
+            found = None  # the patient set the subject aside: a repair must not name it
         topic, topic_turn = found if found is not None else (None, None)
         patient_topic = (
             _clear(topic_of(code, transcript.turns[first].text, min_score=3.0)) if markers else None

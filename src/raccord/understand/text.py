@@ -252,6 +252,44 @@ def mentions(code: str, text: str, topic: Topic) -> bool:
     return word_key(code, topic.head) in word_keys(code, text)
 
 
+#: How many words before a subject a negation may stand and still deny it (« c'est même pas
+#: l'argent », "it's not even the forty dollars").
+NEGATION_REACH = 4
+
+
+def set_aside(code: str, text: str, topic: Topic) -> bool:
+    """Whether ``text`` names ``topic`` only to deny it (``topic.negations`` of the pack within
+    ``NEGATION_REACH`` words before its head): "It's not even the forty dollars" sets the
+    dollars aside, and a repair that names them contradicts the patient."""
+    code = pack_code(code)
+    data = _topic_data(code)
+    negations = {fold(str(w)) for w in data.get("negations", ())}
+    between_ok = {
+        fold(str(w)) for w in (*data.get("determiners", ()), *data.get("negation_fillers", ()))
+    }
+    head = word_key(code, topic.head)
+    if nlp.available(code):  # the lemma and part of speech of each word, read in its sentence
+        doc = nlp.docs(code, [_ANNOTATION.sub(" ", text)])[0]
+        said = [fold(str(t.text).replace("’", "'").lower()) for t in doc]
+        keys = [word_key(code, w, str(t.lemma_).lower()) for w, t in zip(said, doc, strict=True)]
+        verbs = [t.pos_ in ("VERB", "AUX") for t in doc]
+    else:
+        said = [fold(w) for w in words(text)]
+        keys = [word_key(code, w) for w in said]
+        verbs = [w not in between_ok for w in said]
+    for k, key in enumerate(keys):
+        if key != head:
+            continue
+        # the nearest negation before the head, with no verb between (« je l'ai pas vue, ma
+        # mère » and "I haven't seen my mother" deny the seeing, not the mother)
+        for j in range(k - 1, max(-1, k - 1 - NEGATION_REACH), -1):
+            if said[j] in negations:
+                if not any(verbs[j + 1 : k]):
+                    return True
+                break
+    return False
+
+
 def topic_of(
     code: str, text: str, context: Iterable[str] = (), *, min_score: float = 0.0
 ) -> Topic | None:
