@@ -265,3 +265,26 @@ def test_the_topic_is_dated_at_the_turn_that_said_it() -> None:
     lines = prose.formulation_prose(t, d, f).episodes[0].patient_part
     said = [line for line in lines if facts.topic.phrase in line]
     assert said and all("tour 2" in line for line in said), lines
+
+
+@pytest.mark.parametrize(("salience", "watched"), [(2, True), (3, False)])
+def test_a_mild_tension_left_open_is_watched_not_brought_back(salience: int, watched: bool) -> None:
+    """A reviewer found « à reprendre à froid » for a possible, mild episode in a session without
+    rupture: only a clear marker (salience 3 or more) is something to bring back."""
+    from raccord.taxonomy import Resolution
+
+    transcript = session(
+        [
+            "T: Et cette semaine, avec votre sœur ?",
+            "P: Bof.",
+            "T: Bof ?",
+            "P: Oui, enfin, c'est compliqué, elle a encore annulé dimanche au dernier moment.",
+        ],
+        "fr",
+    )
+    m = marker(1, MarkerSubtype.MINIMAL_RESPONSE, salience=salience)
+    det = detection([m], episodes=[episode([m], 3, resolved=Resolution.PARTLY)])
+    items = prose.formulation_prose(transcript, det, formulate(transcript, det)).open_items
+    assert len(items) == 1
+    assert ("à garder en tête" in items[0]) is watched, items
+    assert ("à reprendre à froid" in items[0]) is not watched, items

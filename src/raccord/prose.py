@@ -26,7 +26,15 @@ from raccord.model import (
     TherapistNote,
     Transcript,
 )
-from raccord.taxonomy import EpisodeKind, MarkerKind, Need, RepairStrategy, Resolution, Severity
+from raccord.taxonomy import (
+    CLEAR_SALIENCE,
+    EpisodeKind,
+    MarkerKind,
+    Need,
+    RepairStrategy,
+    Resolution,
+    Severity,
+)
 from raccord.taxonomy import TherapistMoveType as M
 from raccord.understand.cycles import Pair
 from raccord.understand.facts import EpisodeFacts, move_at
@@ -224,6 +232,10 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             items.append(phrase(code, "open_deferred", turn=turn_ref(code, transcript, turn)))
         if f.episode.severity is Severity.MACRO and f.episode.resolved is not Resolution.YES:
             items.append(phrase(code, "open_macro", span=span))
+        elif f.salience < CLEAR_SALIENCE:
+            # a possible, mild tension: kept in mind, not brought back to the patient
+            if f.episode.resolved is not Resolution.YES:
+                items.append(phrase(code, "open_watch", span=span))
         elif f.episode.resolved is not Resolution.YES:
             items.append(
                 phrase(

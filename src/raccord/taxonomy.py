@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+#: The salience from which a marker is clear (``ANNOTATION.md``: 2 = possible or mild, 3 = clear,
+#: moderate): what is brought back to the patient stands on clear markers, a mild one is watched.
+CLEAR_SALIENCE = 3
+
 
 class Role(StrEnum):
     """Who speaks: the clinician, the person in care, or anyone else (interpreter, relative)."""

@@ -19,6 +19,7 @@ from raccord.model import NonVerbal, as_said
 from raccord.report.names import person_names
 from raccord.report.pseudonym import Pseudonymiser, names_of
 from raccord.report.wording import Words, words
+from raccord.taxonomy import CLEAR_SALIENCE
 
 EXCERPT = 220
 KEY_MOMENTS = 3
@@ -165,11 +166,6 @@ def _suggestion(s: Mapping[str, Any]) -> SuggestionView:
     )
 
 
-#: The salience a marker needs before a sentence is prepared for next session (3: clear,
-#: moderate): a possible, mild marker is watched, not brought back to the patient.
-PREPARE_FROM_SALIENCE = 3
-
-
 def _next_time(
     suggestions: Sequence[Mapping[str, Any]],
     episodes: Sequence[Mapping[str, Any]],
@@ -179,7 +175,7 @@ def _next_time(
     """The sentence to prepare: a direct repair worded for next session (never a repair already
     made and reflected back), for an episode left unresolved or deferred in session (a "defer"
     move inside it) first; none when every episode was resolved and nothing was deferred, and
-    none for an episode without a clear marker (``PREPARE_FROM_SALIENCE``): bringing a possible,
+    none for an episode without a clear marker (``taxonomy.CLEAR_SALIENCE``): bringing a possible,
     mild tension back to the patient can open the rupture it supposes.
     Only a suggestion whose timing is next session is shown: its wording (« Lors de notre
     dernière séance… ») and its "When" agree."""
@@ -188,7 +184,7 @@ def _next_time(
         for k, e in enumerate(episodes)
         if any(
             int(e["start"]) <= int(m["turn"]) <= int(e["end"])
-            and int(m.get("salience", 0)) >= PREPARE_FROM_SALIENCE
+            and int(m.get("salience", 0)) >= CLEAR_SALIENCE
             for m in markers
         )
     }
