@@ -268,3 +268,22 @@ def test_a_journal_entry_takes_the_turn_number_the_therapist_reads(
     with pytest.raises(SystemExit):
         main(["journal", "add", "Camille", "1", "0: agacée", "--db", records_url])
     assert "has no turn 0" in capsys.readouterr().err
+
+
+def test_only_a_clear_unresolved_episode_or_a_deferral_stays_open_across_sessions() -> None:
+    """A possible, mild tension left partly resolved is not carried to the next sessions; a
+    clear one is, and so is anything the therapist deferred (« différer, oui, mais ne pas
+    enterrer »)."""
+    from raccord.history.data import EpisodeRecord, MarkerRecord
+    from raccord.history.open_items import to_open
+
+    mild = EpisodeRecord(0, 3, 5, "withdrawal", "micro", "partly", False)
+    clear = EpisodeRecord(1, 10, 12, "confrontation", "micro", "no", False)
+    deferred = EpisodeRecord(2, 20, 22, "withdrawal", "micro", "yes", True)
+    markers = (
+        MarkerRecord(3, "withdrawal", "minimal_response", 2),
+        MarkerRecord(10, "confrontation", "complaint_therapist", 3),
+        MarkerRecord(20, "withdrawal", "denial", 2),
+    )
+    assert to_open((mild, clear, deferred), markers) == (clear, deferred)
+    assert to_open((mild, clear, deferred)) == (mild, clear, deferred)

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from raccord.history.data import EpisodeRecord, MarkerRecord, TurnRecord
+from raccord.taxonomy import CLEAR_SALIENCE
 
 
 def episodes_from_analysis(analysis: Mapping[str, Any]) -> tuple[EpisodeRecord, ...]:
@@ -53,6 +54,16 @@ def turns_from_transcript(turns: Sequence[Mapping[str, Any]]) -> tuple[TurnRecor
     )
 
 
-def to_open(episodes: Sequence[EpisodeRecord]) -> tuple[EpisodeRecord, ...]:
-    """The episodes that stay open after their session: not fully resolved, or deferred."""
-    return tuple(e for e in episodes if e.resolved != "yes" or e.deferred)
+def to_open(
+    episodes: Sequence[EpisodeRecord], markers: Sequence[MarkerRecord] | None = None
+) -> tuple[EpisodeRecord, ...]:
+    """The episodes that stay open after their session: deferred, or not fully resolved with a
+    clear marker in them (``taxonomy.CLEAR_SALIENCE``; a possible, mild tension is not carried
+    from session to session). Without ``markers``, every unresolved episode."""
+
+    def clear(e: EpisodeRecord) -> bool:
+        return markers is None or any(
+            e.start <= m.turn <= e.end and m.salience >= CLEAR_SALIENCE for m in markers
+        )
+
+    return tuple(e for e in episodes if e.deferred or (e.resolved != "yes" and clear(e)))

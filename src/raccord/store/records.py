@@ -376,7 +376,7 @@ class Records:
             s.add(row)
             s.flush()
             items = []
-            for e in to_open(episodes_from_analysis(analysis)):
+            for e in to_open(episodes_from_analysis(analysis), markers_from_analysis(analysis)):
                 item = OpenItem(
                     session_id=row.id,
                     episode=e.index,
