@@ -288,3 +288,26 @@ def test_a_mild_tension_left_open_is_watched_not_brought_back(salience: int, wat
     assert len(items) == 1
     assert ("à garder en tête" in items[0]) is watched, items
     assert ("à reprendre à froid" in items[0]) is not watched, items
+
+
+def test_an_emotion_passed_over_names_the_turn_it_was_said_and_the_turn_after() -> None:
+    """A reviewer read « Mots relevés : « peur » (tours 14 et 15) » as if both turns held the
+    word; turn 15 was the therapist's « Et il en a trouvé ? »."""
+    transcript = session(
+        [
+            "T: Comment ça s'est passé, l'examen ?",
+            "P: J'avais tellement peur que j'en ai pas dormi.",
+            "T: Et il a duré combien de temps ?",
+            "P: Une heure.",
+            "T: Et le résultat, vous l'avez eu ?",
+            "P: Bof. On verra bien.",
+        ],
+        "fr",
+    )
+    m = marker(5, MarkerSubtype.DENIAL)
+    det = detection([m], episodes=[episode([m], 5)])
+    text = prose.formulation_prose(transcript, det, formulate(transcript, det))
+    lines = [line for ep in text.episodes for line in ep.therapist_part if "reprise" in line]
+    assert lines, [ep.therapist_part for ep in text.episodes]
+    plain = lines[0].replace("\xa0", " ").replace("\u202f", " ")
+    assert "dite au tour 2 (« peur ») n'a pas été reprise au tour 3" in plain, lines

@@ -372,6 +372,21 @@ def episode(
 
     therapist: list[str] = []
     for s in f.signals:
+        if s.kind == "missed_emotion" and s.words and len(s.turns) == 2:
+            # the patient's words at one turn, the therapist's turn after: never "« peur »
+            # (tours 14 et 15)", which says both turns held the word
+            said, after = s.turns
+            therapist.append(
+                phrase(
+                    code,
+                    "therapist_missed_emotion",
+                    words=_excerpt(s.words),
+                    said=turn_ref(code, transcript, said),
+                    after=turn_ref(code, transcript, after),
+                )
+            )
+            evidence.append(Evidence("context", label(code, "signal", s.kind), s.words))
+            continue
         # a move the detection does not back is a lead to check, never stated as done
         key = "therapist_signal_words" if s.words else "therapist_signal"
         if not s.backed:
