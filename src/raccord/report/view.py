@@ -177,8 +177,8 @@ def _next_time(
     move inside it) first; none when every episode was resolved and nothing was deferred, and
     none for an episode without a clear marker (``taxonomy.CLEAR_SALIENCE``): bringing a possible,
     mild tension back to the patient can open the rupture it supposes.
-    Only a suggestion whose timing is next session is shown: its wording (« Lors de notre
-    dernière séance… ») and its "When" agree."""
+    Only a suggestion whose timing is next session is shown: its wording (« La dernière
+    fois… ») and its "When" agree."""
     clear = {
         int(e.get("index", k))
         for k, e in enumerate(episodes)
