@@ -239,12 +239,38 @@ def _word_keys(code: str, text: str, model: bool) -> frozenset[str]:
     skip = {*data.get("stopwords", ()), *data.get("determiners", ())}
     minimum = int(data.get("min_length", 3))
     keys = {fold(w) for w in words(text) if "-" in w}  # « week-end » is one topic's head
-    for tok in nlp.docs(code, [_ANNOTATION.sub(" ", text)])[0]:
-        low = str(tok.text).replace("’", "'").lower()
+    for word in _read(code, text, model):
+        low = word.low
         if low in skip or len(low.strip("'")) < minimum or not low[:1].isalpha():
             continue
-        keys.add(word_key(code, low, str(tok.lemma_).lower()))
+        keys.add(word.key)
     return frozenset(keys)
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """One word of a turn as read: lower case as written, its ``word_key``, and whether the
+    language model tagged it a verb (``None`` without the model)."""
+
+    low: str
+    key: str
+    verb: bool | None
+
+
+@lru_cache(maxsize=4096)
+def _read(code: str, text: str, model: bool) -> tuple[_Word, ...]:
+    """The words of a turn in order: by the language model when ``model`` (lemmas and parts of
+    speech read in the sentence), else ``words``."""
+    if not model:
+        return tuple(_Word(w, word_key(code, w), None) for w in words(text))
+    return tuple(
+        _Word(
+            low := str(t.text).replace("’", "'").lower(),
+            word_key(code, low, str(t.lemma_).lower()),
+            t.pos_ in ("VERB", "AUX"),
+        )
+        for t in nlp.docs(code, [_ANNOTATION.sub(" ", text)])[0]
+    )
 
 
 def mentions(code: str, text: str, topic: Topic) -> bool:
@@ -268,23 +294,19 @@ def set_aside(code: str, text: str, topic: Topic) -> bool:
         fold(str(w)) for w in (*data.get("determiners", ()), *data.get("negation_fillers", ()))
     }
     head = word_key(code, topic.head)
-    if nlp.available(code):  # the lemma and part of speech of each word, read in its sentence
-        doc = nlp.docs(code, [_ANNOTATION.sub(" ", text)])[0]
-        said = [fold(str(t.text).replace("’", "'").lower()) for t in doc]
-        keys = [word_key(code, w, str(t.lemma_).lower()) for w, t in zip(said, doc, strict=True)]
-        verbs = [t.pos_ in ("VERB", "AUX") for t in doc]
-    else:
-        said = [fold(w) for w in words(text)]
-        keys = [word_key(code, w) for w in said]
-        verbs = [w not in between_ok for w in said]
-    for k, key in enumerate(keys):
-        if key != head:
+    read = _read(code, text, nlp.available(code))
+    said = [fold(w.low) for w in read]
+    # what may stand between a negation and the subject: no verb (the model's tags), else only
+    # determiners and the pack's fillers
+    blocks = [w.verb if w.verb is not None else fold(w.low) not in between_ok for w in read]
+    for k, word in enumerate(read):
+        if word.key != head:
             continue
         # the nearest negation before the head, with no verb between (« je l'ai pas vue, ma
         # mère » and "I haven't seen my mother" deny the seeing, not the mother)
         for j in range(k - 1, max(-1, k - 1 - NEGATION_REACH), -1):
             if said[j] in negations:
-                if not any(verbs[j + 1 : k]):
+                if not any(blocks[j + 1 : k]):
                     return True
                 break
     return False
