@@ -6,11 +6,18 @@ annotation format, so a label read from a file or written to one needs no transl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 #: The salience from which a marker is clear (``ANNOTATION.md``: 2 = possible or mild, 3 = clear,
 #: moderate): what is brought back to the patient stands on clear markers, a mild one is watched.
 CLEAR_SALIENCE = 3
+
+
+def clear_within(start: int, end: int, markers: Iterable[tuple[int, int]]) -> bool:
+    """Whether a clear marker (``CLEAR_SALIENCE``) stands within turns ``start``–``end``;
+    ``markers`` are (turn, salience) pairs."""
+    return any(start <= turn <= end and salience >= CLEAR_SALIENCE for turn, salience in markers)
 
 
 class Role(StrEnum):

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from raccord.history.data import EpisodeRecord, MarkerRecord, TurnRecord
-from raccord.taxonomy import CLEAR_SALIENCE
+from raccord.taxonomy import clear_within
 
 
 def episodes_from_analysis(analysis: Mapping[str, Any]) -> tuple[EpisodeRecord, ...]:
@@ -58,12 +58,12 @@ def to_open(
     episodes: Sequence[EpisodeRecord], markers: Sequence[MarkerRecord] | None = None
 ) -> tuple[EpisodeRecord, ...]:
     """The episodes that stay open after their session: deferred, or not fully resolved with a
-    clear marker in them (``taxonomy.CLEAR_SALIENCE``; a possible, mild tension is not carried
+    clear marker in them (``taxonomy.clear_within``; a possible, mild tension is not carried
     from session to session). Without ``markers``, every unresolved episode."""
 
+    marked = None if markers is None else [(m.turn, m.salience) for m in markers]
+
     def clear(e: EpisodeRecord) -> bool:
-        return markers is None or any(
-            e.start <= m.turn <= e.end and m.salience >= CLEAR_SALIENCE for m in markers
-        )
+        return marked is None or clear_within(e.start, e.end, marked)
 
     return tuple(e for e in episodes if e.deferred or (e.resolved != "yes" and clear(e)))

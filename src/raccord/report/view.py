@@ -19,7 +19,7 @@ from raccord.model import NonVerbal, as_said
 from raccord.report.names import person_names
 from raccord.report.pseudonym import Pseudonymiser, names_of
 from raccord.report.wording import Words, words
-from raccord.taxonomy import CLEAR_SALIENCE
+from raccord.taxonomy import clear_within
 
 EXCERPT = 220
 KEY_MOMENTS = 3
@@ -175,18 +175,15 @@ def _next_time(
     """The sentence to prepare: a direct repair worded for next session (never a repair already
     made and reflected back), for an episode left unresolved or deferred in session (a "defer"
     move inside it) first; none when every episode was resolved and nothing was deferred, and
-    none for an episode without a clear marker (``taxonomy.CLEAR_SALIENCE``): bringing a possible,
+    none for an episode without a clear marker (``taxonomy.clear_within``): bringing a possible,
     mild tension back to the patient can open the rupture it supposes.
     Only a suggestion whose timing is next session is shown: its wording (« La dernière
     fois… ») and its "When" agree."""
+    marked = [(int(m["turn"]), int(m.get("salience", 0))) for m in markers]
     clear = {
         int(e.get("index", k))
         for k, e in enumerate(episodes)
-        if any(
-            int(e["start"]) <= int(m["turn"]) <= int(e["end"])
-            and int(m.get("salience", 0)) >= CLEAR_SALIENCE
-            for m in markers
-        )
+        if clear_within(int(e["start"]), int(e["end"]), marked)
     }
 
     def prepared(s: Mapping[str, Any]) -> bool:
