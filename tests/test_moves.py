@@ -113,6 +113,13 @@ def test_a_supervisor_would_code_the_turn_the_same_way(text: str, lang: str, exp
             "en",
             T.CONFRONTING,
         ),
+        # a double-sided reflection is not a "yes, but" (a comma between « d'accord » and « mais »)
+        (
+            "D'accord, donc si vous aviez un travail, vous seriez assez confiant, mais si vous "
+            "n'en trouvez pas, ça vous inquiète.",
+            "fr",
+            T.COMPLEX_REFLECTION,
+        ),
         ("On ne va pas beaucoup avancer si vous ne faites pas les exercices.", "fr", T.CONFRONTING),
         ("We won't get very far if you don't practise between sessions.", "en", T.CONFRONTING),
         ("Je comprends. Et en même temps, vous êtes là.", "fr", T.VALIDATION),

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from raccord.detect.calm import Calm
 from raccord.detect.forest import Forest
 from raccord.taxonomy import MarkerKind, MarkerSubtype, TherapistMoveType
 
@@ -219,11 +220,27 @@ class TurnModel:
             start += n
         return out
 
-    def decide(self, x: npt.NDArray[np.float64]) -> list[Decision]:
-        """One decision per row: presence probability, then family, subtype and salience."""
+    @property
+    def calm(self) -> Calm | None:
+        """The session stage (``detect.calm``) when inner CV kept one (``meta["calm"]``)."""
+        return Calm.from_meta(self.meta.get("calm"))
+
+    def session_presence(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """The presence probability of every patient turn of one session (rows in turn order),
+        lowered by the session stage where the rest of the session is calm."""
+        present = self.present(x)
+        calm = self.calm
+        return present if calm is None else calm.apply(present, self.threshold)
+
+    def decide(
+        self, x: npt.NDArray[np.float64], probability: npt.NDArray[np.float64] | None = None
+    ) -> list[Decision]:
+        """One decision per row: presence probability (``probability`` when the caller read the
+        whole session with ``session_presence``; else the turn alone), then family, subtype and
+        salience. The threshold is the turn scorer's either way."""
         if x.shape[0] == 0:
             return []
-        present = self.present(x)
+        present = self.present(x) if probability is None else probability
         standing = self.standing(x)
         kind = self.kind.proba(x)
         sub = self.subtype.proba(x)

@@ -558,13 +558,26 @@ def find(
     around = contexts(scored, prepared)
     blocks = model.blocks
     out: list[Marker] = []
+
     # Rows are built and scored a block at a time: a long session never holds its whole feature
-    # matrix (about 13 KB a patient turn in full mode) at once.
+    # matrix (about 13 KB a patient turn in full mode) at once. With a session stage, every
+    # turn's probability is read first, then the turns are decided against the whole session.
+    def block(start: int) -> npt.NDArray[np.float64]:
+        return np.vstack([learned.row(c, blocks) for c in around[start : start + ROWS_AT_ONCE]])
+
+    calm = model.calm
+    probability: npt.NDArray[np.float64] | None = None
+    if calm is not None and scored:
+        alone = np.concatenate(
+            [model.present(block(a)) for a in range(0, len(scored), ROWS_AT_ONCE)]
+        )
+        probability = calm.apply(alone, model.threshold)
     for start in range(0, len(scored), ROWS_AT_ONCE):
         stop = start + ROWS_AT_ONCE
-        matrix = np.vstack([learned.row(c, blocks) for c in around[start:stop]])
+        matrix = block(start)
+        given = None if probability is None else probability[start:stop]
         for k, (x, decision) in enumerate(
-            zip(scored[start:stop], model.decide(matrix), strict=True)
+            zip(scored[start:stop], model.decide(matrix, given), strict=True)
         ):
             if not decision.present:
                 continue

@@ -75,7 +75,7 @@ def run(
             if s.group in fold:
                 if probabilities is not None:
                     probabilities[s.key] = OutOfFold(
-                        model.present(design[s.key].matrix), model.threshold
+                        model.session_presence(design[s.key].matrix), model.threshold
                     )
                 out[s.key] = detect(
                     s.transcript,

@@ -21,6 +21,9 @@ import numpy.typing as npt
 from raccord.detect import Prepared, prepare
 from raccord.detect import learned as L
 from raccord.detect import signals as sig
+from raccord.detect.calm import GRID as CALM_GRID
+from raccord.detect.calm import Calm
+from raccord.detect.calm import logit as calm_logit
 from raccord.detect.forest import Forest, from_sklearn
 from raccord.detect.markers import FEATURES, design
 from raccord.learn.data import REPO, Labelled
@@ -253,6 +256,38 @@ def _stack(chunks: Sequence[Rows]) -> tuple[npt.NDArray[np.float64], npt.NDArray
     return np.vstack([r.matrix for r in chunks]), np.concatenate([r.present for r in chunks])
 
 
+def _calm(
+    y: npt.NDArray[np.bool_],
+    oof: npt.NDArray[np.float64],
+    stands: npt.NDArray[np.bool_],
+    threshold: float,
+    spans: Sequence[tuple[int, int]],
+    live: bool,
+    log: Callable[[str], None] | None = None,
+) -> tuple[Calm, float]:
+    """The session stage (``detect.calm``) whose (a, b, c) of ``CALM_GRID`` gives the best F1
+    on the inner out-of-fold probabilities at the turn scorer's own ``threshold`` (a clear cue
+    that stands on its own still stands, as at run time), and that F1."""
+    prior_logit = float(np.mean(calm_logit(oof)))
+    prior_share = float(np.mean(oof >= threshold))
+    best: tuple[float, Calm] | None = None
+    for a, b, c in CALM_GRID:
+        calm = Calm(a, b, c, prior_logit, prior_share, live)
+        calmed = np.zeros(len(y))
+        for lo, hi in spans:
+            calmed[lo:hi] = calm.apply(oof[lo:hi], threshold)
+        predicted = stands | (calmed >= threshold)
+        tp = int((predicted & y).sum())
+        f1 = 2 * tp / max(1, int(predicted.sum()) + int(y.sum()))
+        if best is None or f1 > best[0] + 1e-9:
+            best = (f1, calm)
+    assert best is not None
+    if log:
+        f1, calm = best
+        log(f"  session stage: a={calm.a:g}, b={calm.b:g}, c={calm.c:g}: inner-CV F1 {f1:.3f}")
+    return best[1], best[0]
+
+
 def fit(
     chunks: Sequence[Rows],
     mode: str,
@@ -289,6 +324,7 @@ def fit(
         for fold in inner
     ]
     best: tuple[float, float, float, float | None, float] | None = None
+    best_oof = np.zeros(len(y))
     if like is not None:
         standalone_like = like.meta.get("standalone")
         best = (
@@ -325,8 +361,19 @@ def fit(
                         )
                     if best is None or f1 > best[0]:
                         best = (f1, c, t, standalone, blend)
+                        best_oof = prob
         assert best is not None
     f1, c, threshold, standalone, blend = best
+    # The session stage: kept when it beats the turn alone on the same inner out-of-fold
+    # probabilities (a quick refit takes the one ``like`` kept).
+    calm_meta = like.meta.get("calm") if like is not None else None
+    if like is None:
+        stands = np.zeros(len(y), dtype=bool) if standalone is None else rule >= standalone
+        calm, calm_f1 = _calm(
+            y.astype(bool), best_oof, stands, threshold, spans, context == "live", log
+        )
+        if calm_f1 > f1 and (calm.a > 0 or calm.b > 0):
+            calm_meta, f1 = calm.as_meta(), calm_f1
     forest = _forest(x, y, raw, seed) if blend > 0 else None
     presence = logistic(x, [str(int(v)) for v in y], c, mean, scale, balanced=True)
     pos = y.astype(bool)
@@ -357,6 +404,7 @@ def fit(
             "standalone": standalone,
             "blend": blend,
             "inner_cv_f1": round(f1, 4),
+            **({"calm": calm_meta} if calm_meta else {}),
             "n_rows": len(y),
             "n_markers": int(pos.sum()),
             "n_sessions": len(chunks),
