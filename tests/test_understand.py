@@ -529,3 +529,40 @@ def test_a_reply_the_cues_heard_as_a_reproach_is_not_re_engagement() -> None:
     )
     assert [w.patient for w in works.find(t, quiet, "en")] == [3]
     assert works.find(t, heard, "en") == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "words"),
+    [
+        # the blind review's model repair, not read as one (a repair proposed again after it)
+        (
+            "T: [pause] You're right. I just did something there. I went straight to what you "
+            "didn't do and lectured you about it.",
+            "en",
+            "I just did something there",
+        ),
+        ("T: I think I lectured you a bit just now.", "en", "I lectured you"),
+        (
+            "T: Est-ce que je ne suis pas passée trop vite sur la honte, tout à l'heure ?",
+            "fr",
+            "je ne suis pas passée trop vite sur",
+        ),
+        ("T: Je crois que je vous ai fait la leçon, là.", "fr", "je vous ai fait la leçon"),
+    ],
+)
+def test_naming_what_one_just_did_is_owning_a_part(line: str, code: str, words: str) -> None:
+    t = session([line], code)
+    found = own_repair(t, detection([]), 0, code)
+    assert found is not None and found.kind == "apology"
+    assert found.words == words
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("T: I went straight to the hospital after the call.", "en"),
+        ("T: Je suis passée vous voir la semaine dernière ?", "fr"),
+    ],
+)
+def test_ordinary_talk_of_what_one_did_is_not_owning_a_part(line: str, code: str) -> None:
+    assert own_repair(session([line], code), detection([]), 0, code) is None
