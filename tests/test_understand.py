@@ -396,6 +396,10 @@ def test_a_topic_is_pressed_again_in_another_form_not_by_a_word_sharing_its_lett
     lines[2] = "T: Votre parent le plus proche, vous l'avez vu ?"
     found = window_signals(session(lines, "fr"), d, 3, 3, "fr", topic=parents)
     assert [s.turns for s in found if s.kind == "pressing_topic"] == [(0, 2)]
+    # the words quoted are in both turns (« vos parents » is not what turn 2 said)
+    (pressed,) = [s for s in found if s.kind == "pressing_topic"]
+    assert pressed.words is not None
+    assert all(pressed.words.lower() in lines[i].lower() for i in pressed.turns)
 
 
 # --------------------------------------------------------------------------- cues read folded

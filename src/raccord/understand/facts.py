@@ -364,7 +364,9 @@ def window_signals(
             i for i in therapist if i <= first_marker and mentions(code, turns[i].text, topic)
         ]
         if len(pressing) >= 2:
-            found.append(Signal("pressing_topic", tuple(pressing), topic.phrase, backed=False))
+            # the key word every one of these turns holds, not the phrase of the one it was
+            # found in: « ce père » (turn 19) is not what turn 17 said (« votre père »)
+            found.append(Signal("pressing_topic", tuple(pressing), topic.head, backed=False))
 
     for p in patient:
         if p > first_marker:
