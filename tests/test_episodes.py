@@ -165,3 +165,19 @@ def test_re_engaging_after_the_therapist_attended_is_resolved_after_a_new_questi
     assert _resolution(TherapistMoveType.META_COMMUNICATION) is Resolution.YES
     assert _resolution(TherapistMoveType.OPEN_QUESTION) is Resolution.PARTLY
     assert _resolution(TherapistMoveType.ADVICE_WITHOUT_PERMISSION) is Resolution.PARTLY
+
+
+def test_a_clear_complaint_repaired_at_once_is_a_micro_rupture() -> None:
+    """A salience-3 complaint about the therapist is not by itself a macro-rupture (the coders
+    called 12–17 % of episodes macro; the old rule called 27–43 % so): only a strong marker
+    (salience 4+) or a session ending inside the episode is."""
+    transcript = session(LECTURE, "en")
+    signals = prepare(transcript, mode="fast").signals
+    (episode,) = episodes.build(
+        sig.pack("en"), signals, [marker(3, MarkerSubtype.COMPLAINT_THERAPIST, 3)]
+    )
+    assert episode.severity is Severity.MICRO
+    (episode,) = episodes.build(
+        sig.pack("en"), signals, [marker(3, MarkerSubtype.COMPLAINT_THERAPIST, 4)]
+    )
+    assert episode.severity is Severity.MACRO
