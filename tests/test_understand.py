@@ -570,3 +570,22 @@ def test_naming_what_one_just_did_is_owning_a_part(line: str, code: str, words: 
 )
 def test_ordinary_talk_of_what_one_did_is_not_owning_a_part(line: str, code: str) -> None:
     assert own_repair(session([line], code), detection([]), 0, code) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "subject", "shown"),
+    [
+        # the report speaks to the therapist: « votre fille » there would be the therapist's own
+        ("fr", "votre fille", "« votre fille »"),
+        ("fr", "ce père", "« ce père »"),
+        ("fr", "le travail", "le travail"),
+        ("en", "your marriage", "“your marriage”"),
+        ("en", "the job", "the job"),
+    ],
+)
+def test_a_subject_said_to_the_patient_is_quoted_in_the_report(
+    code: str, subject: str, shown: str
+) -> None:
+    from raccord.understand.text import as_said
+
+    assert as_said(code, subject) == shown

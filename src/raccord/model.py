@@ -276,7 +276,7 @@ class Suggestion:
     timing: Timing = Timing.NOW
     episode: int | None = None
     #: the therapist's own turn where this repair was already made and the patient re-engaged:
-    #: ``text`` then reflects it back (« à refaire ») instead of suggesting it again
+    #: ``text`` then reflects it back (« à garder ») instead of suggesting it again
     done_at: int | None = None
 
 

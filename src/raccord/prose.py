@@ -42,6 +42,7 @@ from raccord.understand.needs import NeedFact
 from raccord.understand.prohibitions import Prohibition
 from raccord.understand.session_facts import SessionFacts
 from raccord.understand.text import (
+    as_said,
     join,
     label,
     phrase,
@@ -365,7 +366,7 @@ def episode(
             phrase(
                 code,
                 "patient_topic",
-                topic=f.topic.phrase,
+                topic=as_said(code, f.topic.phrase),
                 turn=turn_ref(code, transcript, raised),  # where it was said, not the trigger
             )
         )
@@ -434,7 +435,7 @@ def episode(
         therapist_part=tuple(therapist),
         interaction=tuple(interaction),
         needs=tuple(need(code, transcript, f, n) for n in needs),
-        topic=f.topic.phrase if f.topic else None,
+        topic=as_said(code, f.topic.phrase) if f.topic else None,
         evidence=tuple(evidence),
     )
 

@@ -22,7 +22,7 @@ Strategy choice follows the article:
   change of subject that could read as the therapist pulling away, and a deferral that says when;
   secure, the explicit direct repair now;
 - a repair the therapist **already made** that brought the patient back is reflected back
-  (« Au tour 8, vous avez validé son vécu, et la personne a repris… : à refaire ») and nothing
+  (« Au tour 8, vous avez validé son vécu, et la personne a repris… : à garder ») and nothing
   else is offered for that moment.
 
 Wording comes from ``lang/<code>/repair.toml`` templates filled with the session's facts (the
@@ -158,7 +158,7 @@ def _reflect(
     code: str, transcript: Transcript, detection: Detection, repaired: Repaired
 ) -> Suggestion | None:
     """« Au tour 8, vous avez validé son vécu, et la personne a repris juste après (tour 9,
-    42 mots) : à refaire. » The move is named by what the therapist did."""
+    42 mots) : à garder. » The move is named by what the therapist did."""
     move = move_at(detection, repaired.therapist)
     table: dict[str, Any] = section(code, "repair")["reflect"]
     if repaired.own is not None:

@@ -586,6 +586,17 @@ def _glue(parts: Sequence[str]) -> str:
     return out
 
 
+def as_said(code: str, noun_phrase: str) -> str:
+    """A subject as the report to the therapist names it: quoted as said when its determiner
+    addresses someone (« votre fille », « ce père »: the words of the session, not the report's —
+    the report speaks to the therapist, not to the patient), else as it is."""
+    first = noun_phrase.split(" ", 1)[0].lower()
+    addressed = {str(w) for w in _topic_data(code).get("addressed", ())}
+    if first in addressed:
+        return phrase(code, "topic_as_said", topic=noun_phrase)
+    return noun_phrase
+
+
 def with_de(code: str, noun_phrase: str) -> str:
     """« le travail » → « du travail », « l'alcool » → « de l'alcool », « alcool » → « d'alcool »."""
     data = _topic_data(pack_code(code))
