@@ -545,3 +545,23 @@ def test_an_interpretation_stated_as_a_fact_is_imposed(lang: str, text: str) -> 
     s = session(lang, ("P", "Je ne sais pas." if lang == "fr" else "I don't know."), ("T", text))
     (move,) = label_moves(s, (), mode="fast")
     assert move.contribution is Contribution.INTERPRETATION_IMPOSED
+
+
+def test_the_position_pushed_against_is_quoted_as_just_before_only_when_it_was() -> None:
+    """A review found « Juste avant : « Pas terrible. » » on a lecture seven turns later."""
+    just_before = session(
+        "fr",
+        ("T", "Qu'est-ce qui vous amène ?"),
+        ("P", "J'ai pas vraiment envie d'arrêter de fumer, c'est pas si grave."),
+        ("T", "Vous devriez vraiment arrêter de fumer, c'est dangereux pour votre santé."),
+    )
+    earlier = session(
+        "fr",
+        ("T", "Qu'est-ce qui vous amène ?"),
+        ("P", "J'ai pas vraiment envie d'arrêter de fumer, c'est pas si grave."),
+        ("T", "D'accord. Et à la maison, comment ça se passe ?"),
+        ("P", "Ça va, on fait avec, les enfants sont grands maintenant."),
+        ("T", "Vous devriez vraiment arrêter de fumer, c'est dangereux pour votre santé."),
+    )
+    assert any(e.detail.startswith("Juste avant") for e in last_move(just_before).evidence)
+    assert not any(e.detail.startswith("Juste avant") for e in last_move(earlier).evidence)

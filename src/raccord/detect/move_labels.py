@@ -237,7 +237,9 @@ def _label_turn(
 
     resisting = state.stance_turn is not None and i - state.stance_turn <= _STANCE_WINDOW
     stance: tuple[Evidence, ...] = ()
-    if resisting:
+    # « Juste avant : « … » » only when the position was the patient's last turn (a review found
+    # turn 2's « Pas terrible » quoted as "just before" a lecture at turn 9)
+    if resisting and state.stance_turn is not None and state.stance_turn >= i - 1:
         stance = (
             Evidence(
                 source="context",

@@ -36,6 +36,7 @@ import numpy.typing as npt
 
 from raccord import lang as lang_packs
 from raccord.detect.learned import DIM, MOVES, Head, head_arrays, read_head, write
+from raccord.detect.moves import move_pack
 from raccord.model import Evidence, Marker, TherapistMove, Transcript
 from raccord.taxonomy import Contribution, MarkerKind, RepairStrategy, Role
 
@@ -180,13 +181,21 @@ class TherapistModel:
                 scores[name].append(presence.proba(x)[:, presence.classes.index("1")])
                 choices[name].append(getattr(self, f"{name}_label").proba(x))
         out = list(moves)
+        said = move_pack(language).labels
+        decided: dict[str, npt.NDArray[np.float64]] = {}
         for name in used:
             labels: Head = getattr(self, f"{name}_label")
             probability = np.concatenate(scores[name])
+            decided[name] = probability
             which = np.vstack(choices[name])
             for k, move in enumerate(out):
                 present = float(probability[k])
                 current = getattr(move, name)
+                # the rules' sentences for a label the head overturns go with it: a turn shown
+                # as arguing must not also read « Réparation indirecte possible… »
+                kept = tuple(
+                    e for e in move.evidence if not _reason_for(e, said, name, current.value)
+                )
                 if present >= self.thresholds[name]:
                     label = labels.classes[int(np.argmax(which[k]))]
                     if label != current.value:
@@ -195,22 +204,62 @@ class TherapistModel:
                         )
                         evidence = (
                             Evidence(source="model", detail=detail),
-                            *(e for e in move.evidence if e.source != "model"),
+                            *(e for e in kept if e.source != "model"),
                         )
                         out[k] = _relabel(
                             move, name, label, round(min(0.95, max(0.05, present)), 3), evidence
                         )
                 elif current.value != "none":
-                    out[k] = _relabel(move, name, "none", move.confidence, move.evidence)
-        # One label per turn (ANNOTATION.md): a repair answers a marker, so it wins over a
-        # contribution on the same turn.
+                    out[k] = _relabel(move, name, "none", move.confidence, kept)
+        # One label per turn (ANNOTATION.md): the label whose head is the surer, when both heads
+        # decided; else the repair, which answers a marker. (A repair always winning kept "an
+        # indirect repair" on an imposed interpretation the contribution head was sure of.)
         for k, move in enumerate(out):
-            if (
-                move.contribution is not Contribution.NONE
-                and move.repair is not RepairStrategy.NONE
-            ):
+            if move.contribution is Contribution.NONE or move.repair is RepairStrategy.NONE:
+                continue
+            both = "contribution" in decided and "repair" in decided
+            if both and decided["contribution"][k] > decided["repair"][k]:
+                loser, value = "repair", move.repair.value
+                out[k] = replace(move, repair=RepairStrategy.NONE)
+            else:
+                loser, value = "contribution", move.contribution.value
                 out[k] = replace(move, contribution=Contribution.NONE)
+            out[k] = replace(
+                out[k],
+                evidence=tuple(
+                    e
+                    for e in move.evidence
+                    if not _reason_for(e, said, loser, value) and not _learned(e, templates, loser)
+                ),
+            )
         return tuple(out)
+
+
+#: Context sentences the rules give as part of a head's label, besides the label's own sentence
+#: ("after_marker", « Fait suite à un possible marqueur… », is a fact whatever the label).
+_LABEL_CONTEXT: dict[str, tuple[str, ...]] = {
+    "contribution": ("confront_argue_context",),
+    "repair": (),
+}
+
+
+def _reason_for(e: Evidence, said: Mapping[str, str], head: str, label: str) -> bool:
+    """Whether ``e`` is the rules' reason for ``label`` of ``head``: a sentence of the moves
+    pack's ``[labels]`` for that label (or its context sentence), recognised by its fixed
+    opening."""
+    if label == "none":
+        return False
+    for key in (label, *_LABEL_CONTEXT[head]):
+        opening = said.get(key, "").split("{", 1)[0]
+        if opening and e.detail.startswith(opening):
+            return True
+    return False
+
+
+def _learned(e: Evidence, templates: Mapping[str, str], head: str) -> bool:
+    """Whether ``e`` is ``head``'s own sentence (``learned_<head>`` of the evidence pack)."""
+    opening = templates.get(f"learned_{head}", "").split("{", 1)[0]
+    return e.source == "model" and bool(opening) and e.detail.startswith(opening)
 
 
 def _relabel(
