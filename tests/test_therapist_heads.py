@@ -76,25 +76,30 @@ def test_heads_survive_a_weight_file_and_label_each_turn_once(
         assert move.contribution is Contribution.NONE or move.repair is RepairStrategy.NONE
 
 
+def heads_at(threshold: float) -> T.TherapistModel:
+    """The shipped fast/session heads, both used, deciding at ``threshold``."""
+    import dataclasses
+
+    shipped = T.shipped("fast", "session")
+    if shipped is None:  # pragma: no cover - weights ship with the package
+        pytest.skip("no shipped weights")
+    return dataclasses.replace(
+        shipped,
+        thresholds={name: threshold for name in T.HEADS},
+        meta={**shipped.meta, **{f"use_{name}": True for name in T.HEADS}},
+    )
+
+
 def test_a_label_a_head_overturns_leaves_no_rules_sentence_behind() -> None:
     """A turn shown as arguing must not also read « Réparation indirecte possible… » (a blind
     review found the rules' reason kept under the head's opposite label)."""
-    import dataclasses
     from pathlib import Path
 
     from raccord.detect.moves import move_pack
     from raccord.io import parse
     from raccord.model import Evidence
 
-    shipped = T.shipped("fast", "session")
-    if shipped is None:  # pragma: no cover - weights ship with the package
-        pytest.skip("no shipped weights")
-    # heads that overturn every label the rules gave
-    nothing = dataclasses.replace(
-        shipped,
-        thresholds={name: 1.01 for name in T.HEADS},
-        meta={**shipped.meta, **{f"use_{name}": True for name in T.HEADS}},
-    )
+    nothing = heads_at(1.01)  # heads that overturn every label the rules gave
     demo = Path(T.__file__).parents[1] / "demo"
     seen = 0
     for path in sorted(demo.glob("*.vtt")):
@@ -122,20 +127,12 @@ def test_a_label_a_head_overturns_leaves_no_rules_sentence_behind() -> None:
 
 
 def test_when_both_heads_label_a_turn_one_label_and_its_own_reasons_stay() -> None:
-    import dataclasses
     from pathlib import Path
 
     from raccord.detect.signals import pack
     from raccord.io import parse
 
-    shipped = T.shipped("fast", "session")
-    if shipped is None:  # pragma: no cover - weights ship with the package
-        pytest.skip("no shipped weights")
-    both = dataclasses.replace(
-        shipped,
-        thresholds={name: 0.0 for name in T.HEADS},
-        meta={**shipped.meta, **{f"use_{name}": True for name in T.HEADS}},
-    )
+    both = heads_at(0.0)  # both heads label every turn
     path = Path(T.__file__).parents[1] / "demo" / "session-en-sam.vtt"
     (transcript,) = parse(path.read_text(encoding="utf-8"), fmt="vtt")
     templates = pack("en").signal_templates
