@@ -215,6 +215,8 @@ _QUALITY_ROWS = (
     ("contribution F1", ("contribution", "f1")),
     ("repair F1", ("repair", "f1")),
     ("episode F1", ("episodes", "f1")),
+    ("episode severity agreement", ("episodes", "severity_accuracy")),
+    ("episode resolution agreement", ("episodes", "resolved_accuracy")),
 )
 
 

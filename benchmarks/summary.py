@@ -69,6 +69,8 @@ def quality(q: dict[str, Any]) -> list[str]:
         ("contribution F1", ("contribution", "f1"), "≥ 0.75"),
         ("repair F1", ("repair", "f1"), ""),
         ("episode overlap F1", ("episodes", "f1"), "≥ 0.75"),
+        ("episode severity agreement (matched episodes)", ("episodes", "severity_accuracy"), ""),
+        ("episode resolution agreement (matched episodes)", ("episodes", "resolved_accuracy"), ""),
     ]
     for label, path, target in rows:
         cells = [_f(_get(q, r, p, *path)) for r in runs for p in parts if p in q[r]]
