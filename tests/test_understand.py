@@ -580,6 +580,7 @@ def test_ordinary_talk_of_what_one_did_is_not_owning_a_part(line: str, code: str
         # the report speaks to the therapist: « votre fille » there would be the therapist's own
         ("fr", "votre fille", "« votre fille »"),
         ("fr", "ce père", "« ce père »"),
+        ("fr", "notre organisation", "« notre organisation »"),
         ("fr", "le travail", "le travail"),
         ("en", "your marriage", "“your marriage”"),
         ("en", "the job", "the job"),
