@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from raccord.model import Detection, Suggestion, Transcript
 from raccord.repair import check, suggest
 from raccord.taxonomy import (
@@ -385,3 +387,23 @@ def test_intellectualising_is_not_met_by_going_back_to_the_general_talk() -> Non
     assert R.FOLLOW_CLIENT not in chosen[S.ABSTRACT_COMMUNICATION]
     assert {R.VALIDATE, R.INVITE_DISCUSSION} <= chosen[S.ABSTRACT_COMMUNICATION]
     assert R.RETURN_TO_SAFE_GROUND in chosen[S.MINIMAL_RESPONSE]
+
+
+@pytest.mark.parametrize(
+    ("kind", "relational"),
+    [(TherapistMoveType.CLOSED_QUESTION, False), (TherapistMoveType.META_COMMUNICATION, True)],
+)
+def test_what_worked_says_the_relationship_was_talked_about_only_when_it_was(
+    kind: TherapistMoveType, relational: bool
+) -> None:
+    """A head may call a question about the week a repair by "inviting discussion"; « vous avez
+    ouvert la discussion sur ce qui se passait entre vous » is then false (a blind review)."""
+    ms = [marker(1, S.MINIMAL_RESPONSE, 3)]
+    d = detection(
+        ms,
+        [move(0, TherapistMoveType.OPEN_QUESTION), move(2, kind, repair=R.INVITE_DISCUSSION)],
+        [episode(ms, 3)],
+    )
+    done = [s for s in _suggest(SILENCE_ON_WORK, d) if s.done_at == 2]
+    assert len(done) == 1
+    assert ("entre vous" in done[0].text) is relational, done[0].text

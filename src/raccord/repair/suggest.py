@@ -150,6 +150,17 @@ _REPAIR_OF_MOVE = {
 }
 
 
+#: Strategies whose wording in ``[reflect.did]`` is true only of these moves (talk about the
+#: relationship, or one's own experience of it).
+_SAID_BY = {
+    R.INVITE_DISCUSSION: frozenset({TherapistMoveType.META_COMMUNICATION}),
+    R.ACKNOWLEDGE_CONTRIBUTION: frozenset({TherapistMoveType.META_COMMUNICATION}),
+    R.DISCLOSE_EXPERIENCE: frozenset(
+        {TherapistMoveType.META_COMMUNICATION, TherapistMoveType.SELF_DISCLOSURE}
+    ),
+}
+
+
 #: A repair by owning a part, by the strategy it is: not to be suggested again in the episode.
 _REPAIR_OF_OWN = {"apology": R.ACKNOWLEDGE_CONTRIBUTION, "meta_communication": R.INVITE_DISCUSSION}
 
@@ -168,9 +179,14 @@ def _reflect(
         return None
     else:
         strategy = move.repair if move.repair is not R.NONE else _REPAIR_OF_MOVE.get(move.move)
+        # a strategy that says the therapist talked about the relationship is named only of a turn
+        # that did (« vous avez ouvert la discussion sur ce qui se passait entre vous » was said
+        # of « j'aimerais bien comprendre ce qui s'est passé jeudi »): else the move is named
+        said_as = _SAID_BY.get(move.repair)
+        named_by_strategy = move.repair is not R.NONE and (said_as is None or move.move in said_as)
         key, name = (
             (move.repair.value, label(code, "strategy", move.repair.value))
-            if move.repair is not R.NONE
+            if named_by_strategy
             else (move.move.value, label(code, "move", move.move.value))
         )
     if strategy is None:
