@@ -567,14 +567,19 @@ def find(
 
     calm = model.calm
     probability: npt.NDArray[np.float64] | None = None
+    single = None  # a session of one block is built once
     if calm is not None and scored:
-        alone = np.concatenate(
-            [model.present(block(a)) for a in range(0, len(scored), ROWS_AT_ONCE)]
-        )
+        if len(scored) <= ROWS_AT_ONCE:
+            single = block(0)
+            alone = model.present(single)
+        else:
+            alone = np.concatenate(
+                [model.present(block(a)) for a in range(0, len(scored), ROWS_AT_ONCE)]
+            )
         probability = calm.apply(alone, model.threshold)
     for start in range(0, len(scored), ROWS_AT_ONCE):
         stop = start + ROWS_AT_ONCE
-        matrix = block(start)
+        matrix = single if single is not None else block(start)
         given = None if probability is None else probability[start:stop]
         for k, (x, decision) in enumerate(
             zip(scored[start:stop], model.decide(matrix, given), strict=True)

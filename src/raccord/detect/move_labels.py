@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from raccord.detect.moves import (
-    _EVIDENCE_CHARS,
-    _WORD,
+    EVIDENCE_CHARS,
+    WORD,
     MovePack,
     framed,
     hit,
@@ -156,7 +156,7 @@ def _therapist_facts(text: str, code: str) -> _TherapistFacts:
         repair_wording=_repair_by_wording(pack, norm),
         validating=hit(pack, "validation", norm) is not None
         or hit(pack, "affirmation", norm) is not None,
-        n_words=len(_WORD.findall(norm)),
+        n_words=len(WORD.findall(norm)),
         content=frozenset(_content_words(norm)),
         asks="?" in norm,
         deep=hit(pack, "complex_reflection", norm) is not None,
@@ -183,7 +183,7 @@ def _client_facts(text: str, code: str) -> _ClientFacts:
     return _ClientFacts(
         stance=None if sustain is None else sentence_at(text, folded, sustain.start()),
         request=_cue(pack, "request", norm) is not None,
-        n_words=len(_WORD.findall(norm)),
+        n_words=len(WORD.findall(norm)),
         content=frozenset(_content_words(norm)),
     )
 
@@ -302,7 +302,7 @@ def _spans(norm: str) -> list[tuple[int, int, bool]]:
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text) if len(w) > 3}
+    return {w for w in WORD.findall(text) if len(w) > 3}
 
 
 def _echoes(mine: frozenset[str], theirs: frozenset[str]) -> bool:
@@ -323,7 +323,7 @@ def _as_reflection(
     pack: MovePack, text: str, facts: _TherapistFacts
 ) -> tuple[TherapistMoveType, tuple[Evidence, ...]]:
     move = _T.COMPLEX_REFLECTION if facts.deep else _T.SIMPLE_REFLECTION
-    words = text.strip()[:_EVIDENCE_CHARS]
+    words = text.strip()[:EVIDENCE_CHARS]
     detail = pack.templates.get(move.value, "{words}").format(words=words)
     return move, (Evidence(source="context", detail=detail, words=words),)
 

@@ -47,8 +47,10 @@ __all__ = [
 ]
 
 _T = TherapistMoveType
-_WORD = re.compile(r"[\w'-]+")
-_EVIDENCE_CHARS = 140
+#: A word of a therapist turn (elisions and hyphens kept: « qu'est-ce », "well-being").
+WORD = re.compile(r"[\w'-]+")
+#: Characters of a turn quoted as evidence.
+EVIDENCE_CHARS = 140
 
 
 _QUOTED = re.compile(r"\"[^\"]{1,300}\"|“[^”]{1,300}”|«[^»]{1,300}»")
@@ -133,15 +135,15 @@ def sentence_at(text: str, folded: Folded, pos: int) -> str:
         if m.start() <= pos < m.end() or m.end() >= len(norm):
             a, b = folded.where(m.start(), m.end())
             s = text[a:b].strip()
-            return s if len(s) <= _EVIDENCE_CHARS else s[: _EVIDENCE_CHARS - 1].rstrip() + "…"
-    return text.strip()[:_EVIDENCE_CHARS]
+            return s if len(s) <= EVIDENCE_CHARS else s[: EVIDENCE_CHARS - 1].rstrip() + "…"
+    return text.strip()[:EVIDENCE_CHARS]
 
 
 def _evidence(
     pack: MovePack, move: TherapistMoveType, text: str, folded: Folded, pos: int | None
 ) -> tuple[Evidence, ...]:
     template = pack.templates.get(move.value, "{words}")
-    words = sentence_at(text, folded, pos) if pos is not None else text.strip()[:_EVIDENCE_CHARS]
+    words = sentence_at(text, folded, pos) if pos is not None else text.strip()[:EVIDENCE_CHARS]
     try:
         detail = template.format(words=words)
     except (KeyError, IndexError, ValueError):
@@ -150,7 +152,7 @@ def _evidence(
 
 
 def _is_backchannel(pack: MovePack, norm: str) -> bool:
-    words = _WORD.findall(norm)
+    words = WORD.findall(norm)
     if not words:
         return True
     if len(words) > pack.backchannel_max_words:
@@ -160,7 +162,7 @@ def _is_backchannel(pack: MovePack, norm: str) -> bool:
         return True
     # "Mm-hmm. Okay. Right." : every chunk is a backchannel token.
     chunks = [c.strip(" ,.!?…-—–") for c in re.split(r"[,.!?…—–]+", norm)]
-    chunks = [" ".join(_WORD.findall(c)) for c in chunks if c.strip(" ,.!?…-—–")]
+    chunks = [" ".join(WORD.findall(c)) for c in chunks if c.strip(" ,.!?…-—–")]
     if chunks and all(c in pack.backchannel for c in chunks):
         return True
     return all(w in pack.backchannel for w in words)
@@ -216,7 +218,7 @@ def _classify(text: str, code: str) -> tuple[TherapistMoveType, tuple[Evidence, 
         if sm.group().strip(" ,.!?…-—–\"'"):
             spans.append((sm.start(), sm.end(), "?" in sm.group()))
     asked = [(a, b) for a, b, q in spans if q]
-    statement_words = sum(len(_WORD.findall(norm[a:b])) for a, b, q in spans if not q)
+    statement_words = sum(len(WORD.findall(norm[a:b])) for a, b, q in spans if not q)
 
     def result(
         move: TherapistMoveType, pos: int | None
@@ -329,7 +331,7 @@ def model_features(texts: Sequence[str], encode: Encoder) -> npt.NDArray[np.floa
     emb = np.asarray(encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
     extra = np.zeros((len(texts), 3), dtype=np.float32)
     for k, text in enumerate(texts):
-        n = len(_WORD.findall(text))
+        n = len(WORD.findall(text))
         extra[k] = ("?" in text, math.log1p(n) / 5.0, n <= 3)
     return np.hstack([emb, extra])
 
@@ -426,5 +428,5 @@ def therapist_move_types(
         except (KeyError, IndexError, ValueError):
             detail = template
         text = transcript.turns[i].text.strip()
-        out[i] = (label, (Evidence(source="model", detail=detail, words=text[:_EVIDENCE_CHARS]),))
+        out[i] = (label, (Evidence(source="model", detail=detail, words=text[:EVIDENCE_CHARS]),))
     return out
