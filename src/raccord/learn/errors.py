@@ -23,7 +23,7 @@ import numpy.typing as npt
 from raccord.eval.labels import ClientLabel
 from raccord.eval.metrics import PRF, rounded
 from raccord.learn.data import Labelled
-from raccord.learn.fit import best_threshold
+from raccord.learn.fit import best_threshold, f1_of
 from raccord.model import Detection, Marker
 from raccord.taxonomy import Role
 
@@ -210,7 +210,7 @@ def ranking(oof: Sequence[Any], gold: Sequence[npt.NDArray[np.bool_]]) -> dict[s
         "average_precision": rounded(ap, 3),
         "base_rate": rounded(float(y.mean()), 3),
         "roc_auc": rounded(roc_auc(prob.tolist(), y.tolist()), 3),
-        "f1_at_fold_thresholds": rounded(_f1(y, pred), 3),
+        "f1_at_fold_thresholds": rounded(f1_of(y, pred), 3),
         "best_f1_one_threshold_chosen_on_these_turns": rounded(best, 3),
         "that_threshold": round(best_t, 2),
         "missed_markers_probability_over_threshold": {
@@ -219,9 +219,3 @@ def ranking(oof: Sequence[Any], gold: Sequence[npt.NDArray[np.bool_]]) -> dict[s
             "median": rounded(float(np.median(ratio)), 3) if missed.any() else None,
         },
     }
-
-
-def _f1(y: npt.NDArray[np.bool_], pred: npt.NDArray[np.bool_]) -> float:
-    tp = float(np.sum(y & pred))
-    den = 2 * tp + float(np.sum(pred & ~y)) + float(np.sum(~pred & y))
-    return 2 * tp / den if den else 0.0

@@ -213,6 +213,12 @@ _EMPTY_TREES = (
 THRESHOLDS = np.arange(0.05, 0.96, 0.01)
 
 
+def f1_of(gold: npt.NDArray[np.bool_], pred: npt.NDArray[np.bool_]) -> float:
+    """F1 of boolean predictions against boolean gold (0 when nothing is found)."""
+    tp = float(np.sum(pred & gold))
+    return 2 * tp / (float(np.sum(pred)) + float(np.sum(gold))) if tp else 0.0
+
+
 def best_threshold(
     gold: npt.NDArray[np.bool_],
     prob: npt.NDArray[np.float64],
@@ -221,11 +227,7 @@ def best_threshold(
     """The threshold of ``grid`` that maximises F1 of ``prob >= t`` against ``gold``, and that F1."""
     best = (0.5, 0.0)
     for t in grid:
-        pred = prob >= t
-        tp = float(np.sum(pred & gold))
-        fp = float(np.sum(pred & ~gold))
-        fn = float(np.sum(~pred & gold))
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        f1 = f1_of(gold, prob >= t)
         if f1 > best[1]:
             best = (round(float(t), 2), f1)
     return best
@@ -276,9 +278,7 @@ def _calm(
         calmed = np.zeros(len(y))
         for lo, hi in spans:
             calmed[lo:hi] = calm.apply(oof[lo:hi], threshold)
-        predicted = stands | (calmed >= threshold)
-        tp = int((predicted & y).sum())
-        f1 = 2 * tp / max(1, int(predicted.sum()) + int(y.sum()))
+        f1 = f1_of(y, stands | (calmed >= threshold))
         if best is None or f1 > best[0] + 1e-9:
             best = (f1, calm)
     assert best is not None

@@ -27,6 +27,7 @@ from raccord.learn.fit import (
     SEED,
     Rows,
     best_threshold,
+    f1_of,
     fit,
     group_folds,
     logistic,
@@ -92,10 +93,8 @@ def out_of_fold(
 
 
 def _f1(gold: Sequence[str], pred: Sequence[str]) -> float:
-    g = np.asarray([x != "none" for x in gold])
-    p = np.asarray([x != "none" for x in pred])
-    tp = float(np.sum(g & p))
-    return 2 * tp / (float(g.sum()) + float(p.sum())) if tp else 0.0
+    """Presence F1 of labels ("none" is absent)."""
+    return f1_of(np.asarray([x != "none" for x in gold]), np.asarray([x != "none" for x in pred]))
 
 
 def fit_heads(
@@ -150,8 +149,7 @@ def fit_heads(
             test = np.isin(groups, list(fold))
             t_other, _ = best_threshold(gold[~test], best_oof[~test])
             fair[test] = best_oof[test] >= t_other
-        tp = float(np.sum(fair & gold))
-        fair_f1 = 2 * tp / max(1.0, float(fair.sum()) + float(gold.sum()))
+        fair_f1 = f1_of(gold, fair)
         by_rules = _f1(y, rules)
         heads[name] = logistic(x, flags, c_, mean, scale, balanced=True)
         labelled = np.flatnonzero(gold)
