@@ -14,7 +14,9 @@ about the therapist, the frame or the progress made an episode macro too until t
 on the cross-validated detections of the labelled sessions (full mode, matched episodes) that rule
 agreed with the coders' severity on 0.58 (AnnoMI) / 0.55 (psychotherapy) of episodes and called
 27 % / 43 % of them macro, against 0.80 / 0.80 and 12 % / 13 % without it (the coders: 12 % /
-17 %); a clinician's blind review found every last episode of four sessions called macro. Resolution: ``yes`` when the patient re-engages after the
+17 %); a clinician's blind review found every last episode of four sessions called macro.
+
+Resolution: ``yes`` when the patient re-engages after the
 therapist attended to them inside the episode (a repair, or a move that follows the patient: a
 reflection, a validation, an affirmation, meta-communication), ``partly`` when they re-engage
 after moves that did not (questions, advice, information, a change of topic: the patient came
