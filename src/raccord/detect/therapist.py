@@ -183,6 +183,8 @@ class TherapistModel:
         out = list(moves)
         said = move_pack(language).labels
         decided: dict[str, npt.NDArray[np.float64]] = {}
+        # the sentence each head added to a turn, so that it goes if the head's label loses
+        added: dict[tuple[int, str], Evidence] = {}
         for name in used:
             labels: Head = getattr(self, f"{name}_label")
             probability = np.concatenate(scores[name])
@@ -202,10 +204,8 @@ class TherapistModel:
                         detail = templates.get(f"learned_{name}", "{p}").format(
                             p=lang_packs.decimal(language, present)
                         )
-                        evidence = (
-                            Evidence(source="model", detail=detail),
-                            *(e for e in kept if e.source != "model"),
-                        )
+                        added[(k, name)] = Evidence(source="model", detail=detail)
+                        evidence = (added[(k, name)], *(e for e in kept if e.source != "model"))
                         out[k] = _relabel(
                             move, name, label, round(min(0.95, max(0.05, present)), 3), evidence
                         )
@@ -214,10 +214,10 @@ class TherapistModel:
         # One label per turn (ANNOTATION.md): the label whose head is the surer, when both heads
         # decided; else the repair, which answers a marker. (A repair always winning kept "an
         # indirect repair" on an imposed interpretation the contribution head was sure of.)
+        both = "contribution" in decided and "repair" in decided
         for k, move in enumerate(out):
             if move.contribution is Contribution.NONE or move.repair is RepairStrategy.NONE:
                 continue
-            both = "contribution" in decided and "repair" in decided
             if both and decided["contribution"][k] > decided["repair"][k]:
                 loser, value = "repair", move.repair.value
                 out[k] = replace(move, repair=RepairStrategy.NONE)
@@ -229,7 +229,7 @@ class TherapistModel:
                 evidence=tuple(
                     e
                     for e in move.evidence
-                    if not _reason_for(e, said, loser, value) and not _learned(e, templates, loser)
+                    if not _reason_for(e, said, loser, value) and e is not added.get((k, loser))
                 ),
             )
         return tuple(out)
@@ -254,12 +254,6 @@ def _reason_for(e: Evidence, said: Mapping[str, str], head: str, label: str) -> 
         if opening and e.detail.startswith(opening):
             return True
     return False
-
-
-def _learned(e: Evidence, templates: Mapping[str, str], head: str) -> bool:
-    """Whether ``e`` is ``head``'s own sentence (``learned_<head>`` of the evidence pack)."""
-    opening = templates.get(f"learned_{head}", "").split("{", 1)[0]
-    return e.source == "model" and bool(opening) and e.detail.startswith(opening)
 
 
 def _relabel(
