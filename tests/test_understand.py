@@ -547,7 +547,11 @@ def test_a_reply_the_cues_heard_as_a_reproach_is_not_re_engagement() -> None:
         ),
         ("T: I think I lectured you a bit just now.", "en", "I lectured you"),
         ("T: I handed it to you like a verdict. That's on me.", "en", "That's on me"),
-        ("T: C'est moi qui suis allée un peu trop loin.", "fr", "C'est moi qui suis allée un peu trop"),
+        (
+            "T: C'est moi qui suis allée un peu trop loin.",
+            "fr",
+            "C'est moi qui suis allée un peu trop",
+        ),
         (
             "T: Est-ce que je ne suis pas passée trop vite sur la honte, tout à l'heure ?",
             "fr",
