@@ -263,3 +263,28 @@ def test_doubts_about_the_therapist_the_work_and_its_use_fire_their_cue(
 def test_time_and_age_in_the_patients_life_fire_no_complaint(patient: str) -> None:
     fired = _fired(f"T: Comment allez-vous ?\nP: {patient}\n", 1)
     assert not fired & {"complaint_progress", "complaint_therapist", "complaint_activities"}
+
+
+@pytest.mark.parametrize(
+    ("language", "therapist", "patient", "irritated"),
+    [
+        # the same word again closes the therapist off; two different ones comply
+        ("fr", "Il faudrait vraiment arrêter.", "Oui, oui, je sais, je sais.", True),
+        ("en", "You really need to cut down.", "Okay, okay. I know, I know.", True),
+        (
+            "fr",
+            "Je vous propose de le faire tous les soirs.",
+            "[silence 3s] D'accord. Oui, si vous pensez que c'est ce qu'il faut faire.",
+            False,
+        ),
+        ("en", "Let's try it every evening.", "Okay. Sure. If you think that's best.", False),
+    ],
+)
+def test_a_repeated_yes_is_irritation_two_different_ones_are_compliance(
+    language: str, therapist: str, patient: str, irritated: bool
+) -> None:
+    turn = sig.compute(session(f"T: {therapist}\nP: {patient}\n", language))[1]
+    assert (turn.irritation > 0) is irritated
+    assert turn.compliance > 0
+    if not irritated:
+        assert "deferential_appeasing" in {h.family for h in turn.cues}

@@ -475,6 +475,9 @@ def test_contributions_on_the_tune_sessions_french_as_well_as_english(shared_dat
         ("Non, attendez une minute. Ça a tout à voir avec ce dont on parle.", "fr"),
         ("That's definitely more than what we would recommend.", "en"),
         ("C'est nettement au-dessus des seuils recommandés.", "fr"),
+        # a warning about the work itself, with "we" as well as "you"
+        ("If we don't look at it, nothing's going to change.", "en"),
+        ("Si on ne regarde pas ça en face, rien ne va changer.", "fr"),
     ],
 )
 def test_lecturing_warning_and_moralising_are_confronting(text: str, lang: str) -> None:
@@ -538,6 +541,11 @@ def test_an_apology_or_a_preventive_meta_communication_is_not_advice(lang: str, 
     [
         ("fr", "Je pense que vous évitez le sujet parce que ça vous fait peur."),
         ("en", "I think you're avoiding the subject because it scares you."),
+        # a verdict on the patient's pattern
+        ("en", "You become your father. The shed is your whisky."),
+        ("fr", "Là, vous devenez votre père."),
+        ("en", "You're intellectualising again."),
+        ("fr", "Vous intellectualisez, là."),
     ],
 )
 def test_an_interpretation_stated_as_a_fact_is_imposed(lang: str, text: str) -> None:

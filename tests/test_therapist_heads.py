@@ -147,3 +147,31 @@ def test_when_both_heads_label_a_turn_one_label_and_its_own_reasons_stay() -> No
         assert not any(e.source == "model" and e.detail.startswith(opening) for e in move.evidence)
         kinds.add(contribution)
     assert kinds == {True, False}  # the surer head won, not always the same one
+
+
+def test_a_repair_head_does_not_praise_a_move_the_rules_call_a_contribution() -> None:
+    """Blind reviews found the task that set off an episode called « explique la démarche » and
+    a warning called "invites discussion" by the repair head: where only the repair head is
+    used, a contribution the rules found stays, and every other turn takes the head's repair."""
+    import dataclasses
+    from pathlib import Path
+
+    from raccord.io import parse
+
+    repair_only = heads_at(0.0)  # the repair head labels every turn a repair
+    repair_only = dataclasses.replace(
+        repair_only, meta={**repair_only.meta, "use_contribution": False}
+    )
+    path = Path(T.__file__).parents[1] / "demo" / "session-en-sam.vtt"
+    (transcript,) = parse(path.read_text(encoding="utf-8"), fmt="vtt")
+    ruled = detect(transcript, mode="fast", therapist_model=None).moves
+    decided = detect(transcript, mode="fast", therapist_model=repair_only).moves
+    faults = [k for k, m in enumerate(ruled) if m.contribution is not Contribution.NONE]
+    assert faults  # the demo session has contributions the rules found
+    for k, (rule, move) in enumerate(zip(ruled, decided, strict=True)):
+        if k in faults and rule.repair is RepairStrategy.NONE:
+            assert move.contribution is rule.contribution
+            assert move.repair is RepairStrategy.NONE
+        else:
+            assert move.contribution is Contribution.NONE
+            assert move.repair is not RepairStrategy.NONE

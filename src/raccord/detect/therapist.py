@@ -212,13 +212,22 @@ class TherapistModel:
                 elif current.value != "none":
                     out[k] = _relabel(move, name, "none", move.confidence, kept)
         # One label per turn (ANNOTATION.md): the label whose head is the surer, when both heads
-        # decided; else the repair, which answers a marker. (A repair always winning kept "an
-        # indirect repair" on an imposed interpretation the contribution head was sure of.)
+        # decided; else the repair, which answers a marker — unless the repair is the head's
+        # and the contribution the rules': a head does not praise as a repair a move the rules
+        # read as advice, a lecture or an imposed interpretation (blind reviews found the task
+        # that set off an episode called « explique la démarche », a warning "invites
+        # discussion"). (A repair always winning kept "an indirect repair" on an imposed
+        # interpretation the contribution head was sure of.)
         both = "contribution" in decided and "repair" in decided
         for k, move in enumerate(out):
             if move.contribution is Contribution.NONE or move.repair is RepairStrategy.NONE:
                 continue
-            if both and decided["contribution"][k] > decided["repair"][k]:
+            head_repair_on_rules = (
+                not both and (k, "repair") in added and moves[k].repair is RepairStrategy.NONE
+            )
+            if head_repair_on_rules or (
+                both and decided["contribution"][k] > decided["repair"][k]
+            ):
                 loser, value = "repair", move.repair.value
                 out[k] = replace(move, repair=RepairStrategy.NONE)
             else:
