@@ -225,9 +225,7 @@ class TherapistModel:
             head_repair_on_rules = (
                 not both and (k, "repair") in added and moves[k].repair is RepairStrategy.NONE
             )
-            if head_repair_on_rules or (
-                both and decided["contribution"][k] > decided["repair"][k]
-            ):
+            if head_repair_on_rules or (both and decided["contribution"][k] > decided["repair"][k]):
                 loser, value = "repair", move.repair.value
                 out[k] = replace(move, repair=RepairStrategy.NONE)
             else:
