@@ -40,6 +40,9 @@ class Brief:
     open_items: tuple[str, ...]
     lone_notes: tuple[int, ...]  # notes with no marker nearby, or not matched to a moment
     unresolved: int
+    #: the session agreed what to take up next time: the first open item says it, and comes
+    #: before any sentence prepared to go back to an episode
+    planned: bool = False
 
 
 def _episode_rank(pair: tuple[int, Episode], salience: dict[int, int]) -> tuple[int, int, int, int]:
@@ -155,4 +158,5 @@ def brief(analysis: SessionAnalysis, text: prose.FormulationProse | None = None)
         open_items=text.open_items if text is not None else (),
         lone_notes=lone,
         unresolved=sum(ep.resolved is not Resolution.YES for ep in analysis.detection.episodes),
+        planned=bool(form is not None and form.facts is not None and form.facts.plans),
     )

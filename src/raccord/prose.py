@@ -224,9 +224,19 @@ def work(code: str, transcript: Transcript, detection: Detection, item: Working)
 
 
 def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[str, ...]:
-    """What to carry to next session: deferrals, unresolved episodes, and withdrawals the patient
-    came back from with no repair of the therapist's (« différer, oui, mais ne pas enterrer »)."""
-    items: list[str] = []
+    """What to carry to next session: first what the patient asked to take up next time (the
+    session's own plan), then deferrals, unresolved episodes, and withdrawals the patient came
+    back from with no repair of the therapist's (« différer, oui, mais ne pas enterrer »)."""
+    items: list[str] = [
+        phrase(
+            code,
+            "open_plan" if plan.agreed_at is not None else "open_plan_asked",
+            turn=turn_ref(code, transcript, plan.turn),
+            agreed=turn_ref(code, transcript, plan.agreed_at) if plan.agreed_at is not None else "",
+            words=plan.words,
+        )
+        for plan in known.plans
+    ]
     for f in known.episodes:
         span = span_ref(code, transcript, f.episode.start, f.episode.end)
         for turn in f.deferred:

@@ -2,8 +2,8 @@
 
 The formulation's prose, the repair suggestions and the one-minute report all speak about the
 same facts: each episode's facts (markers, who raised which topic at which turn, the therapist's
-possible part), the pairs and vicious circles, the implicit prohibitions, what worked and which
-repairs took. They are computed here once from the transcript and the detection; later stages
+possible part), the pairs and vicious circles, the implicit prohibitions, what worked, which
+repairs took and what the session agreed to take up next time. They are computed here once from the transcript and the detection; later stages
 read these values and never re-derive them from the raw text, so what the text report, the
 JSON and the suggestions say agrees, and a test can check each stated fact against them.
 """
@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
-from raccord.understand import cycles, prohibitions, works
+from raccord.understand import cycles, plans, prohibitions, works
 from raccord.understand.cycles import Pair
 from raccord.understand.facts import EpisodeFacts, episode_facts
+from raccord.understand.plans import Plan
 from raccord.understand.prohibitions import Prohibition
 from raccord.understand.works import Working
 
@@ -42,6 +43,8 @@ class SessionFacts:
     prohibitions: tuple[Prohibition, ...]
     works: tuple[Working, ...]
     repaired: tuple[Repaired, ...]
+    #: what the patient asked to take up next session, and whether the therapist agreed
+    plans: tuple[Plan, ...] = ()
 
     def episode(self, index: int) -> EpisodeFacts | None:
         return next((f for f in self.episodes if f.index == index), None)
@@ -73,4 +76,5 @@ def session_facts(
         prohibitions=prohibitions.find(transcript, detection, code, mode=mode),
         works=working,
         repaired=repaired,
+        plans=plans.find(transcript, code),
     )

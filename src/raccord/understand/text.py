@@ -150,9 +150,9 @@ QUOTE_WORDS = 10
 _CLAUSE_END = re.compile(r"(?<=[.!?;…])")
 
 
-def clauses(code: str, text: str) -> list[str]:
+def clauses(code: str, text: str, limit: int = QUOTE_WORDS) -> list[str]:
     """The clauses of a turn as they can be quoted: annotations and quotation marks removed,
-    hesitations at the start dropped, at least three words, at most ``QUOTE_WORDS`` (then « … »).
+    hesitations at the start dropped, at least three words, at most ``limit`` (then « … »).
     A question keeps its question mark, so a quote shows whether a question was asked."""
     fillers = set(section(code, "understand").get("quote", {}).get("fillers", ()))
     plain = _ANNOTATION.sub(" ", text)
@@ -166,9 +166,9 @@ def clauses(code: str, text: str) -> list[str]:
             continue
         tokens[0] = tokens[0].lstrip(",:-–—")  # « Et vous, assis… » → « Vous, assis… »
         end = "?" if tokens[-1].endswith("?") else ""
-        short = " ".join(tokens[:QUOTE_WORDS]).rstrip(",:-–—.!;… ").rstrip("?").rstrip()
+        short = " ".join(tokens[:limit]).rstrip(",:-–—.!;… ").rstrip("?").rstrip()
         short = short[:1].upper() + short[1:]
-        out.append(short + ("…" if len(tokens) > QUOTE_WORDS else end))
+        out.append(short + ("…" if len(tokens) > limit else end))
     return out
 
 

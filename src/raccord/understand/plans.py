@@ -1,0 +1,59 @@
+"""What the session itself agreed to take up next time.
+
+A patient who asks to work on something next session (« On pourrait voir ça la semaine
+prochaine ? », "Could we spend some of next week on what I'd say to her?") has set the opening of
+the next session; a therapist who says yes (« Oui, on commencera par là », "We'll start there")
+has agreed to it. A sentence prepared for next session that reopens a brief tension instead
+overrides what the patient asked for (a blind review found exactly that), so the request is a
+fact the report shows first.
+
+The cues are the pack's (``lang/<code>/understand.toml``, ``[cues] asks_next_time`` for the
+patient, ``agrees_next_time`` for the therapist's answer), read by the project's cue engine; the
+request is quoted as the patient said it, in the clause where the cue fired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from raccord.model import Transcript
+from raccord.taxonomy import Role
+from raccord.understand.text import clauses, cue
+
+#: How many turns after the request the therapist's yes may come.
+AGREED_WITHIN = 2
+#: A request is quoted whole up to this many words: it is what the next session opens with.
+PLAN_WORDS = 24
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A subject the patient asked to take up next session (``words``: the patient's clause,
+    as said) and the therapist turn that agreed to it, if one did."""
+
+    turn: int
+    words: str
+    agreed_at: int | None = None
+
+
+def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
+    """The patient's requests for next session, in order, each with the therapist's yes."""
+    turns = transcript.turns
+    out: list[Plan] = []
+    for i, turn in enumerate(turns):
+        if turn.role is not Role.PATIENT or not cue(code, "asks_next_time", turn.text):
+            continue
+        said = next(
+            (c for c in clauses(code, turn.text, PLAN_WORDS) if cue(code, "asks_next_time", c)),
+            None,
+        ) or next(iter(clauses(code, turn.text, PLAN_WORDS)), turn.text.strip())
+        agreed = next(
+            (
+                j
+                for j in range(i + 1, min(len(turns), i + 1 + AGREED_WITHIN))
+                if turns[j].role is Role.THERAPIST and cue(code, "agrees_next_time", turns[j].text)
+            ),
+            None,
+        )
+        out.append(Plan(i, said, agreed))
+    return tuple(out)

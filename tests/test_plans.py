@@ -1,0 +1,105 @@
+"""What the session agreed to take up next time comes before any sentence prepared to reopen an
+episode (a blind review found the prepared sentence reopening a two-turn tension when the patient
+had asked to spend next week on what she would say to her daughter, and the therapist had said
+yes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from raccord.brief import brief
+from raccord.io import parse
+from raccord.pipeline import analyze
+from raccord.prose import of
+from raccord.understand import plans
+
+
+def _session(lines: list[str], language: str):  # type: ignore[no-untyped-def]
+    (transcript,) = parse("\n".join(lines) + "\n", fmt="text", language=language)
+    return transcript
+
+
+EN = [
+    "T: How have things been since last week?",
+    "P: Up and down. Claire came round on Sunday and it went badly again.",
+    "T: What happened?",
+    "P: She started on about the money and I just shut down. I always do.",
+    "T: That sounds hard.",
+    "P: [silence 3s] Could we spend some of next week on what I'd actually say to her? "
+    "The next time she comes to me like that?",
+    "T: Yes, let's do that. We'll start there next week.",
+    "P: Okay. Good. See you next week.",
+]
+FR = [
+    "T: Comment s'est passée votre semaine ?",
+    "P: Bof. Ma sœur est venue dimanche, et ça s'est encore mal passé.",
+    "T: Qu'est-ce qui s'est passé ?",
+    "P: Elle a parlé de l'héritage et je me suis fermée, comme d'habitude.",
+    "T: Ça a l'air d'avoir été difficile.",
+    "P: Oui. Est-ce qu'on pourrait travailler sur ce que je pourrais lui dire, la prochaine fois ?",
+    "T: D'accord, on commencera par là la semaine prochaine.",
+    "P: Merci. À la semaine prochaine.",
+]
+
+
+@pytest.mark.parametrize(("lines", "language"), [(EN, "en"), (FR, "fr")])
+def test_a_request_for_next_session_and_the_therapists_yes_are_found(
+    lines: list[str], language: str
+) -> None:
+    (plan,) = plans.find(_session(lines, language), language)
+    assert (plan.turn, plan.agreed_at) == (5, 6)
+    # quoted as the patient said it, whole
+    assert plan.words.startswith(("Could we spend some of next week", "Est-ce qu'on pourrait"))
+    assert plan.words.endswith("?") and "…" not in plan.words
+
+
+def test_a_request_without_a_yes_is_kept_as_asked() -> None:
+    lines = [*EN[:6], "T: Mm. What would you want to say to her?", "P: I don't know yet."]
+    (plan,) = plans.find(_session(lines, "en"), "en")
+    assert plan.agreed_at is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Next week I'm going to my mum's, so I might be late."),
+        ("en", "We could do that, I suppose."),
+        ("fr", "La semaine prochaine je pars chez ma mère."),
+        ("fr", "On pourrait dire que ça va mieux."),
+    ],
+)
+def test_talk_about_next_week_is_not_a_request(language: str, text: str) -> None:
+    lines = ["T: Comment ça va ?" if language == "fr" else "T: How are you?", f"P: {text}"]
+    assert plans.find(_session(lines, language), language) == ()
+
+
+@pytest.mark.parametrize(("lines", "language"), [(EN, "en"), (FR, "fr")])
+def test_the_plan_is_the_first_thing_carried_to_next_session(
+    lines: list[str], language: str
+) -> None:
+    analysis = analyze(_session(lines, language), mode="fast")
+    text = of(analysis)
+    assert text is not None and text.open_items
+    first = text.open_items[0]
+    assert ("turn 6" in first and "turn 7" in first) or ("tour 6" in first and "tour 7" in first)
+    assert brief(analysis, text).planned
+
+
+def test_the_brief_shows_the_plan_before_any_prepared_sentence(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from raccord.cli import cli
+
+    path = tmp_path / "s.txt"
+    path.write_text("\n".join(EN) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyze", str(path), "--mode", "fast"])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    plan = flat.index("Asked for by the client for next session")
+    assert "Could we spend some of next week on what I'd actually say to her?" in flat
+    for later in ("Then, if the moment allows", "Next session, for instance"):
+        if later in flat:
+            assert flat.index(later) > plan
+    assert "Next session, for instance" not in flat  # with a plan, the sentence comes "then"
