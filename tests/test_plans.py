@@ -103,3 +103,18 @@ def test_the_brief_shows_the_plan_before_any_prepared_sentence(tmp_path: Path) -
         if later in flat:
             assert flat.index(later) > plan
     assert "Next session, for instance" not in flat  # with a plan, the sentence comes "then"
+
+
+def test_the_html_report_shows_the_plan_in_the_next_time_box() -> None:
+    pytest.importorskip("jinja2")
+    pytest.importorskip("plotly")
+    from raccord.export import to_json
+    from raccord.report import document, view
+    from raccord.store.records import transcript_rows
+
+    transcript = _session(EN, "en")
+    v = view.build(to_json(analyze(transcript, mode="fast")), transcript_rows(transcript))
+    assert v.plan is not None and v.plan == v.open_items[0]
+    page = document.html(v)
+    box = page.index("The sentence to prepare")
+    assert page.index("what I&#39;d actually say to her", box) < page.index("Open items", box)

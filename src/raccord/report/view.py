@@ -121,6 +121,9 @@ class SessionView:
     cycles: tuple[str, ...]
     scores: str
     made: str
+    #: what the patient asked to take up next session (the first open item), shown before the
+    #: sentence prepared to reopen an episode
+    plan: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -411,6 +414,11 @@ def build(
             analysis.get("markers", ()),
         ),
         open_items=tuple(formulation.get("open_items", ())),
+        plan=(
+            str(formulation["open_items"][0])
+            if (formulation.get("facts") or {}).get("plans") and formulation.get("open_items")
+            else None
+        ),
         summary=tuple(formulation.get("summary", ())),
         cycles=tuple(formulation.get("cycles", ())),
         scores=w.t(
