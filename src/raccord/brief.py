@@ -56,12 +56,17 @@ def _moments(analysis: SessionAnalysis) -> list[Moment]:
     det = analysis.detection
     by_turn = {m.turn: m for m in det.markers}
     salience = {m.turn: m.salience for m in det.markers}
+    facts = analysis.formulation.facts if analysis.formulation is not None else None
+    # a marker said in answer to the therapist's invitation may be the repair under way: another
+    # marker of the episode stands for it when there is one
+    invited = {i.marker for i in facts.invited} if facts is not None else set()
     ranked = sorted(enumerate(det.episodes), key=lambda p: _episode_rank(p, salience))
     out: list[Moment] = []
     for index, ep in ranked[:MOMENTS]:
         inside = [by_turn[t] for t in ep.markers if t in by_turn]
         if inside:
-            out.append(Moment(max(inside, key=lambda m: (m.salience, -m.turn)), index))
+            pick = max(inside, key=lambda m: (m.turn not in invited, m.salience, -m.turn))
+            out.append(Moment(pick, index))
     if len(out) < MOMENTS:
         taken = {t for ep in det.episodes for t in ep.markers}
         lone = sorted(

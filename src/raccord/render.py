@@ -198,6 +198,8 @@ def _brief_block(
         start = tr.turns[index].start
         return say("moment_time", time=_clock(start)) if start is not None else ""
 
+    facts = analysis.formulation.facts if analysis.formulation is not None else None
+    invited = {i.marker: i.therapist for i in facts.invited} if facts is not None else {}
     parts: list[RenderableType] = [Rule(say("title"), align="left")]
     if not b.moments:
         parts.append(Text(say("none")))
@@ -216,6 +218,9 @@ def _brief_block(
             words=w.quote(_short(tr.turns[m.turn].text)),
         )
         parts.append(Padding(Text(line), (0, 0, 0, 1)))
+        if m.turn in invited:
+            line = say("invited", turn=tr.turns[invited[m.turn]].uid)
+            parts.append(Padding(Text(line, style="dim"), (0, 0, 0, 4)))
         for i in moment.notes:
             parts.append(Padding(Text(say("note_here", text=_short(notes[i].text))), (0, 0, 0, 4)))
     if b.worked:
@@ -314,6 +319,8 @@ def render(
         return Group(*parts)
 
     parts.append(Rule(w("headings", "timeline"), align="left"))
+    facts = analysis.formulation.facts if analysis.formulation is not None else None
+    invited = {i.marker: i.therapist for i in facts.invited} if facts is not None else {}
     if not det.markers:
         parts.append(Text(w("headings", "markers_none")))
     markers_at: dict[int, list[Marker]] = {}
@@ -335,6 +342,11 @@ def render(
         parts.append(_turn_line(turn, w, "bold" if index in markers_at else ""))
         for m in markers_at.get(index, []):
             parts.append(_marker_block(m, w))
+            if index in invited:
+                said = str(w.pack.get("brief", {}).get("invited", "")).format(
+                    turn=tr.turns[invited[index]].uid
+                )
+                parts.append(Padding(Text(f"  · {w.typeset(said)}"), (0, 0, 0, 14)))
         if index in moves_at:
             block = _move_block(moves_at[index], w)
             if block is not None:

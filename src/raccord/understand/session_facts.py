@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
-from raccord.understand import cycles, plans, prohibitions, works
+from raccord.understand import cycles, invitations, plans, prohibitions, works
 from raccord.understand.cycles import Pair
 from raccord.understand.facts import EpisodeFacts, episode_facts
+from raccord.understand.invitations import Invited
 from raccord.understand.plans import Plan
 from raccord.understand.prohibitions import Prohibition
 from raccord.understand.works import Working
@@ -45,6 +46,8 @@ class SessionFacts:
     repaired: tuple[Repaired, ...]
     #: what the patient asked to take up next session, and whether the therapist agreed
     plans: tuple[Plan, ...] = ()
+    #: markers said in answer to the therapist's invitation to talk about the relationship
+    invited: tuple[Invited, ...] = ()
 
     def episode(self, index: int) -> EpisodeFacts | None:
         return next((f for f in self.episodes if f.index == index), None)
@@ -77,4 +80,5 @@ def session_facts(
         works=working,
         repaired=repaired,
         plans=plans.find(transcript, code),
+        invited=invitations.answered(transcript, detection),
     )

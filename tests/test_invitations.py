@@ -1,0 +1,97 @@
+"""A marker said in answer to the therapist's invitation to talk about what happened between
+them may be the repair under way (the article: the patient finds they can voice a disagreement
+without being rejected); the report says so, and the summary lets another marker of the episode
+stand for it. Read on coded labels, so the test holds whatever the shipped weights find."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from raccord.brief import brief
+from raccord.detect import detect
+from raccord.eval.harness import detection_from_annotation
+from raccord.eval.labels import parse_annotation
+from raccord.io import parse
+from raccord.model import SessionAnalysis
+from raccord.render import render
+from raccord.repair import suggest
+from raccord.understand import formulate, invitations
+
+LINES = [
+    "T: On avait dit qu'on reprendrait l'exercice du bain. Je vous propose de le faire tous les soirs, seul.",
+    "P: [silence 3s] D'accord. Oui, si vous pensez que c'est ce qu'il faut faire.",
+    "T: Il faut y retourner, et le plus tôt possible.",
+    "P: [silence 6s] Je sais pas. On verra.",
+    "T: Mais avant, j'aimerais revenir sur ce qui vient de se passer entre nous. Qu'est-ce que ça vous a fait, ma proposition ?",
+    "P: Franchement ? Ça m'a agacé. Vous allez trop vite, vous ne m'écoutez pas.",
+    "T: Vous avez raison, je suis allé trop vite. C'était mon rythme, pas le vôtre.",
+    "P: Oui. Merci de le dire. En fait j'ai peur de rester seul avec elle.",
+]
+CODED = {
+    "transcript_id": "invited",
+    "utterances": [
+        {
+            "utterance_id": 2,
+            "marker": "withdrawal",
+            "subtype": "deferential_appeasing",
+            "salience": 3,
+        },
+        {"utterance_id": 3, "contribution": "confront_argue", "repair": "none"},
+        {"utterance_id": 4, "marker": "withdrawal", "subtype": "minimal_response", "salience": 3},
+        {"utterance_id": 5, "contribution": "none", "repair": "invite_discussion"},
+        {
+            "utterance_id": 6,
+            "marker": "confrontation",
+            "subtype": "complaint_therapist",
+            "salience": 4,
+        },
+        {"utterance_id": 7, "contribution": "none", "repair": "acknowledge_contribution"},
+    ],
+    "episodes": [{"start": 2, "end": 8, "kind": "mixed", "severity": "micro", "resolved": "yes"}],
+}
+
+
+def _analysis() -> SessionAnalysis:
+    (transcript,) = parse("\n".join(LINES) + "\n", fmt="text", language="fr")
+    gold = detection_from_annotation(parse_annotation(CODED), transcript)
+    found = detect(transcript, mode="fast")
+    labels = {m.turn: m for m in gold.moves}
+    moves = tuple(
+        dataclasses.replace(
+            m,
+            contribution=labels[m.turn].contribution if m.turn in labels else m.contribution,
+            repair=labels[m.turn].repair if m.turn in labels else m.repair,
+        )
+        for m in found.moves
+    )
+    (episode,) = gold.episodes
+    episode = dataclasses.replace(episode, markers=tuple(m.turn for m in gold.markers))
+    detection = dataclasses.replace(found, markers=gold.markers, episodes=(episode,), moves=moves)
+    formulation = formulate(transcript, detection, mode="fast")
+    return SessionAnalysis(
+        transcript, detection, formulation, suggest(transcript, detection, formulation)
+    )
+
+
+def test_the_reproach_that_answers_the_invitation_is_known_as_such() -> None:
+    analysis = _analysis()
+    # turn 6 (index 5) answers the meta-communication at turn 5 (index 4); the others do not
+    assert invitations.answered(analysis.transcript, analysis.detection) == (
+        invitations.Invited(marker=5, therapist=4),
+    )
+    assert analysis.formulation is not None and analysis.formulation.facts is not None
+    assert analysis.formulation.facts.invited == (invitations.Invited(5, 4),)
+
+
+def test_the_summary_lets_another_marker_stand_for_the_episode_and_the_details_say_why() -> None:
+    analysis = _analysis()
+    (moment,) = brief(analysis).moments
+    # the reproach is the most salient marker, but it answers the invitation
+    assert moment.marker.turn != 5
+    from rich.console import Console
+
+    console = Console(width=200, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(render(analysis, details=True))
+    text = " ".join(console.export_text().split())
+    assert "Dit en réponse à votre invitation au tour 5" in text
