@@ -71,6 +71,24 @@ from raccord.taxonomy import TherapistMoveType as T
         ("Ça a tout à fait du sens, vu ce que vous vivez.", "fr", T.VALIDATION),
         ("That took a lot of courage.", "en", T.AFFIRMATION),
         ("Quand j'étais étudiant, moi aussi je fumais.", "fr", T.SELF_DISCLOSURE),
+        # asking what the therapist's own move did is meta-communication; the same words about
+        # someone else's act are an open question
+        (
+            "Mais avant, j'aimerais revenir sur ce qui vient de se passer entre nous. Depuis que "
+            "je vous ai parlé du bain, j'ai l'impression que vous vous êtes éloigné. Qu'est-ce "
+            "que ça vous a fait, ma proposition ?",
+            "fr",
+            T.META_COMMUNICATION,
+        ),
+        (
+            "Can I stop us for a second? What was it like for you when I suggested that?",
+            "en",
+            T.META_COMMUNICATION,
+        ),
+        ("I noticed you went quiet when I brought up your sister.", "en", T.META_COMMUNICATION),
+        ("I think I've been pushing you towards the beach.", "en", T.META_COMMUNICATION),
+        ("Qu'est-ce que ça vous a fait, quand votre père est parti ?", "fr", T.OPEN_QUESTION),
+        ("What was it like when your dad left?", "en", T.OPEN_QUESTION),
     ],
 )
 def test_a_supervisor_would_code_the_turn_the_same_way(text: str, lang: str, expected: T) -> None:
@@ -573,30 +591,3 @@ def test_the_position_pushed_against_is_quoted_as_just_before_only_when_it_was()
     )
     assert any(e.detail.startswith("Juste avant") for e in last_move(just_before).evidence)
     assert not any(e.detail.startswith("Juste avant") for e in last_move(earlier).evidence)
-
-
-@pytest.mark.parametrize(
-    ("lang", "text", "move"),
-    [
-        (
-            "fr",
-            "Mais avant, j'aimerais revenir sur ce qui vient de se passer entre nous. Depuis que "
-            "je vous ai parlé du bain, j'ai l'impression que vous vous êtes éloigné. Qu'est-ce "
-            "que ça vous a fait, ma proposition ?",
-            T.META_COMMUNICATION,
-        ),
-        (
-            "en",
-            "Can I stop us for a second? What was it like for you when I suggested that?",
-            T.META_COMMUNICATION,
-        ),
-        ("en", "I noticed you went quiet when I brought up your sister.", T.META_COMMUNICATION),
-        # the same words about someone else's act are an open question
-        ("fr", "Qu'est-ce que ça vous a fait, quand votre père est parti ?", T.OPEN_QUESTION),
-        ("en", "What was it like when your dad left?", T.OPEN_QUESTION),
-    ],
-)
-def test_asking_what_the_therapists_own_move_did_is_meta_communication(
-    lang: str, text: str, move: T
-) -> None:
-    assert move_type(text, lang)[0] is move
