@@ -466,6 +466,8 @@ def _fields(
     if f.subtype is S.MINIMAL_RESPONSE and not f.shorter:
         # « plus courtes » only when they were, « en peu de mots » only when it was
         observed = "minimal_response_brief" if f.brief else "unsure"
+    if f.subtype is S.CONTENT_AFFECT_SPLIT and not f.laughed:
+        observed = "unsure"  # « vous avez ri » only when the transcript says so
     if f.subtype in (S.REJECTS_INTERVENTION, S.COMPLAINT_ACTIVITIES) and not _suggested(f):
         observed = f"{observed}_said"  # « ce que je vous proposais » only when advice was given
     values["observe"] = _entry(pack["observe"], observed, k, "minimal_response").format(**values)

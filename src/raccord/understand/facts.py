@@ -140,6 +140,9 @@ class EpisodeFacts:
     #: Whether the strongest marker's turn is brief (at most ``BRIEF_WORDS`` words): « vous
     #: m'avez répondu en peu de mots » is only said when it is.
     brief: bool = False
+    #: Whether a turn of the episode's markers is annotated with laughter (``[laughs]``,
+    #: « [rit] »): « vous avez ri » is only said when the transcript says so.
+    laughed: bool = False
     #: The therapist turn just before the first marker, quoted (what a suggestion names).
     moment: Moment | None = None
     #: Repairs the therapist made by owning a part (apology, meta-talk), from the turn that
@@ -655,6 +658,11 @@ def episode_facts(
                 topic_by=transcript.turns[topic_turn].role if topic_turn is not None else None,
                 shorter=_shorter(transcript, markers),
                 brief=_brief(transcript, markers),
+                laughed=any(
+                    a.kind == "laughter"
+                    for m in markers
+                    for a in transcript.turns[m.turn].annotations
+                ),
                 moment=moment(transcript, detection, trigger, code),
                 advice_given=_advised(transcript, detection, first, code),
                 own_repairs=tuple(
