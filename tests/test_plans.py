@@ -118,3 +118,29 @@ def test_the_html_report_shows_the_plan_in_the_next_time_box() -> None:
     page = document.html(v)
     box = page.index("The sentence to prepare")
     assert page.index("what I&#39;d actually say to her", box) < page.index("Open items", box)
+
+
+def test_the_answer_to_the_therapists_question_about_next_session_is_the_plan() -> None:
+    lines = [
+        "T: We've got about five minutes. For the joint session next week, is there anything "
+        "from today you'd want to bring in, or keep here?",
+        "P: The money thing. I want to tell her about that myself. Not the dad stuff, not yet.",
+        "T: That sounds right. You decide what goes in.",
+    ]
+    (plan,) = plans.find(_session(lines, "en"), "en")
+    assert (plan.turn, plan.agreed_at) == (1, 2)
+    assert plan.words == (
+        "The money thing. I want to tell her about that myself. Not the dad stuff, not yet."
+    )
+
+
+def test_a_short_clause_after_the_request_is_quoted_with_it() -> None:
+    lines = [
+        "T: Il nous reste peu de temps.",
+        "P: Est-ce qu'on pourrait reprendre ça la prochaine fois ? Les deux ans.",
+        "T: Bien sûr. On le garde pour mardi prochain.",
+    ]
+    (plan,) = plans.find(_session(lines, "fr"), "fr")
+    # the fact keeps the words; the French spacing before « ? » is the prose's typesetting
+    assert plan.words == "Est-ce qu'on pourrait reprendre ça la prochaine fois? Les deux ans."
+    assert plan.agreed_at == 2

@@ -37,23 +37,51 @@ class Plan:
 
 
 def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
-    """The patient's requests for next session, in order, each with the therapist's yes."""
+    """The patient's requests for next session, in order, each with the therapist's yes: a
+    patient turn that asks for it (``asks_next_time``), or the patient's answer to the
+    therapist's question about next session (``therapist_asks_next_time``)."""
     turns = transcript.turns
     out: list[Plan] = []
     for i, turn in enumerate(turns):
-        if turn.role is not Role.PATIENT or not cue(code, "asks_next_time", turn.text):
+        if turn.role is not Role.PATIENT:
             continue
-        said = next(
-            (c for c in clauses(code, turn.text, PLAN_WORDS) if cue(code, "asks_next_time", c)),
-            None,
-        ) or next(iter(clauses(code, turn.text, PLAN_WORDS)), turn.text.strip())
-        agreed = next(
-            (
-                j
-                for j in range(i + 1, min(len(turns), i + 1 + AGREED_WITHIN))
-                if turns[j].role is Role.THERAPIST and cue(code, "agrees_next_time", turns[j].text)
-            ),
-            None,
+        asked = cue(code, "asks_next_time", turn.text) is not None
+        answered = (
+            i > 0
+            and turns[i - 1].role is Role.THERAPIST
+            and cue(code, "therapist_asks_next_time", turns[i - 1].text) is not None
         )
-        out.append(Plan(i, said, agreed))
+        if asked or answered:
+            out.append(Plan(i, _said(code, turn.text, asked), _agreed(transcript, i, code)))
     return tuple(out)
+
+
+def _said(code: str, text: str, asked: bool) -> str:
+    """The request as the patient said it: from the clause that asks (or the answer's start) on,
+    while it stays within ``PLAN_WORDS`` words (« … la prochaine fois ? Les deux ans. »)."""
+    parts = clauses(code, text, PLAN_WORDS)
+    if not parts:
+        return text.strip()
+    first = 0
+    if asked:
+        first = next((k for k, c in enumerate(parts) if cue(code, "asks_next_time", c)), 0)
+    quoted = [parts[first]]
+    for more in parts[first + 1 :]:
+        if more.endswith("…") or len(" ".join([*quoted, more]).split()) > PLAN_WORDS:
+            break
+        quoted.append(more)
+    if len(quoted) == 1:
+        return quoted[0]
+    return " ".join(q if q.endswith(("?", "…")) else q + "." for q in quoted)
+
+
+def _agreed(transcript: Transcript, i: int, code: str) -> int | None:
+    turns = transcript.turns
+    return next(
+        (
+            j
+            for j in range(i + 1, min(len(turns), i + 1 + AGREED_WITHIN))
+            if turns[j].role is Role.THERAPIST and cue(code, "agrees_next_time", turns[j].text)
+        ),
+        None,
+    )
