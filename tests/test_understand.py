@@ -558,6 +558,12 @@ def test_a_reply_the_cues_heard_as_a_reproach_is_not_re_engagement() -> None:
             "je ne suis pas passée trop vite sur",
         ),
         ("T: Je crois que je vous ai fait la leçon, là.", "fr", "je vous ai fait la leçon"),
+        (
+            "T: Je crois que je suis encore allée trop vite, là. J'ai plaqué le mot dessus, à "
+            "votre place.",
+            "fr",
+            "je suis encore allée trop vite",
+        ),
     ],
 )
 def test_naming_what_one_just_did_is_owning_a_part(line: str, code: str, words: str) -> None:
@@ -596,3 +602,21 @@ def test_a_subject_said_to_the_patient_is_quoted_in_the_report(
     from raccord.understand.text import as_said
 
     assert as_said(code, subject) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "advice"),
+    [
+        ("À votre place, je lui en parlerais.", True),
+        ("Si j'étais à votre place, j'irais la voir.", True),
+        # owning one's part, or someone else speaking for the patient: not advice
+        ("J'ai plaqué le mot « culpabilité » dessus, à votre place.", False),
+        ("Ce n'est pas que vous gardiez tout, c'est qu'elle parlait à votre place.", False),
+    ],
+)
+def test_a_votre_place_is_advice_only_when_the_therapist_would_act_in_it(
+    text: str, advice: bool
+) -> None:
+    from raccord.understand.text import cue
+
+    assert (cue("fr", "advice", text) is not None) is advice
