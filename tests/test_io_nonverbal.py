@@ -79,6 +79,12 @@ def test_a_turn_that_is_only_a_silence_stays_a_turn() -> None:
             "Je sais pas [soupir] enfin si [rires] bon.",
         ),
         ("Non. [regarde sa montre]", "Non. [regarde sa montre]"),
+        # a laugh after her quoted words stays outside them (a review found « d'accord [rit] »)
+        (
+            "Et de pas dire « ah bon, d'accord ». [rit]",
+            "Et de pas dire « ah bon, d'accord ». [rit]",
+        ),
+        ("Rester dans le souvenir. [rit] Voilà.", "Rester dans le souvenir. [rit] Voilà."),
     ],
 )
 def test_an_annotation_is_shown_where_it_stood(written: str, said: str) -> None:

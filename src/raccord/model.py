@@ -73,7 +73,10 @@ def as_said(text: str, annotations: Sequence[NonVerbal], mark: str = "[{}]") -> 
     out: list[str] = []
     words = 0
     for token in tokens:
-        out.extend(before.pop(words, ()))
+        # after the first word, an annotation goes before a word, never between a word and the
+        # punctuation or closing quote that follows it (« d'accord ». [rit], not « d'accord [rit] »)
+        if words == 0 or is_word(token):
+            out.extend(before.pop(words, ()))
         out.append(token)
         words += is_word(token)
     for rest in before.values():
