@@ -141,7 +141,7 @@ def test_a_session_without_rupture_says_so_in_one_line(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["analyze", str(calm), "--mode", "fast", "-o", str(target)])
     assert result.exit_code == 0, result.output
     text = target.read_text(encoding="utf-8")
-    if "Moments qui comptent" not in text:
+    if "Moments clés" not in text:
         assert "Aucun moment de rupture repéré" in text
 
 
