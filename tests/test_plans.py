@@ -144,3 +144,21 @@ def test_a_short_clause_after_the_request_is_quoted_with_it() -> None:
     # the fact keeps the words; the French spacing before « ? » is the prose's typesetting
     assert plan.words == "Est-ce qu'on pourrait reprendre ça la prochaine fois? Les deux ans."
     assert plan.agreed_at == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [
+        (
+            "fr",
+            "Et si la prochaine fois il refait une remarque comme ça en réunion, qu'est-ce que "
+            "vous aimeriez pouvoir faire ?",
+        ),
+        ("en", "And next time she says that, what would you want to do?"),
+    ],
+)
+def test_a_question_about_the_next_time_something_happens_asks_for_no_plan(
+    language: str, question: str
+) -> None:
+    answer = "Lui dire d'arrêter, je crois." if language == "fr" else "Tell her to stop, I think."
+    assert plans.find(_session([f"T: {question}", f"P: {answer}"], language), language) == ()
