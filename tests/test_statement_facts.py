@@ -443,12 +443,14 @@ def test_no_suggestion_says_now_what_was_already_done_in_the_episode() -> None:
                 ]
 
 
-# « à votre place » in an explanation is not advice: the formulation lists it as a lead to check
-# and no suggestion says « mon conseil ».
+# Advice words inside an explanation (the move is information): the formulation lists them as a
+# lead to check and no suggestion says « mon conseil ». (« à votre place » there is no advice at
+# all: only « à votre place, je… » is.)
 TABLEAU_FR = [
     "T: Vous avez pu remplir le tableau cette semaine ?",
     "P: Pas vraiment.",
-    "T: Le tableau sert à ça : sinon l'anxiété va continuer à décider à votre place.",
+    "T: Le tableau sert à ça, le mieux serait de le remplir le soir : sinon l'anxiété va "
+    "continuer à décider à votre place.",
     "P: Oui, oui, je sais. Vous avez raison.",
     "T: Qu'est-ce qui a rendu ça compliqué ?",
     "P: Je ne sais pas, j'avais la tête ailleurs toute la semaine, avec le travail.",
