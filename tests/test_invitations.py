@@ -16,6 +16,7 @@ from raccord.io import parse
 from raccord.model import SessionAnalysis
 from raccord.render import render
 from raccord.repair import suggest
+from raccord.taxonomy import RepairStrategy
 from raccord.understand import formulate, invitations
 
 LINES = [
@@ -77,7 +78,7 @@ def _analysis() -> SessionAnalysis:
 def test_the_reproach_that_answers_the_invitation_is_known_as_such() -> None:
     analysis = _analysis()
     # turn 6 (index 5) answers the meta-communication at turn 5 (index 4); the others do not
-    assert invitations.answered(analysis.transcript, analysis.detection) == (
+    assert invitations.answered(analysis.transcript, analysis.detection, "fr") == (
         invitations.Invited(marker=5, therapist=4),
     )
     assert analysis.formulation is not None and analysis.formulation.facts is not None
@@ -95,3 +96,16 @@ def test_the_summary_lets_another_marker_stand_for_the_episode_and_the_details_s
     console.print(render(analysis, details=True))
     text = " ".join(console.export_text().split())
     assert "Dit en réponse à votre invitation au tour 5" in text
+
+
+def test_a_repair_label_alone_does_not_make_a_turn_an_invitation() -> None:
+    """The task proposal at turn 1, labelled a direct repair (a learned head did this in a blind
+    review), does not make the appeasing answer at turn 2 "the repair under way"."""
+    analysis = _analysis()
+    moves = tuple(
+        dataclasses.replace(m, repair=RepairStrategy.DISCLOSE_EXPERIENCE) if m.turn == 0 else m
+        for m in analysis.detection.moves
+    )
+    detection = dataclasses.replace(analysis.detection, moves=moves)
+    found = invitations.answered(analysis.transcript, detection, "fr")
+    assert [i.marker for i in found] == [5]

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
-from raccord.taxonomy import DIRECT_STRATEGIES, Role, TherapistMoveType
+from raccord.taxonomy import Role
+from raccord.understand.facts import own_repair
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,19 +25,18 @@ class Invited:
     therapist: int
 
 
-def answered(transcript: Transcript, detection: Detection) -> tuple[Invited, ...]:
-    """The markers that answer, in the very next patient turn, a meta-communication or a
-    direct repair (inviting discussion, owning a part, clarifying, disclosing, linking)."""
-    moves = {m.turn: m for m in detection.moves}
+def answered(transcript: Transcript, detection: Detection, code: str) -> tuple[Invited, ...]:
+    """The markers that answer, in the very next patient turn, a therapist turn that invites them
+    by the rules' reading (``facts.own_repair``: meta-communication, an apology, owning a part).
+    Not by a learned repair head's label: a blind review found it calling a task proposal
+    "shares own experience" and an imposed interpretation "links to a pattern", and the note would
+    then tell the therapist that the rupture itself may be its repair."""
     turns = transcript.turns
     out: list[Invited] = []
     for marker in detection.markers:
         before = marker.turn - 1
         if before < 0 or turns[before].role is not Role.THERAPIST:
             continue
-        move = moves.get(before)
-        if move is not None and (
-            move.move is TherapistMoveType.META_COMMUNICATION or move.repair in DIRECT_STRATEGIES
-        ):
+        if own_repair(transcript, detection, before, code) is not None:
             out.append(Invited(marker.turn, before))
     return tuple(out)

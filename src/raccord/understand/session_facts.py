@@ -80,5 +80,5 @@ def session_facts(
         works=working,
         repaired=repaired,
         plans=plans.find(transcript, code),
-        invited=invitations.answered(transcript, detection),
+        invited=invitations.answered(transcript, detection, code),
     )
