@@ -109,3 +109,29 @@ def test_a_repair_label_alone_does_not_make_a_turn_an_invitation() -> None:
     detection = dataclasses.replace(analysis.detection, moves=moves)
     found = invitations.answered(analysis.transcript, detection, "fr")
     assert [i.marker for i in found] == [5]
+
+
+def test_a_disagreement_the_therapist_asked_for_is_said_to_be_one() -> None:
+    (transcript,) = parse(
+        "T: I had an idea, and tell me honestly what you make of it: a mums' group.\n"
+        "P: Honestly? A room full of mums comparing would finish me off.\n"
+        "T: That's really useful to know.\n",
+        fmt="text",
+        language="en",
+    )
+    coded = {
+        "transcript_id": "asked",
+        "utterances": [
+            {
+                "utterance_id": 2,
+                "marker": "confrontation",
+                "subtype": "rejects_intervention",
+                "salience": 2,
+            }
+        ],
+    }
+    gold = detection_from_annotation(parse_annotation(coded), transcript)
+    detection = dataclasses.replace(detect(transcript, mode="fast"), markers=gold.markers)
+    assert invitations.answered(transcript, detection, "en") == (
+        invitations.Invited(1, 0, "disagreement"),
+    )

@@ -199,7 +199,7 @@ def _brief_block(
         return say("moment_time", time=_clock(start)) if start is not None else ""
 
     facts = analysis.formulation.facts if analysis.formulation is not None else None
-    invited = {i.marker: i.therapist for i in facts.invited} if facts is not None else {}
+    invited = {i.marker: i for i in facts.invited} if facts is not None else {}
     parts: list[RenderableType] = [Rule(say("title"), align="left")]
     if not b.moments:
         parts.append(Text(say("none")))
@@ -219,7 +219,9 @@ def _brief_block(
         )
         parts.append(Padding(Text(line), (0, 0, 0, 1)))
         if m.turn in invited:
-            line = say("invited", turn=tr.turns[invited[m.turn]].uid)
+            i = invited[m.turn]
+            key = "invited" if i.kind == "repair" else "invited_disagreement"
+            line = say(key, turn=tr.turns[i.therapist].uid)
             parts.append(Padding(Text(line, style="dim"), (0, 0, 0, 4)))
         for i in moment.notes:
             parts.append(Padding(Text(say("note_here", text=_short(notes[i].text))), (0, 0, 0, 4)))
@@ -320,7 +322,7 @@ def render(
 
     parts.append(Rule(w("headings", "timeline"), align="left"))
     facts = analysis.formulation.facts if analysis.formulation is not None else None
-    invited = {i.marker: i.therapist for i in facts.invited} if facts is not None else {}
+    invited = {i.marker: i for i in facts.invited} if facts is not None else {}
     if not det.markers:
         parts.append(Text(w("headings", "markers_none")))
     markers_at: dict[int, list[Marker]] = {}
@@ -343,8 +345,10 @@ def render(
         for m in markers_at.get(index, []):
             parts.append(_marker_block(m, w))
             if index in invited:
-                said = str(w.pack.get("brief", {}).get("invited", "")).format(
-                    turn=tr.turns[invited[index]].uid
+                i = invited[index]
+                key = "invited" if i.kind == "repair" else "invited_disagreement"
+                said = str(w.pack.get("brief", {}).get(key, "")).format(
+                    turn=tr.turns[i.therapist].uid
                 )
                 parts.append(Padding(Text(f"  · {w.typeset(said)}"), (0, 0, 0, 14)))
         if index in moves_at:

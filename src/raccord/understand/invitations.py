@@ -15,14 +15,19 @@ from dataclasses import dataclass
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import Role
 from raccord.understand.facts import own_repair
+from raccord.understand.text import cue
 
 
 @dataclass(frozen=True, slots=True)
 class Invited:
-    """A marker (``marker``: its turn) right after the therapist turn that invited it."""
+    """A marker (``marker``: its turn) right after the therapist turn that invited it:
+    ``kind`` "repair" when that turn repaired (meta-communication, owning a part), "disagreement"
+    when it asked the patient to say whether the proposal or reading fits (« vous me direz si ça
+    vous parle ou pas du tout », "tell me honestly what you make of it")."""
 
     marker: int
     therapist: int
+    kind: str = "repair"
 
 
 def answered(transcript: Transcript, detection: Detection, code: str) -> tuple[Invited, ...]:
@@ -39,4 +44,6 @@ def answered(transcript: Transcript, detection: Detection, code: str) -> tuple[I
             continue
         if own_repair(transcript, detection, before, code) is not None:
             out.append(Invited(marker.turn, before))
+        elif cue(code, "invites_disagreement", turns[before].text) is not None:
+            out.append(Invited(marker.turn, before, "disagreement"))
     return tuple(out)
