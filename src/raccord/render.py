@@ -219,9 +219,9 @@ def _brief_block(
         )
         parts.append(Padding(Text(line), (0, 0, 0, 1)))
         if m.turn in invited:
-            i = invited[m.turn]
-            key = "invited" if i.kind == "repair" else "invited_disagreement"
-            line = say(key, turn=tr.turns[i.therapist].uid)
+            asked = invited[m.turn]
+            key = "invited" if asked.kind == "repair" else "invited_disagreement"
+            line = say(key, turn=tr.turns[asked.therapist].uid)
             parts.append(Padding(Text(line, style="dim"), (0, 0, 0, 4)))
         for i in moment.notes:
             parts.append(Padding(Text(say("note_here", text=_short(notes[i].text))), (0, 0, 0, 4)))
@@ -345,10 +345,10 @@ def render(
         for m in markers_at.get(index, []):
             parts.append(_marker_block(m, w))
             if index in invited:
-                i = invited[index]
-                key = "invited" if i.kind == "repair" else "invited_disagreement"
+                asked = invited[index]
+                key = "invited" if asked.kind == "repair" else "invited_disagreement"
                 said = str(w.pack.get("brief", {}).get(key, "")).format(
-                    turn=tr.turns[i.therapist].uid
+                    turn=tr.turns[asked.therapist].uid
                 )
                 parts.append(Padding(Text(f"  · {w.typeset(said)}"), (0, 0, 0, 14)))
         if index in moves_at:
