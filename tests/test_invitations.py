@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 import os
 
+import pytest
+
 from raccord.brief import brief
 from raccord.detect import detect
 from raccord.eval.harness import detection_from_annotation
@@ -135,3 +137,18 @@ def test_a_disagreement_the_therapist_asked_for_is_said_to_be_one() -> None:
     assert invitations.answered(transcript, detection, "en") == (
         invitations.Invited(1, 0, "disagreement"),
     )
+
+
+def test_the_html_report_says_it_next_to_the_marker() -> None:
+    pytest.importorskip("jinja2")
+    pytest.importorskip("plotly")
+    from raccord.export import to_json
+    from raccord.report import document, view
+    from raccord.store.records import transcript_rows
+
+    analysis = _analysis()
+    v = view.build(to_json(analysis), transcript_rows(analysis.transcript))
+    (marker,) = [m for m in v.markers if m.turn == 5]
+    assert marker.invited is not None and "tour 5" in marker.invited
+    assert all(m.invited is None for m in v.markers if m.turn != 5)
+    assert "Dit en réponse à votre invitation au tour 5" in document.html(v)

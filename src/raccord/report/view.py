@@ -34,6 +34,8 @@ class MarkerView:
     salience: int
     confidence: float
     evidence: tuple[str, ...] = ()
+    #: said right after the therapist invited it (``understand/invitations.py``), in words
+    invited: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +264,15 @@ def build(
             for f in formulations
         ]
     uid = {int(r["index"]): int(r.get("id", r["index"])) for r in rows}
+    facts = (analysis.get("formulation") or {}).get("facts") or {}
+    invited = {
+        int(i["marker"]): w.t(
+            "report",
+            "invited" if i.get("kind", "repair") == "repair" else "invited_disagreement",
+            turn=uid.get(int(i["therapist"]), int(i["therapist"])),
+        )
+        for i in facts.get("invited", ())
+    }
 
     markers = tuple(
         MarkerView(
@@ -272,6 +283,7 @@ def build(
             salience=int(m.get("salience", 0)),
             confidence=float(m.get("confidence", 0.0)),
             evidence=_evidence(w, m.get("evidence", ())),
+            invited=invited.get(int(m["turn"])),
         )
         for m in analysis.get("markers", ())
         if m.get("kind") in ("withdrawal", "confrontation")
