@@ -7,8 +7,7 @@ a marker, but clinically it may be the repair under way: the patient finding tha
 a disagreement without being rejected (the article, third step). The report says so next to the
 marker, and the one-minute summary prefers another marker of the episode to stand for it. The
 same holds for a disagreement the therapist asked for (« vous me direz si ça vous parle ou pas du
-tout »): voicing it and being heard is the alliance at work. (Shown in the text report; the HTML
-report does not show it yet.)
+tout »): voicing it and being heard is the alliance at work. Shown in the text and HTML reports.
 """
 
 from __future__ import annotations
