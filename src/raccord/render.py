@@ -33,6 +33,7 @@ from raccord.model import (
     Turn,
 )
 from raccord.taxonomy import Contribution, RepairStrategy, Role
+from raccord.understand.invitations import Invited
 from raccord.understand.text import typeset
 
 CONTEXT_BEFORE = 2
@@ -180,6 +181,18 @@ def _short(text: str, width: int = WORDS_WIDTH) -> str:
     return cut.rstrip(",;:") + "…"
 
 
+def _invitations(analysis: SessionAnalysis) -> dict[int, Invited]:
+    """The markers said in answer to the therapist's invitation, by turn (a fact of the session)."""
+    facts = analysis.formulation.facts if analysis.formulation is not None else None
+    return {i.marker: i for i in facts.invited} if facts is not None else {}
+
+
+def _invited_text(w: _Words, tr: Transcript, asked: Invited) -> str:
+    key = "invited" if asked.kind == "repair" else "invited_disagreement"
+    said = str(w.pack.get("brief", {}).get(key, "")).format(turn=tr.turns[asked.therapist].uid)
+    return w.typeset(said)
+
+
 def _brief_block(
     analysis: SessionAnalysis, b: Brief, w: _Words, form: prose.FormulationProse | None
 ) -> list[RenderableType]:
@@ -198,8 +211,7 @@ def _brief_block(
         start = tr.turns[index].start
         return say("moment_time", time=_clock(start)) if start is not None else ""
 
-    facts = analysis.formulation.facts if analysis.formulation is not None else None
-    invited = {i.marker: i for i in facts.invited} if facts is not None else {}
+    invited = _invitations(analysis)
     parts: list[RenderableType] = [Rule(say("title"), align="left")]
     if not b.moments:
         parts.append(Text(say("none")))
@@ -219,9 +231,7 @@ def _brief_block(
         )
         parts.append(Padding(Text(line), (0, 0, 0, 1)))
         if m.turn in invited:
-            asked = invited[m.turn]
-            key = "invited" if asked.kind == "repair" else "invited_disagreement"
-            line = say(key, turn=tr.turns[asked.therapist].uid)
+            line = _invited_text(w, tr, invited[m.turn])
             parts.append(Padding(Text(line, style="dim"), (0, 0, 0, 4)))
         for i in moment.notes:
             parts.append(Padding(Text(say("note_here", text=_short(notes[i].text))), (0, 0, 0, 4)))
@@ -321,8 +331,7 @@ def render(
         return Group(*parts)
 
     parts.append(Rule(w("headings", "timeline"), align="left"))
-    facts = analysis.formulation.facts if analysis.formulation is not None else None
-    invited = {i.marker: i for i in facts.invited} if facts is not None else {}
+    invited = _invitations(analysis)
     if not det.markers:
         parts.append(Text(w("headings", "markers_none")))
     markers_at: dict[int, list[Marker]] = {}
@@ -345,12 +354,8 @@ def render(
         for m in markers_at.get(index, []):
             parts.append(_marker_block(m, w))
             if index in invited:
-                asked = invited[index]
-                key = "invited" if asked.kind == "repair" else "invited_disagreement"
-                said = str(w.pack.get("brief", {}).get(key, "")).format(
-                    turn=tr.turns[asked.therapist].uid
-                )
-                parts.append(Padding(Text(f"  · {w.typeset(said)}"), (0, 0, 0, 14)))
+                said = _invited_text(w, tr, invited[index])
+                parts.append(Padding(Text(f"  · {said}"), (0, 0, 0, 14)))
         if index in moves_at:
             block = _move_block(moves_at[index], w)
             if block is not None:
