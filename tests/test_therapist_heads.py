@@ -109,15 +109,15 @@ def test_a_label_a_head_overturns_leaves_no_rules_sentence_behind() -> None:
         decided = detect(transcript, mode="fast", therapist_model=nothing)
 
         def reasons(evidence: tuple[Evidence, ...], said: Mapping[str, str] = said) -> list[str]:
-            return [
-                e.detail
-                for e in evidence
-                for head in T.HEADS
-                for label in {
-                    m.value for m in (Contribution if head == "contribution" else RepairStrategy)
-                }
-                if T._reason_for(e, said, head, label)
+            """The rules' label sentences, recognised by their template's fixed opening (read
+            here from the pack, independently of how the heads recognise them)."""
+            labels = {m.value for m in (*Contribution, *RepairStrategy)} - {"none"}
+            openings = [
+                said[k].split("{", 1)[0]
+                for k in (*labels, "confront_argue_context")
+                if said.get(k, "").split("{", 1)[0]
             ]
+            return [e.detail for e in evidence if any(e.detail.startswith(o) for o in openings)]
 
         seen += sum(len(reasons(m.evidence)) for m in ruled.moves)
         for move in decided.moves:

@@ -187,12 +187,15 @@ class Evidence:
 
     ``source``: ``cue`` (a phrase of the language pack), ``signal`` (a measure against the
     speaker's baseline), ``context`` (the turn before or after), ``nonverbal``, ``model``.
-    ``words`` is the excerpt concerned, ``detail`` the sentence that explains it.
+    ``words`` is the excerpt concerned, ``detail`` the sentence that explains it. ``supports``:
+    the ``ANNOTATION.md`` label (a contribution or repair value) the sentence is a reason for,
+    when it is one, so that it goes with the label if the label is overturned.
     """
 
     source: str
     detail: str
     words: str | None = None
+    supports: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

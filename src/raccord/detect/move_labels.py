@@ -224,12 +224,18 @@ def _label_turn(
             n=_CLOSED_RUN,
             marker=pack.marker_names.get(marker.kind.value, "") if marker else "",
         )
-        ev = (Evidence(source="cue", detail=detail, words=words), *extra, *move_evidence)
+        reason = Evidence(source="cue", detail=detail, words=words, supports=label.value)
+        ev = (reason, *extra, *move_evidence)
         return TherapistMove(i, move, contribution=label, confidence=conf, evidence=ev)
 
     def repair(strategy: RepairStrategy, conf: float) -> TherapistMove:
         ev = (
-            Evidence(source="cue", detail=_fill(pack, strategy.value, words=words), words=words),
+            Evidence(
+                source="cue",
+                detail=_fill(pack, strategy.value, words=words),
+                words=words,
+                supports=strategy.value,
+            ),
             *after,
             *move_evidence,
         )
@@ -245,6 +251,7 @@ def _label_turn(
                 source="context",
                 detail=_fill(pack, "confront_argue_context", client=state.stance_words),
                 words=state.stance_words,
+                supports=Contribution.CONFRONT_ARGUE.value,
             ),
         )
     solicited = (state.request_turn is not None and i - state.request_turn <= _REQUEST_WINDOW) or (
@@ -428,7 +435,15 @@ def _mark_interrogations(
                 if m.contribution is Contribution.NONE and m.repair is RepairStrategy.NONE:
                     words = _quote(transcript.turns[m.turn].text)
                     detail = _fill(pack, "closed_interrogation", words=words, n=len(run))
-                    ev = (Evidence(source="context", detail=detail, words=words), *m.evidence)
+                    ev = (
+                        Evidence(
+                            source="context",
+                            detail=detail,
+                            words=words,
+                            supports=Contribution.CLOSED_INTERROGATION.value,
+                        ),
+                        *m.evidence,
+                    )
                     out[k] = replace(
                         m,
                         contribution=Contribution.CLOSED_INTERROGATION,

@@ -36,7 +36,6 @@ import numpy.typing as npt
 
 from raccord import lang as lang_packs
 from raccord.detect.learned import DIM, MOVES, Head, head_arrays, read_head, write
-from raccord.detect.moves import move_pack
 from raccord.model import Evidence, Marker, TherapistMove, Transcript
 from raccord.taxonomy import Contribution, MarkerKind, RepairStrategy, Role
 
@@ -181,7 +180,6 @@ class TherapistModel:
                 scores[name].append(presence.proba(x)[:, presence.classes.index("1")])
                 choices[name].append(getattr(self, f"{name}_label").proba(x))
         out = list(moves)
-        said = move_pack(language).labels
         decided: dict[str, npt.NDArray[np.float64]] = {}
         # the sentence each head added to a turn, so that it goes if the head's label loses
         added: dict[tuple[int, str], Evidence] = {}
@@ -195,9 +193,7 @@ class TherapistModel:
                 current = getattr(move, name)
                 # the rules' sentences for a label the head overturns go with it: a turn shown
                 # as arguing must not also read « Réparation indirecte possible… »
-                kept = tuple(
-                    e for e in move.evidence if not _reason_for(e, said, name, current.value)
-                )
+                kept = tuple(e for e in move.evidence if not _reason_for(e, current.value))
                 if present >= self.thresholds[name]:
                     label = labels.classes[int(np.argmax(which[k]))]
                     if label != current.value:
@@ -236,31 +232,16 @@ class TherapistModel:
                 evidence=tuple(
                     e
                     for e in move.evidence
-                    if not _reason_for(e, said, loser, value) and e is not added.get((k, loser))
+                    if not _reason_for(e, value) and e is not added.get((k, loser))
                 ),
             )
         return tuple(out)
 
 
-#: Context sentences the rules give as part of a head's label, besides the label's own sentence
-#: ("after_marker", « Fait suite à un possible marqueur… », is a fact whatever the label).
-_LABEL_CONTEXT: dict[str, tuple[str, ...]] = {
-    "contribution": ("confront_argue_context",),
-    "repair": (),
-}
-
-
-def _reason_for(e: Evidence, said: Mapping[str, str], head: str, label: str) -> bool:
-    """Whether ``e`` is the rules' reason for ``label`` of ``head``: a sentence of the moves
-    pack's ``[labels]`` for that label (or its context sentence), recognised by its fixed
-    opening."""
-    if label == "none":
-        return False
-    for key in (label, *_LABEL_CONTEXT[head]):
-        opening = said.get(key, "").split("{", 1)[0]
-        if opening and e.detail.startswith(opening):
-            return True
-    return False
+def _reason_for(e: Evidence, label: str) -> bool:
+    """Whether ``e`` is the rules' reason for ``label`` (``Evidence.supports``, set where
+    ``move_labels`` gives the label)."""
+    return label != "none" and e.supports == label
 
 
 def _relabel(
