@@ -69,3 +69,41 @@ def require_nlp(code: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def coded_analysis(transcript, coded):  # type: ignore[no-untyped-def]
+    """A session analysed over coded labels (``ANNOTATION.md``'s JSON): the coders' markers and
+    episodes (each holding the markers within it) and their therapist labels over the moves the
+    detector classified, so a test reads understanding and repair on a known reading, whatever
+    the shipped weights find."""
+    import dataclasses
+
+    from raccord.detect import detect
+    from raccord.eval.harness import detection_from_annotation
+    from raccord.eval.labels import parse_annotation
+    from raccord.model import SessionAnalysis
+    from raccord.repair import suggest
+    from raccord.understand import formulate
+
+    gold = detection_from_annotation(parse_annotation(coded), transcript)
+    found = detect(transcript, mode="fast")
+    labels = {m.turn: m for m in gold.moves}
+    moves = tuple(
+        dataclasses.replace(
+            m,
+            contribution=labels[m.turn].contribution if m.turn in labels else m.contribution,
+            repair=labels[m.turn].repair if m.turn in labels else m.repair,
+        )
+        for m in found.moves
+    )
+    episodes = tuple(
+        dataclasses.replace(
+            e, markers=tuple(m.turn for m in gold.markers if e.start <= m.turn <= e.end)
+        )
+        for e in gold.episodes
+    )
+    detection = dataclasses.replace(found, markers=gold.markers, episodes=episodes, moves=moves)
+    formulation = formulate(transcript, detection, mode="fast")
+    return SessionAnalysis(
+        transcript, detection, formulation, suggest(transcript, detection, formulation)
+    )

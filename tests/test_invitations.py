@@ -10,6 +10,7 @@ import os
 
 import pytest
 
+from conftest import coded_analysis
 from raccord.brief import brief
 from raccord.detect import detect
 from raccord.eval.harness import detection_from_annotation
@@ -17,9 +18,8 @@ from raccord.eval.labels import parse_annotation
 from raccord.io import parse
 from raccord.model import SessionAnalysis
 from raccord.render import render
-from raccord.repair import suggest
 from raccord.taxonomy import RepairStrategy
-from raccord.understand import formulate, invitations
+from raccord.understand import invitations
 
 LINES = [
     "T: On avait dit qu'on reprendrait l'exercice du bain. Je vous propose de le faire tous les soirs, seul.",
@@ -57,24 +57,7 @@ CODED = {
 
 def _analysis() -> SessionAnalysis:
     (transcript,) = parse("\n".join(LINES) + "\n", fmt="text", language="fr")
-    gold = detection_from_annotation(parse_annotation(CODED), transcript)
-    found = detect(transcript, mode="fast")
-    labels = {m.turn: m for m in gold.moves}
-    moves = tuple(
-        dataclasses.replace(
-            m,
-            contribution=labels[m.turn].contribution if m.turn in labels else m.contribution,
-            repair=labels[m.turn].repair if m.turn in labels else m.repair,
-        )
-        for m in found.moves
-    )
-    (episode,) = gold.episodes
-    episode = dataclasses.replace(episode, markers=tuple(m.turn for m in gold.markers))
-    detection = dataclasses.replace(found, markers=gold.markers, episodes=(episode,), moves=moves)
-    formulation = formulate(transcript, detection, mode="fast")
-    return SessionAnalysis(
-        transcript, detection, formulation, suggest(transcript, detection, formulation)
-    )
+    return coded_analysis(transcript, CODED)
 
 
 def test_the_reproach_that_answers_the_invitation_is_known_as_such() -> None:

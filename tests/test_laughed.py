@@ -4,16 +4,10 @@ Read on coded labels, so the test holds whatever the shipped weights find."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
-from raccord.detect import detect
-from raccord.eval.harness import detection_from_annotation
-from raccord.eval.labels import parse_annotation
+from conftest import coded_analysis
 from raccord.io import parse
-from raccord.repair import suggest
-from raccord.understand import formulate
 
 
 def _suggestions(said: str) -> list[str]:
@@ -40,14 +34,7 @@ def _suggestions(said: str) -> list[str]:
         ],
     }
     (transcript,) = parse("\n".join(lines) + "\n", fmt="text", language="en")
-    gold = detection_from_annotation(parse_annotation(coded), transcript)
-    (episode,) = gold.episodes
-    episode = dataclasses.replace(episode, markers=tuple(m.turn for m in gold.markers))
-    detection = dataclasses.replace(
-        detect(transcript, mode="fast"), markers=gold.markers, episodes=(episode,)
-    )
-    formulation = formulate(transcript, detection, mode="fast")
-    return [s.text for s in suggest(transcript, detection, formulation)]
+    return [s.text for s in coded_analysis(transcript, coded).suggestions]
 
 
 @pytest.mark.parametrize(
