@@ -135,3 +135,24 @@ def test_the_html_report_says_it_next_to_the_marker() -> None:
     assert marker.invited is not None and "tour 5" in marker.invited
     assert all(m.invited is None for m in v.markers if m.turn != 5)
     assert "Dit en réponse à votre invitation au tour 5" in document.html(v)
+
+
+def test_a_compliant_yes_to_does_that_fit_is_no_disagreement() -> None:
+    """« Est-ce que ça vous parle ? » then a quick yes and a change of subject (a withdrawal): the
+    report must not call it « un désaccord que vous aviez invité » (a never-seen session)."""
+    (transcript,) = parse(
+        "T: Ça agit un peu comme un bouton de volume. Est-ce que ça vous parle, cette image ?\n"
+        "P: Oui, oui, le docteur m'a déjà expliqué ça. Je vous ai ramené le carnet, d'ailleurs.\n"
+        "T: Ah, merci.\n",
+        fmt="text",
+        language="fr",
+    )
+    coded = {
+        "transcript_id": "appeased",
+        "utterances": [
+            {"utterance_id": 2, "marker": "withdrawal", "subtype": "topic_shift", "salience": 3}
+        ],
+    }
+    gold = detection_from_annotation(parse_annotation(coded), transcript)
+    detection = dataclasses.replace(detect(transcript, mode="fast"), markers=gold.markers)
+    assert invitations.answered(transcript, detection, "fr") == ()

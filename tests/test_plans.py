@@ -162,3 +162,21 @@ def test_a_question_about_the_next_time_something_happens_asks_for_no_plan(
 ) -> None:
     answer = "Lui dire d'arrêter, je crois." if language == "fr" else "Tell her to stop, I think."
     assert plans.find(_session([f"T: {question}", f"P: {answer}"], language), language) == ()
+
+
+@pytest.mark.parametrize(
+    ("language", "yes"),
+    [
+        ("fr", "Oui, on le met en premier la prochaine fois."),
+        ("en", "Yes, we'll put it first next week."),
+    ],
+)
+def test_putting_the_request_first_is_a_yes(language: str, yes: str) -> None:
+    ask = (
+        "P: Est-ce qu'on pourrait parler du contrôle la prochaine fois ?"
+        if language == "fr"
+        else "P: Could we talk about the check-up next time?"
+    )
+    start = "T: Il nous reste peu de temps." if language == "fr" else "T: We're nearly out of time."
+    (plan,) = plans.find(_session([start, ask, f"T: {yes}"], language), language)
+    assert plan.agreed_at == 2

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
-from raccord.taxonomy import Role
+from raccord.taxonomy import MarkerKind, Role
 from raccord.understand.facts import own_repair
 from raccord.understand.text import cue
 
@@ -46,6 +46,11 @@ def answered(transcript: Transcript, detection: Detection, code: str) -> tuple[I
             continue
         if own_repair(transcript, detection, before, code) is not None:
             out.append(Invited(marker.turn, before))
-        elif cue(code, "invites_disagreement", turns[before].text) is not None:
+        elif (
+            marker.kind is MarkerKind.CONFRONTATION
+            and cue(code, "invites_disagreement", turns[before].text) is not None
+        ):
+            # « un désaccord que vous aviez invité » only of a turn that disagrees: a quick,
+            # compliant yes to « ça vous parle ? » is no disagreement (fresh9 14)
             out.append(Invited(marker.turn, before, "disagreement"))
     return tuple(out)
