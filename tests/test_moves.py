@@ -564,6 +564,17 @@ def test_an_apology_or_a_preventive_meta_communication_is_not_advice(lang: str, 
         ("fr", "Là, vous devenez votre père."),
         ("en", "You're intellectualising again."),
         ("fr", "Vous intellectualisez, là."),
+        # what is "really" going on, told to the patient
+        ("en", "I think what's happening is that you can't let yourself be sad about your father."),
+        ("fr", "Je crois que ce qui se passe, c'est que vous avez pris la place de votre père."),
+        ("en", "My guess is you're probably involved in that."),
+        ("en", "The stories about Gareth are a way of not looking at the car."),
+        ("fr", "Ça vous a blessé bien plus que vous ne voulez le reconnaître."),
+        (
+            "fr",
+            "Quelque chose se rejoue ici : vous vous éloignez de moi avant que je vous déçoive.",
+        ),
+        ("en", "It isn't really about the dishes at all, it's about feeling unseen."),
     ],
 )
 def test_an_interpretation_stated_as_a_fact_is_imposed(lang: str, text: str) -> None:
@@ -591,3 +602,100 @@ def test_the_position_pushed_against_is_quoted_as_just_before_only_when_it_was()
     )
     assert any(e.detail.startswith("Juste avant") for e in last_move(just_before).evidence)
     assert not any(e.detail.startswith("Juste avant") for e in last_move(earlier).evidence)
+
+
+@pytest.mark.parametrize(
+    ("lang", "complaint", "answer"),
+    [
+        (
+            "en",
+            "A hundred and forty bucks for a session I didn't come to? My kid was sick.",
+            "I hear you, but the policy's twenty-four hours. It's in the agreement you signed.",
+        ),
+        (
+            "en",
+            "Eight months of this and I don't feel any different.",
+            "I understand. Change takes longer than that in this work, though.",
+        ),
+        (
+            "fr",
+            "Trois mois qu'on me pose les mêmes questions, je vois pas à quoi ça sert.",
+            "Je comprends, mais trois mois pour une dépression comme la vôtre, c'est pas long.",
+        ),
+        (
+            "fr",
+            "Donc c'est moi le méchant. Super.",
+            "Je dis pas que vous êtes le méchant. Mais il va bien falloir regarder ça en face.",
+        ),
+        (
+            "en",
+            "Wow. So you agree with her.",
+            "That's not what I said. I said it comes across that way.",
+        ),
+    ],
+)
+def test_hearing_a_complaint_out_only_to_argue_back_is_arguing_not_validation(
+    lang: str, complaint: str, answer: str
+) -> None:
+    """« Je comprends, mais… » after a complaint: the review found it counted as a repair."""
+    s = session(
+        lang,
+        ("T", "Comment ça va ?" if lang == "fr" else "How are you?"),
+        ("P", complaint),
+        ("T", answer),
+    )
+    move = last_move(s, (marker_at(1, MarkerSubtype.COMPLAINT_PARAMETERS),))
+    assert move.contribution is Contribution.CONFRONT_ARGUE
+    assert move.repair is RepairStrategy.NONE
+
+
+def test_i_hear_you_with_nothing_to_argue_stays_a_validation() -> None:
+    s = session(
+        "en",
+        ("T", "How are you?"),
+        ("P", "A hundred and forty bucks for a session I didn't come to? My kid was sick."),
+        ("T", "I hear you. Paying for a morning you spent in the emergency room feels unfair."),
+    )
+    move = last_move(s, (marker_at(1, MarkerSubtype.COMPLAINT_PARAMETERS),))
+    assert move.contribution is Contribution.NONE
+
+
+@pytest.mark.parametrize(
+    ("lang", "yes", "answer"),
+    [
+        (
+            "en",
+            "Yeah, no, you're right. Totally. I'll look into it.",
+            "Great. So, maybe we could pick up what came up last week with your sister?",
+        ),
+        (
+            "fr",
+            "Bien sûr. Oui, oui. Pas de souci.",
+            "Bien. Alors on reprend l'exercice de la dernière fois, sur les valeurs ?",
+        ),
+    ],
+)
+def test_a_compliant_yes_taken_at_face_value_and_left_behind_ignores_the_concern(
+    lang: str, yes: str, answer: str
+) -> None:
+    s = session(
+        lang,
+        ("T", "Vous pourriez essayer ça." if lang == "fr" else "You could try that."),
+        ("P", yes),
+        ("T", answer),
+    )
+    appeasing = (marker_at(1, MarkerSubtype.DEFERENTIAL_APPEASING, 2),)
+    assert last_move(s, appeasing).contribution is Contribution.IGNORES_CONCERN
+    assert last_move(s).contribution is Contribution.NONE
+
+
+def test_an_interpretation_of_the_patients_objection_is_imposed_even_offered_tentatively() -> None:
+    s = session(
+        "en",
+        ("T", "I wonder if this goes back to your dad."),
+        ("P", "No. I don't think that's it. My dad's got nothing to do with work."),
+        ("T", "Perhaps that has to do with how hard it is to look at him."),
+    )
+    rejected = (marker_at(1, MarkerSubtype.REJECTS_INTERVENTION),)
+    assert last_move(s, rejected).contribution is Contribution.INTERPRETATION_IMPOSED
+    assert label_moves(s, (), mode="fast")[0].contribution is Contribution.NONE

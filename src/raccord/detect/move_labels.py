@@ -30,7 +30,14 @@ from raccord.detect.moves import (
 from raccord.detect.questions import _SENTENCE
 from raccord.lang import pack_code
 from raccord.model import Evidence, Marker, TherapistMove, Transcript, Turn
-from raccord.taxonomy import Contribution, MarkerSubtype, RepairStrategy, Role, TherapistMoveType
+from raccord.taxonomy import (
+    Contribution,
+    MarkerKind,
+    MarkerSubtype,
+    RepairStrategy,
+    Role,
+    TherapistMoveType,
+)
 
 __all__ = ["label_moves"]
 
@@ -143,6 +150,8 @@ class _TherapistFacts:
     asks: bool
     deep: bool
     tentative: bool
+    yes_but: bool
+    approves: bool
 
 
 @lru_cache(maxsize=65536)
@@ -161,6 +170,8 @@ def _therapist_facts(text: str, code: str) -> _TherapistFacts:
         asks="?" in norm,
         deep=hit(pack, "complex_reflection", norm) is not None,
         tentative="?" in norm or _cue(pack, "tentative", norm) is not None,
+        yes_but=_cue(pack, "yes_but", norm) is not None,
+        approves=_cue(pack, "approval_opening", norm) is not None,
     )
 
 
@@ -258,12 +269,17 @@ def _label_turn(
         state.permission_turn is not None and i - state.permission_turn <= _REQUEST_WINDOW
     )
     recent_marker = state.marker_turn is not None and i - state.marker_turn <= _EPISODE_WINDOW
-    push = facts.push
+    pushed_back = state.pushback_turn is not None and i - state.pushback_turn <= _PUSHBACK_WINDOW
     question = move in (_T.OPEN_QUESTION, _T.CLOSED_QUESTION)
+    push = facts.push
     n_words = facts.n_words
 
     # A repair named in words ("I'm sorry, that's not what I meant", "we can come back to it
     # later") is the turn's dominant function while the rupture is fresh.
+    # "I hear you, but…" right after a marker or a stated position hears the patient out to argue
+    # back: a review found such turns counted as validation, the therapist's fault as a repair.
+    if facts.yes_but and not question and (marker is not None or resisting or pushed_back):
+        return contribution(Contribution.CONFRONT_ARGUE, 0.6, *after, *stance)
     if marker is not None or recent_marker:
         by_wording = facts.repair_wording
         if by_wording is not None and (marker is not None or by_wording in _DIRECT_OR_DEFER):
@@ -274,11 +290,18 @@ def _label_turn(
     if move is _T.CONFRONTING:
         return contribution(Contribution.CONFRONT_ARGUE, 0.7, *stance)
     # Arguing back ("Well, it's only been a month") right after the client pushed back.
-    pushed_back = state.pushback_turn is not None and i - state.pushback_turn <= _PUSHBACK_WINDOW
     if pushed_back and move not in _REFLECTIVE and move not in _NEVER_PUSH and facts.counter:
         return contribution(Contribution.CONFRONT_ARGUE, 0.55, *after)
-    if move is _T.INTERPRETATION and not facts.tentative:
+    # Even offered tentatively, an interpretation of the patient's objection ("perhaps that's a
+    # sign it's close to something") explains the objection away instead of hearing it.
+    objecting = marker is not None and marker.kind is MarkerKind.CONFRONTATION
+    if move is _T.INTERPRETATION and (not facts.tentative or objecting):
         return contribution(Contribution.INTERPRETATION_IMPOSED, 0.55)
+    # A compliant yes ("You're right. I'll look into it.") taken at face value ("Great. So…") and
+    # left behind: the disagreement it may mask is passed by.
+    appeased = marker is not None and marker.subtype is MarkerSubtype.DEFERENTIAL_APPEASING
+    if appeased and facts.approves and move not in _REFLECTIVE:
+        return contribution(Contribution.IGNORES_CONCERN, 0.55, *after)
     if marker is not None and (move in _MOVING_ON or move is _T.ADVICE_WITHOUT_PERMISSION):
         return contribution(Contribution.IGNORES_CONCERN, 0.55, *after)
     if move is _T.ADVICE_WITHOUT_PERMISSION and not solicited:

@@ -259,6 +259,9 @@ def compute(
         if _move_name(move_of.get(i)) in _REFLECTIONS:
             # "you really need the money" reflects the patient's own need: not a push
             pressure, directive = 0.5 * pressure, 0.5 * directive
+        # the words as the therapist wrote them: a patient turn quotes them as its context
+        # (a review found « arrete » for « arrête »)
+        pw, dw = as_written(turn.text, pw), as_written(turn.text, dw)
         t_ctx[i] = (pressure, directive, invite, reflection, question, pw, dw)
 
     pairs: list[tuple[int, int]] = []
