@@ -6,7 +6,14 @@ from raccord.detect import detect, episodes, prepare
 from raccord.detect import signals as sig
 from raccord.io import parse
 from raccord.model import Marker, TherapistMove, Transcript
-from raccord.taxonomy import EpisodeKind, MarkerSubtype, Resolution, Severity, TherapistMoveType
+from raccord.taxonomy import (
+    EpisodeKind,
+    MarkerSubtype,
+    RepairStrategy,
+    Resolution,
+    Severity,
+    TherapistMoveType,
+)
 
 
 def session(text: str, language: str) -> Transcript:
@@ -66,6 +73,21 @@ def test_an_episode_still_open_at_the_end_is_unresolved_and_macro() -> None:
     assert episode.end == len(transcript.turns) - 1
     assert episode.resolved is Resolution.NO
     assert episode.severity is Severity.MACRO
+
+
+def test_an_episode_the_therapist_was_repairing_when_the_session_ended_is_not_macro() -> None:
+    """A blind review found a disagreement being negotiated at the very end called a
+    macro-rupture "with a risk of dropping out": the session ended inside it, not badly."""
+    transcript = session(LECTURE.rsplit("\nP: Twice", 1)[0], "en")
+    signals = prepare(transcript, mode="fast").signals
+    markers = [marker(3, MarkerSubtype.REJECTS_INTERVENTION), marker(7, MarkerSubtype.DEFENDS_SELF)]
+    validation = TherapistMove(
+        4, TherapistMoveType.VALIDATION, repair=RepairStrategy.VALIDATE, confidence=0.6
+    )
+    (episode,) = episodes.build(sig.pack("en"), signals, markers, (validation,))
+    assert episode.resolved is Resolution.NO
+    assert episode.repairs == (4,)
+    assert episode.severity is Severity.MICRO
 
 
 def test_withdrawal_then_confrontation_is_a_mixed_episode() -> None:

@@ -699,3 +699,25 @@ def test_an_interpretation_of_the_patients_objection_is_imposed_even_offered_ten
     rejected = (marker_at(1, MarkerSubtype.REJECTS_INTERVENTION),)
     assert last_move(s, rejected).contribution is Contribution.INTERPRETATION_IMPOSED
     assert label_moves(s, (), mode="fast")[0].contribution is Contribution.NONE
+
+
+@pytest.mark.parametrize(
+    ("lang", "ask", "yes"),
+    [
+        (
+            "fr",
+            "Et la prochaine fois, est-ce qu'on pourrait parler du contrôle ? J'ai peur de pleurer.",
+            "Oui, on le met en premier la prochaine fois.",
+        ),
+        ("en", "Can we not do food today?", "Sure. What would you like to start with?"),
+    ],
+)
+def test_saying_yes_to_what_the_patient_asked_to_talk_about_follows_them(
+    lang: str, ask: str, yes: str
+) -> None:
+    """A review found « Oui, on le met en premier » called a move past the patient's concern."""
+    s = session(lang, ("T", "Voilà." if lang == "fr" else "There."), ("P", ask), ("T", yes))
+    marked = last_move(s, (marker_at(1, MarkerSubtype.GIVING_UP, 2),))
+    assert marked.contribution is Contribution.NONE
+    assert marked.repair is RepairStrategy.FOLLOW_CLIENT
+    assert last_move(s).contribution is Contribution.NONE

@@ -577,3 +577,33 @@ def test_safer_ground_is_not_the_loss_the_patient_cried_over() -> None:
     )
     safe = _first(formulate(transcript, det)).safe_topic
     assert safe is not None and safe.head in ("jardin", "tomate"), safe  # the garden turn
+
+
+def test_safer_ground_is_not_the_scene_told_through_long_pauses() -> None:
+    """A reviewer found « revenons… à ce que vous me disiez sur le palier » offered to a
+    firefighter: the landing was the hot spot of his trauma narrative, told with long pauses."""
+    import dataclasses
+
+    from raccord.detect import detect
+
+    lines = [
+        "T: On reprend le récit là où on s'était arrêtés ?",
+        "P: On arrive sur le palier. La porte de l'appartement est chaude, je le sens à travers "
+        "le gant. [silence 6s] On ouvre, et là ça part d'un coup. Je sais plus où est mon collègue.",
+        "T: Vous êtes sur le palier. Où vous en êtes, de 0 à 100 ?",
+        "P: Quatre-vingts.",
+        "T: Et la semaine, à la caserne ?",
+        "P: Le lundi, on a repeint le local avec les gars, ça faisait du bien de voir du monde.",
+        "T: Et avec Laura, depuis la dernière fois ?",
+        "P: Bof.",
+        "T: Il s'est passé quelque chose ?",
+        "P: Non, rien.",
+    ]
+    transcript = session(lines, "fr")
+    found = detect(transcript, mode="fast")
+    markers = (marker(7, MarkerSubtype.MINIMAL_RESPONSE), marker(9, MarkerSubtype.DENIAL))
+    det = dataclasses.replace(
+        found, markers=markers, episodes=(episode(markers, 9, resolved=Resolution.NO),)
+    )
+    safe = _first(formulate(transcript, det)).safe_topic
+    assert safe is None or safe.head not in ("palier", "porte", "appartement"), safe

@@ -9,7 +9,12 @@ A single marker of the lowest salience that the detector is unsure of (``LONE_MI
 opens no episode; it stays on the timeline as a possible marker.
 
 Severity: ``macro`` when the work stops (the session ends inside the episode after more than one
-marker) or a marker is strong (salience 4 or more), else ``micro``. A clear (salience 3) complaint
+marker, and nothing the therapist did inside it was a repair) or a marker is strong (salience 4 or
+more), else ``micro``. An episode the therapist was still working on when the session ended is not
+a session that "ends badly": a blind review found a disagreement the therapist had invited and was
+negotiating at the end called « macro-rupture… risque d'abandon »; on the cross-validated
+detections of the seventh session the condition moved severity agreement by −0.02 / +0.06 /
+−0.02 / 0.00 (AnnoMI EN / FR, psychotherapy EN / FR, about 50–75 matched episodes each). A clear (salience 3) complaint
 about the therapist, the frame or the progress made an episode macro too until the sixth session:
 on the cross-validated detections of the labelled sessions (full mode, matched episodes) that rule
 agreed with the coders' severity on 0.58 (AnnoMI) / 0.55 (psychotherapy) of episodes and called
@@ -127,7 +132,7 @@ def build(
         else:
             resolved = Resolution.PARTLY
         strong = any(m.salience >= 4 for m in group)
-        ends_badly = end_turn is None and len(group) >= 2
+        ends_badly = end_turn is None and len(group) >= 2 and not fixes
         severity = Severity.MACRO if strong or ends_badly else Severity.MICRO
         template = p.signal_templates.get("episode", "{kind} {severity} {start}-{end}: {resolved}")
         words = p.signal_templates.get(f"resolved_{resolved.value}", resolved.value)

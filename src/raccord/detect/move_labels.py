@@ -118,6 +118,8 @@ class _State:
     stance_turn: int | None = None
     stance_words: str = ""
     request_turn: int | None = None
+    #: The client's last turn asked to lead (« est-ce qu'on pourrait parler du contrôle ? »).
+    lead_turn: int | None = None
     permission_turn: int | None = None
     last_client: str = ""
     last_client_content: frozenset[str] = frozenset()
@@ -152,6 +154,7 @@ class _TherapistFacts:
     tentative: bool
     yes_but: bool
     approves: bool
+    agrees: bool
 
 
 @lru_cache(maxsize=65536)
@@ -172,6 +175,7 @@ def _therapist_facts(text: str, code: str) -> _TherapistFacts:
         tentative="?" in norm or _cue(pack, "tentative", norm) is not None,
         yes_but=_cue(pack, "yes_but", norm) is not None,
         approves=_cue(pack, "approval_opening", norm) is not None,
+        agrees=_cue(pack, "agrees", norm) is not None,
     )
 
 
@@ -181,6 +185,7 @@ class _ClientFacts:
 
     stance: str | None
     request: bool
+    leads: bool
     n_words: int
     content: frozenset[str]
 
@@ -194,6 +199,7 @@ def _client_facts(text: str, code: str) -> _ClientFacts:
     return _ClientFacts(
         stance=None if sustain is None else sentence_at(text, folded, sustain.start()),
         request=_cue(pack, "request", norm) is not None,
+        leads=_cue(pack, "lead_request", norm) is not None,
         n_words=len(WORD.findall(norm)),
         content=frozenset(_content_words(norm)),
     )
@@ -273,13 +279,16 @@ def _label_turn(
     question = move in (_T.OPEN_QUESTION, _T.CLOSED_QUESTION)
     push = facts.push
     n_words = facts.n_words
+    fragment = n_words < _MIN_REPAIR_WORDS or (
+        n_words < _FRAGMENT_WORDS and turn.text.rstrip().endswith(("-", "—", "–"))
+    )
 
-    # A repair named in words ("I'm sorry, that's not what I meant", "we can come back to it
-    # later") is the turn's dominant function while the rupture is fresh.
     # "I hear you, but…" right after a marker or a stated position hears the patient out to argue
     # back: a review found such turns counted as validation, the therapist's fault as a repair.
     if facts.yes_but and not question and (marker is not None or resisting or pushed_back):
         return contribution(Contribution.CONFRONT_ARGUE, 0.6, *after, *stance)
+    # A repair named in words ("I'm sorry, that's not what I meant", "we can come back to it
+    # later") is the turn's dominant function while the rupture is fresh.
     if marker is not None or recent_marker:
         by_wording = facts.repair_wording
         if by_wording is not None and (marker is not None or by_wording in _DIRECT_OR_DEFER):
@@ -297,6 +306,12 @@ def _label_turn(
     objecting = marker is not None and marker.kind is MarkerKind.CONFRONTATION
     if move is _T.INTERPRETATION and (not facts.tentative or objecting):
         return contribution(Contribution.INTERPRETATION_IMPOSED, 0.55)
+    # Saying yes at once to what the patient asked to talk about lets them lead: never a move past
+    # their concern (a review found « Oui, on le met en premier » called one).
+    if state.lead_turn is not None and facts.agrees and not facts.yes_but:
+        if marker is not None and not fragment:
+            return repair(RepairStrategy.FOLLOW_CLIENT, 0.55)
+        return TherapistMove(i, move, confidence=0.5, evidence=move_evidence)
     # A compliant yes ("You're right. I'll look into it.") taken at face value ("Great. So…") and
     # left behind: the disagreement it may mask is passed by.
     appeased = marker is not None and marker.subtype is MarkerSubtype.DEFERENTIAL_APPEASING
@@ -314,9 +329,6 @@ def _label_turn(
         if not question:
             return contribution(Contribution.ADVICE_UNSOLICITED, 0.5)
 
-    fragment = n_words < _MIN_REPAIR_WORDS or (
-        n_words < _FRAGMENT_WORDS and turn.text.rstrip().endswith(("-", "—", "–"))
-    )
     if marker is not None and not fragment:
         if move is _T.SELF_DISCLOSURE:
             return repair(RepairStrategy.DISCLOSE_EXPERIENCE, 0.55)
@@ -375,12 +387,14 @@ def _observe_client(code: str, turn: Turn, marker: Marker | None, state: _State)
         state.pushback_turn = turn.index
     if facts.request:
         state.request_turn = turn.index
+    state.lead_turn = turn.index if facts.leads else None
 
 
 def _after_therapist(move: TherapistMoveType, turn: Turn, state: _State) -> None:
     if move is _T.BACKCHANNEL:
         return
     state.open_markers.clear()
+    state.lead_turn = None
     if move is _T.ADVICE_WITH_PERMISSION:
         state.permission_turn = turn.index
 

@@ -480,7 +480,6 @@ def _fields(
     values["reassure"] = _pick(reassure.get(f"{style}_confrontation" if confronted else style), k)
     values["invite"] = _entry(pack["invite"], style, k)
     values["invite_together"] = _entry(pack["invite_together"], style, k)
-    values["open_door"] = _entry(pack["open_door"], style, k)
     return values
 
 
@@ -500,6 +499,10 @@ def wording(
         values["reassure"] = ""  # reassured once, in the statement about this moment
     k = f.index
     if strategy.approach is RepairApproach.DIRECT:
+        # the door is left open in each script, not in the same words each time (a review found
+        # « Si ce n'est pas le moment… » closing every script of the brief)
+        turn = k + list(R).index(strategy)
+        values["open_door"] = _entry(pack["open_door"], attachment.value, turn)
         template = _pick(pack["direct"][strategy.value], k)
     else:
         template = _indirect_template(pack["indirect"][strategy.value], f, values, attachment.value)

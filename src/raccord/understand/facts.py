@@ -450,7 +450,9 @@ def _receptive(episode: Episode, kind: MarkerKind, salience: int) -> bool:
 
 
 #: What makes a turn a painful one (``detect.signals``): its words, or tears written in it.
-_PAINFUL_NONVERBAL = frozenset({"crying"})
+# A turn told through tears, long pauses or sighs is not light ground to come back to (a review
+# found « le palier », the landing of a firefighter's trauma scene, offered as safer ground).
+_PAINFUL_NONVERBAL = frozenset({"crying", "silence", "sigh"})
 
 
 def _painful(signal: Mapping[str, Any] | None) -> bool:
