@@ -244,3 +244,28 @@ def test_quand_ca_va_pas_is_distress_and_ca_va_pas_marcher_a_rejection(mode: str
     )
     (found,) = detect(rejection, mode=mode).markers
     assert found.subtype is MarkerSubtype.REJECTS_INTERVENTION
+
+
+def test_a_content_affect_split_needs_the_affect_written_in_the_transcript() -> None:
+    """Grief told plainly is not a split between content and affect: the guide codes one only
+    when the transcript shows the affect (« [rit] »), and the scorer's other calls were mostly
+    false markers in sessions without a rupture."""
+    from raccord.detect import markers, prepare
+    from raccord.detect import signals as sig
+    from raccord.detect.learned import Decision
+
+    (transcript,) = parse(
+        "T: Ce restaurant, c'était un endroit à vous deux.\n"
+        "P: Quarante et un ans qu'on y allait. Il prenait toujours la friture de perche.\n"
+        "T: Et la semaine, comment ça a été ?\n"
+        "P: Il est mort le 14, à l'hôpital, tout seul. [rit] Enfin, c'est la vie.\n",
+        fmt="text",
+        language="fr",
+    )
+    scored = markers.score_all(sig.pack("fr"), prepare(transcript, mode="fast").signals)
+    split = Decision(0.9, True, MarkerKind.WITHDRAWAL, MarkerSubtype.CONTENT_AFFECT_SPLIT, 3)
+    plain, laughing = scored
+    assert markers._unwritten_affect(split, plain)
+    assert not markers._unwritten_affect(split, laughing)
+    denial = Decision(0.9, True, MarkerKind.WITHDRAWAL, MarkerSubtype.DENIAL, 3)
+    assert not markers._unwritten_affect(denial, plain)
