@@ -712,12 +712,11 @@ def test_an_interpretation_of_the_patients_objection_is_imposed_even_offered_ten
         ("en", "Can we not do food today?", "Sure. What would you like to start with?"),
     ],
 )
-def test_saying_yes_to_what_the_patient_asked_to_talk_about_follows_them(
+def test_saying_yes_to_what_the_patient_asked_to_talk_about_is_no_fault(
     lang: str, ask: str, yes: str
 ) -> None:
     """A review found « Oui, on le met en premier » called a move past the patient's concern."""
     s = session(lang, ("T", "Voilà." if lang == "fr" else "There."), ("P", ask), ("T", yes))
     marked = last_move(s, (marker_at(1, MarkerSubtype.GIVING_UP, 2),))
     assert marked.contribution is Contribution.NONE
-    assert marked.repair is RepairStrategy.FOLLOW_CLIENT
     assert last_move(s).contribution is Contribution.NONE

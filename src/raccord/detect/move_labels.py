@@ -306,11 +306,10 @@ def _label_turn(
     objecting = marker is not None and marker.kind is MarkerKind.CONFRONTATION
     if move is _T.INTERPRETATION and (not facts.tentative or objecting):
         return contribution(Contribution.INTERPRETATION_IMPOSED, 0.55)
-    # Saying yes at once to what the patient asked to talk about lets them lead: never a move past
-    # their concern (a review found « Oui, on le met en premier » called one).
+    # Saying yes at once to what the patient asked to talk about is never a move past their
+    # concern (a review found « Oui, on le met en premier » called one). Nor is it counted a
+    # repair: « On peut parler d'autre chose ? » — « D'accord. » may be the avoidance agreed to.
     if state.lead_turn is not None and facts.agrees and not facts.yes_but:
-        if marker is not None and not fragment:
-            return repair(RepairStrategy.FOLLOW_CLIENT, 0.55)
         return TherapistMove(i, move, confidence=0.5, evidence=move_evidence)
     # A compliant yes ("You're right. I'll look into it.") taken at face value ("Great. So…") and
     # left behind: the disagreement it may mask is passed by.
