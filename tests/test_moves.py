@@ -575,6 +575,7 @@ def test_an_apology_or_a_preventive_meta_communication_is_not_advice(lang: str, 
             "Quelque chose se rejoue ici : vous vous éloignez de moi avant que je vous déçoive.",
         ),
         ("en", "It isn't really about the dishes at all, it's about feeling unseen."),
+        ("fr", "Je crois que ce qui se passe, en fait, c'est que vous vous sentez coupable."),
     ],
 )
 def test_an_interpretation_stated_as_a_fact_is_imposed(lang: str, text: str) -> None:
@@ -720,3 +721,24 @@ def test_saying_yes_to_what_the_patient_asked_to_talk_about_is_no_fault(
     marked = last_move(s, (marker_at(1, MarkerSubtype.GIVING_UP, 2),))
     assert marked.contribution is Contribution.NONE
     assert last_move(s).contribution is Contribution.NONE
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "fr",
+            "Je me demande si tout à l'heure, quand je vous ai parlé de culpabilité, c'était un "
+            "peu ça aussi : un regard de plus posé sur vous, le mien.",
+        ),
+        (
+            "en",
+            "I wonder if earlier, when I warned you about Sunday, it felt like one more lecture.",
+        ),
+    ],
+)
+def test_coming_back_with_curiosity_on_ones_own_words_is_meta_communication(
+    lang: str, text: str
+) -> None:
+    """A review found this turn called "moves on past a concern" (0.95)."""
+    assert move_type(text, lang)[0] is T.META_COMMUNICATION
