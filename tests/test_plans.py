@@ -180,3 +180,28 @@ def test_putting_the_request_first_is_a_yes(language: str, yes: str) -> None:
     start = "T: Il nous reste peu de temps." if language == "fr" else "T: We're nearly out of time."
     (plan,) = plans.find(_session([start, ask, f"T: {yes}"], language), language)
     assert plan.agreed_at == 2
+
+
+def test_the_answer_to_what_to_look_at_next_time_and_a_start_by_it_is_the_plan() -> None:
+    """A blind reading (/work/fresh10) found this plan missing from the brief."""
+    lines = [
+        "T: On arrive à la fin. Pour la prochaine fois, qu'est-ce que vous aimeriez qu'on regarde ?",
+        "P: Je voudrais parler du village. Comment je fais pour retourner chercher mon pain.",
+        "T: D'accord. Alors on commence par le village la prochaine fois. Ça vous va ?",
+    ]
+    (plan,) = plans.find(_session(lines, "fr"), "fr")
+    assert (plan.turn, plan.agreed_at) == (1, 2)
+    assert plan.words.startswith("Je voudrais parler du village")
+
+
+def test_a_request_to_work_on_it_before_sunday_agreed_once_a_slot_is_found() -> None:
+    lines = [
+        "T: Would it help to work on that moment together, what you'd want to say?",
+        "P: Yeah. Can we do it before Sunday though? Could I come Thursday instead?",
+        "T: Let me look. [pause] I've got Thursday at four.",
+        "P: Four's good. I'll come straight from the job.",
+        "T: Okay. So Thursday we start with your dad and Sunday.",
+    ]
+    (plan,) = plans.find(_session(lines, "en"), "en")
+    assert (plan.turn, plan.agreed_at) == (1, 4)
+    assert "before Sunday" in plan.words

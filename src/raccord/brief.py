@@ -13,14 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from raccord import prose
-from raccord.model import Episode, Marker, SessionAnalysis, Suggestion, TherapistNote
+from raccord import moments, prose
+from raccord.model import Marker, SessionAnalysis, Suggestion, TherapistNote
 from raccord.taxonomy import RepairApproach, Resolution, Severity, Timing
 from raccord.understand.timeline import markers_near
 
-MOMENTS = 3
-
-_UNRESOLVED = {Resolution.NO: 0, Resolution.PARTLY: 1, Resolution.YES: 2}
+MOMENTS = moments.MOMENTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,35 +43,22 @@ class Brief:
     planned: bool = False
 
 
-def _episode_rank(pair: tuple[int, Episode], salience: dict[int, int]) -> tuple[int, int, int, int]:
-    index, ep = pair
-    top = max((salience.get(t, 0) for t in ep.markers), default=0)
-    macro = 0 if ep.severity is Severity.MACRO else 1
-    return (_UNRESOLVED[ep.resolved], macro, -top, index)
-
-
 def _moments(analysis: SessionAnalysis) -> list[Moment]:
     det = analysis.detection
     by_turn = {m.turn: m for m in det.markers}
-    salience = {m.turn: m.salience for m in det.markers}
     facts = analysis.formulation.facts if analysis.formulation is not None else None
     # a marker said in answer to the therapist's invitation may be the repair under way: another
     # marker of the episode stands for it when there is one
     invited = {i.marker for i in facts.invited} if facts is not None else set()
-    ranked = sorted(enumerate(det.episodes), key=lambda p: _episode_rank(p, salience))
-    out: list[Moment] = []
-    for index, ep in ranked[:MOMENTS]:
-        inside = [by_turn[t] for t in ep.markers if t in by_turn]
-        if inside:
-            pick = max(inside, key=lambda m: (m.turn not in invited, m.salience, -m.turn))
-            out.append(Moment(pick, index))
-    if len(out) < MOMENTS:
-        taken = {t for ep in det.episodes for t in ep.markers}
-        lone = sorted(
-            (m for m in det.markers if m.turn not in taken), key=lambda m: (-m.salience, m.turn)
-        )
-        out += [Moment(m, None) for m in lone[: MOMENTS - len(out)]]
-    return sorted(out, key=lambda m: m.marker.turn)
+    spans = [
+        moments.Span(ep.markers, ep.severity is Severity.MACRO, ep.resolved.value)
+        for ep in det.episodes
+    ]
+    spots = [moments.Spot(m.turn, m.salience, m.confidence) for m in det.markers]
+    return [
+        Moment(by_turn[s.turn], index)
+        for s, index in moments.choose(spans, spots, invited, MOMENTS)
+    ]
 
 
 def _span(analysis: SessionAnalysis, moment: Moment) -> tuple[int, int]:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from raccord import lang
+from raccord import lang, moments
 from raccord.history.data import FORMULATION_FIELDS, FormulationRecord, JournalRecord
 from raccord.model import NonVerbal, as_said
 from raccord.report.names import person_names
@@ -22,7 +22,7 @@ from raccord.report.wording import Words, words
 from raccord.taxonomy import clear_within
 
 EXCERPT = 220
-KEY_MOMENTS = 3
+KEY_MOMENTS = moments.MOMENTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,7 +387,7 @@ def build(
         for r in rows
     )
 
-    moments = _moments(w, turns, markers, episodes)
+    key_moments = _moments(w, turns, markers, analysis.get("episodes", ()))
     scores = analysis.get("scores", {})
     number_text = str(number) if number is not None else ""
     name = patient if (keep_names and patient) else w.label("role_names", "patient")
@@ -417,7 +417,7 @@ def build(
         moves=tuple(moves),
         episodes=tuple(episodes),
         notes=tuple(notes),
-        moments=moments,
+        moments=key_moments,
         what_worked=tuple(formulation.get("what_works", ())),
         next_time=_next_time(
             analysis.get("suggestions", ()),
@@ -447,23 +447,22 @@ def _moments(
     w: Words,
     turns: Sequence[TurnView],
     markers: Sequence[MarkerView],
-    episodes: Sequence[EpisodeView],
+    episodes: Sequence[Mapping[str, Any]],
 ) -> tuple[MomentView, ...]:
-    """The patient's words at the strongest marker of each episode (macro-ruptures and unresolved
-    ones first), else at the most salient markers; at most three, in the session's order."""
-    chosen: list[tuple[MarkerView, int | None]] = []
-    ranked = sorted(
-        episodes,
-        key=lambda e: (e.severity != "macro", e.resolved == "yes", e.index),
-    )
-    for e in ranked:
-        inside = [m for m in markers if e.start <= m.turn <= e.end]
-        if inside:
-            chosen.append((max(inside, key=lambda m: (m.salience, m.confidence)), e.index))
-    if not chosen:
-        for m in sorted(markers, key=lambda m: (-m.salience, -m.confidence))[:KEY_MOMENTS]:
-            chosen.append((m, None))
-    chosen = sorted(chosen[:KEY_MOMENTS], key=lambda pair: pair[0].turn)
+    """The patient's words at the moments that matter (``raccord.moments``: the same choice as
+    the text brief's)."""
+    spans = [
+        moments.Span(
+            markers=tuple(int(t) for t in e.get("markers", ())),
+            macro=e.get("severity") == "macro",
+            resolved=str(e.get("resolved", "yes")),
+        )
+        for e in episodes
+    ]
+    by_turn = {m.turn: m for m in markers}
+    spots = [moments.Spot(m.turn, m.salience, m.confidence) for m in markers]
+    invited = {m.turn for m in markers if m.invited}
+    chosen = [(by_turn[s.turn], e) for s, e in moments.choose(spans, spots, invited, KEY_MOMENTS)]
     by_index = {t.index: t for t in turns}
     out = []
     for m, episode in chosen:

@@ -20,8 +20,9 @@ from raccord.model import Transcript
 from raccord.taxonomy import Role
 from raccord.understand.text import clauses, cue
 
-#: How many turns after the request the therapist's yes may come.
-AGREED_WITHIN = 2
+#: How many turns after the request the therapist's yes may come (a slot to find first: « Let me
+#: look. I've got Thursday at four. » — "Four's good." — "So Thursday we start with…").
+AGREED_WITHIN = 3
 #: A request is quoted whole up to this many words: it is what the next session opens with.
 PLAN_WORDS = 24
 
