@@ -96,14 +96,26 @@ def test_a_repair_label_alone_does_not_make_a_turn_an_invitation() -> None:
     assert [i.marker for i in found] == [5]
 
 
-def test_a_disagreement_the_therapist_asked_for_is_said_to_be_one() -> None:
-    (transcript,) = parse(
-        "T: I had an idea, and tell me honestly what you make of it: a mums' group.\n"
-        "P: Honestly? A room full of mums comparing would finish me off.\n"
-        "T: That's really useful to know.\n",
-        fmt="text",
-        language="en",
-    )
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "T: I had an idea, and tell me honestly what you make of it: a mums' group.\n"
+            "P: Honestly? A room full of mums comparing would finish me off.\n"
+            "T: That's really useful to know.\n",
+            "en",
+        ),
+        (
+            "T: Je peux vous proposer une autre façon de voir votre belle-mère, et vous me dites "
+            "franchement si ça tombe à côté ? C'est peut-être sa façon d'être encore un peu mère.\n"
+            "P: Non, je crois pas. Vous la connaissez pas. Avec elle, ça a toujours été du contrôle.\n"
+            "T: D'accord, ça tombe à côté. Merci de me le dire aussi nettement.\n",
+            "fr",
+        ),
+    ],
+)
+def test_a_disagreement_the_therapist_asked_for_is_said_to_be_one(text: str, language: str) -> None:
+    (transcript,) = parse(text, fmt="text", language=language)
     coded = {
         "transcript_id": "asked",
         "utterances": [
@@ -117,7 +129,7 @@ def test_a_disagreement_the_therapist_asked_for_is_said_to_be_one() -> None:
     }
     gold = detection_from_annotation(parse_annotation(coded), transcript)
     detection = dataclasses.replace(detect(transcript, mode="fast"), markers=gold.markers)
-    assert invitations.answered(transcript, detection, "en") == (
+    assert invitations.answered(transcript, detection, language) == (
         invitations.Invited(1, 0, "disagreement"),
     )
 

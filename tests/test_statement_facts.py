@@ -548,62 +548,67 @@ def test_an_emotion_picked_up_in_another_form_of_the_word_is_not_missed(
     assert any(s.kind == "missed_emotion" for s in found) is missed
 
 
-def test_safer_ground_is_not_the_loss_the_patient_cried_over() -> None:
-    """A reviewer found « revenons… à votre grand-mère » offered as safer ground: the longest
-    turn before the episode was the one where the patient cried over her. The signals say so."""
+def _safe_ground(lines: list[str]):  # type: ignore[no-untyped-def]
+    """The safer ground of an episode of two markers on the session's last two patient turns."""
     import dataclasses
 
     from raccord.detect import detect
 
-    lines = [
-        "T: Comment s'est passée votre semaine ?",
-        "P: [pleure] Dimanche, on a vidé la maison de ma grand-mère. Toutes ses affaires, ses "
-        "photos, son tablier encore accroché dans la cuisine. Je ne pensais pas que ce serait si dur.",
-        "T: Ça a été une journée très lourde.",
-        "P: Très.",
-        "T: Et le reste de la semaine ?",
-        "P: Mardi je suis retournée au jardin partagé, j'ai planté les tomates avec "
-        "les voisins, ça m'a fait du bien de voir du monde.",
-        "T: Et au travail, avec votre responsable ?",
-        "P: Bof.",
-        "T: Il s'est passé quelque chose ?",
-        "P: Non, rien.",
-    ]
     transcript = session(lines, "fr")
     found = detect(transcript, mode="fast")
-    markers = (marker(7, MarkerSubtype.MINIMAL_RESPONSE), marker(9, MarkerSubtype.DENIAL))
-    det = dataclasses.replace(
-        found, markers=markers, episodes=(episode(markers, 9, resolved=Resolution.NO),)
+    last = len(lines) - 1
+    markers = (
+        marker(last - 2, MarkerSubtype.MINIMAL_RESPONSE),
+        marker(last, MarkerSubtype.DENIAL),
     )
-    safe = _first(formulate(transcript, det)).safe_topic
+    det = dataclasses.replace(
+        found, markers=markers, episodes=(episode(markers, last, resolved=Resolution.NO),)
+    )
+    return _first(formulate(transcript, det)).safe_topic
+
+
+_AFTER = [
+    "T: Et au travail, avec votre responsable ?",
+    "P: Bof.",
+    "T: Il s'est passé quelque chose ?",
+    "P: Non, rien.",
+]
+
+
+def test_safer_ground_is_not_the_loss_the_patient_cried_over() -> None:
+    """A reviewer found « revenons… à votre grand-mère » offered as safer ground: the longest
+    turn before the episode was the one where the patient cried over her. The signals say so."""
+    safe = _safe_ground(
+        [
+            "T: Comment s'est passée votre semaine ?",
+            "P: [pleure] Dimanche, on a vidé la maison de ma grand-mère. Toutes ses affaires, ses "
+            "photos, son tablier encore accroché dans la cuisine. Je ne pensais pas que ce serait "
+            "si dur.",
+            "T: Ça a été une journée très lourde.",
+            "P: Très.",
+            "T: Et le reste de la semaine ?",
+            "P: Mardi je suis retournée au jardin partagé, j'ai planté les tomates avec "
+            "les voisins, ça m'a fait du bien de voir du monde.",
+            *_AFTER,
+        ]
+    )
     assert safe is not None and safe.head in ("jardin", "tomate"), safe  # the garden turn
 
 
 def test_safer_ground_is_not_the_scene_told_through_long_pauses() -> None:
     """A reviewer found « revenons… à ce que vous me disiez sur le palier » offered to a
     firefighter: the landing was the hot spot of his trauma narrative, told with long pauses."""
-    import dataclasses
-
-    from raccord.detect import detect
-
-    lines = [
-        "T: On reprend le récit là où on s'était arrêtés ?",
-        "P: On arrive sur le palier. La porte de l'appartement est chaude, je le sens à travers "
-        "le gant. [silence 6s] On ouvre, et là ça part d'un coup. Je sais plus où est mon collègue.",
-        "T: Vous êtes sur le palier. Où vous en êtes, de 0 à 100 ?",
-        "P: Quatre-vingts.",
-        "T: Et la semaine, à la caserne ?",
-        "P: Le lundi, on a repeint le local avec les gars, ça faisait du bien de voir du monde.",
-        "T: Et avec Laura, depuis la dernière fois ?",
-        "P: Bof.",
-        "T: Il s'est passé quelque chose ?",
-        "P: Non, rien.",
-    ]
-    transcript = session(lines, "fr")
-    found = detect(transcript, mode="fast")
-    markers = (marker(7, MarkerSubtype.MINIMAL_RESPONSE), marker(9, MarkerSubtype.DENIAL))
-    det = dataclasses.replace(
-        found, markers=markers, episodes=(episode(markers, 9, resolved=Resolution.NO),)
+    safe = _safe_ground(
+        [
+            "T: On reprend le récit là où on s'était arrêtés ?",
+            "P: On arrive sur le palier. La porte de l'appartement est chaude, je le sens à "
+            "travers le gant. [silence 6s] On ouvre, et là ça part d'un coup. Je sais plus où est "
+            "mon collègue.",
+            "T: Vous êtes sur le palier. Où vous en êtes, de 0 à 100 ?",
+            "P: Quatre-vingts.",
+            "T: Et la semaine, à la caserne ?",
+            "P: Le lundi, on a repeint le local avec les gars, ça faisait du bien de voir du monde.",
+            *_AFTER,
+        ]
     )
-    safe = _first(formulate(transcript, det)).safe_topic
     assert safe is None or safe.head not in ("palier", "porte", "appartement"), safe
