@@ -155,7 +155,7 @@ def test_confrontation_is_validated_and_the_misunderstanding_clarified() -> None
     assert [s.done_at for s in ack] == [4]
     assert ack[0].text == (
         "Au tour 5, vous avez reconnu votre part, et la personne a repris juste après "
-        "(tour 6, 24 mots)\u00a0: à garder."
+        "(tour 6)\u00a0: à garder."
     )
     assert all(s.timing is Timing.NEXT_SESSION for s in out), "no other repair for the moment"
 

@@ -218,3 +218,32 @@ def test_a_deferred_episode_is_prepared_in_words_for_next_session() -> None:
     text = document.markdown(v)
     assert "Quand : à la prochaine séance" in text.replace("\xa0", " ")
     assert "Tout à l'heure" not in text.split("## La phrase à préparer")[1].split("##")[0]
+
+
+@pytest.mark.parametrize(("salience", "prepared"), [(2, False), (3, True)])
+def test_a_possible_mild_tension_gets_no_sentence_for_next_session(
+    salience: int, prepared: bool
+) -> None:
+    """A blind review found « j'ai eu l'impression que vous n'y croyiez plus trop » prepared for
+    a warm, joking close flagged at salience 2 — which the open items themselves said to keep in
+    mind only."""
+    from raccord.repair import suggest
+    from raccord.taxonomy import MarkerSubtype, Resolution
+    from raccord.understand import formulate
+    from test_understand_support import detection, episode, marker, session
+
+    t = session(
+        [
+            "T: D'accord. Alors on commence par le village la prochaine fois. Ça vous va ?",
+            "P: Ça me va. Et la stabulation, je vais pas m'y asseoir, hein. Mais je vais "
+            "continuer à y passer le matin. Ça, c'est à moi.",
+            "T: Ça, c'est à vous. Entendu. On se revoit dans quinze jours.",
+            "P: Dans quinze jours. Merci, madame.",
+        ],
+        "fr",
+    )
+    ms = [marker(1, MarkerSubtype.GIVING_UP, salience)]
+    d = detection(ms, (), [episode(ms, 3, resolved=Resolution.NO)])
+    form = formulate(t, d)
+    a = SessionAnalysis(t, d, form, suggest(t, d, form))
+    assert (brief(a).next_session is not None) is prepared

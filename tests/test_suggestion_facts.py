@@ -139,7 +139,6 @@ def test_a_repair_reflected_back_was_made_by_the_therapist_and_the_patient_came_
         assert uids[0] == turns[t].uid
         patient = next(x for x in turns[t + 1 :] if x.role is not Role.OTHER)
         assert patient.role is Role.PATIENT and uids[1] == patient.uid
-        assert str(word_count(patient.text)) in s.text
         ep = a.detection.episodes[s.episode or 0]
         assert ep.start <= t <= ep.end + 1
         # reflected back instead of being suggested again for now
@@ -175,8 +174,8 @@ def test_every_turn_number_in_a_suggestion_exists(name: str) -> None:
 
 _RANGE = re.compile(r"\b(?:tours|turns) (\d+)–(\d+)")
 _WORKED = re.compile(
-    r"\((?:tour|turn) (\d+)\).*?\((?:tour|turn) (\d+)[,:] (\d+) (?:mots|words)"
-    r"(?:, (?:après un marqueur au tour|after a marker at turn) (\d+))?"
+    r"\((?:tour|turn) (\d+)\).*?\((?:tour|turn) (\d+)"
+    r"(?:, (?:après un marqueur au tour|after a marker at turn) (\d+))?\)"
 )
 _PAIR = re.compile(r"(\d+)→(\d+)")
 _LIST = re.compile(r"\((?:tours|turns) ([\d, etand]+)\)")
@@ -211,12 +210,11 @@ def test_what_worked_is_a_therapist_turn_and_the_patients_answer_right_after(nam
     marked = {m.turn for m in a.detection.markers}
     seen = 0
     for line in _prose(a).what_works:
-        for t, p, n, m in _WORKED.findall(line):
+        for t, p, m in _WORKED.findall(line):
             seen += 1
             ti, pi = uid[int(t)], uid[int(p)]
             assert turns[ti].role is Role.THERAPIST and turns[pi].role is Role.PATIENT
             assert all(x.role is not Role.THERAPIST for x in turns[ti + 1 : pi])
-            assert word_count(turns[pi].text) == int(n)
             if m:
                 assert uid[int(m)] in marked and uid[int(m)] < ti
     assert seen == len(_facts(a).works)

@@ -216,7 +216,7 @@ def test_confrontation_after_an_imposed_interpretation() -> None:
     assert any("Interprétation proposée comme un fait" in line for line in ep.therapist_part)
     assert any("Séquence" in line for line in ep.interaction)
     assert {n.need for n in ep.needs} & {Need.RELATEDNESS, Need.AUTONOMY}
-    assert any("tour 5" in w and "réengagement" in w for w in f.what_works)
+    assert any("tour 5" in w and "reprend juste après" in w for w in f.what_works)
     assert not f.open_items, "resolved micro-rupture: nothing left open"
 
 
