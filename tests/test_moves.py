@@ -742,3 +742,41 @@ def test_coming_back_with_curiosity_on_ones_own_words_is_meta_communication(
 ) -> None:
     """A review found this turn called "moves on past a concern" (0.95)."""
     assert move_type(text, lang)[0] is T.META_COMMUNICATION
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "answer"),
+    [
+        (
+            "en",
+            "I drove past the school once and didn't look at the photo.",
+            "Ruth, that's a big deal.",
+        ),
+        (
+            "fr",
+            "Je me retiens de pleurer devant les enfants. J'attends qu'ils soient couchés.",
+            "Prenez votre temps. C'est pas rien, ce que vous me racontez.",
+        ),
+        (
+            "fr",
+            "Tom me demande si je vais mourir aussi.",
+            "Et quand Tom vous demande si vous allez mourir aussi, ça vous fait quoi ?",
+        ),
+    ],
+)
+def test_weighing_what_the_patient_told_is_no_warning(lang: str, said: str, answer: str) -> None:
+    """A blind review found these called "argues, warns" in sessions without a rupture."""
+    s = session(
+        lang, ("T", "Et alors ?" if lang == "fr" else "And then?"), ("P", said), ("T", answer)
+    )
+    assert last_move(s).contribution is Contribution.NONE
+
+
+def test_disputing_the_patients_minimising_is_still_arguing() -> None:
+    s = session(
+        "en",
+        ("T", "How much are you drinking these days?"),
+        ("P", "A bottle a night, maybe. It's not a big deal, everyone does it."),
+        ("T", "Well, a bottle a night, that's a big deal."),
+    )
+    assert last_move(s).contribution is Contribution.CONFRONT_ARGUE

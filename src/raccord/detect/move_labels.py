@@ -155,6 +155,7 @@ class _TherapistFacts:
     yes_but: bool
     approves: bool
     agrees: bool
+    disputes: bool
 
 
 @lru_cache(maxsize=65536)
@@ -176,6 +177,7 @@ def _therapist_facts(text: str, code: str) -> _TherapistFacts:
         yes_but=_cue(pack, "yes_but", norm) is not None,
         approves=_cue(pack, "approval_opening", norm) is not None,
         agrees=_cue(pack, "agrees", norm) is not None,
+        disputes=_cue(pack, "disputes", norm) is not None,
     )
 
 
@@ -298,6 +300,8 @@ def _label_turn(
 
     if move is _T.CONFRONTING:
         return contribution(Contribution.CONFRONT_ARGUE, 0.7, *stance)
+    if facts.disputes and (resisting or pushed_back) and not question:
+        return contribution(Contribution.CONFRONT_ARGUE, 0.6, *stance)
     # Arguing back ("Well, it's only been a month") right after the client pushed back.
     if pushed_back and move not in _REFLECTIVE and move not in _NEVER_PUSH and facts.counter:
         return contribution(Contribution.CONFRONT_ARGUE, 0.55, *after)
