@@ -620,3 +620,23 @@ def test_a_votre_place_is_advice_only_when_the_therapist_would_act_in_it(
     from raccord.understand.text import cue
 
     assert (cue("fr", "advice", text) is not None) is advice
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "emotion"),
+    [
+        ("fr", "Je pleure pas devant eux, j'attends qu'ils soient couchés.", None),
+        ("fr", "Je pleure tous les soirs.", "pleure"),
+        ("en", "I pace up and down the kitchen at night.", None),
+        ("en", "I've been feeling down all week.", "feeling down"),
+        ("en", "I don't cry, I just go quiet.", None),
+    ],
+)
+def test_an_emotion_named_is_one_the_patient_says_they_feel(
+    code: str, text: str, emotion: str | None
+) -> None:
+    """A blind review found "an emotion said (“down”) not picked up" from "pace up and down", and
+    « pleure » from « je pleure pas »."""
+    from raccord.understand.text import cue
+
+    assert cue(code, "emotions", text) == emotion
