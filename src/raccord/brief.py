@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from raccord import moments, prose
 from raccord.model import Marker, SessionAnalysis, Suggestion, TherapistNote
-from raccord.taxonomy import CLEAR_SALIENCE, RepairApproach, Resolution, Severity, Timing
+from raccord.taxonomy import RepairApproach, Resolution, Severity, Timing
 from raccord.understand.timeline import markers_near
 
 MOMENTS = moments.MOMENTS
@@ -99,17 +99,15 @@ def _next_session(analysis: SessionAnalysis, moments: list[Moment]) -> Suggestio
     det = analysis.detection
     facts = analysis.formulation.facts if analysis.formulation is not None else None
     deferred = {f.index for f in facts.episodes if f.deferred} if facts is not None else set()
-    # a possible, mild tension is kept in mind, not brought back to the patient (the open items
-    # say so; a review found a sentence prepared for one all the same, telling a patient what he
-    # had felt when he had just said he disliked being told)
-    mild = {f.index for f in facts.episodes if f.salience < CLEAR_SALIENCE} if facts else set()
+    # a possible, mild tension is kept in mind, not brought back to the patient (a review found a
+    # sentence prepared for one, telling a patient what he had felt when he had just said he
+    # disliked being told)
+    mild = {f.index for f in facts.episodes if f.mild} if facts is not None else set()
     order = [m.episode for m in moments if m.episode is not None]
     order += [i for i in range(len(det.episodes)) if i not in order]
     for index in order:
-        episode = det.episodes[index]
         if index not in deferred and (
-            episode.resolved is Resolution.YES
-            or (index in mild and episode.severity is not Severity.MACRO)
+            det.episodes[index].resolved is Resolution.YES or index in mild
         ):
             continue
         for s in analysis.suggestions:

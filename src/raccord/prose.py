@@ -27,7 +27,6 @@ from raccord.model import (
     Transcript,
 )
 from raccord.taxonomy import (
-    CLEAR_SALIENCE,
     EpisodeKind,
     MarkerKind,
     Need,
@@ -243,8 +242,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             items.append(phrase(code, "open_deferred", turn=turn_ref(code, transcript, turn)))
         if f.episode.severity is Severity.MACRO and f.episode.resolved is not Resolution.YES:
             items.append(phrase(code, "open_macro", span=span))
-        elif f.salience < CLEAR_SALIENCE:
-            # a possible, mild tension: kept in mind, not brought back to the patient
+        elif f.mild:
             if f.episode.resolved is not Resolution.YES:
                 items.append(phrase(code, "open_watch", span=span))
         elif f.episode.resolved is not Resolution.YES:

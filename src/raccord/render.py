@@ -33,7 +33,7 @@ from raccord.model import (
     Turn,
 )
 from raccord.taxonomy import Contribution, RepairStrategy, Role
-from raccord.understand.invitations import Invited
+from raccord.understand.invitations import Invited, note_key
 from raccord.understand.text import typeset
 
 CONTEXT_BEFORE = 2
@@ -188,7 +188,7 @@ def _invitations(analysis: SessionAnalysis) -> dict[int, Invited]:
 
 
 def _invited_text(w: _Words, tr: Transcript, asked: Invited) -> str:
-    key = "invited" if asked.kind == "repair" else "invited_disagreement"
+    key = note_key(asked.kind)
     said = str(w.pack.get("brief", {}).get(key, "")).format(turn=tr.turns[asked.therapist].uid)
     return w.typeset(said)
 

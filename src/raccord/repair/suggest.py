@@ -501,8 +501,8 @@ def wording(
     if strategy.approach is RepairApproach.DIRECT:
         # the door is left open in each script, not in the same words each time (a review found
         # « Si ce n'est pas le moment… » closing every script of the brief)
-        turn = k + list(R).index(strategy)
-        values["open_door"] = _entry(pack["open_door"], attachment.value, turn)
+        variant = k + list(R).index(strategy)
+        values["open_door"] = _entry(pack["open_door"], attachment.value, variant)
         template = _pick(pack["direct"][strategy.value], k)
     else:
         template = _indirect_template(pack["indirect"][strategy.value], f, values, attachment.value)

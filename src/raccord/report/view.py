@@ -20,6 +20,7 @@ from raccord.report.names import person_names
 from raccord.report.pseudonym import Pseudonymiser, names_of
 from raccord.report.wording import Words, words
 from raccord.taxonomy import clear_within
+from raccord.understand.invitations import note_key
 
 EXCERPT = 220
 KEY_MOMENTS = moments.MOMENTS
@@ -268,7 +269,7 @@ def build(
     invited = {
         int(i["marker"]): w.t(
             "report",
-            "invited" if i.get("kind", "repair") == "repair" else "invited_disagreement",
+            note_key(str(i.get("kind", "repair"))),
             turn=uid.get(int(i["therapist"]), int(i["therapist"])),
         )
         for i in facts.get("invited", ())

@@ -19,6 +19,7 @@ from raccord.detect import questions
 from raccord.lang.cues import fold
 from raccord.model import Detection, Episode, Marker, TherapistMove, Transcript
 from raccord.taxonomy import (
+    CLEAR_SALIENCE,
     Contribution,
     EpisodeKind,
     MarkerKind,
@@ -162,6 +163,16 @@ class EpisodeFacts:
     @property
     def first_marker(self) -> int:
         return self.markers[0].turn if self.markers else self.episode.start
+
+    @property
+    def mild(self) -> bool:
+        """A possible, mild tension (no clear marker, no unresolved macro-rupture): kept in mind,
+        not brought back to the patient — neither an open item to take up nor a sentence
+        prepared for next session."""
+        unresolved_macro = (
+            self.episode.severity is Severity.MACRO and self.episode.resolved is not Resolution.YES
+        )
+        return self.salience < CLEAR_SALIENCE and not unresolved_macro
 
     @property
     def pushed(self) -> bool:

@@ -32,6 +32,12 @@ class Invited:
     kind: str = "repair"
 
 
+def note_key(kind: str) -> str:
+    """The pack key of the sentence shown next to an invited marker, by ``Invited.kind``: one
+    choice for the text and the HTML reports."""
+    return "invited" if kind == "repair" else "invited_disagreement"
+
+
 def answered(transcript: Transcript, detection: Detection, code: str) -> tuple[Invited, ...]:
     """The markers that answer, in the very next patient turn, a therapist turn that invites them
     by the rules' reading (``facts.own_repair``: meta-communication, an apology, owning a part).
