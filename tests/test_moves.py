@@ -648,6 +648,9 @@ def test_hearing_a_complaint_out_only_to_argue_back_is_arguing_not_validation(
     move = last_move(s, (marker_at(1, MarkerSubtype.COMPLAINT_PARAMETERS),))
     assert move.contribution is Contribution.CONFRONT_ARGUE
     assert move.repair is RepairStrategy.NONE
+    # one reading of the turn: the move is arguing too, with no "validation" left in its evidence
+    assert move.move is T.CONFRONTING
+    assert not any(e.supports is None and e.source == "cue" for e in move.evidence)
 
 
 def test_i_hear_you_with_nothing_to_argue_stays_a_validation() -> None:
@@ -711,6 +714,17 @@ def test_an_interpretation_of_the_patients_objection_is_imposed_even_offered_ten
             "Oui, on le met en premier la prochaine fois.",
         ),
         ("en", "Can we not do food today?", "Sure. What would you like to start with?"),
+        # the yes the plans read (``agrees_next_time``), to a plan the plans read (``asks_next_time``)
+        (
+            "fr",
+            "Et j'aimerais bien qu'on en reparle la prochaine fois, de comment je lui dis.",
+            "On le met en premier la prochaine fois, d'accord. Il nous reste quelques minutes.",
+        ),
+        (
+            "en",
+            "I'd like us to look at what I'd say to her next time.",
+            "That sounds like a plan. We've got a few minutes left.",
+        ),
     ],
 )
 def test_saying_yes_to_what_the_patient_asked_to_talk_about_is_no_fault(
@@ -742,6 +756,44 @@ def test_coming_back_with_curiosity_on_ones_own_words_is_meta_communication(
 ) -> None:
     """A review found this turn called "moves on past a concern" (0.95)."""
     assert move_type(text, lang)[0] is T.META_COMMUNICATION
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            "[silence 3s] Can I stop us for a moment? I think I've just been rather like a "
+            'headteacher myself: rules, "this has to stop", the research says. I wonder how the '
+            "last few minutes felt from your side.",
+        ),
+        ("en", "I wonder how what I just said landed."),
+        (
+            "fr",
+            "Je crois que je viens de faire un peu le prof moi-même : des règles, « il faut que "
+            "ça cesse ». Je me demande comment vous avez vécu ces dernières minutes.",
+        ),
+        ("fr", "J'ai l'impression que j'ai été un peu directif, là."),
+    ],
+)
+def test_owning_ones_stance_or_asking_how_the_last_minutes_felt_is_meta_communication(
+    lang: str, text: str
+) -> None:
+    """A never-seen session's textbook repair was called arguing: the therapist quotes his own
+    lecture, and neither shape was read."""
+    assert move_type(text, lang)[0] is T.META_COMMUNICATION
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "I think you have been rather like your father with her."),
+        ("fr", "Je pense que vous avez été un peu comme votre père avec elle."),
+        ("en", "I wonder how the weekend felt."),
+    ],
+)
+def test_the_patients_stance_or_a_weekend_is_not_meta_communication(lang: str, text: str) -> None:
+    assert move_type(text, lang)[0] is not T.META_COMMUNICATION
 
 
 @pytest.mark.parametrize(

@@ -176,7 +176,8 @@ def _therapist_facts(text: str, code: str) -> _TherapistFacts:
         tentative="?" in norm or _cue(pack, "tentative", norm) is not None,
         yes_but=_cue(pack, "yes_but", norm) is not None,
         approves=_cue(pack, "approval_opening", norm) is not None,
-        agrees=_cue(pack, "agrees", norm) is not None,
+        agrees=_cue(pack, "agrees", norm) is not None
+        or _cue(pack, "agrees_next_time", norm) is not None,
         disputes=_cue(pack, "disputes", norm) is not None,
     )
 
@@ -201,7 +202,8 @@ def _client_facts(text: str, code: str) -> _ClientFacts:
     return _ClientFacts(
         stance=None if sustain is None else sentence_at(text, folded, sustain.start()),
         request=_cue(pack, "request", norm) is not None,
-        leads=_cue(pack, "lead_request", norm) is not None,
+        leads=_cue(pack, "lead_request", norm) is not None
+        or _cue(pack, "asks_next_time", norm) is not None,
         n_words=len(WORD.findall(norm)),
         content=frozenset(_content_words(norm)),
     )
@@ -235,7 +237,11 @@ def _label_turn(
             ),
         )
 
-    def contribution(label: Contribution, conf: float, *extra: Evidence) -> TherapistMove:
+    def contribution(
+        label: Contribution, conf: float, *extra: Evidence, read_as: TherapistMoveType | None = None
+    ) -> TherapistMove:
+        """The label with its reason; ``read_as`` re-reads the move itself in its context (its
+        context-free reading and evidence are then dropped: one turn, one reading)."""
         detail = _fill(
             pack,
             label.value,
@@ -244,6 +250,10 @@ def _label_turn(
             marker=pack.marker_names.get(marker.kind.value, "") if marker else "",
         )
         reason = Evidence(source="cue", detail=detail, words=words, supports=label.value)
+        if read_as is not None:
+            return TherapistMove(
+                i, read_as, contribution=label, confidence=conf, evidence=(reason, *extra)
+            )
         ev = (reason, *extra, *move_evidence)
         return TherapistMove(i, move, contribution=label, confidence=conf, evidence=ev)
 
@@ -287,8 +297,11 @@ def _label_turn(
 
     # "I hear you, but…" right after a marker or a stated position hears the patient out to argue
     # back: a review found such turns counted as validation, the therapist's fault as a repair.
+    # The move itself is then arguing, not the validation its opening reads as out of context.
     if facts.yes_but and not question and (marker is not None or resisting or pushed_back):
-        return contribution(Contribution.CONFRONT_ARGUE, 0.6, *after, *stance)
+        return contribution(
+            Contribution.CONFRONT_ARGUE, 0.6, *after, *stance, read_as=_T.CONFRONTING
+        )
     # A repair named in words ("I'm sorry, that's not what I meant", "we can come back to it
     # later") is the turn's dominant function while the rupture is fresh.
     if marker is not None or recent_marker:

@@ -127,6 +127,18 @@ def move_pack(code: str) -> MovePack:
     )
 
 
+def context_words(code: str, name: str, text: str) -> str | None:
+    """The words of ``text``, as written, where the pack's ``[context] <name>`` cues first match
+    (reported speech left out), or ``None``: one reading of a context cue for every stage (the
+    move labels here, the next-session plans in ``understand``)."""
+    cues = move_pack(pack_code(code)).context.get(name)
+    if cues is None:
+        return None
+    folded = read(text.strip(), quoted=False)
+    found = cues.search(folded.text)
+    return folded.raw(found.start(), found.end()).strip() if found else None
+
+
 def sentence_at(text: str, folded: Folded, pos: int) -> str:
     """The sentence of ``text`` (as written) around position ``pos`` of its folded form,
     trimmed for evidence."""

@@ -7,18 +7,20 @@ has agreed to it. A sentence prepared for next session that reopens a brief tens
 overrides what the patient asked for (a blind review found exactly that), so the request is a
 fact the report shows first.
 
-The cues are the pack's (``lang/<code>/understand.toml``, ``[cues] asks_next_time`` for the
-patient, ``agrees_next_time`` for the therapist's answer), read by the project's cue engine; the
-request is quoted as the patient said it, in the clause where the cue fired.
+The cues are the moves pack's (``lang/<code>/moves.toml``, ``[context] asks_next_time`` for the
+patient, ``agrees_next_time`` for the therapist's answer: the move labels read the same ones, so
+a yes to the patient's plan is never also a move past their concern), read by the project's cue
+engine; the request is quoted as the patient said it, in the clause where the cue fired.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from raccord.detect.moves import context_words as cue
 from raccord.model import Transcript
 from raccord.taxonomy import Role
-from raccord.understand.text import clauses, cue
+from raccord.understand.text import clauses
 
 #: How many turns after the request the therapist's yes may come (a slot to find first: « Let me
 #: look. I've got Thursday at four. » — "Four's good." — "So Thursday we start with…").
