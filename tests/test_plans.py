@@ -141,8 +141,8 @@ def test_a_short_clause_after_the_request_is_quoted_with_it() -> None:
         "T: Bien sûr. On le garde pour mardi prochain.",
     ]
     (plan,) = plans.find(_session(lines, "fr"), "fr")
-    # the fact keeps the words; the French spacing before « ? » is the prose's typesetting
-    assert plan.words == "Est-ce qu'on pourrait reprendre ça la prochaine fois? Les deux ans."
+    # the fact keeps the words as said, spacing included (the prose typesets the quote)
+    assert plan.words == "Est-ce qu'on pourrait reprendre ça la prochaine fois ? Les deux ans."
     assert plan.agreed_at == 2
 
 
@@ -205,3 +205,19 @@ def test_a_request_to_work_on_it_before_sunday_agreed_once_a_slot_is_found() -> 
     (plan,) = plans.find(_session(lines, "en"), "en")
     assert (plan.turn, plan.agreed_at) == (1, 4)
     assert "before Sunday" in plan.words
+
+
+def test_a_second_request_is_quoted_in_the_patients_own_words() -> None:
+    """Rejoining the clauses a quote keeps once dropped the patient's « Et » (« … me regarde.
+    Après, savoir si… »): the quote is the span of the turn as said."""
+    lines = [
+        "T: Pour la prochaine fois, qu'est-ce que vous voudriez qu'on regarde ?",
+        "P: Je voudrais parler du village. Comment je fais pour retourner chercher mon pain. "
+        "Et après, savoir si je rachète des bêtes ou pas.",
+        "T: D'accord, on commencera par le village.",
+    ]
+    (plan,) = plans.find(_session(lines, "fr"), "fr")
+    assert plan.words == (
+        "Je voudrais parler du village. Comment je fais pour retourner chercher mon pain. "
+        "Et après, savoir si je rachète des bêtes ou pas."
+    )

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from raccord.detect.moves import context_words as cue
 from raccord.model import Transcript
 from raccord.taxonomy import Role
-from raccord.understand.text import clauses
+from raccord.understand.text import clauses, span
 
 #: How many turns after the request the therapist's yes may come (a slot to find first: « Let me
 #: look. I've got Thursday at four. » — "Four's good." — "So Thursday we start with…").
 AGREED_WITHIN = 3
 #: A request is quoted whole up to this many words: it is what the next session opens with.
-PLAN_WORDS = 24
+PLAN_WORDS = 36
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,8 @@ def _said(code: str, text: str, asked: bool) -> str:
         quoted.append(more)
     if len(quoted) == 1:
         return quoted[0]
-    return " ".join(q if q.endswith(("?", "…")) else q + "." for q in quoted)
+    # the patient's words from the first clause to the last, as said (never rejoined)
+    return span(text, quoted[0], quoted[-1]) or quoted[0]
 
 
 def _agreed(transcript: Transcript, i: int, code: str) -> int | None:

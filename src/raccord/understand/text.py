@@ -150,13 +150,18 @@ QUOTE_WORDS = 10
 _CLAUSE_END = re.compile(r"(?<=[.!?;…])")
 
 
+def _quotable(text: str) -> str:
+    """A turn as a quote may show it: annotations and quotation marks removed, spaces single."""
+    plain = _ANNOTATION.sub(" ", text)
+    return re.sub(r"\s+", " ", plain.replace("«", "").replace("»", "").replace('"', "")).strip()
+
+
 def clauses(code: str, text: str, limit: int = QUOTE_WORDS) -> list[str]:
     """The clauses of a turn as they can be quoted: annotations and quotation marks removed,
     hesitations at the start dropped, at least three words, at most ``limit`` (then « … »).
     A question keeps its question mark, so a quote shows whether a question was asked."""
     fillers = set(section(code, "understand").get("quote", {}).get("fillers", ()))
-    plain = _ANNOTATION.sub(" ", text)
-    plain = re.sub(r"\s+", " ", plain.replace("«", "").replace("»", "").replace('"', "")).strip()
+    plain = _quotable(text)
     out: list[str] = []
     for clause in _CLAUSE_END.split(plain):
         tokens = clause.strip(" -–—,").split()
@@ -170,6 +175,30 @@ def clauses(code: str, text: str, limit: int = QUOTE_WORDS) -> list[str]:
         short = short[:1].upper() + short[1:]
         out.append(short + ("…" if len(tokens) > limit else end))
     return out
+
+
+def span(text: str, first: str, last: str) -> str | None:
+    """The words of ``text`` as said from the clause ``first`` to the clause ``last`` (both
+    from ``clauses``), with everything between them — the hesitations and « et » a list of
+    clauses leaves out — and ``last``'s own punctuation; ``None`` when they are not found in
+    that order (``first`` may have been recapitalised, ``last`` cut with « … »)."""
+    plain = _quotable(text)
+    lower = plain.lower()
+    head = first.rstrip("?…").lower()
+    tail = last.rstrip("?…").lower()
+    if not head or not tail or last.endswith("…"):
+        return None
+    start = lower.find(head)
+    if start < 0:
+        return None
+    at = lower.find(tail, start + len(head) if tail != head else start)
+    if at < 0:
+        return None
+    end = at + len(tail)
+    while end < len(plain) and plain[end] in ".!?…":
+        end += 1
+    said = plain[start:end].strip()
+    return said[:1].upper() + said[1:]
 
 
 # --------------------------------------------------------------------------- topics
