@@ -40,7 +40,7 @@ from raccord.eval.harness import (
 from raccord.eval.labels import read_labels
 from raccord.eval.provenance import git
 from raccord.export import to_annotation
-from raccord.model import SessionAnalysis, Transcript, Turn
+from raccord.model import Detection, SessionAnalysis, Transcript, Turn
 from raccord.taxonomy import Role
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,8 +146,17 @@ def run_quality(data: Path, modes: Sequence[str], sanity: bool) -> dict[str, Any
             if m != mode:
                 continue
             start = time.perf_counter()
-            detections = crossval.run(sessions, ready, mode, context)
+            by_rules: dict[str, Detection] = {}
+            detections = crossval.run(sessions, ready, mode, context, rules=by_rules)
             block = crossval.report(sessions, detections)
+            # the therapist heads against the rules on the same out-of-fold markers
+            paired = crossval.report(sessions, by_rules)
+            for where, figures in paired.items():
+                if isinstance(figures, dict) and "contribution" in figures:
+                    block[where]["therapist_rules_only"] = {
+                        task: {k: figures[task][k] for k in ("precision", "recall", "f1")}
+                        for task in ("contribution", "repair")
+                    }
             block["seconds"] = round(time.perf_counter() - start, 1)
             out[f"{mode}/{context}"] = block
             print(f"  cross-validated {mode}/{context} in {block['seconds']} s", flush=True)

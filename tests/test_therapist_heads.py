@@ -175,3 +175,28 @@ def test_a_repair_head_does_not_praise_a_move_the_rules_call_a_contribution() ->
         else:
             assert move.contribution is Contribution.NONE
             assert move.repair is not RepairStrategy.NONE
+
+
+def test_without_the_heads_the_rules_alone_label_the_therapist_turns() -> None:
+    """A cross-validation fold scored without heads must not fall back on the shipped heads:
+    they were fitted on the fold's own sessions (the gap analysis once scored repairs that way)."""
+    from raccord.detect import signals as sig
+    from raccord.detect.markers import find
+    from raccord.detect.move_labels import label_moves
+    from raccord.io import parse
+
+    text = (
+        "T: How was the week?\n"
+        "P: Fine. I don't really want to talk about the drinking again.\n"
+        "T: You have to face it, you know. It's dangerous.\n"
+        "P: Whatever.\n"
+        "T: I hear that you're fed up with me bringing it up. We can leave it for today.\n"
+        "P: Thanks. It's been a hard week at work.\n"
+    )
+    (transcript,) = parse(text, fmt="text", language="en")
+    ready = prepare(transcript, mode="fast")
+    markers = find(sig.pack("en"), ready, mode="fast", context="session")
+    rules = label_moves(transcript, markers, mode="fast")
+    found = detect(transcript, mode="fast", prepared=ready, therapist_heads=False)
+    assert found.markers == markers
+    assert found.moves == rules

@@ -91,11 +91,13 @@ def detect(
     model: TurnModel | None = None,
     prepared: Prepared | None = None,
     therapist_model: _therapist.TherapistModel | None = None,
+    therapist_heads: bool = True,
 ) -> Detection:
     """Markers (each with evidence), therapist moves, episodes and scores for one session.
 
     ``model`` and ``therapist_model`` replace the shipped models (cross-validation fits them per
-    fold);
+    fold); without ``therapist_heads`` the rules alone label the therapist turns (never the
+    shipped heads, which a cross-validation fold must not use: they saw its sessions);
     ``prepared`` reuses a ``prepare`` of the same transcript and mode."""
     if mode not in MODES:
         raise RaccordError(f"unknown detection mode {mode!r}", expected="'full' or 'fast'")
@@ -107,7 +109,7 @@ def detect(
     markers = _address.about_the_alliance(transcript, markers)
     moves = label_moves(transcript, markers, mode=mode)
     heads = therapist_model if therapist_model is not None else _therapist.shipped(mode, context)
-    if heads is not None:
+    if heads is not None and therapist_heads:
         moves = heads.decide(
             transcript, moves, markers, ready.vectors, pack.signal_templates, pack.code
         )

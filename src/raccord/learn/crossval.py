@@ -44,6 +44,7 @@ def run(
     fraction: float = 1.0,
     draw: int = 0,
     probabilities: MutableMapping[str, OutOfFold] | None = None,
+    rules: MutableMapping[str, Detection] | None = None,
 ) -> dict[str, Detection]:
     """Out-of-fold detections of every session, keyed by ``Labelled.key``.
 
@@ -52,7 +53,8 @@ def run(
     therapist turns. With ``fraction`` below 1 each fold trains on that share of its training
     groups only (drawn per source with ``draw``; the scored folds are the same): a point of a
     learning curve. ``probabilities`` receives, per session, the fold model's presence
-    probability of each patient turn and its threshold."""
+    probability of each patient turn and its threshold; ``rules`` the same fold's detection with
+    the therapist turns labelled by the rules alone (the heads' paired baseline: same markers)."""
     design = {s.key: rows(s, ready[s.key], mode, context) for s in sessions}
     out: dict[str, Detection] = {}
     for n, fold in enumerate(group_folds([s.group for s in sessions], k, seed)):
@@ -84,7 +86,21 @@ def run(
                     model=model,
                     prepared=ready[s.key],
                     therapist_model=heads,
+                    therapist_heads=heads is not None,
                 )
+                if rules is not None:
+                    rules[s.key] = (
+                        out[s.key]
+                        if heads is None
+                        else detect(
+                            s.transcript,
+                            mode=mode,
+                            context=context,
+                            model=model,
+                            prepared=ready[s.key],
+                            therapist_heads=False,
+                        )
+                    )
     return out
 
 
