@@ -221,3 +221,28 @@ def test_a_second_request_is_quoted_in_the_patients_own_words() -> None:
         "Je voudrais parler du village. Comment je fais pour retourner chercher mon pain. "
         "Et après, savoir si je rachète des bêtes ou pas."
     )
+
+
+def test_the_therapists_yes_is_quoted_when_it_says_what_the_session_will_do() -> None:
+    """A request may only point at the plan ("Can we do it before Sunday?"): the yes that names
+    it is kept, as said; a bare yes (« On le met en premier la prochaine fois, d'accord ») not."""
+    lines = [
+        "T: Would it help to work on that moment together, what you'd want to say or do?",
+        "P: Yeah. Can we do it before Sunday though? Could I come Thursday instead?",
+        "T: Let me look. I've got Thursday at four.",
+        "P: Four's good. I'll come straight from the job.",
+        "T: Okay. So Thursday we start with your dad and Sunday, and if there's time, Claire. "
+        "Before we stop, one thing.",
+    ]
+    (plan,) = plans.find(_session(lines, "en"), "en")
+    assert plan.agreed_at == 4
+    assert plan.summary == "So Thursday we start with your dad and Sunday, and if there's time, Claire"
+    text = of(analyze(_session(lines, "en"), mode="fast")).open_items[0]
+    assert "you summed it up as “So Thursday we start with your dad" in text
+    bare = [
+        "T: Voilà.",
+        "P: J'aimerais bien qu'on en reparle la prochaine fois, de comment je lui dis.",
+        "T: On le met en premier la prochaine fois, d'accord. Il nous reste quelques minutes.",
+    ]
+    (plan,) = plans.find(_session(bare, "fr"), "fr")
+    assert plan.agreed_at == 2 and plan.summary is None

@@ -229,10 +229,15 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
     items: list[str] = [
         phrase(
             code,
-            "open_plan" if plan.agreed_at is not None else "open_plan_asked",
+            "open_plan_asked"
+            if plan.agreed_at is None
+            else "open_plan"
+            if plan.summary is None
+            else "open_plan_summed_up",
             turn=turn_ref(code, transcript, plan.turn),
             agreed=turn_ref(code, transcript, plan.agreed_at) if plan.agreed_at is not None else "",
             words=plan.words,
+            summary=plan.summary or "",
         )
         for plan in known.plans
     ]

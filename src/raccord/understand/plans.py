@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from raccord.detect.moves import context_words as cue
+from raccord.detect.moves import move_pack, read, sentence_at
+from raccord.lang import pack_code
 from raccord.model import Transcript
 from raccord.taxonomy import Role
 from raccord.understand.text import clauses, span
@@ -37,6 +39,10 @@ class Plan:
     turn: int
     words: str
     agreed_at: int | None = None
+    #: The therapist's yes when it says what the session will do (« Alors on commence par le
+    #: village la prochaine fois, et la question du troupeau, on la garde pour après »), as said:
+    #: a request may only point at it ("Can we do it before Sunday?").
+    summary: str | None = None
 
 
 def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
@@ -55,7 +61,9 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
             and cue(code, "therapist_asks_next_time", turns[i - 1].text) is not None
         )
         if asked or answered:
-            out.append(Plan(i, _said(code, turn.text, asked), _agreed(transcript, i, code)))
+            agreed = _agreed(transcript, i, code)
+            summary = None if agreed is None else _summary(code, turns[agreed].text)
+            out.append(Plan(i, _said(code, turn.text, asked), agreed, summary))
     return tuple(out)
 
 
@@ -89,3 +97,21 @@ def _agreed(transcript: Transcript, i: int, code: str) -> int | None:
         ),
         None,
     )
+
+
+#: The therapist's yes is quoted as what the session will do when its sentence says this many
+#: words besides the words of the yes (« On le met en premier la prochaine fois, d'accord »
+#: says nothing more than yes).
+SUMMARY_WORDS = 5
+
+
+def _summary(code: str, text: str) -> str | None:
+    """The sentence of the therapist's yes, as said, when it names what the session will do."""
+    cues = move_pack(pack_code(code)).context.get("agrees_next_time")
+    folded = read(text.strip(), quoted=False)
+    found = None if cues is None else cues.search(folded.text)
+    if found is None:
+        return None
+    sentence = sentence_at(text.strip(), folded, found.start())
+    rest = len(sentence.split()) - len(folded.raw(found.start(), found.end()).split())
+    return sentence.rstrip(".") if rest >= SUMMARY_WORDS else None
