@@ -236,7 +236,9 @@ def test_the_therapists_yes_is_quoted_when_it_says_what_the_session_will_do() ->
     ]
     (plan,) = plans.find(_session(lines, "en"), "en")
     assert plan.agreed_at == 4
-    assert plan.summary == "So Thursday we start with your dad and Sunday, and if there's time, Claire"
+    assert (
+        plan.summary == "So Thursday we start with your dad and Sunday, and if there's time, Claire"
+    )
     text = of(analyze(_session(lines, "en"), mode="fast")).open_items[0]
     assert "you summed it up as “So Thursday we start with your dad" in text
     bare = [
