@@ -55,9 +55,7 @@ def session(lines: Sequence[str], language: str) -> Transcript:
     return Transcript(turns=tuple(turns), language=language)
 
 
-def marker(
-    turn: int, subtype: MarkerSubtype, salience: int = 3, confidence: float = 0.9
-) -> Marker:
+def marker(turn: int, subtype: MarkerSubtype, salience: int = 3, confidence: float = 0.9) -> Marker:
     """A marker as the detector gives it; by default clear and sure enough to bring back to the
     patient (``taxonomy.clear``)."""
     return Marker(turn, subtype.kind, subtype, salience, confidence)
