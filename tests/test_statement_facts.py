@@ -612,3 +612,30 @@ def test_safer_ground_is_not_the_scene_told_through_long_pauses() -> None:
         ]
     )
     assert safe is None or safe.head not in ("palier", "porte", "appartement"), safe
+
+
+@pytest.mark.parametrize(
+    ("said", "missed"),
+    [
+        (
+            "P: I think everyone's anxious in meetings, honestly. It's a whole cultural thing.",
+            False,
+        ),
+        ("P: I get anxious in meetings, honestly. My hands shake.", True),
+    ],
+)
+def test_an_emotion_said_of_people_in_general_is_not_the_patients(said: str, missed: bool) -> None:
+    """A review found "an emotion said at turn 12 ('anxious') not picked up?" for abstract talk
+    about everyone: the suggestion would have taught the therapist to follow the abstraction."""
+    from raccord.understand.facts import window_signals
+
+    lines = [
+        "T: So if you were going to speak, what do you predict would happen?",
+        said,
+        "T: What would your mind tell you on Monday morning?",
+        "P: Oh, did I tell you my sister's getting engaged?",
+    ]
+    transcript = session(lines, "en")
+    det = detection([marker(3, S.TOPIC_SHIFT)], [move(0, M.OPEN_QUESTION)], [])
+    found = window_signals(transcript, det, 3, 3, "en")
+    assert any(s.kind == "missed_emotion" for s in found) is missed

@@ -391,6 +391,8 @@ def window_signals(
         t = next((i for i in therapist if i > p), None)
         if emotion is None or t is None or t > first_marker:
             continue
+        if _of_others(code, turns[p].text, emotion):
+            continue  # "everyone's anxious in meetings": abstract talk, not a feeling said
         move = move_at(detection, t)
         reflective = move is not None and move.move in _REFLECTIVE
         heard = cue(code, "empathy", turns[t].text) is not None
@@ -407,6 +409,17 @@ def window_signals(
 def _folded_words(text: str) -> list[str]:
     """The words of a turn folded as the cues read them (« épuisée » and « epuisee » alike)."""
     return [fold(w) for w in words(text)]
+
+
+def _of_others(code: str, text: str, emotion: str) -> bool:
+    """Whether the emotion is said of people in general (« tout le monde est stressé »,
+    "everyone's anxious in meetings"), not of the patient: its clause names a general subject
+    (``cues.general_subject``) before it."""
+    for clause in clauses(code, text, 60):
+        at = clause.lower().find(emotion.lower())
+        if at > 0 and cue(code, "general_subject", clause[:at]) is not None:
+            return True
+    return False
 
 
 #: Letters two forms of one emotion word share ("worried", "worry"; « peur », « peurs »).
