@@ -639,3 +639,30 @@ def test_an_emotion_said_of_people_in_general_is_not_the_patients(said: str, mis
     det = detection([marker(3, S.TOPIC_SHIFT)], [move(0, M.OPEN_QUESTION)], [])
     found = window_signals(transcript, det, 3, 3, "en")
     assert any(s.kind == "missed_emotion" for s in found) is missed
+
+
+@pytest.mark.parametrize(
+    ("said", "followed"),
+    [
+        ("P: Je me rends compte que depuis l'agression, même chez moi, je reste en alerte.", False),
+        (
+            "P: Je me rends compte que depuis le déménagement, même chez moi, je reste en alerte.",
+            True,
+        ),
+    ],
+)
+def test_a_painful_subject_is_not_one_to_follow(said: str, followed: bool) -> None:
+    """A review found « Pouvez-vous m'en dire un peu plus sur l'agression ? » offered as
+    following the patient's lead, in the stabilisation phase of EMDR."""
+    import dataclasses
+
+    from raccord.detect import detect
+
+    lines = ["T: Comment c'était, la cuisine de votre grand-mère ?", said, "T: Mm."]
+    transcript = session(lines, "fr")
+    signals = detect(transcript, mode="fast").signals
+    det = dataclasses.replace(
+        detection([m := marker(1, S.TOPIC_SHIFT)], [], [episode([m], 2)]), signals=signals
+    )
+    (facts,) = _facts(formulate(transcript, det)).episodes
+    assert (facts.patient_topic is not None) is followed

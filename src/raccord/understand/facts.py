@@ -497,6 +497,7 @@ class _SafeGround:
     def __init__(self, transcript: Transcript, detection: Detection) -> None:
         marked = {m.turn for m in detection.markers}
         said = {int(s["turn"]): s for s in detection.signals if "turn" in s}
+        self.said = said
         self.indexes: list[int] = []
         self.best: list[tuple[int, int]] = []  # running max of (words, index)
         self.medians: list[float] = []  # running median of the word counts
@@ -658,8 +659,12 @@ def episode_facts(
         if found is not None and any(set_aside(code, t, found[0]) for t in patient_text):
             found = None  # the patient set the subject aside: a repair must not name it
         topic, topic_turn = found if found is not None else (None, None)
+        # what the patient brought, to follow — never a painful subject (a review found « Pouvez-
+        # vous m'en dire un peu plus sur l'agression ? » offered in EMDR's stabilisation phase)
         patient_topic = (
-            _clear(topic_of(code, transcript.turns[first].text, min_score=3.0)) if markers else None
+            _clear(topic_of(code, transcript.turns[first].text, min_score=3.0))
+            if markers and not _painful(ground.said.get(first))
+            else None
         )
         last = max(first, min(episode.end, len(transcript.turns) - 1))
         signals = window_signals(
