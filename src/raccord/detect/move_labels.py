@@ -30,6 +30,7 @@ from raccord.detect.moves import (
 from raccord.detect.questions import _SENTENCE
 from raccord.lang import pack_code
 from raccord.model import Evidence, Marker, TherapistMove, Transcript, Turn
+from raccord.quote import clip
 from raccord.taxonomy import (
     Contribution,
     MarkerKind,
@@ -96,8 +97,7 @@ _QUOTE_CHARS = 100
 
 
 def _quote(text: str) -> str:
-    s = " ".join(text.split())
-    return s if len(s) <= _QUOTE_CHARS else s[: _QUOTE_CHARS - 1].rstrip() + "…"
+    return clip(text, _QUOTE_CHARS)
 
 
 def _fill(pack: MovePack, key: str, **values: object) -> str:

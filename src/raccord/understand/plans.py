@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from raccord.detect.moves import context_cue
 from raccord.detect.moves import context_words as cue
-from raccord.detect.moves import move_pack, read, sentence_at
-from raccord.lang import pack_code
 from raccord.model import Transcript
 from raccord.taxonomy import Role
 from raccord.understand.text import clauses, span
@@ -107,11 +106,8 @@ SUMMARY_WORDS = 5
 
 def _summary(code: str, text: str) -> str | None:
     """The sentence of the therapist's yes, as said, when it names what the session will do."""
-    cues = move_pack(pack_code(code)).context.get("agrees_next_time")
-    folded = read(text.strip(), quoted=False)
-    found = None if cues is None else cues.search(folded.text)
+    found = context_cue(code, "agrees_next_time", text)
     if found is None:
         return None
-    sentence = sentence_at(text.strip(), folded, found.start())
-    rest = len(sentence.split()) - len(folded.raw(found.start(), found.end()).split())
-    return sentence.rstrip(".") if rest >= SUMMARY_WORDS else None
+    rest = len(found.sentence.split()) - len(found.words.split())
+    return found.sentence.rstrip(".") if rest >= SUMMARY_WORDS else None
