@@ -267,10 +267,15 @@ def test_the_topic_is_dated_at_the_turn_that_said_it() -> None:
     assert said and all("tour 2" in line for line in said), lines
 
 
-@pytest.mark.parametrize(("salience", "watched"), [(2, True), (3, False)])
-def test_a_mild_tension_left_open_is_watched_not_brought_back(salience: int, watched: bool) -> None:
+@pytest.mark.parametrize(
+    ("salience", "confidence", "watched"), [(2, 0.9, True), (3, 0.9, False), (3, 0.8, True)]
+)
+def test_a_mild_tension_left_open_is_watched_not_brought_back(
+    salience: int, confidence: float, watched: bool
+) -> None:
     """A reviewer found « à reprendre à froid » for a possible, mild episode in a session without
-    rupture: only a clear marker (salience 3 or more) is something to bring back."""
+    rupture: only a clear marker (salience 3 or more), and a sure one (``taxonomy.clear``), is
+    something to bring back."""
     from raccord.taxonomy import Resolution
 
     transcript = session(
@@ -282,7 +287,7 @@ def test_a_mild_tension_left_open_is_watched_not_brought_back(salience: int, wat
         ],
         "fr",
     )
-    m = marker(1, MarkerSubtype.MINIMAL_RESPONSE, salience=salience)
+    m = marker(1, MarkerSubtype.MINIMAL_RESPONSE, salience=salience, confidence=confidence)
     det = detection([m], episodes=[episode([m], 3, resolved=Resolution.PARTLY)])
     items = prose.formulation_prose(transcript, det, formulate(transcript, det)).open_items
     assert len(items) == 1

@@ -220,13 +220,16 @@ def test_a_deferred_episode_is_prepared_in_words_for_next_session() -> None:
     assert "Tout à l'heure" not in text.split("## La phrase à préparer")[1].split("##")[0]
 
 
-@pytest.mark.parametrize(("salience", "prepared"), [(2, False), (3, True)])
+@pytest.mark.parametrize(
+    ("salience", "confidence", "prepared"), [(2, 0.9, False), (3, 0.9, True), (3, 0.8, False)]
+)
 def test_a_possible_mild_tension_gets_no_sentence_for_next_session(
-    salience: int, prepared: bool
+    salience: int, confidence: float, prepared: bool
 ) -> None:
     """A blind review found « j'ai eu l'impression que vous n'y croyiez plus trop » prepared for
     a warm, joking close flagged at salience 2 — which the open items themselves said to keep in
-    mind only."""
+    mind only; another found « vous m'avez donné raison assez vite » prepared for a nurse without
+    rupture, on a marker of confidence 0.81: a sentence said to the patient needs a sure one."""
     from raccord.repair import suggest
     from raccord.taxonomy import MarkerSubtype, Resolution
     from raccord.understand import formulate
@@ -242,7 +245,7 @@ def test_a_possible_mild_tension_gets_no_sentence_for_next_session(
         ],
         "fr",
     )
-    ms = [marker(1, MarkerSubtype.GIVING_UP, salience)]
+    ms = [marker(1, MarkerSubtype.GIVING_UP, salience, confidence)]
     d = detection(ms, (), [episode(ms, 3, resolved=Resolution.NO)])
     form = formulate(t, d)
     a = SessionAnalysis(t, d, form, suggest(t, d, form))

@@ -55,8 +55,10 @@ def session(lines: Sequence[str], language: str) -> Transcript:
     return Transcript(turns=tuple(turns), language=language)
 
 
-def marker(turn: int, subtype: MarkerSubtype, salience: int = 3) -> Marker:
-    return Marker(turn, subtype.kind, subtype, salience, 0.8)
+def marker(turn: int, subtype: MarkerSubtype, salience: int = 3, confidence: float = 0.9) -> Marker:
+    """A marker as the detector gives it; by default clear and sure enough to bring back to the
+    patient (``taxonomy.clear``)."""
+    return Marker(turn, subtype.kind, subtype, salience, confidence)
 
 
 def move(

@@ -29,6 +29,7 @@ class MarkerRecord:
     kind: str  # "withdrawal" | "confrontation"
     subtype: str
     salience: int
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

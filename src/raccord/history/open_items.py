@@ -36,7 +36,13 @@ def episodes_from_analysis(analysis: Mapping[str, Any]) -> tuple[EpisodeRecord, 
 
 def markers_from_analysis(analysis: Mapping[str, Any]) -> tuple[MarkerRecord, ...]:
     return tuple(
-        MarkerRecord(int(m["turn"]), str(m["kind"]), str(m["subtype"]), int(m["salience"]))
+        MarkerRecord(
+            int(m["turn"]),
+            str(m["kind"]),
+            str(m["subtype"]),
+            int(m["salience"]),
+            float(m.get("confidence", 1.0)),
+        )
         for m in analysis.get("markers", ())
         if m.get("kind") != "none"
     )
@@ -58,10 +64,10 @@ def to_open(
     episodes: Sequence[EpisodeRecord], markers: Sequence[MarkerRecord] | None = None
 ) -> tuple[EpisodeRecord, ...]:
     """The episodes that stay open after their session: deferred, or not fully resolved with a
-    clear marker in them (``taxonomy.clear_within``; a possible, mild tension is not carried
-    from session to session). Without ``markers``, every unresolved episode."""
+    clear, sure marker in them (``taxonomy.clear_within``; a possible or mild tension is not
+    carried from session to session). Without ``markers``, every unresolved episode."""
 
-    marked = None if markers is None else [(m.turn, m.salience) for m in markers]
+    marked = None if markers is None else [(m.turn, m.salience, m.confidence) for m in markers]
 
     def clear(e: EpisodeRecord) -> bool:
         return marked is None or clear_within(e.start, e.end, marked)

@@ -185,7 +185,10 @@ def _next_time(
     mild tension back to the patient can open the rupture it supposes.
     Only a suggestion whose timing is next session is shown: its wording (« La dernière
     fois… ») and its "When" agree."""
-    marked = [(int(m["turn"]), int(m.get("salience", 0))) for m in markers]
+    marked = [
+        (int(m["turn"]), int(m.get("salience", 0)), float(m.get("confidence", 1.0)))
+        for m in markers
+    ]
     clear = {
         int(e.get("index", k))
         for k, e in enumerate(episodes)

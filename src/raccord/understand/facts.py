@@ -19,7 +19,6 @@ from raccord.detect import questions
 from raccord.lang.cues import fold
 from raccord.model import Detection, Episode, Marker, TherapistMove, Transcript
 from raccord.taxonomy import (
-    CLEAR_SALIENCE,
     Contribution,
     EpisodeKind,
     MarkerKind,
@@ -29,6 +28,7 @@ from raccord.taxonomy import (
     Role,
     Severity,
     TherapistMoveType,
+    clear,
 )
 from raccord.understand.text import (
     Topic,
@@ -166,13 +166,15 @@ class EpisodeFacts:
 
     @property
     def mild(self) -> bool:
-        """A possible, mild tension (no clear marker, no unresolved macro-rupture): kept in mind,
-        not brought back to the patient — neither an open item to take up nor a sentence
-        prepared for next session."""
+        """A possible or mild tension (no clear, sure marker — ``taxonomy.clear`` —, no
+        unresolved macro-rupture): kept in mind, not brought back to the patient — neither an
+        open item to take up nor a sentence prepared for next session."""
         unresolved_macro = (
             self.episode.severity is Severity.MACRO and self.episode.resolved is not Resolution.YES
         )
-        return self.salience < CLEAR_SALIENCE and not unresolved_macro
+        return not any(clear(m.salience, m.confidence) for m in self.markers) and not (
+            unresolved_macro
+        )
 
     @property
     def pushed(self) -> bool:
