@@ -42,15 +42,36 @@ class Plan:
     #: village la prochaine fois, et la question du troupeau, on la garde pour après »), as said:
     #: a request may only point at it ("Can we do it before Sunday?").
     summary: str | None = None
+    #: The therapist proposed it (``words`` are the therapist's) and the patient said yes at
+    #: ``agreed_at`` ("We could do that next week: rehearse a couple of sentences together." —
+    #: "Yes. I'd like that.").
+    proposed: bool = False
 
 
 def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
-    """The patient's requests for next session, in order, each with the therapist's yes: a
-    patient turn that asks for it (``asks_next_time``), or the patient's answer to the
-    therapist's question about next session (``therapist_asks_next_time``)."""
+    """What the session agreed to take up next time, in order: a patient turn that asks for it
+    (``asks_next_time``) or answers the therapist's question about next session
+    (``therapist_asks_next_time``), each with the therapist's yes; and a therapist's proposal
+    for next session (``therapist_offers_next_time``) the patient says yes to at once
+    (``client_accepts``)."""
     turns = transcript.turns
     out: list[Plan] = []
     for i, turn in enumerate(turns):
+        if turn.role is Role.THERAPIST:
+            if any(p.agreed_at == i for p in out):
+                continue  # the yes to the patient's own request
+            offer = context_cue(code, "therapist_offers_next_time", turn.text)
+            answer = next(
+                (j for j in range(i + 1, min(len(turns), i + 3)) if turns[j].role is Role.PATIENT),
+                None,
+            )
+            if (
+                offer is not None
+                and answer is not None
+                and cue(code, "client_accepts", turns[answer].text) is not None
+            ):
+                out.append(Plan(i, offer.sentence.rstrip("."), answer, proposed=True))
+            continue
         if turn.role is not Role.PATIENT:
             continue
         asked = cue(code, "asks_next_time", turn.text) is not None
