@@ -832,3 +832,37 @@ def test_disputing_the_patients_minimising_is_still_arguing() -> None:
         ("T", "Well, a bottle a night, that's a big deal."),
     )
     assert last_move(s).contribution is Contribution.CONFRONT_ARGUE
+
+
+@pytest.mark.parametrize(
+    ("lang", "marker_words", "repair_words"),
+    [
+        (
+            "fr",
+            "C'est bon, c'est rien. On peut passer aux carnets.",
+            "On peut, oui. Mais avant, je voudrais vous dire un truc. Vous m'avez dit que la pesée "
+            "vous pourrissait la journée, et moi je vous ai répondu avec le programme. Je crois "
+            "que je ne vous ai pas écoutée, à ce moment-là. Ça, c'est de mon côté.",
+        ),
+        (
+            "en",
+            "It's fine. Whatever.",
+            "I jumped straight to 'that's brilliant'. I don't think I listened to you. I ran "
+            "ahead of you.",
+        ),
+    ],
+)
+def test_owning_not_having_listened_is_a_repair_not_a_move_past_the_concern(
+    lang: str, marker_words: str, repair_words: str
+) -> None:
+    """A blind review found « Je crois que je ne vous ai pas écoutée… Ça, c'est de mon côté »
+    called « préoccupation laissée de côté » (0.95) on the strength of « On peut, oui »."""
+    s = session(
+        lang,
+        ("T", "Comment ça va ?" if lang == "fr" else "How are you?"),
+        ("P", marker_words),
+        ("T", repair_words),
+    )
+    move = last_move(s, (marker_at(1, MarkerSubtype.DENIAL),))
+    assert move.contribution is Contribution.NONE
+    assert move.repair is RepairStrategy.ACKNOWLEDGE_CONTRIBUTION
