@@ -648,8 +648,12 @@ def test_hearing_a_complaint_out_only_to_argue_back_is_arguing_not_validation(
     move = last_move(s, (marker_at(1, MarkerSubtype.COMPLAINT_PARAMETERS),))
     assert move.contribution is Contribution.CONFRONT_ARGUE
     assert move.repair is RepairStrategy.NONE
-    # one reading of the turn: the move is arguing too, with no "validation" left in its evidence
+    # one reading of the turn: the move is arguing too, with no "validation" left in its evidence,
+    # and the quote runs from the turn's start (not "I hear you" alone)
     assert move.move is T.CONFRONTING
+    assert (
+        answer.startswith(move.evidence[0].words.rstrip("…")) and len(move.evidence[0].words) > 20
+    )
     assert not any(e.supports is None and e.source == "cue" for e in move.evidence)
 
 
