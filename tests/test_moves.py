@@ -778,6 +778,13 @@ def test_coming_back_with_curiosity_on_ones_own_words_is_meta_communication(
             "ça cesse ». Je me demande comment vous avez vécu ces dernières minutes.",
         ),
         ("fr", "J'ai l'impression que j'ai été un peu directif, là."),
+        (
+            "en",
+            "Can I pause us for a moment? I've just realised I've been doing most of the talking "
+            "today. And I notice that each time we get close to the meeting, we end up somewhere "
+            "else. I'm wondering if I've been rushing you. What's it been like for you, today?",
+        ),
+        ("fr", "Je me demande si je ne vous ai pas bousculée, tout à l'heure, avec la pesée."),
     ],
 )
 def test_owning_ones_stance_or_asking_how_the_last_minutes_felt_is_meta_communication(
