@@ -231,7 +231,7 @@ def test_a_possible_mild_tension_gets_no_sentence_for_next_session(
     mind only; another found « vous m'avez donné raison assez vite » prepared for a nurse without
     rupture, on a marker of confidence 0.81: a sentence said to the patient needs a sure one."""
     from raccord.repair import suggest
-    from raccord.taxonomy import MarkerSubtype, Resolution
+    from raccord.taxonomy import MarkerSubtype, Resolution, Timing
     from raccord.understand import formulate
     from test_understand_support import detection, episode, marker, session
 
@@ -250,3 +250,5 @@ def test_a_possible_mild_tension_gets_no_sentence_for_next_session(
     form = formulate(t, d)
     a = SessionAnalysis(t, d, form, suggest(t, d, form))
     assert (brief(a).next_session is not None) is prepared
+    # nor do the repair options tell the therapist to bring a mild tension up next session
+    assert any(s.timing is Timing.NEXT_SESSION for s in a.suggestions) is prepared

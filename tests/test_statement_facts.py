@@ -612,3 +612,57 @@ def test_safer_ground_is_not_the_scene_told_through_long_pauses() -> None:
         ]
     )
     assert safe is None or safe.head not in ("palier", "porte", "appartement"), safe
+
+
+@pytest.mark.parametrize(
+    ("said", "missed"),
+    [
+        (
+            "P: I think everyone's anxious in meetings, honestly. It's a whole cultural thing.",
+            False,
+        ),
+        ("P: I get anxious in meetings, honestly. My hands shake.", True),
+    ],
+)
+def test_an_emotion_said_of_people_in_general_is_not_the_patients(said: str, missed: bool) -> None:
+    """A review found "an emotion said at turn 12 ('anxious') not picked up?" for abstract talk
+    about everyone: the suggestion would have taught the therapist to follow the abstraction."""
+    from raccord.understand.facts import window_signals
+
+    lines = [
+        "T: So if you were going to speak, what do you predict would happen?",
+        said,
+        "T: What would your mind tell you on Monday morning?",
+        "P: Oh, did I tell you my sister's getting engaged?",
+    ]
+    transcript = session(lines, "en")
+    det = detection([marker(3, S.TOPIC_SHIFT)], [move(0, M.OPEN_QUESTION)], [])
+    found = window_signals(transcript, det, 3, 3, "en")
+    assert any(s.kind == "missed_emotion" for s in found) is missed
+
+
+@pytest.mark.parametrize(
+    ("said", "followed"),
+    [
+        ("P: Je me rends compte que depuis l'agression, même chez moi, je reste en alerte.", False),
+        (
+            "P: Je me rends compte que depuis le déménagement, même chez moi, je reste en alerte.",
+            True,
+        ),
+    ],
+)
+def test_a_painful_subject_is_not_one_to_follow(said: str, followed: bool) -> None:
+    """A review found « Pouvez-vous m'en dire un peu plus sur l'agression ? » offered as
+    following the patient's lead, in the stabilisation phase of EMDR."""
+    import dataclasses
+
+    from raccord.detect import detect
+
+    lines = ["T: Comment c'était, la cuisine de votre grand-mère ?", said, "T: Mm."]
+    transcript = session(lines, "fr")
+    signals = detect(transcript, mode="fast").signals
+    det = dataclasses.replace(
+        detection([m := marker(1, S.TOPIC_SHIFT)], [], [episode([m], 2)]), signals=signals
+    )
+    (facts,) = _facts(formulate(transcript, det)).episodes
+    assert (facts.patient_topic is not None) is followed

@@ -159,9 +159,9 @@ def test_responsibility_questions_that_precede_markers_are_an_implicit_prohibiti
     f = described(PROHIBITION_FR, _prohibition_detection())  # type: ignore[arg-type]
     assert f.prohibitions, "asked twice what she could do, twice an aggressive complaint"
     text = f.prohibitions[0]
-    assert "question de responsabilisation" in text and "tours 4 et 8" in text
+    assert "question qui lui renvoie la charge de la solution" in text and "tours 4 et 8" in text
     assert "troisième voie" in text
-    assert any("responsabilisation" in line for line in f.episodes[0].therapist_part)
+    assert any("charge de la solution" in line for line in f.episodes[0].therapist_part)
     needs = {n.need for n in f.episodes[0].needs}
     assert Need.COMPETENCE in needs or Need.RECOGNITION in needs
     assert Need.RELATEDNESS in {n.need for n in f.episodes[1].needs}
@@ -169,7 +169,7 @@ def test_responsibility_questions_that_precede_markers_are_an_implicit_prohibiti
 
 def test_implicit_prohibition_in_english() -> None:
     f = described(PROHIBITION_EN, _prohibition_detection())  # type: ignore[arg-type]
-    assert f.prohibitions and "responsibility question" in f.prohibitions[0]
+    assert f.prohibitions and "hands the solution back" in f.prohibitions[0]
     assert "turns 4 and 8" in f.prohibitions[0]
 
 

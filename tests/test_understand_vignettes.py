@@ -59,7 +59,7 @@ def test_the_articles_implicit_prohibition_vignette(stem: str) -> None:
     text = formulation_prose(transcript, detection, formulation)
     # asked twice what he could do, he complained aggressively both times
     therapist = " ".join(text.episodes[0].therapist_part)
-    assert "responsabilisation" in therapist or "responsibility question" in therapist
+    assert "charge de la solution" in therapist or "hands the solution back" in therapist
     assert text.prohibitions
     needs = {n.need for n in text.episodes[0].needs}
     assert needs & {Need.AUTONOMY, Need.COMPETENCE, Need.RECOGNITION}

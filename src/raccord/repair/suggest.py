@@ -238,7 +238,8 @@ def plan(
     else:
         direct_timing = (
             Timing.NEXT_SESSION
-            if f.episode.severity is Severity.MACRO or f.episode.resolved is Resolution.NO
+            if (f.episode.severity is Severity.MACRO or f.episode.resolved is Resolution.NO)
+            and not f.mild
             else Timing.LATER_IN_SESSION
         )
     direct: list[tuple[RepairStrategy, Timing]] = []
@@ -253,7 +254,9 @@ def plan(
             (R.LINK_PATTERN, Timing.NEXT_SESSION if not f.receptive else Timing.LATER_IN_SESSION)
         )
     # « différer, oui, mais ne pas enterrer »: an open or deferred episode is taken up next time
-    still_open = f.episode.resolved is not Resolution.YES or bool(f.deferred)
+    # (not a possible or mild tension: the open items say to keep it in mind only, and the
+    # report must not also tell the therapist to bring it up)
+    still_open = (f.episode.resolved is not Resolution.YES and not f.mild) or bool(f.deferred)
     if still_open and direct_timing is not Timing.NEXT_SESSION:
         direct.append((main, Timing.NEXT_SESSION))
 

@@ -391,6 +391,8 @@ def window_signals(
         t = next((i for i in therapist if i > p), None)
         if emotion is None or t is None or t > first_marker:
             continue
+        if _of_others(code, turns[p].text, emotion):
+            continue  # "everyone's anxious in meetings": abstract talk, not a feeling said
         move = move_at(detection, t)
         reflective = move is not None and move.move in _REFLECTIVE
         heard = cue(code, "empathy", turns[t].text) is not None
@@ -407,6 +409,17 @@ def window_signals(
 def _folded_words(text: str) -> list[str]:
     """The words of a turn folded as the cues read them (« épuisée » and « epuisee » alike)."""
     return [fold(w) for w in words(text)]
+
+
+def _of_others(code: str, text: str, emotion: str) -> bool:
+    """Whether the emotion is said of people in general (« tout le monde est stressé »,
+    "everyone's anxious in meetings"), not of the patient: its clause names a general subject
+    (``cues.general_subject``) before it."""
+    for clause in clauses(code, text, 60):
+        at = clause.lower().find(emotion.lower())
+        if at > 0 and cue(code, "general_subject", clause[:at]) is not None:
+            return True
+    return False
 
 
 #: Letters two forms of one emotion word share ("worried", "worry"; « peur », « peurs »).
@@ -484,6 +497,7 @@ class _SafeGround:
     def __init__(self, transcript: Transcript, detection: Detection) -> None:
         marked = {m.turn for m in detection.markers}
         said = {int(s["turn"]): s for s in detection.signals if "turn" in s}
+        self.said = said
         self.indexes: list[int] = []
         self.best: list[tuple[int, int]] = []  # running max of (words, index)
         self.medians: list[float] = []  # running median of the word counts
@@ -645,8 +659,12 @@ def episode_facts(
         if found is not None and any(set_aside(code, t, found[0]) for t in patient_text):
             found = None  # the patient set the subject aside: a repair must not name it
         topic, topic_turn = found if found is not None else (None, None)
+        # what the patient brought, to follow — never a painful subject (a review found « Pouvez-
+        # vous m'en dire un peu plus sur l'agression ? » offered in EMDR's stabilisation phase)
         patient_topic = (
-            _clear(topic_of(code, transcript.turns[first].text, min_score=3.0)) if markers else None
+            _clear(topic_of(code, transcript.turns[first].text, min_score=3.0))
+            if markers and not _painful(ground.said.get(first))
+            else None
         )
         last = max(first, min(episode.end, len(transcript.turns) - 1))
         signals = window_signals(
