@@ -249,10 +249,15 @@ def test_quand_ca_va_pas_is_distress_and_ca_va_pas_marcher_a_rejection(mode: str
 def test_a_content_affect_split_needs_the_affect_written_in_the_transcript() -> None:
     """Grief told plainly is not a split between content and affect: the guide codes one only
     when the transcript shows the affect (« [rit] »), and the scorer's other calls were mostly
-    false markers in sessions without a rupture."""
-    from raccord.detect import markers, prepare
+    false markers in sessions without a rupture. The shipped scorer, its heads set to choose a
+    split for every turn, decides a marker only where the laughter is written."""
+    import dataclasses
+
+    import numpy as np
+
+    from raccord.detect import learned, prepare
     from raccord.detect import signals as sig
-    from raccord.detect.learned import Decision
+    from raccord.detect.markers import design
 
     (transcript,) = parse(
         "T: Ce restaurant, c'était un endroit à vous deux.\n"
@@ -262,10 +267,35 @@ def test_a_content_affect_split_needs_the_affect_written_in_the_transcript() -> 
         fmt="text",
         language="fr",
     )
-    scored = markers.score_all(sig.pack("fr"), prepare(transcript, mode="fast").signals)
-    split = Decision(0.9, True, MarkerKind.WITHDRAWAL, MarkerSubtype.CONTENT_AFFECT_SPLIT, 3)
-    plain, laughing = scored
-    assert markers._unwritten_affect(split, plain)
-    assert not markers._unwritten_affect(split, laughing)
-    denial = Decision(0.9, True, MarkerKind.WITHDRAWAL, MarkerSubtype.DENIAL, 3)
-    assert not markers._unwritten_affect(denial, plain)
+    model = learned.shipped("fast", "session")
+    if model is None:
+        pytest.skip("no shipped weights")
+    scored, matrix = design(
+        sig.pack("fr"), prepare(transcript, mode="fast"), mode="fast", context="session"
+    )
+
+    def choosing(head: learned.Head, name: str) -> learned.Head:
+        """The same head, choosing ``name`` whatever the turn."""
+        if head.coef.shape[0] == 1:  # logistic: the second class when the score is high
+            score = 10.0 if head.classes.index(name) == 1 else -10.0
+            return dataclasses.replace(
+                head, coef=np.zeros_like(head.coef), intercept=np.array([score])
+            )
+        wanted = np.arange(len(head.classes)) == head.classes.index(name)
+        return dataclasses.replace(
+            head, coef=np.zeros_like(head.coef), intercept=np.where(wanted, 10.0, 0.0)
+        )
+
+    splitting = dataclasses.replace(
+        model,
+        kind=choosing(model.kind, MarkerKind.WITHDRAWAL.value),
+        subtype=choosing(model.subtype, MarkerSubtype.CONTENT_AFFECT_SPLIT.value),
+    )
+    present = np.ones(len(scored))
+    affect = ["laughter" in x.signals.nonverbal for x in scored]
+    assert affect == [False, True]
+    plain, laughing = splitting.decide(matrix, present, affect)
+    assert plain.subtype is laughing.subtype is MarkerSubtype.CONTENT_AFFECT_SPLIT
+    assert not plain.present and laughing.present
+    # without the transcript's say, the head's choice stands
+    assert all(d.present for d in splitting.decide(matrix, present))

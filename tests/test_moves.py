@@ -648,8 +648,12 @@ def test_hearing_a_complaint_out_only_to_argue_back_is_arguing_not_validation(
     move = last_move(s, (marker_at(1, MarkerSubtype.COMPLAINT_PARAMETERS),))
     assert move.contribution is Contribution.CONFRONT_ARGUE
     assert move.repair is RepairStrategy.NONE
-    # one reading of the turn: the move is arguing too, with no "validation" left in its evidence
+    # one reading of the turn: the move is arguing too, with no "validation" left in its evidence,
+    # and the quote runs from the turn's start (not "I hear you" alone)
     assert move.move is T.CONFRONTING
+    assert (
+        answer.startswith(move.evidence[0].words.rstrip("…")) and len(move.evidence[0].words) > 20
+    )
     assert not any(e.supports is None and e.source == "cue" for e in move.evidence)
 
 
@@ -774,6 +778,13 @@ def test_coming_back_with_curiosity_on_ones_own_words_is_meta_communication(
             "ça cesse ». Je me demande comment vous avez vécu ces dernières minutes.",
         ),
         ("fr", "J'ai l'impression que j'ai été un peu directif, là."),
+        (
+            "en",
+            "Can I pause us for a moment? I've just realised I've been doing most of the talking "
+            "today. And I notice that each time we get close to the meeting, we end up somewhere "
+            "else. I'm wondering if I've been rushing you. What's it been like for you, today?",
+        ),
+        ("fr", "Je me demande si je ne vous ai pas bousculée, tout à l'heure, avec la pesée."),
     ],
 )
 def test_owning_ones_stance_or_asking_how_the_last_minutes_felt_is_meta_communication(
@@ -832,3 +843,37 @@ def test_disputing_the_patients_minimising_is_still_arguing() -> None:
         ("T", "Well, a bottle a night, that's a big deal."),
     )
     assert last_move(s).contribution is Contribution.CONFRONT_ARGUE
+
+
+@pytest.mark.parametrize(
+    ("lang", "marker_words", "repair_words"),
+    [
+        (
+            "fr",
+            "C'est bon, c'est rien. On peut passer aux carnets.",
+            "On peut, oui. Mais avant, je voudrais vous dire un truc. Vous m'avez dit que la pesée "
+            "vous pourrissait la journée, et moi je vous ai répondu avec le programme. Je crois "
+            "que je ne vous ai pas écoutée, à ce moment-là. Ça, c'est de mon côté.",
+        ),
+        (
+            "en",
+            "It's fine. Whatever.",
+            "I jumped straight to 'that's brilliant'. I don't think I listened to you. I ran "
+            "ahead of you.",
+        ),
+    ],
+)
+def test_owning_not_having_listened_is_a_repair_not_a_move_past_the_concern(
+    lang: str, marker_words: str, repair_words: str
+) -> None:
+    """A blind review found « Je crois que je ne vous ai pas écoutée… Ça, c'est de mon côté »
+    called « préoccupation laissée de côté » (0.95) on the strength of « On peut, oui »."""
+    s = session(
+        lang,
+        ("T", "Comment ça va ?" if lang == "fr" else "How are you?"),
+        ("P", marker_words),
+        ("T", repair_words),
+    )
+    move = last_move(s, (marker_at(1, MarkerSubtype.DENIAL),))
+    assert move.contribution is Contribution.NONE
+    assert move.repair is RepairStrategy.ACKNOWLEDGE_CONTRIBUTION

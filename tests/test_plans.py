@@ -248,3 +248,34 @@ def test_the_therapists_yes_is_quoted_when_it_says_what_the_session_will_do() ->
     ]
     (plan,) = plans.find(_session(bare, "fr"), "fr")
     assert plan.agreed_at == 2 and plan.summary is None
+
+
+def test_a_proposal_for_next_session_the_patient_says_yes_to_is_a_plan() -> None:
+    """A blind review found the patient's wish to rehearse before the mediation dropped: the
+    therapist had proposed it for next week and he had said yes."""
+    lines = [
+        "T: What would it be like to say that on the 14th?",
+        "P: Terrifying. I don't know. I'd want to practise it first.",
+        "T: We could do that next week, if you'd like: rehearse a couple of sentences together.",
+        "P: Yes. I'd like that.",
+    ]
+    (plan,) = plans.find(_session(lines, "en"), "en")
+    assert (plan.turn, plan.agreed_at, plan.proposed) == (2, 3, True)
+    assert plan.words.startswith("We could do that next week")
+    text = of(analyze(_session(lines, "en"), mode="fast")).open_items[0]
+    assert text.startswith("Proposed by you for next session (turn 3) and accepted by the client")
+
+
+@pytest.mark.parametrize(
+    ("language", "offer", "answer"),
+    [
+        ("fr", "Alors on peut la décaler à cinq heures et quart le jeudi.", "D'accord."),
+        ("en", "We could do that next week.", "I'm not sure, to be honest."),
+    ],
+)
+def test_a_habit_on_a_weekday_or_a_proposal_not_taken_is_no_plan(
+    language: str, offer: str, answer: str
+) -> None:
+    opening = "T: Et la collation ?" if language == "fr" else "T: And the homework?"
+    lines = [opening, "P: …", f"T: {offer}", f"P: {answer}"]
+    assert plans.find(_session(lines, language), language) == ()

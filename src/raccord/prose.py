@@ -231,6 +231,8 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             code,
             "open_plan_asked"
             if plan.agreed_at is None
+            else "open_plan_offered"
+            if plan.proposed
             else "open_plan"
             if plan.summary is None
             else "open_plan_summed_up",

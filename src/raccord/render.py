@@ -32,6 +32,7 @@ from raccord.model import (
     Transcript,
     Turn,
 )
+from raccord.quote import clip
 from raccord.taxonomy import Contribution, RepairStrategy, Role
 from raccord.understand.invitations import Invited, note_key
 from raccord.understand.text import typeset
@@ -174,11 +175,7 @@ def _suggestion_block(s: Suggestion, w: _Words) -> RenderableType:
 
 
 def _short(text: str, width: int = WORDS_WIDTH) -> str:
-    text = " ".join(text.split())
-    if len(text) <= width:
-        return text
-    cut = text[:width].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
+    return clip(text, width)
 
 
 def _invitations(analysis: SessionAnalysis) -> dict[int, Invited]:

@@ -233,11 +233,21 @@ class TurnModel:
         return present if calm is None else calm.apply(present, self.threshold)
 
     def decide(
-        self, x: npt.NDArray[np.float64], probability: npt.NDArray[np.float64] | None = None
+        self,
+        x: npt.NDArray[np.float64],
+        probability: npt.NDArray[np.float64] | None = None,
+        shows_affect: Sequence[bool] | None = None,
     ) -> list[Decision]:
         """One decision per row: presence probability (``probability`` when the caller read the
         whole session with ``session_presence``; else the turn alone), then family, subtype and
-        salience. The threshold is the turn scorer's either way."""
+        salience. The threshold is the turn scorer's either way.
+
+        ``shows_affect`` says of each row whether the transcript writes the patient's affect
+        (« [rit] »): ``ANNOTATION.md`` codes a content/affect split only then, so where it does
+        not, a row whose subtype would be one is no marker. Out of fold (full mode, seventh
+        session's weights) the scorer's 36 such calls held 9 markers of other subtypes and 27
+        false ones — grief told plainly in sessions without a rupture among them — so the call is
+        dropped, not relabelled."""
         if x.shape[0] == 0:
             return []
         present = self.present(x) if probability is None else probability
@@ -260,10 +270,15 @@ class TurnModel:
             else:  # pragma: no cover - every family has labelled subtypes
                 subtype = max(MarkerSubtype, key=lambda s: s.kind is family)
             expected = float(sum(int(c) * sal[n, k] for k, c in enumerate(self.salience.classes)))
+            unwritten = (
+                subtype is MarkerSubtype.CONTENT_AFFECT_SPLIT
+                and shows_affect is not None
+                and not shows_affect[n]
+            )
             out.append(
                 Decision(
                     probability=float(present[n]),
-                    present=bool(present[n] >= self.threshold or standing[n]),
+                    present=bool(present[n] >= self.threshold or standing[n]) and not unwritten,
                     kind=family,
                     subtype=subtype,
                     salience=max(2, min(5, round(expected))),

@@ -581,10 +581,12 @@ def find(
         stop = start + ROWS_AT_ONCE
         matrix = single if single is not None else block(start)
         given = None if probability is None else probability[start:stop]
+        rows = scored[start:stop]
+        affect = ["laughter" in x.signals.nonverbal for x in rows]
         for k, (x, decision) in enumerate(
-            zip(scored[start:stop], model.decide(matrix, given), strict=True)
+            zip(rows, model.decide(matrix, given, affect), strict=True)
         ):
-            if not decision.present or _unwritten_affect(decision, x):
+            if not decision.present:
                 continue
             evidence = _learned_evidence(p, x, decision, model.weighed_blocks(matrix[k]))
             out.append(
@@ -598,14 +600,6 @@ def find(
                 )
             )
     return tuple(out)
-
-
-def _unwritten_affect(decision: learned.Decision, x: Scored) -> bool:
-    """A content/affect split the transcript does not show: ``ANNOTATION.md`` codes one only when
-    the affect is written (« [rit] »). Out of fold (full mode, seventh session's weights) the
-    scorer's 36 such calls held 9 markers of other subtypes and 27 false ones — grief told
-    plainly in sessions without a rupture among them — so the call is dropped, not relabelled."""
-    return decision.subtype is S.CONTENT_AFFECT_SPLIT and "laughter" not in x.signals.nonverbal
 
 
 def _rule_marker(p: Pack, x: Scored) -> Marker:

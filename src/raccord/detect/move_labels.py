@@ -30,6 +30,7 @@ from raccord.detect.moves import (
 from raccord.detect.questions import _SENTENCE
 from raccord.lang import pack_code
 from raccord.model import Evidence, Marker, TherapistMove, Transcript, Turn
+from raccord.quote import clip
 from raccord.taxonomy import (
     Contribution,
     MarkerKind,
@@ -96,8 +97,7 @@ _QUOTE_CHARS = 100
 
 
 def _quote(text: str) -> str:
-    s = " ".join(text.split())
-    return s if len(s) <= _QUOTE_CHARS else s[: _QUOTE_CHARS - 1].rstrip() + "…"
+    return clip(text, _QUOTE_CHARS)
 
 
 def _fill(pack: MovePack, key: str, **values: object) -> str:
@@ -241,15 +241,17 @@ def _label_turn(
         label: Contribution, conf: float, *extra: Evidence, read_as: TherapistMoveType | None = None
     ) -> TherapistMove:
         """The label with its reason; ``read_as`` re-reads the move itself in its context (its
-        context-free reading and evidence are then dropped: one turn, one reading)."""
+        context-free reading and evidence are then dropped: one turn, one reading, quoted from
+        its start — "I hear you" is not the argument that follows it)."""
+        said = words if read_as is None else _quote(turn.text)
         detail = _fill(
             pack,
             label.value,
-            words=words,
+            words=said,
             n=_CLOSED_RUN,
             marker=pack.marker_names.get(marker.kind.value, "") if marker else "",
         )
-        reason = Evidence(source="cue", detail=detail, words=words, supports=label.value)
+        reason = Evidence(source="cue", detail=detail, words=said, supports=label.value)
         if read_as is not None:
             return TherapistMove(
                 i, read_as, contribution=label, confidence=conf, evidence=(reason, *extra)

@@ -34,6 +34,7 @@ from raccord.detect.questions import _SENTENCE
 from raccord.lang import pack_code
 from raccord.lang.cues import CueSet, Folded, Index, fold, fold_sentences
 from raccord.model import Evidence, Transcript
+from raccord.quote import clip
 from raccord.taxonomy import RepairStrategy, Role, TherapistMoveType
 
 __all__ = [
@@ -127,16 +128,37 @@ def move_pack(code: str) -> MovePack:
     )
 
 
-def context_words(code: str, name: str, text: str) -> str | None:
-    """The words of ``text``, as written, where the pack's ``[context] <name>`` cues first match
-    (reported speech left out), or ``None``: one reading of a context cue for every stage (the
-    move labels here, the next-session plans in ``understand``)."""
+@dataclass(frozen=True, slots=True)
+class ContextCue:
+    """Where a ``[context]`` cue matched a turn: the words that matched and their sentence, both
+    as written."""
+
+    words: str
+    sentence: str
+
+
+def context_cue(code: str, name: str, text: str) -> ContextCue | None:
+    """The first match of the pack's ``[context] <name>`` cues in ``text`` (reported speech left
+    out), or ``None``: one reading of a context cue for every stage (the move labels here, the
+    next-session plans in ``understand``)."""
     cues = move_pack(pack_code(code)).context.get(name)
     if cues is None:
         return None
-    folded = read(text.strip(), quoted=False)
+    said = text.strip()
+    folded = read(said, quoted=False)
     found = cues.search(folded.text)
-    return folded.raw(found.start(), found.end()).strip() if found else None
+    if found is None:
+        return None
+    return ContextCue(
+        folded.raw(found.start(), found.end()).strip(), sentence_at(said, folded, found.start())
+    )
+
+
+def context_words(code: str, name: str, text: str) -> str | None:
+    """The words of ``text``, as written, where the pack's ``[context] <name>`` cues first
+    match (``context_cue``), or ``None``."""
+    found = context_cue(code, name, text)
+    return found.words if found else None
 
 
 def sentence_at(text: str, folded: Folded, pos: int) -> str:
@@ -146,16 +168,15 @@ def sentence_at(text: str, folded: Folded, pos: int) -> str:
     for m in _SENTENCE.finditer(norm):
         if m.start() <= pos < m.end() or m.end() >= len(norm):
             a, b = folded.where(m.start(), m.end())
-            s = text[a:b].strip()
-            return s if len(s) <= EVIDENCE_CHARS else s[: EVIDENCE_CHARS - 1].rstrip() + "…"
-    return text.strip()[:EVIDENCE_CHARS]
+            return clip(text[a:b], EVIDENCE_CHARS)
+    return clip(text, EVIDENCE_CHARS)
 
 
 def _evidence(
     pack: MovePack, move: TherapistMoveType, text: str, folded: Folded, pos: int | None
 ) -> tuple[Evidence, ...]:
     template = pack.templates.get(move.value, "{words}")
-    words = sentence_at(text, folded, pos) if pos is not None else text.strip()[:EVIDENCE_CHARS]
+    words = sentence_at(text, folded, pos) if pos is not None else clip(text, EVIDENCE_CHARS)
     try:
         detail = template.format(words=words)
     except (KeyError, IndexError, ValueError):
@@ -440,5 +461,8 @@ def therapist_move_types(
         except (KeyError, IndexError, ValueError):
             detail = template
         text = transcript.turns[i].text.strip()
-        out[i] = (label, (Evidence(source="model", detail=detail, words=text[:EVIDENCE_CHARS]),))
+        out[i] = (
+            label,
+            (Evidence(source="model", detail=detail, words=clip(text, EVIDENCE_CHARS)),),
+        )
     return out

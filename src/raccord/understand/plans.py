@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from raccord.detect.moves import context_cue
 from raccord.detect.moves import context_words as cue
-from raccord.detect.moves import move_pack, read, sentence_at
-from raccord.lang import pack_code
 from raccord.model import Transcript
 from raccord.taxonomy import Role
 from raccord.understand.text import clauses, span
@@ -43,15 +42,36 @@ class Plan:
     #: village la prochaine fois, et la question du troupeau, on la garde pour après »), as said:
     #: a request may only point at it ("Can we do it before Sunday?").
     summary: str | None = None
+    #: The therapist proposed it (``words`` are the therapist's) and the patient said yes at
+    #: ``agreed_at`` ("We could do that next week: rehearse a couple of sentences together." —
+    #: "Yes. I'd like that.").
+    proposed: bool = False
 
 
 def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
-    """The patient's requests for next session, in order, each with the therapist's yes: a
-    patient turn that asks for it (``asks_next_time``), or the patient's answer to the
-    therapist's question about next session (``therapist_asks_next_time``)."""
+    """What the session agreed to take up next time, in order: a patient turn that asks for it
+    (``asks_next_time``) or answers the therapist's question about next session
+    (``therapist_asks_next_time``), each with the therapist's yes; and a therapist's proposal
+    for next session (``therapist_offers_next_time``) the patient says yes to at once
+    (``client_accepts``)."""
     turns = transcript.turns
     out: list[Plan] = []
     for i, turn in enumerate(turns):
+        if turn.role is Role.THERAPIST:
+            if any(p.agreed_at == i for p in out):
+                continue  # the yes to the patient's own request
+            offer = context_cue(code, "therapist_offers_next_time", turn.text)
+            answer = next(
+                (j for j in range(i + 1, min(len(turns), i + 3)) if turns[j].role is Role.PATIENT),
+                None,
+            )
+            if (
+                offer is not None
+                and answer is not None
+                and cue(code, "client_accepts", turns[answer].text) is not None
+            ):
+                out.append(Plan(i, offer.sentence.rstrip("."), answer, proposed=True))
+            continue
         if turn.role is not Role.PATIENT:
             continue
         asked = cue(code, "asks_next_time", turn.text) is not None
@@ -107,11 +127,8 @@ SUMMARY_WORDS = 5
 
 def _summary(code: str, text: str) -> str | None:
     """The sentence of the therapist's yes, as said, when it names what the session will do."""
-    cues = move_pack(pack_code(code)).context.get("agrees_next_time")
-    folded = read(text.strip(), quoted=False)
-    found = None if cues is None else cues.search(folded.text)
+    found = context_cue(code, "agrees_next_time", text)
     if found is None:
         return None
-    sentence = sentence_at(text.strip(), folded, found.start())
-    rest = len(sentence.split()) - len(folded.raw(found.start(), found.end()).split())
-    return sentence.rstrip(".") if rest >= SUMMARY_WORDS else None
+    rest = len(found.sentence.split()) - len(found.words.split())
+    return found.sentence.rstrip(".") if rest >= SUMMARY_WORDS else None
