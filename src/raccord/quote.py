@@ -13,4 +13,4 @@ def clip(text: str, limit: int) -> str:
     cut = said[: limit - 1]
     if not said[limit - 1].isspace() and " " in cut:
         cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:") + "…"
+    return cut.rstrip(" ,;:.") + "…"
