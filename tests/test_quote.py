@@ -22,4 +22,4 @@ def test_one_long_word_is_cut_where_it_must() -> None:
 
 def test_a_quote_cut_after_a_sentence_ends_with_one_mark() -> None:
     said = "La première nuit, plutôt bien, en fait. La deuxième, y a un patient qui s'est mis à hurler."
-    assert clip(said, 45) == "La première nuit, plutôt bien, en fait…"
+    assert clip(said, 42) == "La première nuit, plutôt bien, en fait…"
