@@ -21,6 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from raccord.detect import Prepared, detect
+from raccord.detect.learned import TurnModel
+from raccord.detect.therapist import TherapistModel
 from raccord.eval.compare import Aligned, align_annotations, figures, roles_of
 from raccord.export import to_annotation
 from raccord.learn.data import Labelled
@@ -73,34 +75,34 @@ def run(
                 f"fold {n + 1}/{k}: {len(train)} training sessions, C={model.meta['C']}, "
                 f"threshold {model.threshold:.2f}"
             )
+
+        def scored(
+            s: Labelled,
+            with_heads: bool,
+            model: TurnModel = model,
+            heads: TherapistModel | None = heads,
+        ) -> Detection:
+            """The fold's detection of ``s``; its therapist turns labelled by the fold's heads,
+            or by the rules alone."""
+            return detect(
+                s.transcript,
+                mode=mode,
+                context=context,
+                model=model,
+                prepared=ready[s.key],
+                therapist_model=heads if with_heads else None,
+                therapist_heads=with_heads and heads is not None,
+            )
+
         for s in sessions:
             if s.group in fold:
                 if probabilities is not None:
                     probabilities[s.key] = OutOfFold(
                         model.session_presence(design[s.key].matrix), model.threshold
                     )
-                out[s.key] = detect(
-                    s.transcript,
-                    mode=mode,
-                    context=context,
-                    model=model,
-                    prepared=ready[s.key],
-                    therapist_model=heads,
-                    therapist_heads=heads is not None,
-                )
+                out[s.key] = scored(s, True)
                 if rules is not None:
-                    rules[s.key] = (
-                        out[s.key]
-                        if heads is None
-                        else detect(
-                            s.transcript,
-                            mode=mode,
-                            context=context,
-                            model=model,
-                            prepared=ready[s.key],
-                            therapist_heads=False,
-                        )
-                    )
+                    rules[s.key] = out[s.key] if heads is None else scored(s, False)
     return out
 
 
