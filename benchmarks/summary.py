@@ -67,7 +67,13 @@ def quality(q: dict[str, Any]) -> list[str]:
         ("kind kappa (withdrawal vs confrontation, both mark)", ("kind_kappa", "value"), ""),
         ("subtype accuracy (both mark)", ("subtype_accuracy", "value"), ""),
         ("contribution F1", ("contribution", "f1"), "≥ 0.75"),
+        (
+            "contribution F1, the rules alone (same markers)",
+            ("therapist_rules_only", "contribution", "f1"),
+            "",
+        ),
         ("repair F1", ("repair", "f1"), ""),
+        ("repair F1, the rules alone (same markers)", ("therapist_rules_only", "repair", "f1"), ""),
         ("episode overlap F1", ("episodes", "f1"), "≥ 0.75"),
         ("episode severity agreement (matched episodes)", ("episodes", "severity_accuracy"), ""),
         ("episode resolution agreement (matched episodes)", ("episodes", "resolved_accuracy"), ""),
@@ -75,6 +81,16 @@ def quality(q: dict[str, Any]) -> list[str]:
     for label, path, target in rows:
         cells = [_f(_get(q, r, p, *path)) for r in runs for p in parts if p in q[r]]
         lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
+
+    def calm(run: str, part: str) -> str:
+        counts = list((_get(q, run, part, "no_rupture_sessions") or {}).values())
+        return f"{sum(counts) / len(counts):.1f} (max {max(counts)})" if counts else "–"
+
+    lines.append(
+        "| markers in a session coded without rupture: mean (max) | max ≤ 1 (psy) | "
+        + " | ".join(calm(r, p) for r in runs for p in parts if p in q[r])
+        + " |"
+    )
     for r in runs:
         for p in parts:
             ci = _get(q, r, p, "client_marker", "f1_ci")
