@@ -36,3 +36,20 @@ def test_lone_markers_fill_in_by_salience_then_confidence() -> None:
     spots = [Spot(3, 2, 0.9), Spot(8, 3, 0.6), Spot(12, 3, 0.8), Spot(15, 2, 0.95)]
     chosen = moments.choose([], spots, limit=2)
     assert [(s.turn, e) for s, e in chosen] == [(8, None), (12, None)]
+
+
+def test_a_sure_marker_stands_for_its_episode_before_a_more_salient_unsure_one() -> None:
+    """A never-seen session showed the patient accepting the therapist's repair (salience 4,
+    confidence 0.67) in place of her « Je m'accroche pas, moi » (salience 3, 0.92)."""
+    spots = [Spot(16, 3, 0.92), Spot(26, 4, 0.67)]
+    ((spot, _),) = moments.choose([Span((16, 26), True, "yes")], spots)
+    assert spot.turn == 16
+
+
+def test_a_request_for_next_session_is_never_a_moment() -> None:
+    """« La prochaine fois, on pourrait parler de l'EHPAD ? » had been shown as avoidant
+    storytelling while the open items showed it, rightly, as the session's plan."""
+    spots = [Spot(16, 3, 0.92), Spot(36, 2, 0.65)]
+    spans = [Span((16,), False, "yes"), Span((36,), False, "yes")]
+    chosen = moments.choose(spans, spots, planned={36})
+    assert [s.turn for s, _ in chosen] == [16]

@@ -55,9 +55,10 @@ def _moments(analysis: SessionAnalysis) -> list[Moment]:
         for ep in det.episodes
     ]
     spots = [moments.Spot(m.turn, m.salience, m.confidence) for m in det.markers]
+    planned = {p.turn for p in facts.plans if not p.proposed} if facts is not None else set()
     return [
         Moment(by_turn[s.turn], index)
-        for s, index in moments.choose(spans, spots, invited, MOMENTS)
+        for s, index in moments.choose(spans, spots, invited, MOMENTS, planned)
     ]
 
 

@@ -4,8 +4,12 @@ One choice for every report (the text brief and the HTML/PDF report read the sam
 had drifted apart, one weighing the model's confidence, the other the invited answers). Episodes
 come by need: unresolved first, then macro-ruptures, then the most salient; each is shown by its
 strongest marker — one the patient did not say in answer to the therapist's own invitation (that
-may be the repair under way), then the most salient, then the surest, then the earliest. When
-fewer episodes than moments, the most salient markers outside any episode fill in. Shown in the
+may be the repair under way), then a clear and sure one (``taxonomy.clear``: a never-seen session
+showed the patient accepting the therapist's repair, salience 4 at confidence 0.67, in place of
+her « Vous avez sûrement raison » at 0.95), then the most salient, then the surest, then the
+earliest. A patient's request for next session is never a moment (it is the session's plan,
+shown first among the open items; a never-seen session showed it as "avoidant storytelling").
+When fewer episodes than moments, the clearest markers outside any episode fill in. Shown in the
 session's order.
 """
 
@@ -13,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+
+from raccord.taxonomy import clear
 
 #: How many moments the first screen shows.
 MOMENTS = 3
@@ -43,8 +49,11 @@ def choose(
     spots: Sequence[Spot],
     invited: Collection[int] = (),
     limit: int = MOMENTS,
+    planned: Collection[int] = (),
 ) -> list[tuple[Spot, int | None]]:
-    """The moments, each a marker with the index of its episode (``None`` outside one)."""
+    """The moments, each a marker with the index of its episode (``None`` outside one);
+    ``planned`` are the turns where the patient asked for something next session."""
+    spots = [s for s in spots if s.turn not in planned]
     by_turn = {s.turn: s for s in spots}
 
     def need(index: int) -> tuple[int, int, int, int]:
@@ -57,14 +66,21 @@ def choose(
         inside = [by_turn[t] for t in spans[index].markers if t in by_turn]
         if inside:
             best = max(
-                inside, key=lambda s: (s.turn not in invited, s.salience, s.confidence, -s.turn)
+                inside,
+                key=lambda s: (
+                    s.turn not in invited,
+                    clear(s.salience, s.confidence),
+                    s.salience,
+                    s.confidence,
+                    -s.turn,
+                ),
             )
             out.append((best, index))
     if len(out) < limit:
         taken = {t for span in spans for t in span.markers}
         lone = sorted(
             (s for s in spots if s.turn not in taken),
-            key=lambda s: (-s.salience, -s.confidence, s.turn),
+            key=lambda s: (not clear(s.salience, s.confidence), -s.salience, -s.confidence, s.turn),
         )
         out += [(s, None) for s in lone[: limit - len(out)]]
     return sorted(out, key=lambda pair: pair[0].turn)

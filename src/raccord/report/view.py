@@ -9,7 +9,7 @@ and suggestions are the pipeline's own; this module only chooses what goes on th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -391,7 +391,9 @@ def build(
         for r in rows
     )
 
-    key_moments = _moments(w, turns, markers, analysis.get("episodes", ()))
+    plans = (formulation.get("facts") or {}).get("plans", ())
+    planned = {int(p["turn"]) for p in plans if not p.get("proposed")}
+    key_moments = _moments(w, turns, markers, analysis.get("episodes", ()), planned)
     scores = analysis.get("scores", {})
     number_text = str(number) if number is not None else ""
     name = patient if (keep_names and patient) else w.label("role_names", "patient")
@@ -452,9 +454,10 @@ def _moments(
     turns: Sequence[TurnView],
     markers: Sequence[MarkerView],
     episodes: Sequence[Mapping[str, Any]],
+    planned: Collection[int] = (),
 ) -> tuple[MomentView, ...]:
     """The patient's words at the moments that matter (``raccord.moments``: the same choice as
-    the text brief's)."""
+    the text brief's; ``planned``: the turns where the patient asked for next session)."""
     spans = [
         moments.Span(
             markers=tuple(int(t) for t in e.get("markers", ())),
@@ -466,7 +469,9 @@ def _moments(
     by_turn = {m.turn: m for m in markers}
     spots = [moments.Spot(m.turn, m.salience, m.confidence) for m in markers]
     invited = {m.turn for m in markers if m.invited}
-    chosen = [(by_turn[s.turn], e) for s, e in moments.choose(spans, spots, invited, KEY_MOMENTS)]
+    chosen = [
+        (by_turn[s.turn], e) for s, e in moments.choose(spans, spots, invited, KEY_MOMENTS, planned)
+    ]
     by_index = {t.index: t for t in turns}
     out = []
     for m, episode in chosen:
