@@ -42,6 +42,12 @@ def learn_min_gain() -> float:
     return MIN_GAIN
 
 
+def learn_usable() -> frozenset[str]:
+    from raccord.learn.therapist import USABLE
+
+    return USABLE
+
+
 def test_heads_are_fitted_with_their_threshold_and_their_verdict_against_the_rules(
     small_fit: tuple[T.TherapistModel, list],
 ) -> None:
@@ -53,8 +59,11 @@ def test_heads_are_fitted_with_their_threshold_and_their_verdict_against_the_rul
         # the verdict against the rules reads each fold at a threshold chosen without it
         assert 0.0 <= model.meta[f"{task}_nested_f1"] <= 1.0
         assert model.meta[f"use_{task}"] == (
-            model.meta[f"{task}_nested_f1"] >= model.meta[f"{task}_rules_f1"] + learn_min_gain()
+            task in learn_usable()
+            and model.meta[f"{task}_nested_f1"] >= model.meta[f"{task}_rules_f1"] + learn_min_gain()
         )
+    # out of fold the contribution heads lost to the rules: they are never used
+    assert model.meta["use_contribution"] is False
     assert set(model.contribution_label.classes) <= {c.value for c in Contribution} - {"none"}
     assert set(model.repair_label.classes) <= {r.value for r in RepairStrategy} - {"none"}
 

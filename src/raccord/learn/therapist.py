@@ -41,6 +41,12 @@ GRID = (0.03, 0.1, 0.3)
 #: choose), and out of fold a head that beat the rules by 0.01–0.03 there did worse than them
 #: (contribution F1 on AnnoMI 0.28 against 0.47 in fast mode).
 MIN_GAIN = 0.05
+#: The tasks whose heads may be used at all. Scored out of fold against the rules on the same
+#: markers (``benchmarks/run.py``, ``therapist_rules_only``, ninth session), the contribution
+#: heads some folds chose lost 0.04–0.05 F1 on AnnoMI (full/session 0.44 / 0.38 against the
+#: rules' 0.47 / 0.43) and gained at most 0.02 on the psychotherapy set, while the repair head
+#: gained 0.05–0.12 on the psychotherapy set; the shipped weights had chosen no contribution head.
+USABLE = frozenset({"repair"})
 INNER_FOLDS = 3
 
 
@@ -106,9 +112,9 @@ def fit_heads(
     log: Callable[[str], None] | None = None,
 ) -> T.TherapistModel:
     """For each task a presence head (``C`` and threshold by inner grouped CV) and a label head
-    (fitted on the labelled turns); a task's heads are used only when they beat the rules'
-    labels by ``MIN_GAIN`` in that inner CV, each fold scored at the threshold the other folds
-    chose."""
+    (fitted on the labelled turns); a task's heads are used only when the task is ``USABLE``
+    and they beat the rules' labels by ``MIN_GAIN`` in that inner CV, each fold scored at the
+    threshold the other folds chose."""
     names = T.feature_names(mode, context)
     raw = np.asarray([n.startswith(T.VECTOR_PREFIXES) for n in names], dtype=bool)
     x = np.vstack([c.matrix for c in chunks])
@@ -158,7 +164,7 @@ def fit_heads(
         mp, sp = standardise(x[labelled], raw)
         heads[f"{name}_label"] = logistic(x[labelled], [y[i] for i in labelled], c_, mp, sp)
         thresholds[name] = t
-        meta[f"use_{name}"] = fair_f1 >= by_rules + MIN_GAIN
+        meta[f"use_{name}"] = name in USABLE and fair_f1 >= by_rules + MIN_GAIN
         meta[f"{name}_inner_cv_f1"] = round(f1, 4)
         meta[f"{name}_nested_f1"] = round(fair_f1, 4)
         meta[f"{name}_rules_f1"] = round(by_rules, 4)
