@@ -38,6 +38,7 @@ from raccord.taxonomy import TherapistMoveType as M
 from raccord.understand.cycles import Pair
 from raccord.understand.facts import EpisodeFacts, move_at
 from raccord.understand.needs import NeedFact
+from raccord.understand.plans import Plan
 from raccord.understand.prohibitions import Prohibition
 from raccord.understand.session_facts import SessionFacts
 from raccord.understand.text import (
@@ -222,6 +223,16 @@ def work(code: str, transcript: Transcript, detection: Detection, item: Working)
     )
 
 
+def _plan_key(plan: Plan) -> str:
+    """The sentence a plan for next session is told in: asked only, proposed by the therapist and
+    accepted, agreed in a word, or agreed in words that say what the session will do."""
+    if plan.agreed_at is None:
+        return "open_plan_asked"
+    if plan.proposed:
+        return "open_plan_offered"
+    return "open_plan" if plan.summary is None else "open_plan_summed_up"
+
+
 def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[str, ...]:
     """What to carry to next session: first what the patient asked to take up next time (the
     session's own plan), then deferrals, unresolved episodes, and withdrawals the patient came
@@ -229,13 +240,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
     items: list[str] = [
         phrase(
             code,
-            "open_plan_asked"
-            if plan.agreed_at is None
-            else "open_plan_offered"
-            if plan.proposed
-            else "open_plan"
-            if plan.summary is None
-            else "open_plan_summed_up",
+            _plan_key(plan),
             turn=turn_ref(code, transcript, plan.turn),
             agreed=turn_ref(code, transcript, plan.agreed_at) if plan.agreed_at is not None else "",
             words=plan.words,

@@ -497,7 +497,7 @@ class _SafeGround:
     def __init__(self, transcript: Transcript, detection: Detection) -> None:
         marked = {m.turn for m in detection.markers}
         said = {int(s["turn"]): s for s in detection.signals if "turn" in s}
-        self.said = said
+        self._said = said
         self.indexes: list[int] = []
         self.best: list[tuple[int, int]] = []  # running max of (words, index)
         self.medians: list[float] = []  # running median of the word counts
@@ -522,6 +522,10 @@ class _SafeGround:
             self.indexes.append(t.index)
             self.best.append(best)
             self.medians.append(median)
+
+    def painful(self, turn: int) -> bool:
+        """Whether the patient told turn ``turn`` with painful words, tears, pauses or sighs."""
+        return _painful(self._said.get(turn))
 
     def before(self, turn: int) -> tuple[int, int, float] | None:
         """``(words, index, median)`` over the unmarked patient turns before ``turn``."""
@@ -663,7 +667,7 @@ def episode_facts(
         # vous m'en dire un peu plus sur l'agression ? » offered in EMDR's stabilisation phase)
         patient_topic = (
             _clear(topic_of(code, transcript.turns[first].text, min_score=3.0))
-            if markers and not _painful(ground.said.get(first))
+            if markers and not ground.painful(first)
             else None
         )
         last = max(first, min(episode.end, len(transcript.turns) - 1))
