@@ -203,3 +203,50 @@ def test_a_clear_complaint_repaired_at_once_is_a_micro_rupture() -> None:
         sig.pack("en"), signals, [marker(3, MarkerSubtype.COMPLAINT_THERAPIST, 4)]
     )
     assert episode.severity is Severity.MACRO
+
+
+DROPOUT = (
+    "T: La semaine dernière, on avait parlé des repas chez votre mère.\n"  # 0
+    "P: Oui. Bon. Ça va, ça.\n"  # 1
+    "T: Il va falloir lui dire non, à un moment.\n"  # 2
+    "P: Si vous le dites.\n"  # 3
+    "T: Je crois que je suis allée trop vite, là. Qu'est-ce qui s'est passé pour vous ?\n"  # 4
+    "P: Ben, je me suis sentie jugée, comme avec elle. Je me suis dit que je reviendrais pas "
+    "la semaine prochaine, en fait.\n"  # 5
+    "T: Merci de me le dire. On peut en parler.\n"  # 6
+    "P: Oui. Je crois que c'est ça qui se passe avec elle aussi, je me tais et je boude.\n"  # 7
+    "T: D'accord."  # 8
+)
+
+
+def test_a_thought_of_not_coming_back_makes_the_episode_macro() -> None:
+    """A blind session's patient said, once the rupture was talked about, « je me suis dit que je
+    reviendrais pas la semaine prochaine »: a coder calls that episode macro (dropout risk)."""
+    transcript = session(DROPOUT, "fr")
+    signals = prepare(transcript, mode="fast").signals
+    assert signals[5].dropout > 0 and signals[7].dropout == 0
+    markers = [marker(1, MarkerSubtype.DENIAL), marker(3, MarkerSubtype.DEFERENTIAL_APPEASING)]
+    (episode,) = episodes.build(sig.pack("fr"), signals, markers)
+    assert episode.severity is Severity.MACRO
+    # without the sentence, the same episode repaired at once is micro
+    calm = session(
+        DROPOUT.replace(
+            "Je me suis dit que je reviendrais pas la semaine prochaine, en fait.", "Voilà."
+        ),
+        "fr",
+    )
+    (episode,) = episodes.build(sig.pack("fr"), prepare(calm, mode="fast").signals, markers)
+    assert episode.severity is Severity.MICRO
+
+
+def test_the_dropout_cues_read_english_and_leave_ordinary_talk_alone() -> None:
+    said = [
+        "Honestly I almost cancelled today.",
+        "I thought about not coming back after last week.",
+        "I told myself I wasn't going to come back.",
+    ]
+    ordinary = ["I almost missed the bus.", "I came back from work late.", "I thought about it."]
+    text = "\n".join(f"T: Go on.\nP: {line}" for line in [*said, *ordinary])
+    signals = prepare(session(text, "en"), mode="fast").signals
+    patient = [s.dropout > 0 for s in signals if s.role.value == "patient"]
+    assert patient == [True] * len(said) + [False] * len(ordinary)

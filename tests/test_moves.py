@@ -877,3 +877,48 @@ def test_owning_not_having_listened_is_a_repair_not_a_move_past_the_concern(
     move = last_move(s, (marker_at(1, MarkerSubtype.DENIAL),))
     assert move.contribution is Contribution.NONE
     assert move.repair is RepairStrategy.ACKNOWLEDGE_CONTRIBUTION
+
+
+@pytest.mark.parametrize(
+    ("lang", "marker_words", "repair_words"),
+    [
+        (
+            "fr",
+            "Je la lâche pas, moi. Je fais ce qu'il faut, c'est tout.",
+            "Ce que j'aurais voulu dire, et je l'ai mal dit, c'est que vous avez le droit de "
+            "souffler aussi. Pas que vous devriez la laisser tomber.",
+        ),
+        (
+            "fr",
+            "Bon. Si vous le dites.",
+            "Je me suis mal exprimée tout à l'heure. Je ne dis pas que vous devriez arrêter "
+            "de l'aider.",
+        ),
+        (
+            "en",
+            "I'm not letting go of her. I do what needs doing.",
+            "What I wanted to get across, and I said it badly, is that you're allowed to rest "
+            "too. Not that you should give up on her.",
+        ),
+        (
+            "en",
+            "Okay. If you say so.",
+            "That came out wrong earlier. I'm not saying you should stop helping him.",
+        ),
+    ],
+)
+def test_clarifying_ones_clumsy_words_is_a_repair_not_advice(
+    lang: str, marker_words: str, repair_words: str
+) -> None:
+    """A never-seen session's clarification (« ce que j'aurais voulu dire, et je l'ai mal dit…
+    pas que vous devriez… ») was read as advice passing the patient's concern by: « vous
+    devriez » there is negated and reported, not a recommendation."""
+    s = session(
+        lang,
+        ("T", "Et pour votre mère ?" if lang == "fr" else "And your mother?"),
+        ("P", marker_words),
+        ("T", repair_words),
+    )
+    move = last_move(s, (marker_at(1, MarkerSubtype.DEFENDS_SELF),))
+    assert move.contribution is Contribution.NONE
+    assert move.repair is RepairStrategy.CLARIFY_MISUNDERSTANDING

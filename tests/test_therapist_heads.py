@@ -77,8 +77,8 @@ def test_heads_survive_a_weight_file_and_label_each_turn_once(
     buffer.seek(0)
     again = T.load_file(buffer)
     s = sessions[0]
-    first = detect(s.transcript, mode="fast", therapist_model=model)
-    second = detect(s.transcript, mode="fast", therapist_model=again)
+    first = detect(s.transcript, mode="fast", therapist=model)
+    second = detect(s.transcript, mode="fast", therapist=again)
     assert first.moves == second.moves
     for move in first.moves:
         # ANNOTATION.md: one label per therapist turn
@@ -114,8 +114,8 @@ def test_a_label_a_head_overturns_leaves_no_rules_sentence_behind() -> None:
     for path in sorted(demo.glob("*.vtt")):
         (transcript,) = parse(path.read_text(encoding="utf-8"), fmt="vtt")
         said = move_pack(transcript.language).labels
-        ruled = detect(transcript, mode="fast", therapist_model=None)
-        decided = detect(transcript, mode="fast", therapist_model=nothing)
+        ruled = detect(transcript, mode="fast", therapist="shipped")
+        decided = detect(transcript, mode="fast", therapist=nothing)
 
         def reasons(evidence: tuple[Evidence, ...], said: Mapping[str, str] = said) -> list[str]:
             """The rules' label sentences, recognised by their template's fixed opening (read
@@ -146,7 +146,7 @@ def test_when_both_heads_label_a_turn_one_label_and_its_own_reasons_stay() -> No
     (transcript,) = parse(path.read_text(encoding="utf-8"), fmt="vtt")
     templates = pack("en").signal_templates
     kinds = set()
-    for move in detect(transcript, mode="fast", therapist_model=both).moves:
+    for move in detect(transcript, mode="fast", therapist=both).moves:
         contribution = move.contribution is not Contribution.NONE
         repair = move.repair is not RepairStrategy.NONE
         assert contribution != repair  # every turn labelled, once
@@ -173,8 +173,8 @@ def test_a_repair_head_does_not_praise_a_move_the_rules_call_a_contribution() ->
     )
     path = Path(T.__file__).parents[1] / "demo" / "session-en-sam.vtt"
     (transcript,) = parse(path.read_text(encoding="utf-8"), fmt="vtt")
-    ruled = detect(transcript, mode="fast", therapist_model=None).moves
-    decided = detect(transcript, mode="fast", therapist_model=repair_only).moves
+    ruled = detect(transcript, mode="fast", therapist="shipped").moves
+    decided = detect(transcript, mode="fast", therapist=repair_only).moves
     faults = [k for k, m in enumerate(ruled) if m.contribution is not Contribution.NONE]
     assert faults  # the demo session has contributions the rules found
     for k, (rule, move) in enumerate(zip(ruled, decided, strict=True)):
@@ -206,6 +206,6 @@ def test_without_the_heads_the_rules_alone_label_the_therapist_turns() -> None:
     ready = prepare(transcript, mode="fast")
     markers = find(sig.pack("en"), ready, mode="fast", context="session")
     rules = label_moves(transcript, markers, mode="fast")
-    found = detect(transcript, mode="fast", prepared=ready, therapist_heads=False)
+    found = detect(transcript, mode="fast", prepared=ready, therapist="rules")
     assert found.markers == markers
     assert found.moves == rules

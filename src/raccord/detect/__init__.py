@@ -28,6 +28,7 @@ that follow it, as a coder does; ``context="live"`` uses only what was said up t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -90,13 +91,12 @@ def detect(
     context: str = "session",
     model: TurnModel | None = None,
     prepared: Prepared | None = None,
-    therapist_model: _therapist.TherapistModel | None = None,
-    therapist_heads: bool = True,
+    therapist: _therapist.TherapistModel | Literal["shipped", "rules"] = "shipped",
 ) -> Detection:
     """Markers (each with evidence), therapist moves, episodes and scores for one session.
 
-    ``model`` and ``therapist_model`` replace the shipped models (cross-validation fits them per
-    fold); without ``therapist_heads`` the rules alone label the therapist turns (never the
+    ``model`` and a ``therapist`` model replace the shipped models (cross-validation fits them
+    per fold); ``therapist="rules"`` labels the therapist turns by the rules alone (never the
     shipped heads, which a cross-validation fold must not use: they saw its sessions);
     ``prepared`` reuses a ``prepare`` of the same transcript and mode."""
     if mode not in MODES:
@@ -108,8 +108,17 @@ def detect(
     markers = _markers.find(pack, ready, mode=mode, context=context, model=model)
     markers = _address.about_the_alliance(transcript, markers)
     moves = label_moves(transcript, markers, mode=mode)
-    heads = therapist_model if therapist_model is not None else _therapist.shipped(mode, context)
-    if heads is not None and therapist_heads:
+    if not isinstance(therapist, str):
+        heads: _therapist.TherapistModel | None = therapist
+    elif therapist == "shipped":
+        heads = _therapist.shipped(mode, context)
+    elif therapist == "rules":
+        heads = None
+    else:
+        raise RaccordError(
+            f"unknown therapist labelling {therapist!r}", expected="'shipped' or 'rules'"
+        )
+    if heads is not None:
         moves = heads.decide(
             transcript, moves, markers, ready.vectors, pack.signal_templates, pack.code
         )

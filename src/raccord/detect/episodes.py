@@ -10,7 +10,9 @@ opens no episode; it stays on the timeline as a possible marker.
 
 Severity: ``macro`` when the work stops (the session ends inside the episode after more than one
 marker, and nothing the therapist did inside it was a repair) or a marker is strong (salience 4 or
-more), else ``micro``. An episode the therapist was still working on when the session ended is not
+more), or the patient says in it, or in the few turns after it (``DROPOUT_AFTER``), that they
+thought of not coming back (« je me suis dit que je reviendrais pas », "I almost cancelled": the
+pack's ``dropout`` cues), else ``micro``. An episode the therapist was still working on when the session ended is not
 a session that "ends badly": a blind review found a disagreement the therapist had invited and was
 negotiating at the end called « macro-rupture… risque d'abandon »; on the cross-validated
 detections of the seventh session the condition moved severity agreement by −0.02 / +0.06 /
@@ -58,6 +60,9 @@ ENGAGED_WORDS = 6
 #: A lone marker below this confidence, at the lowest salience, stays a marker on the timeline
 #: but opens no episode: a possible passing tension is not yet a rupture to formulate and repair.
 LONE_MIN_CONFIDENCE = 0.5
+#: Patient turns after an episode's end where a thought of dropping out still belongs to it (it is
+#: often said once the rupture is being talked about: « j'ai failli ne pas revenir »).
+DROPOUT_AFTER = 6
 
 #: Moves that attend to the patient: re-engaging after one of these is a rupture worked on.
 ATTENDING = frozenset(
@@ -133,7 +138,11 @@ def build(
             resolved = Resolution.PARTLY
         strong = any(m.salience >= 4 for m in group)
         ends_badly = end_turn is None and len(group) >= 2 and not fixes
-        severity = Severity.MACRO if strong or ends_badly else Severity.MICRO
+        dropout = any(
+            s.role is Role.PATIENT and s.dropout > 0
+            for s in signals[start : min(end + DROPOUT_AFTER, last) + 1]
+        )
+        severity = Severity.MACRO if strong or ends_badly or dropout else Severity.MICRO
         template = p.signal_templates.get("episode", "{kind} {severity} {start}-{end}: {resolved}")
         words = p.signal_templates.get(f"resolved_{resolved.value}", resolved.value)
         detail = template.format(

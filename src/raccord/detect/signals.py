@@ -133,6 +133,9 @@ class TurnSignals:
     hedges: float
     change_talk: float
     genuine: float
+    #: A thought of not coming back or of stopping the therapy, said in the session
+    #: (« je me suis dit que je reviendrais pas »): read by the episodes' severity, not a feature.
+    dropout: float
     first_person: float
     impersonal: float
     painful: float
@@ -336,6 +339,7 @@ def compute(
                     hedges=0.0,
                     change_talk=0.0,
                     genuine=0.0,
+                    dropout=0.0,
                     first_person=0.0,
                     impersonal=0.0,
                     painful=0.0,
@@ -391,6 +395,7 @@ def compute(
             "hedge",
             "change_talk",
             "genuine",
+            "dropout",
             "painful",
             "negative_affect",
         ):
@@ -442,6 +447,7 @@ def compute(
                 hedges=scores["hedge"],
                 change_talk=scores["change_talk"],
                 genuine=scores["genuine"],
+                dropout=scores["dropout"],
                 first_person=first,
                 impersonal=impersonal,
                 painful=scores["painful"],

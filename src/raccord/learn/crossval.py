@@ -90,8 +90,7 @@ def run(
                 context=context,
                 model=model,
                 prepared=ready[s.key],
-                therapist_model=heads if with_heads else None,
-                therapist_heads=with_heads and heads is not None,
+                therapist=heads if with_heads and heads is not None else "rules",
             )
 
         for s in sessions:
