@@ -279,3 +279,57 @@ def test_a_habit_on_a_weekday_or_a_proposal_not_taken_is_no_plan(
     opening = "T: Et la collation ?" if language == "fr" else "T: And the homework?"
     lines = [opening, "P: …", f"T: {offer}", f"P: {answer}"]
     assert plans.find(_session(lines, language), language) == ()
+
+
+TASKS = {
+    "fr": [
+        "T: Comment s'est passée la semaine ?",
+        "P: Pas trop mal. J'ai encore évité la boulangerie, par contre.",
+        "T: D'ici la semaine prochaine, est-ce que vous pourriez noter chaque soir un moment "
+        "où vous avez eu envie d'éviter ?",
+        "P: Oui, je peux essayer.",
+        "T: Et qu'est-ce que vous pourriez faire cette semaine pour votre sœur ?",
+        "P: Je sais pas. Cette semaine, je vais l'appeler, je pense.",
+        "T: Je vous propose aussi de relire la fiche entre deux séances.",
+        "P: [silence 4s] Mm.",
+    ],
+    "en": [
+        "T: How has the week been?",
+        "P: Not too bad. I still avoided the bakery, though.",
+        "T: Between now and next week, could you jot down each evening one moment you wanted "
+        "to avoid something?",
+        "P: Yeah, I can try that.",
+        "T: And what could you do this week about your sister?",
+        "P: Don't know. This week I'm going to call her, I think.",
+        "T: Maybe you could also reread the handout before next time.",
+        "P: [silence 4s] Mm.",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_tasks_for_the_week_are_read_with_the_patients_answer(language: str) -> None:
+    """A therapist expects the week's agreements in the brief: a task accepted, a task with no
+    clear yes (check it suited before asking for its account), and what the patient said they
+    would do; a question asking what they could do is not a task proposed."""
+    found = plans.find(_session(TASKS[language], language), language)
+    assert [(p.turn, p.agreed_at, p.proposed, p.between) for p in found] == [
+        (2, 3, True, True),
+        (5, None, False, True),
+        (6, None, True, True),
+    ]
+    assert found[0].words.startswith(("D'ici la semaine prochaine", "Between now and next week"))
+    assert "appeler" in found[1].words or "call her" in found[1].words
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_weeks_tasks_come_after_the_plan_for_next_session(language: str) -> None:
+    lines = {"fr": FR, "en": EN}[language]
+    transcript = _session([*lines[:6], *TASKS[language][2:4], *lines[6:]], language)
+    analysis = analyze(transcript, mode="fast")
+    items = of(analysis).open_items
+    plan = items[0]
+    assert "prochaine séance" in plan or "next session" in plan
+    task = next(i for i in items if "semaine" in i.split(":")[0] or "week" in i.split(":")[0])
+    assert items.index(task) == 1
+    assert ("(tour 7) et acceptée (tour 8)" in task) or ("(turn 7) and accepted (turn 8)" in task)

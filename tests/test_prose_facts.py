@@ -166,6 +166,19 @@ def test_a_single_sequence_runs_from_the_trigger_to_the_first_marker(name: str) 
                 assert t < p and p in episode.markers
 
 
+#: How the open items that carry the session's own plans and tasks begin (``understand.toml``).
+PLAN_OPENINGS = (
+    "Demandé",
+    "Proposé",
+    "Tâche",
+    "Ce que la personne",
+    "Asked",
+    "Proposed",
+    "Task",
+    "What the client",
+)
+
+
 @pytest.mark.parametrize("name", DEMOS)
 def test_open_items_are_deferrals_and_episodes_left_open(name: str) -> None:
     a = _analysis(name)
@@ -178,6 +191,12 @@ def test_open_items_are_deferrals_and_episodes_left_open(name: str) -> None:
         numbers = _numbers(item)
         if item.startswith(("Report", "Deferred")):
             assert at[numbers[0]] in defers, item
+            continue
+        if item.startswith(PLAN_OPENINGS):  # the session's own plan or a task for the week
+            assert a.formulation is not None and a.formulation.facts is not None
+            plans = {p.turn: p for p in a.formulation.facts.plans}
+            plan = plans[at[numbers[0]]]
+            assert plan.words in item, item
             continue
         episode = spans[(numbers[0], numbers[1])]
         if "d'elle-même" in item or "on their own" in item:

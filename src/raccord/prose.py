@@ -225,7 +225,12 @@ def work(code: str, transcript: Transcript, detection: Detection, item: Working)
 
 def _plan_key(plan: Plan) -> str:
     """The sentence a plan for next session is told in: asked only, proposed by the therapist and
-    accepted, agreed in a word, or agreed in words that say what the session will do."""
+    accepted, agreed in a word, or agreed in words that say what the session will do; a task for
+    the week proposed and accepted, proposed without a clear yes, or said by the patient."""
+    if plan.between:
+        if not plan.proposed:
+            return "open_task_own"
+        return "open_task_unagreed" if plan.agreed_at is None else "open_task_agreed"
     if plan.agreed_at is None:
         return "open_plan_asked"
     if plan.proposed:

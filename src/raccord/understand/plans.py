@@ -11,6 +11,14 @@ The cues are the moves pack's (``lang/<code>/moves.toml``, ``[context] asks_next
 patient, ``agrees_next_time`` for the therapist's answer: the move labels read the same ones, so
 a yes to the patient's plan is never also a move past their concern), read by the project's cue
 engine; the request is quoted as the patient said it, in the clause where the cue fired.
+
+A task for the time between sessions is the other thing a session agrees on (« D'ici la semaine
+prochaine, est-ce que vous pourriez noter… » — « Oui, je peux essayer. », "This week I'm going to
+try to call her"): the next session asks how it went, and a task proposed without a clear yes is
+worth checking before asking for its account (compliance with a task the patient never agreed to
+is a withdrawal waiting to happen). Those cues are the understanding pack's
+(``lang/<code>/understand.toml``, ``[cues] therapist_offers_homework``, ``client_commits_week``,
+``client_will_try``).
 """
 
 from __future__ import annotations
@@ -21,7 +29,8 @@ from raccord.detect.moves import context_cue
 from raccord.detect.moves import context_words as cue
 from raccord.model import Transcript
 from raccord.taxonomy import Role
-from raccord.understand.text import clauses, span
+from raccord.understand.text import clauses, cue_sentence, span
+from raccord.understand.text import cue as understand_cue
 
 #: How many turns after the request the therapist's yes may come (a slot to find first: « Let me
 #: look. I've got Thursday at four. » — "Four's good." — "So Thursday we start with…").
@@ -46,6 +55,9 @@ class Plan:
     #: ``agreed_at`` ("We could do that next week: rehearse a couple of sentences together." —
     #: "Yes. I'd like that.").
     proposed: bool = False
+    #: A task for between sessions (proposed by the therapist, or said by the patient as what they
+    #: will do), not a subject for next session: the next session asks how it went.
+    between: bool = False
 
 
 def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
@@ -71,6 +83,15 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
                 and cue(code, "client_accepts", turns[answer].text) is not None
             ):
                 out.append(Plan(i, offer.sentence.rstrip("."), answer, proposed=True))
+            elif offer is None and (
+                task := cue_sentence(code, "therapist_offers_homework", turn.text)
+            ):
+                yes = answer is not None and _accepts(code, turns[answer].text)
+                out.append(
+                    Plan(
+                        i, task[1].rstrip("."), answer if yes else None, proposed=True, between=True
+                    )
+                )
             continue
         if turn.role is not Role.PATIENT:
             continue
@@ -84,7 +105,20 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
             agreed = _agreed(transcript, i, code)
             summary = None if agreed is None else _summary(code, turns[agreed].text)
             out.append(Plan(i, _said(code, turn.text, asked), agreed, summary))
-    return tuple(out)
+        elif not any(p.agreed_at == i for p in out) and (
+            own := cue_sentence(code, "client_commits_week", turn.text)
+        ):
+            out.append(Plan(i, own[1].rstrip("."), between=True))
+    # what the next session opens with first, then the tasks of the week
+    return tuple(sorted(out, key=lambda p: (p.between, p.turn)))
+
+
+def _accepts(code: str, text: str) -> bool:
+    """The patient's yes to a task: a plain yes, or saying they will try it."""
+    return (
+        cue(code, "client_accepts", text) is not None
+        or understand_cue(code, "client_will_try", text) is not None
+    )
 
 
 def _said(code: str, text: str, asked: bool) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from raccord import lang, nlp
 from raccord.lang import pack_code
+from raccord.detect.moves import sentence_at
 from raccord.lang.cues import CueSet, Folded, Index, fold, fold_sentences
 from raccord.model import Transcript
 
@@ -102,6 +103,20 @@ def _sentences(text: str) -> Folded:
     return fold_sentences(text.strip())
 
 
+def cue_sentence(code: str, key: str, text: str) -> tuple[str, str] | None:
+    """Where the pack's ``cues.<key>`` first matched in ``text``: the words and their sentence,
+    both as written (``cue`` reads the same match); ``None`` when no cue fires."""
+    cues = _cue_sets(pack_code(code)).get(key)
+    if cues is None:
+        return None
+    said = text.strip()
+    folded = _sentences(text)
+    found = cues.search(folded.text)
+    if found is None:
+        return None
+    return folded.raw(found.start(), found.end()).strip(), sentence_at(said, folded, found.start())
+
+
 def cue(code: str, key: str, text: str) -> str | None:
     """The words of ``text``, as written, where one of the pack's ``cues.<key>`` matched first
     (the leftmost match; ``None`` when no cue fires).
@@ -110,12 +125,8 @@ def cue(code: str, key: str, text: str) -> str | None:
     (lower case, accents dropped, apostrophes straight; punctuation kept, as for the therapist
     moves), so speech-to-text French (« ca a l'air dur ») and curly apostrophes (« je m’excuse »)
     fire as written French does, and the evidence is the turn's own words."""
-    cues = _cue_sets(pack_code(code)).get(key)
-    if cues is None:
-        return None
-    folded = _sentences(text)
-    found = cues.search(folded.text)
-    return folded.raw(found.start(), found.end()).strip() if found else None
+    found = cue_sentence(code, key, text)
+    return found[0] if found else None
 
 
 #: How many words may come before a lead-in clause that is still the turn's opening (« Bon, avant
