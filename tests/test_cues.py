@@ -359,3 +359,49 @@ def test_no_pattern_puts_a_space_before_an_elision() -> None:
         or (after == " " and any(b.endswith("'") for b in branches))
     ]
     assert dead == []
+
+
+@pytest.mark.parametrize(
+    ("language", "therapist", "patient"),
+    [
+        # anger at a brother who writes "every week" is not a complaint about the frame
+        (
+            "en",
+            "He sent you another one?",
+            "Every week! He thinks he's helping. He never listens.",
+        ),
+        ("fr", "Il vous a rappelée ?", "Toutes les semaines ! Elle croit qu'elle m'aide."),
+    ],
+)
+def test_every_week_said_of_someone_else_is_no_complaint_about_the_frame(
+    language: str, therapist: str, patient: str
+) -> None:
+    assert "complaint_parameters" not in _fired(f"T: {therapist}\nP: {patient}\n", 1)
+
+
+def test_coming_every_week_is_still_the_frame() -> None:
+    fired = _fired("T: How are things?\nP: Coming here every week is a lot, honestly.\n", 1)
+    assert "complaint_parameters" in fired
+
+
+def test_whatever_works_for_you_is_compliance_not_irritation() -> None:
+    """A blind review found "Sure, no problem. Friday's fine. Whatever works for you." quoted as
+    an irritation cue ("fine. Whatever") spliced across two sentences."""
+    text = "T: I need to move Friday.\nP: Oh. Sure, no problem. Friday's fine. Whatever works for you.\n"
+    turn = sig.compute(session(text, "en"))[1]
+    assert turn.irritation == 0
+    assert turn.compliance > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "patient"),
+    [
+        ("fr", "Voilà. C'est exactement ça. Chaque case vide, c'est un reproche."),
+        ("en", "Yes. That's exactly it. Every empty box is a telling-off."),
+    ],
+)
+def test_emphatic_agreement_with_the_therapist_reads_as_genuine(
+    language: str, patient: str
+) -> None:
+    turn = sig.compute(session(f"T: Comme un chef qui compte.\nP: {patient}\n", language))[1]
+    assert turn.genuine > 0

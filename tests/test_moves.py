@@ -922,3 +922,72 @@ def test_clarifying_ones_clumsy_words_is_a_repair_not_advice(
     move = last_move(s, (marker_at(1, MarkerSubtype.DEFENDS_SELF),))
     assert move.contribution is Contribution.NONE
     assert move.repair is RepairStrategy.CLARIFY_MISUNDERSTANDING
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "repair"),
+    [
+        (
+            "en",
+            "We don't have to go there today. It can wait until you want to, if you ever do.",
+            RepairStrategy.DEFER,
+        ),
+        ("fr", "Ça peut attendre. On y viendra si vous le souhaitez.", RepairStrategy.DEFER),
+        (
+            "fr",
+            "Si ça vous a agacée, ou si vous vous êtes sentie jugée, j'aimerais autant le savoir. "
+            "Vous ne me vexerez pas.",
+            RepairStrategy.INVITE_DISCUSSION,
+        ),
+        (
+            "en",
+            "If that annoyed you, or felt like being marked, I'd rather know. You won't offend me.",
+            RepairStrategy.INVITE_DISCUSSION,
+        ),
+        (
+            "fr",
+            "Comme au travail. La fiche est devenue un deuxième patron, qui compte ce qui manque.",
+            RepairStrategy.LINK_PATTERN,
+        ),
+    ],
+)
+def test_deferring_inviting_the_annoyance_and_linking_are_repairs(
+    lang: str, words: str, repair: RepairStrategy
+) -> None:
+    """A blind review found these called a move past the patient's concern."""
+    s = session(
+        lang,
+        ("T", "Et votre père ?" if lang == "fr" else "And your dad?"),
+        ("P", "Bof. C'est du passé." if lang == "fr" else "Okay. [silence 6s] It's fine."),
+        ("T", words),
+    )
+    move = last_move(s, (marker_at(1, MarkerSubtype.DENIAL),))
+    assert move.contribution is Contribution.NONE
+    assert move.repair is repair
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "imposed"),
+    [
+        ("en", "You're really angry with him.", False),
+        ("en", "You're actually angry with her, I think.", True),
+        (
+            "en",
+            "I think it matters a lot more than you're letting it. You brush off whatever hurts.",
+            True,
+        ),
+        ("fr", "Je crois que c'est lui qu'on entend là, au fond, cette voix qui dit non.", True),
+        ("fr", "Vous balayez tout ce qui fait mal.", True),
+    ],
+)
+def test_a_verdict_on_how_the_patient_handles_feelings_is_an_interpretation_a_plain_reflection_is_not(
+    lang: str, words: str, imposed: bool
+) -> None:
+    s = session(
+        lang,
+        ("T", "Et ensuite ?" if lang == "fr" else "And then?"),
+        ("P", "Il a rien dit. Comme d'habitude." if lang == "fr" else "He said nothing, as usual."),
+        ("T", words),
+    )
+    move = last_move(s)
+    assert (move.move is T.INTERPRETATION) is imposed, move

@@ -7,10 +7,12 @@ has agreed to it. A sentence prepared for next session that reopens a brief tens
 overrides what the patient asked for (a blind review found exactly that), so the request is a
 fact the report shows first.
 
-The cues are the moves pack's (``lang/<code>/moves.toml``, ``[context] asks_next_time`` for the
-patient, ``agrees_next_time`` for the therapist's answer: the move labels read the same ones, so
-a yes to the patient's plan is never also a move past their concern), read by the project's cue
-engine; the request is quoted as the patient said it, in the clause where the cue fired.
+The patient's request and the therapist's yes are read with the moves pack's cues
+(``lang/<code>/moves.toml``, ``[context] asks_next_time``, ``agrees_next_time``: the move labels
+read the same ones, so a yes to the patient's plan is never also a move past their concern); the
+therapist's question about next session, their proposal and the patient's yes to it, only read
+here, are the understanding pack's (``lang/<code>/understand.toml``, ``[cues]``); one cue engine
+reads both. The request is quoted as the patient said it, in the clause where the cue fired.
 
 A task for the time between sessions is the other thing a session agrees on (« D'ici la semaine
 prochaine, est-ce que vous pourriez noter… » — « Oui, je peux essayer. », "This week I'm going to
@@ -23,20 +25,24 @@ is a withdrawal waiting to happen). Those cues are the understanding pack's
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from raccord.detect.moves import context_cue
-from raccord.detect.moves import context_words as cue
+from raccord.detect.moves import context_words as move_cue
 from raccord.model import Transcript
 from raccord.taxonomy import Role
 from raccord.understand.text import clauses, cue_sentence, span
-from raccord.understand.text import cue as understand_cue
+from raccord.understand.text import cue
 
 #: How many turns after the request the therapist's yes may come (a slot to find first: « Let me
 #: look. I've got Thursday at four. » — "Four's good." — "So Thursday we start with…").
 AGREED_WITHIN = 3
 #: A request is quoted whole up to this many words: it is what the next session opens with.
 PLAN_WORDS = 36
+#: An answer to "what would be your first step?" names a step when it says at least this much
+#: (« Je sais pas. » does not).
+TASK_WORDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +78,7 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
         if turn.role is Role.THERAPIST:
             if any(p.agreed_at == i for p in out):
                 continue  # the yes to the patient's own request
-            offer = context_cue(code, "therapist_offers_next_time", turn.text)
+            offer = cue_sentence(code, "therapist_offers_next_time", turn.text)
             answer = next(
                 (j for j in range(i + 1, min(len(turns), i + 3)) if turns[j].role is Role.PATIENT),
                 None,
@@ -82,10 +88,11 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
                 and answer is not None
                 and cue(code, "client_accepts", turns[answer].text) is not None
             ):
-                out.append(Plan(i, offer.sentence.rstrip("."), answer, proposed=True))
-            elif offer is None and (
-                task := cue_sentence(code, "therapist_offers_homework", turn.text)
-            ):
+                out.append(Plan(i, offer[1].rstrip("."), answer, proposed=True))
+            task = cue_sentence(code, "therapist_offers_homework", turn.text)
+            # one turn may give the week's task and the next session's subject (« Je vous propose
+            # pour la semaine : le carnet… Et la prochaine fois, on regarde cette voix-là »)
+            if task is not None and (offer is None or task[1] != offer[1]):
                 yes = answer is not None and _accepts(code, turns[answer].text)
                 out.append(
                     Plan(
@@ -95,12 +102,14 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
             continue
         if turn.role is not Role.PATIENT:
             continue
-        asked = cue(code, "asks_next_time", turn.text) is not None
+        asked = move_cue(code, "asks_next_time", turn.text) is not None
         answered = (
             i > 0
             and turns[i - 1].role is Role.THERAPIST
             and cue(code, "therapist_asks_next_time", turns[i - 1].text) is not None
         )
+        if asked and _reschedules(code, turn.text):
+            continue  # the appointment moved (« se voir dans une semaine plutôt »): no subject
         if asked or answered:
             agreed = _agreed(transcript, i, code)
             summary = None if agreed is None else _summary(code, turns[agreed].text)
@@ -109,15 +118,32 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
             own := cue_sentence(code, "client_commits_week", turn.text)
         ):
             out.append(Plan(i, own[1].rstrip("."), between=True))
+        elif (
+            i > 0
+            and turns[i - 1].role is Role.THERAPIST
+            and cue(code, "therapist_asks_task", turns[i - 1].text) is not None
+            and len(turn.text.split()) >= TASK_WORDS
+        ):
+            # the patient's own step, asked for ("What would be the smallest first step?")
+            out.append(Plan(i, _said(code, turn.text, False), between=True))
     # what the next session opens with first, then the tasks of the week
     return tuple(sorted(out, key=lambda p: (p.between, p.turn)))
+
+
+def _reschedules(code: str, text: str) -> bool:
+    """The request is about the appointment itself: the clause that asks for next time moves its
+    day or time ("Could we do next week a bit earlier?"), not "Can we do it before Sunday?"."""
+    return any(
+        move_cue(code, "asks_next_time", c) and cue(code, "reschedules", c)
+        for c in clauses(code, text, PLAN_WORDS)
+    )
 
 
 def _accepts(code: str, text: str) -> bool:
     """The patient's yes to a task: a plain yes, or saying they will try it."""
     return (
         cue(code, "client_accepts", text) is not None
-        or understand_cue(code, "client_will_try", text) is not None
+        or cue(code, "client_will_try", text) is not None
     )
 
 
@@ -129,7 +155,7 @@ def _said(code: str, text: str, asked: bool) -> str:
         return text.strip()
     first = 0
     if asked:
-        first = next((k for k, c in enumerate(parts) if cue(code, "asks_next_time", c)), 0)
+        first = next((k for k, c in enumerate(parts) if move_cue(code, "asks_next_time", c)), 0)
     quoted = [parts[first]]
     for more in parts[first + 1 :]:
         if more.endswith("…") or len(" ".join([*quoted, more]).split()) > PLAN_WORDS:
@@ -147,7 +173,7 @@ def _agreed(transcript: Transcript, i: int, code: str) -> int | None:
         (
             j
             for j in range(i + 1, min(len(turns), i + 1 + AGREED_WITHIN))
-            if turns[j].role is Role.THERAPIST and cue(code, "agrees_next_time", turns[j].text)
+            if turns[j].role is Role.THERAPIST and move_cue(code, "agrees_next_time", turns[j].text)
         ),
         None,
     )
@@ -165,4 +191,20 @@ def _summary(code: str, text: str) -> str | None:
     if found is None:
         return None
     rest = len(found.sentence.split()) - len(found.words.split())
-    return found.sentence.rstrip(".") if rest >= SUMMARY_WORDS else None
+    if rest >= SUMMARY_WORDS:
+        return found.sentence.rstrip(".")
+    # a short yes followed by what the session will do (« Ça me semble juste. On commence par
+    # votre mère, et votre frère viendra quand vous serez prête. »): the yes and what follows
+    start = text.find(found.sentence.rstrip(".…"))
+    if start < 0:
+        return None
+    head = found.sentence.rstrip(".…")
+    tail = text[start + len(head) :].lstrip(".… ")
+    following = _SENTENCE_END.split(tail, maxsplit=1)[0].strip()
+    if not following or cue(code, "names_plan", following) is None:
+        return None
+    said = f"{text[start : start + len(head)]}. {following}".rstrip(".")
+    return said if len(said.split()) <= PLAN_WORDS else None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
