@@ -277,7 +277,9 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
         and (s.lexical_continuity or 0.0) == 0.0
     ):
         sc.add(
-            S.TOPIC_SHIFT, 1.2, _signal(p, "low_continuity", words=f"{s.semantic_continuity:.2f}")
+            S.TOPIC_SHIFT,
+            1.2,
+            _signal(p, "low_continuity", words=lang_packs.decimal(p.code, s.semantic_continuity)),
         )
 
     # minimising or generalising in answer to pressure defends against it (ANNOTATION.md)
@@ -588,14 +590,16 @@ def find(
         ):
             if not decision.present:
                 continue
-            evidence = _learned_evidence(p, x, decision, model.weighed_blocks(matrix[k]))
+            # one figure, in the marker and in its evidence (a review read 0,95 and 0,96 side by side)
+            sure = round(min(0.95, max(0.05, decision.probability)), 3)
+            evidence = _learned_evidence(p, x, decision, sure, model.weighed_blocks(matrix[k]))
             out.append(
                 Marker(
                     turn=x.signals.index,
                     kind=decision.kind,
                     subtype=decision.subtype,
                     salience=decision.salience,
-                    confidence=round(min(0.95, max(0.05, decision.probability)), 3),
+                    confidence=sure,
                     evidence=_dedupe(evidence),
                 )
             )
@@ -626,9 +630,10 @@ _BLOCK_TEMPLATES = {
 
 
 def _learned_evidence(
-    p: Pack, x: Scored, decision: learned.Decision, weighed: Mapping[str, float]
+    p: Pack, x: Scored, decision: learned.Decision, sure: float, weighed: Mapping[str, float]
 ) -> list[Evidence]:
-    """The rules' evidence for the decided family when they saw it, then what weighed most."""
+    """The rules' evidence for the decided family when they saw it, then what weighed most, then
+    the marker's confidence (``sure``, as the marker states it)."""
     out: list[Evidence] = []
     if x.candidate is not None and x.candidate.subtype.kind is decision.kind:
         out.extend(x.candidate.evidence)
@@ -645,7 +650,7 @@ def _learned_evidence(
             "model",
             _fmt(
                 p.signal_templates.get("learned", "{p}"),
-                p=lang_packs.decimal(p.code, decision.probability),
+                p=lang_packs.decimal(p.code, sure),
             ),
         )
     )

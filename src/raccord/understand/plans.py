@@ -32,8 +32,7 @@ from raccord.detect.moves import context_cue
 from raccord.detect.moves import context_words as move_cue
 from raccord.model import Transcript
 from raccord.taxonomy import Role
-from raccord.understand.text import clauses, cue_sentence, span
-from raccord.understand.text import cue
+from raccord.understand.text import clauses, cue, cue_sentence, span
 
 #: How many turns after the request the therapist's yes may come (a slot to find first: « Let me
 #: look. I've got Thursday at four. » — "Four's good." — "So Thursday we start with…").

@@ -14,8 +14,8 @@ from functools import cache, lru_cache
 from typing import Any
 
 from raccord import lang, nlp
-from raccord.lang import pack_code
 from raccord.detect.moves import sentence_at
+from raccord.lang import pack_code
 from raccord.lang.cues import CueSet, Folded, Index, fold, fold_sentences
 from raccord.model import Transcript
 
