@@ -640,3 +640,31 @@ def test_an_emotion_named_is_one_the_patient_says_they_feel(
     from raccord.understand.text import cue
 
     assert cue(code, "emotions", text) == emotion
+
+
+def test_a_hedged_answer_after_a_pause_is_not_re_engagement() -> None:
+    """A blind review found "[silence 5s] I don't know. The chapter, I guess. Same as always."
+    praised as the client coming back in right after an open question."""
+    t = session(
+        [
+            "T: I have to move Friday, sorry about that.",
+            "P: Oh. Sure, no problem. Whatever works for you.",
+            "T: Thanks. So, where would you like to start today?",
+            "P: [silence 5s] I don't know. The chapter, I guess. Same as always, really.",
+            "T: Mm.",
+        ],
+        "en",
+    )
+    ms = [marker(1, S.DEFERENTIAL_APPEASING)]
+    moves = [move(0, TherapistMoveType.INFORMATION), move(2, TherapistMoveType.OPEN_QUESTION)]
+    plain = detection(ms, moves, [episode(ms, 3)])
+
+    def with_signals(signals: tuple[dict[str, object], ...]) -> Detection:
+        return Detection(plain.markers, plain.moves, plain.episodes, plain.scores, signals)
+
+    engaged = with_signals(({"turn": 3, "role": "patient", "words": 14, "hedges": 0.0},))
+    hedged = with_signals(
+        ({"turn": 3, "role": "patient", "words": 14, "hedges": 2.0, "silence": 5.0},)
+    )
+    assert [w.patient for w in works.find(t, engaged, "en")] == [3]
+    assert works.find(t, hedged, "en") == ()

@@ -62,6 +62,7 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
     if not marked:
         return ()
     reproach = _reproaching(detection)
+    guarded = _guarded(detection)
     found: list[Working] = []
     last_patient: int | None = None
     for turn in turns:
@@ -92,6 +93,8 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
             continue
         if p in reproach:
             continue  # a complaint the detector heard but left under the line is no return
+        if p in guarded:
+            continue  # « [silence 5s] Je sais pas. Le chapitre, je suppose. » is no return
         if after is not None and (
             _carries_on(code, turns[after].text, turn.text, turns[p].text)
             or cue(code, "self_reference", turns[p].text) is None
@@ -121,6 +124,24 @@ def _reproaching(detection: Detection) -> frozenset[int]:
         int(s["turn"])
         for s in detection.signals
         if s.get("role") == str(Role.PATIENT) and _CONFRONTING & set(s.get("cues", ()))
+    )
+
+
+#: A hedged answer after a pause this long (seconds), or this short (words), is guarded.
+_PAUSE = 3.0
+_SHORT = 12
+
+
+def _guarded(detection: Detection) -> frozenset[int]:
+    """Patient turns that hedge ("I don't know", "I guess", « bof ») after a pause or in a few
+    words: a blind review found "[silence 5s] I don't know. The chapter, I guess. Same as
+    always." praised as the patient coming back in (``Detection.signals``)."""
+    return frozenset(
+        int(s["turn"])
+        for s in detection.signals
+        if s.get("role") == str(Role.PATIENT)
+        and float(s.get("hedges") or 0.0) > 0
+        and (float(s.get("silence") or 0.0) >= _PAUSE or int(s.get("words") or 0) < _SHORT)
     )
 
 
