@@ -407,3 +407,29 @@ def test_what_worked_says_the_relationship_was_talked_about_only_when_it_was(
     done = [s for s in _suggest(SILENCE_ON_WORK, d) if s.done_at == 2]
     assert len(done) == 1
     assert ("entre vous" in done[0].text) is relational, done[0].text
+
+
+def test_why_says_right_after_only_of_a_move_before_the_first_marker() -> None:
+    """A blind review read "doubts about progress, turn 16, right after an interpretation
+    offered as fact (turn 17)": the interpretation came inside the episode, after the marker."""
+    t = session(
+        [
+            "T: How was the week?",
+            "P: Honestly, I don't see where this is going. Same thing every time.",
+            "T: You're actually angry with me, I think, and you won't say it.",
+            "P: [silence 4s] Maybe.",
+            "T: Did you do the breathing exercise?",
+            "P: No.",
+        ],
+        "en",
+    )
+    ms = [marker(1, S.COMPLAINT_PROGRESS, 3), marker(3, S.MINIMAL_RESPONSE, 3)]
+    moves = [
+        move(0, TherapistMoveType.OPEN_QUESTION),
+        move(2, TherapistMoveType.INTERPRETATION, Contribution.INTERPRETATION_IMPOSED),
+        move(4, TherapistMoveType.CLOSED_QUESTION),
+    ]
+    out = _suggest(t, detection(ms, moves, [episode(ms, 5, resolved=Resolution.NO)]))
+    whys = [s.why for s in out if s.why]
+    assert whys
+    assert not any("right after" in w and "(turn 3)" in w for w in whys), whys

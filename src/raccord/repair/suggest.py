@@ -570,8 +570,12 @@ def _why(
     pack = section(code, "repair")
     why: dict[str, Any] = pack["why"]
     pushing = next((s for s in f.signals if s.backed), None)
+    first = min((m.turn for m in f.markers), default=f.episode.start)
     if pushing is not None:
-        after = str(why["after_signal"]).format(
+        # "right after" only of a move that came before the first marker (a review read "doubts
+        # about progress, turn 16, right after an interpretation (turn 17)")
+        key = "after_signal" if pushing.turns[0] < first else "during_signal"
+        after = str(why[key]).format(
             signal=label(code, "signal", pushing.kind),
             turn=turn_ref(code, transcript, pushing.turns[0]),
         )
