@@ -433,3 +433,24 @@ def test_why_says_right_after_only_of_a_move_before_the_first_marker() -> None:
     whys = [s.why for s in out if s.why]
     assert whys
     assert not any("right after" in w and "(turn 3)" in w for w in whys), whys
+
+
+def test_a_possible_mild_tension_is_met_by_attending_first() -> None:
+    """A review found "I heard that you feel we are not moving forward" offered first for a
+    false marker on thin evidence: for a possible tension, the indirect repairs come first."""
+    t = session(
+        [
+            "T: He sent another article?",
+            "P: Every week! He thinks he's helping. He never listens.",
+            "T: Did he call you too?",
+            "P: No. He never calls. I've told him a hundred times, and then he goes off to golf.",
+        ],
+        "en",
+    )
+    ms = [marker(1, S.COMPLAINT_PROGRESS, 2, 0.6)]
+    moves = [move(0, TherapistMoveType.CLOSED_QUESTION), move(2, TherapistMoveType.CLOSED_QUESTION)]
+    out = _suggest(t, detection(ms, moves, [episode(ms, 3, resolved=Resolution.PARTLY)]))
+    assert out and out[0].approach is RepairApproach.INDIRECT
+    clear = [marker(1, S.COMPLAINT_PROGRESS, 3)]
+    out = _suggest(t, detection(clear, moves, [episode(clear, 3, resolved=Resolution.PARTLY)]))
+    assert out and out[0].approach is RepairApproach.DIRECT

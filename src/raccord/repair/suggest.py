@@ -284,6 +284,12 @@ def plan(
         indirect.append((R.DEFER, Timing.NOW))
 
     ordered = _by_attachment(attachment, f, direct, indirect)
+    if f.mild:
+        # a possible tension on thin evidence is met first by attending to the patient; naming
+        # it ("I heard that you feel we are not moving forward") only if it shows again — a
+        # review found that sentence offered first for anger at a brother read as a complaint
+        chosen = set(direct)
+        ordered = [x for x in ordered if x not in chosen] + [x for x in ordered if x in chosen]
     settled = f.episode.resolved is Resolution.YES
     kept = [
         (s, t)
