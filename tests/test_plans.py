@@ -406,3 +406,43 @@ def test_a_short_yes_is_quoted_with_the_sentence_that_says_what_the_session_will
     assert plan.summary == (
         "Ça me semble juste. On commence par votre père, et votre sœur viendra après"
     )
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_an_answer_to_the_therapists_question_is_not_called_a_request(language: str) -> None:
+    """A blind review's session: « Et pour votre frère, vous voulez qu'on en reparle la prochaine
+    fois ? » — « Oui, mais pas tout de suite… » was told as « Demandé par la personne »."""
+    lines = {
+        "fr": [
+            "T: Et pour votre sœur, vous voulez qu'on en reparle la prochaine fois ?",
+            "P: Oui, mais pas tout de suite. D'abord voir comment ça se passe avec mon père.",
+            "T: Ça me semble juste. On commence par votre père, et votre sœur viendra après.",
+        ],
+        "en": [
+            "T: And your sister, do you want to come back to her next time?",
+            "P: Yes, but not straight away. First I want to see how it goes with my dad.",
+            "T: That sounds right. We'll start with your dad, and your sister can come later.",
+        ],
+    }[language]
+    transcript = _session(lines, language)
+    (plan,) = plans.find(transcript, language)
+    assert plan.answered and plan.agreed_at == 2
+    items = of(analyze(transcript, mode="fast")).open_items
+    assert items[0].startswith(
+        ("Proposé par la personne, à votre question,", "Proposed by the client, when you asked,")
+    )
+    assert items[0].count("«") == items[0].count("»")
+
+
+def test_a_task_with_a_quote_inside_is_quoted_to_the_end_of_its_sentence() -> None:
+    """« … quand vous entendez le « c'est tout ? », vous le notez » had been cut at the « ? »
+    inside the quote, leaving a quotation mark open in the report."""
+    lines = [
+        "T: Je vous propose pour la semaine : le carnet, et quand vous entendez le « c'est tout "
+        "? », vous le notez à côté. Et c'est tout.",
+        "P: D'accord.",
+    ]
+    (task,) = plans.find(_session(lines, "fr"), "fr")
+    assert task.between and task.agreed_at == 1
+    assert task.words.endswith("vous le notez à côté")
+    assert task.words.count("«") == task.words.count("»")

@@ -250,6 +250,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             agreed=turn_ref(code, transcript, plan.agreed_at) if plan.agreed_at is not None else "",
             words=plan.words,
             summary=plan.summary or "",
+            who=phrase(code, "plan_answered" if plan.answered else "plan_asked"),
         )
         for plan in known.plans
     ]

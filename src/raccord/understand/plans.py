@@ -60,6 +60,9 @@ class Plan:
     #: ``agreed_at`` ("We could do that next week: rehearse a couple of sentences together." —
     #: "Yes. I'd like that.").
     proposed: bool = False
+    #: The patient said it answering the therapist's question about next session (« Et pour
+    #: votre frère, vous voulez qu'on en reparle la prochaine fois ? »), not unprompted.
+    answered: bool = False
     #: A task for between sessions (proposed by the therapist, or said by the patient as what they
     #: will do), not a subject for next session: the next session asks how it went.
     between: bool = False
@@ -112,7 +115,7 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
         if asked or answered:
             agreed = _agreed(transcript, i, code)
             summary = None if agreed is None else _summary(code, turns[agreed].text)
-            out.append(Plan(i, _said(code, turn.text, asked), agreed, summary))
+            out.append(Plan(i, _said(code, turn.text, asked), agreed, summary, answered=not asked))
         elif not any(p.agreed_at == i for p in out) and (
             own := cue_sentence(code, "client_commits_week", turn.text)
         ):

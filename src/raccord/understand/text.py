@@ -114,7 +114,30 @@ def cue_sentence(code: str, key: str, text: str) -> tuple[str, str] | None:
     found = cues.search(folded.text)
     if found is None:
         return None
-    return folded.raw(found.start(), found.end()).strip(), sentence_at(said, folded, found.start())
+    return folded.raw(found.start(), found.end()).strip(), _balanced(
+        said, sentence_at(said, folded, found.start())
+    )
+
+
+#: Quotation marks that open and close a quote inside a turn.
+_QUOTES = (("«", "»"), ("“", "”"))
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
+
+
+def _balanced(said: str, sentence: str) -> str:
+    """``sentence`` carried on to the end of the sentence that closes a quote it opens: « …et
+    quand vous entendez le « c'est tout ? », vous le notez à côté » is one sentence, not two."""
+    start = said.find(sentence.rstrip("….").rstrip())
+    if start < 0:
+        return sentence
+    for opening, closing in _QUOTES:
+        if sentence.count(opening) > sentence.count(closing):
+            close = said.find(closing, start + len(sentence.rstrip("…")) - 1)
+            if close < 0:
+                return sentence
+            end = _SENTENCE_END.search(said, close + 1)
+            return said[start : end.end() if end else len(said)].strip()
+    return sentence
 
 
 def cue(code: str, key: str, text: str) -> str | None:
