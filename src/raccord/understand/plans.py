@@ -205,7 +205,9 @@ def _summary(code: str, text: str) -> str | None:
     following = _SENTENCE_END.split(tail, maxsplit=1)[0].strip()
     if not following or cue(code, "names_plan", following) is None:
         return None
-    said = f"{text[start : start + len(head)]}. {following}".rstrip(".")
+    # the span as said, from the yes to the end of the sentence that follows (never rejoined)
+    end = text.find(following, start + len(head)) + len(following)
+    said = text[start:end].strip().rstrip(".")
     return said if len(said.split()) <= PLAN_WORDS else None
 
 
