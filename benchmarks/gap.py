@@ -259,9 +259,9 @@ def label_ceiling(
 # ------------------------------------------------------------------ 3. kind of session
 
 
-#: The psychotherapy sessions of the first batch (per language); later ones were written after
-#: the blind reviews.
-FIRST_BATCH = 20
+#: The psychotherapy set's batches (per language, by session number): the first, those written
+#: after the blind reviews (fifth session), those written from one brief (tenth session).
+PSY_BATCHES = ((20, "sessions 01-20"), (40, "sessions 21-40"), (10**6, "sessions 41-50"))
 
 
 def session_kinds(
@@ -284,13 +284,14 @@ def session_kinds(
         out[f"annomi/{language}"] = {
             name: _f1(members, found) for name, members in sorted(parts.items())
         }
-        # the psychotherapy set by batch: the first 20 sessions of each language, and the 20
-        # written later to hold what blind reviews had found the detector confuses
+        # the psychotherapy set by batch: the first 20 sessions of each language, the 20 written
+        # later to hold what blind reviews had found the detector confuses, and the 10 written
+        # from one brief in the tenth session (the shapes it named recur across them)
         batches: dict[str, list[labelled.Labelled]] = {}
         for s in sessions:
             if s.source == "psychotherapy" and s.language == language:
                 number = int(str(s.labels.transcript_id).rsplit("-", 1)[-1])
-                batch = "sessions 01-20" if number <= FIRST_BATCH else "sessions 21-40"
+                batch = next(name for top, name in PSY_BATCHES if number <= top)
                 batches.setdefault(batch, []).append(s)
         out[f"psychotherapy/{language}"] = {
             name: _f1(members, found) for name, members in sorted(batches.items())

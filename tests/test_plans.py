@@ -446,3 +446,38 @@ def test_a_task_with_a_quote_inside_is_quoted_to_the_end_of_its_sentence() -> No
     assert task.between and task.agreed_at == 1
     assert task.words.endswith("vous le notez à côté")
     assert task.words.count("«") == task.words.count("»")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_task_taken_back_is_no_task_and_the_patients_own_steps_are(language: str) -> None:
+    """The English demo: "For this week, how about you keep a log…?" — "Another worksheet?
+    Honestly, those never do anything for me." — "Fair enough… Let's drop the log. What would feel
+    useful to you this week, if anything?" — two turns of the patient's own steps."""
+    lines = {
+        "en": [
+            "T: For this week, how about you keep a log of her calls and how you felt?",
+            "P: Another worksheet? Honestly, those never do anything for me.",
+            "T: Fair enough. Let's drop the log. What would feel useful to you this week, if "
+            "anything?",
+            "P: Maybe texting my brother something real, not just a thumbs up.",
+            "P: And next time she calls like that, waiting ten minutes before I drive over.",
+            "T: Those really come from you.",
+        ],
+        "fr": [
+            "T: Cette semaine, vous pourriez noter ses appels et ce que vous ressentez ?",
+            "P: Encore une fiche ? Franchement, ça ne m'a jamais rien apporté.",
+            "T: D'accord. On laisse tomber la fiche. Qu'est-ce qui vous serait utile cette "
+            "semaine ?",
+            "P: Peut-être écrire à mon frère un vrai message, pas juste un pouce levé.",
+            "P: Et la prochaine fois qu'elle appelle comme ça, attendre dix minutes avant de partir.",
+            "T: Ça vient vraiment de vous.",
+        ],
+    }[language]
+    transcript = _session(lines, language)
+    found = plans.find(transcript, language)
+    assert [(p.between, p.proposed) for p in found] == [(True, False)] * len(found)
+    said = " ".join(p.words for p in found)
+    assert ("brother" in said or "frère" in said) and (
+        "ten minutes" in said or "dix minutes" in said
+    )
+    assert not any("log" in p.words or "fiche" in p.words for p in found)

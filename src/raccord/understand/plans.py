@@ -94,7 +94,11 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
             task = cue_sentence(code, "therapist_offers_homework", turn.text)
             # one turn may give the week's task and the next session's subject (« Je vous propose
             # pour la semaine : le carnet… Et la prochaine fois, on regarde cette voix-là »)
-            if task is not None and (offer is None or task[1] != offer[1]):
+            if (
+                task is not None
+                and (offer is None or task[1] != offer[1])
+                and not _dropped(transcript, i, code)
+            ):
                 yes = answer is not None and _accepts(code, turns[answer].text)
                 out.append(
                     Plan(
@@ -120,16 +124,37 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
             own := cue_sentence(code, "client_commits_week", turn.text)
         ):
             out.append(Plan(i, own[1].rstrip("."), between=True))
-        elif (
-            i > 0
-            and turns[i - 1].role is Role.THERAPIST
-            and cue(code, "therapist_asks_task", turns[i - 1].text) is not None
-            and len(turn.text.split()) >= TASK_WORDS
-        ):
-            # the patient's own step, asked for ("What would be the smallest first step?")
+        elif _asked_for_a_step(transcript, i, code) and len(turn.text.split()) >= TASK_WORDS:
+            # the patient's own step, asked for ("What would be the smallest first step?"), in
+            # one turn or two in a row ("Maybe texting Dev…" / "And next time she calls…")
             out.append(Plan(i, _said(code, turn.text, False), between=True))
     # what the next session opens with first, then the tasks of the week
     return tuple(sorted(out, key=lambda p: (p.between, p.turn)))
+
+
+def _asked_for_a_step(transcript: Transcript, i: int, code: str) -> bool:
+    """Whether patient turn ``i`` answers the therapist's question about their own next step,
+    directly or as the second of two patient turns in a row."""
+    turns = transcript.turns
+    j = i - 1
+    if j >= 0 and turns[j].role is Role.PATIENT:
+        j -= 1  # the second turn of the answer
+    return (
+        j >= 0
+        and turns[j].role is Role.THERAPIST
+        and all(turns[k].role is Role.PATIENT for k in range(j + 1, i))
+        and cue(code, "therapist_asks_task", turns[j].text) is not None
+    )
+
+
+def _dropped(transcript: Transcript, i: int, code: str) -> bool:
+    """Whether the therapist takes back the task of turn ``i`` in their next turn (the patient
+    did not take it up: "Another worksheet? …" — "Fair enough… Let's drop the log.")."""
+    turns = transcript.turns
+    after = next(
+        (j for j in range(i + 1, min(len(turns), i + 4)) if turns[j].role is Role.THERAPIST), None
+    )
+    return after is not None and cue(code, "drops_task", turns[after].text) is not None
 
 
 def _reschedules(code: str, text: str) -> bool:
