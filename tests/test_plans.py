@@ -481,3 +481,20 @@ def test_a_task_taken_back_is_no_task_and_the_patients_own_steps_are(language: s
         "ten minutes" in said or "dix minutes" in said
     )
     assert not any("log" in p.words or "fiche" in p.words for p in found)
+
+
+def test_a_prediction_is_no_commitment_and_a_yes_may_follow_a_question_about_the_task() -> None:
+    """A never-seen session: « plus je me dis que demain je vais être une loque au boulot » was
+    listed as what the patient would do; the sleep window given as a list (« Alors : coucher à…,
+    tous les jours ») was missed, its « D'accord » coming after « Même le dimanche ? »."""
+    lines = [
+        "P: Je regarde le réveil, et je me dis que demain je vais être une loque au boulot.",
+        "T: Alors : coucher à minuit, lever à six heures, tous les jours, week-end compris.",
+        "P: Même le dimanche ?",
+        "T: Même le dimanche. Ce n'est pas un examen.",
+        "P: D'accord. Comme ça, ça me paraît faisable.",
+        "T: Et la prochaine fois, on commence par l'agenda, si vous êtes d'accord.",
+        "P: Dix-sept heures, c'est mieux, oui. Et l'agenda, d'accord.",
+    ]
+    found = plans.find(_session(lines, "fr"), "fr")
+    assert [(p.turn, p.between, p.agreed_at) for p in found] == [(5, False, 6), (1, True, 4)]

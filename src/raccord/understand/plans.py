@@ -99,12 +99,16 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
                 and (offer is None or task[1] != offer[1])
                 and not _dropped(transcript, i, code)
             ):
-                yes = answer is not None and _accepts(code, turns[answer].text)
-                out.append(
-                    Plan(
-                        i, task[1].rstrip("."), answer if yes else None, proposed=True, between=True
-                    )
+                # the yes may come after a question about the task (« Même le dimanche ? »)
+                yes = next(
+                    (
+                        j
+                        for j in range(i + 1, min(len(turns), i + 5))
+                        if turns[j].role is Role.PATIENT and _accepts(code, turns[j].text)
+                    ),
+                    None,
                 )
+                out.append(Plan(i, task[1].rstrip("."), yes, proposed=True, between=True))
             continue
         if turn.role is not Role.PATIENT:
             continue
