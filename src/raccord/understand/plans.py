@@ -25,14 +25,13 @@ is a withdrawal waiting to happen). Those cues are the understanding pack's
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from raccord.detect.moves import context_cue
 from raccord.detect.moves import context_words as move_cue
 from raccord.model import Transcript
 from raccord.taxonomy import Role
-from raccord.understand.text import clauses, cue, cue_sentence, span
+from raccord.understand.text import clauses, cue, cue_sentence, sentence_end, span
 
 #: How many turns after the request the therapist's yes may come (a slot to find first: « Let me
 #: look. I've got Thursday at four. » — "Four's good." — "So Thursday we start with…").
@@ -231,13 +230,10 @@ def _summary(code: str, text: str) -> str | None:
         return None
     head = found.sentence.rstrip(".…")
     tail = text[start + len(head) :].lstrip(".… ")
-    following = _SENTENCE_END.split(tail, maxsplit=1)[0].strip()
+    following = tail[: sentence_end(tail)].strip()
     if not following or cue(code, "names_plan", following) is None:
         return None
     # the span as said, from the yes to the end of the sentence that follows (never rejoined)
     end = text.find(following, start + len(head)) + len(following)
     said = text[start:end].strip().rstrip(".")
     return said if len(said.split()) <= PLAN_WORDS else None
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")

@@ -124,6 +124,13 @@ _QUOTES = (("«", "»"), ("“", "”"))
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
 
 
+def sentence_end(text: str, pos: int = 0) -> int:
+    """Where the sentence of ``text`` under way at ``pos`` ends (after its final mark), or the
+    end of ``text``."""
+    end = _SENTENCE_END.search(text, pos)
+    return end.end() if end else len(text)
+
+
 def _balanced(said: str, sentence: str) -> str:
     """``sentence`` carried on to the end of the sentence that closes a quote it opens: « …et
     quand vous entendez le « c'est tout ? », vous le notez à côté » is one sentence, not two."""
@@ -135,8 +142,7 @@ def _balanced(said: str, sentence: str) -> str:
             close = said.find(closing, start + len(sentence.rstrip("…")) - 1)
             if close < 0:
                 return sentence
-            end = _SENTENCE_END.search(said, close + 1)
-            return said[start : end.end() if end else len(said)].strip()
+            return said[start : sentence_end(said, close + 1)].strip()
     return sentence
 
 
