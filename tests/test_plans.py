@@ -498,3 +498,29 @@ def test_a_prediction_is_no_commitment_and_a_yes_may_follow_a_question_about_the
     ]
     found = plans.find(_session(lines, "fr"), "fr")
     assert [(p.turn, p.between, p.agreed_at) for p in found] == [(5, False, 6), (1, True, 4)]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_yes_said_as_what_one_can_do_and_next_weeks_opening_in_the_therapists_wish(
+    language: str,
+) -> None:
+    """A never-seen session: "Could you try it once a day…?" — "Once a day I can do." was not
+    read as a yes, nor "next week I'd like to start by hearing how it went" as next time's
+    opening."""
+    lines = {
+        "en": [
+            "T: Could you try it once a day this week, when you catch yourself reworking?",
+            "P: Once a day I can do. Maybe not on Thursday.",
+            "T: Before we stop: next week I'd like to start by hearing how it went.",
+            "P: Yes. That's good.",
+        ],
+        "fr": [
+            "T: Est-ce que vous pourriez l'essayer une fois par jour cette semaine ?",
+            "P: Une fois par jour, je peux. Peut-être pas jeudi.",
+            "T: Avant de se quitter : la semaine prochaine, j'aimerais commencer par voir comment ça "
+            "s'est passé.",
+            "P: Oui. C'est bien.",
+        ],
+    }[language]
+    found = plans.find(_session(lines, language), language)
+    assert [(p.turn, p.between, p.agreed_at) for p in found] == [(2, False, 3), (0, True, 1)]
