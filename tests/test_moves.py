@@ -430,6 +430,70 @@ def test_closed_questions_answered_at_length_leave_room() -> None:
     assert all(m.contribution is Contribution.NONE for m in label_moves(s, (), mode="fast"))
 
 
+def test_short_questions_of_fact_make_a_run_whatever_their_form() -> None:
+    # "Which days?" reads as an open question, the questionnaire item has no question mark: in a
+    # run answered in a few words, up to the patient's protest, they are interrogation all the same
+    s = session(
+        "en",
+        ("T", "And the diary, did you fill it in?"),
+        ("P", "Fine. Some days."),
+        ("T", "Which days?"),
+        ("P", "Monday. Tuesday, maybe."),
+        ("T", "trouble falling or staying asleep"),
+        ("P", "I literally just told you that."),
+    )
+    protest = marker_at(5, MarkerSubtype.COMPLAINT_THERAPIST)
+    moves = label_moves(s, (protest,), mode="fast")
+    assert [m.contribution for m in moves] == [Contribution.CLOSED_INTERROGATION] * 3
+
+
+def test_a_question_about_what_was_lived_is_never_part_of_an_interrogation() -> None:
+    s = session(
+        "fr",
+        ("T", "Vous y êtes allée samedi ?"),
+        ("P", "Oui."),
+        ("T", "Qu'est-ce que ça vous a fait ?"),
+        ("P", "Bof."),
+        ("T", "Vous êtes restée les dix minutes ?"),
+        ("P", "Je sais pas. Laissez tomber."),
+    )
+    moves = label_moves(s, (marker_at(5, MarkerSubtype.MINIMAL_RESPONSE),), mode="fast")
+    assert all(m.contribution is Contribution.NONE for m in moves)
+
+
+def test_an_answer_at_length_ends_the_run_it_interrupts() -> None:
+    # the first two questions were answered at length; the three after that are a run of their own
+    s = session(
+        "en",
+        ("T", "Did you go to the meeting?"),
+        ("P", "I did, and honestly it went better than I expected, people were kind to me there."),
+        ("T", "Did you speak up?"),
+        ("P", "No."),
+        ("T", "Did you take the notes in?"),
+        ("P", "Yeah."),
+        ("T", "And the prediction sheet?"),
+        ("P", "Look, can we not do the homework inquest every single week?"),
+    )
+    moves = label_moves(s, (marker_at(7, MarkerSubtype.COMPLAINT_ACTIVITIES),), mode="fast")
+    labels = [m.contribution for m in moves]
+    assert labels == [Contribution.NONE] + [Contribution.CLOSED_INTERROGATION] * 3
+
+
+def test_answering_the_patients_question_after_a_marker_is_not_moving_past_it() -> None:
+    s = session(
+        "en",
+        ("T", "So what we'll do today is go through the questionnaire."),
+        ("P", "No offence, but you're not even a doctor. You can't change my prescription."),
+        (
+            "T",
+            "That's a fair question, and nobody explained it properly. I'm a psychologist, so no, "
+            "I can't prescribe. Every Tuesday I go through my list with Dr Amin.",
+        ),
+    )
+    move = last_move(s, (marker_at(1, MarkerSubtype.COMPLAINT_THERAPIST),))
+    assert move.contribution is Contribution.NONE
+
+
 # --------------------------------------------------------------------------- dev labels
 
 

@@ -50,8 +50,15 @@ _T = TherapistMoveType
 _REFLECTIVE = frozenset(
     {_T.SIMPLE_REFLECTION, _T.COMPLEX_REFLECTION, _T.VALIDATION, _T.AFFIRMATION}
 )
-#: Moves that carry on with the therapist's agenda: after a marker, they pass it by.
-_MOVING_ON = frozenset({_T.INFORMATION, _T.STRUCTURING, _T.TOPIC_CHANGE})
+#: Moves that carry on with the therapist's agenda: after a marker, they pass it by. Not
+#: information: out of context it is also how an answer to the patient's question, a reflection
+#: or meta-communication the classifier missed reads ("That's a fair question…", « Vous en riez
+#: maintenant… »): counted as moving past the concern, 38 of 38 such turns were good practice in
+#: the psychotherapy sessions read (the odd-numbered ones) — except past the markers below.
+_MOVING_ON = frozenset({_T.STRUCTURING, _T.TOPIC_CHANGE})
+#: Markers that information carried on past does pass by ("I don't think anything will work." —
+#: "Typically the patch is used for eight weeks"; a bare "mm" talked through with facts).
+_INFORMED_PAST = frozenset({MarkerSubtype.GIVING_UP, MarkerSubtype.MINIMAL_RESPONSE})
 #: Repairs recognisable by wording that may answer a marker a few exchanges back.
 _DIRECT_OR_DEFER = frozenset(
     {
@@ -92,7 +99,12 @@ _STANCE_WINDOW = 8
 _REQUEST_WINDOW = 4
 #: Closed questions in a row (short answers between) that leave the client no room.
 _CLOSED_RUN = 3
-_SHORT_ANSWER_WORDS = 7
+_SHORT_ANSWER_WORDS = 10
+#: A short question of fact ("Which days?", « L'appétit ? ») counts in a run whatever its form,
+#: and so does a short unpunctuated turn (speech-to-text drops the question mark).
+_RUN_QUESTION_WORDS = 10
+#: Moves a short question of fact may be read as out of context.
+_RUN_QUESTION_MOVES = frozenset({_T.OPEN_QUESTION, _T.SIMPLE_REFLECTION, _T.OTHER})
 _QUOTE_CHARS = 100
 
 
@@ -156,6 +168,7 @@ class _TherapistFacts:
     approves: bool
     agrees: bool
     disputes: bool
+    explores: bool
 
 
 @lru_cache(maxsize=65536)
@@ -179,6 +192,7 @@ def _therapist_facts(text: str, code: str) -> _TherapistFacts:
         agrees=_cue(pack, "agrees", norm) is not None
         or _cue(pack, "agrees_next_time", norm) is not None,
         disputes=_cue(pack, "disputes", norm) is not None,
+        explores=_cue(pack, "explores", norm) is not None,
     )
 
 
@@ -335,7 +349,12 @@ def _label_turn(
     appeased = marker is not None and marker.subtype is MarkerSubtype.DEFERENTIAL_APPEASING
     if appeased and facts.approves and move not in _REFLECTIVE:
         return contribution(Contribution.IGNORES_CONCERN, 0.55, *after)
-    if marker is not None and (move in _MOVING_ON or move is _T.ADVICE_WITHOUT_PERMISSION):
+    informs_past = (
+        move is _T.INFORMATION and marker is not None and marker.subtype in _INFORMED_PAST
+    )
+    if marker is not None and (
+        move in _MOVING_ON or informs_past or move is _T.ADVICE_WITHOUT_PERMISSION
+    ):
         return contribution(Contribution.IGNORES_CONCERN, 0.55, *after)
     if move is _T.ADVICE_WITHOUT_PERMISSION and not solicited:
         if resisting:
@@ -466,24 +485,27 @@ def _mark_interrogations(
     """Label runs of closed questions answered in a few words: the client is given no room.
 
     A run is ``_CLOSED_RUN`` or more closed questions in a row (backchannels do not break it)
-    with every client answer between them at most ``_SHORT_ANSWER_WORDS`` words long; each of
+    with every client answer between them at most ``_SHORT_ANSWER_WORDS`` words long — short
+    questions of fact count whatever their form ("Which days?", « Et le moral ? », an item of a
+    questionnaire read out without a question mark: coders code them in the run) —; each of
     its questions not already labelled becomes ``closed_interrogation``. With ``marked`` (the
-    turns holding a client marker), a run counts only when a marker sits just before it, between
-    its questions or right after it: an intake's run of closed questions that the client answers
+    turns holding a client marker), a run counts only when a marker sits between its questions or
+    in the three turns after it — the patient answering the interrogation ("i literally just told
+    you that", "Look, I know what this is"); a marker before the run is what the questions may
+    answer, not what they cause —: an intake's run of closed questions that the client answers
     at ease is not a contribution (unlike a lecture, ``ANNOTATION.md`` codes it only with a
     rupture). Without it (the context pass, before markers are known), every run counts as
     pressure.
     """
     out = list(moves)
     run: list[int] = []  # positions in ``out``
-    longest_answer = 0  # among answers between two questions of the run
     pending = 0  # the answer to the run's latest question, so far
 
     def close() -> None:
-        if len(run) >= _CLOSED_RUN and longest_answer <= _SHORT_ANSWER_WORDS:
+        if len(run) >= _CLOSED_RUN:
             if marked is not None:
                 first, final = out[run[0]].turn, out[run[-1]].turn
-                if not any(first - 1 <= t <= final + 2 for t in marked):
+                if not any(first < t <= final + 3 for t in marked):
                     return
             for k in run:
                 m = out[k]
@@ -517,16 +539,27 @@ def _mark_interrogations(
         move = out[k].move
         if move is _T.BACKCHANNEL:
             continue
-        if move is _T.CLOSED_QUESTION:
-            if run:
-                longest_answer = max(longest_answer, pending)
+        if move is _T.CLOSED_QUESTION or _short_question(move, turn.text, code):
+            if run and pending > _SHORT_ANSWER_WORDS:  # the client took room: a new run
+                close()
+                run = []
             run.append(k)
             pending = 0
             continue
         close()
-        run, longest_answer, pending = [], 0, 0
+        run, pending = [], 0
     close()
     return tuple(out)
+
+
+def _short_question(move: TherapistMoveType, text: str, code: str) -> bool:
+    """A few words asking for a fact: an open question, or a turn read as a reflection or as
+    nothing that asks (or carries no punctuation at all) — not one inviting what was lived."""
+    if move not in _RUN_QUESTION_MOVES or len(WORD.findall(text)) > _RUN_QUESTION_WORDS:
+        return False
+    if _therapist_facts(text, code).explores:
+        return False
+    return move is _T.OPEN_QUESTION or "?" in text or not any(c in text for c in ".!")
 
 
 _STANCE_SUBTYPES = frozenset(
