@@ -250,3 +250,46 @@ def test_the_dropout_cues_read_english_and_leave_ordinary_talk_alone() -> None:
     signals = prepare(session(text, "en"), mode="fast").signals
     patient = [s.dropout > 0 for s in signals if s.role.value == "patient"]
     assert patient == [True] * len(said) + [False] * len(ordinary)
+
+
+SET_ASIDE = (
+    "T: You went quiet when I asked about your graduation.\n"  # 0
+    "P: It's fine. Dads were like that back then.\n"  # 1
+    "T: I pushed there. I'm sorry, we don't have to go there today.\n"  # 2
+    "P: Thanks. Probably my dad, too, at the bottom of it. But not today.\n"  # 3
+    "T: Okay. What would you like to use the time for?\n"  # 4
+)
+
+
+def test_a_subject_the_patient_sets_aside_leaves_the_episode_partly_resolved() -> None:
+    """A blind session's patient, once the therapist owned their push, said "Probably my dad,
+    too… But not today": what was worked on is repaired, the subject is left open on purpose."""
+    transcript = session(SET_ASIDE, "en")
+    signals = prepare(transcript, mode="fast").signals
+    assert signals[3].defers > 0 and signals[1].defers == 0
+    moves = [TherapistMove(2, TherapistMoveType.META_COMMUNICATION)]
+    (episode,) = episodes.build(
+        sig.pack("en"), signals, [marker(1, MarkerSubtype.DENIAL, 3)], moves
+    )
+    assert episode.end == 3 and episode.resolved is Resolution.PARTLY
+    calm = session(SET_ASIDE.replace(" But not today.", " Thank you."), "en")
+    (episode,) = episodes.build(
+        sig.pack("en"),
+        prepare(calm, mode="fast").signals,
+        [marker(1, MarkerSubtype.DENIAL, 3)],
+        moves,
+    )
+    assert episode.resolved is Resolution.YES
+
+
+def test_the_deferral_cues_read_french_and_leave_ordinary_talk_alone() -> None:
+    said = [
+        "Mon père aussi, sûrement. Mais pas aujourd'hui.",
+        "Je suis pas prête à en parler.",
+        "On verra plus tard, peut-être.",
+    ]
+    ordinary = ["Je suis pas allée au travail aujourd'hui.", "Plus tard, j'ai appelé ma sœur."]
+    text = "\n".join(f"T: Allez-y.\nP: {line}" for line in [*said, *ordinary])
+    signals = prepare(session(text, "fr"), mode="fast").signals
+    patient = [s.defers > 0 for s in signals if s.role.value == "patient"]
+    assert patient == [True] * len(said) + [False] * len(ordinary)

@@ -28,7 +28,9 @@ therapist attended to them inside the episode (a repair, or a move that follows 
 reflection, a validation, an affirmation, meta-communication), ``partly`` when they re-engage
 after moves that did not (questions, advice, information, a change of topic: the patient came
 back, the rupture was not worked on — « on peut parler d'autre chose ? » followed by a new
-question is avoidance, not repair), ``no`` when the session ends inside the episode.
+question is avoidance, not repair — or when the patient sets its subject aside for now, "But not
+today", « plus tard, peut-être »: left open on purpose), ``no`` when the session ends inside the
+episode.
 
 The resolution rule was chosen among six on the cross-validated detections of the labelled
 sessions (agreement with the coders' ``resolved`` on matched episodes, fast mode: AnnoMI 0.66 EN
@@ -63,6 +65,8 @@ LONE_MIN_CONFIDENCE = 0.5
 #: Patient turns after an episode's end where a thought of dropping out still belongs to it (it is
 #: often said once the rupture is being talked about: « j'ai failli ne pas revenir »).
 DROPOUT_AFTER = 6
+#: Turns after an episode's end where the patient setting its subject aside still belongs to it.
+DEFER_AFTER = 2
 
 #: Moves that attend to the patient: re-engaging after one of these is a rupture worked on.
 ATTENDING = frozenset(
@@ -86,6 +90,13 @@ def _engaged(s: TurnSignals) -> bool:
         and s.words >= ENGAGED_WORDS
         and s.irritation < 1.5
     )
+
+
+def _set_aside(signals: Sequence[TurnSignals], start: int, end: int) -> bool:
+    """The patient set the subject aside for now ("Probably my dad, too… But not today"), inside
+    the episode or as they came back: what was worked on is repaired, the subject is left open."""
+    last = min(end + DEFER_AFTER, len(signals) - 1)
+    return any(s.role is Role.PATIENT and s.defers > 0 for s in signals[start : last + 1])
 
 
 def build(
@@ -132,7 +143,9 @@ def build(
         fixes = tuple(t for t in range(start + 1, end + 1) if t in repairs)
         if end_turn is None:
             resolved = Resolution.NO
-        elif any(t in attended for t in range(start + 1, end + 1)):
+        elif any(t in attended for t in range(start + 1, end + 1)) and not _set_aside(
+            signals, start, end
+        ):
             resolved = Resolution.YES
         else:
             resolved = Resolution.PARTLY

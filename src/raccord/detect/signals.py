@@ -136,6 +136,9 @@ class TurnSignals:
     #: A thought of not coming back or of stopping the therapy, said in the session
     #: (« je me suis dit que je reviendrais pas »): read by the episodes' severity, not a feature.
     dropout: float
+    #: The patient setting a subject aside for now ("But not today", « plus tard, peut-être »):
+    #: read by the episodes' resolution (a rupture left open on purpose), not a feature.
+    defers: float
     first_person: float
     impersonal: float
     painful: float
@@ -340,6 +343,7 @@ def compute(
                     change_talk=0.0,
                     genuine=0.0,
                     dropout=0.0,
+                    defers=0.0,
                     first_person=0.0,
                     impersonal=0.0,
                     painful=0.0,
@@ -396,6 +400,7 @@ def compute(
             "change_talk",
             "genuine",
             "dropout",
+            "defers",
             "painful",
             "negative_affect",
         ):
@@ -448,6 +453,7 @@ def compute(
                 change_talk=scores["change_talk"],
                 genuine=scores["genuine"],
                 dropout=scores["dropout"],
+                defers=scores["defers"],
                 first_person=first,
                 impersonal=impersonal,
                 painful=scores["painful"],
