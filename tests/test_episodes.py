@@ -293,3 +293,32 @@ def test_the_deferral_cues_read_french_and_leave_ordinary_talk_alone() -> None:
     signals = prepare(session(text, "fr"), mode="fast").signals
     patient = [s.defers > 0 for s in signals if s.role.value == "patient"]
     assert patient == [True] * len(said) + [False] * len(ordinary)
+
+
+def test_a_subject_set_aside_is_shown_as_the_patients_and_not_reopened_for_them() -> None:
+    """The open items name the patient's words; no sentence is prepared to reopen it next time."""
+    from dataclasses import replace
+
+    from raccord.detect.move_labels import label_moves
+    from raccord.prose import open_items
+    from raccord.repair import suggest
+    from raccord.taxonomy import Timing
+    from raccord.understand import formulate
+
+    transcript = session(SET_ASIDE, "en")
+    markers = (marker(1, MarkerSubtype.DENIAL, 3),)
+    moves = label_moves(transcript, markers, mode="fast")
+    signals = prepare(transcript, mode="fast").signals
+    found = episodes.build(sig.pack("en"), signals, markers, moves)
+    detection = replace(
+        detect(transcript, mode="fast"), markers=markers, moves=moves, episodes=found
+    )
+    formulation = formulate(transcript, detection, mode="fast")
+    assert formulation.facts is not None
+    items = open_items("en", transcript, formulation.facts)
+    assert any(
+        "set aside by the client (turn 4)" in item and "But not today" in item for item in items
+    )
+    chosen = suggest(transcript, detection, formulation)
+    reopening = [s for s in chosen if s.timing is Timing.NEXT_SESSION and s.done_at is None]
+    assert not [s for s in reopening if s.episode == 0]

@@ -172,6 +172,7 @@ def _episode(
         "marker_ids": [uid[i] for i in e.markers],
         "trigger_id": None if e.trigger is None else uid[e.trigger],
         "repair_ids": [uid[i] for i in e.repairs],
+        "set_aside_id": None if e.set_aside is None else uid[e.set_aside],
         "suggestions": [_suggestion(s) for s in suggestions if s.episode == index],
     }
 

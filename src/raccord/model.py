@@ -235,6 +235,9 @@ class Episode:
     trigger: int | None = None
     repairs: tuple[int, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    #: The patient turn that set the episode's subject aside for now ("But not today"): the
+    #: episode is then at most partly resolved, and the subject stays the patient's to bring back.
+    set_aside: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -226,7 +226,10 @@ def work(code: str, transcript: Transcript, detection: Detection, item: Working)
 def _plan_key(plan: Plan) -> str:
     """The sentence a plan for next session is told in: asked only, proposed by the therapist and
     accepted, agreed in a word, or agreed in words that say what the session will do; a task for
-    the week proposed and accepted, proposed without a clear yes, or said by the patient."""
+    the week proposed and accepted, proposed without a clear yes, or said by the patient; the
+    appointment moved at the patient's request."""
+    if plan.moved:
+        return "open_moved" if plan.agreed_at is None else "open_moved_agreed"
     if plan.between:
         if not plan.proposed:
             return "open_task_own"
@@ -260,6 +263,18 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             items.append(phrase(code, "open_deferred", turn=turn_ref(code, transcript, turn)))
         if f.episode.severity is Severity.MACRO and f.episode.resolved is not Resolution.YES:
             items.append(phrase(code, "open_macro", span=span))
+        elif f.episode.set_aside is not None:
+            words = next(
+                (e.words for e in f.episode.evidence if e.supports == "set_aside" and e.words), ""
+            )
+            items.append(
+                phrase(
+                    code,
+                    "open_set_aside",
+                    turn=turn_ref(code, transcript, f.episode.set_aside),
+                    words=words,
+                )
+            )
         elif f.mild:
             if f.episode.resolved is not Resolution.YES:
                 items.append(phrase(code, "open_watch", span=span))

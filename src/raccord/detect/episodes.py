@@ -92,11 +92,22 @@ def _engaged(s: TurnSignals) -> bool:
     )
 
 
-def _set_aside(signals: Sequence[TurnSignals], start: int, end: int) -> bool:
-    """The patient set the subject aside for now ("Probably my dad, too… But not today"), inside
-    the episode or as they came back: what was worked on is repaired, the subject is left open."""
+def _set_aside(signals: Sequence[TurnSignals], start: int, end: int) -> TurnSignals | None:
+    """The patient turn that set the subject aside for now ("Probably my dad, too… But not
+    today"), inside the episode or as they came back: what was worked on is repaired, the subject
+    is left open."""
     last = min(end + DEFER_AFTER, len(signals) - 1)
-    return any(s.role is Role.PATIENT and s.defers > 0 for s in signals[start : last + 1])
+    return next(
+        (s for s in signals[start : last + 1] if s.role is Role.PATIENT and s.defers > 0), None
+    )
+
+
+def _aside_evidence(p: Pack, aside: TurnSignals | None) -> tuple[Evidence, ...]:
+    if aside is None:
+        return ()
+    words = aside.said("defers")
+    detail = p.signal_templates.get("set_aside", "{words}").format(words=words)
+    return (Evidence("cue", detail, words=words, supports="set_aside"),)
 
 
 def build(
@@ -141,11 +152,10 @@ def build(
             kind = EpisodeKind.MIXED
         trigger = signals[start].answers
         fixes = tuple(t for t in range(start + 1, end + 1) if t in repairs)
+        aside = _set_aside(signals, start, end)
         if end_turn is None:
             resolved = Resolution.NO
-        elif any(t in attended for t in range(start + 1, end + 1)) and not _set_aside(
-            signals, start, end
-        ):
+        elif any(t in attended for t in range(start + 1, end + 1)) and aside is None:
             resolved = Resolution.YES
         else:
             resolved = Resolution.PARTLY
@@ -175,7 +185,8 @@ def build(
                 markers=tuple(m.turn for m in group),
                 trigger=trigger,
                 repairs=fixes,
-                evidence=(Evidence("context", detail),),
+                evidence=(Evidence("context", detail), *_aside_evidence(p, aside)),
+                set_aside=None if aside is None else aside.index,
             )
         )
     return tuple(episodes)

@@ -255,8 +255,11 @@ def plan(
         )
     # « différer, oui, mais ne pas enterrer »: an open or deferred episode is taken up next time
     # (not a possible or mild tension: the open items say to keep it in mind only, and the
-    # report must not also tell the therapist to bring it up)
-    still_open = (f.episode.resolved is not Resolution.YES and not f.mild) or bool(f.deferred)
+    # report must not also tell the therapist to bring it up; nor a subject the patient set
+    # aside for now, "But not today": it is theirs to bring back)
+    still_open = f.episode.set_aside is None and (
+        (f.episode.resolved is not Resolution.YES and not f.mild) or bool(f.deferred)
+    )
     if still_open and direct_timing is not Timing.NEXT_SESSION:
         direct.append((main, Timing.NEXT_SESSION))
 
