@@ -387,12 +387,16 @@ def test_the_patients_answer_to_what_their_first_step_would_be_is_their_task() -
         ),
     ],
 )
-def test_moving_the_appointment_is_no_subject_for_next_session(
+def test_moving_the_appointment_is_no_subject_for_next_session_but_a_date(
     language: str, lines: list[str]
 ) -> None:
     """A blind review found "Could we do next week a bit earlier?" left open as a request to
-    keep in mind, though the slot had been granted at once."""
-    assert plans.find(_session(["T: Bon.", *lines], language), language) == ()
+    keep in mind, though the slot had been granted at once; the next one wanted the new date."""
+    (plan,) = plans.find(_session(["T: Bon.", *lines], language), language)
+    assert plan.moved and (plan.turn, plan.agreed_at) == (1, 2)
+    assert plan.summary == lines[1][3:]
+    told = _told(language, plan)
+    assert lines[1][3:] in told and "{" not in told
 
 
 def test_a_short_yes_is_quoted_with_the_sentence_that_says_what_the_session_will_do() -> None:
@@ -524,3 +528,19 @@ def test_a_yes_said_as_what_one_can_do_and_next_weeks_opening_in_the_therapists_
     }[language]
     found = plans.find(_session(lines, language), language)
     assert [(p.turn, p.between, p.agreed_at) for p in found] == [(2, False, 3), (0, True, 1)]
+
+
+def _told(language: str, plan: plans.Plan) -> str:
+    """The open item's sentence for ``plan``, as the report writes it."""
+    from raccord.prose import _plan_key
+    from raccord.understand.text import phrase
+
+    return phrase(
+        language,
+        _plan_key(plan),
+        turn="2",
+        agreed="3",
+        words=plan.words,
+        summary=plan.summary or "",
+        who="",
+    )

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from raccord.detect.moves import context_cue
 from raccord.detect.moves import context_words as move_cue
 from raccord.model import Transcript
+from raccord.quote import clip
 from raccord.taxonomy import Role
 from raccord.understand.text import clauses, cue, cue_sentence, sentence_end, span
 
@@ -41,6 +42,8 @@ PLAN_WORDS = 36
 #: An answer to "what would be your first step?" names a step when it says at least this much
 #: (« Je sais pas. » does not).
 TASK_WORDS = 4
+#: The therapist's answer to a moved appointment is quoted up to this many characters.
+SLOT_CHARS = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,9 @@ class Plan:
     #: A task for between sessions (proposed by the therapist, or said by the patient as what they
     #: will do), not a subject for next session: the next session asks how it went.
     between: bool = False
+    #: The request moves the appointment itself (« se voir dans une semaine plutôt », "Could we
+    #: do next week a bit earlier?"): no subject, but a date the therapist wants in the brief.
+    moved: bool = False
 
 
 def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
@@ -117,8 +123,20 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
             and turns[i - 1].role is Role.THERAPIST
             and cue(code, "therapist_asks_next_time", turns[i - 1].text) is not None
         )
-        if asked and _reschedules(code, turn.text):
-            continue  # the appointment moved (« se voir dans une semaine plutôt »): no subject
+        if _reschedules(code, turn.text, asked):
+            # the appointment moved (« se voir dans une semaine plutôt »): no subject, a date —
+            # the therapist's answer gives it (« Oui, bien sûr. Mardi prochain, même heure ? »)
+            slot = next(
+                (
+                    j
+                    for j in range(i + 1, min(len(turns), i + 3))
+                    if turns[j].role is Role.THERAPIST
+                ),
+                None,
+            )
+            when = None if slot is None else clip(turns[slot].text, SLOT_CHARS)
+            out.append(Plan(i, _said(code, turn.text, asked), slot, when, moved=True))
+            continue
         if asked or answered:
             agreed = _agreed(transcript, i, code)
             summary = None if agreed is None else _summary(code, turns[agreed].text)
@@ -131,8 +149,8 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
             # the patient's own step, asked for ("What would be the smallest first step?"), in
             # one turn or two in a row ("Maybe texting Dev…" / "And next time she calls…")
             out.append(Plan(i, _said(code, turn.text, False), between=True))
-    # what the next session opens with first, then the tasks of the week
-    return tuple(sorted(out, key=lambda p: (p.between, p.turn)))
+    # what the next session opens with first, then the tasks of the week, then the date
+    return tuple(sorted(out, key=lambda p: (p.moved, p.between, p.turn)))
 
 
 def _asked_for_a_step(transcript: Transcript, i: int, code: str) -> bool:
@@ -160,9 +178,13 @@ def _dropped(transcript: Transcript, i: int, code: str) -> bool:
     return after is not None and cue(code, "drops_task", turns[after].text) is not None
 
 
-def _reschedules(code: str, text: str) -> bool:
+def _reschedules(code: str, text: str, asked: bool) -> bool:
     """The request is about the appointment itself: the clause that asks for next time moves its
-    day or time ("Could we do next week a bit earlier?"), not "Can we do it before Sunday?"."""
+    day or time ("Could we do next week a bit earlier?"), not "Can we do it before Sunday?"; or
+    a question that moves it in its own words (« on pourrait se voir dans une semaine plutôt que
+    dans quinze jours ? »)."""
+    if not asked:
+        return "?" in text and cue(code, "reschedules", text) is not None
     return any(
         move_cue(code, "asks_next_time", c) and cue(code, "reschedules", c)
         for c in clauses(code, text, PLAN_WORDS)
