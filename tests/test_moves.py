@@ -461,6 +461,24 @@ def test_a_question_about_what_was_lived_is_never_part_of_an_interrogation() -> 
     assert all(m.contribution is Contribution.NONE for m in moves)
 
 
+def test_asking_whether_the_plan_suits_the_patient_is_no_interrogation() -> None:
+    # a blind session's therapist fixed the slot and the agenda with her patient, then asked a
+    # few quick questions on sleep: the checks hand her the choice, they start no run
+    s = session(
+        "fr",
+        ("T", "Le mardi à 18h, c'est libre à partir de la semaine prochaine. Ça vous convient ?"),
+        ("P", "Super, oui, merci beaucoup."),
+        ("T", "Donc le sommeil, puis le travail. Ça vous va, dans cet ordre-là ?"),
+        ("P", "Oui, c'est parfait."),
+        ("T", "Vous vous endormez facilement en ce moment ?"),
+        ("P", "Ça va mieux."),
+        ("T", "Et vous vous réveillez la nuit ?"),
+        ("P", "Une fois, vers quatre heures."),
+    )
+    moves = label_moves(s, (marker_at(3, MarkerSubtype.DEFERENTIAL_APPEASING),), mode="fast")
+    assert all(m.contribution is not Contribution.CLOSED_INTERROGATION for m in moves)
+
+
 def test_an_answer_at_length_ends_the_run_it_interrupts() -> None:
     # the first two questions were answered at length; the three after that are a run of their own
     s = session(

@@ -169,6 +169,7 @@ class _TherapistFacts:
     agrees: bool
     disputes: bool
     explores: bool
+    checks_agreement: bool
 
 
 @lru_cache(maxsize=65536)
@@ -193,6 +194,7 @@ def _therapist_facts(text: str, code: str) -> _TherapistFacts:
         or _cue(pack, "agrees_next_time", norm) is not None,
         disputes=_cue(pack, "disputes", norm) is not None,
         explores=_cue(pack, "explores", norm) is not None,
+        checks_agreement=_cue(pack, "checks_agreement", norm) is not None,
     )
 
 
@@ -487,7 +489,9 @@ def _mark_interrogations(
     A run is ``_CLOSED_RUN`` or more closed questions in a row (backchannels do not break it)
     with every client answer between them at most ``_SHORT_ANSWER_WORDS`` words long — short
     questions of fact count whatever their form ("Which days?", « Et le moral ? », an item of a
-    questionnaire read out without a question mark: coders code them in the run) —; each of
+    questionnaire read out without a question mark: coders code them in the run; not a question
+    asking whether the plan suits the client, « Ça vous va, dans cet ordre-là ? », which hands
+    them the choice and ends the run) —; each of
     its questions not already labelled becomes ``closed_interrogation``. With ``marked`` (the
     turns holding a client marker), a run counts only when a marker sits between its questions or
     in the three turns after it — the patient answering the interrogation ("i literally just told
@@ -539,7 +543,9 @@ def _mark_interrogations(
         move = out[k].move
         if move is _T.BACKCHANNEL:
             continue
-        if move is _T.CLOSED_QUESTION or _short_question(move, turn.text, code):
+        asking = move is _T.CLOSED_QUESTION or _short_question(move, turn.text, code)
+        # asking whether the plan suits the client hands them the choice: it ends a run
+        if asking and not _therapist_facts(turn.text, code).checks_agreement:
             if run and pending > _SHORT_ANSWER_WORDS:  # the client took room: a new run
                 close()
                 run = []
