@@ -540,6 +540,7 @@ def _told(language: str, plan: plans.Plan) -> str:
         _plan_key(plan),
         turn="2",
         agreed="3",
+        refused="3",
         words=plan.words,
         summary=plan.summary or "",
         who="",

@@ -231,6 +231,8 @@ def _plan_key(plan: Plan) -> str:
     if plan.moved:
         return "open_moved" if plan.agreed_at is None else "open_moved_agreed"
     if plan.between:
+        if plan.refused is not None:
+            return "open_task_refused"
         if not plan.proposed:
             return "open_task_own"
         return "open_task_unagreed" if plan.agreed_at is None else "open_task_agreed"
@@ -251,6 +253,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             _plan_key(plan),
             turn=turn_ref(code, transcript, plan.turn),
             agreed=turn_ref(code, transcript, plan.agreed_at) if plan.agreed_at is not None else "",
+            refused=turn_ref(code, transcript, plan.refused) if plan.refused is not None else "",
             words=plan.words,
             summary=plan.summary or "",
             who=phrase(code, "plan_answered" if plan.answered else "plan_asked"),

@@ -71,14 +71,20 @@ class Plan:
     #: The request moves the appointment itself (« se voir dans une semaine plutôt », "Could we
     #: do next week a bit earlier?"): no subject, but a date the therapist wants in the brief.
     moved: bool = False
+    #: The patient's answer turned the task down, with a confrontation marker (« Ils me font juste
+    #: me sentir encore plus nulle, vos exercices »): not a task to ask about next time.
+    refused: int | None = None
 
 
-def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
+def find(
+    transcript: Transcript, code: str, refusals: frozenset[int] = frozenset()
+) -> tuple[Plan, ...]:
     """What the session agreed to take up next time, in order: a patient turn that asks for it
     (``asks_next_time``) or answers the therapist's question about next session
     (``therapist_asks_next_time``), each with the therapist's yes; and a therapist's proposal
     for next session (``therapist_offers_next_time``) the patient says yes to at once
-    (``client_accepts``)."""
+    (``client_accepts``). ``refusals`` are the patient turns holding a confrontation marker: a
+    task answered by one was turned down."""
     turns = transcript.turns
     out: list[Plan] = []
     for i, turn in enumerate(turns):
@@ -113,7 +119,12 @@ def find(transcript: Transcript, code: str) -> tuple[Plan, ...]:
                     ),
                     None,
                 )
-                out.append(Plan(i, task[1].rstrip("."), yes, proposed=True, between=True))
+                no = answer if answer is not None and answer in refusals else None
+                if no is not None:
+                    yes = None
+                out.append(
+                    Plan(i, task[1].rstrip("."), yes, proposed=True, between=True, refused=no)
+                )
             continue
         if turn.role is not Role.PATIENT:
             continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
+from raccord.taxonomy import MarkerKind
 from raccord.understand import cycles, invitations, plans, prohibitions, works
 from raccord.understand.cycles import Pair
 from raccord.understand.facts import EpisodeFacts, episode_facts
@@ -79,6 +80,10 @@ def session_facts(
         prohibitions=prohibitions.find(transcript, detection, code, mode=mode),
         works=working,
         repaired=repaired,
-        plans=plans.find(transcript, code),
+        plans=plans.find(
+            transcript,
+            code,
+            frozenset(m.turn for m in detection.markers if m.kind is MarkerKind.CONFRONTATION),
+        ),
         invited=invitations.answered(transcript, detection, code),
     )
