@@ -545,3 +545,14 @@ def _told(language: str, plan: plans.Plan) -> str:
         summary=plan.summary or "",
         who="",
     )
+
+
+def test_what_the_patient_will_do_is_no_plan_when_the_therapist_argues_against_it() -> None:
+    lines = [
+        "T: How did the weighing feel?",
+        "P: Honestly? So I was thinking I'll just do a couple of extra runs this week to even it out.",
+        "T: Maya, I have to be straight with you: with your heart rate, extra runs are not safe.",
+    ]
+    session = _session(lines, "en")
+    assert any(p.between for p in plans.find(session, "en"))
+    assert not any(p.between for p in plans.find(session, "en", disputed=frozenset({1})))

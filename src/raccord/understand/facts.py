@@ -12,7 +12,7 @@ import bisect
 import heapq
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from raccord.detect import questions
@@ -713,4 +713,13 @@ def episode_facts(
             )
         )
         floor = episode.end
-    return tuple(out)
+    # safer ground is never a subject a rupture of the session started on (a review found « le
+    # bac » offered to a pupil whose macro-rupture it had set off, "the number" to a patient with
+    # anorexia whose weighing it was)
+    triggers = {f.topic.head for f in out if f.topic is not None}
+    return tuple(
+        replace(f, safe_topic=None)
+        if f.safe_topic is not None and f.safe_topic.head in triggers
+        else f
+        for f in out
+    )

@@ -77,14 +77,20 @@ class Plan:
 
 
 def find(
-    transcript: Transcript, code: str, refusals: frozenset[int] = frozenset()
+    transcript: Transcript,
+    code: str,
+    refusals: frozenset[int] = frozenset(),
+    disputed: frozenset[int] = frozenset(),
 ) -> tuple[Plan, ...]:
     """What the session agreed to take up next time, in order: a patient turn that asks for it
     (``asks_next_time``) or answers the therapist's question about next session
     (``therapist_asks_next_time``), each with the therapist's yes; and a therapist's proposal
     for next session (``therapist_offers_next_time``) the patient says yes to at once
     (``client_accepts``). ``refusals`` are the patient turns holding a confrontation marker: a
-    task answered by one was turned down."""
+    task answered by one was turned down. ``disputed`` are the patient turns the therapist argued
+    against right after: what the patient says they will do there is the conflict, not a plan (a
+    review found "I'll just do a couple of extra runs this week", said by a patient with
+    anorexia, listed as the week's task to ask about)."""
     turns = transcript.turns
     out: list[Plan] = []
     for i, turn in enumerate(turns):
@@ -152,6 +158,8 @@ def find(
             agreed = _agreed(transcript, i, code)
             summary = None if agreed is None else _summary(code, turns[agreed].text)
             out.append(Plan(i, _said(code, turn.text, asked), agreed, summary, answered=not asked))
+        elif i in disputed:
+            continue
         elif not any(p.agreed_at == i for p in out) and (
             own := cue_sentence(code, "client_commits_week", turn.text)
         ):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
-from raccord.taxonomy import MarkerKind
+from raccord.taxonomy import Contribution, MarkerKind
 from raccord.understand import cycles, invitations, plans, prohibitions, works
 from raccord.understand.cycles import Pair
 from raccord.understand.facts import EpisodeFacts, episode_facts
@@ -21,6 +21,9 @@ from raccord.understand.invitations import Invited
 from raccord.understand.plans import Plan
 from raccord.understand.prohibitions import Prohibition
 from raccord.understand.works import Working
+
+#: Therapist moves that argue against what the patient just said (their plan is then the conflict).
+_ARGUING = frozenset({Contribution.CONFRONT_ARGUE, Contribution.ADVICE_UNSOLICITED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,7 @@ def session_facts(
             transcript,
             code,
             frozenset(m.turn for m in detection.markers if m.kind is MarkerKind.CONFRONTATION),
+            frozenset(m.turn - 1 for m in detection.moves if m.contribution in _ARGUING),
         ),
         invited=invitations.answered(transcript, detection, code),
     )
