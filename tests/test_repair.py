@@ -154,8 +154,8 @@ def test_confrontation_is_validated_and_the_misunderstanding_clarified() -> None
     ack = [s for s in out if s.strategy is R.ACKNOWLEDGE_CONTRIBUTION]
     assert [s.done_at for s in ack] == [4]
     assert ack[0].text == (
-        "Au tour 5, vous avez reconnu votre part, et la personne a repris juste après "
-        "(tour 6)\u00a0: à garder."
+        "Au tour 5, vous avez reconnu votre part, et la personne s'est réengagée dans l'échange "
+        "juste après (tour 6)\u00a0: à refaire."
     )
     assert all(s.timing is Timing.NEXT_SESSION for s in out), "no other repair for the moment"
 
@@ -359,9 +359,9 @@ def test_a_repair_that_took_is_reflected_back_and_nothing_else_is_offered_for_th
         out = _suggest(t, d, style)
         assert [s.done_at for s in out] == [2], "only the reflection"
         assert out[0].text.startswith(
-            "Au tour 3, vous avez validé son vécu, et la personne a repris"
+            "Au tour 3, vous avez validé son vécu, et la personne s'est réengagée"
         )
-        assert out[0].text.endswith("à garder.")
+        assert out[0].text.endswith("à refaire.")
 
 
 def test_intellectualising_is_not_met_by_going_back_to_the_general_talk() -> None:
