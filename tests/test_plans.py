@@ -551,8 +551,17 @@ def test_what_the_patient_will_do_is_no_plan_when_the_therapist_argues_against_i
     lines = [
         "T: How did the weighing feel?",
         "P: Honestly? So I was thinking I'll just do a couple of extra runs this week to even it out.",
-        "T: Maya, I have to be straight with you: with your heart rate, extra runs are not safe.",
+        "T: Your resting heart rate was forty-eight on Monday.",
     ]
     session = _session(lines, "en")
     assert any(p.between for p in plans.find(session, "en"))
     assert not any(p.between for p in plans.find(session, "en", disputed=frozenset({1})))
+    # the therapist objecting in words is enough, whatever the move labels say
+    objecting = lines[:2] + ["T: Maya, I have to be straight with you, that really worries me."]
+    assert not any(p.between for p in plans.find(_session(objecting, "en"), "en"))
+    french = [
+        "T: Comment s'est passée la pesée ?",
+        "P: Cette semaine, je vais faire deux footings de plus pour compenser.",
+        "T: Je vais être franche avec vous : ça m'inquiète.",
+    ]
+    assert not any(p.between for p in plans.find(_session(french, "fr"), "fr"))

@@ -158,7 +158,7 @@ def find(
             agreed = _agreed(transcript, i, code)
             summary = None if agreed is None else _summary(code, turns[agreed].text)
             out.append(Plan(i, _said(code, turn.text, asked), agreed, summary, answered=not asked))
-        elif i in disputed:
+        elif i in disputed or _objected(transcript, i, code):
             continue
         elif not any(p.agreed_at == i for p in out) and (
             own := cue_sentence(code, "client_commits_week", turn.text)
@@ -185,6 +185,16 @@ def _asked_for_a_step(transcript: Transcript, i: int, code: str) -> bool:
         and all(turns[k].role is Role.PATIENT for k in range(j + 1, i))
         and cue(code, "therapist_asks_task", turns[j].text) is not None
     )
+
+
+def _objected(transcript: Transcript, i: int, code: str) -> bool:
+    """Whether the therapist's next turn objects to what patient turn ``i`` says ("I have to be
+    straight with you, that really worries me"): what the patient will do is then the conflict."""
+    turns = transcript.turns
+    after = next(
+        (j for j in range(i + 1, min(len(turns), i + 3)) if turns[j].role is Role.THERAPIST), None
+    )
+    return after is not None and cue(code, "therapist_objects", turns[after].text) is not None
 
 
 def _dropped(transcript: Transcript, i: int, code: str) -> bool:
