@@ -557,7 +557,7 @@ def test_what_the_patient_will_do_is_no_plan_when_the_therapist_argues_against_i
     assert any(p.between for p in plans.find(session, "en"))
     assert not any(p.between for p in plans.find(session, "en", disputed=frozenset({1})))
     # the therapist objecting in words is enough, whatever the move labels say
-    objecting = lines[:2] + ["T: Maya, I have to be straight with you, that really worries me."]
+    objecting = [*lines[:2], "T: Maya, I have to be straight with you, that really worries me."]
     assert not any(p.between for p in plans.find(_session(objecting, "en"), "en"))
     french = [
         "T: Comment s'est passée la pesée ?",
