@@ -226,8 +226,8 @@ def work(code: str, transcript: Transcript, detection: Detection, item: Working)
 def _plan_key(plan: Plan) -> str:
     """The sentence a plan for next session is told in: asked only, proposed by the therapist and
     accepted, agreed in a word, or agreed in words that say what the session will do; a task for
-    the week proposed and accepted, proposed without a clear yes, or said by the patient; the
-    appointment moved at the patient's request."""
+    the week proposed and accepted, proposed without a clear yes, turned down, or said by the
+    patient; a moved appointment, with the therapist's answer or without one."""
     if plan.moved:
         return "open_moved" if plan.agreed_at is None else "open_moved_agreed"
     if plan.between:

@@ -92,13 +92,15 @@ def _engaged(s: TurnSignals) -> bool:
     )
 
 
-def _set_aside(signals: Sequence[TurnSignals], start: int, end: int) -> TurnSignals | None:
-    """The patient turn that set the subject aside for now ("Probably my dad, too… But not
-    today"), inside the episode or as they came back: what was worked on is repaired, the subject
-    is left open."""
-    last = min(end + DEFER_AFTER, len(signals) - 1)
+def _patient_said(
+    signals: Sequence[TurnSignals], start: int, end: int, family: str, after: int
+) -> TurnSignals | None:
+    """The first patient turn of the episode, or of the ``after`` turns that follow it, where the
+    pack's ``family`` of cues fired (``dropout``, ``defers``)."""
+    last = min(end + after, len(signals) - 1)
     return next(
-        (s for s in signals[start : last + 1] if s.role is Role.PATIENT and s.defers > 0), None
+        (s for s in signals[start : last + 1] if s.role is Role.PATIENT and getattr(s, family) > 0),
+        None,
     )
 
 
@@ -152,7 +154,10 @@ def build(
             kind = EpisodeKind.MIXED
         trigger = signals[start].answers
         fixes = tuple(t for t in range(start + 1, end + 1) if t in repairs)
-        aside = _set_aside(signals, start, end)
+        # the patient set the subject aside for now ("Probably my dad, too… But not today"),
+        # inside the episode or as they came back: what was worked on is repaired, the subject
+        # is left open
+        aside = _patient_said(signals, start, end, "defers", DEFER_AFTER)
         if end_turn is None:
             resolved = Resolution.NO
         elif any(t in attended for t in range(start + 1, end + 1)) and aside is None:
@@ -161,10 +166,7 @@ def build(
             resolved = Resolution.PARTLY
         strong = any(m.salience >= 4 for m in group)
         ends_badly = end_turn is None and len(group) >= 2 and not fixes
-        dropout = any(
-            s.role is Role.PATIENT and s.dropout > 0
-            for s in signals[start : min(end + DROPOUT_AFTER, last) + 1]
-        )
+        dropout = _patient_said(signals, start, end, "dropout", DROPOUT_AFTER) is not None
         severity = Severity.MACRO if strong or ends_badly or dropout else Severity.MICRO
         template = p.signal_templates.get("episode", "{kind} {severity} {start}-{end}: {resolved}")
         words = p.signal_templates.get(f"resolved_{resolved.value}", resolved.value)

@@ -241,11 +241,17 @@ def previous_therapist(transcript: Transcript, turn: int) -> int | None:
     return None
 
 
+def next_turn(
+    transcript: Transcript, turn: int, role: Role, within: int | None = None
+) -> int | None:
+    """The first turn of ``role`` after ``turn`` (among the next ``within`` turns, if given)."""
+    turns = transcript.turns
+    stop = len(turns) if within is None else min(len(turns), turn + 1 + within)
+    return next((i for i in range(turn + 1, stop) if turns[i].role is role), None)
+
+
 def next_patient(transcript: Transcript, turn: int) -> int | None:
-    for i in range(turn + 1, len(transcript.turns)):
-        if transcript.turns[i].role is Role.PATIENT:
-            return i
-    return None
+    return next_turn(transcript, turn, Role.PATIENT)
 
 
 def turn_signals(

@@ -32,6 +32,7 @@ from raccord.detect.moves import context_words as move_cue
 from raccord.model import Transcript
 from raccord.quote import clip
 from raccord.taxonomy import Role
+from raccord.understand.facts import next_turn
 from raccord.understand.text import clauses, cue, cue_sentence, sentence_end, span
 
 #: How many turns after the request the therapist's yes may come (a slot to find first: « Let me
@@ -98,10 +99,7 @@ def find(
             if any(p.agreed_at == i for p in out):
                 continue  # the yes to the patient's own request
             offer = cue_sentence(code, "therapist_offers_next_time", turn.text)
-            answer = next(
-                (j for j in range(i + 1, min(len(turns), i + 3)) if turns[j].role is Role.PATIENT),
-                None,
-            )
+            answer = next_turn(transcript, i, Role.PATIENT, within=2)
             if (
                 offer is not None
                 and answer is not None
@@ -114,20 +112,11 @@ def find(
             if (
                 task is not None
                 and (offer is None or task[1] != offer[1])
-                and not _dropped(transcript, i, code)
+                and not _answered_with(transcript, i, code, "drops_task", within=3)
             ):
-                # the yes may come after a question about the task (« Même le dimanche ? »)
-                yes = next(
-                    (
-                        j
-                        for j in range(i + 1, min(len(turns), i + 5))
-                        if turns[j].role is Role.PATIENT and _accepts(code, turns[j].text)
-                    ),
-                    None,
-                )
                 no = answer if answer is not None and answer in refusals else None
-                if no is not None:
-                    yes = None
+                # the yes may come after a question about the task (« Même le dimanche ? »)
+                yes = None if no is not None else _yes_to_task(transcript, i, code)
                 out.append(
                     Plan(i, task[1].rstrip("."), yes, proposed=True, between=True, refused=no)
                 )
@@ -143,14 +132,7 @@ def find(
         if _reschedules(code, turn.text, asked):
             # the appointment moved (« se voir dans une semaine plutôt »): no subject, a date —
             # the therapist's answer gives it (« Oui, bien sûr. Mardi prochain, même heure ? »)
-            slot = next(
-                (
-                    j
-                    for j in range(i + 1, min(len(turns), i + 3))
-                    if turns[j].role is Role.THERAPIST
-                ),
-                None,
-            )
+            slot = next_turn(transcript, i, Role.THERAPIST, within=2)
             when = None if slot is None else clip(turns[slot].text, SLOT_CHARS)
             out.append(Plan(i, _said(code, turn.text, asked), slot, when, moved=True))
             continue
@@ -158,7 +140,7 @@ def find(
             agreed = _agreed(transcript, i, code)
             summary = None if agreed is None else _summary(code, turns[agreed].text)
             out.append(Plan(i, _said(code, turn.text, asked), agreed, summary, answered=not asked))
-        elif i in disputed or _objected(transcript, i, code):
+        elif i in disputed or _answered_with(transcript, i, code, "therapist_objects", within=2):
             continue
         elif not any(p.agreed_at == i for p in out) and (
             own := cue_sentence(code, "client_commits_week", turn.text)
@@ -187,24 +169,26 @@ def _asked_for_a_step(transcript: Transcript, i: int, code: str) -> bool:
     )
 
 
-def _objected(transcript: Transcript, i: int, code: str) -> bool:
-    """Whether the therapist's next turn objects to what patient turn ``i`` says ("I have to be
-    straight with you, that really worries me"): what the patient will do is then the conflict."""
-    turns = transcript.turns
-    after = next(
-        (j for j in range(i + 1, min(len(turns), i + 3)) if turns[j].role is Role.THERAPIST), None
-    )
-    return after is not None and cue(code, "therapist_objects", turns[after].text) is not None
+def _answered_with(transcript: Transcript, i: int, code: str, key: str, *, within: int) -> bool:
+    """Whether the therapist's next turn (among the next ``within``) fires the pack's
+    ``cues.<key>``: objecting to what the patient will do ("I have to be straight with you, that
+    really worries me": it is then the conflict, ``therapist_objects``), or taking back the task
+    of turn ``i`` ("Fair enough… Let's drop the log.", ``drops_task``)."""
+    after = next_turn(transcript, i, Role.THERAPIST, within=within)
+    return after is not None and cue(code, key, transcript.turns[after].text) is not None
 
 
-def _dropped(transcript: Transcript, i: int, code: str) -> bool:
-    """Whether the therapist takes back the task of turn ``i`` in their next turn (the patient
-    did not take it up: "Another worksheet? …" — "Fair enough… Let's drop the log.")."""
+def _yes_to_task(transcript: Transcript, i: int, code: str) -> int | None:
+    """The patient turn, among the next four, that says yes to the task of turn ``i``."""
     turns = transcript.turns
-    after = next(
-        (j for j in range(i + 1, min(len(turns), i + 4)) if turns[j].role is Role.THERAPIST), None
+    return next(
+        (
+            j
+            for j in range(i + 1, min(len(turns), i + 5))
+            if turns[j].role is Role.PATIENT and _accepts(code, turns[j].text)
+        ),
+        None,
     )
-    return after is not None and cue(code, "drops_task", turns[after].text) is not None
 
 
 def _reschedules(code: str, text: str, asked: bool) -> bool:

@@ -103,17 +103,24 @@ def _sentences(text: str) -> Folded:
     return fold_sentences(text.strip())
 
 
-def cue_sentence(code: str, key: str, text: str) -> tuple[str, str] | None:
-    """Where the pack's ``cues.<key>`` first matched in ``text``: the words and their sentence,
-    both as written (``cue`` reads the same match); ``None`` when no cue fires."""
+def _match(code: str, key: str, text: str) -> tuple[Folded, re.Match[str]] | None:
+    """The folded text and the first match of the pack's ``cues.<key>`` in it, or ``None``."""
     cues = _cue_sets(pack_code(code)).get(key)
     if cues is None:
         return None
-    said = text.strip()
     folded = _sentences(text)
     found = cues.search(folded.text)
-    if found is None:
+    return None if found is None else (folded, found)
+
+
+def cue_sentence(code: str, key: str, text: str) -> tuple[str, str] | None:
+    """Where the pack's ``cues.<key>`` first matched in ``text``: the words and their sentence,
+    both as written (``cue`` reads the same match); ``None`` when no cue fires."""
+    hit = _match(code, key, text)
+    if hit is None:
         return None
+    folded, found = hit
+    said = text.strip()
     return folded.raw(found.start(), found.end()).strip(), _balanced(
         said, sentence_at(said, folded, found.start())
     )
@@ -154,8 +161,11 @@ def cue(code: str, key: str, text: str) -> str | None:
     (lower case, accents dropped, apostrophes straight; punctuation kept, as for the therapist
     moves), so speech-to-text French (« ca a l'air dur ») and curly apostrophes (« je m’excuse »)
     fire as written French does, and the evidence is the turn's own words."""
-    found = cue_sentence(code, key, text)
-    return found[0] if found else None
+    hit = _match(code, key, text)
+    if hit is None:
+        return None
+    folded, found = hit
+    return folded.raw(found.start(), found.end()).strip()
 
 
 #: How many words may come before a lead-in clause that is still the turn's opening (« Bon, avant
