@@ -1073,3 +1073,82 @@ def test_a_verdict_on_how_the_patient_handles_feelings_is_an_interpretation_a_pl
     )
     move = last_move(s)
     assert (move.move is T.INTERPRETATION) is imposed, move
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # a lecture pressed home (blind reviews found these read as reflections, then validation)
+        ("Mm. I do have to say, though, stopping at twenty seconds is not the exercise.", "en"),
+        ("Can I be honest with you? Avoidance is the thing that keeps the anxiety going.", "en"),
+        ("That's the thing, though. That's exactly what the breathing is for.", "en"),
+        ("And yet here we are, three weeks later.", "en"),
+        ("C'est pourtant la fiche qui vous a permis de voir le lien avec le sommeil.", "fr"),
+        ("Vous voyez bien que c'est exactement ce qui vous met en difficulté.", "fr"),
+        ("La fiche, c'est pas une option dans ce programme.", "fr"),
+        ("Si les exercices ne sont pas faits, honnêtement, on va tourner en rond.", "fr"),
+        ("Je vais redire pourquoi c'est important : l'évitement entretient la peur.", "fr"),
+    ],
+)
+def test_a_lecture_pressed_home_is_confronting(text: str, lang: str) -> None:
+    assert move_type(text, lang)[0] is T.CONFRONTING
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Right now you're doing with me what you've described doing with your father.", "en"),
+        ("I think the arguing with your father was the same thing: a way of being close.", "en"),
+        ("It's no coincidence that you forgot the session the week of his birthday.", "en"),
+        ("Ce qui m'intéresse, c'est que vous ayez besoin de le justifier aussi longuement.", "fr"),
+        ("Je me demande si vous ne rejouez pas au bureau quelque chose qui vient de loin.", "fr"),
+        ("Ce n'est pas un hasard si vous avez oublié la séance cette semaine-là.", "fr"),
+    ],
+)
+def test_a_pattern_pressed_on_the_patient_is_an_interpretation(text: str, lang: str) -> None:
+    assert move_type(text, lang)[0] is T.INTERPRETATION
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "answer"),
+    [
+        ("en", "I don't know. I guess.", "Okay. And the diary, how did that go?"),
+        ("en", "Whatever. It's fine.", "Great. So let's set it up again. When's the next one?"),
+        ("fr", "Je sais pas. Bof.", "Bon. Regardons le tableau du premier jour, alors."),
+        ("fr", "Vous avez déjà vu ça, vous ? Non.", "D'accord. Revenons au sommeil, alors."),
+    ],
+)
+def test_turning_to_the_next_item_right_after_a_marker_passes_it_by(
+    lang: str, said: str, answer: str
+) -> None:
+    s = session(
+        lang,
+        ("T", "Et cette semaine ?" if lang == "fr" else "And this week?"),
+        ("P", said),
+        ("T", answer),
+    )
+    marked = (marker_at(1, MarkerSubtype.MINIMAL_RESPONSE),)
+    assert last_move(s, marked).contribution is Contribution.IGNORES_CONCERN
+    # the same turn in a calm exchange is the agenda, not a fault
+    assert last_move(s).contribution is Contribution.NONE
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer"),
+    [
+        ("en", "Okay. And the diary, how did that feel for you?"),
+        ("en", "Let's go back to the diary, does that work for you?"),
+        ("fr", "On reprend la fiche, ça vous va ?"),
+    ],
+)
+def test_turning_to_the_task_while_asking_what_was_lived_or_whether_it_suits_is_no_fault(
+    lang: str, answer: str
+) -> None:
+    s = session(
+        lang,
+        ("T", "Et cette semaine ?" if lang == "fr" else "And this week?"),
+        ("P", "Bof." if lang == "fr" else "Meh."),
+        ("T", answer),
+    )
+    marked = (marker_at(1, MarkerSubtype.MINIMAL_RESPONSE),)
+    assert last_move(s, marked).contribution is not Contribution.IGNORES_CONCERN

@@ -565,3 +565,91 @@ def test_what_the_patient_will_do_is_no_plan_when_the_therapist_argues_against_i
         "T: Je vais être franche avec vous : ça m'inquiète.",
     ]
     assert not any(p.between for p in plans.find(_session(french, "fr"), "fr"))
+
+
+TAKEN_UP = {
+    "fr": [
+        "T: Et le docteur Vidal, il est au courant que vous avez arrêté le comprimé ?",
+        "P: Non.",
+        "T: D'accord. Qu'est-ce que vous diriez d'aller lui en parler ? Mais c'est vous qui voyez.",
+        "P: [soupir] Oui, je peux l'appeler. Il me connaît depuis trente ans. "
+        "J'irai la semaine prochaine.",
+        "T: Très bien.",
+    ],
+    "en": [
+        "T: Does your GP know you stopped the tablets?",
+        "P: No.",
+        "T: Okay. What would you think about ringing her? It's your call.",
+        "P: [sighs] Yeah, I can call her. She's known me for years. I'll do it on Monday.",
+        "T: Good.",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_step_the_patient_takes_up_in_their_own_words_is_the_weeks_task(language: str) -> None:
+    """« Qu'est-ce que vous diriez d'aller lui en parler ? » — « Oui, je peux l'appeler… J'irai la
+    semaine prochaine » is agreed, though no yes-word answers it: a blind review found it missed."""
+    (plan,) = plans.find(_session(TAKEN_UP[language], language), language)
+    assert (plan.turn, plan.agreed_at, plan.between, plan.proposed) == (2, 3, True, True)
+    assert plan.own is not None
+    said = {
+        "fr": ("Je peux l'appeler", "J'irai la semaine prochaine"),
+        "en": ("I can call her", "I'll do it on Monday"),
+    }[language]
+    assert plan.own.startswith(said[0]) and plan.own.endswith(said[1])
+    assert "trente ans" not in plan.own and "for years" not in plan.own
+    (item,) = [
+        i
+        for i in of(analyze(_session(TAKEN_UP[language], language), mode="fast")).open_items
+        if said[0] in i
+    ]
+    assert said[1] in item
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        ("en", ["T: Could you tell me more about that?", "P: Yes, I can tell you. It was Monday."]),
+        ("en", ["T: What would you think about that idea?", "P: I'll think about it, maybe."]),
+        ("fr", ["T: Qu'est-ce que vous diriez d'en parler ici ?", "P: Oui, je peux en parler."]),
+    ],
+)
+def test_a_yes_to_something_other_than_a_step_is_no_task(language: str, lines: list[str]) -> None:
+    assert not [p for p in plans.find(_session(lines, language), language) if p.own]
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "said"),
+    [
+        (
+            "fr",
+            [
+                "T: Alors on se dit : vous appelez le docteur Vidal. Dans deux semaines, même heure ?",
+                "P: Même heure. Le jeudi, c'est bien.",
+                "T: À dans deux semaines.",
+            ],
+            "Dans deux semaines, même heure ?",
+        ),
+        (
+            "en",
+            [
+                "T: So you'll call your GP. Same time in two weeks?",
+                "P: Same time, yes. Thursdays are good.",
+                "T: See you then.",
+            ],
+            "Same time in two weeks?",
+        ),
+    ],
+)
+def test_the_next_appointment_set_at_the_end_and_confirmed_is_on_record(
+    language: str, lines: list[str], said: str
+) -> None:
+    """A blind review found « Dans deux semaines, même heure ? » — « Même heure. » missed."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    (plan,) = [p for p in plans.find(_session(hello + lines, language), language) if p.appointment]
+    assert (plan.turn, plan.agreed_at, plan.words) == (2, 3, said)
+    # the same question early in a session is not the next appointment
+    more = ["T: Mm.", "P: Oui."] if language == "fr" else ["T: Mm.", "P: Yes."]
+    early = _session(lines[:2] + more * 5, language)
+    assert not [p for p in plans.find(early, language) if p.appointment]

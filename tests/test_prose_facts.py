@@ -34,7 +34,7 @@ from raccord.model import SessionAnalysis, TherapistNote, Transcript
 from raccord.pipeline import analyze
 from raccord.taxonomy import MarkerKind, MarkerSubtype, RepairStrategy, Role
 from raccord.understand.formulate import formulate
-from raccord.understand.text import label
+from raccord.understand.text import label, typeset
 from test_understand_support import detection, episode, marker, session
 
 DEMOS = [p.name for p in demo_files()]
@@ -178,6 +178,8 @@ PLAN_OPENINGS = (
     "What the client",
     "Rendez-vous",
     "Appointment",
+    "Prochain rendez-vous",
+    "Next appointment",
 )
 
 
@@ -201,7 +203,8 @@ def test_open_items_are_deferrals_and_episodes_left_open(name: str) -> None:
             assert a.formulation is not None and a.formulation.facts is not None
             plans = {p.turn: p for p in a.formulation.facts.plans}
             plan = plans[at[numbers[0]]]
-            assert plan.words in item, item
+            # as typeset in the report (« prochain ? » takes a narrow space before « ? »)
+            assert typeset(a.transcript.language, plan.words) in item, item
             continue
         episode = spans[(numbers[0], numbers[1])]
         if "d'elle-même" in item or "on their own" in item:

@@ -10,6 +10,7 @@ text does not show). Everything else is behind ``--details``.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -20,8 +21,9 @@ from raccord.brief import brief
 from raccord.cli import cli
 from raccord.cli.analysis import demo_files
 from raccord.io import load
-from raccord.model import SessionAnalysis, TherapistNote
+from raccord.model import Episode, SessionAnalysis, Suggestion, TherapistNote
 from raccord.pipeline import analyze
+from raccord.taxonomy import EpisodeKind, RepairApproach, RepairStrategy, Resolution, Severity
 
 runner = CliRunner()
 WIDTH_LIMIT = 80
@@ -255,3 +257,33 @@ def test_a_possible_mild_tension_gets_no_sentence_for_next_session(
     assert (brief(a).next_session is not None) is prepared
     # nor do the repair options tell the therapist to bring a mild tension up next session
     assert any(s.timing is Timing.NEXT_SESSION for s in a.suggestions) is prepared
+
+
+def test_what_worked_names_the_repair_of_the_macro_rupture_first() -> None:
+    """A review found a reflection after a brief topic shift (turn 7) summed up as what worked,
+    over the repair that mended the session's macro-rupture (turns 29–33): the macro-rupture's
+    repair comes first, even indirect."""
+    analysis = _analysis("seance-fr-marc.vtt")
+    n = len(analysis.transcript.turns)
+    micro = Episode(1, 3, EpisodeKind.WITHDRAWAL, Severity.MICRO, Resolution.YES, markers=(1,))
+    macro = Episode(n - 8, n - 3, EpisodeKind.MIXED, Severity.MACRO, Resolution.YES, (n - 8,))
+    done = (
+        Suggestion(
+            RepairApproach.DIRECT,
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+            "reconnu",
+            "",
+            episode=0,
+            done_at=2,
+        ),
+        Suggestion(
+            RepairApproach.INDIRECT,
+            RepairStrategy.VALIDATE,
+            "reformulé",
+            "",
+            episode=1,
+            done_at=n - 5,
+        ),
+    )
+    detection = replace(analysis.detection, episodes=(micro, macro))
+    assert brief(replace(analysis, detection=detection, suggestions=done)).worked == "reformulé"

@@ -186,6 +186,32 @@ def test_a_repair_head_does_not_praise_a_move_the_rules_call_a_contribution() ->
             assert move.repair is not RepairStrategy.NONE
 
 
+def test_a_repair_head_never_calls_a_lecture_or_an_imposed_reading_a_repair() -> None:
+    """Three blind reviews found a change of subject called « explique la démarche » and a
+    lecture called validation: even where the contribution head clears the rules' label, a turn
+    the rules read as a warning, advice nobody asked for or an interpretation given as fact gets
+    no repair from the head."""
+    import dataclasses
+    from pathlib import Path
+
+    from raccord.io import parse
+
+    model = heads_at(0.0)  # the repair head labels every turn a repair…
+    model = dataclasses.replace(model, thresholds={"contribution": 1.01, "repair": 0.0})
+    path = Path(T.__file__).parents[1] / "demo" / "session-en-sam.vtt"
+    (transcript,) = parse(path.read_text(encoding="utf-8"), fmt="vtt")
+    ruled = detect(transcript, mode="fast", therapist="shipped").moves
+    decided = detect(transcript, mode="fast", therapist=model).moves
+    pressing = [k for k, m in enumerate(ruled) if m.move in T.PRESSING]
+    assert pressing  # the demo's therapist lectures and advises
+    for k, (rule, move) in enumerate(zip(ruled, decided, strict=True)):
+        assert move.contribution is Contribution.NONE  # …and the contribution head clears all
+        if k in pressing and rule.repair is RepairStrategy.NONE:
+            assert move.repair is RepairStrategy.NONE
+        else:
+            assert move.repair is not RepairStrategy.NONE
+
+
 def test_without_the_heads_the_rules_alone_label_the_therapist_turns() -> None:
     """A cross-validation fold scored without heads must not fall back on the shipped heads:
     they were fitted on the fold's own sessions (the gap analysis once scored repairs that way)."""

@@ -125,13 +125,18 @@ def _next_session(analysis: SessionAnalysis, moments: list[Moment]) -> Suggestio
 def _worked(
     analysis: SessionAnalysis, moments: list[Moment], text: prose.FormulationProse | None
 ) -> str | None:
-    """A repair the therapist made that took (reflected back by ``repair``), for the moments
-    that matter first; else the formulation's first item of what worked."""
+    """A repair the therapist made that took (reflected back by ``repair``): in a macro-rupture
+    first, then for the moments that matter in their order; else the formulation's first item of
+    what worked. (A review found a reflection at turn 7, after a brief topic shift, summed up as
+    what worked, over the apology and meta-communication that mended the session's
+    macro-rupture.)"""
     done = [s for s in analysis.suggestions if s.done_at is not None]
     order = [m.episode for m in moments if m.episode is not None]
+    macro = {k for k, e in enumerate(analysis.detection.episodes) if e.severity is Severity.MACRO}
     # within a moment, a repair by owning a part (direct) before an indirect one
     done.sort(
         key=lambda s: (
+            s.episode not in macro,
             order.index(s.episode) if s.episode in order else len(order),
             s.approach is not RepairApproach.DIRECT,
         )

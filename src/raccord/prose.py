@@ -226,8 +226,11 @@ def work(code: str, transcript: Transcript, detection: Detection, item: Working)
 def _plan_key(plan: Plan) -> str:
     """The sentence a plan for next session is told in: asked only, proposed by the therapist and
     accepted, agreed in a word, or agreed in words that say what the session will do; a task for
-    the week proposed and accepted, proposed without a clear yes, turned down, or said by the
-    patient; a moved appointment, with the therapist's answer or without one."""
+    the week proposed and accepted, taken up in the patient's own words, proposed without a
+    clear yes, turned down, or said by the patient; a moved appointment, with the therapist's
+    answer or without one; the next appointment set at the end and confirmed."""
+    if plan.appointment:
+        return "open_appointment"
     if plan.moved:
         return "open_moved" if plan.agreed_at is None else "open_moved_agreed"
     if plan.between:
@@ -235,6 +238,8 @@ def _plan_key(plan: Plan) -> str:
             return "open_task_refused"
         if not plan.proposed:
             return "open_task_own"
+        if plan.own is not None:
+            return "open_task_taken_up"
         return "open_task_unagreed" if plan.agreed_at is None else "open_task_agreed"
     if plan.agreed_at is None:
         return "open_plan_asked"
@@ -256,6 +261,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             refused=turn_ref(code, transcript, plan.refused) if plan.refused is not None else "",
             words=plan.words,
             summary=plan.summary or "",
+            own=plan.own or "",
             who=phrase(code, "plan_answered" if plan.answered else "plan_asked"),
         )
         for plan in known.plans

@@ -590,9 +590,8 @@ def find(
         ):
             if not decision.present:
                 continue
-            # one figure, in the marker and in its evidence (a review read 0,95 and 0,96 side by side)
             sure = round(min(0.95, max(0.05, decision.probability)), 3)
-            evidence = _learned_evidence(p, x, decision, sure, model.weighed_blocks(matrix[k]))
+            evidence = _learned_evidence(p, x, decision, model.weighed_blocks(matrix[k]))
             out.append(
                 Marker(
                     turn=x.signals.index,
@@ -630,10 +629,12 @@ _BLOCK_TEMPLATES = {
 
 
 def _learned_evidence(
-    p: Pack, x: Scored, decision: learned.Decision, sure: float, weighed: Mapping[str, float]
+    p: Pack, x: Scored, decision: learned.Decision, weighed: Mapping[str, float]
 ) -> list[Evidence]:
-    """The rules' evidence for the decided family when they saw it, then what weighed most, then
-    the marker's confidence (``sure``, as the marker states it)."""
+    """The rules' evidence for the decided family when they saw it, then what weighed most: one
+    line, or two when the rules saw nothing to quote. The confidence is not repeated here: the
+    marker states it (both blind reviews read « confiance 0,89 » then « Degré de confiance de
+    l'outil : 0,89 », and the same three generic lines under every marker)."""
     out: list[Evidence] = []
     if x.candidate is not None and x.candidate.subtype.kind is decision.kind:
         out.extend(x.candidate.evidence)
@@ -643,17 +644,8 @@ def _learned_evidence(
         key = _BLOCK_TEMPLATES[block]
         if key not in merged:
             merged.append(key)
-    for key in merged[:2]:
+    for key in merged[: 1 if out else 2]:
         out.append(Evidence("model", p.signal_templates.get(key, key)))
-    out.append(
-        Evidence(
-            "model",
-            _fmt(
-                p.signal_templates.get("learned", "{p}"),
-                p=lang_packs.decimal(p.code, sure),
-            ),
-        )
-    )
     return out
 
 

@@ -85,6 +85,9 @@ _NEVER_PUSH = frozenset(
 _PUSHBACK_WINDOW = 3
 #: A rupture episode is still fresh this many turns after its last marker.
 _EPISODE_WINDOW = 12
+#: Turning to the next item this many turns after a marker still passes it by (the therapist's
+#: « Mm » and a short yes may come between).
+_MOVED_ON_WINDOW = 4
 #: Fewer words than this ("You're-") is a fragment, not a repair.
 _MIN_REPAIR_WORDS = 3
 #: A turn cut off by the next speaker ("I'm-- okay, but you know--") is a fragment below this.
@@ -170,6 +173,7 @@ class _TherapistFacts:
     disputes: bool
     explores: bool
     checks_agreement: bool
+    moves_on: bool
 
 
 @lru_cache(maxsize=65536)
@@ -195,6 +199,7 @@ def _therapist_facts(text: str, code: str) -> _TherapistFacts:
         disputes=_cue(pack, "disputes", norm) is not None,
         explores=_cue(pack, "explores", norm) is not None,
         checks_agreement=_cue(pack, "checks_agreement", norm) is not None,
+        moves_on=_cue(pack, "moves_on", norm) is not None,
     )
 
 
@@ -354,6 +359,12 @@ def _label_turn(
     informs_past = (
         move is _T.INFORMATION and marker is not None and marker.subtype in _INFORMED_PAST
     )
+    # turning to the next item of the agenda ("Okay. And the diary, how did that go?") unless
+    # the turn asks what was lived or whether the plan suits the patient
+    next_item = facts.moves_on and not facts.explores and not facts.checks_agreement
+    just_marked = state.marker_turn is not None and i - state.marker_turn <= _MOVED_ON_WINDOW
+    if (marker is not None or just_marked) and next_item:
+        return contribution(Contribution.IGNORES_CONCERN, 0.55, *after)
     if marker is not None and (
         move in _MOVING_ON or informs_past or move is _T.ADVICE_WITHOUT_PERMISSION
     ):

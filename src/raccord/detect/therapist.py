@@ -37,7 +37,7 @@ import numpy.typing as npt
 from raccord import lang as lang_packs
 from raccord.detect.learned import DIM, MOVES, Head, head_arrays, read_head, write
 from raccord.model import Evidence, Marker, TherapistMove, Transcript
-from raccord.taxonomy import Contribution, MarkerKind, RepairStrategy, Role
+from raccord.taxonomy import Contribution, MarkerKind, RepairStrategy, Role, TherapistMoveType
 
 CONTRIBUTIONS: tuple[str, ...] = tuple(c.value for c in Contribution)
 REPAIRS: tuple[str, ...] = tuple(r.value for r in RepairStrategy)
@@ -48,6 +48,18 @@ STORED = ("contribution", "contribution_label", "repair", "repair_label")
 ROWS_AT_ONCE = 512
 #: How many patient turns before the therapist turn are searched for a marker.
 LOOK_BACK = 3
+#: Moves the rules read as pressing the therapist's view (a lecture, a warning, advice nobody
+#: asked for, an interpretation given as fact): the repair head never calls one a repair the
+#: rules did not see. Three blind reviews found such turns shown as « explique la démarche » or
+#: "validates"; on the odd-numbered psychotherapy sessions the coders call 2 of 40 such turns a
+#: repair, 24 a contribution.
+PRESSING = frozenset(
+    {
+        TherapistMoveType.CONFRONTING,
+        TherapistMoveType.INTERPRETATION,
+        TherapistMoveType.ADVICE_WITHOUT_PERMISSION,
+    }
+)
 
 
 def feature_names(mode: str, context: str) -> list[str]:
@@ -194,7 +206,8 @@ class TherapistModel:
                 # the rules' sentences for a label the head overturns go with it: a turn shown
                 # as arguing must not also read « Réparation indirecte possible… »
                 kept = tuple(e for e in move.evidence if not _reason_for(e, current.value))
-                if present >= self.thresholds[name]:
+                pressing = name == "repair" and move.move in PRESSING
+                if present >= self.thresholds[name] and not (pressing and current.value == "none"):
                     label = labels.classes[int(np.argmax(which[k]))]
                     if label != current.value:
                         detail = templates.get(f"learned_{name}", "{p}").format(

@@ -45,6 +45,8 @@ PLAN_WORDS = 36
 TASK_WORDS = 4
 #: The therapist's answer to a moved appointment is quoted up to this many characters.
 SLOT_CHARS = 120
+#: The next appointment is set in the session's last turns (not "in two weeks?" said of a task).
+CLOSING_TURNS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,13 @@ class Plan:
     #: The patient's answer turned the task down, with a confrontation marker (« Ils me font juste
     #: me sentir encore plus nulle, vos exercices »): not a task to ask about next time.
     refused: int | None = None
+    #: The therapist set the next appointment at the session's end and the patient confirmed it
+    #: (« Dans deux semaines, même heure ? » — « Même heure. »): ``words`` are the therapist's.
+    appointment: bool = False
+    #: The patient took up the therapist's proposal in their own words (« Qu'est-ce que vous
+    #: diriez d'aller lui en parler ? » — « Oui, je peux l'appeler… J'irai la semaine
+    #: prochaine »), as said: what the next session asks about.
+    own: str | None = None
 
 
 def find(
@@ -120,6 +129,25 @@ def find(
                 out.append(
                     Plan(i, task[1].rstrip("."), yes, proposed=True, between=True, refused=no)
                 )
+            elif offer is None and (
+                proposal := cue_sentence(code, "therapist_proposes", turn.text)
+            ):
+                taken = _taken_up(transcript, answer, code, refusals)
+                if taken is not None:
+                    out.append(
+                        Plan(
+                            i,
+                            proposal[1].rstrip("."),
+                            answer,
+                            proposed=True,
+                            between=True,
+                            own=taken,
+                        )
+                    )
+            if i >= len(turns) - CLOSING_TURNS and not any(p.moved or p.appointment for p in out):
+                slot = cue_sentence(code, "sets_appointment", turn.text)
+                if slot is not None and answer is not None and _confirms(code, turns[answer].text):
+                    out.append(Plan(i, slot[1].rstrip("."), answer, appointment=True))
             continue
         if turn.role is not Role.PATIENT:
             continue
@@ -151,7 +179,7 @@ def find(
             # one turn or two in a row ("Maybe texting Dev…" / "And next time she calls…")
             out.append(Plan(i, _said(code, turn.text, False), between=True))
     # what the next session opens with first, then the tasks of the week, then the date
-    return tuple(sorted(out, key=lambda p: (p.moved, p.between, p.turn)))
+    return tuple(sorted(out, key=lambda p: (p.moved or p.appointment, p.between, p.turn)))
 
 
 def _asked_for_a_step(transcript: Transcript, i: int, code: str) -> bool:
@@ -189,6 +217,34 @@ def _yes_to_task(transcript: Transcript, i: int, code: str) -> int | None:
         ),
         None,
     )
+
+
+def _confirms(code: str, text: str) -> bool:
+    """The patient's yes to the next appointment: a plain yes, or the slot said back."""
+    return (
+        cue(code, "client_accepts", text) is not None
+        or cue(code, "confirms_slot", text) is not None
+    )
+
+
+def _taken_up(
+    transcript: Transcript, answer: int | None, code: str, refusals: frozenset[int]
+) -> str | None:
+    """The patient's words that take up a proposal, from their answer ``answer``: its clauses
+    that say what they will do (``client_takes_up``, ``client_will_try``), as said; ``None`` when
+    the answer commits to nothing or is a confrontation ("Could you tell me more?" — "Yes, …"
+    is no task)."""
+    if answer is None or answer in refusals:
+        return None
+    text = transcript.turns[answer].text
+    parts = [
+        c
+        for c in clauses(code, text, PLAN_WORDS)
+        if cue(code, "client_takes_up", c) is not None or cue(code, "client_will_try", c)
+    ]
+    if not parts:
+        return None
+    return " […] ".join(parts)  # the words left out between them marked as a quote marks them
 
 
 def _reschedules(code: str, text: str, asked: bool) -> bool:
