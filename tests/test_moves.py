@@ -1152,3 +1152,76 @@ def test_turning_to_the_task_while_asking_what_was_lived_or_whether_it_suits_is_
     )
     marked = (marker_at(1, MarkerSubtype.MINIMAL_RESPONSE),)
     assert last_move(s, marked).contribution is not Contribution.IGNORES_CONCERN
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # owning one's stance is meta-communication, though it reports "what you ought to do"
+        (
+            "Dennis, can I stop us for a moment? I've just noticed I've been doing a lot of the "
+            "talking, telling you what you ought to do. I wonder whether I've steamrollered you.",
+            "en",
+            T.META_COMMUNICATION,
+        ),
+        # a reassurance is no warning
+        (
+            "The idea is to make the out-breath longer, which tells your body it's not in danger.",
+            "en",
+            T.INFORMATION,
+        ),
+        (
+            "I'm going to be straight with you: when we're low, we wait to feel like it.",
+            "en",
+            T.CONFRONTING,
+        ),
+        (
+            "I am listening. I'm just saying that the things we push away matter.",
+            "en",
+            T.CONFRONTING,
+        ),
+        (
+            "I understand. The policy is that it's charged, it's in the agreement you signed.",
+            "en",
+            T.CONFRONTING,
+        ),
+        ("Je comprends. C'est dans le contrat que vous avez signé au début.", "fr", T.CONFRONTING),
+        (
+            "And I notice that whenever we get close to your mom, you move to everybody else.",
+            "en",
+            T.INTERPRETATION,
+        ),
+        (
+            "Vous voyez, là, vous passez au général. Dès qu'on touche à vous, vous parlez des autres.",
+            "fr",
+            T.INTERPRETATION,
+        ),
+        (
+            "Mais ce qui m'interroge, c'est que ce soit toujours vous qui restiez après l'heure.",
+            "fr",
+            T.INTERPRETATION,
+        ),
+    ],
+)
+def test_what_a_blind_set_showed_misread(text: str, lang: str, expected: T) -> None:
+    assert move_type(text, lang)[0] is expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer"),
+    [
+        ("fr", "Revenons à samedi, alors, mais cette fois c'est vous qui décidez."),
+        ("en", "Let's go back to Saturday, then, but this time you decide."),
+    ],
+)
+def test_coming_back_to_the_task_with_the_patient_in_charge_does_not_pass_them_by(
+    lang: str, answer: str
+) -> None:
+    s = session(
+        lang,
+        ("T", "Et samedi ?" if lang == "fr" else "And Saturday?"),
+        ("P", "Bof." if lang == "fr" else "Meh."),
+        ("T", answer),
+    )
+    marked = (marker_at(1, MarkerSubtype.MINIMAL_RESPONSE),)
+    assert last_move(s, marked).contribution is Contribution.NONE

@@ -174,6 +174,7 @@ class _TherapistFacts:
     explores: bool
     checks_agreement: bool
     moves_on: bool
+    hands_over: bool
 
 
 @lru_cache(maxsize=65536)
@@ -200,6 +201,7 @@ def _therapist_facts(text: str, code: str) -> _TherapistFacts:
         explores=_cue(pack, "explores", norm) is not None,
         checks_agreement=_cue(pack, "checks_agreement", norm) is not None,
         moves_on=_cue(pack, "moves_on", norm) is not None,
+        hands_over=_cue(pack, "hands_over", norm) is not None,
     )
 
 
@@ -360,14 +362,16 @@ def _label_turn(
         move is _T.INFORMATION and marker is not None and marker.subtype in _INFORMED_PAST
     )
     # turning to the next item of the agenda ("Okay. And the diary, how did that go?") unless
-    # the turn asks what was lived or whether the plan suits the patient
-    next_item = facts.moves_on and not facts.explores and not facts.checks_agreement
+    # the turn asks what was lived or whether the plan suits the patient, or hands them the
+    # choice (« Revenons à samedi, mais cette fois c'est vous qui décidez »)
+    next_item = facts.moves_on and not (
+        facts.explores or facts.checks_agreement or facts.hands_over
+    )
     just_marked = state.marker_turn is not None and i - state.marker_turn <= _MOVED_ON_WINDOW
     if (marker is not None or just_marked) and next_item:
         return contribution(Contribution.IGNORES_CONCERN, 0.55, *after)
-    if marker is not None and (
-        move in _MOVING_ON or informs_past or move is _T.ADVICE_WITHOUT_PERMISSION
-    ):
+    moving_on = move in _MOVING_ON and not facts.hands_over
+    if marker is not None and (moving_on or informs_past or move is _T.ADVICE_WITHOUT_PERMISSION):
         return contribution(Contribution.IGNORES_CONCERN, 0.55, *after)
     if move is _T.ADVICE_WITHOUT_PERMISSION and not solicited:
         if resisting:

@@ -21,6 +21,14 @@ worth checking before asking for its account (compliance with a task the patient
 is a withdrawal waiting to happen). Those cues are the understanding pack's
 (``lang/<code>/understand.toml``, ``[cues] therapist_offers_homework``, ``client_commits_week``,
 ``client_will_try``).
+
+A step the therapist proposes as a question (« Qu'est-ce que vous diriez d'aller lui en parler ? »,
+``therapist_proposes``) is a task when the patient takes it up in their own words (« Oui, je peux
+l'appeler… J'irai la semaine prochaine », ``client_takes_up``): a blind review found such an
+agreement missed because no yes-word answered it; the patient's words are what the next session
+asks about. And the next appointment, set by the therapist in the session's last turns (« Dans deux
+semaines, même heure ? », ``sets_appointment``) and confirmed (« Même heure. », ``confirms_slot``),
+is on record with the date as said.
 """
 
 from __future__ import annotations
