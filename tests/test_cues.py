@@ -405,3 +405,38 @@ def test_emphatic_agreement_with_the_therapist_reads_as_genuine(
 ) -> None:
     turn = sig.compute(session(f"T: Comme un chef qui compte.\nP: {patient}\n", language))[1]
     assert turn.genuine > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "patient"),
+    [
+        # tears with an apology for them: a blind set's sessions without rupture had them marked
+        ("fr", "Toute seule à cette table, avec... Excusez-moi. C'est ridicule."),
+        ("fr", "(pleure) Pardon, je sais pas d'où ça vient."),
+        ("en", "[crying] Sorry. I don't know where that's come from."),
+        ("en", "Sorry, this is so embarrassing."),
+        # relief at having said it
+        ("fr", "Ça fait du bien de le dire, en fait. Je l'ai dit à personne."),
+        ("en", "It feels good to say it, actually."),
+        # correcting one's own earlier "fine" opens up what was held back
+        ("fr", "Tout à l'heure j'ai dit que ça allait, c'est pas vrai. Je dors plus."),
+        ("en", "Earlier I said it was fine. That's not true. I'm not sleeping."),
+    ],
+)
+def test_tears_relief_and_owning_an_earlier_fine_read_as_genuine(
+    language: str, patient: str
+) -> None:
+    turn = sig.compute(session(f"T: Et là ?\nP: {patient}\n", language))[1]
+    assert turn.genuine > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "patient"),
+    [
+        ("fr", "Ça va. Bon, on ne reparle pas de la colère, hein."),
+        ("en", "Fine. Let's not talk about that, okay?"),
+    ],
+)
+def test_the_patients_own_limit_is_a_deferral(language: str, patient: str) -> None:
+    turn = sig.compute(session(f"T: Et là ?\nP: {patient}\n", language))[1]
+    assert turn.defers > 0
