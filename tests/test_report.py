@@ -322,3 +322,13 @@ def test_third_persons_named_in_a_french_session_are_replaced():
     assert "Bonjour" in said and "Allez-y" in said  # capitalised words that are not names stay
     _, named = _view("seance-fr-marc.vtt", keep_names=True)
     assert "Théo" in document.markdown(named) and "[personne]" not in document.markdown(named)
+
+
+def test_each_marker_in_the_details_states_its_salience_and_confidence_once():
+    """Both blind reviews read the confidence twice under every marker (« confiance 0,89 », then
+    « Degré de confiance de l'outil : 0,89 »): it is stated once, next to the marker."""
+    _, view = _view("session-en-sam.vtt")
+    text = document.markdown(view)
+    stated = re.findall(r"\(salience [1-5]/5, confidence 0\.\d+\)", text)
+    assert stated and len(stated) == sum(len(t.markers) for t in view.turns)
+    assert "The tool's confidence" not in text

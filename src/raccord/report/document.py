@@ -134,7 +134,7 @@ def markdown(view: SessionView) -> str:
             if view.language == "fr"
             else f"- **#{t.uid} {t.clock} {t.speaker}**: {t.text}"
         ]
-        out += [f"  - *{m.label}*" for m in t.markers]
+        out += [f"  - *{m.label}* ({m.measure})" for m in t.markers]
         if t.move:
             out += [f"  - *{t.move.label}*"]
     return "\n".join(out).rstrip() + "\n"

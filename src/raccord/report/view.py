@@ -35,6 +35,8 @@ class MarkerView:
     salience: int
     confidence: float
     evidence: tuple[str, ...] = ()
+    #: « saillance 3/5, confiance 0,89 », shown with the marker in the details
+    measure: str = ""
     #: said right after the therapist invited it (``understand/invitations.py``), in words
     invited: str | None = None
 
@@ -284,6 +286,11 @@ def build(
             uid=uid.get(int(m["turn"]), int(m["turn"])),
             kind=str(m["kind"]),
             label=f"{w.label('kind', m['kind'])} — {w.label('subtype', m['subtype'])}",
+            # as the terminal report shows them (the evidence does not repeat the confidence)
+            measure=(
+                f"{w.label('headings', 'salience')} {int(m.get('salience', 0))}/5, "
+                f"{w.label('headings', 'confidence')} {w.number(float(m.get('confidence', 0.0)))}"
+            ),
             salience=int(m.get("salience", 0)),
             confidence=float(m.get("confidence", 0.0)),
             evidence=_evidence(w, m.get("evidence", ())),
