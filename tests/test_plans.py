@@ -653,3 +653,31 @@ def test_the_next_appointment_set_at_the_end_and_confirmed_is_on_record(
     more = ["T: Mm.", "P: Oui."] if language == "fr" else ["T: Mm.", "P: Yes."]
     early = _session(lines[:2] + more * 5, language)
     assert not [p for p in plans.find(early, language) if p.appointment]
+
+
+FIVE_AM = [
+    "T: I'd like you to try something different at five this week. A walk up the lane.",
+    "P: [silence 6s] Maybe.",
+    "T: Habits can be changed. Could you commit to three mornings?",
+    "P: Did I tell you the valuer's figure came through?",
+    "T: We can come back to the money. What would get in the way of trying the walk?",
+    "P: With respect, you've never had to get up at five for forty years.",
+    "T: You're right. I jumped in with a fix before I'd asked what that hour is for you.",
+    "P: It's the only time I'm with them.",
+    "T: So, for this week: you keep your mornings in the parlour, just as they are. "
+    "Does that sound right?",
+    "P: That sounds right. I'll do it.",
+]
+
+
+def test_a_task_turned_down_a_few_turns_later_is_not_one_to_ask_about() -> None:
+    """A review found the task that set off the rupture ("try something different at five"),
+    refused three exchanges later, listed as a task to check with the patient."""
+    first, kept = plans.find(_session(FIVE_AM, "en"), "en", refusals=frozenset({5}))
+    assert (first.turn, first.refused, first.agreed_at) == (0, 5, None)
+    assert (kept.turn, kept.agreed_at, kept.refused) == (8, 9, None)
+
+
+def test_a_task_left_without_a_yes_and_replaced_later_is_dropped() -> None:
+    (kept,) = plans.find(_session(FIVE_AM, "en"), "en")  # no marker found on the refusal
+    assert kept.turn == 8 and kept.agreed_at == 9

@@ -160,5 +160,10 @@ def brief(analysis: SessionAnalysis, text: prose.FormulationProse | None = None)
         open_items=text.open_items if text is not None else (),
         lone_notes=lone,
         unresolved=sum(ep.resolved is not Resolution.YES for ep in analysis.detection.episodes),
-        planned=bool(form is not None and form.facts is not None and form.facts.plans),
+        # the next appointment alone is a date on record, not a plan that opens the next session
+        planned=bool(
+            form is not None
+            and form.facts is not None
+            and any(not p.appointment for p in form.facts.plans)
+        ),
     )

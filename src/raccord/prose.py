@@ -251,9 +251,12 @@ def _plan_key(plan: Plan) -> str:
 def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[str, ...]:
     """What to carry to next session: first what the patient asked to take up next time (the
     session's own plan), then deferrals, unresolved episodes, and withdrawals the patient came
-    back from with no repair of the therapist's (« différer, oui, mais ne pas enterrer »)."""
-    items: list[str] = [
-        phrase(
+    back from with no repair of the therapist's (« différer, oui, mais ne pas enterrer »); the
+    next appointment last (a date on record, not something to take up: in the summary it must not
+    push a deferral out of view)."""
+
+    def told(plan: Plan) -> str:
+        return phrase(
             code,
             _plan_key(plan),
             turn=turn_ref(code, transcript, plan.turn),
@@ -264,8 +267,8 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             own=plan.own or "",
             who=phrase(code, "plan_answered" if plan.answered else "plan_asked"),
         )
-        for plan in known.plans
-    ]
+
+    items: list[str] = [told(plan) for plan in known.plans if not plan.appointment]
     for f in known.episodes:
         span = span_ref(code, transcript, f.episode.start, f.episode.end)
         for turn in f.deferred:
@@ -304,6 +307,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             and not f.deferred
         ):
             items.append(phrase(code, "open_unrepaired", span=span))
+    items += [told(plan) for plan in known.plans if plan.appointment]
     return tuple(items)
 
 

@@ -131,11 +131,19 @@ def find(
                 and (offer is None or task[1] != offer[1])
                 and not _answered_with(transcript, i, code, "drops_task", within=3)
             ):
-                no = answer if answer is not None and answer in refusals else None
-                # the yes may come after a question about the task (« Même le dimanche ? »)
-                yes = None if no is not None else _yes_to_task(transcript, i, code)
+                # the yes may come after a question about the task (« Même le dimanche ? »),
+                # and so may the refusal ("Maybe." — "With respect, you've never had to…")
+                yes = _yes_to_task(transcript, i, code)
+                no = _turned_down(transcript, i, refusals, before=yes)
                 out.append(
-                    Plan(i, task[1].rstrip("."), yes, proposed=True, between=True, refused=no)
+                    Plan(
+                        i,
+                        task[1].rstrip("."),
+                        None if no is not None else yes,
+                        proposed=True,
+                        between=True,
+                        refused=no,
+                    )
                 )
             elif offer is None and (
                 proposal := cue_sentence(code, "therapist_proposes", turn.text)
@@ -186,6 +194,21 @@ def find(
             # the patient's own step, asked for ("What would be the smallest first step?"), in
             # one turn or two in a row ("Maybe texting Dev…" / "And next time she calls…")
             out.append(Plan(i, _said(code, turn.text, False), between=True))
+    # a task proposed with no clear yes that a later task of the week replaced ("So, for this
+    # week: you keep your mornings in the parlour…" after "try something different at five") is
+    # not one to ask about: a review found the task that set off the rupture listed to follow up
+    later = [p.turn for p in out if p.between and p.proposed and p.agreed_at is not None]
+    out = [
+        p
+        for p in out
+        if not (
+            p.between
+            and p.proposed
+            and p.agreed_at is None
+            and p.refused is None
+            and any(t > p.turn for t in later)
+        )
+    ]
     # what the next session opens with first, then the tasks of the week, then the date
     return tuple(sorted(out, key=lambda p: (p.moved or p.appointment, p.between, p.turn)))
 
@@ -253,6 +276,22 @@ def _taken_up(
     if not parts:
         return None
     return " […] ".join(parts)  # the words left out between them marked as a quote marks them
+
+
+#: How many turns after a task a confrontation marker still turns it down (a hesitant "Maybe.",
+#: a question, then "With respect, you've never had to…").
+REFUSED_WITHIN = 6
+
+
+def _turned_down(
+    transcript: Transcript, i: int, refusals: frozenset[int], *, before: int | None
+) -> int | None:
+    """The first patient turn with a confrontation marker within ``REFUSED_WITHIN`` turns of the
+    task of turn ``i``, when it comes before the patient's yes (``before``)."""
+    end = min(len(transcript.turns), i + 1 + REFUSED_WITHIN)
+    if before is not None:
+        end = min(end, before)
+    return next((j for j in range(i + 1, end) if j in refusals), None)
 
 
 def _reschedules(code: str, text: str, asked: bool) -> bool:
