@@ -161,9 +161,9 @@ def find(
                         )
                     )
             if i >= len(turns) - CLOSING_TURNS and not any(p.moved or p.appointment for p in out):
-                slot = cue_sentence(code, "sets_appointment", turn.text)
-                if slot is not None and answer is not None and _confirms(code, turns[answer].text):
-                    out.append(Plan(i, slot[1].rstrip("."), answer, appointment=True))
+                date = cue_sentence(code, "sets_appointment", turn.text)
+                if date is not None and answer is not None and _confirms(code, turns[answer].text):
+                    out.append(Plan(i, date[1].rstrip("."), answer, appointment=True))
             continue
         if turn.role is not Role.PATIENT:
             continue
