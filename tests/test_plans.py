@@ -681,3 +681,15 @@ def test_a_task_turned_down_a_few_turns_later_is_not_one_to_ask_about() -> None:
 def test_a_task_left_without_a_yes_and_replaced_later_is_dropped() -> None:
     (kept,) = plans.find(_session(FIVE_AM, "en"), "en")  # no marker found on the refusal
     assert kept.turn == 8 and kept.agreed_at == 9
+
+
+def test_a_subject_offered_for_next_week_is_not_the_next_appointment() -> None:
+    lines = [
+        "T: Hello.",
+        "P: Hi.",
+        "T: We could look at what you'd say to your mum next week, if you like?",
+        "P: Yes. I'd like that.",
+        "T: Good. See you then.",
+    ]
+    found = plans.find(_session(lines, "en"), "en")
+    assert [p.proposed for p in found] == [True] and not any(p.appointment for p in found)

@@ -160,7 +160,10 @@ def find(
                             own=taken,
                         )
                     )
-            if i >= len(turns) - CLOSING_TURNS and not any(p.moved or p.appointment for p in out):
+            # the date of the next session, not what it will do (« On en reparle la semaine
+            # prochaine ? » is the offer above)
+            closing = i >= len(turns) - CLOSING_TURNS and offer is None and task is None
+            if closing and not any(p.moved or p.appointment for p in out):
                 date = cue_sentence(code, "sets_appointment", turn.text)
                 if date is not None and answer is not None and _confirms(code, turns[answer].text):
                     out.append(Plan(i, date[1].rstrip("."), answer, appointment=True))
