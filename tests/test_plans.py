@@ -693,3 +693,29 @@ def test_a_subject_offered_for_next_week_is_not_the_next_appointment() -> None:
     ]
     found = plans.find(_session(lines, "en"), "en")
     assert [p.proposed for p in found] == [True] and not any(p.appointment for p in found)
+
+
+@pytest.mark.parametrize(
+    ("language", "yes"),
+    [
+        (
+            "en",
+            "P: That sounds right. I'll do it Saturday. And I'll bring the herd book next time.",
+        ),
+        ("fr", "P: Ça me va. Je le ferai samedi. Et je vous apporterai l'album la prochaine fois."),
+    ],
+)
+def test_what_the_patient_will_bring_next_time_is_kept_beside_their_yes(
+    language: str, yes: str
+) -> None:
+    """A review found the herd book the patient would bring missed: his yes to the week's task
+    hid it."""
+    offer = (
+        "T: So, for this week: you keep your mornings as they are. Does that sound right?"
+        if language == "en"
+        else "T: Alors, pour cette semaine : vous gardez vos matins comme ils sont. Ça vous va ?"
+    )
+    task, own = plans.find(_session([offer, yes], language), language)
+    assert (task.turn, task.agreed_at) == (0, 1)
+    assert own.turn == 1 and not own.proposed
+    assert own.words.endswith(("next time", "la prochaine fois"))

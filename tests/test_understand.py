@@ -22,7 +22,7 @@ from raccord.taxonomy import (
 )
 from raccord.understand import prohibitions, works
 from raccord.understand.facts import OwnRepair, own_repair, turn_signals, window_signals
-from raccord.understand.text import topic_of, with_de
+from raccord.understand.text import cue, topic_of, with_de
 from test_understand_support import described, detection, episode, marker, move, session
 
 S = MarkerSubtype
@@ -668,3 +668,21 @@ def test_a_hedged_answer_after_a_pause_is_not_re_engagement() -> None:
     )
     assert [w.patient for w in works.find(t, engaged, "en")] == [3]
     assert works.find(t, hedged, "en") == ()
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "felt"),
+    [
+        # "alone" / « seul » as a feeling, not as "only"
+        ("en", "Less than half what I'd have got for the heifers alone.", False),
+        ("en", "I felt so alone that night.", True),
+        ("fr", "C'est le seul moment où je suis avec elles.", False),
+        ("fr", "Je me sens seule, le soir.", True),
+    ],
+)
+def test_an_emotion_word_is_read_as_a_feeling_only_where_it_says_one(
+    language: str, text: str, felt: bool
+) -> None:
+    """A review found « 'alone' said at turn 22 not picked up? » where "the heifers alone" meant
+    only the heifers."""
+    assert (cue(language, "emotions", text) is not None) is felt

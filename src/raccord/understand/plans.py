@@ -189,8 +189,11 @@ def find(
             out.append(Plan(i, _said(code, turn.text, asked), agreed, summary, answered=not asked))
         elif i in disputed or _answered_with(transcript, i, code, "therapist_objects", within=2):
             continue
-        elif not any(p.agreed_at == i for p in out) and (
-            own := cue_sentence(code, "client_commits_week", turn.text)
+        elif (own := cue_sentence(code, "client_commits_week", turn.text)) and not (
+            # the yes to the therapist's task is that task, not one of the patient's own; what
+            # the yes adds is ("That sounds right. I'll do it Saturday. And I'll bring the herd
+            # book next time.")
+            any(p.agreed_at == i for p in out) and _accepts(code, own[1])
         ):
             out.append(Plan(i, own[1].rstrip("."), between=True))
         elif _asked_for_a_step(transcript, i, code) and len(turn.text.split()) >= TASK_WORDS:
