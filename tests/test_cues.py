@@ -396,20 +396,9 @@ def test_whatever_works_for_you_is_compliance_not_irritation() -> None:
 @pytest.mark.parametrize(
     ("language", "patient"),
     [
+        # emphatic agreement with what the therapist just said
         ("fr", "Voilà. C'est exactement ça. Chaque case vide, c'est un reproche."),
         ("en", "Yes. That's exactly it. Every empty box is a telling-off."),
-    ],
-)
-def test_emphatic_agreement_with_the_therapist_reads_as_genuine(
-    language: str, patient: str
-) -> None:
-    turn = sig.compute(session(f"T: Comme un chef qui compte.\nP: {patient}\n", language))[1]
-    assert turn.genuine > 0
-
-
-@pytest.mark.parametrize(
-    ("language", "patient"),
-    [
         # tears with an apology for them: a blind set's sessions without rupture had them marked
         ("fr", "Toute seule à cette table, avec... Excusez-moi. C'est ridicule."),
         ("fr", "(pleure) Pardon, je sais pas d'où ça vient."),
@@ -423,9 +412,7 @@ def test_emphatic_agreement_with_the_therapist_reads_as_genuine(
         ("en", "Earlier I said it was fine. That's not true. I'm not sleeping."),
     ],
 )
-def test_tears_relief_and_owning_an_earlier_fine_read_as_genuine(
-    language: str, patient: str
-) -> None:
+def test_engagement_that_looks_like_a_marker_reads_as_genuine(language: str, patient: str) -> None:
     turn = sig.compute(session(f"T: Et là ?\nP: {patient}\n", language))[1]
     assert turn.genuine > 0
 
