@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench train clean
+.PHONY: demo test lint bench train screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/checker.py
 	$(BIN)/python benchmarks/understand_cost.py
+
+# Refresh the README's screenshots (docs/screenshots/) from the browser test, in Debian's chromium.
+screenshots: $(VENV)/.dev-installed
+	RACCORD_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/test_browser.py
 
 # Refit the shipped weights from ../shared/data (moves classifier, then the marker scorer).
 train: $(VENV)/.dev-installed

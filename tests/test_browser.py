@@ -1,7 +1,8 @@
 """The workspace in a real browser: Debian's Chromium driven by Playwright (never a downloaded
 browser). A therapist logs in, uploads a Zoom export, sees the markers on the timeline, opens an
 episode, completes its formulation, records a reaction, runs the checker, switches language and downloads the report.
-Screenshots go to docs/screenshots/ (linked from the README)."""
+Screenshots go to a temporary folder, or to ``RACCORD_SCREENSHOTS`` when set: ``make screenshots``
+refreshes docs/screenshots/ (linked from the README) without a test run dirtying the checkout."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from web_support import PASSWORD, make_app
 CHROMIUM = os.environ.get("RACCORD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parents[1]
 SAM = REPO / "src" / "raccord" / "demo" / "session-en-sam.vtt"
-SHOTS = REPO / "docs" / "screenshots"
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(),
@@ -90,7 +90,8 @@ def page(server):
 
 def test_a_therapist_works_through_a_session_in_the_browser(page, tmp_path):
     base = page.base
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    shots = Path(os.environ.get("RACCORD_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
 
     # log in
     page.goto(f"{base}/patients")
@@ -111,7 +112,7 @@ def test_a_therapist_works_through_a_session_in_the_browser(page, tmp_path):
     # Sam's role was guessed: confirm who the therapist is before anything is stored
     page.wait_for_selector("#confirm-form")
     assert page.locator("#confirm-form input[value='Dr. Patel']").is_checked()
-    page.screenshot(path=str(SHOTS / "confirm.png"))
+    page.screenshot(path=str(shots / "confirm.png"))
     page.click("#confirm-form button[type=submit]")
     page.wait_for_url(f"{base}/patients/Sam/sessions/1")
     assert "Session 1 stored" in page.locator(".flash").first.inner_text()
@@ -123,15 +124,15 @@ def test_a_therapist_works_through_a_session_in_the_browser(page, tmp_path):
     assert expected > 0 and drawn >= expected
     legend = page.locator("#timeline .legendtext").all_text_contents()
     assert "withdrawal" in legend and "confrontation" in legend
-    page.locator("#timeline").screenshot(path=str(SHOTS / "timeline.png"))
-    page.screenshot(path=str(SHOTS / "session.png"))
+    page.locator("#timeline").screenshot(path=str(shots / "timeline.png"))
+    page.screenshot(path=str(shots / "session.png"))
 
     # open an episode: its formulation and repair options
     page.click("#episode-2 summary")
     episode = page.locator("#episode-2")
     assert episode.locator("text=Repair options").is_visible()
     assert "A run of closed questions" in episode.inner_text()
-    episode.screenshot(path=str(SHOTS / "episode.png"))
+    episode.screenshot(path=str(shots / "episode.png"))
 
     # complete the formulation of that episode in one's own words: shown under the episode
     page.fill("#f1-my_part", "I asked closed questions when she slowed down.")
@@ -164,7 +165,7 @@ def test_a_therapist_works_through_a_session_in_the_browser(page, tmp_path):
     page.wait_for_selector("#verdict")
     assert page.locator(".rule.missed").count() > 0
     assert page.locator("#rewrite").inner_text().strip()
-    page.screenshot(path=str(SHOTS / "checker.png"))
+    page.screenshot(path=str(shots / "checker.png"))
 
     # switch to French: the same page, in French, and it stays so
     page.select_option("select[name=language]", "fr")
@@ -172,4 +173,4 @@ def test_a_therapist_works_through_a_session_in_the_browser(page, tmp_path):
     assert page.locator("h1").inner_text() == "Vérificateur"
     page.goto(f"{base}/patients/Sam")
     assert "Évolution d'une séance à l'autre" in page.content().replace("&#39;", "'")
-    page.screenshot(path=str(SHOTS / "patient-fr.png"), full_page=True)
+    page.screenshot(path=str(shots / "patient-fr.png"), full_page=True)
