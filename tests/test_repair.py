@@ -454,3 +454,32 @@ def test_a_possible_mild_tension_is_met_by_attending_first() -> None:
     clear = [marker(1, S.COMPLAINT_PROGRESS, 3)]
     out = _suggest(t, detection(clear, moves, [episode(clear, 3, resolved=Resolution.PARTLY)]))
     assert out and out[0].approach is RepairApproach.DIRECT
+
+
+PUSHED_INTO_IT = session(
+    [
+        "T: How did the morning walk go?",
+        "P: I didn't do it.",
+        "T: You should really try it every morning this week, even twenty minutes.",
+        "P: With respect, these walks are pointless for me. I've told you that.",
+        "T: Okay.",
+        "P: Anyway.",
+    ],
+    "en",
+)
+
+
+@pytest.mark.parametrize("pushed", [True, False])
+def test_no_rationale_for_a_task_the_patient_objected_to_being_pushed_into(pushed: bool) -> None:
+    """A clinician's review of a blind session: "I'm suggesting this exercise because it often
+    helps" to a patient who objected to being pushed is "exactly the vet's stance"."""
+    ms = [marker(3, S.COMPLAINT_ACTIVITIES, 3)]
+    kind = (
+        TherapistMoveType.ADVICE_WITHOUT_PERMISSION if pushed else TherapistMoveType.OPEN_QUESTION
+    )
+    made = Contribution.ADVICE_UNSOLICITED if pushed else Contribution.NONE
+    moves = [move(0, TherapistMoveType.OPEN_QUESTION), move(2, kind, made), move(4)]
+    d = detection(ms, moves, [episode(ms, 5, trigger=2)])
+    strategies = {s.strategy for s in _suggest(PUSHED_INTO_IT, d)}
+    assert (R.GIVE_RATIONALE in strategies) is not pushed
+    assert R.VALIDATE in strategies

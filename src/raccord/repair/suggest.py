@@ -79,6 +79,10 @@ _RATIONALE = frozenset(
     {S.COMPLAINT_ACTIVITIES, S.REJECTS_INTERVENTION, S.CONTROLS_PRESSURES, S.COMPLAINT_PARAMETERS}
 )
 _QUESTIONING = frozenset({"responsibility_question", "closed_interrogation"})
+#: The therapist's own pushes in an episode: explaining why the task is good ("I'm suggesting
+#: this exercise because it often helps") to a patient who objected to being pushed is one more
+#: push (a clinician's review: "exactly the vet's stance").
+_PUSHING = frozenset({"advice_unsolicited", "confront_argue", "pressing_topic"})
 _GENTLE = frozenset({A.AVOIDANT, A.DISORGANIZED})
 _QUOTE_WORDS = 10
 
@@ -279,9 +283,11 @@ def plan(
         indirect.append((R.FOLLOW_CLIENT, Timing.NOW))
     if f.subtype in _TASK:
         indirect.append((R.CHANGE_TASK, Timing.NOW))
-    if f.subtype in _RATIONALE or (
-        f.kind is not MarkerKind.WITHDRAWAL and signal_kinds & _QUESTIONING
-    ):
+    # why a question was asked may be explained (the article's "whose responsibility" vignette);
+    # why a task is good, to a patient who objected to being pushed into it, may not
+    pushed = bool({s.kind for s in f.signals if s.backed} & _PUSHING)
+    questioned = f.kind is not MarkerKind.WITHDRAWAL and bool(signal_kinds & _QUESTIONING)
+    if questioned or (f.subtype in _RATIONALE and not pushed):
         indirect.append((R.GIVE_RATIONALE, Timing.NOW))
     if f.episode.resolved is not Resolution.YES:
         indirect.append((R.DEFER, Timing.NOW))
