@@ -415,15 +415,3 @@ def test_whatever_works_for_you_is_compliance_not_irritation() -> None:
 def test_engagement_that_looks_like_a_marker_reads_as_genuine(language: str, patient: str) -> None:
     turn = sig.compute(session(f"T: Et là ?\nP: {patient}\n", language))[1]
     assert turn.genuine > 0
-
-
-@pytest.mark.parametrize(
-    ("language", "patient"),
-    [
-        ("fr", "Ça va. Bon, on ne reparle pas de la colère, hein."),
-        ("en", "Fine. Let's not talk about that, okay?"),
-    ],
-)
-def test_the_patients_own_limit_is_a_deferral(language: str, patient: str) -> None:
-    turn = sig.compute(session(f"T: Et là ?\nP: {patient}\n", language))[1]
-    assert turn.defers > 0

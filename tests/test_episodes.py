@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from raccord.detect import detect, episodes, prepare
 from raccord.detect import signals as sig
 from raccord.io import parse
@@ -239,19 +241,6 @@ def test_a_thought_of_not_coming_back_makes_the_episode_macro() -> None:
     assert episode.severity is Severity.MICRO
 
 
-def test_the_dropout_cues_read_english_and_leave_ordinary_talk_alone() -> None:
-    said = [
-        "Honestly I almost cancelled today.",
-        "I thought about not coming back after last week.",
-        "I told myself I wasn't going to come back.",
-    ]
-    ordinary = ["I almost missed the bus.", "I came back from work late.", "I thought about it."]
-    text = "\n".join(f"T: Go on.\nP: {line}" for line in [*said, *ordinary])
-    signals = prepare(session(text, "en"), mode="fast").signals
-    patient = [s.dropout > 0 for s in signals if s.role.value == "patient"]
-    assert patient == [True] * len(said) + [False] * len(ordinary)
-
-
 SET_ASIDE = (
     "T: You went quiet when I asked about your graduation.\n"  # 0
     "P: It's fine. Dads were like that back then.\n"  # 1
@@ -282,16 +271,41 @@ def test_a_subject_the_patient_sets_aside_leaves_the_episode_partly_resolved() -
     assert episode.resolved is Resolution.YES
 
 
-def test_the_deferral_cues_read_french_and_leave_ordinary_talk_alone() -> None:
-    said = [
-        "Mon père aussi, sûrement. Mais pas aujourd'hui.",
-        "Je suis pas prête à en parler.",
-        "On verra plus tard, peut-être.",
-    ]
-    ordinary = ["Je suis pas allée au travail aujourd'hui.", "Plus tard, j'ai appelé ma sœur."]
-    text = "\n".join(f"T: Allez-y.\nP: {line}" for line in [*said, *ordinary])
-    signals = prepare(session(text, "fr"), mode="fast").signals
-    patient = [s.defers > 0 for s in signals if s.role.value == "patient"]
+@pytest.mark.parametrize(
+    ("family", "language", "said", "ordinary"),
+    [
+        (
+            "dropout",
+            "en",
+            [
+                "Honestly I almost cancelled today.",
+                "I thought about not coming back after last week.",
+                "I told myself I wasn't going to come back.",
+            ],
+            ["I almost missed the bus.", "I came back from work late.", "I thought about it."],
+        ),
+        (
+            "defers",
+            "fr",
+            [
+                "Mon père aussi, sûrement. Mais pas aujourd'hui.",
+                "Je suis pas prête à en parler.",
+                "On verra plus tard, peut-être.",
+                # the patient's own limit, kept by the therapist
+                "Ça va. Bon, on ne reparle pas de la colère, hein.",
+            ],
+            ["Je suis pas allée au travail aujourd'hui.", "Plus tard, j'ai appelé ma sœur."],
+        ),
+        ("defers", "en", ["Fine. Let's not talk about that, okay?"], ["Let's talk about that."]),
+    ],
+)
+def test_the_dropout_and_deferral_cues_leave_ordinary_talk_alone(
+    family: str, language: str, said: list[str], ordinary: list[str]
+) -> None:
+    go_on = "Allez-y." if language == "fr" else "Go on."
+    text = "\n".join(f"T: {go_on}\nP: {line}" for line in [*said, *ordinary])
+    signals = prepare(session(text, language), mode="fast").signals
+    patient = [getattr(s, family) > 0 for s in signals if s.role.value == "patient"]
     assert patient == [True] * len(said) + [False] * len(ordinary)
 
 

@@ -116,11 +116,10 @@ def _marker_block(marker: Marker, w: _Words) -> RenderableType:
         f"{w('marker_title', marker.kind.value)} — {w('subtype', marker.subtype.value)}",
         style="bold",
     )
-    head.append(
-        f"  ({w('headings', 'salience')} {marker.salience}/5, "
-        f"{w('headings', 'confidence')} {w.number(marker.confidence)})",
-        style="dim",
+    measure = w("headings", "measure").format(
+        salience=marker.salience, confidence=w.number(marker.confidence)
     )
+    head.append(f"  ({measure})", style="dim")
     lines: list[RenderableType] = [head]
     for ev in marker.evidence:
         item = Text("  · ")

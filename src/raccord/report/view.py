@@ -287,9 +287,9 @@ def build(
             kind=str(m["kind"]),
             label=f"{w.label('kind', m['kind'])} — {w.label('subtype', m['subtype'])}",
             # as the terminal report shows them (the evidence does not repeat the confidence)
-            measure=(
-                f"{w.label('headings', 'salience')} {int(m.get('salience', 0))}/5, "
-                f"{w.label('headings', 'confidence')} {w.number(float(m.get('confidence', 0.0)))}"
+            measure=w.label("headings", "measure").format(
+                salience=int(m.get("salience", 0)),
+                confidence=w.number(float(m.get("confidence", 0.0))),
             ),
             salience=int(m.get("salience", 0)),
             confidence=float(m.get("confidence", 0.0)),

@@ -41,7 +41,7 @@ from raccord.model import Transcript
 from raccord.quote import clip
 from raccord.taxonomy import Role
 from raccord.understand.facts import next_turn
-from raccord.understand.text import clauses, cue, cue_sentence, sentence_end, span
+from raccord.understand.text import clauses, cue, cue_sentence, section, sentence_end, span
 
 #: How many turns after the request the therapist's yes may come (a slot to find first: « Let me
 #: look. I've got Thursday at four. » — "Four's good." — "So Thursday we start with…").
@@ -55,6 +55,9 @@ TASK_WORDS = 4
 SLOT_CHARS = 120
 #: The next appointment is set in the session's last turns (not "in two weeks?" said of a task).
 CLOSING_TURNS = 6
+#: How many turns after a task a confrontation marker still turns it down (a hesitant "Maybe.",
+#: a question, then "With respect, you've never had to…").
+REFUSED_WITHIN = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,12 +284,7 @@ def _taken_up(
     ]
     if not parts:
         return None
-    return " […] ".join(parts)  # the words left out between them marked as a quote marks them
-
-
-#: How many turns after a task a confrontation marker still turns it down (a hesitant "Maybe.",
-#: a question, then "With respect, you've never had to…").
-REFUSED_WITHIN = 6
+    return str(section(code, "understand").get("quote", {}).get("omission", " … ")).join(parts)
 
 
 def _turned_down(
