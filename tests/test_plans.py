@@ -719,3 +719,39 @@ def test_what_the_patient_will_bring_next_time_is_kept_beside_their_yes(
     assert (task.turn, task.agreed_at) == (0, 1)
     assert own.turn == 1 and not own.proposed
     assert own.words.endswith(("next time", "la prochaine fois"))
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "fr",
+            [
+                "T: Alors je vous propose quelque chose, et vous me dites si ça vous va : le matin, "
+                "vous gardez votre quart d'heure. Et un soir dans la semaine, si vous en avez "
+                "envie, vous ouvrez un carnet, un seul.",
+                "P: [silence 3s] Un seul. Le premier, celui de 1998.",
+                "T: Vous ne lâchez rien, et je ne vous le demande pas.",
+                "P: D'accord, ça me va.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "T: Here's an idea, tell me honestly if it suits you: keep your mornings as they "
+                "are. And one evening this week, if you feel like it, you open one notebook.",
+                "P: [silence 3s] Just one. The first one, from 1998.",
+                "T: Just one.",
+                "P: Okay, that works for me.",
+            ],
+        ),
+    ],
+)
+def test_a_task_said_in_its_own_sentence_after_the_proposal_is_the_weeks_task(
+    language: str, lines: list[str]
+) -> None:
+    """A never-seen session's report listed nothing to take up: the week's task was said in the
+    sentence after « je vous propose quelque chose », and accepted two turns later."""
+    (plan,) = plans.find(_session(lines, language), language)
+    assert (plan.turn, plan.agreed_at, plan.between, plan.proposed) == (0, 3, True, True)
+    assert plan.words.startswith(("Et un soir dans la semaine", "And one evening this week"))
