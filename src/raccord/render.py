@@ -209,7 +209,10 @@ def _brief_block(
 
     invited = _invitations(analysis)
     parts: list[RenderableType] = [Rule(say("title"), align="left")]
-    if not b.moments:
+    if not b.moments and det.markers:  # markers, none sure enough to be a moment
+        n = len(det.markers)
+        parts.append(Text(say(lang.counted(w.pack.get("brief", {}), "none_weak", n), n=n)))
+    elif not b.moments:
         parts.append(Text(say("none")))
     else:
         parts.append(Text(say("moments"), style="bold"))
