@@ -415,3 +415,17 @@ def test_whatever_works_for_you_is_compliance_not_irritation() -> None:
 def test_engagement_that_looks_like_a_marker_reads_as_genuine(language: str, patient: str) -> None:
     turn = sig.compute(session(f"T: Et là ?\nP: {patient}\n", language))[1]
     assert turn.genuine > 0
+
+
+@pytest.mark.parametrize(
+    ("patient", "irritated"),
+    [
+        # British "get back off (to sleep)" is about sleep, not a patient telling anyone to back off
+        ("Lie there. Try and get back off. Don't usually.", False),
+        ("I just drift back off after a while.", False),
+        ("Honestly, just back off a bit, will you?", True),
+    ],
+)
+def test_back_off_is_irritation_only_when_said_to_someone(patient: str, irritated: bool) -> None:
+    turn = sig.compute(session(f"T: And then what happens?\nP: {patient}\n", "en"))[1]
+    assert (turn.irritation > 0) is irritated
