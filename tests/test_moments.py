@@ -48,7 +48,13 @@ def test_a_marker_the_therapist_invited_does_not_stand_for_its_episode() -> None
 
 
 def test_lone_markers_fill_in_sure_ones_first_then_by_salience() -> None:
-    spots = [Spot(3, 2, 0.9), Spot(8, 3, 0.6), Spot(12, 3, 0.85), Spot(15, 2, 0.95), Spot(20, 3, 0.8)]
+    spots = [
+        Spot(3, 2, 0.9),
+        Spot(8, 3, 0.6),
+        Spot(12, 3, 0.85),
+        Spot(15, 2, 0.95),
+        Spot(20, 3, 0.8),
+    ]
     chosen = moments.choose([], spots, limit=3)
     assert [(s.turn, e) for s, e in chosen] == [(3, None), (12, None), (15, None)]
     assert [s.turn for s, _ in moments.choose([], spots, limit=4)] == [3, 12, 15, 20]

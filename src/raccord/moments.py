@@ -108,9 +108,7 @@ def choose(
         )
 
     kept = [
-        g
-        for g in groups
-        if g[1] and (supported(g[1]) or max(s.confidence for s in g[1]) >= FLOOR)
+        g for g in groups if g[1] and (supported(g[1]) or max(s.confidence for s in g[1]) >= FLOOR)
     ]
     out = [(representative(g[1]), g[0]) for g in sorted(kept, key=need)[:limit]]
     return sorted(out, key=lambda pair: pair[0].turn)
