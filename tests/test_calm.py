@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from raccord.detect import detect, learned
-from raccord.detect.calm import GRID, MAX_SHIFT, Calm, others
+from raccord.detect.calm import GRID, MAX_SHIFT, Calm, lone, others
 from raccord.io import parse
 
 #: A stage like the fitted ones: a session whose other turns are unlikely pulls a turn down.
@@ -109,3 +109,43 @@ def test_detection_with_a_session_stage_marks_no_turn_the_turn_alone_would_not()
     }
     assert set(staged) <= set(alone)
     assert all(staged[t] <= alone[t] + 1e-9 for t in staged)
+
+
+def test_a_turn_is_lone_when_no_other_turn_near_it_is_likely() -> None:
+    over = np.asarray([False, True, False, False, False, False, True, True, False])
+    # after the session: two patient turns either side; live: the two before only
+    assert lone(over, live=False).tolist() == [False, True] + [False] * 7
+    assert lone(over, live=True).tolist() == [
+        True,
+        True,
+        False,
+        False,
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+
+
+def test_a_lone_doubtful_turn_is_no_marker_and_a_neighboured_one_stays() -> None:
+    """Out of fold, a marker alone in its episode was a coded marker a third of the time: tears,
+    grief and anger at a third party told to a therapist who asked."""
+    model = learned.shipped("fast", "session")
+    if model is None:  # pragma: no cover - weights ship with the package
+        pytest.skip("no shipped weights")
+    text = (Path(__file__).parent / "fixtures" / "vignettes" / "deuil-anniversaire.txt").read_text()
+    (transcript,) = parse(text, fmt="text", language="fr")
+    bare = dataclasses.replace(
+        model, meta={k: v for k, v in model.meta.items() if k not in ("calm", "lone_floor")}
+    )
+    before = detect(transcript, mode="fast", model=bare).markers
+    floored = dataclasses.replace(bare, meta={**bare.meta, "lone_floor": 0.99})
+    after = {m.turn for m in detect(transcript, mode="fast", model=floored).markers}
+    patients = [i for i, t in enumerate(transcript.turns) if t.role.value == "patient"]
+    rank = {t: k for k, t in enumerate(patients)}
+    for m in before:
+        neighboured = any(
+            o.turn != m.turn and abs(rank[o.turn] - rank[m.turn]) <= 2 for o in before
+        )
+        assert (m.turn in after) == (neighboured or m.confidence >= 0.95), m

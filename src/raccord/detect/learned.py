@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from raccord.detect.calm import Calm
+from raccord.detect.calm import Calm, lone
 from raccord.detect.forest import Forest
 from raccord.taxonomy import MarkerKind, MarkerSubtype, TherapistMoveType
 
@@ -225,6 +225,20 @@ class TurnModel:
         """The session stage (``detect.calm``) when inner CV kept one (``meta["calm"]``)."""
         return Calm.from_meta(self.meta.get("calm"))
 
+    @property
+    def lone_floor(self) -> float | None:
+        """The probability a turn with no likely neighbour must reach (``calm.lone``), when inner
+        CV kept one (``meta["lone_floor"]``)."""
+        value = self.meta.get("lone_floor")
+        return None if value is None else float(value)
+
+    def lone(self, probability: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_] | None:
+        """Which turns of one session (its probabilities from ``session_presence``, in order)
+        have no other turn over the threshold near them; ``None`` when the model keeps no floor."""
+        if self.lone_floor is None:
+            return None
+        return lone(np.asarray(probability) >= self.threshold, live=self.context == "live")
+
     def session_presence(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """The presence probability of every patient turn of one session (rows in turn order),
         lowered by the session stage where the rest of the session is calm."""
@@ -237,6 +251,7 @@ class TurnModel:
         x: npt.NDArray[np.float64],
         probability: npt.NDArray[np.float64] | None = None,
         shows_affect: Sequence[bool] | None = None,
+        alone: Sequence[bool] | None = None,
     ) -> list[Decision]:
         """One decision per row: presence probability (``probability`` when the caller read the
         whole session with ``session_presence``; else the turn alone), then family, subtype and
@@ -247,7 +262,11 @@ class TurnModel:
         not, a row whose subtype would be one is no marker. Out of fold (full mode, seventh
         session's weights) the scorer's 36 such calls held 9 markers of other subtypes and 27
         false ones — grief told plainly in sessions without a rupture among them — so the call is
-        dropped, not relabelled."""
+        dropped, not relabelled.
+
+        ``alone`` says of each row whether no other turn near it is over the threshold
+        (``lone``, read on the whole session): such a row is a marker only from ``lone_floor``
+        (a clear cue that stands on its own still stands)."""
         if x.shape[0] == 0:
             return []
         present = self.present(x) if probability is None else probability
@@ -275,10 +294,20 @@ class TurnModel:
                 and shows_affect is not None
                 and not shows_affect[n]
             )
+            floor = self.lone_floor
+            doubtful = (
+                floor is not None
+                and alone is not None
+                and alone[n]
+                and present[n] < floor
+                and not standing[n]
+            )
             out.append(
                 Decision(
                     probability=float(present[n]),
-                    present=bool(present[n] >= self.threshold or standing[n]) and not unwritten,
+                    present=bool(present[n] >= self.threshold or standing[n])
+                    and not unwritten
+                    and not doubtful,
                     kind=family,
                     subtype=subtype,
                     salience=max(2, min(5, round(expected))),

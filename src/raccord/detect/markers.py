@@ -569,24 +569,27 @@ def find(
 
     calm = model.calm
     probability: npt.NDArray[np.float64] | None = None
+    isolated: npt.NDArray[np.bool_] | None = None
     single = None  # a session of one block is built once
-    if calm is not None and scored:
+    if (calm is not None or model.lone_floor is not None) and scored:
         if len(scored) <= ROWS_AT_ONCE:
             single = block(0)
-            alone = model.present(single)
+            turn_alone = model.present(single)
         else:
-            alone = np.concatenate(
+            turn_alone = np.concatenate(
                 [model.present(block(a)) for a in range(0, len(scored), ROWS_AT_ONCE)]
             )
-        probability = calm.apply(alone, model.threshold)
+        probability = turn_alone if calm is None else calm.apply(turn_alone, model.threshold)
+        isolated = model.lone(probability)
     for start in range(0, len(scored), ROWS_AT_ONCE):
         stop = start + ROWS_AT_ONCE
         matrix = single if single is not None else block(start)
         given = None if probability is None else probability[start:stop]
         rows = scored[start:stop]
         affect = ["laughter" in x.signals.nonverbal for x in rows]
+        near = None if isolated is None else [bool(v) for v in isolated[start:stop]]
         for k, (x, decision) in enumerate(
-            zip(rows, model.decide(matrix, given, affect), strict=True)
+            zip(rows, model.decide(matrix, given, affect, near), strict=True)
         ):
             if not decision.present:
                 continue

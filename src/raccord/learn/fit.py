@@ -22,7 +22,7 @@ from raccord.detect import Prepared, prepare
 from raccord.detect import learned as L
 from raccord.detect import signals as sig
 from raccord.detect.calm import GRID as CALM_GRID
-from raccord.detect.calm import Calm
+from raccord.detect.calm import LONE_FLOORS, Calm, lone
 from raccord.detect.calm import logit as calm_logit
 from raccord.detect.forest import Forest, from_sklearn
 from raccord.detect.markers import FEATURES, design
@@ -303,6 +303,32 @@ def _calm(
     return best[1], best[0]
 
 
+def _lone(
+    y: npt.NDArray[np.bool_],
+    probability: npt.NDArray[np.float64],
+    stands: npt.NDArray[np.bool_],
+    threshold: float,
+    spans: Sequence[tuple[int, int]],
+    live: bool,
+    f1: float,
+    log: Callable[[str], None] | None = None,
+) -> tuple[float | None, float]:
+    """The floor of ``LONE_FLOORS`` a turn with no likely neighbour must reach (``calm.lone``)
+    that beats ``f1`` — the inner-CV F1 without one — on the same inner out-of-fold
+    probabilities, and the F1 it gives; ``None`` and ``f1`` when none does."""
+    over = probability >= threshold
+    alone = np.concatenate([lone(over[a:b], live=live) for a, b in spans])
+    best: tuple[float | None, float] = (None, f1)
+    for floor in LONE_FLOORS:
+        dropped = alone & (probability < floor) & ~stands
+        value = f1_of(y, stands | (over & ~dropped))
+        if log:
+            log(f"  lone turns from {floor:g}: inner-CV F1 {value:.3f}")
+        if value > best[1] + 1e-9:
+            best = (floor, value)
+    return best
+
+
 def fit(
     chunks: Sequence[Rows],
     mode: str,
@@ -389,6 +415,19 @@ def fit(
         )
         if calm_f1 > f1 and (calm.a > 0 or calm.b > 0):
             calm_meta, f1 = calm.as_meta(), calm_f1
+    # The floor of a lone turn (``calm.lone``): kept when it beats the stages before it on the
+    # same inner out-of-fold probabilities (a quick refit takes the one ``like`` kept).
+    lone_floor = like.meta.get("lone_floor") if like is not None else None
+    if like is None:
+        calmed = best_oof
+        if calm_meta:
+            kept_calm = Calm.from_meta(calm_meta)
+            assert kept_calm is not None
+            calmed = np.concatenate([kept_calm.apply(best_oof[a:b], threshold) for a, b in spans])
+        stands = np.zeros(len(y), dtype=bool) if standalone is None else rule >= standalone
+        lone_floor, f1 = _lone(
+            y.astype(bool), calmed, stands, threshold, spans, context == "live", f1, log
+        )
     forest = _forest(x, y, raw, seed) if blend > 0 else None
     presence = logistic(x, [str(int(v)) for v in y], c, mean, scale, balanced=True)
     pos = y.astype(bool)
@@ -420,6 +459,7 @@ def fit(
             "blend": blend,
             "inner_cv_f1": round(f1, 4),
             **({"calm": calm_meta} if calm_meta else {}),
+            **({"lone_floor": lone_floor} if lone_floor is not None else {}),
             "n_rows": len(y),
             "n_markers": int(pos.sum()),
             "n_sessions": len(chunks),
