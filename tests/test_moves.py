@@ -1088,6 +1088,9 @@ def test_a_verdict_on_how_the_patient_handles_feelings_is_an_interpretation_a_pl
         ("La fiche, c'est pas une option dans ce programme.", "fr"),
         ("Si les exercices ne sont pas faits, honnêtement, on va tourner en rond.", "fr"),
         ("Je vais redire pourquoi c'est important : l'évitement entretient la peur.", "fr"),
+        # a push asked as a question after a no
+        ("So what would get in the way of trying the walk anyway?", "en"),
+        ("Qu'est-ce qui vous empêcherait de l'appeler ce soir quand même ?", "fr"),
     ],
 )
 def test_a_lecture_pressed_home_is_confronting(text: str, lang: str) -> None:
@@ -1103,6 +1106,15 @@ def test_a_lecture_pressed_home_is_confronting(text: str, lang: str) -> None:
         ("Ce qui m'intéresse, c'est que vous ayez besoin de le justifier aussi longuement.", "fr"),
         ("Je me demande si vous ne rejouez pas au bureau quelque chose qui vient de loin.", "fr"),
         ("Ce n'est pas un hasard si vous avez oublié la séance cette semaine-là.", "fr"),
+        # a function lent to the symptom, even as a question (a never-seen session's « je me
+        # demande si… » was read as information, then called « explique la démarche »)
+        (
+            "Je me demande si cet espoir de tout retrouver ne vous sert pas aussi à ne pas faire "
+            "le deuil de votre métier.",
+            "fr",
+        ),
+        ("I wonder if the hope isn't also a way of not grieving the job.", "en"),
+        ("Maybe staying this busy keeps you from having to feel it.", "en"),
     ],
 )
 def test_a_pattern_pressed_on_the_patient_is_an_interpretation(text: str, lang: str) -> None:
