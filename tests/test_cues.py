@@ -429,3 +429,23 @@ def test_engagement_that_looks_like_a_marker_reads_as_genuine(language: str, pat
 def test_back_off_is_irritation_only_when_said_to_someone(patient: str, irritated: bool) -> None:
     turn = sig.compute(session(f"T: And then what happens?\nP: {patient}\n", "en"))[1]
     assert (turn.irritation > 0) is irritated
+
+
+@pytest.mark.parametrize(
+    ("language", "patient"),
+    [
+        ("fr", "Oh, d'ailleurs, je vous ai pas dit ! On a pris un chaton. Il s'appelle Biscotte."),
+        ("en", "Oh, guess what? We got a kitten. She's called Biscuit."),
+        ("en", "Oh, by the way, we got a kitten."),
+    ],
+)
+def test_news_brought_in_after_a_question_about_oneself_is_a_topic_shift_cue(
+    language: str, patient: str
+) -> None:
+    question = (
+        "Et vous, samedi, en arrivant là-bas, qu'est-ce qui s'est passé pour vous ?"
+        if language == "fr"
+        else "And for you, on Saturday, when you got there, what happened?"
+    )
+    turn = sig.compute(session(f"T: {question}\nP: {patient}\n", language))[1]
+    assert "topic_shift" in {h.family for h in turn.cues}
