@@ -543,6 +543,7 @@ def _told(language: str, plan: plans.Plan) -> str:
         refused="3",
         words=plan.words,
         summary=plan.summary or "",
+        own=plan.own or "",
         who="",
     )
 
@@ -755,3 +756,56 @@ def test_a_task_said_in_its_own_sentence_after_the_proposal_is_the_weeks_task(
     (plan,) = plans.find(_session(lines, language), language)
     assert (plan.turn, plan.agreed_at, plan.between, plan.proposed) == (0, 3, True, True)
     assert plan.words.startswith(("Et un soir dans la semaine", "And one evening this week"))
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "asked", "answered"),
+    [
+        (
+            "en",
+            [
+                "T: I'd really like that. And if I start driving too fast again, will you tell me?",
+                "P: [laughs] I'll tell you. Same as I did today.",
+            ],
+            "And if I start driving too fast again, will you tell me?",
+            "I'll tell you. Same as I did today.",
+        ),
+        (
+            "fr",
+            [
+                "T: Et si je repars trop vite, vous me le direz ?",
+                "P: Je vous le dirai. Comme tout à l'heure.",
+            ],
+            "Et si je repars trop vite, vous me le direz ?",
+            "Je vous le dirai. Comme tout à l'heure.",
+        ),
+    ],
+)
+def test_an_agreement_about_the_relationship_is_on_record_and_is_no_plan_for_next_session(
+    language: str, lines: list[str], asked: str, answered: str
+) -> None:
+    """A clinician reviewing a never-seen session: "will you tell me?" — "I'll tell you" is what
+    the session agreed about the relationship, and the report had lost it."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    transcript = _session(hello + lines, language)
+    (plan,) = plans.find(transcript, language)
+    assert (plan.relation, plan.turn, plan.agreed_at, plan.words, plan.own) == (
+        True,
+        2,
+        3,
+        asked,
+        answered,
+    )
+    assert answered in _told(language, plan)
+    analysis = analyze(transcript, mode="fast")
+    b = brief(analysis)
+    assert not b.planned
+    spaced = [item.replace("\xa0", " ").replace("\u202f", " ") for item in b.open_items]
+    assert any(asked in item for item in spaced)
+    # "tell me if I'm wrong" about what was just said is no agreement for the time ahead
+    wrong = (
+        ["T: Dites-moi si je me trompe : vous lui en voulez ?", "P: Oui."]
+        if language == "fr"
+        else ["T: Tell me if I'm wrong, but you're angry with her?", "P: Yes."]
+    )
+    assert not plans.find(_session(hello + wrong, language), language)

@@ -28,7 +28,10 @@ l'appeler… J'irai la semaine prochaine », ``client_takes_up``): a blind revie
 agreement missed because no yes-word answered it; the patient's words are what the next session
 asks about. And the next appointment, set by the therapist in the session's last turns (« Dans deux
 semaines, même heure ? », ``sets_appointment``) and confirmed (« Même heure. », ``confirms_slot``),
-is on record with the date as said.
+is on record with the date as said. So is what they agreed about the relationship itself for
+the time ahead (``asks_to_be_told``: "And if I start driving too fast again, will you tell me?" —
+``client_will_tell``: "I'll tell you. Same as I did today."): a clinician's review of a
+never-seen session found it missing from what the session agreed.
 """
 
 from __future__ import annotations
@@ -95,6 +98,10 @@ class Plan:
     #: diriez d'aller lui en parler ? » — « Oui, je peux l'appeler… J'irai la semaine
     #: prochaine »), as said: what the next session asks about.
     own: str | None = None
+    #: An agreement about the relationship for what comes next: the therapist asked to be told
+    #: if it happens again ("And if I start driving too fast again, will you tell me?") and the
+    #: patient agreed at ``agreed_at`` (``own``: their answer, as said, "I'll tell you.").
+    relation: bool = False
 
 
 def find(
@@ -163,6 +170,19 @@ def find(
                             own=taken,
                         )
                     )
+            # what they agreed about the relationship itself ("will you tell me?" — "I'll tell you")
+            ask = cue_sentence(code, "asks_to_be_told", turn.text)
+            if ask is not None and answer is not None and _will_tell(code, turns[answer].text):
+                out.append(
+                    Plan(
+                        i,
+                        ask[1].rstrip("."),
+                        answer,
+                        proposed=True,
+                        relation=True,
+                        own=clip(turns[answer].text, SLOT_CHARS),
+                    )
+                )
             # the date of the next session, not what it will do (« On en reparle la semaine
             # prochaine ? » is the offer above)
             closing = i >= len(turns) - CLOSING_TURNS and offer is None and task is None
@@ -218,8 +238,22 @@ def find(
             and any(t > p.turn for t in later)
         )
     ]
-    # what the next session opens with first, then the tasks of the week, then the date
-    return tuple(sorted(out, key=lambda p: (p.moved or p.appointment, p.between, p.turn)))
+    # what the next session opens with first, then the tasks of the week, what was agreed about
+    # the relationship, then the date
+    return tuple(
+        sorted(
+            out,
+            key=lambda p: (p.moved or p.appointment, p.between or p.relation, p.relation, p.turn),
+        )
+    )
+
+
+def _will_tell(code: str, text: str) -> bool:
+    """The patient's yes to telling the therapist next time: "I'll tell you", or a plain yes."""
+    return (
+        cue(code, "client_will_tell", text) is not None
+        or cue(code, "client_accepts", text) is not None
+    )
 
 
 def _asked_for_a_step(transcript: Transcript, i: int, code: str) -> bool:
