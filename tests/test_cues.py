@@ -449,3 +449,20 @@ def test_news_brought_in_after_a_question_about_oneself_is_a_topic_shift_cue(
     )
     turn = sig.compute(session(f"T: {question}\nP: {patient}\n", language))[1]
     assert "topic_shift" in {h.family for h in turn.cues}
+
+
+@pytest.mark.parametrize(
+    ("language", "patient"),
+    [
+        ("en", "Sorry. I told myself in the car I wasn't going to start before I'd got my coat off."),
+        ("en", "Yes. Sorry. Sorry, I'm going to get through your whole box."),
+        ("en", "I don't know why I'm crying about something from forty years ago."),
+        ("fr", "Pardon. Excusez-moi, je vous fais ça à chaque fois."),
+        ("fr", "Je sais pas pourquoi je pleure pour des trucs d'il y a quarante ans."),
+        ("fr", "Je m'étais dit dans la voiture que j'allais pas pleurer."),
+    ],
+)
+def test_tears_owned_in_the_session_are_a_genuine_cue(language: str, patient: str) -> None:
+    question = "Et ce jour-là ?" if language == "fr" else "And that day?"
+    turn = sig.compute(session(f"T: {question}\nP: {patient}\n", language))[1]
+    assert turn.genuine > 0
