@@ -454,7 +454,10 @@ def test_news_brought_in_after_a_question_about_oneself_is_a_topic_shift_cue(
 @pytest.mark.parametrize(
     ("language", "patient"),
     [
-        ("en", "Sorry. I told myself in the car I wasn't going to start before I'd got my coat off."),
+        (
+            "en",
+            "Sorry. I told myself in the car I wasn't going to start before I'd got my coat off.",
+        ),
         ("en", "Yes. Sorry. Sorry, I'm going to get through your whole box."),
         ("en", "I don't know why I'm crying about something from forty years ago."),
         ("fr", "Pardon. Excusez-moi, je vous fais ça à chaque fois."),

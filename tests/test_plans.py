@@ -809,3 +809,39 @@ def test_an_agreement_about_the_relationship_is_on_record_and_is_no_plan_for_nex
         else ["T: Tell me if I'm wrong, but you're angry with her?", "P: Yes."]
     )
     assert not plans.find(_session(hello + wrong, language), language)
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "quoted"),
+    [
+        (
+            "en",
+            [
+                "T: So, for this week: you keep your mornings in the parlour, just as they are. "
+                "And one afternoon you take the dog out with Anne. No need to decide anything. "
+                "Does that sound right?",
+                "P: That sounds right. I'll do it Saturday.",
+            ],
+            "So, for this week: you keep your mornings in the parlour, just as they are. "
+            "And one afternoon you take the dog out with Anne",
+        ),
+        (
+            "fr",
+            [
+                "T: Alors pour cette semaine : vous gardez vos matinées à l'étable, comme elles sont. "
+                "Et un après-midi, vous sortez le chien avec Anne. Est-ce que ça vous va ?",
+                "P: Oui, ça me va. Je le ferai samedi.",
+            ],
+            "Alors pour cette semaine : vous gardez vos matinées à l'étable, comme elles sont. "
+            "Et un après-midi, vous sortez le chien avec Anne",
+        ),
+    ],
+)
+def test_the_weeks_task_is_quoted_with_the_sentence_that_carries_it_on(
+    language: str, lines: list[str], quoted: str
+) -> None:
+    """A clinician found the week's task quoted up to its first half: the walk with Anne, the
+    part the patient had found himself, was cut."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    (plan,) = plans.find(_session(hello + lines, language), language)
+    assert (plan.between, plan.agreed_at, plan.words) == (True, 3, quoted)

@@ -148,7 +148,7 @@ def find(
                 out.append(
                     Plan(
                         i,
-                        task[1].rstrip("."),
+                        _continued(code, turn.text, task[1]).rstrip("."),
                         None if no is not None else yes,
                         proposed=True,
                         between=True,
@@ -254,6 +254,34 @@ def _will_tell(code: str, text: str) -> bool:
         cue(code, "client_will_tell", text) is not None
         or cue(code, "client_accepts", text) is not None
     )
+
+
+#: A task is quoted with the sentences that carry it on (« Et un après-midi… »), up to this many
+#: words: the next session asks about all of it.
+TASK_QUOTE_WORDS = 48
+
+
+def _continued(code: str, text: str, sentence: str) -> str:
+    """The task's ``sentence`` with the sentences right after it that carry it on (``cues.
+    continues_task``: "So, for this week: you keep your mornings in the parlour, just as they
+    are. And one afternoon you take the dog out with Anne…"), as said, while the whole stays
+    within ``TASK_QUOTE_WORDS`` words (a clinician found the quote stopping at its first half)."""
+    head = sentence.rstrip(".…")
+    start = text.find(head)
+    if start < 0:
+        return sentence
+    end = start + len(head)
+    end = sentence_end(text, end) if end < len(text) and text[end] in ".…" else end
+    while True:
+        rest = text[end:]
+        following = rest[: sentence_end(rest)].strip()
+        if not following or cue(code, "continues_task", following) is None:
+            break
+        longer = end + rest.find(following) + len(following)
+        if len(text[start:longer].split()) > TASK_QUOTE_WORDS:
+            break
+        end = longer
+    return text[start:end].strip()
 
 
 def _asked_for_a_step(transcript: Transcript, i: int, code: str) -> bool:
