@@ -544,6 +544,7 @@ def _told(language: str, plan: plans.Plan) -> str:
         words=plan.words,
         summary=plan.summary or "",
         own=plan.own or "",
+        idea="1",
         who="",
     )
 
@@ -779,6 +780,15 @@ def test_a_task_said_in_its_own_sentence_after_the_proposal_is_the_weeks_task(
             "Et si je repars trop vite, vous me le direz ?",
             "Je vous le dirai. Comme tout à l'heure.",
         ),
+        (
+            "fr",
+            [
+                "T: Et si je repars trop vite à un moment, j'aimerais que vous me le disiez.",
+                "P: D'accord. Je vais essayer.",
+            ],
+            "Et si je repars trop vite à un moment, j'aimerais que vous me le disiez",
+            "D'accord. Je vais essayer.",
+        ),
     ],
 )
 def test_an_agreement_about_the_relationship_is_on_record_and_is_no_plan_for_next_session(
@@ -845,3 +855,43 @@ def test_the_weeks_task_is_quoted_with_the_sentence_that_carries_it_on(
     hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
     (plan,) = plans.find(_session(hello + lines, language), language)
     assert (plan.between, plan.agreed_at, plan.words) == (True, 3, quoted)
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "idea"),
+    [
+        (
+            "fr",
+            [
+                "P: C'est peut-être par lui qu'il faudrait commencer. Plutôt que par la salle.",
+                "T: C'est votre idée, et elle me paraît plus juste que la mienne.",
+                "P: Répondre à son message, déjà. Peut-être lui proposer un café.",
+                "T: Donc pour cette semaine : vous répondez à Marc, vous lui proposez un café.",
+                "P: Entendu.",
+            ],
+            1,
+        ),
+        (
+            "en",
+            [
+                "P: Maybe answer his message first. Maybe suggest a coffee somewhere.",
+                "T: Mm.",
+                "P: Not at the tower.",
+                "T: So for this week: you answer Marc's message and suggest a coffee. Okay?",
+                "P: Okay.",
+            ],
+            1,
+        ),
+    ],
+)
+def test_a_task_put_together_from_the_patients_own_idea_says_so(
+    language: str, lines: list[str], idea: int
+) -> None:
+    """A never-seen session: the patient found the step (« C'est peut-être par lui qu'il faudrait
+    commencer »), the therapist said « C'est votre idée » and summed it up; the report said
+    "proposed by you"."""
+    hello = ["T: Bonjour."] if language == "fr" else ["T: Hello."]
+    (plan,) = plans.find(_session(hello + lines, language), language)
+    assert (plan.between, plan.idea, plan.agreed_at) == (True, idea, 5)
+    told = _told(language, plan)
+    assert ("idée de la personne" if language == "fr" else "client's own idea") in told

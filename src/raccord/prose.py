@@ -243,6 +243,8 @@ def _plan_key(plan: Plan) -> str:
             return "open_task_own"
         if plan.own is not None:
             return "open_task_taken_up"
+        if plan.idea is not None and plan.agreed_at is not None:
+            return "open_task_their_idea"
         return "open_task_unagreed" if plan.agreed_at is None else "open_task_agreed"
     if plan.agreed_at is None:
         return "open_plan_asked"
@@ -268,6 +270,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             words=plan.words,
             summary=plan.summary or "",
             own=plan.own or "",
+            idea=turn_ref(code, transcript, plan.idea) if plan.idea is not None else "",
             who=phrase(code, "plan_answered" if plan.answered else "plan_asked"),
         )
 

@@ -44,7 +44,17 @@ from raccord.model import Transcript
 from raccord.quote import clip
 from raccord.taxonomy import Role
 from raccord.understand.facts import next_turn
-from raccord.understand.text import clauses, cue, cue_sentence, section, sentence_end, span
+from raccord.understand.text import (
+    STEM_LETTERS,
+    clauses,
+    content_words,
+    cue,
+    cue_sentence,
+    section,
+    sentence_end,
+    span,
+    word_key,
+)
 
 #: How many turns after the request the therapist's yes may come (a slot to find first: « Let me
 #: look. I've got Thursday at four. » — "Four's good." — "So Thursday we start with…").
@@ -102,6 +112,10 @@ class Plan:
     #: if it happens again ("And if I start driving too fast again, will you tell me?") and the
     #: patient agreed at ``agreed_at`` (``own``: their answer, as said, "I'll tell you.").
     relation: bool = False
+    #: The patient turn the task came from: the therapist put the patient's own idea into words
+    #: (« C'est votre idée… Un café avec Marc, en dehors de la tour »), so it is not "proposed by
+    #: you" alone.
+    idea: int | None = None
 
 
 def find(
@@ -145,14 +159,16 @@ def find(
                 # and so may the refusal ("Maybe." — "With respect, you've never had to…")
                 yes = _yes_to_task(transcript, i, code)
                 no = _turned_down(transcript, i, refusals, before=yes)
+                said = _continued(code, turn.text, task[1]).rstrip(".")
                 out.append(
                     Plan(
                         i,
-                        _continued(code, turn.text, task[1]).rstrip("."),
+                        said,
                         None if no is not None else yes,
                         proposed=True,
                         between=True,
                         refused=no,
+                        idea=None if no is not None else _patients_idea(transcript, i, code, said),
                     )
                 )
             elif offer is None and (
@@ -261,6 +277,43 @@ def _will_tell(code: str, text: str) -> bool:
 TASK_QUOTE_WORDS = 48
 
 
+#: Turns before the task where the patient's own idea of it is looked for.
+IDEA_WITHIN = 6
+#: Content words the task shares with a patient turn for it to be that turn's idea.
+IDEA_WORDS = 2
+
+
+def _patients_idea(transcript: Transcript, i: int, code: str, task: str) -> int | None:
+    """The patient turn, among the ``IDEA_WITHIN`` turns before the task of turn ``i``, that the
+    task puts into words: the one right before a therapist turn that credits the patient with it
+    (``cues.credits_patient``: « C'est votre idée », "One that's yours, not mine"), else the one
+    sharing the most content words with it, at least ``IDEA_WORDS`` (« Répondre à son message,
+    déjà. Peut-être lui proposer un café » → « vous répondez à Marc, vous lui proposez un café »)."""
+    turns = transcript.turns
+    first = max(0, i - IDEA_WITHIN)
+    for j in range(i - 1, max(first, 1) - 1, -1):
+        if (
+            turns[j].role is Role.THERAPIST
+            and cue(code, "credits_patient", turns[j].text) is not None
+            and turns[j - 1].role is Role.PATIENT
+        ):
+            return j - 1
+
+    def keys(text: str) -> set[str]:
+        # five letters, not the lemma: « répondez » and « répondre » are one step
+        return {word_key(code, w)[:STEM_LETTERS] for w in content_words(code, text)}
+
+    wanted = keys(task)
+    best: tuple[int, int] | None = None
+    for j in range(first, i):
+        if turns[j].role is not Role.PATIENT:
+            continue
+        shared = len(wanted & keys(turns[j].text))
+        if shared >= IDEA_WORDS and (best is None or shared >= best[0]):
+            best = (shared, j)
+    return None if best is None else best[1]
+
+
 def _continued(code: str, text: str, sentence: str) -> str:
     """The task's ``sentence`` with the sentences right after it that carry it on (``cues.
     continues_task``: "So, for this week: you keep your mornings in the parlour, just as they
@@ -270,8 +323,10 @@ def _continued(code: str, text: str, sentence: str) -> str:
     start = text.find(head)
     if start < 0:
         return sentence
-    end = start + len(head)
-    end = sentence_end(text, end) if end < len(text) and text[end] in ".…" else end
+    # the sentence as said to its end (the cue's sentence may come clipped, « …la visite du… »)
+    end = sentence_end(text, start + len(head))
+    if len(text[start:end].split()) > TASK_QUOTE_WORDS:
+        return sentence
     while True:
         rest = text[end:]
         following = rest[: sentence_end(rest)].strip()
