@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from raccord.detect import detect, learned
 from raccord.detect.calm import GRID, MAX_SHIFT, Calm, lone, others
 from raccord.io import parse
+from raccord.model import Transcript
 
 #: A stage like the fitted ones: a session whose other turns are unlikely pulls a turn down.
 STAGE = Calm(a=1.0, b=8.0, c=0.0, prior_logit=-1.8, prior_share=0.11, live=False)
@@ -92,14 +93,20 @@ def test_a_stage_of_an_older_form_is_refused() -> None:
         Calm.from_meta({"coef": [1.0], "intercept": 0.0, "threshold": 0.3})
 
 
-def test_detection_with_a_session_stage_marks_no_turn_the_turn_alone_would_not() -> None:
-    """Read against its session, a grieving patient's turns may lose markers, never gain one;
-    a marker kept keeps the confidence scale of the turn alone or lower."""
+def _grief_session() -> tuple[learned.TurnModel, Transcript]:
+    """The shipped fast model and the anniversary-of-a-death vignette (a grieving patient)."""
     model = learned.shipped("fast", "session")
     if model is None:  # pragma: no cover - weights ship with the package
         pytest.skip("no shipped weights")
     text = (Path(__file__).parent / "fixtures" / "vignettes" / "deuil-anniversaire.txt").read_text()
     (transcript,) = parse(text, fmt="text", language="fr")
+    return model, transcript
+
+
+def test_detection_with_a_session_stage_marks_no_turn_the_turn_alone_would_not() -> None:
+    """Read against its session, a grieving patient's turns may lose markers, never gain one;
+    a marker kept keeps the confidence scale of the turn alone or lower."""
+    model, transcript = _grief_session()
     bare = dataclasses.replace(model, meta={k: v for k, v in model.meta.items() if k != "calm"})
     alone = {m.turn: m.confidence for m in detect(transcript, mode="fast", model=bare).markers}
     strong = dataclasses.replace(STAGE, b=16.0)
@@ -131,11 +138,7 @@ def test_a_turn_is_lone_when_no_other_turn_near_it_is_likely() -> None:
 def test_a_lone_doubtful_turn_is_no_marker_and_a_neighboured_one_stays() -> None:
     """Out of fold, a marker alone in its episode was a coded marker a third of the time: tears,
     grief and anger at a third party told to a therapist who asked."""
-    model = learned.shipped("fast", "session")
-    if model is None:  # pragma: no cover - weights ship with the package
-        pytest.skip("no shipped weights")
-    text = (Path(__file__).parent / "fixtures" / "vignettes" / "deuil-anniversaire.txt").read_text()
-    (transcript,) = parse(text, fmt="text", language="fr")
+    model, transcript = _grief_session()
     bare = dataclasses.replace(
         model, meta={k: v for k, v in model.meta.items() if k not in ("calm", "lone_floor")}
     )
