@@ -469,3 +469,18 @@ def test_tears_owned_in_the_session_are_a_genuine_cue(language: str, patient: st
     question = "Et ce jour-là ?" if language == "fr" else "And that day?"
     turn = sig.compute(session(f"T: {question}\nP: {patient}\n", language))[1]
     assert turn.genuine > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "patient"),
+    [
+        ("en", "Sure. Probably. You'd know better than me."),
+        ("fr", "Sûrement. Vous savez mieux que moi."),
+    ],
+)
+def test_deferring_to_the_therapists_knowledge_is_compliance(language: str, patient: str) -> None:
+    therapist = (
+        "Ça se tiendrait, non ?" if language == "fr" else "It would make sense, wouldn't it?"
+    )
+    turn = sig.compute(session(f"T: {therapist}\nP: {patient}\n", language))[1]
+    assert turn.compliance > 0

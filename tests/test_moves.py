@@ -1115,6 +1115,12 @@ def test_a_lecture_pressed_home_is_confronting(text: str, lang: str) -> None:
         ),
         ("I wonder if the hope isn't also a way of not grieving the job.", "en"),
         ("Maybe staying this busy keeps you from having to feel it.", "en"),
+        # the grief read as "really about" an older loss, pressed with a tag question (a never-seen
+        # session's therapist turn was read as validation)
+        ("Losing her is reopening that first loss. That's what the grief is really about.", "en"),
+        ("It would make sense, wouldn't it? You were nine, and nobody helped you grieve.", "en"),
+        ("Je me demande si c'est vraiment de Mali qu'il s'agit. Sa mort rouvre cette perte.", "fr"),
+        ("Ça se tiendrait, non ? Vous aviez neuf ans.", "fr"),
     ],
 )
 def test_a_pattern_pressed_on_the_patient_is_an_interpretation(text: str, lang: str) -> None:
