@@ -686,3 +686,35 @@ def test_an_emotion_word_is_read_as_a_feeling_only_where_it_says_one(
     """A review found « 'alone' said at turn 22 not picked up? » where "the heifers alone" meant
     only the heifers."""
     assert (cue(language, "emotions", text) is not None) is felt
+
+
+def test_telling_at_length_what_the_move_did_after_an_apology_is_what_worked() -> None:
+    """A clinician's review: after "That's on me", the patient said at length what the
+    therapist's link had done ("everyone's been making it about something else… Can it just be
+    about her?"); the report credited the validation after it, and not the apology. A still-closed
+    "Nothing happened. It's fine." after a pause is no such answer."""
+    t = session(
+        [
+            "P: Did I tell you we're getting two giraffes in the spring?",
+            "T: I jumped there on my own. I turned it into something about your mother. "
+            "That's on me.",
+            "P: It's just, everyone's been making it about something else. My brother-in-law "
+            "makes it about zoos. My manager makes it about the program. Can it just be about "
+            "her? For a minute?",
+            "T: It can be just about her.",
+        ],
+        "en",
+    )
+    ms = [marker(0, S.TOPIC_SHIFT), marker(2, S.COMPLAINT_THERAPIST)]
+    moves = [move(1, TherapistMoveType.META_COMMUNICATION), move(3, TherapistMoveType.VALIDATION)]
+    told = detection(ms, moves, [episode(ms, 3)])
+    ((worked,),) = [works.find(t, told, "en")]
+    assert (worked.therapist, worked.patient, worked.own) == (1, 2, "apology")
+    closed = Detection(
+        told.markers,
+        told.moves,
+        told.episodes,
+        told.scores,
+        ({"turn": 2, "role": "patient", "words": 30, "hedges": 1.0, "silence": 7.0},),
+    )
+    assert works.find(t, closed, "en") == ()

@@ -13,7 +13,8 @@ carries on with the marked turn's own content rather than the therapist's (the p
 with an avoidant story, or back to the complaint). A repair the therapist made by owning a part
 (an apology, acknowledging their part, meta-communication) counts when the patient's next turn is
 unmarked or warm ("Thanks for saying it"), even if short, or when the patient then speaks of
-themself at some length, even in a turn the detector marked: that is the alliance mending.
+themself at some length, or tells at length what the move did to them (not guarded: no hedge
+after a pause), even in a turn the detector marked: that is the alliance mending.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ from raccord.understand.text import cue, word_count, word_keys
 MAX_ITEMS = 5
 #: Words in an unmarked answer, right after a marker, that count as re-engagement.
 _BACK_IN_THE_WORK = 8
+#: Words in an answer to the therapist's own repair that say at length what the move did: the
+#: alliance mending even where a marker was raised (a still-closed "Nothing happened. It's fine."
+#: is shorter, or guarded).
+_TOLD_AT_LENGTH = 16
 #: Moves that are only noise to reinforce (a backchannel is not a technique).
 _SKIP = frozenset({TherapistMoveType.BACKCHANNEL})
 #: After a marker, only a move that attends to the patient is a repair worth repeating: a closed
@@ -85,7 +90,11 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
         if owned is not None and after is not None:
             warm = cue(code, "warm", turns[p].text) is not None
             opens = n >= _BACK_IN_THE_WORK and cue(code, "self_reference", turns[p].text)
-            took = p not in marked or warm or bool(opens)
+            # the patient telling at length what the move did to them, in answer to the repair
+            # ("It's just, everyone's been making it about something else… Can it just be about
+            # her?"): engagement in the repair, as the coders read it, even if a marker was raised
+            told = n >= _TOLD_AT_LENGTH and p not in guarded
+            took = p not in marked or warm or bool(opens) or told
             if took and cue(code, "compliance", turns[p].text) is None:
                 found.append(Working(turn.index, p, n, after, owned.kind))
             continue
