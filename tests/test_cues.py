@@ -484,3 +484,16 @@ def test_deferring_to_the_therapists_knowledge_is_compliance(language: str, pati
     )
     turn = sig.compute(session(f"T: {therapist}\nP: {patient}\n", language))[1]
     assert turn.compliance > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "patient"),
+    [
+        ("en", "And the thing about my mom, I'd just like to get there myself, when I'm ready."),
+        ("fr", "Ma mère, j'y viendrai moi-même, quand je serai prête."),
+    ],
+)
+def test_keeping_the_pace_of_a_subject_is_a_deferral(language: str, patient: str) -> None:
+    therapist = "Et votre mère ?" if language == "fr" else "And your mom?"
+    turn = sig.compute(session(f"T: {therapist}\nP: {patient}\n", language))[1]
+    assert turn.defers > 0

@@ -132,3 +132,23 @@ def test_the_checkers_rewrite_of_a_poor_draft_passes_and_reads_well(draft: str) 
     assert not _BAD_SPACING.search(result.rewrite), result.rewrite
     sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s", result.rewrite) if s.strip()]
     assert len(sentences) == len(set(sentences)), "no sentence said twice"
+
+
+def test_the_move_classifiers_evidence_names_the_move_and_writes_the_number_in_french() -> None:
+    """A clinician's review read « advice_without_permission, probabilité 0.39 » in a French
+    report."""
+    from raccord.detect import detect
+    from raccord.io import parse
+
+    (t,) = parse(
+        "T: Alors je pense qu'il faut qu'on s'y mette sérieusement. Ce que je vous propose, c'est "
+        "de retourner à l'atelier dès cette semaine, une heure, sans travailler : vous asseoir à "
+        "côté d'un collègue et regarder. Plus on attend, plus la peur s'installe.\nP: Non.\n",
+        fmt="text",
+        language="fr",
+    )
+    details = [e.detail for m in detect(t, mode="full").moves for e in m.evidence]
+    learned = [d for d in details if d.startswith("Classifieur appris")]
+    assert learned, details
+    for detail in learned:
+        assert "_" not in detail and "0." not in detail, detail

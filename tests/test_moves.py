@@ -1091,6 +1091,10 @@ def test_a_verdict_on_how_the_patient_handles_feelings_is_an_interpretation_a_pl
         # a push asked as a question after a no
         ("So what would get in the way of trying the walk anyway?", "en"),
         ("Qu'est-ce qui vous empêcherait de l'appeler ce soir quand même ?", "fr"),
+        # the method vouched for against the patient's no (a review found it called « explique
+        # la démarche » by the repair head)
+        ("Je vous assure que l'exposition progressive, ça marche.", "fr"),
+        ("Trust me, exposure works.", "en"),
     ],
 )
 def test_a_lecture_pressed_home_is_confronting(text: str, lang: str) -> None:

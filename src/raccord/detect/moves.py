@@ -455,9 +455,15 @@ def therapist_move_types(
         lexical = out[i][0]
         if label is lexical or p < _MODEL_MIN_P:
             continue
-        template = pack.templates.get("model", "{label} {p:.2f}")
+        template = pack.templates.get("model", "{label} {p}")
+        # the move named as the reports name it (« conseil sans permission »), the probability
+        # written the language's way (0,39): a review read « advice_without_permission,
+        # probabilité 0.39 » in a French report
+        names = packs.section(code, "understand").get("labels", {}).get("move", {})
         try:
-            detail = template.format(label=label.value, p=p)
+            detail = template.format(
+                label=names.get(label.value, label.value), p=packs.decimal(code, p)
+            )
         except (KeyError, IndexError, ValueError):
             detail = template
         text = transcript.turns[i].text.strip()
