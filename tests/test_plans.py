@@ -895,3 +895,36 @@ def test_a_task_put_together_from_the_patients_own_idea_says_so(
     assert (plan.between, plan.idea, plan.agreed_at) == (True, idea, 5)
     told = _told(language, plan)
     assert ("idée de la personne" if language == "fr" else "client's own idea") in told
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "en",
+            [
+                "T: Would you be willing to write that down this week? A letter to her, whatever "
+                "comes. Only if it feels right.",
+                "P: Yeah. I think I could do that.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "T: Et un soir dans la semaine, si vous en avez envie, vous ouvrez un carnet et "
+                "vous notez une odeur.",
+                "P: D'accord, je peux essayer.",
+            ],
+        ),
+    ],
+)
+def test_a_task_left_to_the_patients_choice_is_followed_up_without_checking_it_off(
+    language: str, lines: list[str]
+) -> None:
+    """A clinician's review: "ask how it went: what got done, what got in the way" for a grief
+    letter offered "only if it feels right" would be the pressure the patient had just named."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    (plan,) = plans.find(_session(hello + lines, language), language)
+    assert plan.optional and plan.agreed_at == 3
+    told = _told(language, plan)
+    assert ("sans en faire un contrôle" if language == "fr" else "without checking it off") in told

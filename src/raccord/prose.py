@@ -245,6 +245,8 @@ def _plan_key(plan: Plan) -> str:
             return "open_task_taken_up"
         if plan.idea is not None and plan.agreed_at is not None:
             return "open_task_their_idea"
+        if plan.optional and plan.agreed_at is not None:
+            return "open_task_optional"
         return "open_task_unagreed" if plan.agreed_at is None else "open_task_agreed"
     if plan.agreed_at is None:
         return "open_plan_asked"

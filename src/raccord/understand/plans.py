@@ -116,6 +116,9 @@ class Plan:
     #: (« C'est votre idée… Un café avec Marc, en dehors de la tour »), so it is not "proposed by
     #: you" alone.
     idea: int | None = None
+    #: The therapist left the task to the patient's choice ("Only if it feels right", « si vous
+    #: en avez envie »): the next session asks whether it happened, not what got in the way.
+    optional: bool = False
 
 
 def find(
@@ -169,6 +172,7 @@ def find(
                         between=True,
                         refused=no,
                         idea=None if no is not None else _patients_idea(transcript, i, code, said),
+                        optional=cue(code, "leaves_it_to_them", turn.text) is not None,
                     )
                 )
             elif offer is None and (
