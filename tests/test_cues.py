@@ -452,48 +452,50 @@ def test_news_brought_in_after_a_question_about_oneself_is_a_topic_shift_cue(
 
 
 @pytest.mark.parametrize(
-    ("language", "patient"),
+    ("language", "therapist", "patient", "measure"),
     [
+        # tears owned in the session move towards the therapist, not away
         (
             "en",
-            "Sorry. I told myself in the car I wasn't going to start before I'd got my coat off.",
+            "And that day?",
+            "Sorry. I told myself in the car I wasn't going to start.",
+            "genuine",
         ),
-        ("en", "Yes. Sorry. Sorry, I'm going to get through your whole box."),
-        ("en", "I don't know why I'm crying about something from forty years ago."),
-        ("fr", "Pardon. Excusez-moi, je vous fais ça à chaque fois."),
-        ("fr", "Je sais pas pourquoi je pleure pour des trucs d'il y a quarante ans."),
-        ("fr", "Je m'étais dit dans la voiture que j'allais pas pleurer."),
+        (
+            "en",
+            "And that day?",
+            "Yes. Sorry. Sorry, I'm going to get through your whole box.",
+            "genuine",
+        ),
+        ("en", "And that day?", "I don't know why I'm crying about something so old.", "genuine"),
+        ("fr", "Et ce jour-là ?", "Pardon. Excusez-moi, je vous fais ça à chaque fois.", "genuine"),
+        (
+            "fr",
+            "Et ce jour-là ?",
+            "Je sais pas pourquoi je pleure pour des trucs d'avant.",
+            "genuine",
+        ),
+        (
+            "fr",
+            "Et ce jour-là ?",
+            "Je m'étais dit dans la voiture que j'allais pas pleurer.",
+            "genuine",
+        ),
+        # deferring to the therapist's knowledge is compliance
+        (
+            "en",
+            "It would make sense, wouldn't it?",
+            "Sure. You'd know better than me.",
+            "compliance",
+        ),
+        ("fr", "Ça se tiendrait, non ?", "Sûrement. Vous savez mieux que moi.", "compliance"),
+        # keeping the pace of a subject is a deferral
+        ("en", "And your mom?", "I'd just like to get there myself, when I'm ready.", "defers"),
+        ("fr", "Et votre mère ?", "J'y viendrai moi-même, quand je serai prête.", "defers"),
     ],
 )
-def test_tears_owned_in_the_session_are_a_genuine_cue(language: str, patient: str) -> None:
-    question = "Et ce jour-là ?" if language == "fr" else "And that day?"
-    turn = sig.compute(session(f"T: {question}\nP: {patient}\n", language))[1]
-    assert turn.genuine > 0
-
-
-@pytest.mark.parametrize(
-    ("language", "patient"),
-    [
-        ("en", "Sure. Probably. You'd know better than me."),
-        ("fr", "Sûrement. Vous savez mieux que moi."),
-    ],
-)
-def test_deferring_to_the_therapists_knowledge_is_compliance(language: str, patient: str) -> None:
-    therapist = (
-        "Ça se tiendrait, non ?" if language == "fr" else "It would make sense, wouldn't it?"
-    )
+def test_what_the_patient_owns_or_keeps_reads_in_its_own_measure(
+    language: str, therapist: str, patient: str, measure: str
+) -> None:
     turn = sig.compute(session(f"T: {therapist}\nP: {patient}\n", language))[1]
-    assert turn.compliance > 0
-
-
-@pytest.mark.parametrize(
-    ("language", "patient"),
-    [
-        ("en", "And the thing about my mom, I'd just like to get there myself, when I'm ready."),
-        ("fr", "Ma mère, j'y viendrai moi-même, quand je serai prête."),
-    ],
-)
-def test_keeping_the_pace_of_a_subject_is_a_deferral(language: str, patient: str) -> None:
-    therapist = "Et votre mère ?" if language == "fr" else "And your mom?"
-    turn = sig.compute(session(f"T: {therapist}\nP: {patient}\n", language))[1]
-    assert turn.defers > 0
+    assert getattr(turn, measure) > 0
