@@ -718,3 +718,18 @@ def test_telling_at_length_what_the_move_did_after_an_apology_is_what_worked() -
         ({"turn": 2, "role": "patient", "words": 30, "hedges": 1.0, "silence": 7.0},),
     )
     assert works.find(t, closed, "en") == ()
+
+
+def test_an_interpretation_offered_tentatively_before_a_marker_is_a_lead_to_check() -> None:
+    """A review found "None of your moves stands out just before" when the therapist's reading of
+    the grief as being "really about" the patient's mother had opened the episode."""
+    t = session(
+        [
+            "T: I wonder if this is really about Mali. Losing her is reopening that first loss.",
+            "P: Maybe. I don't know.",
+        ],
+        "en",
+    )
+    d = detection([marker(1, S.MINIMAL_RESPONSE)], [move(0, TherapistMoveType.INTERPRETATION)])
+    ((lead,),) = [turn_signals(t, d, 0, "en")]
+    assert (lead.kind, lead.turns, lead.backed) == ("interpretation_imposed", (0,), False)

@@ -271,6 +271,16 @@ def turn_signals(
         out.append(Signal(_CONTRIBUTION_SIGNAL[move.contribution], (index,), excerpt))
     if move is not None and move.move in _MOVE_SIGNAL:
         out.append(Signal(_MOVE_SIGNAL[move.move], (index,)))
+    if (
+        move is not None
+        and move.move is TherapistMoveType.INTERPRETATION
+        and move.contribution is not Contribution.INTERPRETATION_IMPOSED
+    ):
+        # an interpretation the rules did not call imposed (offered tentatively) is a lead to
+        # check, not a fact: a review found "None of your moves stands out" when "I wonder if
+        # this is really about Mali… That's what the grief is really about" opened the episode
+        excerpt = next((e.words for e in move.evidence if e.words), None)
+        out.append(Signal("interpretation_imposed", (index,), excerpt, backed=False))
     found = cue(code, "responsibility_question", text)
     if found:
         # a question move, or (move unknown) a question by its form
