@@ -45,15 +45,13 @@ from raccord.quote import clip
 from raccord.taxonomy import Role
 from raccord.understand.facts import next_turn
 from raccord.understand.text import (
-    STEM_LETTERS,
     clauses,
-    content_words,
     cue,
     cue_sentence,
     section,
     sentence_end,
     span,
-    word_key,
+    word_keys,
 )
 
 #: How many turns after the request the therapist's yes may come (a slot to find first: « Let me
@@ -71,6 +69,13 @@ CLOSING_TURNS = 6
 #: How many turns after a task a confrontation marker still turns it down (a hesitant "Maybe.",
 #: a question, then "With respect, you've never had to…").
 REFUSED_WITHIN = 6
+#: A task is quoted with the sentences that carry it on (« Et un après-midi… »), up to this many
+#: words: the next session asks about all of it.
+TASK_QUOTE_WORDS = 48
+#: Turns before the task where the patient's own idea of it is looked for.
+IDEA_WITHIN = 6
+#: Content words the task shares with a patient turn for it to be that turn's idea.
+IDEA_WORDS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +197,11 @@ def find(
                     )
             # what they agreed about the relationship itself ("will you tell me?" — "I'll tell you")
             ask = cue_sentence(code, "asks_to_be_told", turn.text)
-            if ask is not None and answer is not None and _will_tell(code, turns[answer].text):
+            if (
+                ask is not None
+                and answer is not None
+                and _yes(code, turns[answer].text, "client_will_tell")
+            ):
                 out.append(
                     Plan(
                         i,
@@ -268,25 +277,6 @@ def find(
     )
 
 
-def _will_tell(code: str, text: str) -> bool:
-    """The patient's yes to telling the therapist next time: "I'll tell you", or a plain yes."""
-    return (
-        cue(code, "client_will_tell", text) is not None
-        or cue(code, "client_accepts", text) is not None
-    )
-
-
-#: A task is quoted with the sentences that carry it on (« Et un après-midi… »), up to this many
-#: words: the next session asks about all of it.
-TASK_QUOTE_WORDS = 48
-
-
-#: Turns before the task where the patient's own idea of it is looked for.
-IDEA_WITHIN = 6
-#: Content words the task shares with a patient turn for it to be that turn's idea.
-IDEA_WORDS = 2
-
-
 def _patients_idea(transcript: Transcript, i: int, code: str, task: str) -> int | None:
     """The patient turn, among the ``IDEA_WITHIN`` turns before the task of turn ``i``, that the
     task puts into words: the one right before a therapist turn that credits the patient with it
@@ -303,16 +293,12 @@ def _patients_idea(transcript: Transcript, i: int, code: str, task: str) -> int 
         ):
             return j - 1
 
-    def keys(text: str) -> set[str]:
-        # five letters, not the lemma: « répondez » and « répondre » are one step
-        return {word_key(code, w)[:STEM_LETTERS] for w in content_words(code, text)}
-
-    wanted = keys(task)
+    wanted = word_keys(code, task)
     best: tuple[int, int] | None = None
     for j in range(first, i):
         if turns[j].role is not Role.PATIENT:
             continue
-        shared = len(wanted & keys(turns[j].text))
+        shared = len(wanted & word_keys(code, turns[j].text))
         if shared >= IDEA_WORDS and (best is None or shared >= best[0]):
             best = (shared, j)
     return None if best is None else best[1]
@@ -382,10 +368,7 @@ def _yes_to_task(transcript: Transcript, i: int, code: str) -> int | None:
 
 def _confirms(code: str, text: str) -> bool:
     """The patient's yes to the next appointment: a plain yes, or the slot said back."""
-    return (
-        cue(code, "client_accepts", text) is not None
-        or cue(code, "confirms_slot", text) is not None
-    )
+    return _yes(code, text, "confirms_slot")
 
 
 def _taken_up(
@@ -432,12 +415,16 @@ def _reschedules(code: str, text: str, asked: bool) -> bool:
     )
 
 
+def _yes(code: str, text: str, also: str) -> bool:
+    """The patient's yes: a plain yes (``cues.client_accepts``), or the pack's ``cues.<also>``
+    for what is asked — trying the task (``client_will_try``), the slot said back
+    (``confirms_slot``), "I'll tell you" (``client_will_tell``)."""
+    return cue(code, "client_accepts", text) is not None or cue(code, also, text) is not None
+
+
 def _accepts(code: str, text: str) -> bool:
     """The patient's yes to a task: a plain yes, or saying they will try it."""
-    return (
-        cue(code, "client_accepts", text) is not None
-        or cue(code, "client_will_try", text) is not None
-    )
+    return _yes(code, text, "client_will_try")
 
 
 def _said(code: str, text: str, asked: bool) -> str:
