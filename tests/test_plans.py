@@ -928,3 +928,61 @@ def test_a_task_left_to_the_patients_choice_is_followed_up_without_checking_it_o
     assert plan.optional and plan.agreed_at == 3
     told = _told(language, plan)
     assert ("sans en faire un contrôle" if language == "fr" else "without checking it off") in told
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "quoted"),
+    [
+        (
+            "fr",
+            [
+                "T: D'accord. Donc jeudi la demi-heure au fond de la salle, l'appel au greffe, "
+                "et la carte.",
+                "P: D'accord.",
+            ],
+            "Donc jeudi la demi-heure au fond de la salle, l'appel au greffe, et la carte",
+        ),
+        (
+            "en",
+            [
+                "T: Okay. So Thursday the half hour at the back of the courtroom, the call to "
+                "the clerk, and the card.",
+                "P: Okay. Yes.",
+            ],
+            "So Thursday the half hour at the back of the courtroom, the call to the clerk, "
+            "and the card",
+        ),
+    ],
+)
+def test_a_recap_of_the_weeks_steps_is_the_weeks_task(
+    language: str, lines: list[str], quoted: str
+) -> None:
+    """A never-seen session ended on the therapist's recap of the week's three steps (« Donc
+    jeudi la demi-heure…, l'appel au greffe, et la carte ») and the report had no task at all."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    (plan,) = plans.find(_session(hello + lines, language), language)
+    assert (plan.between, plan.proposed, plan.agreed_at, plan.words) == (True, True, 3, quoted)
+    # a day said to set the appointment is no recap of a task
+    date = (
+        ["T: Donc jeudi prochain, même heure ?", "P: Même heure."]
+        if language == "fr"
+        else ["T: So Thursday, same time?", "P: Same time."]
+    )
+    assert not any(p.between for p in plans.find(_session(hello + date, language), language))
+
+
+@pytest.mark.parametrize(
+    ("language", "asked", "answered"),
+    [
+        ("fr", "Et vous me direz si j'accélère de nouveau sans m'en rendre compte.", "Promis."),
+        ("en", "And you'll tell me if I start speeding up again.", "I will. Promise."),
+    ],
+)
+def test_being_told_is_agreed_in_the_therapists_plain_words(
+    language: str, asked: str, answered: str
+) -> None:
+    """« Vous me direz si j'accélère de nouveau » (without « le ») was missed by a never-seen
+    session's report; the patient had answered « Je vous le dirai. Promis. »."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    (plan,) = plans.find(_session([*hello, f"T: {asked}", f"P: {answered}"], language), language)
+    assert (plan.relation, plan.agreed_at) == (True, 3)
