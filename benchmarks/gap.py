@@ -260,8 +260,14 @@ def label_ceiling(
 
 
 #: The psychotherapy set's batches (per language, by session number): the first, those written
-#: after the blind reviews (fifth session), those written from one brief (tenth session).
-PSY_BATCHES = ((20, "sessions 01-20"), (40, "sessions 21-40"), (10**6, "sessions 41-50"))
+#: after the blind reviews (fifth session), those written from one brief (tenth session), those
+#: aimed at engagement read as rupture inside tense sessions (thirteenth session).
+PSY_BATCHES = (
+    (20, "sessions 01-20"),
+    (40, "sessions 21-40"),
+    (50, "sessions 41-50"),
+    (10**6, "sessions 51-60"),
+)
 
 
 def session_kinds(
