@@ -299,3 +299,69 @@ def test_a_content_affect_split_needs_the_affect_written_in_the_transcript() -> 
     assert not plain.present and laughing.present
     # without the transcript's say, the head's choice stands
     assert all(d.present for d in splitting.decide(matrix, present))
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "T: Je pense que vous devriez reprendre dès lundi, c'est important.\n"
+            "P: [ton sec] [croise les bras] Bon. Très bien. Comme vous voulez.",
+        ),
+        ("en", "T: I think you should go back on Monday.\nP: [curtly] Fine. Whatever you say."),
+    ],
+)
+def test_fine_whatever_you_say_in_an_irritated_tone_is_confrontation(
+    language: str, text: str
+) -> None:
+    """ANNOTATION.md: an irritated "fine" that closes the therapist off is confrontation; the
+    rules read « [ton sec] … Comme vous voulez » as compliance (a never-seen session)."""
+    from raccord.detect import prepare
+    from raccord.detect import signals as sig
+    from raccord.detect.markers import score_all
+
+    ready = prepare(session(text, language), mode="fast")
+    (reply,) = score_all(sig.pack(language), ready.signals, encoded=None)
+    assert reply.candidate is not None
+    assert reply.candidate.subtype is MarkerSubtype.REJECTS_INTERVENTION
+    assert "irritated" in reply.signals.nonverbal
+    # a low voice is no irritation: the same words said quietly stay compliance
+    quiet = text.replace("[ton sec] ", "[voix basse] ").replace("[curtly]", "[quietly]")
+    (reply,) = score_all(sig.pack(language), prepare(session(quiet, language)).signals)
+    assert "irritated" not in reply.signals.nonverbal
+    assert reply.candidate is not None
+    assert reply.candidate.subtype is MarkerSubtype.DEFERENTIAL_APPEASING
+
+
+@pytest.mark.parametrize(
+    ("language", "reply", "engaged"),
+    [
+        (
+            "fr",
+            "Ça m'a fait peur. Je suis venue ici parce que c'était le seul endroit où personne "
+            "ne me demandait de reprendre.",
+            True,
+        ),
+        ("fr", "Je suis venue ici parce que mon médecin m'a dit de venir.", False),
+        (
+            "en",
+            "It scared me. I came here because this was the one place nobody asked me to go back.",
+            True,
+        ),
+        ("en", "I came here because my wife told me to.", False),
+    ],
+)
+def test_why_the_patient_came_is_no_complaint_about_the_frame(
+    language: str, reply: str, engaged: bool
+) -> None:
+    """« Je suis venue ici parce que c'était le seul endroit où… » answered an invitation to say
+    what a move had done to her; the cue read it as a complaint about the frame."""
+    from raccord.detect import prepare
+    from raccord.detect import signals as sig
+    from raccord.detect.markers import score_all
+
+    text = f"{OPEN[language]}\nP: {reply}"
+    (x,) = score_all(sig.pack(language), prepare(session(text, language), mode="fast").signals)
+    frame = x.candidate is not None and x.candidate.subtype is MarkerSubtype.COMPLAINT_PARAMETERS
+    assert frame is not engaged

@@ -149,6 +149,42 @@ def test_a_supervisor_would_code_the_turn_the_same_way(text: str, lang: str, exp
             T.COMPLEX_REFLECTION,
         ),
         ("You expected it to hurt less by now, and it's still so raw.", "en", T.COMPLEX_REFLECTION),
+        # the week's task prescribed in the present tense (a never-seen session: read as a
+        # reflection, then as validation and meta-communication by the repair labels)
+        (
+            "Parfait, alors mardi vous y allez. Vous arrivez en avance, et vous restez jusqu'au "
+            "bout même si l'angoisse monte.",
+            "fr",
+            T.ADVICE_WITHOUT_PERMISSION,
+        ),
+        (
+            "Et si la pensée « je vais mal traduire » arrive, vous la notez et vous continuez.",
+            "fr",
+            T.ADVICE_WITHOUT_PERMISSION,
+        ),
+        (
+            "Good, so Tuesday you go. You stay until the end even if it rises.",
+            "en",
+            T.ADVICE_WITHOUT_PERMISSION,
+        ),
+        (
+            "And if the thought comes, you write it down and you keep going.",
+            "en",
+            T.ADVICE_WITHOUT_PERMISSION,
+        ),
+        # reopening what the patient has just played down is meta-communication
+        (
+            "Je ne suis pas sûr que ce soit si peu grave, et j'aimerais qu'on puisse en parler, "
+            "si vous le voulez bien.",
+            "fr",
+            T.META_COMMUNICATION,
+        ),
+        (
+            "I'm not sure it's nothing, and I'd like us to be able to talk about it, if you're "
+            "willing.",
+            "en",
+            T.META_COMMUNICATION,
+        ),
     ],
 )
 def test_what_a_clinicians_review_found_mislabelled(text: str, lang: str, expected: T) -> None:

@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from raccord import lang as lang_packs
 from raccord.detect import learned
-from raccord.detect.signals import Pack, TurnSignals
+from raccord.detect.signals import IRRITATED, Pack, TurnSignals
 from raccord.model import Evidence, Marker
 from raccord.taxonomy import MarkerSubtype, Role
 
@@ -280,6 +280,18 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
             S.TOPIC_SHIFT,
             1.2,
             _signal(p, "low_continuity", words=lang_packs.decimal(p.code, s.semantic_continuity)),
+        )
+
+    # "fine, whatever you say" said in an irritated tone written in the transcript closes the
+    # therapist off: confrontation, not compliance (ANNOTATION.md)
+    if IRRITATED in s.nonverbal and S.DEFERENTIAL_APPEASING in sc.score:
+        sc.add(
+            S.REJECTS_INTERVENTION,
+            sc.score.pop(S.DEFERENTIAL_APPEASING),
+            _signal(p, "irritation", words=s.said("irritation")),
+        )
+        sc.why.setdefault(S.REJECTS_INTERVENTION, []).extend(
+            sc.why.pop(S.DEFERENTIAL_APPEASING, [])
         )
 
     # minimising or generalising in answer to pressure defends against it (ANNOTATION.md)

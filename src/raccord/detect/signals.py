@@ -197,6 +197,21 @@ def _median(values: Sequence[int]) -> float:
     return float(values[mid]) if n % 2 else (values[mid - 1] + values[mid]) / 2
 
 
+def _irritated_tone(p: Pack, turn: Turn) -> str:
+    """An irritated tone as the transcript writes it (« ton sec », "curtly"), or ``""``: the
+    markers pack's ``[nonverbal] tone`` says which tones are irritated (the reader's ``tone``
+    kind also holds « voix basse », "flatly")."""
+    irritated = p.nonverbal.get("tone")
+    if irritated is None:
+        return ""
+    written = [f"[{nv.raw.strip('[]() ')}]" for nv in turn.annotations if nv.kind == "tone"]
+    for text in (*written, turn.text):
+        found = irritated.search(text)
+        if found is not None:
+            return found.group(0).strip("[]() ")
+    return ""
+
+
 def _nonverbal(p: Pack, turn: Turn) -> tuple[tuple[str, ...], float | None]:
     kinds: list[str] = []
     silence: float | None = None
@@ -408,6 +423,15 @@ def compute(
             scores[name] = value
             if fw:
                 family_words.append((name, fw))
+        tone = _irritated_tone(p, turn) if "tone" in nonverbal else ""
+        if tone:
+            # an irritated tone written in the transcript (« [ton sec] », "[curtly]") makes a
+            # "fine, whatever you say" an irritated closing, not compliance (ANNOTATION.md);
+            # a low or flat voice is no irritation
+            nonverbal = (*nonverbal, IRRITATED)
+            if scores["irritation"] < TONE_IRRITATION:
+                scores["irritation"] = TONE_IRRITATION
+                family_words.append(("irritation", tone))
         tokens = max(words, 1)
         first = p.family("first_person").count(norm) / tokens
         impersonal = p.family("impersonal").count(norm) / tokens
@@ -465,6 +489,11 @@ def compute(
         )
     return tuple(out)
 
+
+#: The irritation an irritated tone written in the transcript amounts to (the rules' "irritated").
+TONE_IRRITATION = 1.5
+#: The non-verbal kind added to a patient turn said in an irritated tone.
+IRRITATED = "irritated"
 
 #: Weight of the therapist turns before a patient reply (most recent first) in its context.
 CONTEXT_DECAY = (1.0, 0.8, 0.6)
