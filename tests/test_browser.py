@@ -127,20 +127,25 @@ def test_a_therapist_works_through_a_session_in_the_browser(page, tmp_path):
     page.locator("#timeline").screenshot(path=str(shots / "timeline.png"))
     page.screenshot(path=str(shots / "session.png"))
 
-    # open an episode: its formulation and repair options
-    page.click("#episode-2 summary")
-    episode = page.locator("#episode-2")
+    # open the last episode (the macro-rupture; the demo's count of episodes follows the
+    # shipped weights): its formulation and repair options
+    n = page.locator("details[id^='episode-']").count()
+    assert n >= 1
+    page.click(f"#episode-{n} summary")
+    episode = page.locator(f"#episode-{n}")
     assert episode.locator("text=Repair options").is_visible()
     assert "A run of closed questions" in episode.inner_text()
     episode.screenshot(path=str(shots / "episode.png"))
 
     # complete the formulation of that episode in one's own words: shown under the episode
-    page.fill("#f1-my_part", "I asked closed questions when she slowed down.")
-    page.fill("#f1-next_time", "Say what I notice and ask how my questions land.")
-    page.click("#formulation-2 button[type=submit]")
-    page.wait_for_selector("text=Your formulation of episode 2 is saved.")
-    page.click("#episode-2 summary")
-    assert "I asked closed questions when she slowed down." in page.locator("#own-2").inner_text()
+    page.fill(f"#f{n - 1}-my_part", "I asked closed questions when she slowed down.")
+    page.fill(f"#f{n - 1}-next_time", "Say what I notice and ask how my questions land.")
+    page.click(f"#formulation-{n} button[type=submit]")
+    page.wait_for_selector(f"text=Your formulation of episode {n} is saved.")
+    page.click(f"#episode-{n} summary")
+    assert (
+        "I asked closed questions when she slowed down." in page.locator(f"#own-{n}").inner_text()
+    )
 
     # record one's own reaction at a moment: it appears in the list and on the timeline
     page.fill("#turn", "21")
