@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from raccord import lang as packs
 from raccord.detect.move_labels import label_moves
 from raccord.detect.moves import move_type, normalize
+from raccord.io import parse
 from raccord.lang import cues
 from raccord.model import Marker, TherapistMove, Transcript, Turn
 from raccord.taxonomy import (
@@ -184,6 +185,32 @@ def test_a_supervisor_would_code_the_turn_the_same_way(text: str, lang: str, exp
             "willing.",
             "en",
             T.META_COMMUNICATION,
+        ),
+        # an unvoiced feeling lent as the cause, a leading tag, a return to one's reading "though"
+        (
+            "Je pense qu'une part de vous est soulagée de tenir enfin la barre seule. Et que "
+            "c'est peut-être ça, au fond, qui rend la vente si difficile.",
+            "fr",
+            T.INTERPRETATION,
+        ),
+        ("Il y avait bien un peu de fierté, non ?", "fr", T.INTERPRETATION),
+        (
+            "Je reviens un instant à ce que je disais sur la barre. Est-ce que ça vous parle un "
+            "peu, quand même ?",
+            "fr",
+            T.INTERPRETATION,
+        ),
+        ("I think part of you is relieved to finally hold the helm alone.", "en", T.INTERPRETATION),
+        ("There was a bit of pride in there, wasn't there?", "en", T.INTERPRETATION),
+        (
+            "I don't need to have been up a tower to know how panic works, Callum.",
+            "en",
+            T.CONFRONTING,
+        ),
+        (
+            "Je n'ai pas besoin d'avoir fait du bateau pour savoir comment marche la panique.",
+            "fr",
+            T.CONFRONTING,
         ),
     ],
 )
@@ -1283,3 +1310,58 @@ def test_coming_back_to_the_task_with_the_patient_in_charge_does_not_pass_them_b
     )
     marked = (marker_at(1, MarkerSubtype.MINIMAL_RESPONSE),)
     assert last_move(s, marked).contribution is Contribution.NONE
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "expected"),
+    [
+        (
+            "fr",
+            [
+                "T: Vous m'avez dit que c'était Gérard qui décidait de tout.",
+                "P: Oui.",
+                "T: Je me demande quelque chose. Je pense qu'une part de vous est soulagée de "
+                "tenir enfin la barre seule.",
+                "P: [silence 7s] Je sais pas.",
+                "T: Il y avait bien un peu de fierté, non ?",
+                "P: Fallait bien le ramener.",
+            ],
+            {2: Contribution.INTERPRETATION_IMPOSED, 4: Contribution.INTERPRETATION_IMPOSED},
+        ),
+        (
+            "en",
+            [
+                "T: You told me Gerard decided everything.",
+                "P: Yes.",
+                "T: I wonder about something. I think part of you is relieved to finally hold "
+                "the helm alone.",
+                "P: [silence 7s] I don't know.",
+                "T: There was a bit of pride in there, wasn't there?",
+                "P: Had to bring it back.",
+            ],
+            {2: Contribution.INTERPRETATION_IMPOSED, 4: Contribution.INTERPRETATION_IMPOSED},
+        ),
+    ],
+)
+def test_an_interpretation_stated_as_fact_after_a_wondering_is_imposed(
+    language: str, lines: list[str], expected: dict[int, Contribution]
+) -> None:
+    """A never-seen session: « Je me demande quelque chose. » opened a turn whose next sentence
+    stated a feeling as the cause; the whole turn was read as tentative (and as information),
+    and the report said none of the therapist's moves stood out before the withdrawal. A
+    leading tag (« non ? », "wasn't there?") presses; it offers nothing."""
+    (transcript,) = parse("\n".join(lines) + "\n", fmt="text", language=language)
+    moves = {m.turn: m.contribution for m in label_moves(transcript, (), mode="fast")}
+    assert {t: moves[t] for t in expected} == expected
+    # the same reading offered as a question stays an offer
+    offered = [
+        *lines[:2],
+        lines[2]
+        .replace("Je pense qu'une", "Est-ce qu'une")
+        .replace("I think part", "Could it be that part")
+        .replace("seule.", "seule ?")
+        .replace("alone.", "alone?"),
+    ]
+    (transcript,) = parse("\n".join(offered) + "\n", fmt="text", language=language)
+    moves = {m.turn: m.contribution for m in label_moves(transcript, (), mode="fast")}
+    assert moves[2] is not Contribution.INTERPRETATION_IMPOSED

@@ -192,7 +192,7 @@ def _therapist_facts(text: str, code: str) -> _TherapistFacts:
         content=frozenset(_content_words(norm)),
         asks="?" in norm,
         deep=hit(pack, "complex_reflection", norm) is not None,
-        tentative="?" in norm or _cue(pack, "tentative", norm) is not None,
+        tentative=_tentative(pack, norm),
         yes_but=_cue(pack, "yes_but", norm) is not None,
         approves=_cue(pack, "approval_opening", norm) is not None,
         agrees=_cue(pack, "agrees", norm) is not None
@@ -391,6 +391,20 @@ def _label_turn(
         if question and facts.validating:
             return repair(RepairStrategy.VALIDATE, 0.5)
     return TherapistMove(i, move, confidence=0.5, evidence=move_evidence)
+
+
+def _tentative(pack: MovePack, norm: str) -> bool:
+    """An interpretation offered as a question or a wondering, judged on the sentence that holds
+    it when the pack's cues find one (« Je me demande quelque chose. […] Je pense qu'une part de
+    vous est soulagée… » states it as a fact), else on the whole turn; a question that ends on a
+    pressing tag (« …de la fierté, non ? », "…wasn't there?", « quand même ? ») is no offer."""
+    where = hit(pack, "interpretation", norm)
+    text = norm
+    if where is not None:
+        text = next((norm[a:b] for a, b, _ in _spans(norm) if a <= where.start() < b), norm)
+    if _cue(pack, "presses", text) is not None:
+        return False
+    return "?" in text or _cue(pack, "tentative", text) is not None
 
 
 def _spans(norm: str) -> list[tuple[int, int, bool]]:
