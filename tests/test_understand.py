@@ -718,6 +718,24 @@ def test_telling_at_length_what_the_move_did_after_an_apology_is_what_worked() -
         ({"turn": 2, "role": "patient", "words": 30, "hedges": 1.0, "silence": 7.0},),
     )
     assert works.find(t, closed, "en") == ()
+    # nor is "Whatever. Doesn't matter. Just tell me what you need me to say…", however long:
+    # irritation brushes the apology off (a never-seen session's review)
+    brushed = Detection(
+        told.markers,
+        told.moves,
+        told.episodes,
+        told.scores,
+        ({"turn": 2, "role": "patient", "words": 30, "hedges": 0.0, "irritation": 1.0},),
+    )
+    assert works.find(t, brushed, "en") == ()
+    pressing = Detection(
+        told.markers,
+        told.moves,
+        told.episodes,
+        told.scores,
+        ({"turn": 2, "role": "patient", "words": 30, "cues": ["controls_pressures"]},),
+    )
+    assert works.find(t, pressing, "en") == ()
 
 
 def test_an_interpretation_offered_tentatively_before_a_marker_is_a_lead_to_check() -> None:

@@ -74,6 +74,10 @@ REFUSED_WITHIN = 6
 TASK_QUOTE_WORDS = 48
 #: Turns before the task where the patient's own idea of it is looked for.
 IDEA_WITHIN = 6
+#: Turns before a recap of the week's steps (``cues.therapist_recaps_task``: "So: Tuesday, half
+#: six, the pontoon with Tommo…") where the patient's own idea is looked for: a recap sums up
+#: what was built over the last minutes ("Stand on the pontoon while the lads load the CTV").
+RECAP_IDEA_WITHIN = 16
 #: Content words the task shares with a patient turn for it to be that turn's idea.
 IDEA_WORDS = 2
 
@@ -156,6 +160,10 @@ def find(
             ):
                 out.append(Plan(i, offer[1].rstrip("."), answer, proposed=True))
             task = cue_sentence(code, "therapist_offers_homework", turn.text)
+            recap = (
+                task is None
+                and (task := cue_sentence(code, "therapist_recaps_task", turn.text)) is not None
+            )
             # one turn may give the week's task and the next session's subject (« Je vous propose
             # pour la semaine : le carnet… Et la prochaine fois, on regarde cette voix-là »)
             if (
@@ -176,7 +184,11 @@ def find(
                         proposed=True,
                         between=True,
                         refused=no,
-                        idea=None if no is not None else _patients_idea(transcript, i, code, said),
+                        idea=None
+                        if no is not None
+                        else _patients_idea(
+                            transcript, i, code, said, RECAP_IDEA_WITHIN if recap else IDEA_WITHIN
+                        ),
                         optional=cue(code, "leaves_it_to_them", turn.text) is not None,
                     )
                 )
@@ -277,14 +289,16 @@ def find(
     )
 
 
-def _patients_idea(transcript: Transcript, i: int, code: str, task: str) -> int | None:
-    """The patient turn, among the ``IDEA_WITHIN`` turns before the task of turn ``i``, that the
+def _patients_idea(
+    transcript: Transcript, i: int, code: str, task: str, within: int = IDEA_WITHIN
+) -> int | None:
+    """The patient turn, among the ``within`` turns before the task of turn ``i``, that the
     task puts into words: the one right before a therapist turn that credits the patient with it
     (``cues.credits_patient``: « C'est votre idée », "One that's yours, not mine"), else the one
     sharing the most content words with it, at least ``IDEA_WORDS`` (« Répondre à son message,
     déjà. Peut-être lui proposer un café » → « vous répondez à Marc, vous lui proposez un café »)."""
     turns = transcript.turns
-    first = max(0, i - IDEA_WITHIN)
+    first = max(0, i - within)
     for j in range(i - 1, max(first, 1) - 1, -1):
         if (
             turns[j].role is Role.THERAPIST

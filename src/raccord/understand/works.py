@@ -68,6 +68,7 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
         return ()
     reproach = _reproaching(detection)
     guarded = _guarded(detection)
+    brushed = _brushing_off(detection)
     found: list[Working] = []
     last_patient: int | None = None
     for turn in turns:
@@ -93,8 +94,10 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
             # the patient telling at length what the move did to them, in answer to the repair
             # ("It's just, everyone's been making it about something else… Can it just be about
             # her?"): engagement in the repair, as the coders read it, even if a marker was raised
+            # — not "Whatever. Doesn't matter. Just tell me what you need me to say so they sign
+            # me off": irritation or pressure brushes the repair off, however long (a review)
             told = n >= _TOLD_AT_LENGTH and p not in guarded
-            took = p not in marked or warm or bool(opens) or told
+            took = (p not in marked or warm or bool(opens) or told) and p not in brushed
             if took and cue(code, "compliance", turns[p].text) is None:
                 found.append(Working(turn.index, p, n, after, owned.kind))
             continue
@@ -133,6 +136,21 @@ def _reproaching(detection: Detection) -> frozenset[int]:
         int(s["turn"])
         for s in detection.signals
         if s.get("role") == str(Role.PATIENT) and _CONFRONTING & set(s.get("cues", ()))
+    )
+
+
+def _brushing_off(detection: Detection) -> frozenset[int]:
+    """Patient turns where the detection heard irritation (« Laissez tomber », an irritated tone
+    written in the transcript) or pressure on the therapist ("Just tell me what you need me to
+    say so they sign me off"; ``Detection.signals``): however long, no return to the work."""
+    return frozenset(
+        int(s["turn"])
+        for s in detection.signals
+        if s.get("role") == str(Role.PATIENT)
+        and (
+            float(s.get("irritation") or 0.0) > 0
+            or str(MarkerSubtype.CONTROLS_PRESSURES) in s.get("cues", ())
+        )
     )
 
 
