@@ -789,6 +789,38 @@ def test_a_task_said_in_its_own_sentence_after_the_proposal_is_the_weeks_task(
             "Et si je repars trop vite à un moment, j'aimerais que vous me le disiez",
             "D'accord. Je vais essayer.",
         ),
+        # in the therapist's plain words (never-seen sessions: « vous me direz si… » without
+        # « le », « est-ce que vous pourriez me le signaler ? », "you tell me")
+        (
+            "fr",
+            [
+                "T: Et vous me direz si j'accélère de nouveau sans m'en rendre compte.",
+                "P: Je vous le dirai. [sourit] Promis.",
+            ],
+            "Et vous me direz si j'accélère de nouveau sans m'en rendre compte",
+            "Je vous le dirai. Promis.",
+        ),
+        (
+            "fr",
+            [
+                "T: Si je vais encore trop vite à un moment, est-ce que vous pourriez me le "
+                "signaler, même d'un mot ?",
+                "P: Je dirai « trop vite ».",
+            ],
+            "Si je vais encore trop vite à un moment, est-ce que vous pourriez me le signaler, "
+            "même d'un mot ?",
+            "Je dirai « trop vite ».",
+        ),
+        (
+            "en",
+            [
+                "T: Next week we look at it together. And if I start lecturing you again, you "
+                "tell me.",
+                "P: [laughs] Oh, I will.",
+            ],
+            "And if I start lecturing you again, you tell me",
+            "Oh, I will.",
+        ),
     ],
 )
 def test_an_agreement_about_the_relationship_is_on_record_and_is_no_plan_for_next_session(
@@ -969,20 +1001,3 @@ def test_a_recap_of_the_weeks_steps_is_the_weeks_task(
         else ["T: So Thursday, same time?", "P: Same time."]
     )
     assert not any(p.between for p in plans.find(_session(hello + date, language), language))
-
-
-@pytest.mark.parametrize(
-    ("language", "asked", "answered"),
-    [
-        ("fr", "Et vous me direz si j'accélère de nouveau sans m'en rendre compte.", "Promis."),
-        ("en", "And you'll tell me if I start speeding up again.", "I will. Promise."),
-    ],
-)
-def test_being_told_is_agreed_in_the_therapists_plain_words(
-    language: str, asked: str, answered: str
-) -> None:
-    """« Vous me direz si j'accélère de nouveau » (without « le ») was missed by a never-seen
-    session's report; the patient had answered « Je vous le dirai. Promis. »."""
-    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
-    (plan,) = plans.find(_session([*hello, f"T: {asked}", f"P: {answered}"], language), language)
-    assert (plan.relation, plan.agreed_at) == (True, 3)

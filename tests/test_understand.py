@@ -710,32 +710,17 @@ def test_telling_at_length_what_the_move_did_after_an_apology_is_what_worked() -
     told = detection(ms, moves, [episode(ms, 3)])
     ((worked,),) = [works.find(t, told, "en")]
     assert (worked.therapist, worked.patient, worked.own) == (1, 2, "apology")
-    closed = Detection(
-        told.markers,
-        told.moves,
-        told.episodes,
-        told.scores,
-        ({"turn": 2, "role": "patient", "words": 30, "hedges": 1.0, "silence": 7.0},),
-    )
-    assert works.find(t, closed, "en") == ()
-    # nor is "Whatever. Doesn't matter. Just tell me what you need me to say…", however long:
-    # irritation brushes the apology off (a never-seen session's review)
-    brushed = Detection(
-        told.markers,
-        told.moves,
-        told.episodes,
-        told.scores,
-        ({"turn": 2, "role": "patient", "words": 30, "hedges": 0.0, "irritation": 1.0},),
-    )
-    assert works.find(t, brushed, "en") == ()
-    pressing = Detection(
-        told.markers,
-        told.moves,
-        told.episodes,
-        told.scores,
-        ({"turn": 2, "role": "patient", "words": 30, "cues": ["controls_pressures"]},),
-    )
-    assert works.find(t, pressing, "en") == ()
+    # a still-closed answer after a pause, and — however long — one that brushes the apology off
+    # with irritation or pressure ("Whatever. Doesn't matter. Just tell me what you need me to
+    # say…", a never-seen session's review) are no return
+    for answer in (
+        {"hedges": 1.0, "silence": 7.0},
+        {"irritation": 1.0},
+        {"cues": ["controls_pressures"]},
+    ):
+        signals = ({"turn": 2, "role": "patient", "words": 30, **answer},)
+        brushed = Detection(told.markers, told.moves, told.episodes, told.scores, signals)
+        assert works.find(t, brushed, "en") == ()
 
 
 def test_an_interpretation_offered_tentatively_before_a_marker_is_a_lead_to_check() -> None:
