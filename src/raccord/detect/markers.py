@@ -95,6 +95,13 @@ class _Scorer:
         if evidence is not None:
             self.why.setdefault(subtype, []).append(evidence)
 
+    def move(self, moved: MarkerSubtype, target: MarkerSubtype, evidence: Evidence) -> None:
+        """Read what was scored as ``moved`` as ``target`` (with its evidence, after ``evidence``:
+        the context that changes the reading)."""
+        if moved in self.score:
+            self.add(target, self.score.pop(moved), evidence)
+            self.why.setdefault(target, []).extend(self.why.pop(moved, []))
+
     def best(self) -> Candidate | None:
         if not self.score:
             return None
@@ -284,15 +291,9 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
 
     # "fine, whatever you say" said in an irritated tone written in the transcript closes the
     # therapist off: confrontation, not compliance (ANNOTATION.md)
-    if IRRITATED in s.nonverbal and S.DEFERENTIAL_APPEASING in sc.score:
-        sc.add(
-            S.REJECTS_INTERVENTION,
-            sc.score.pop(S.DEFERENTIAL_APPEASING),
-            _signal(p, "irritation", words=s.said("irritation")),
-        )
-        sc.why.setdefault(S.REJECTS_INTERVENTION, []).extend(
-            sc.why.pop(S.DEFERENTIAL_APPEASING, [])
-        )
+    if IRRITATED in s.nonverbal:
+        irritated_tone = _signal(p, "irritation", words=s.said("irritation"))
+        sc.move(S.DEFERENTIAL_APPEASING, S.REJECTS_INTERVENTION, irritated_tone)
 
     # minimising or generalising in answer to pressure defends against it (ANNOTATION.md)
     if pressured:
@@ -300,9 +301,7 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
             (S.DENIAL, S.REJECTS_INTERVENTION),
             (S.ABSTRACT_COMMUNICATION, S.DEFENDS_SELF),
         ):
-            if moved in sc.score:
-                sc.add(target, sc.score.pop(moved), _context(p, s, "pressure"))
-                sc.why.setdefault(target, []).extend(sc.why.pop(moved, []))
+            sc.move(moved, target, _context(p, s, "pressure"))
 
     # change talk in the patient's own words ("I don't want to lose my family over smoking") is
     # the work going on, not a movement away from or against it

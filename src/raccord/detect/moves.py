@@ -459,10 +459,9 @@ def therapist_move_types(
         # the move named as the reports name it (« conseil sans permission »), the probability
         # written the language's way (0,39): a review read « advice_without_permission,
         # probabilité 0.39 » in a French report
-        names = packs.section(code, "understand").get("labels", {}).get("move", {})
         try:
             detail = template.format(
-                label=names.get(label.value, label.value), p=packs.decimal(code, p)
+                label=packs.label(code, "move", label.value), p=packs.decimal(code, p)
             )
         except (KeyError, IndexError, ValueError):
             detail = template

@@ -197,37 +197,33 @@ def _median(values: Sequence[int]) -> float:
     return float(values[mid]) if n % 2 else (values[mid - 1] + values[mid]) / 2
 
 
-def _irritated_tone(p: Pack, turn: Turn) -> str:
-    """An irritated tone as the transcript writes it (« ton sec », "curtly"), or ``""``: the
-    markers pack's ``[nonverbal] tone`` says which tones are irritated (the reader's ``tone``
-    kind also holds « voix basse », "flatly")."""
-    irritated = p.nonverbal.get("tone")
-    if irritated is None:
-        return ""
-    written = [f"[{nv.raw.strip('[]() ')}]" for nv in turn.annotations if nv.kind == "tone"]
-    for text in (*written, turn.text):
-        found = irritated.search(text)
-        if found is not None:
-            return found.group(0).strip("[]() ")
-    return ""
-
-
-def _nonverbal(p: Pack, turn: Turn) -> tuple[tuple[str, ...], float | None]:
+def _nonverbal(p: Pack, turn: Turn) -> tuple[tuple[str, ...], float | None, str]:
+    """The non-verbal kinds of a turn, its longest silence, and an irritated tone as the
+    transcript writes it (« ton sec », "curtly"; ``""`` if none): the markers pack's
+    ``[nonverbal] tone`` says which tones are irritated (the reader's ``tone`` kind also holds
+    « voix basse », "flatly")."""
     kinds: list[str] = []
     silence: float | None = None
+    tone = ""
+    irritated = p.nonverbal.get("tone")
     for nv in turn.annotations:
         kinds.append(nv.kind)
         if nv.kind == "silence":
             silence = max(silence or 0.0, nv.seconds or 0.0)
+        elif nv.kind == "tone" and not tone and irritated is not None:
+            written = nv.raw.strip("[]() ")
+            tone = written if irritated.search(f"[{written}]") else ""
     for kind, regex in p.nonverbal.items():
         m = regex.search(turn.text)
+        if m and kind == "tone" and not tone:
+            tone = m.group(0).strip("[]() ")
         if m and kind not in kinds:
             kinds.append(kind)
             if kind == "silence":
                 secs = re.search(r"(\d+(?:[.,]\d+)?)\s*(s|sec|secondes?|seconds?)\b", m.group(0))
                 value = float(secs.group(1).replace(",", ".")) if secs else 0.0
                 silence = max(silence or 0.0, value)
-    return tuple(kinds), silence
+    return tuple(kinds), silence, tone
 
 
 #: Patient turns shorter than this get no semantic continuity (a backchannel has no topic).
@@ -318,7 +314,7 @@ def compute(
             end = before.end if before.end is not None else None
             if end is not None:
                 latency = max(0.0, turn.start - end)
-        nonverbal, silence = _nonverbal(p, turn)
+        nonverbal, silence, tone = _nonverbal(p, turn)
         cut_off = bool(raw_cut and raw_cut.search(turn.text.strip()))
         continuation = bool(raw_cont and raw_cont.search(turn.text.strip()))
         if turn.role is not Role.PATIENT:
@@ -423,7 +419,6 @@ def compute(
             scores[name] = value
             if fw:
                 family_words.append((name, fw))
-        tone = _irritated_tone(p, turn) if "tone" in nonverbal else ""
         if tone:
             # an irritated tone written in the transcript (« [ton sec] », "[curtly]") makes a
             # "fine, whatever you say" an irritated closing, not compliance (ANNOTATION.md);

@@ -59,6 +59,13 @@ def section(code: str, name: str) -> dict[str, Any]:
     return dict(load(code).get(name, {}))
 
 
+def label(code: str, family: str, key: str) -> str:
+    """A display label from the pack's ``understand.labels`` (``label("fr", "move",
+    "advice_without_permission")`` → « conseil sans permission »), the key in words if missing."""
+    labels: Mapping[str, Any] = section(code, "understand").get("labels", {}).get(family, {})
+    return str(labels.get(key, key.replace("_", " ")))
+
+
 def counted(table: Mapping[str, Any], key: str, n: object) -> str:
     """The key of a pack wording for a count: ``<key>_one`` when ``n`` is 1 and the table has it
     ("un seul mot", "une règle n'est pas respectée"), else ``key``."""

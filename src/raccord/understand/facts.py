@@ -266,8 +266,8 @@ def turn_signals(
     move = move_at(detection, index)
     if own_repair(transcript, detection, index, code) is not None:
         return out
+    excerpt = None if move is None else next((e.words for e in move.evidence if e.words), None)
     if move is not None and move.contribution in _CONTRIBUTION_SIGNAL:
-        excerpt = next((e.words for e in move.evidence if e.words), None)
         out.append(Signal(_CONTRIBUTION_SIGNAL[move.contribution], (index,), excerpt))
     if move is not None and move.move in _MOVE_SIGNAL:
         out.append(Signal(_MOVE_SIGNAL[move.move], (index,)))
@@ -279,7 +279,6 @@ def turn_signals(
         # an interpretation the rules did not call imposed (offered tentatively) is a lead to
         # check, not a fact: a review found "None of your moves stands out" when "I wonder if
         # this is really about Mali… That's what the grief is really about" opened the episode
-        excerpt = next((e.words for e in move.evidence if e.words), None)
         out.append(Signal("interpretation_imposed", (index,), excerpt, backed=False))
     found = cue(code, "responsibility_question", text)
     if found:

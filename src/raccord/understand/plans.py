@@ -159,11 +159,9 @@ def find(
                 and cue(code, "client_accepts", turns[answer].text) is not None
             ):
                 out.append(Plan(i, offer[1].rstrip("."), answer, proposed=True))
-            task = cue_sentence(code, "therapist_offers_homework", turn.text)
-            recap = (
-                task is None
-                and (task := cue_sentence(code, "therapist_recaps_task", turn.text)) is not None
-            )
+            offered = cue_sentence(code, "therapist_offers_homework", turn.text)
+            recap = None if offered else cue_sentence(code, "therapist_recaps_task", turn.text)
+            task = offered or recap
             # one turn may give the week's task and the next session's subject (« Je vous propose
             # pour la semaine : le carnet… Et la prochaine fois, on regarde cette voix-là »)
             if (
@@ -187,7 +185,11 @@ def find(
                         idea=None
                         if no is not None
                         else _patients_idea(
-                            transcript, i, code, said, RECAP_IDEA_WITHIN if recap else IDEA_WITHIN
+                            transcript,
+                            i,
+                            code,
+                            said,
+                            IDEA_WITHIN if recap is None else RECAP_IDEA_WITHIN,
                         ),
                         optional=cue(code, "leaves_it_to_them", turn.text) is not None,
                     )

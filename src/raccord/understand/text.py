@@ -15,6 +15,7 @@ from typing import Any
 
 from raccord import lang, nlp
 from raccord.detect.moves import sentence_at
+from raccord.lang import label as label
 from raccord.lang import pack_code
 from raccord.lang.cues import CueSet, Folded, Index, fold, fold_sentences
 from raccord.model import Transcript
@@ -55,12 +56,6 @@ def phrase_n(code: str, key: str, n: int, **values: object) -> str:
     texts = section(code, "understand")["text"]
     chosen = f"{key}_one" if n == 1 and f"{key}_one" in texts else key
     return phrase(code, chosen, n=n, **values)
-
-
-def label(code: str, family: str, key: str) -> str:
-    """A display label (``labels.subtype.minimal_response`` → « réponses minimales »)."""
-    labels: Mapping[str, Any] = section(code, "understand").get("labels", {}).get(family, {})
-    return str(labels.get(key, key.replace("_", " ")))
 
 
 def join(code: str, items: Sequence[str]) -> str:

@@ -19,7 +19,9 @@ after a pause), even in a turn the detector marked: that is the alliance mending
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import MarkerKind, MarkerSubtype, RepairStrategy, Role, TherapistMoveType
@@ -129,28 +131,31 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
 _CONFRONTING = frozenset(s.value for s in MarkerSubtype if s.kind is MarkerKind.CONFRONTATION)
 
 
-def _reproaching(detection: Detection) -> frozenset[int]:
-    """Patient turns where the detection's cues heard a confrontation (``Detection.signals``),
-    whether or not a marker was raised there: "You're not seventeen" is not re-engagement."""
+def _patient_turns(
+    detection: Detection, heard: Callable[[Mapping[str, Any]], bool]
+) -> frozenset[int]:
+    """The patient turns whose signals (``Detection.signals``) say ``heard``."""
     return frozenset(
-        int(s["turn"])
-        for s in detection.signals
-        if s.get("role") == str(Role.PATIENT) and _CONFRONTING & set(s.get("cues", ()))
+        int(s["turn"]) for s in detection.signals if s.get("role") == str(Role.PATIENT) and heard(s)
     )
+
+
+def _reproaching(detection: Detection) -> frozenset[int]:
+    """Patient turns where the detection's cues heard a confrontation, whether or not a marker
+    was raised there: "You're not seventeen" is not re-engagement."""
+    return _patient_turns(detection, lambda s: bool(_CONFRONTING & set(s.get("cues", ()))))
 
 
 def _brushing_off(detection: Detection) -> frozenset[int]:
     """Patient turns where the detection heard irritation (« Laissez tomber », an irritated tone
     written in the transcript) or pressure on the therapist ("Just tell me what you need me to
-    say so they sign me off"; ``Detection.signals``): however long, no return to the work."""
-    return frozenset(
-        int(s["turn"])
-        for s in detection.signals
-        if s.get("role") == str(Role.PATIENT)
-        and (
+    say so they sign me off"): however long, no return to the work."""
+    return _patient_turns(
+        detection,
+        lambda s: (
             float(s.get("irritation") or 0.0) > 0
             or str(MarkerSubtype.CONTROLS_PRESSURES) in s.get("cues", ())
-        )
+        ),
     )
 
 
@@ -162,13 +167,13 @@ _SHORT = 12
 def _guarded(detection: Detection) -> frozenset[int]:
     """Patient turns that hedge ("I don't know", "I guess", « bof ») after a pause or in a few
     words: a blind review found "[silence 5s] I don't know. The chapter, I guess. Same as
-    always." praised as the patient coming back in (``Detection.signals``)."""
-    return frozenset(
-        int(s["turn"])
-        for s in detection.signals
-        if s.get("role") == str(Role.PATIENT)
-        and float(s.get("hedges") or 0.0) > 0
-        and (float(s.get("silence") or 0.0) >= _PAUSE or int(s.get("words") or 0) < _SHORT)
+    always." praised as the patient coming back in."""
+    return _patient_turns(
+        detection,
+        lambda s: (
+            float(s.get("hedges") or 0.0) > 0
+            and (float(s.get("silence") or 0.0) >= _PAUSE or int(s.get("words") or 0) < _SHORT)
+        ),
     )
 
 
