@@ -821,6 +821,17 @@ def test_a_task_said_in_its_own_sentence_after_the_proposal_is_the_weeks_task(
             "And if I start lecturing you again, you tell me",
             "Oh, I will.",
         ),
+        (
+            "en",
+            [
+                "T: If I start doing what I did earlier, rushing you to what you should do, will "
+                "you tell me?",
+                "P: [laughs] Yeah, I can say that.",
+            ],
+            "If I start doing what I did earlier, rushing you to what you should do, will you "
+            "tell me?",
+            "Yeah, I can say that.",
+        ),
     ],
 )
 def test_an_agreement_about_the_relationship_is_on_record_and_is_no_plan_for_next_session(

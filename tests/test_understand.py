@@ -715,6 +715,7 @@ def test_telling_at_length_what_the_move_did_after_an_apology_is_what_worked() -
     # say…", a never-seen session's review) are no return
     for answer in (
         {"hedges": 1.0, "silence": 7.0},
+        {"silence": 6.0, "words": 2},  # "[silence 6s] [sighs] Yeah. Well."
         {"irritation": 1.0},
         {"cues": ["controls_pressures"]},
     ):

@@ -71,6 +71,7 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
     reproach = _reproaching(detection)
     guarded = _guarded(detection)
     brushed = _brushing_off(detection)
+    withheld = _withheld(detection)
     found: list[Working] = []
     last_patient: int | None = None
     for turn in turns:
@@ -99,7 +100,9 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
             # — not "Whatever. Doesn't matter. Just tell me what you need me to say so they sign
             # me off": irritation or pressure brushes the repair off, however long (a review)
             told = n >= _TOLD_AT_LENGTH and p not in guarded
-            took = (p not in marked or warm or bool(opens) or told) and p not in brushed
+            # — nor "[silence 6s] [sighs] Yeah. Well.": a word or two after a long pause is not
+            # yet the patient back (a review of a never-seen session)
+            took = (p not in marked or warm or bool(opens) or told) and p not in brushed | withheld
             if took and cue(code, "compliance", turns[p].text) is None:
                 found.append(Working(turn.index, p, n, after, owned.kind))
             continue
@@ -162,6 +165,20 @@ def _brushing_off(detection: Detection) -> frozenset[int]:
 #: A hedged answer after a pause this long (seconds), or this short (words), is guarded.
 _PAUSE = 3.0
 _SHORT = 12
+
+
+#: A reply of at most this many words after a pause of ``_PAUSE`` seconds is withheld.
+_WITHHELD_WORDS = 3
+
+
+def _withheld(detection: Detection) -> frozenset[int]:
+    """Patient turns of a word or two after a long pause ("[silence 6s] [sighs] Yeah. Well.")."""
+    return _patient_turns(
+        detection,
+        lambda s: (
+            float(s.get("silence") or 0.0) >= _PAUSE and int(s.get("words") or 0) <= _WITHHELD_WORDS
+        ),
+    )
 
 
 def _guarded(detection: Detection) -> frozenset[int]:
