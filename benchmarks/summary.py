@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,36 @@ def quality(q: dict[str, Any]) -> list[str]:
                     f"- [{r}] {p} ({n.get(p, '?')} sessions): client-marker F1 "
                     f"{_f(_get(q, r, p, 'client_marker', 'f1'))}{_ci(ci)}"
                 )
+    lines.extend(spoken(q, runs, calm))
+    return lines
+
+
+def spoken(q: dict[str, Any], runs: Sequence[str], calm: Any) -> list[str]:
+    """The psychotherapy set as unpunctuated speech-to-text renders it, beside the set as
+    written: what a transcript without punctuation costs, out of fold."""
+    lines = []
+    for r in runs:
+        cells = []
+        for language in ("en", "fr"):
+            written, plain = f"psychotherapy/{language}", f"psychotherapy-spoken/{language}"
+            if plain not in q[r]:
+                continue
+
+            def prf(part: str, r: str = r) -> str:
+                m = _get(q, r, part, "client_marker") or {}
+                return "P {} R {} F1 {}".format(
+                    *(_f(m.get(k)) for k in ("precision", "recall", "f1"))
+                )
+
+            cells.append(
+                f"{language.upper()} {prf(plain)} (as written {prf(written)}), markers per "
+                f"session without rupture {calm(r, plain)} (as written {calm(r, written)})"
+            )
+        if cells:
+            lines.append(
+                f"- [{r}] psychotherapy set as unpunctuated speech-to-text (lower case, no "
+                f"punctuation, no annotations, French without accents): " + "; ".join(cells) + "."
+            )
     return lines
 
 

@@ -104,6 +104,95 @@ def test_the_signals_and_the_moves_ask_the_same_question_classifier() -> None:
         assert move.value == f"{signal.question}_question", text
 
 
+# ------------------------------------------------------ unpunctuated speech-to-text sessions
+
+_SPOKEN_FR = """T: bonjour asseyez-vous je vous ecoute
+P: oui bonjour ben ca va a peu pres
+T: d'accord et comment ca s'est passe avec votre mere cette semaine
+P: on s'est vues dimanche elle a encore parle du travail
+T: alors est-ce que vous lui avez dit ce que vous ressentiez
+P: non pas vraiment
+T: vous y etes allee seule ou pas
+P: seule
+T: je vous entends c'etait une semaine chargee"""
+
+_SPOKEN_EN = """T: hi come in have a seat
+P: hi yeah thanks it's been a long week
+T: okay so how did it go with your mother on sunday
+P: she talked about my job again the whole time
+T: and did you tell her what you felt
+P: no not really
+T: you went on your own right
+P: yeah on my own
+T: it sounds like it was a heavy week for you"""
+
+
+_WRITTEN = {
+    "fr": """T: Bonjour, asseyez-vous. Je vous écoute.
+P: Oui, bonjour. Ben, ça va, à peu près.
+T: D'accord. Et comment ça s'est passé avec votre mère, cette semaine ?
+P: On s'est vues dimanche. Elle a encore parlé du travail.
+T: Alors, est-ce que vous lui avez dit ce que vous ressentiez ?
+P: Non. Pas vraiment.
+T: Vous y êtes allée seule, ou pas ?
+P: Seule.
+T: Je vous entends : c'était une semaine chargée.""",
+    "en": """T: Hi, come in, have a seat.
+P: Hi. Yeah, thanks. It's been a long week.
+T: Okay. So how did it go with your mother on Sunday?
+P: She talked about my job again. The whole time.
+T: And did you tell her what you felt?
+P: No. Not really.
+T: You went on your own, right?
+P: Yeah. On my own.
+T: It sounds like it was a heavy week for you.""",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (_SPOKEN_FR, "fr", ["none", "open", "closed", "closed", "none"]),
+        (_SPOKEN_EN, "en", ["none", "open", "closed", "closed", "none"]),
+    ],
+)
+def test_an_unpunctuated_session_is_read_for_its_questions_by_their_words(
+    text: str, language: str, expected: list[str]
+) -> None:
+    """Plain speech-to-text writes no question mark: every therapist turn read as a statement,
+    and the patient's short answers to closed questions as withdrawal."""
+    transcript = session(text, language)
+    assert questions.unpunctuated(t.text for t in transcript.turns)
+    therapist = [s for s in sig.compute(transcript) if s.role is Role.THERAPIST]
+    assert [s.question for s in therapist] == expected
+    # the moves are those of the same session written with its punctuation
+    written = session(_WRITTEN[language], language)
+    assert [m.move for m in label_moves(transcript, (), mode="fast")] == [
+        m.move for m in label_moves(written, (), mode="fast")
+    ]
+
+
+def test_a_punctuated_session_without_a_question_is_not_read_as_speech_to_text() -> None:
+    written = session("T: Je vous écoute.\nP: Ça va.\nT: Vous avez l'air fatigué.\nP: Un peu, oui.")
+    assert not questions.unpunctuated(t.text for t in written.turns)
+    assert [s.question for s in sig.compute(written) if s.role is Role.THERAPIST] == ["none"] * 2
+    # a statement of an unpunctuated session stays a statement
+    assert questions.kind("et ce que vous avez dit etait important", "fr", spoken=True) == "none"
+    assert questions.kind("that's right", "en", spoken=True) == "none"
+    assert questions.kind("and what you said was important", "en", spoken=True) == "none"
+
+
+def test_the_question_of_a_spoken_turn_is_cut_where_it_opens() -> None:
+    turn = "i hear you that sounds hard so what happened next"
+    spans = questions.sentences(turn, "en", spoken=True)
+    assert [(turn[a:b].strip(), q) for a, b, q in spans] == [
+        ("i hear you that sounds hard", False),
+        ("so what happened next", True),
+    ]
+    assert questions.asks(turn, "en", spoken=True)
+    assert not questions.asks(turn, "en")
+
+
 # --------------------------------------------------------------------------- therapist moves
 
 _FRENCH_MOVES = [

@@ -138,3 +138,28 @@ def test_the_pack_is_compiled_once_per_language() -> None:
     assert sig.pack("fr") is sig.pack("fr")
     assert sig.pack("fr").code == "fr" and sig.pack("en").code == "en"
     assert sig.pack("xx").code == "en", "an unknown language falls back to the default pack"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "family"),
+    [
+        # fresh26, missed at salience 4: the therapist likened to someone at home, the fee thrown back
+        ("en", "You sound exactly like Karen.", "complaint_therapist"),
+        ("en", "You get paid whether I sleep or not.", "complaint_therapist"),
+        ("fr", "Vous êtes payée de toute façon, que je dorme ou pas.", "complaint_therapist"),
+        ("fr", "Vous parlez exactement comme Karine.", "complaint_therapist"),
+        # "Whatever." opening a longer turn, not only a whole-turn "whatever"
+        ("en", "Whatever. Just tell me what you need me to say.", "irritation"),
+    ],
+)
+def test_a_reproach_the_coders_marked_is_a_cue_of_the_pack(
+    language: str, text: str, family: str
+) -> None:
+    pack = sig.pack(language)
+    norm = sig.normalise(text)
+    found = (
+        pack.family(family).hits(family, norm)
+        if family in pack.families
+        else pack.subtypes[next(s for s in pack.subtypes if s.value == family)].hits(family, norm)
+    )
+    assert found, text

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from raccord.detect import questions
 from raccord.detect.moves import (
     EVIDENCE_CHARS,
     WORD,
@@ -27,7 +28,6 @@ from raccord.detect.moves import (
     sentence_at,
     therapist_move_types,
 )
-from raccord.detect.questions import _SENTENCE
 from raccord.lang import pack_code
 from raccord.model import Evidence, Marker, TherapistMove, Transcript, Turn
 from raccord.quote import clip
@@ -178,21 +178,24 @@ class _TherapistFacts:
 
 
 @lru_cache(maxsize=65536)
-def _therapist_facts(text: str, code: str) -> _TherapistFacts:
+def _therapist_facts(text: str, code: str, spoken: bool = False) -> _TherapistFacts:
+    """What the labels need from a therapist turn's words; ``spoken``: the session is
+    unpunctuated speech-to-text (``questions.sentences``)."""
     pack = move_pack(code)
     norm = read(text, quoted=False).text
+    spans = questions.sentences(norm, code, spoken=spoken)
     push_match = _cue(pack, "change_push", norm)
     return _TherapistFacts(
-        push=push_match is not None and not framed(pack, norm, _spans(norm), push_match.start()),
+        push=push_match is not None and not framed(pack, norm, spans, push_match.start()),
         counter=_cue(pack, "counter", norm) is not None,
         repair_wording=_repair_by_wording(pack, norm),
         validating=hit(pack, "validation", norm) is not None
         or hit(pack, "affirmation", norm) is not None,
         n_words=len(WORD.findall(norm)),
         content=frozenset(_content_words(norm)),
-        asks="?" in norm,
+        asks=any(q for _, _, q in spans),
         deep=hit(pack, "complex_reflection", norm) is not None,
-        tentative=_tentative(pack, norm),
+        tentative=_tentative(pack, norm, spans),
         yes_but=_cue(pack, "yes_but", norm) is not None,
         approves=_cue(pack, "approval_opening", norm) is not None,
         agrees=_cue(pack, "agrees", norm) is not None
@@ -393,22 +396,21 @@ def _label_turn(
     return TherapistMove(i, move, confidence=0.5, evidence=move_evidence)
 
 
-def _tentative(pack: MovePack, norm: str) -> bool:
+def _tentative(pack: MovePack, norm: str, spans: Sequence[tuple[int, int, bool]]) -> bool:
     """An interpretation offered as a question or a wondering, judged on the sentence that holds
     it when the pack's cues find one (« Je me demande quelque chose. […] Je pense qu'une part de
     vous est soulagée… » states it as a fact), else on the whole turn; a question that ends on a
     pressing tag (« …de la fierté, non ? », "…wasn't there?", « quand même ? ») is no offer."""
     where = hit(pack, "interpretation", norm)
-    text = norm
+    text, asks = norm, any(q for _, _, q in spans)
     if where is not None:
-        text = next((norm[a:b] for a, b, _ in _spans(norm) if a <= where.start() < b), norm)
+        a, b, asks = next(
+            ((a, b, q) for a, b, q in spans if a <= where.start() < b), (0, len(norm), asks)
+        )
+        text = norm[a:b]
     if _cue(pack, "presses", text) is not None:
         return False
-    return "?" in text or _cue(pack, "tentative", text) is not None
-
-
-def _spans(norm: str) -> list[tuple[int, int, bool]]:
-    return [(m.start(), m.end(), "?" in m.group()) for m in _SENTENCE.finditer(norm)]
+    return asks or _cue(pack, "tentative", text) is not None
 
 
 def _content_words(text: str) -> set[str]:
@@ -487,6 +489,7 @@ def label_moves(
     code = pack_code(transcript.language)
     pack = move_pack(code)
     types = therapist_move_types(transcript, mode=mode)
+    spoken = questions.unpunctuated(t.text for t in transcript.turns)
     by_turn: dict[int, Marker] = {}
     for m in markers:
         if m.turn not in by_turn or m.salience > by_turn[m.turn].salience:
@@ -496,7 +499,7 @@ def label_moves(
     for turn in transcript.turns:
         if turn.role is Role.THERAPIST:
             move, evidence = types[turn.index]
-            facts = _therapist_facts(turn.text, code)
+            facts = _therapist_facts(turn.text, code, spoken)
             if move in _ECHO_REVISABLE and state.last_client and _restates(facts, state):
                 move, evidence = _as_reflection(pack, turn.text, facts)
             out.append(_label_turn(pack, turn, move, evidence, state, facts))
@@ -504,7 +507,7 @@ def label_moves(
         else:
             _observe_client(code, turn, by_turn.get(turn.index), state)
     marked = frozenset(by_turn) if runs_need_a_marker else None
-    return _mark_interrogations(pack, transcript, out, marked)
+    return _mark_interrogations(pack, transcript, out, marked, spoken=spoken)
 
 
 def _mark_interrogations(
@@ -512,6 +515,8 @@ def _mark_interrogations(
     transcript: Transcript,
     moves: list[TherapistMove],
     marked: frozenset[int] | None = None,
+    *,
+    spoken: bool = False,
 ) -> tuple[TherapistMove, ...]:
     """Label runs of closed questions answered in a few words: the client is given no room.
 
@@ -572,9 +577,9 @@ def _mark_interrogations(
         move = out[k].move
         if move is _T.BACKCHANNEL:
             continue
-        asking = move is _T.CLOSED_QUESTION or _short_question(move, turn.text, code)
+        asking = move is _T.CLOSED_QUESTION or _short_question(move, turn.text, code, spoken)
         # asking whether the plan suits the client hands them the choice: it ends a run
-        if asking and not _therapist_facts(turn.text, code).checks_agreement:
+        if asking and not _therapist_facts(turn.text, code, spoken).checks_agreement:
             if run and pending > _SHORT_ANSWER_WORDS:  # the client took room: a new run
                 close()
                 run = []
@@ -587,12 +592,12 @@ def _mark_interrogations(
     return tuple(out)
 
 
-def _short_question(move: TherapistMoveType, text: str, code: str) -> bool:
+def _short_question(move: TherapistMoveType, text: str, code: str, spoken: bool) -> bool:
     """A few words asking for a fact: an open question, or a turn read as a reflection or as
     nothing that asks (or carries no punctuation at all) — not one inviting what was lived."""
     if move not in _RUN_QUESTION_MOVES or len(WORD.findall(text)) > _RUN_QUESTION_WORDS:
         return False
-    if _therapist_facts(text, code).explores:
+    if _therapist_facts(text, code, spoken).explores:
         return False
     return move is _T.OPEN_QUESTION or "?" in text or not any(c in text for c in ".!")
 

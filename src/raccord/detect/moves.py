@@ -239,17 +239,18 @@ def framed(pack: MovePack, norm: str, spans: Sequence[tuple[int, int, bool]], po
 
 
 @lru_cache(maxsize=65536)
-def _classify(text: str, code: str) -> tuple[TherapistMoveType, tuple[Evidence, ...]]:
+def _classify(
+    text: str, code: str, spoken: bool = False
+) -> tuple[TherapistMoveType, tuple[Evidence, ...]]:
+    """``move_type`` of one turn; ``spoken``: the session is unpunctuated speech-to-text, its
+    questions are read by their words (``questions.sentences``)."""
     pack = move_pack(code)
     folded = read(text, quoted=False)
     norm = folded.text
     if _is_backchannel(pack, norm):
         return _T.BACKCHANNEL, _evidence(pack, _T.BACKCHANNEL, text, folded, None)
 
-    spans: list[tuple[int, int, bool]] = []
-    for sm in _SENTENCE.finditer(norm):
-        if sm.group().strip(" ,.!?…-—–\"'"):
-            spans.append((sm.start(), sm.end(), "?" in sm.group()))
+    spans = questions.sentences(norm, code, spoken=spoken)
     asked = [(a, b) for a, b, q in spans if q]
     statement_words = sum(len(WORD.findall(norm[a:b])) for a, b, q in spans if not q)
 
@@ -356,8 +357,12 @@ _MODEL_MIN_P = 0.3
 Encoder = Callable[[list[str]], Any]
 
 
-def model_features(texts: Sequence[str], encode: Encoder) -> npt.NDArray[np.float32]:
-    """Sentence embedding plus three surface features (ends on a question, length, very short).
+def model_features(
+    texts: Sequence[str], encode: Encoder, asked: Sequence[bool] | None = None
+) -> npt.NDArray[np.float32]:
+    """Sentence embedding plus three surface features (asks, length, very short). A text asks
+    when it holds a question mark, unless ``asked`` says it (an unpunctuated session's
+    questions, ``questions.asks``).
 
     Shared by the training script and the runtime so both see the same numbers.
     """
@@ -365,7 +370,8 @@ def model_features(texts: Sequence[str], encode: Encoder) -> npt.NDArray[np.floa
     extra = np.zeros((len(texts), 3), dtype=np.float32)
     for k, text in enumerate(texts):
         n = len(WORD.findall(text))
-        extra[k] = ("?" in text, math.log1p(n) / 5.0, n <= 3)
+        asks = "?" in text if asked is None else asked[k]
+        extra[k] = (asks, math.log1p(n) / 5.0, n <= 3)
     return np.hstack([emb, extra])
 
 
@@ -409,27 +415,30 @@ def model_available() -> bool:
     return _model() is not None and _encoder() is not None
 
 
-_PREDICTIONS: dict[str, tuple[TherapistMoveType, float]] = {}
+_PREDICTIONS: dict[tuple[str, bool], tuple[TherapistMoveType, float]] = {}
 _PREDICTION_CACHE_SIZE = 65536
 
 
-def _predict(texts: Sequence[str]) -> list[tuple[TherapistMoveType, float]]:
-    """The learned move of each text with its probability (cached: ``detect`` asks twice)."""
+def _predict(texts: Sequence[str], asked: Sequence[bool]) -> list[tuple[TherapistMoveType, float]]:
+    """The learned move of each text (``asked``: whether it asks) with its probability (cached:
+    ``detect`` asks twice)."""
     model, encode = _model(), _encoder()
     if model is None or encode is None or not texts:
         return []
-    missing = list(dict.fromkeys(t for t in texts if t not in _PREDICTIONS))
+    keys = list(zip(texts, asked, strict=True))
+    missing = list(dict.fromkeys(k for k in keys if k not in _PREDICTIONS))
     if missing:
-        logits = model_features(missing, encode) @ model.weights.T + model.bias
+        features = model_features([t for t, _ in missing], encode, [a for _, a in missing])
+        logits = features @ model.weights.T + model.bias
         logits -= logits.max(axis=1, keepdims=True)
         proba = np.exp(logits)
         proba /= proba.sum(axis=1, keepdims=True)
         if len(_PREDICTIONS) + len(missing) > _PREDICTION_CACHE_SIZE:
             _PREDICTIONS.clear()
-        for n, text in enumerate(missing):
+        for n, key in enumerate(missing):
             k = int(proba[n].argmax())
-            _PREDICTIONS[text] = (model.classes[k], float(proba[n, k]))
-    return [_PREDICTIONS[t] for t in texts]
+            _PREDICTIONS[key] = (model.classes[k], float(proba[n, k]))
+    return [_PREDICTIONS[k] for k in keys]
 
 
 def therapist_move_types(
@@ -444,14 +453,19 @@ def therapist_move_types(
     missing.
     """
     code = pack_code(transcript.language)
-    out = {t.index: _classify(t.text, code) for t in transcript.turns if t.role is Role.THERAPIST}
+    spoken = questions.unpunctuated(t.text for t in transcript.turns)
+    out = {
+        t.index: _classify(t.text, code, spoken)
+        for t in transcript.turns
+        if t.role is Role.THERAPIST
+    }
     if mode != "full":
         return out
     todo = [i for i, (move, _) in out.items() if move in _REVISABLE]
     pack = move_pack(code)
-    for i, (label, p) in zip(
-        todo, _predict([transcript.turns[i].text for i in todo]), strict=False
-    ):
+    texts = [transcript.turns[i].text for i in todo]
+    asked = [questions.asks(t, code, spoken=spoken) for t in texts]
+    for i, (label, p) in zip(todo, _predict(texts, asked), strict=False):
         lexical = out[i][0]
         if label is lexical or p < _MODEL_MIN_P:
             continue

@@ -261,6 +261,8 @@ def compute(
 
     raw_cut = p.edges.get("cut_off")
     raw_cont = p.edges.get("continuation")
+    # plain speech-to-text without a question mark: questions are read by their words
+    spoken = questions.unpunctuated(t.text for t in turns)
 
     # first pass: therapist context of every therapist turn
     t_ctx: dict[int, tuple[float, float, float, float, str, str, str]] = {}
@@ -272,7 +274,7 @@ def compute(
         directive, dw = p.family("directive").score(norm)
         invite, _ = p.family("invite").score(norm)
         reflection, _ = p.family("reflection").score(norm)
-        question = questions.kind(turn.text, p.code)
+        question = questions.kind(turn.text, p.code, spoken=spoken)
         if _move_name(move_of.get(i)) in _REFLECTIONS:
             # "you really need the money" reflects the patient's own need: not a push
             pressure, directive = 0.5 * pressure, 0.5 * directive

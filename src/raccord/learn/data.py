@@ -3,7 +3,11 @@
 - AnnoMI (``../shared/data``): the 25 dev and 82 silver sessions with our rupture labels, in
   English (``annomi/AnnoMI-simple.csv``) and in their French rendering (``annomi-fr-*.csv``);
 - the project's psychotherapy set (``corpus/psychotherapy``): sessions written for raccord, each
-  coded twice independently and adjudicated (``*.labels.jsonl``).
+  coded twice independently and adjudicated (``*.labels.jsonl``);
+- the same psychotherapy sessions as unpunctuated speech-to-text gives them (source
+  ``psychotherapy-spoken``: lower case, no punctuation, no annotations, French without accents),
+  with the same labels: the detector learns that a turn is not calmer or angrier for lacking its
+  question mark, and the benchmark says what such a transcript costs, out of fold.
 
 The ids of ``heldout-ids.txt`` are refused wherever they appear: they are kept for a test nobody
 here runs. A session and its translation share a ``group``, so cross-validation never trains on
@@ -13,8 +17,10 @@ one and scores the other.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from raccord.errors import RaccordError
@@ -91,9 +97,36 @@ def psychotherapy(folder: Path = PSYCHOTHERAPY) -> Iterator[Labelled]:
             yield Labelled("psychotherapy", f"psy-{tid}", language, transcripts[tid], labels[tid])
 
 
+_ANNOTATION = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+_PUNCTUATION = re.compile(r"[^\w' -]")
+
+
+def unpunctuated(text: str, language: str) -> str:
+    """A turn as plain speech-to-text writes it: lower case, no punctuation and no annotations
+    (« [silence] », "(sighs)"), French without accents; a turn left empty becomes "mm"."""
+    t = _PUNCTUATION.sub(" ", _ANNOTATION.sub(" ", text.lower()))
+    if language == "fr":
+        t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode()
+    return " ".join(t.split()) or "mm"
+
+
+def spoken(sessions: Iterable[Labelled]) -> Iterator[Labelled]:
+    """Each session rendered as unpunctuated speech-to-text (``unpunctuated``), in its own group:
+    a rendering is never trained on while its original is scored."""
+    for s in sessions:
+        turns = tuple(
+            replace(t, text=unpunctuated(t.text, s.language), annotations=())
+            for t in s.transcript.turns
+        )
+        transcript = replace(s.transcript, turns=turns)
+        yield Labelled(f"{s.source}-spoken", s.group, s.language, transcript, s.labels)
+
+
 def everything(data: Path) -> list[Labelled]:
-    """All labelled sessions: AnnoMI in both languages, then the psychotherapy set."""
-    return [*annomi(data), *psychotherapy()]
+    """All labelled sessions: AnnoMI in both languages, the psychotherapy set, and the
+    psychotherapy set as unpunctuated speech-to-text (``spoken``)."""
+    psy = list(psychotherapy())
+    return [*annomi(data), *psy, *spoken(psy)]
 
 
 def data_hash(sessions: list[Labelled]) -> str:
