@@ -239,9 +239,9 @@ def print_quality(q: dict[str, Any]) -> None:
         if "/" not in run or not isinstance(block, dict):
             continue
         parts = [p for p in block if "/" in p]
-        print(f"  [{run}] {'figure':24}" + "".join(f"{p:>20}" for p in parts))
+        print(f"  [{run}] {'figure':24}" + "".join(f"{p:>25}" for p in parts))
         for label, path in _QUALITY_ROWS:
-            row = "".join(f"{_fmt(_get(block, [p, *path])):>20}" for p in parts)
+            row = "".join(f"{_fmt(_get(block, [p, *path])):>25}" for p in parts)
             print(f"  {'':{len(run) + 3}}{label:24}{row}")
         for p in parts:
             ci = _get(block, [p, "client_marker", "f1_ci", "ci95"])

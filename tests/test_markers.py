@@ -365,3 +365,33 @@ def test_why_the_patient_came_is_no_complaint_about_the_frame(
     (x,) = score_all(sig.pack(language), prepare(session(text, language), mode="fast").signals)
     frame = x.candidate is not None and x.candidate.subtype is MarkerSubtype.COMPLAINT_PARAMETERS
     assert frame is not engaged
+
+
+def test_the_exploration_the_therapist_invited_weighs_less_as_a_marker() -> None:
+    """fresh27, scored blind: asked « est-ce qu'on pourrait regarder ensemble ce qui s'est
+    passé ? », the patient names the moment and says what it did to him; the giving-up cue in
+    his account (« ça sert à rien ») weighs less than after a plain question (a rule feature of
+    the learned scorer; the decision stays the model's)."""
+    from raccord.detect import markers as M
+    from raccord.detect import prepare
+    from raccord.detect import signals as sig
+
+    answer = (
+        "Quand vous avez dit « rationnellement ». Parce que moi aussi je me le dis, que "
+        "rationnellement j'y suis pour rien. Et ça sert à rien. Et quand ça vient de vous, "
+        "j'ai l'impression que je suis le seul à pas comprendre."
+    )
+    scores = {}
+    for name, asked in (
+        (
+            "invited",
+            "Je suis contente que vous me le disiez. Est-ce qu'on pourrait regarder "
+            "ensemble ce qui s'est passé entre nous tout à l'heure ?",
+        ),
+        ("plain", "Et la semaine, elle s'est passée comment ?"),
+    ):
+        (t,) = parse(f"T: {asked}\nP: {answer}", fmt="text", language="fr")
+        s = prepare(t, mode="fast").signals[1]
+        found = M.score_turn(sig.pack("fr"), s, climate=False)
+        scores[name] = 0.0 if found is None else found.score
+    assert scores["invited"] < scores["plain"]

@@ -212,6 +212,31 @@ def test_a_supervisor_would_code_the_turn_the_same_way(text: str, lang: str, exp
             "fr",
             T.CONFRONTING,
         ),
+        # fresh27, scored blind: permission asked, then a reading given as the cause
+        (
+            "Can I share something I've been noticing? I think this is less about Ryan and more "
+            "about your mum. That's why you feel so flat, rather than just sad.",
+            "en",
+            T.INTERPRETATION,
+        ),
+        ("I really think it fits with a lot of what you've told me.", "en", T.INTERPRETATION),
+        (
+            "Je comprends que vous hésitiez, mais regardez les faits : l'enquête a conclu à une "
+            "chute de pierres naturelle.",
+            "fr",
+            T.CONFRONTING,
+        ),
+        (
+            "Je veux seulement dire que les faits sont de votre côté.",
+            "fr",
+            T.CONFRONTING,
+        ),
+        (
+            "J'ai réfléchi à quelque chose. On pourrait construire un retour par étapes : d'abord "
+            "monter seul au refuge, ensuite une course facile.",
+            "fr",
+            T.ADVICE_WITHOUT_PERMISSION,
+        ),
     ],
 )
 def test_what_a_clinicians_review_found_mislabelled(text: str, lang: str, expected: T) -> None:
@@ -1365,3 +1390,31 @@ def test_an_interpretation_stated_as_fact_after_a_wondering_is_imposed(
     (transcript,) = parse("\n".join(offered) + "\n", fmt="text", language=language)
     moves = {m.turn: m.contribution for m in label_moves(transcript, (), mode="fast")}
     assert moves[2] is not Contribution.INTERPRETATION_IMPOSED
+
+
+def test_a_volley_of_closed_questions_in_one_turn_is_closed_interrogation() -> None:
+    """fresh27, scored blind: three closed questions fired in one turn after two minimal
+    answers; the patient changes the subject."""
+    s = session(
+        "en",
+        ("T", "What do you make of it?"),
+        ("P", "I don't know."),
+        (
+            "T",
+            "Did she ever ask you if you wanted to keep going? Did you ever tell her you wanted "
+            "to stop? Did you feel you could?",
+        ),
+        ("P", "She did her best. Oh, I meant to tell you, they want forty costumes for the show."),
+    )
+    shift = Marker(3, MarkerSubtype.TOPIC_SHIFT.kind, MarkerSubtype.TOPIC_SHIFT, 3, 0.8)
+    moves = label_moves(s, (shift,), mode="fast")
+    assert moves[1].contribution is Contribution.CLOSED_INTERROGATION
+    # one closed question is no interrogation
+    single = session(
+        "en",
+        ("T", "What do you make of it?"),
+        ("P", "I don't know."),
+        ("T", "Did she ever ask you if you wanted to keep going?"),
+        ("P", "She did her best. Oh, I meant to tell you, they want forty costumes for the show."),
+    )
+    assert label_moves(single, (shift,), mode="fast")[1].contribution is Contribution.NONE

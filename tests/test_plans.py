@@ -832,6 +832,17 @@ def test_a_task_said_in_its_own_sentence_after_the_proposal_is_the_weeks_task(
             "tell me?",
             "Yeah, I can say that.",
         ),
+        (
+            "fr",
+            [
+                "T: Et si vous sentez que je repars à vous pousser vers la reprise, vous me le "
+                "dites, comme aujourd'hui.",
+                "P: Je vous le dirai. Peut-être un peu moins fort.",
+            ],
+            "Et si vous sentez que je repars à vous pousser vers la reprise, vous me le dites, "
+            "comme aujourd'hui",
+            "Je vous le dirai. Peut-être un peu moins fort.",
+        ),
     ],
 )
 def test_an_agreement_about_the_relationship_is_on_record_and_is_no_plan_for_next_session(
@@ -1012,3 +1023,24 @@ def test_a_recap_of_the_weeks_steps_is_the_weeks_task(
         else ["T: So Thursday, same time?", "P: Same time."]
     )
     assert not any(p.between for p in plans.find(_session(hello + date, language), language))
+
+
+def test_a_yes_to_a_subject_then_the_summary_of_next_session_is_one_agreement() -> None:
+    """fresh27, read after scoring: « On peut en reparler. » to the therapist's question, then
+    at once « Si je résume : la semaine prochaine, on parle de… » accepted — both were listed
+    to take up, the first a part of the second."""
+    transcript = _session(
+        [
+            "T: Bonjour.",
+            "P: Bonjour.",
+            "T: Vous voudriez qu'on en reparle la semaine prochaine, ou vous préférez le garder "
+            "pour vous ?",
+            "P: On peut en reparler.",
+            "T: Si je résume : la semaine prochaine, on parle de Julien, et de samedi si vous en "
+            "avez envie. Ça vous va ?",
+            "P: Ça me va.",
+        ],
+        "fr",
+    )
+    found = plans.find(transcript, "fr")
+    assert [(p.turn, p.agreed_at) for p in found] == [(4, 5)]

@@ -45,6 +45,8 @@ THRESHOLD = 2.0
 _OPENING_MOVES = frozenset(
     {"meta_communication", "validation", "complex_reflection", "simple_reflection", "open_question"}
 )
+#: Therapist moves that tell the patient what to do or think.
+_DIRECTIVE_MOVES = frozenset({"advice_without_permission", "confronting"})
 #: Marker families an emotional disclosure can look like on the surface.
 _DISCLOSURE_DAMPED = frozenset(
     {
@@ -56,6 +58,13 @@ _DISCLOSURE_DAMPED = frozenset(
         MarkerSubtype.AVOIDANT_STORYTELLING,
     }
 )
+#: Marker families the patient's exploration of the rupture, once invited, can look like.
+_EXPLORATION_DAMPED = _DISCLOSURE_DAMPED | {
+    MarkerSubtype.GIVING_UP,
+    MarkerSubtype.DEFENDS_SELF,
+    MarkerSubtype.REJECTS_INTERVENTION,
+    MarkerSubtype.COMPLAINT_PROGRESS,
+}
 #: Families that change talk in the patient's own words can look like, and by how much it lowers them.
 _CHANGE_TALK_DAMPED = frozenset(
     {
@@ -142,7 +151,9 @@ def _needs_met(need: str | None, s: TurnSignals, climate: bool) -> float:
             return 1.0
         return 0.7 if climate and s.pressure > 0 else (0.5 if climate else 0.0)
     if need == "directive":
-        if s.directive >= 1.0 or s.pressure >= 1.5:
+        # the move classifier's advice counts too (« On pourrait construire un retour par
+        # étapes : d'abord…, ensuite… » has no directive cue word)
+        if s.directive >= 1.0 or s.pressure >= 1.5 or s.answered_move in _DIRECTIVE_MOVES:
             return 1.0
         return 0.6 if climate else 0.0
     if need == "question":
@@ -172,11 +183,24 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
         and (s.answered_move in _OPENING_MOVES or s.invite > 0 or s.reflection > 0)
         and not pressured
     )
+    # an account at length, in the first person, in answer to the therapist's invitation to talk
+    # about what happened between them (« Est-ce qu'on pourrait regarder ensemble ce qui s'est
+    # passé ? » — « Quand vous avez dit "rationnellement"… ça sert à rien ») is the exploration
+    # asked for, disagreement voiced and heard: a blind review found it flagged as giving up
+    exploring = (
+        s.words >= 15
+        and s.first_person >= 0.06
+        and s.answered_move == "meta_communication"
+        and not pressured
+        and not irritated
+    )
 
     # 1. pack cues of each subtype, counted when their context holds
     for hit in s.cues:
         share = _needs_met(hit.needs, s, climate)
-        if disclosing and S(hit.family) in _DISCLOSURE_DAMPED:
+        if (disclosing and S(hit.family) in _DISCLOSURE_DAMPED) or (
+            exploring and S(hit.family) in _EXPLORATION_DAMPED
+        ):
             share *= 0.4
         if share <= 0:
             continue

@@ -165,6 +165,7 @@ class _TherapistFacts:
     n_words: int
     content: frozenset[str]
     asks: bool
+    closed_questions: int
     deep: bool
     tentative: bool
     yes_but: bool
@@ -194,6 +195,9 @@ def _therapist_facts(text: str, code: str, spoken: bool = False) -> _TherapistFa
         n_words=len(WORD.findall(norm)),
         content=frozenset(_content_words(norm)),
         asks=any(q for _, _, q in spans),
+        closed_questions=sum(
+            1 for a, b, q in spans if q and questions.opening(norm[a:b], code) == questions.CLOSED
+        ),
         deep=hit(pack, "complex_reflection", norm) is not None,
         tentative=_tentative(pack, norm, spans),
         yes_but=_cue(pack, "yes_but", norm) is not None,
@@ -537,10 +541,11 @@ def _mark_interrogations(
     """
     out = list(moves)
     run: list[int] = []  # positions in ``out``
+    asked = 0  # closed questions in the run (a turn may fire several)
     pending = 0  # the answer to the run's latest question, so far
 
     def close() -> None:
-        if len(run) >= _CLOSED_RUN:
+        if asked >= _CLOSED_RUN:
             if marked is not None:
                 first, final = out[run[0]].turn, out[run[-1]].turn
                 if not any(first < t <= final + 3 for t in marked):
@@ -582,12 +587,15 @@ def _mark_interrogations(
         if asking and not _therapist_facts(turn.text, code, spoken).checks_agreement:
             if run and pending > _SHORT_ANSWER_WORDS:  # the client took room: a new run
                 close()
-                run = []
+                run, asked = [], 0
             run.append(k)
+            # "Did she ever ask you…? Did you ever tell her…? Did you feel you could?": a volley
+            # of closed questions in one turn counts each of them
+            asked += max(1, _therapist_facts(turn.text, code, spoken).closed_questions)
             pending = 0
             continue
         close()
-        run, pending = [], 0
+        run, asked, pending = [], 0, 0
     close()
     return tuple(out)
 

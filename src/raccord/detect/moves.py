@@ -269,6 +269,12 @@ def _classify(
             continue
         if cue in _FRAMEABLE and framed(pack, norm, spans, m.start()):
             continue
+        # permission asked, then an interpretation given as the answer to it ("Can I share
+        # something I've been noticing? … That's why you feel so flat"): the turn interprets
+        if cue == "permission":
+            later = hit(pack, "interpretation", norm)
+            if later is not None and later.start() > m.start():
+                return result(_T.INTERPRETATION, later.end() - 1)
         return result(move, m.end() - 1)
     if asked:
         a, b = asked[-1]

@@ -78,6 +78,9 @@ IDEA_WITHIN = 6
 #: six, the pontoon with Tommo…") where the patient's own idea is looked for: a recap sums up
 #: what was built over the last minutes ("Stand on the pontoon while the lads load the CTV").
 RECAP_IDEA_WITHIN = 16
+#: A therapist's summary of next session this many turns after the patient's yes to a subject
+#: holds that yes.
+SUMMARY_AFTER = 2
 #: Content words the task shares with a patient turn for it to be that turn's idea.
 IDEA_WORDS = 2
 
@@ -280,6 +283,26 @@ def find(
             and p.refused is None
             and any(t > p.turn for t in later)
         )
+    ]
+    # the patient's yes to taking a subject up next time, then at once the therapist's summary of
+    # next session that the patient accepts (« On peut en reparler. » — « Si je résume : la
+    # semaine prochaine, on parle de… et de samedi. Ça vous va ? » — « Ça me va. »): one
+    # agreement, the summary holds it; a blind read found both listed to take up
+    summaries = [
+        p.turn
+        for p in out
+        if p.proposed and not (p.between or p.relation or p.moved or p.appointment)
+        if p.agreed_at is not None
+    ]
+    out = [
+        p
+        for p in out
+        if p.proposed
+        or p.between
+        or p.relation
+        or p.moved
+        or p.appointment
+        or not any(0 < t - p.turn <= SUMMARY_AFTER for t in summaries)
     ]
     # what the next session opens with first, then the tasks of the week, what was agreed about
     # the relationship, then the date
