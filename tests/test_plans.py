@@ -843,6 +843,17 @@ def test_a_task_said_in_its_own_sentence_after_the_proposal_is_the_weeks_task(
             "comme aujourd'hui",
             "Je vous le dirai. Peut-être un peu moins fort.",
         ),
+        (
+            "en",
+            [
+                "T: Your mum can wait. And if I get ahead of you again, I'd like you to tell me, "
+                'even if it\'s just "too fast."',
+                "P: Okay. I can do that.",
+            ],
+            "And if I get ahead of you again, I'd like you to tell me, even if it's just "
+            '"too fast."',
+            "Okay. I can do that.",
+        ),
     ],
 )
 def test_an_agreement_about_the_relationship_is_on_record_and_is_no_plan_for_next_session(
@@ -1028,7 +1039,7 @@ def test_a_recap_of_the_weeks_steps_is_the_weeks_task(
 def test_a_yes_to_a_subject_then_the_summary_of_next_session_is_one_agreement() -> None:
     """fresh27, read after scoring: « On peut en reparler. » to the therapist's question, then
     at once « Si je résume : la semaine prochaine, on parle de… » accepted — both were listed
-    to take up, the first a part of the second."""
+    to take up, then the summary alone, credited to the therapist."""
     transcript = _session(
         [
             "T: Bonjour.",
@@ -1042,5 +1053,49 @@ def test_a_yes_to_a_subject_then_the_summary_of_next_session_is_one_agreement() 
         ],
         "fr",
     )
-    found = plans.find(transcript, "fr")
-    assert [(p.turn, p.agreed_at) for p in found] == [(4, 5)]
+    (plan,) = plans.find(transcript, "fr")
+    # the patient's yes, summed up by the therapist: not « Proposé par vous »
+    assert (plan.turn, plan.agreed_at, plan.proposed, plan.answered) == (3, 4, False, True)
+    assert plan.summary is not None and plan.summary.startswith("Si je résume")
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "said"),
+    [
+        (
+            "en",
+            [
+                "T: Do you want to try it, or would it feel like homework?",
+                "P: I want to try it. Not as homework. I'll go on Thursday, and if the knee says "
+                "no, I'll just have the tea.",
+                "T: Okay. So Thursday, foxtrot or tea, and next week you tell me how it felt.",
+                "P: Okay.",
+            ],
+            "without checking it off",
+        ),
+        (
+            "fr",
+            [
+                "T: Vous voulez essayer, ou ça ressemblerait à un devoir ?",
+                "P: Je vais monter au refuge samedi de toute façon. Mais seul. Pas comme un "
+                "exercice.",
+                "T: D'accord. Donc samedi, le refuge, et vous me direz comment ça a été.",
+                "P: D'accord.",
+            ],
+            "sans en faire un contrôle",
+        ),
+    ],
+)
+def test_a_step_the_patient_takes_not_as_homework_is_not_checked_off(
+    language: str, lines: list[str], said: str
+) -> None:
+    """fresh27, a clinician's review: "I want to try it. Not as homework." was turned into a
+    "Task for the week" to ask about — "what got done, what got in the way"."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    transcript = _session(hello + lines, language)
+    (plan,) = [p for p in plans.find(transcript, language) if p.between]
+    assert plan.not_homework
+    items = brief(analyze(transcript, mode="fast")).open_items
+    text = " ".join(items).replace("\xa0", " ").replace("\u202f", " ")
+    assert said in text
+    assert "what got in the way" not in text and "ce qui a fait obstacle" not in text

@@ -243,6 +243,8 @@ def _plan_key(plan: Plan) -> str:
             return "open_task_own"
         if plan.own is not None:
             return "open_task_taken_up"
+        if plan.not_homework:
+            return "open_task_not_homework" if plan.idea is None else "open_task_their_choice"
         if plan.idea is not None and plan.agreed_at is not None:
             return "open_task_their_idea"
         if plan.optional and plan.agreed_at is not None:

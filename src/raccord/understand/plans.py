@@ -36,7 +36,7 @@ never-seen session found it missing from what the session agreed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from raccord.detect.moves import context_cue
 from raccord.detect.moves import context_words as move_cue
@@ -79,7 +79,7 @@ IDEA_WITHIN = 6
 #: what was built over the last minutes ("Stand on the pontoon while the lads load the CTV").
 RECAP_IDEA_WITHIN = 16
 #: A therapist's summary of next session this many turns after the patient's yes to a subject
-#: holds that yes.
+#: is the agreement to it (``_summed_up``).
 SUMMARY_AFTER = 2
 #: Content words the task shares with a patient turn for it to be that turn's idea.
 IDEA_WORDS = 2
@@ -131,6 +131,9 @@ class Plan:
     #: The therapist left the task to the patient's choice ("Only if it feels right", « si vous
     #: en avez envie »): the next session asks whether it happened, not what got in the way.
     optional: bool = False
+    #: The patient said it is not homework ("I want to try it. Not as homework.", « Pas comme un
+    #: exercice. »): the next session asks what it was like, without checking it off.
+    not_homework: bool = False
 
 
 def find(
@@ -195,6 +198,7 @@ def find(
                             IDEA_WITHIN if recap is None else RECAP_IDEA_WITHIN,
                         ),
                         optional=cue(code, "leaves_it_to_them", turn.text) is not None,
+                        not_homework=_not_homework(transcript, i, code),
                     )
                 )
             elif offer is None and (
@@ -287,23 +291,9 @@ def find(
     # the patient's yes to taking a subject up next time, then at once the therapist's summary of
     # next session that the patient accepts (« On peut en reparler. » — « Si je résume : la
     # semaine prochaine, on parle de… et de samedi. Ça vous va ? » — « Ça me va. »): one
-    # agreement, the summary holds it; a blind read found both listed to take up
-    summaries = [
-        p.turn
-        for p in out
-        if p.proposed and not (p.between or p.relation or p.moved or p.appointment)
-        if p.agreed_at is not None
-    ]
-    out = [
-        p
-        for p in out
-        if p.proposed
-        or p.between
-        or p.relation
-        or p.moved
-        or p.appointment
-        or not any(0 < t - p.turn <= SUMMARY_AFTER for t in summaries)
-    ]
+    # agreement, the patient's, which the therapist summed up; a blind read found both listed,
+    # and then the summary alone credited to the therapist ("Proposé par vous")
+    out = _summed_up(out)
     # what the next session opens with first, then the tasks of the week, what was agreed about
     # the relationship, then the date
     return tuple(
@@ -312,6 +302,41 @@ def find(
             key=lambda p: (p.moved or p.appointment, p.between or p.relation, p.relation, p.turn),
         )
     )
+
+
+def _not_homework(transcript: Transcript, i: int, code: str) -> bool:
+    """The patient said, in the two turns before the task of turn ``i`` or in their answer to
+    it, that it is not homework ("I want to try it. Not as homework.", « Pas comme un
+    exercice. »): asked about without checking it off."""
+    turns = transcript.turns
+    near = [k for k in (i - 1, i + 1) if 0 <= k < len(turns) and turns[k].role is Role.PATIENT]
+    return any(cue(code, "not_homework", turns[k].text) is not None for k in near)
+
+
+def _summed_up(found: list[Plan]) -> list[Plan]:
+    """Each patient plan for next session followed within ``SUMMARY_AFTER`` turns by the
+    therapist's accepted summary of next session, with that summary as its agreement; the
+    summary is then no plan of its own."""
+    summaries = {
+        p.turn: p
+        for p in found
+        if p.proposed
+        and not (p.between or p.relation or p.moved or p.appointment)
+        and p.agreed_at is not None
+    }
+    out: list[Plan] = []
+    used: list[Plan] = []
+    for p in found:
+        if p.proposed or p.between or p.relation or p.moved or p.appointment:
+            out.append(p)
+            continue
+        after = next((t for t in sorted(summaries) if 0 < t - p.turn <= SUMMARY_AFTER), None)
+        if after is None:
+            out.append(p)
+            continue
+        used.append(summaries[after])
+        out.append(replace(p, agreed_at=summaries[after].turn, summary=summaries[after].words))
+    return [p for p in out if p not in used]
 
 
 def _patients_idea(

@@ -145,6 +145,11 @@ def _balanced(said: str, sentence: str) -> str:
             if close < 0:
                 return sentence
             return said[start : sentence_end(said, close + 1)].strip()
+    if sentence.count('"') % 2:
+        # a straight quote left open: 'even if it's just "too fast."' ends after its close
+        close = said.find('"', start + len(sentence.rstrip("…")) - 1)
+        if close >= 0:
+            return said[start : close + 1].strip()
     return sentence
 
 
