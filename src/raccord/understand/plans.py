@@ -135,6 +135,12 @@ class Plan:
     #: exercice. »): the next session asks what it was like, without checking it off.
     not_homework: bool = False
 
+    @property
+    def subject(self) -> bool:
+        """A subject for next session: not a task for the week, an agreement about the
+        relationship, or an appointment moved or set."""
+        return not (self.between or self.relation or self.moved or self.appointment)
+
 
 def find(
     transcript: Transcript,
@@ -317,25 +323,23 @@ def _summed_up(found: list[Plan]) -> list[Plan]:
     """Each patient plan for next session followed within ``SUMMARY_AFTER`` turns by the
     therapist's accepted summary of next session, with that summary as its agreement; the
     summary is then no plan of its own."""
-    summaries = {
-        p.turn: p
-        for p in found
-        if p.proposed
-        and not (p.between or p.relation or p.moved or p.appointment)
-        and p.agreed_at is not None
-    }
+    summaries = sorted(
+        (p for p in found if p.proposed and p.subject and p.agreed_at is not None),
+        key=lambda p: p.turn,
+    )
     out: list[Plan] = []
     used: list[Plan] = []
     for p in found:
-        if p.proposed or p.between or p.relation or p.moved or p.appointment:
-            out.append(p)
-            continue
-        after = next((t for t in sorted(summaries) if 0 < t - p.turn <= SUMMARY_AFTER), None)
+        after = (
+            None
+            if p.proposed or not p.subject
+            else next((q for q in summaries if 0 < q.turn - p.turn <= SUMMARY_AFTER), None)
+        )
         if after is None:
             out.append(p)
             continue
-        used.append(summaries[after])
-        out.append(replace(p, agreed_at=summaries[after].turn, summary=summaries[after].words))
+        used.append(after)
+        out.append(replace(p, agreed_at=after.turn, summary=after.words))
     return [p for p in out if p not in used]
 
 
