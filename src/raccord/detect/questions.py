@@ -75,25 +75,10 @@ class _Lists:
 @cache
 def _lists(code: str) -> _Lists:
     q = packs.section(code, "moves").get("questions", {}) if code in packs.available() else {}
-    fillers = [fold(str(f)) for f in q.get("fillers", [])]
-    filler_re = (
-        re.compile(
-            r"^(?:\W*(?:"
-            + "|".join(f.replace(" ", r"\s+") for f in fillers)
-            + r")(?![\w'])[\s,.;:!-]*)+"
-        )
-        if fillers
-        else None
-    )
-    after_filler = (
-        re.compile(
-            r"(?:(?:^|(?<![\w']))(?:"
-            + "|".join(f.replace(" ", r"\s+") for f in fillers)
-            + r")\W*)+$"
-        )
-        if fillers
-        else None
-    )
+    fillers = "|".join(fold(str(f)).replace(" ", r"\s+") for f in q.get("fillers", []))
+    # the fillers a question sentence opens with, and those that end the words before a clause
+    filler_re = re.compile(rf"^(?:\W*(?:{fillers})(?![\w'])[\s,.;:!-]*)+") if fillers else None
+    after_filler = re.compile(rf"(?:(?:^|(?<![\w']))(?:{fillers})\W*)+$") if fillers else None
     index = Index()
 
     def cues(name: str, patterns: list[Any] | None = None) -> CueSet:
@@ -189,9 +174,9 @@ def sentences(norm: str, language: str, *, spoken: bool = False) -> list[tuple[i
             for m in _SENTENCE.finditer(norm)
             if m.group().strip(" ,.!?…-—–\"'")
         ]
-    starts = _spoken_starts(norm, language)
     if not norm.strip():
         return []
+    starts = _spoken_starts(norm, language)
     cuts = [0, *(s for s in starts if s > 0), len(norm)]
     asking = set(starts)
     return [(a, b, a in asking) for a, b in itertools.pairwise(cuts) if norm[a:b].strip()]
