@@ -737,3 +737,25 @@ def test_an_interpretation_offered_tentatively_before_a_marker_is_a_lead_to_chec
     d = detection([marker(1, S.MINIMAL_RESPONSE)], [move(0, TherapistMoveType.INTERPRETATION)])
     ((lead,),) = [turn_signals(t, d, 0, "en")]
     assert (lead.kind, lead.turns, lead.backed) == ("interpretation_imposed", (0,), False)
+
+
+def test_it_s_all_right_after_an_apology_is_no_return() -> None:
+    """A never-seen session (fresh29): after "I'm sorry", "[sighs] Mm. It's all right." was
+    credited as the patient coming back in — "all right" read as a warm "right" —, while the
+    therapist's next turn said "I'm not sure it is all right"."""
+    t = session(
+        [
+            "P: Fine. Fine. Give me another sheet and I'll put it in the drawer with the first one.",
+            "T: Hold on. I think I've just done something to you: I gave you a lecture. I'm sorry.",
+            "P: [sighs] Mm. It's all right.",
+            "T: I'm not sure it is all right. What was it actually like?",
+        ],
+        "en",
+    )
+    ms = [marker(0, S.REJECTS_INTERVENTION), marker(2, S.DEFERENTIAL_APPEASING)]
+    moves = [
+        move(1, TherapistMoveType.META_COMMUNICATION),
+        move(3, TherapistMoveType.OPEN_QUESTION),
+    ]
+    assert works.find(t, detection(ms, moves, [episode(ms, 3)]), "en") == ()
+    assert cue("en", "warm", "Right. Yes, okay.") is not None
