@@ -36,6 +36,7 @@ import numpy.typing as npt
 from raccord.detect import address as _address
 from raccord.detect import episodes as _episodes
 from raccord.detect import markers as _markers
+from raccord.detect import questions
 from raccord.detect import scores as _scores
 from raccord.detect import signals as _signals
 from raccord.detect import therapist as _therapist
@@ -62,18 +63,28 @@ class Prepared:
     moves: dict[int, str]
     #: Full mode: one sentence vector per turn (rows L2-normalised; empty turns are zeros).
     vectors: npt.NDArray[np.float32] | None
+    #: Whether the session is unpunctuated speech-to-text (``questions.unpunctuated``): every
+    #: stage reads its questions by their words then.
+    spoken: bool = False
 
 
 def prepare(transcript: Transcript, *, mode: str = "full") -> Prepared:
     """Per-turn signals, therapist moves and, in full mode, the sentence vectors of every turn."""
-    context = {m.turn: m for m in label_moves(transcript, (), mode=mode, runs_need_a_marker=False)}
+    spoken = questions.unpunctuated(t.text for t in transcript.turns)
+    context = {
+        m.turn: m
+        for m in label_moves(transcript, (), mode=mode, runs_need_a_marker=False, spoken=spoken)
+    }
     moves = {i: m.move.value for i, m in context.items()}
     if mode != "full":
-        return Prepared(_signals.compute(transcript, moves=context), None, moves, None)
+        signals = _signals.compute(transcript, moves=context, spoken=spoken)
+        return Prepared(signals, None, moves, None, spoken)
     from raccord.detect import semantic
 
     vectors = semantic.SessionVectors([t.text for t in transcript.turns])
-    signals = _signals.compute(transcript, similarity=vectors.similarity, moves=context)
+    signals = _signals.compute(
+        transcript, similarity=vectors.similarity, moves=context, spoken=spoken
+    )
     patient = [s.index for s in signals if s.role is Role.PATIENT]
     encoded: dict[int, dict[str, float]] = {i: {} for i in patient}
     pack = _signals.pack(transcript.language)
@@ -81,7 +92,7 @@ def prepare(transcript: Transcript, *, mode: str = "full") -> Prepared:
         for i, value in vectors.closest(patient, sentences).items():
             encoded[i][f"proto_{family}"] = value
     every = vectors.vectors(list(range(len(transcript.turns))))
-    return Prepared(signals, encoded, moves, every)
+    return Prepared(signals, encoded, moves, every, spoken)
 
 
 def detect(
@@ -107,7 +118,7 @@ def detect(
     ready = prepared if prepared is not None else prepare(transcript, mode=mode)
     markers = _markers.find(pack, ready, mode=mode, context=context, model=model)
     markers = _address.about_the_alliance(transcript, markers)
-    moves = label_moves(transcript, markers, mode=mode)
+    moves = label_moves(transcript, markers, mode=mode, spoken=ready.spoken)
     if not isinstance(therapist, str):
         heads: _therapist.TherapistModel | None = therapist
     elif therapist == "shipped":

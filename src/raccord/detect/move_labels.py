@@ -108,6 +108,9 @@ _SHORT_ANSWER_WORDS = 10
 _RUN_QUESTION_WORDS = 10
 #: Moves a short question of fact may be read as out of context.
 _RUN_QUESTION_MOVES = frozenset({_T.OPEN_QUESTION, _T.SIMPLE_REFLECTION, _T.OTHER})
+#: How far (in turns) from a client marker advice nobody asked for counts as a contribution.
+_ADVICE_BEFORE = 4
+_ADVICE_AFTER = 3
 _QUOTE_CHARS = 100
 
 
@@ -195,8 +198,10 @@ def _therapist_facts(text: str, code: str, spoken: bool = False) -> _TherapistFa
         n_words=len(WORD.findall(norm)),
         content=frozenset(_content_words(norm)),
         asks=any(q for _, _, q in spans),
+        # a question whose opening says neither (« Vous êtes en CDI ? ») is closed, as
+        # ``questions.kind`` reads it
         closed_questions=sum(
-            1 for a, b, q in spans if q and questions.opening(norm[a:b], code) == questions.CLOSED
+            1 for a, b, q in spans if q and questions.opening(norm[a:b], code) != questions.OPEN
         ),
         deep=hit(pack, "complex_reflection", norm) is not None,
         tentative=_tentative(pack, norm, spans),
@@ -479,6 +484,7 @@ def label_moves(
     *,
     mode: str = "full",
     runs_need_a_marker: bool = True,
+    spoken: bool | None = None,
 ) -> tuple[TherapistMove, ...]:
     """One ``TherapistMove`` per therapist turn: its move type and its ``ANNOTATION.md`` label.
 
@@ -492,8 +498,9 @@ def label_moves(
     """
     code = pack_code(transcript.language)
     pack = move_pack(code)
-    types = therapist_move_types(transcript, mode=mode)
-    spoken = questions.unpunctuated(t.text for t in transcript.turns)
+    if spoken is None:
+        spoken = questions.unpunctuated(t.text for t in transcript.turns)
+    types = therapist_move_types(transcript, mode=mode, spoken=spoken)
     by_turn: dict[int, Marker] = {}
     for m in markers:
         if m.turn not in by_turn or m.salience > by_turn[m.turn].salience:
@@ -511,7 +518,32 @@ def label_moves(
         else:
             _observe_client(code, turn, by_turn.get(turn.index), state)
     marked = frozenset(by_turn) if runs_need_a_marker else None
-    return _mark_interrogations(pack, transcript, out, marked, spoken=spoken)
+    labelled = _mark_interrogations(pack, transcript, out, marked, spoken=spoken)
+    return labelled if marked is None else _advice_near_markers(labelled, marked)
+
+
+def _advice_near_markers(
+    moves: Sequence[TherapistMove], marked: frozenset[int]
+) -> tuple[TherapistMove, ...]:
+    """Advice nobody asked for counts as a contribution only near a client marker (in the
+    ``_ADVICE_BEFORE`` turns before it or the ``_ADVICE_AFTER`` after): ``ANNOTATION.md`` codes a
+    contribution where it plausibly feeds a rupture. Out of every labelled session's advice
+    with no marker around (markers found out of fold), the coders coded 16 of 95 as a
+    contribution (AnnoMI 13 of 83, the psychotherapy set 3 of 12). The move stays advice."""
+    out = list(moves)
+    for k, m in enumerate(out):
+        if m.contribution is not Contribution.ADVICE_UNSOLICITED:
+            continue
+        if any(m.turn - _ADVICE_BEFORE <= t <= m.turn + _ADVICE_AFTER for t in marked):
+            continue
+        out[k] = replace(
+            m,
+            contribution=Contribution.NONE,
+            evidence=tuple(
+                e for e in m.evidence if e.supports != Contribution.ADVICE_UNSOLICITED.value
+            ),
+        )
+    return tuple(out)
 
 
 def _mark_interrogations(
@@ -554,7 +586,8 @@ def _mark_interrogations(
                 m = out[k]
                 if m.contribution is Contribution.NONE and m.repair is RepairStrategy.NONE:
                     words = _quote(transcript.turns[m.turn].text)
-                    detail = _fill(pack, "closed_interrogation", words=words, n=len(run))
+                    # the questions asked, not the turns: one turn may fire a volley of them
+                    detail = _fill(pack, "closed_interrogation", words=words, n=asked)
                     ev = (
                         Evidence(
                             source="context",

@@ -448,7 +448,7 @@ def _predict(texts: Sequence[str], asked: Sequence[bool]) -> list[tuple[Therapis
 
 
 def therapist_move_types(
-    transcript: Transcript, *, mode: str = "full"
+    transcript: Transcript, *, mode: str = "full", spoken: bool | None = None
 ) -> dict[int, tuple[TherapistMoveType, tuple[Evidence, ...]]]:
     """The move type of every therapist turn, by turn index.
 
@@ -459,7 +459,8 @@ def therapist_move_types(
     missing.
     """
     code = pack_code(transcript.language)
-    spoken = questions.unpunctuated(t.text for t in transcript.turns)
+    if spoken is None:
+        spoken = questions.unpunctuated(t.text for t in transcript.turns)
     out = {
         t.index: _classify(t.text, code, spoken)
         for t in transcript.turns

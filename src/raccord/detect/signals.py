@@ -237,6 +237,7 @@ def compute(
     *,
     similarity: Similarity | None = None,
     moves: Mapping[int, TherapistMove] | None = None,
+    spoken: bool | None = None,
 ) -> tuple[TurnSignals, ...]:
     """Signals for every turn of a session (past-only for patient turns).
 
@@ -244,6 +245,8 @@ def compute(
     similarity in [-1, 1]; without it semantic continuity stays ``None``. ``moves`` are the
     therapist moves labelled *before* any marker is known (``label_moves(transcript, ())``): an
     argue/confront or unsolicited-advice move is context for the replies that follow.
+    ``spoken``: whether the session is unpunctuated speech-to-text (``questions.unpunctuated``),
+    read from the turns when not given.
     """
     move_of = moves or {}
     p = pack(transcript.language)
@@ -262,7 +265,8 @@ def compute(
     raw_cut = p.edges.get("cut_off")
     raw_cont = p.edges.get("continuation")
     # plain speech-to-text without a question mark: questions are read by their words
-    spoken = questions.unpunctuated(t.text for t in turns)
+    if spoken is None:
+        spoken = questions.unpunctuated(t.text for t in turns)
 
     # first pass: therapist context of every therapist turn
     t_ctx: dict[int, tuple[float, float, float, float, str, str, str]] = {}

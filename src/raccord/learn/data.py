@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +25,7 @@ from pathlib import Path
 from raccord.errors import RaccordError
 from raccord.eval.corpus import ANNOMI, load_transcripts
 from raccord.eval.labels import Annotation, TranscriptId, read_labels
+from raccord.lang.cues import strip_accents
 from raccord.model import Transcript
 
 LABELS = ("annomi-rupture-dev.jsonl", "annomi-rupture-silver.jsonl")
@@ -106,7 +106,7 @@ def unpunctuated(text: str, language: str) -> str:
     (« [silence] », "(sighs)"), French without accents; a turn left empty becomes "mm"."""
     t = _PUNCTUATION.sub(" ", _ANNOTATION.sub(" ", text.lower()))
     if language == "fr":
-        t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode()
+        t = strip_accents(t)  # « l'œil » stays « l'œil », not « l'il »
     return " ".join(t.split()) or "mm"
 
 

@@ -67,7 +67,7 @@ def chunk(s: Labelled, ready: Prepared, model: L.TurnModel) -> Chunk:
     """The therapist rows of a session, with the markers ``model`` finds in it."""
     pack = sig.pack(s.transcript.language)
     markers = find(pack, ready, mode=model.mode, context=model.context, model=model)
-    moves = label_moves(s.transcript, markers, mode=model.mode)
+    moves = label_moves(s.transcript, markers, mode=model.mode, spoken=ready.spoken)
     x = T.rows(s.transcript, moves, markers, ready.vectors, mode=model.mode, context=model.context)
     gold = [s.labels.therapist_label(s.transcript.turns[m.turn].uid) for m in moves]
     return Chunk(

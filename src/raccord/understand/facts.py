@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from raccord.detect import questions
 from raccord.lang.cues import fold
 from raccord.model import Detection, Episode, Marker, TherapistMove, Transcript
 from raccord.taxonomy import (
@@ -324,34 +323,6 @@ def moment(
     return Moment(turn, t.role, quoted[-1], asked and quoted[-1].endswith(("?", "…")))
 
 
-def _is_closed(transcript: Transcript, detection: Detection, index: int, code: str) -> bool:
-    """Whether a therapist turn asks a closed question, as detection decided: its move, or when
-    the move says nothing of it (``OTHER``), the question kind detection's signals recorded for
-    the turn. A detection without signals (built by hand, or by a caller that kept only the
-    moves) has the one question classifier (``detect.questions``) read the turn."""
-    move = move_at(detection, index)
-    if move is not None and move.move is not TherapistMoveType.OTHER:
-        return move.move is TherapistMoveType.CLOSED_QUESTION
-    asked = _question_kinds(detection).get(index)
-    if asked is None:
-        asked = questions.kind(transcript.turns[index].text, code)
-    return asked == questions.CLOSED
-
-
-def _index_question_kinds(detection: Detection) -> dict[int, str]:
-    """The question kind (``detect.questions``: open, closed, none) of each therapist turn, as
-    detection's signals recorded it; empty when the detection carries no signals (a patient
-    turn's signal names the question it answers, not one it asks)."""
-    return {
-        int(s["turn"]): str(s["question"])
-        for s in detection.signals
-        if s.get("role") == Role.THERAPIST and "turn" in s and "question" in s
-    }
-
-
-_question_kinds = _LastDetection(_index_question_kinds)
-
-
 def window_signals(
     transcript: Transcript,
     detection: Detection,
@@ -362,8 +333,9 @@ def window_signals(
     topic: Topic | None = None,
 ) -> tuple[Signal, ...]:
     """The therapist's possible part: moves in the few turns before the first marker (and those
-    inside the episode up to ``last``), runs of closed questions, a topic pressed, an emotion not
-    picked up, a large imbalance of talk."""
+    inside the episode up to ``last``; a run of closed questions is the detection's
+    ``closed_interrogation`` label, which reads the answers between them), a topic pressed, an
+    emotion not picked up, a large imbalance of talk."""
     start = max(floor, first_marker - WINDOW)
     turns = transcript.turns
     therapist = [i for i in range(start, last + 1) if turns[i].role is Role.THERAPIST]
@@ -371,24 +343,6 @@ def window_signals(
     found: list[Signal] = []
     for i in therapist:
         found.extend(turn_signals(transcript, detection, i, code))
-
-    run: list[int] = []
-    best_run: list[int] = []
-    for i in therapist:
-        if i > last:
-            break
-        if _is_closed(transcript, detection, i, code):
-            run.append(i)
-            if len(run) > len(best_run):
-                best_run = list(run)
-        else:
-            run = []
-    if len(best_run) >= 3 and not any(s.kind == "closed_interrogation" for s in found):
-        backed = all(
-            (m := move_at(detection, i)) is not None and m.move is TherapistMoveType.CLOSED_QUESTION
-            for i in best_run
-        )
-        found.append(Signal("closed_interrogation", tuple(best_run), backed=backed))
 
     if topic is not None:
         pressing = [
