@@ -1418,3 +1418,139 @@ def test_a_volley_of_closed_questions_in_one_turn_is_closed_interrogation() -> N
         ("P", "She did her best. Oh, I meant to tell you, they want forty costumes for the show."),
     )
     assert label_moves(single, (shift,), mode="fast")[1].contribution is Contribution.NONE
+
+
+def test_a_volley_whose_openings_say_neither_counts_each_question() -> None:
+    """fresh28, scored blind: « Ça marche, vraiment ? Il sait que… ? Il vous a déjà fait une
+    remarque ? Vous êtes en CDI ? » — four closed questions, none opening on « est-ce que »; the
+    evidence counts the questions, not the turns."""
+    s = session(
+        "fr",
+        ("T", "Qu'est-ce que vous craignez qu'il fasse ?"),
+        ("P", "Rien. Ça marche très bien comme ça."),
+        (
+            "T",
+            "Ça marche, vraiment ? Il sait que vous avez eu le Covid ? Il vous a déjà fait une "
+            "remarque ? Vous êtes en CDI ?",
+        ),
+        ("P", "Vous avez sans doute raison. Je vais lui dire, voilà."),
+    )
+    appeasing = marker_at(3, MarkerSubtype.DEFERENTIAL_APPEASING)
+    move = label_moves(s, (appeasing,), mode="fast")[1]
+    assert move.contribution is Contribution.CLOSED_INTERROGATION
+    assert "4 questions fermées" in move.evidence[0].detail
+
+
+@pytest.mark.parametrize(
+    ("lang", "advice"),
+    [
+        ("en", "You could try writing it down each evening before bed."),
+        ("fr", "Vous pourriez essayer de le noter chaque soir avant de dormir."),
+    ],
+)
+def test_advice_nobody_asked_for_is_a_contribution_only_near_a_marker(
+    lang: str, advice: str
+) -> None:
+    """Out of every labelled session's unsolicited advice with no client marker around it, the
+    coders coded 16 of 95 as a contribution: the move stays advice, the label needs a rupture."""
+    calm = "Oui, j'y ai pensé." if lang == "fr" else "Yes, I've thought about that."
+    s = session(
+        lang,
+        ("T", "Et le sommeil ?" if lang == "fr" else "And your sleep?"),
+        ("P", "Je dors mal depuis un mois." if lang == "fr" else "I've slept badly for a month."),
+        ("T", advice),
+        ("P", calm),
+    )
+    (move,) = [m for m in label_moves(s, (), mode="fast") if m.turn == 2]
+    assert move.move is T.ADVICE_WITHOUT_PERMISSION
+    assert move.contribution is Contribution.NONE
+    after = (marker_at(3, MarkerSubtype.REJECTS_INTERVENTION),)
+    (move,) = [m for m in label_moves(s, after, mode="fast") if m.turn == 2]
+    assert move.contribution is Contribution.ADVICE_UNSOLICITED
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # arguing back, and the argument by analogy pressed with a tag (fresh28, fresh29)
+        (
+            "Je ne dis pas que ce serait facile. Je dis simplement que ça a un coût aussi.",
+            "fr",
+            T.CONFRONTING,
+        ),
+        (
+            "I'm not saying it will be easy. I'm just saying the secret has a cost too.",
+            "en",
+            T.CONFRONTING,
+        ),
+        (
+            "You'd tell a piano pupil to practise their scales even if they hated them, wouldn't you?",
+            "en",
+            T.CONFRONTING,
+        ),
+        # a hidden motive given as the cause
+        (
+            "Je crois que vous cachez ça au chef parce qu'au fond vous êtes convaincue qu'on ne "
+            "vous garde que si vous êtes parfaite.",
+            "fr",
+            T.INTERPRETATION,
+        ),
+        (
+            "I think you hide it from him because deep down you're convinced nobody keeps you unless you're perfect.",
+            "en",
+            T.INTERPRETATION,
+        ),
+        # stopping to look at the exchange, and asking to be told, are not questions or advice
+        (
+            "Can I pause us for a moment? I've noticed you went quiet when I said that.",
+            "en",
+            T.META_COMMUNICATION,
+        ),
+        # neutral: "do you know how…" and « vous savez que… » are no lecture
+        ("Do you know how you're supposed to take this medication?", "en", T.CLOSED_QUESTION),
+    ],
+)
+def test_what_fresh28_and_fresh29_showed(text: str, lang: str, expected: T) -> None:
+    assert move_type(text, lang)[0] is expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "And if I get ahead of you again, I'd like you to tell me."),
+        ("fr", "Et si je repars trop vite, j'aimerais que vous me le disiez."),
+        ("fr", "Vous savez que vous pouvez m'appeler si besoin."),
+    ],
+)
+def test_asking_to_be_told_or_a_plain_you_know_is_neither_advice_nor_a_lecture(
+    lang: str, text: str
+) -> None:
+    assert move_type(text, lang)[0] not in (T.ADVICE_WITHOUT_PERMISSION, T.CONFRONTING)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "answer"),
+    [
+        (
+            "fr",
+            "Je sais pas. Il a gelé cette nuit, hein.",
+            "Oui, il fait froid. Mais restons sur le chef. Qu'est-ce que vous craignez ?",
+        ),
+        (
+            "en",
+            "Oh, speaking of flatmates, Chloe made biryani on Sunday.",
+            "That's very sweet of her but coming back to the library, what happened?",
+        ),
+    ],
+)
+def test_bringing_the_subject_back_past_a_topic_shift_passes_it_by(
+    lang: str, said: str, answer: str
+) -> None:
+    s = session(
+        lang,
+        ("T", "Et le chef ?" if lang == "fr" else "And the library?"),
+        ("P", said),
+        ("T", answer),
+    )
+    shifted = (marker_at(1, MarkerSubtype.TOPIC_SHIFT),)
+    assert last_move(s, shifted).contribution is Contribution.IGNORES_CONCERN

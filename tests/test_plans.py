@@ -1099,3 +1099,47 @@ def test_a_step_the_patient_takes_not_as_homework_is_not_checked_off(
     text = " ".join(items).replace("\xa0", " ").replace("\u202f", " ")
     assert said in text
     assert "what got in the way" not in text and "ce qui a fait obstacle" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "offered", "welcomed"),
+    [
+        (
+            "en",
+            [
+                "P: Once a week I can do. But I'll tell you now, if it starts feeling like being "
+                "marked again, I'll say so.",
+                "T: Please do. I'd much rather hear it in here.",
+            ],
+            "But I'll tell you now, if it starts feeling like being marked again, I'll say so",
+            "Please do. I'd much rather hear it in here.",
+        ),
+        (
+            "fr",
+            [
+                "P: Une fois par semaine, ça je peux. Mais si ça recommence à ressembler à une "
+                "note, je vous le dirai.",
+                "T: Oui, dites-le-moi. Je préfère mille fois l'entendre ici.",
+            ],
+            "Mais si ça recommence à ressembler à une note, je vous le dirai",
+            "Oui, dites-le-moi. Je préfère mille fois l'entendre ici.",
+        ),
+    ],
+)
+def test_the_patients_own_word_about_the_relationship_is_on_record(
+    language: str, lines: list[str], offered: str, welcomed: str
+) -> None:
+    """fresh29, read after scoring: "if it starts feeling like being marked again, I'll say so"
+    — "Please do" was missing from what the session agreed."""
+    ask = "T: Ça vous irait ?" if language == "fr" else "T: Would that work?"
+    transcript = _session([ask, *lines], language)
+    found = [p for p in plans.find(transcript, language) if p.relation]
+    assert [(p.turn, p.agreed_at, p.words, p.own, p.proposed) for p in found] == [
+        (1, 2, offered, welcomed, False)
+    ]
+    told = _told(language, found[0])
+    assert welcomed in told
+    assert ("Dit par la personne" if language == "fr" else "Said by the client") in told
+    # the same offer the therapist does not take up is no agreement
+    silent = _session([ask, lines[0], "T: Mm."], language)
+    assert not [p for p in plans.find(silent, language) if p.relation]

@@ -19,6 +19,7 @@ from raccord.taxonomy import (
     RepairApproach,
     RepairStrategy,
     Resolution,
+    Severity,
     TherapistMoveType,
     Timing,
 )
@@ -483,3 +484,36 @@ def test_no_rationale_for_a_task_the_patient_objected_to_being_pushed_into(pushe
     strategies = {s.strategy for s in _suggest(PUSHED_INTO_IT, d)}
     assert (R.GIVE_RATIONALE in strategies) is not pushed
     assert R.VALIDATE in strategies
+
+
+def test_a_macro_rupture_repaired_in_words_is_checked_on_next_session_not_reopened() -> None:
+    """fresh27's clinician review: for a macro-rupture the therapist had repaired by talking
+    about it, the report offered « À l'instant, quand je vous ai donné un conseil… », which
+    reopens it; the reviewer would ask next session how the patient left with it."""
+    t = session(
+        [
+            "T: On pourrait construire un retour par étapes : d'abord monter seul au refuge.",
+            "P: Vous ne savez pas de quoi vous parlez. Vous n'avez jamais été là-haut.",
+            "T: Vous avez raison, je crois que je suis allé trop vite. Qu'est-ce qui s'est passé "
+            "pour vous quand j'ai proposé ça ?",
+            "P: J'ai eu l'impression qu'on me poussait dehors. Comme au bureau des guides.",
+        ],
+        "fr",
+    )
+    ms = [marker(1, S.COMPLAINT_THERAPIST, 4)]
+    moves = [
+        move(0, TherapistMoveType.ADVICE_WITHOUT_PERMISSION, Contribution.ADVICE_UNSOLICITED),
+        move(2, TherapistMoveType.META_COMMUNICATION, repair=R.ACKNOWLEDGE_CONTRIBUTION),
+    ]
+    macro = episode(ms, 3, severity=Severity.MACRO, resolved=Resolution.YES)
+    out = _suggest(t, detection(ms, moves, [macro]))
+    offered = [s for s in out if s.done_at is None]
+    assert [(s.strategy, s.timing) for s in offered] == [(R.INVITE_DISCUSSION, Timing.NEXT_SESSION)]
+    (check_in,) = offered
+    assert check_in.text.startswith("La dernière fois, quand je vous ai donné un conseil")
+    assert "comment ça a été pour vous, après la séance\u202f?" in check_in.text
+    assert check(check_in.text, "fr", approach=check_in.approach).ok
+    # the same episode left unresolved is still taken up, and not as a check-in
+    open_ = replace(macro, resolved=Resolution.NO)
+    texts = [s.text for s in _suggest(t, detection(ms, moves, [open_]))]
+    assert not any("après la séance ?" in x for x in texts)

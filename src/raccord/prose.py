@@ -233,7 +233,7 @@ def _plan_key(plan: Plan) -> str:
     if plan.appointment:
         return "open_appointment"
     if plan.relation:
-        return "open_relation"
+        return "open_relation" if plan.proposed else "open_relation_own"
     if plan.moved:
         return "open_moved" if plan.agreed_at is None else "open_moved_agreed"
     if plan.between:

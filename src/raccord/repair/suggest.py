@@ -135,6 +135,10 @@ def suggest(
             for r in known.repairs_of(f.index)
             for s in reflected
         )
+        # a repair that worked in an episode that ended resolved: the moment is mended too (a
+        # review found « À l'instant, quand je vous ai donné un conseil… » offered for a
+        # macro-rupture the therapist had already repaired by meta-communication)
+        took = took or (f.episode.resolved is Resolution.YES and bool(reflected))
         out.extend(
             episode_suggestions(
                 code, transcript, f, attachment, links.get(f.index), already, tried, took
@@ -211,6 +215,11 @@ def _reflect(
         episode=repaired.episode,
         done_at=repaired.therapist,
     )
+
+
+#: The next-session check-in after a macro-rupture repaired in words (``plan``).
+CHECK_IN = (R.INVITE_DISCUSSION, Timing.NEXT_SESSION)
+_DIRECT = RepairApproach.DIRECT
 
 
 def plan(
@@ -307,6 +316,14 @@ def plan(
         and not (s in tried and (t is not Timing.NEXT_SESSION or settled))
         and not (took and t is not Timing.NEXT_SESSION)
     ]
+    # a macro-rupture repaired by talking about it is checked on at the start of the next session
+    # (« La dernière fois… comment ça a été pour vous, après la séance ? »): not reopened now
+    if (
+        settled
+        and f.episode.severity is Severity.MACRO
+        and any(s.approach is _DIRECT for s in already)
+    ):
+        kept.append(CHECK_IN)
     return kept
 
 
@@ -521,7 +538,8 @@ def wording(
         # « Si ce n'est pas le moment… » closing every script of the brief)
         variant = k + list(R).index(strategy)
         values["open_door"] = _entry(pack["open_door"], attachment.value, variant)
-        template = _pick(pack["direct"][strategy.value], k)
+        checks_in = (strategy, timing) == CHECK_IN and f.episode.resolved is Resolution.YES
+        template = _pick(pack["direct"]["check_in" if checks_in else strategy.value], k)
     else:
         template = _indirect_template(pack["indirect"][strategy.value], f, values, attachment.value)
     return typeset(code, _tidy(template.format(**values)))

@@ -122,7 +122,9 @@ class Plan:
     own: str | None = None
     #: An agreement about the relationship for what comes next: the therapist asked to be told
     #: if it happens again ("And if I start driving too fast again, will you tell me?") and the
-    #: patient agreed at ``agreed_at`` (``own``: their answer, as said, "I'll tell you.").
+    #: patient agreed at ``agreed_at`` (``own``: their answer, as said, "I'll tell you."); or,
+    #: not ``proposed``, the patient offered it ("if it starts feeling like being marked again,
+    #: I'll say so") and the therapist welcomed it at ``agreed_at`` (``own``: "Please do…").
     relation: bool = False
     #: The patient turn the task came from: the therapist put the patient's own idea into words
     #: (« C'est votre idée… Un café avec Marc, en dehors de la tour »), so it is not "proposed by
@@ -249,6 +251,24 @@ def find(
             continue
         if turn.role is not Role.PATIENT:
             continue
+        # the patient's own word about the relationship, welcomed ("if it starts feeling like
+        # being marked again, I'll say so" — "Please do"): a blind read found it missing
+        offered = cue_sentence(code, "client_offers_to_tell", turn.text)
+        reply = None if offered is None else next_turn(transcript, i, Role.THERAPIST, within=1)
+        if (
+            offered
+            and reply is not None
+            and cue(code, "therapist_welcomes_telling", turns[reply].text)
+        ):
+            out.append(
+                Plan(
+                    i,
+                    offered[1].rstrip("."),
+                    reply,
+                    relation=True,
+                    own=clip(turns[reply].text, SLOT_CHARS),
+                )
+            )
         asked = move_cue(code, "asks_next_time", turn.text) is not None
         answered = (
             i > 0
