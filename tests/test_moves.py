@@ -310,7 +310,18 @@ def test_pushing_against_the_stated_position_needs_the_clients_words_before() ->
     )
     assert last_move(said_no).contribution is Contribution.CONFRONT_ARGUE
     assert any(e.source == "context" for e in last_move(said_no).evidence)
-    assert last_move(no_stance).contribution is Contribution.ADVICE_UNSOLICITED
+    # without a stated position it is advice, a contribution when a marker is near
+    assert last_move(no_stance).move is T.ADVICE_WITHOUT_PERMISSION
+    assert last_move(no_stance).contribution is Contribution.NONE
+    coughing = session(
+        "en",
+        ("P", "I've been coughing a lot lately."),
+        ("T", "You should stop smoking as soon as possible."),
+        ("P", "Yeah, everyone keeps telling me."),
+    )
+    near = (marker_at(2, MarkerSubtype.GIVING_UP),)
+    (advice,) = [m for m in label_moves(coughing, near, mode="fast") if m.turn == 1]
+    assert advice.contribution is Contribution.ADVICE_UNSOLICITED
 
 
 def test_asking_permission_before_an_idea_is_not_a_contribution() -> None:

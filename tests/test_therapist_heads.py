@@ -181,6 +181,10 @@ def test_a_repair_head_does_not_praise_a_move_the_rules_call_a_contribution() ->
         if k in faults and rule.repair is RepairStrategy.NONE:
             assert move.contribution is rule.contribution
             assert move.repair is RepairStrategy.NONE
+        elif move.move in T.PRESSING and rule.repair is RepairStrategy.NONE:
+            # advice with no marker near is no contribution, and still no repair
+            assert move.contribution is Contribution.NONE
+            assert move.repair is RepairStrategy.NONE
         else:
             assert move.contribution is Contribution.NONE
             assert move.repair is not RepairStrategy.NONE
