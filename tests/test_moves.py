@@ -1565,3 +1565,66 @@ def test_bringing_the_subject_back_past_a_topic_shift_passes_it_by(
     )
     shifted = (marker_at(1, MarkerSubtype.TOPIC_SHIFT),)
     assert last_move(s, shifted).contribution is Contribution.IGNORES_CONCERN
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # the trigger of a withdrawal, a motive lent (fresh30, read after scoring)
+        (
+            "Moi, ce que j'entends, c'est que vous vous sentez abandonnée par elle, et que ne rien "
+            "lui dire, c'est une façon de la punir un peu.",
+            "fr",
+            T.INTERPRETATION,
+        ),
+        ("Not telling her is a way of punishing her a little.", "en", T.INTERPRETATION),
+        # defending one's intention, and the patient's past words set against them
+        (
+            "I'm not making decisions about you, Graham. I'm trying to give you something "
+            "practical. Last week you said you wanted tools.",
+            "en",
+            T.CONFRONTING,
+        ),
+        (
+            "Pourtant, la dernière fois, quand vous parliez des appels du dimanche, vous aviez "
+            "l'air triste.",
+            "fr",
+            T.CONFRONTING,
+        ),
+        # stopping to look at what is happening, and the debrief before the end
+        (
+            "Quatorze nuances de jaune... Est-ce que je peux vous arrêter un instant ? Vous me "
+            "répondez plus court.",
+            "fr",
+            T.META_COMMUNICATION,
+        ),
+        (
+            "Can I ask what it was like for you, those last few minutes, when I started on the "
+            "phone and the sheet?",
+            "en",
+            T.META_COMMUNICATION,
+        ),
+        (
+            "Before we stop, can I check something with you? Earlier you told me straight out "
+            "that I wasn't listening.",
+            "en",
+            T.META_COMMUNICATION,
+        ),
+        # a question that hands the word back is no interpretation
+        ("Donc ce n'est pas de la colère. C'est quoi, plutôt ?", "fr", T.OPEN_QUESTION),
+    ],
+)
+def test_what_fresh30_showed(text: str, lang: str, expected: T) -> None:
+    assert move_type(text, lang)[0] is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Ça ne me paraît pas bête. C'est une façon de le garder près de vous.", "fr"),
+        ("Lots of people keep talking to them. It's a way of keeping the bond.", "en"),
+        ("Last week you said you wanted to talk about your sister. Shall we start there?", "en"),
+    ],
+)
+def test_a_reassuring_function_or_the_patients_own_agenda_is_no_fault(text: str, lang: str) -> None:
+    assert move_type(text, lang)[0] not in (T.INTERPRETATION, T.CONFRONTING)

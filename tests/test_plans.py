@@ -1143,3 +1143,54 @@ def test_the_patients_own_word_about_the_relationship_is_on_record(
     # the same offer the therapist does not take up is no agreement
     silent = _session([ask, lines[0], "T: Mm."], language)
     assert not [p for p in plans.find(silent, language) if p.relation]
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "expected"),
+    [
+        (
+            "en",
+            [
+                "T: Wary's allowed, and I'd rather know. If I start sounding like the man on the "
+                "sofa again, will you tell me?",
+                "P: I'll give you the finger. [laughs] The umpire's finger, I mean. Out.",
+                "T: [laughs] That seems fair. So what are we agreeing for this week?",
+                "P: Phone stays downstairs at night. If I need to watch it, I go down, six times, "
+                "then it goes in the drawer.",
+                "T: And would you jot down a line about what you noticed? Not one of my sheets, "
+                "just wherever you like.",
+                "P: Yeah. That sounds right. A line on the back of a scorecard, maybe.",
+            ],
+            [(2, "relation"), (5, "own task"), (6, "task")],
+        ),
+        (
+            "fr",
+            [
+                "T: Alors, qu'est-ce qu'on retient pour cette semaine ?",
+                "P: J'appelle Camille dimanche, c'est le bon jour. Je lui parle de mes yeux.",
+                "T: Et si l'appel se passe autrement que prévu, on en parle la prochaine fois. Je "
+                "vous propose aussi qu'on commence à réfléchir ensemble à ce que vous voulez "
+                "garder du métier. Ça vous va ?",
+                "P: D'accord. Oui. Ça, j'aimerais bien.",
+            ],
+            [(3, "own task"), (4, "next session")],
+        ),
+    ],
+)
+def test_what_a_session_agreed_at_its_end_is_all_on_record(
+    language: str, lines: list[str], expected: list[tuple[int, str]]
+) -> None:
+    """fresh30's clinician review: the patient's answer to "what are we agreeing for this
+    week?", a line to jot down, "I'll give you the finger" to "will you tell me?" and the theme
+    proposed for next session were left out of what the session agreed."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    found = plans.find(_session(hello + lines, language), language)
+
+    def kind(p: plans.Plan) -> str:
+        if p.relation:
+            return "relation"
+        if p.between:
+            return "task" if p.proposed else "own task"
+        return "next session"
+
+    assert sorted((p.turn, kind(p)) for p in found) == expected

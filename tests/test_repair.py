@@ -156,7 +156,7 @@ def test_confrontation_is_validated_and_the_misunderstanding_clarified() -> None
     assert [s.done_at for s in ack] == [4]
     assert ack[0].text == (
         "Au tour 5, vous avez reconnu votre part, et la personne s'est réengagée dans l'échange "
-        "juste après (tour 6)\u00a0: à refaire."
+        "juste après (tour 6)\u00a0: une piste à garder."
     )
     assert all(s.timing is Timing.NEXT_SESSION for s in out), "no other repair for the moment"
 
@@ -362,7 +362,7 @@ def test_a_repair_that_took_is_reflected_back_and_nothing_else_is_offered_for_th
         assert out[0].text.startswith(
             "Au tour 3, vous avez validé son vécu, et la personne s'est réengagée"
         )
-        assert out[0].text.endswith("à refaire.")
+        assert out[0].text.endswith("une piste à garder.")
 
 
 def test_intellectualising_is_not_met_by_going_back_to_the_general_talk() -> None:

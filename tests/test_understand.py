@@ -175,7 +175,7 @@ def test_implicit_prohibition_in_english() -> None:
 
 def test_argue_confront_interaction_and_what_works_after_a_validation() -> None:
     f = described(PROHIBITION_FR, _prohibition_detection())  # type: ignore[arg-type]
-    assert any("argumentation de votre part → opposition" in c for c in f.cycles)
+    assert any("conseil ou argumentation de votre part → opposition" in c for c in f.cycles)
     # the validation at turn 5 is followed by a long, engaged answer about her son
     assert any(
         w.startswith("Validation (tour 5)") and "après un marqueur au tour 4" in w
@@ -737,3 +737,38 @@ def test_it_s_all_right_after_an_apology_is_no_return() -> None:
     ]
     assert works.find(t, detection(ms, moves, [episode(ms, 3)]), "en") == ()
     assert cue("en", "warm", "Right. Yes, okay.") is not None
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "en",
+            [
+                "T: And at night?",
+                "P: One bloke wrote that my kids must be ashamed of me. That one got me.",
+                "T: That one got you. What happened inside you when you read it?",
+                "P: Nothing. Fine.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "T: Et la nuit ?",
+                "P: Un type a écrit que mes enfants devaient avoir honte de moi. Ça m'a touché.",
+                "T: Ça vous a touché. Qu'est-ce que ça vous a fait, de lire ça ?",
+                "P: Rien. Ça va.",
+            ],
+        ),
+    ],
+)
+def test_asking_what_was_lived_takes_the_feeling_up(language: str, lines: list[str]) -> None:
+    """fresh30's review: "an emotion said at turn 10 ('ashamed') not picked up at turn 11?" was
+    false — turn 11 asks what happened inside him."""
+    d = detection([marker(3, S.MINIMAL_RESPONSE)], [move(2, TherapistMoveType.OPEN_QUESTION)])
+    found = [
+        s
+        for s in window_signals(session(lines, language), d, 3, 3, language)
+        if s.kind == "missed_emotion"
+    ]
+    assert found == []

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
+from raccord.detect.moves import context_words as move_cue
 from raccord.lang.cues import fold
 from raccord.model import Detection, Episode, Marker, TherapistMove, Transcript
 from raccord.taxonomy import (
@@ -364,7 +365,12 @@ def window_signals(
             continue  # "everyone's anxious in meetings": abstract talk, not a feeling said
         move = move_at(detection, t)
         reflective = move is not None and move.move in _REFLECTIVE
-        heard = cue(code, "empathy", turns[t].text) is not None
+        # asking what was lived ("That one got you. What happened inside you when you read
+        # it?") takes the feeling up too: a blind review found it called "not picked up"
+        heard = (
+            cue(code, "empathy", turns[t].text) is not None
+            or move_cue(code, "explores", turns[t].text) is not None
+        )
         if not reflective and not heard and not _names(turns[t].text, emotion):
             found.append(Signal("missed_emotion", (p, t), emotion, backed=False))
 
