@@ -1194,3 +1194,38 @@ def test_what_a_session_agreed_at_its_end_is_all_on_record(
         return "next session"
 
     assert sorted((p.turn, kind(p)) for p in found) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "asked", "yes"),
+    [
+        (
+            "en",
+            "P: Could we leave the dad stuff for another time? I think I'd have to come at it "
+            "slowly. Today I'd rather stick with the basket.",
+            "T: Yes, we can absolutely leave it. It'll keep, and you decide when.",
+        ),
+        (
+            "fr",
+            "P: Est-ce qu'on pourrait garder mon père pour une autre fois ? Pas aujourd'hui.",
+            "T: Oui, bien sûr. C'est vous qui direz quand.",
+        ),
+    ],
+)
+def test_a_subject_the_patient_puts_off_is_theirs_to_bring_back_not_to_open_with(
+    language: str, asked: str, yes: str
+) -> None:
+    """fresh31's clinician review: "Could we leave the dad stuff for another time?" was filed as
+    a request for next session, "open with it" — which would replay the rupture."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    transcript = _session(
+        [*hello, "T: Et votre père ?" if language == "fr" else "T: And your dad?", asked, yes],
+        language,
+    )
+    (plan,) = plans.find(transcript, language)
+    assert plan.aside and not plan.subject
+    told = _told(language, plan)
+    assert ("c'est à " if language == "fr" else "theirs to ") in told
+    assert ("ouvrir en premier" if language == "fr" else "open with it") not in told
+    b = brief(analyze(transcript, mode="fast"))
+    assert not b.planned

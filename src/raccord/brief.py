@@ -161,10 +161,11 @@ def brief(analysis: SessionAnalysis, text: prose.FormulationProse | None = None)
         lone_notes=lone,
         unresolved=sum(ep.resolved is not Resolution.YES for ep in analysis.detection.episodes),
         # the next appointment alone is a date on record, and an agreement about the relationship
-        # a stance to hold: neither is a plan that opens the next session
+        # a stance to hold, a subject the patient set aside theirs to bring back: none is a plan
+        # that opens the next session
         planned=bool(
             form is not None
             and form.facts is not None
-            and any(not (p.appointment or p.relation) for p in form.facts.plans)
+            and any(not (p.appointment or p.relation or p.aside) for p in form.facts.plans)
         ),
     )

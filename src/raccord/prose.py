@@ -234,6 +234,8 @@ def _plan_key(plan: Plan) -> str:
         return "open_appointment"
     if plan.relation:
         return "open_relation" if plan.proposed else "open_relation_own"
+    if plan.aside:
+        return "open_plan_aside" if plan.agreed_at is not None else "open_set_aside"
     if plan.moved:
         return "open_moved" if plan.agreed_at is None else "open_moved_agreed"
     if plan.between:

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from raccord.detect import signals as marker_pack
 from raccord.detect.moves import context_cue
 from raccord.detect.moves import context_words as move_cue
 from raccord.model import Transcript
@@ -136,12 +137,16 @@ class Plan:
     #: The patient said it is not homework ("I want to try it. Not as homework.", « Pas comme un
     #: exercice. »): the next session asks what it was like, without checking it off.
     not_homework: bool = False
+    #: The patient asked to leave the subject for another time ("Could we leave the dad stuff for
+    #: another time? I think I'd have to come at it slowly"): theirs to bring back, never a
+    #: subject to open the next session with (a clinician's review of a never-seen session).
+    aside: bool = False
 
     @property
     def subject(self) -> bool:
         """A subject for next session: not a task for the week, an agreement about the
-        relationship, or an appointment moved or set."""
-        return not (self.between or self.relation or self.moved or self.appointment)
+        relationship, an appointment moved or set, or a subject the patient set aside."""
+        return not (self.between or self.relation or self.moved or self.appointment or self.aside)
 
 
 def find(
@@ -285,7 +290,9 @@ def find(
         if asked or answered:
             agreed = _agreed(transcript, i, code)
             summary = None if agreed is None else _summary(code, turns[agreed].text)
-            out.append(Plan(i, _said(code, turn.text, asked), agreed, summary, answered=not asked))
+            aside = asked and _sets_aside(code, turn.text)
+            said = _said(code, turn.text, asked)
+            out.append(Plan(i, said, agreed, summary, answered=not asked, aside=aside))
         elif i in disputed or _answered_with(transcript, i, code, "therapist_objects", within=2):
             continue
         elif (own := cue_sentence(code, "client_commits_week", turn.text)) and not (
@@ -508,6 +515,13 @@ def _yes(code: str, text: str, also: str) -> bool:
     for what is asked — trying the task (``client_will_try``), the slot said back
     (``confirms_slot``), "I'll tell you" (``client_will_tell``)."""
     return cue(code, "client_accepts", text) is not None or cue(code, also, text) is not None
+
+
+def _sets_aside(code: str, text: str) -> bool:
+    """The patient putting a subject off ("for another time", « pas aujourd'hui »), read by the
+    marker pack's ``defers`` cues, the ones the episodes' resolution reads."""
+    hit, _ = marker_pack.pack(code).family("defers").score(marker_pack.normalise(text))
+    return hit > 0
 
 
 def _accepts(code: str, text: str) -> bool:
