@@ -1229,3 +1229,26 @@ def test_a_subject_the_patient_puts_off_is_theirs_to_bring_back_not_to_open_with
     assert ("ouvrir en premier" if language == "fr" else "open with it") not in told
     b = brief(analyze(transcript, mode="fast"))
     assert not b.planned
+
+
+def test_something_set_for_the_week_is_a_task_and_the_date_after_a_yes_is_on_record() -> None:
+    """fresh31's review: « se fixer quelque chose pour la semaine prochaine ? Je vous propose
+    deux choses… » was read as a subject for next session, and the appointment asked in the
+    same turn as the yes to the patient's plan (« C'est vous qui décidez… Mardi prochain, même
+    heure ? ») was lost."""
+    lines = [
+        "T: Bonjour.",
+        "P: Bonjour.",
+        "T: Est-ce qu'on pourrait se fixer quelque chose pour la semaine prochaine ? Je vous "
+        "propose deux choses : noter les nuits où vous vous réveillez ; et, si vous le sentez, "
+        "aller seul au cimetière.",
+        "P: Le carnet, oui, je peux. Le cimetière, je vais essayer samedi matin.",
+        "T: Ça me va très bien. C'est vous qui décidez. Mardi prochain, même heure ?",
+        "P: Mardi, dix-huit heures.",
+    ]
+    found = plans.find(_session(lines, "fr"), "fr")
+    assert [(p.turn, p.between, p.appointment) for p in found] == [
+        (2, True, False),
+        (4, False, True),
+    ]
+    assert found[0].words.startswith("Je vous propose deux choses")

@@ -169,7 +169,11 @@ def find(
     for i, turn in enumerate(turns):
         if turn.role is Role.THERAPIST:
             if any(p.agreed_at == i for p in out):
-                continue  # the yes to the patient's own request
+                # the yes to the patient's own request; it may still set the next appointment
+                # (« C'est vous qui décidez… Mardi prochain, même heure ? » — « Mardi, dix-huit
+                # heures. »: a review found the date missing)
+                _appointment(transcript, i, code, out)
+                continue
             offer = cue_sentence(code, "therapist_offers_next_time", turn.text)
             answer = next_turn(transcript, i, Role.PATIENT, within=2)
             if (
@@ -248,11 +252,8 @@ def find(
                 )
             # the date of the next session, not what it will do (« On en reparle la semaine
             # prochaine ? » is the offer above)
-            closing = i >= len(turns) - CLOSING_TURNS and offer is None and task is None
-            if closing and not any(p.moved or p.appointment for p in out):
-                date = cue_sentence(code, "sets_appointment", turn.text)
-                if date is not None and answer is not None and _confirms(code, turns[answer].text):
-                    out.append(Plan(i, date[1].rstrip("."), answer, appointment=True))
+            if offer is None and task is None:
+                _appointment(transcript, i, code, out)
             continue
         if turn.role is not Role.PATIENT:
             continue
@@ -515,6 +516,18 @@ def _yes(code: str, text: str, also: str) -> bool:
     for what is asked — trying the task (``client_will_try``), the slot said back
     (``confirms_slot``), "I'll tell you" (``client_will_tell``)."""
     return cue(code, "client_accepts", text) is not None or cue(code, also, text) is not None
+
+
+def _appointment(transcript: Transcript, i: int, code: str, out: list[Plan]) -> None:
+    """The next appointment set at the session's end by therapist turn ``i`` and confirmed (the
+    date, not what the session will do), added to ``out`` unless one is already there."""
+    turns = transcript.turns
+    if i < len(turns) - CLOSING_TURNS or any(p.moved or p.appointment for p in out):
+        return
+    date = cue_sentence(code, "sets_appointment", turns[i].text)
+    answer = next_turn(transcript, i, Role.PATIENT, within=2)
+    if date is not None and answer is not None and _confirms(code, turns[answer].text):
+        out.append(Plan(i, date[1].rstrip("."), answer, appointment=True))
 
 
 def _sets_aside(code: str, text: str) -> bool:
