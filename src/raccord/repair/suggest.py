@@ -177,7 +177,7 @@ def _reflect(
     code: str, transcript: Transcript, detection: Detection, repaired: Repaired
 ) -> Suggestion | None:
     """« Au tour 8, vous avez validé son vécu, et la personne s'est réengagée dans l'échange
-    juste après (tour 9) : à refaire. » The move is named by what the therapist did."""
+    juste après (tour 9) : une piste à garder. » The move is named by what the therapist did."""
     move = move_at(detection, repaired.therapist)
     table: dict[str, Any] = section(code, "repair")["reflect"]
     if repaired.own is not None:
