@@ -322,6 +322,7 @@ def plan(
         settled
         and f.episode.severity is Severity.MACRO
         and any(s.approach is _DIRECT for s in already)
+        and CHECK_IN not in kept
     ):
         kept.append(CHECK_IN)
     return kept
