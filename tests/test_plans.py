@@ -1252,3 +1252,33 @@ def test_something_set_for_the_week_is_a_task_and_the_date_after_a_yes_is_on_rec
         (4, False, True),
     ]
     assert found[0].words.startswith("Je vous propose deux choses")
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "said"),
+    [
+        (
+            "fr",
+            "T: Je vous propose deux choses. De mon côté, je m'engage à vous demander avant de "
+            "vous donner un avis.",
+            "De mon côté, je m'engage à vous demander avant de vous donner un avis",
+        ),
+        (
+            "en",
+            "T: Please do. And I'll try to ask before I decide what's good for you.",
+            "And I'll try to ask before I decide what's good for you",
+        ),
+    ],
+)
+def test_the_therapists_own_commitment_about_the_relationship_is_on_record(
+    language: str, line: str, said: str
+) -> None:
+    """fresh31's review: « je m'engage à vous demander avant de vous donner un avis », the core
+    of the repair, was missing from what the session agreed."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    found = [
+        p for p in plans.find(_session([*hello, line, "P: Ok."], language), language) if p.relation
+    ]
+    assert [(p.turn, p.words, p.proposed, p.agreed_at) for p in found] == [(2, said, True, None)]
+    told = _told(language, found[0])
+    assert ("Votre propre engagement" if language == "fr" else "Your own commitment") in told

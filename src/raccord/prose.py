@@ -233,6 +233,8 @@ def _plan_key(plan: Plan) -> str:
     if plan.appointment:
         return "open_appointment"
     if plan.relation:
+        if plan.proposed and plan.agreed_at is None:
+            return "open_relation_mine"
         return "open_relation" if plan.proposed else "open_relation_own"
     if plan.aside:
         return "open_plan_aside" if plan.agreed_at is not None else "open_set_aside"

@@ -168,6 +168,12 @@ def find(
     out: list[Plan] = []
     for i, turn in enumerate(turns):
         if turn.role is Role.THERAPIST:
+            # the therapist's own commitment about the relationship ("And I'll try to ask before I
+            # decide what's good for you", « je m'engage à vous demander avant de vous donner un
+            # avis »): a clinician's review found it missing from what was agreed
+            promised = cue_sentence(code, "therapist_commits", turn.text)
+            if promised is not None:
+                out.append(Plan(i, promised[1].rstrip("."), relation=True, proposed=True))
             if any(p.agreed_at == i for p in out):
                 # the yes to the patient's own request; it may still set the next appointment
                 # (« C'est vous qui décidez… Mardi prochain, même heure ? » — « Mardi, dix-huit
