@@ -187,13 +187,7 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
     # about what happened between them (« Est-ce qu'on pourrait regarder ensemble ce qui s'est
     # passé ? » — « Quand vous avez dit "rationnellement"… ça sert à rien ») is the exploration
     # asked for, disagreement voiced and heard: a blind review found it flagged as giving up
-    exploring = (
-        s.words >= 15
-        and s.first_person >= 0.06
-        and s.answered_move == "meta_communication"
-        and not pressured
-        and not irritated
-    )
+    exploring = _invited_account(s) and s.first_person >= 0.06
 
     # 1. pack cues of each subtype, counted when their context holds
     for hit in s.cues:
@@ -626,7 +620,7 @@ def find(
         for k, (x, decision) in enumerate(
             zip(rows, model.decide(matrix, given, affect, near), strict=True)
         ):
-            if not decision.present or _exploring(x):
+            if not decision.present or (_invited_account(x.signals) and _rule(x) < THRESHOLD):
                 continue
             sure = round(min(0.95, max(0.05, decision.probability)), 3)
             evidence = _learned_evidence(p, x, decision, model.weighed_blocks(matrix[k]))
@@ -644,24 +638,22 @@ def find(
 
 
 #: Words from which a patient's account in answer to meta-communication is the exploration it
-#: asked for (``_exploring``).
+#: asked for (``_invited_account``).
 EXPLORATION_WORDS = 15
 
 
-def _exploring(x: Scored) -> bool:
-    """A patient's account at length in answer to meta-communication, with no cue of a marker
-    of its own (the rules' score under the threshold), no irritation and no pressure: the
-    exploration the therapist asked for, disagreement voiced and heard — not a new marker. Blind
-    reviews found such answers flagged as new confrontation after a repair (the episode then ran
-    on past it); out of fold, on every labelled session, the model flagged 21 such turns, 5 of
-    them coded markers."""
-    s = x.signals
+def _invited_account(s: TurnSignals) -> bool:
+    """A patient's account at length in answer to meta-communication, without irritation or
+    pressure: the exploration the therapist asked for, disagreement voiced and heard. The rules
+    damp the cues such an account can look like (``score_turn``); with no cue of its own (the
+    rules' score under the threshold) it is no marker at all (``find``) — blind reviews found
+    such answers flagged as new confrontation after a repair; out of fold, on every labelled
+    session, the model had flagged 21 such turns, 5 of them coded markers."""
     return (
         s.answered_move == "meta_communication"
         and s.words >= EXPLORATION_WORDS
         and s.irritation < 1.5
         and s.pressure < PRESSURE
-        and _rule(x) < THRESHOLD
     )
 
 

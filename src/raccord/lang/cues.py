@@ -45,6 +45,7 @@ __all__ = [
     "fold_sentences",
     "normalise",
     "strip_accents",
+    "without_annotations",
 ]
 
 # --------------------------------------------------------------------------- normalisation
@@ -196,13 +197,17 @@ def fold_sentences(written: str) -> Folded:
     return Folded(written, "".join(chars), tuple(origin))
 
 
+def without_annotations(text: str) -> str:
+    """``text`` with its bracketed annotations (« [silence 6s] », "(sighs)") blanked out."""
+    return _BRACKETS.sub(" ", text) if "[" in text or "(" in text else text
+
+
 def normalise(text: str) -> str:
     """A turn in the *words* view: folded, no annotations, punctuation but ``'`` and ``?``
     dropped, stutters and restarted phrases collapsed."""
     t = fold(text)
     # each rewrite below needs a character the ``in`` test looks for first
-    if "[" in t or "(" in t:
-        t = _BRACKETS.sub(" ", t)
+    t = without_annotations(t)
     if "-" in t:
         t = _STUTTER.sub(r"\1", t)
         t = _PARTIAL_STUTTER.sub("", t)

@@ -25,7 +25,7 @@ from pathlib import Path
 from raccord.errors import RaccordError
 from raccord.eval.corpus import ANNOMI, load_transcripts
 from raccord.eval.labels import Annotation, TranscriptId, read_labels
-from raccord.lang.cues import strip_accents
+from raccord.lang.cues import strip_accents, without_annotations
 from raccord.model import Transcript
 
 LABELS = ("annomi-rupture-dev.jsonl", "annomi-rupture-silver.jsonl")
@@ -97,14 +97,13 @@ def psychotherapy(folder: Path = PSYCHOTHERAPY) -> Iterator[Labelled]:
             yield Labelled("psychotherapy", f"psy-{tid}", language, transcripts[tid], labels[tid])
 
 
-_ANNOTATION = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _PUNCTUATION = re.compile(r"[^\w' -]")
 
 
 def unpunctuated(text: str, language: str) -> str:
     """A turn as plain speech-to-text writes it: lower case, no punctuation and no annotations
     (« [silence] », "(sighs)"), French without accents; a turn left empty becomes "mm"."""
-    t = _PUNCTUATION.sub(" ", _ANNOTATION.sub(" ", text.lower()))
+    t = _PUNCTUATION.sub(" ", without_annotations(text.lower()))
     if language == "fr":
         t = strip_accents(t)  # « l'œil » stays « l'œil », not « l'il »
     return " ".join(t.split()) or "mm"
