@@ -52,6 +52,7 @@ def _written(a: SessionAnalysis) -> Iterator[str]:
     for s in a.suggestions:
         yield s.text
         yield s.why
+        yield s.context
     f = prose.of(a)
     assert f is not None
     yield from f.summary + f.cycles + f.what_works + f.open_items + f.prohibitions + f.timeline

@@ -1628,3 +1628,124 @@ def test_what_fresh30_showed(text: str, lang: str, expected: T) -> None:
 )
 def test_a_reassuring_function_or_the_patients_own_agenda_is_no_fault(text: str, lang: str) -> None:
     assert move_type(text, lang)[0] not in (T.INTERPRETATION, T.CONFRONTING)
+
+
+@pytest.mark.parametrize(
+    ("lang", "objection", "answer"),
+    [
+        # fresh31 (read after scoring): the verdict held against the objection, in a turn whose
+        # opening validates, was called a repair
+        (
+            "fr",
+            "Pardon ? Vous êtes en train de me dire de lâcher mon métier ?",
+            "Je vous dis que ce n'est pas raisonnable de continuer comme ça. Vous vous exposez "
+            "tous les jours à ce qui vous a blessé. À un moment, il faut être réaliste.",
+        ),
+        (
+            "fr",
+            "Vous savez combien on est, de thanatos, dans le département ? Sept.",
+            "Je ne prétends pas connaître votre métier. Mais je vois bien les effets qu'il a sur "
+            "vous, et je ne peux pas faire comme si je ne les voyais pas.",
+        ),
+        (
+            "en",
+            "Sorry? You're telling me to give up flying?",
+            "I'm not claiming to know your job. But I can see what it's doing to you, and I "
+            "can't pretend I don't see it.",
+        ),
+        (
+            "en",
+            "Sorry? You're telling me to give up flying?",
+            "It's not sustainable to keep going like this. At some point you have to be realistic.",
+        ),
+    ],
+)
+def test_a_verdict_held_against_the_objection_argues_and_repairs_nothing(
+    lang: str, objection: str, answer: str
+) -> None:
+    s = session(
+        lang,
+        ("T", "Et au travail ?" if lang == "fr" else "And at work?"),
+        ("P", objection),
+        ("T", answer),
+    )
+    move = last_move(s, (marker_at(1, MarkerSubtype.COMPLAINT_THERAPIST),))
+    assert move.contribution is Contribution.CONFRONT_ARGUE
+    assert move.repair is RepairStrategy.NONE
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "answer"),
+    [
+        # fresh31: holding one's own thread past the topic shift, whatever the question after it
+        (
+            "en",
+            "Dunno. Not really his thing. Anyway. The envelope's back from repair, by the way.",
+            "Let's stay with your dad for a moment, because I think it's important. When he said "
+            "that, how old did you feel?",
+        ),
+        (
+            "fr",
+            "Je sais pas. Bref. L'enveloppe est revenue de réparation, au fait.",
+            "Restons sur votre père un instant, parce que je pense que c'est important. Quand il a "
+            "dit ça, vous vous êtes senti comment ?",
+        ),
+    ],
+)
+def test_holding_ones_own_thread_past_a_topic_shift_passes_it_by(
+    lang: str, said: str, answer: str
+) -> None:
+    s = session(
+        lang,
+        ("T", "Et votre père ?" if lang == "fr" else "And your dad?"),
+        ("P", said),
+        ("T", answer),
+    )
+    shifted = (marker_at(1, MarkerSubtype.TOPIC_SHIFT),)
+    assert last_move(s, shifted).contribution is Contribution.IGNORES_CONCERN
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer", "expected"),
+    [
+        # fresh31: leaving the subject for the patient to bring back is deferring it
+        (
+            "en",
+            "Yes, we can absolutely leave it. It'll keep, and you decide when.",
+            RepairStrategy.DEFER,
+        ),
+        (
+            "fr",
+            "Oui, on peut tout à fait laisser ça de côté. C'est vous qui direz quand.",
+            RepairStrategy.DEFER,
+        ),
+        # fresh32: owning the run of questions, after a stop
+        (
+            "en",
+            "Can I stop us for a moment, though? I've just been firing questions at you about "
+            "the yard, one after another.",
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+        (
+            "fr",
+            "Est-ce que je peux nous arrêter un instant ? Je viens de vous poser question sur "
+            "question à propos du chantier.",
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+    ],
+)
+def test_what_fresh31_and_fresh32_said_in_repair(
+    lang: str, answer: str, expected: RepairStrategy
+) -> None:
+    s = session(
+        lang,
+        ("T", "Et votre père ?" if lang == "fr" else "And your dad?"),
+        ("P", "Bon. Rien." if lang == "fr" else "Nothing. It's fine."),
+        ("T", answer),
+    )
+    assert last_move(s, (marker_at(1, MarkerSubtype.DENIAL),)).repair is expected
+
+
+def test_asking_what_it_was_like_when_i_kept_on_is_meta_communication() -> None:
+    text = "But I'd still like to know what it was like for you when I kept on about going down to the yard."
+    assert move_type(text, "en")[0] is T.META_COMMUNICATION

@@ -433,7 +433,7 @@ def test_an_answer_to_the_therapists_question_is_not_called_a_request(language: 
     assert plan.answered and plan.agreed_at == 2
     items = of(analyze(transcript, mode="fast")).open_items
     assert items[0].startswith(
-        ("Proposé par la personne, à votre question,", "Proposed by the client, when you asked,")
+        ("Proposé par la personne, à votre demande,", "Proposed by the client, when you asked,")
     )
     assert items[0].count("«") == items[0].count("»")
 
@@ -1282,3 +1282,55 @@ def test_the_therapists_own_commitment_about_the_relationship_is_on_record(
     assert [(p.turn, p.words, p.proposed, p.agreed_at) for p in found] == [(2, said, True, None)]
     told = _told(language, found[0])
     assert ("Votre propre engagement" if language == "fr" else "Your own commitment") in told
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "en",
+            [
+                "T: What would be a step you could actually take this week? Not the one I was "
+                "pushing for, one that feels like yours.",
+                "P: I could text him back. Not about going down. Just ask how the tracery's "
+                "coming on.",
+                "T: That sounds like the one who knows. Would it be alright if we came back to "
+                "the yard another time, if and when you want to?",
+                "P: Yeah. Not next week, maybe. But yeah.",
+                "T: So let me check I've got it: you'll text Dev about the tracery. Next week you "
+                "tell me how that went, and we leave the yard alone unless you bring it up.",
+                "P: Deal.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "T: Quel serait un pas que vous pourriez vraiment faire cette semaine ? Pas celui "
+                "que je poussais, un qui soit le vôtre.",
+                "P: Je pourrais répondre à Dev. Pas pour descendre au chantier. Juste lui demander "
+                "où en est le remplage.",
+                "T: Ça me paraît juste. Est-ce qu'on pourrait revenir au chantier une autre fois, "
+                "si et quand vous le voudrez ?",
+                "P: Oui. Pas la semaine prochaine, peut-être. Mais oui.",
+            ],
+        ),
+    ],
+)
+def test_the_patients_own_step_and_the_subject_left_to_them_are_on_record(
+    language: str, lines: list[str]
+) -> None:
+    """fresh32 (read after scoring): the week's task quoted the therapist's question, the subject
+    set aside at the therapist's suggestion was missing, and the recap listed the step twice."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    found = plans.find(_session(hello + lines, language), language)
+    task, aside = found
+    assert task.between and task.words.startswith(
+        ("I could text him back", "So let me check", "Je pourrais")
+    )
+    assert "?" not in task.words
+    assert aside.aside and aside.proposed and aside.turn == 4 and aside.agreed_at == 5
+    said = of(analyze(_session(hello + lines, language), mode="fast")).open_items
+    assert any(
+        ("mis de côté à votre proposition" in s.lower()) or ("at your suggestion" in s)
+        for s in said
+    )

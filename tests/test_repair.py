@@ -86,7 +86,7 @@ def test_own_part_is_acknowledged_when_the_formulation_shows_one() -> None:
     assert main.strategy is R.ACKNOWLEDGE_CONTRIBUTION
     assert "plusieurs questions à la suite" in main.text
     assert "je ne vous ai pas laissé beaucoup de place" in main.text
-    assert "questions fermées" in main.why and "Méta-communication" in main.why
+    assert "questions fermées" in main.context and "Méta-communication" in main.why
 
 
 def test_every_episode_gets_a_direct_and_an_indirect_suggestion_that_pass_the_checker() -> None:
@@ -517,3 +517,14 @@ def test_a_macro_rupture_repaired_in_words_is_checked_on_next_session_not_reopen
     open_ = replace(macro, resolved=Resolution.NO)
     texts = [s.text for s in _suggest(t, detection(ms, moves, [open_]))]
     assert not any("après la séance ?" in x for x in texts)
+
+
+def test_what_the_options_answer_is_said_once_above_them() -> None:
+    """A review read the episode's description repeated in each suggestion's "why", four times
+    in a row: it is the suggestions' common context, said once, and each "why" is its own."""
+    out = _suggest(WORK_FR, _work_detection())  # type: ignore[arg-type]
+    made = [s for s in out if s.done_at is None]
+    assert len(made) >= 2
+    assert len({s.context for s in made}) == 1 and made[0].context
+    assert all(made[0].context not in s.why for s in made)
+    assert len({s.why for s in made}) == len(made)

@@ -471,7 +471,7 @@ def test_advice_read_from_words_alone_is_a_lead_to_check_never_a_stated_fact() -
     assert advice is not None and not advice.backed
     therapist = " ".join(formulation_prose(transcript, det, formulation).episodes[0].therapist_part)
     assert "À vérifier\u00a0: conseil" in therapist
-    said = " ".join(s.text + " " + s.why for s in out)
+    said = " ".join(s.text + " " + s.why + " " + s.context for s in out)
     assert "conseil" not in said
 
 

@@ -166,7 +166,7 @@ def test_every_turn_number_in_a_suggestion_exists(name: str) -> None:
     a = _analysis(name)
     uids = {t.uid for t in a.transcript.turns}
     for s in a.suggestions:
-        for n in _TURN[a.transcript.language].findall(s.text + " " + s.why):
+        for n in _TURN[a.transcript.language].findall(s.text + " " + s.why + " " + s.context):
             assert int(n) in uids, (n, s.text)
 
 

@@ -281,9 +281,14 @@ class Suggestion:
     approach: RepairApproach
     strategy: RepairStrategy
     text: str
+    #: the reason for this strategy and timing
     why: str
     timing: Timing = Timing.NOW
     episode: int | None = None
+    #: what in the episode the suggestion answers (its markers, the move that may have fed it),
+    #: the same for every suggestion of an episode: the reports say it once, above them (a
+    #: review read it repeated four times in a row)
+    context: str = ""
     #: the therapist's own turn where this repair was already made and the patient re-engaged:
     #: ``text`` then reflects it back (« à garder ») instead of suggesting it again
     done_at: int | None = None

@@ -237,7 +237,9 @@ def _plan_key(plan: Plan) -> str:
             return "open_relation_mine"
         return "open_relation" if plan.proposed else "open_relation_own"
     if plan.aside:
-        return "open_plan_aside" if plan.agreed_at is not None else "open_set_aside"
+        if plan.agreed_at is None:
+            return "open_set_aside"
+        return "open_plan_aside_offered" if plan.proposed else "open_plan_aside"
     if plan.moved:
         return "open_moved" if plan.agreed_at is None else "open_moved_agreed"
     if plan.between:

@@ -394,6 +394,10 @@ def render(
             suggestions = [s for s in analysis.suggestions if s.episode == ef.episode]
             if suggestions:
                 parts.append(Text(f" {w('headings', 'suggestions')}", style="underline"))
+                context = next((s.context for s in suggestions if s.context), "")
+                if context:
+                    answers = Text(f"({w('headings', 'options_for')} {context})", style="dim")
+                    parts.append(Padding(answers, (0, 0, 0, 2)))
                 parts.extend(_suggestion_block(s, w) for s in suggestions)
         for heading, items in (
             ("cycles", form.cycles),

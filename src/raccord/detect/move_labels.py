@@ -149,12 +149,14 @@ def _cue(pack: MovePack, name: str, norm: str) -> re.Match[str] | None:
 
 
 def _repair_by_wording(
-    pack: MovePack, norm: str, only: Sequence[RepairStrategy] | None = None
-) -> RepairStrategy | None:
+    pack: MovePack, norm: str
+) -> tuple[RepairStrategy, re.Match[str]] | tuple[None, None]:
+    """The repair the turn names in words, and where: the first strategy of the pack's
+    ``[repair]`` table whose wording it holds."""
     for strategy, pat in pack.repair:
-        if (only is None or strategy in only) and pat.search(norm):
-            return strategy
-    return None
+        if (m := pat.search(norm)) is not None:
+            return strategy, m
+    return None, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,9 @@ class _TherapistFacts:
     push: bool
     counter: bool
     repair_wording: RepairStrategy | None
+    #: the sentence that names the repair, as written ("I've just been firing questions at
+    #: you…", not the "Can I stop us for a moment?" that opens the turn)
+    repair_words: str | None
     validating: bool
     n_words: int
     content: frozenset[str]
@@ -178,6 +183,7 @@ class _TherapistFacts:
     explores: bool
     checks_agreement: bool
     moves_on: bool
+    insists: bool
     hands_over: bool
 
 
@@ -186,13 +192,16 @@ def _therapist_facts(text: str, code: str, spoken: bool = False) -> _TherapistFa
     """What the labels need from a therapist turn's words; ``spoken``: the session is
     unpunctuated speech-to-text (``questions.sentences``)."""
     pack = move_pack(code)
-    norm = read(text, quoted=False).text
+    folded = read(text, quoted=False)
+    norm = folded.text
     spans = questions.sentences(norm, code, spoken=spoken)
     push_match = _cue(pack, "change_push", norm)
+    strategy, named = _repair_by_wording(pack, norm)
     return _TherapistFacts(
         push=push_match is not None and not framed(pack, norm, spans, push_match.start()),
         counter=_cue(pack, "counter", norm) is not None,
-        repair_wording=_repair_by_wording(pack, norm),
+        repair_wording=strategy,
+        repair_words=None if named is None else sentence_at(text, folded, named.start()),
         validating=hit(pack, "validation", norm) is not None
         or hit(pack, "affirmation", norm) is not None,
         n_words=len(WORD.findall(norm)),
@@ -213,6 +222,7 @@ def _therapist_facts(text: str, code: str, spoken: bool = False) -> _TherapistFa
         explores=_cue(pack, "explores", norm) is not None,
         checks_agreement=_cue(pack, "checks_agreement", norm) is not None,
         moves_on=_cue(pack, "moves_on", norm) is not None,
+        insists=_cue(pack, "insists", norm) is not None,
         hands_over=_cue(pack, "hands_over", norm) is not None,
     )
 
@@ -294,12 +304,14 @@ def _label_turn(
         ev = (reason, *extra, *move_evidence)
         return TherapistMove(i, move, contribution=label, confidence=conf, evidence=ev)
 
-    def repair(strategy: RepairStrategy, conf: float) -> TherapistMove:
+    def repair(strategy: RepairStrategy, conf: float, said: str | None = None) -> TherapistMove:
+        """The repair with its reason, quoting ``said`` (the sentence that names it) when given."""
+        quoted = said or words
         ev = (
             Evidence(
                 source="cue",
-                detail=_fill(pack, strategy.value, words=words),
-                words=words,
+                detail=_fill(pack, strategy.value, words=quoted),
+                words=quoted,
                 supports=strategy.value,
             ),
             *after,
@@ -344,7 +356,7 @@ def _label_turn(
     if marker is not None or recent_marker:
         by_wording = facts.repair_wording
         if by_wording is not None and (marker is not None or by_wording in _DIRECT_OR_DEFER):
-            return repair(by_wording, 0.7)
+            return repair(by_wording, 0.7, facts.repair_words)
         if move is _T.META_COMMUNICATION:
             return repair(RepairStrategy.INVITE_DISCUSSION, 0.7)
 
@@ -375,9 +387,10 @@ def _label_turn(
     )
     # turning to the next item of the agenda ("Okay. And the diary, how did that go?") unless
     # the turn asks what was lived or whether the plan suits the patient, or hands them the
-    # choice (« Revenons à samedi, mais cette fois c'est vous qui décidez »)
-    next_item = facts.moves_on and not (
-        facts.explores or facts.checks_agreement or facts.hands_over
+    # choice (« Revenons à samedi, mais cette fois c'est vous qui décidez »); holding one's own
+    # thread "because I think it's important" passes the concern by whatever it then asks
+    next_item = facts.insists or (
+        facts.moves_on and not (facts.explores or facts.checks_agreement or facts.hands_over)
     )
     just_marked = state.marker_turn is not None and i - state.marker_turn <= _MOVED_ON_WINDOW
     if (marker is not None or just_marked) and next_item:

@@ -376,6 +376,7 @@ def episode_suggestions(
                 why=_why(code, transcript, f, strategy, timing, attachment),
                 timing=timing,
                 episode=f.index,
+                context=_episode_context(code, transcript, f),
             )
         )
     return out
@@ -593,16 +594,9 @@ def _tidy(text: str) -> str:
 # --------------------------------------------------------------------------- why
 
 
-def _why(
-    code: str,
-    transcript: Transcript,
-    f: EpisodeFacts,
-    strategy: RepairStrategy,
-    timing: Timing,
-    attachment: AttachmentStyle,
-) -> str:
-    pack = section(code, "repair")
-    why: dict[str, Any] = pack["why"]
+def _episode_context(code: str, transcript: Transcript, f: EpisodeFacts) -> str:
+    """What the episode's suggestions answer: its markers and the move that may have fed it."""
+    why: dict[str, Any] = section(code, "repair")["why"]
     pushing = next((s for s in f.signals if s.backed), None)
     first = min((m.turn for m in f.markers), default=f.episode.start)
     if pushing is not None:
@@ -619,7 +613,8 @@ def _why(
         after = ""
     kind = label(code, "kind", f.episode.kind.value)
     marker_turns = [m.turn for m in f.markers] or [f.episode.start]
-    parts = [
+    return typeset(
+        code,
         str(why["facts"]).format(
             kind=kind,
             Kind=kind[:1].upper() + kind[1:],
@@ -628,8 +623,20 @@ def _why(
             severity=label(code, "severity", f.episode.severity.value),
             after=after,
         ),
-        str(why["rule"][strategy.value]),
-    ]
+    )
+
+
+def _why(
+    code: str,
+    transcript: Transcript,
+    f: EpisodeFacts,
+    strategy: RepairStrategy,
+    timing: Timing,
+    attachment: AttachmentStyle,
+) -> str:
+    """The reason for one strategy and timing (what the episode was: ``_episode_context``)."""
+    why: dict[str, Any] = section(code, "repair")["why"]
+    parts = [str(why["rule"][strategy.value])]
     if not f.receptive and strategy.approach is RepairApproach.DIRECT:
         parts.append(str(why["receptive_no"]))
     later = strategy is R.DEFER or timing is Timing.NEXT_SESSION

@@ -77,6 +77,8 @@ class SuggestionView:
     timing: str
     text: str
     why: str
+    #: what in the episode the suggestion answers (``Suggestion.context``)
+    context: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +173,7 @@ def _suggestion(s: Mapping[str, Any]) -> SuggestionView:
         timing=str(s.get("timing", "")),
         text=str(s.get("text", "")),
         why=str(s.get("why", "")),
+        context=str(s.get("context", "")),
     )
 
 

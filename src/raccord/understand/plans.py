@@ -139,7 +139,9 @@ class Plan:
     not_homework: bool = False
     #: The patient asked to leave the subject for another time ("Could we leave the dad stuff for
     #: another time? I think I'd have to come at it slowly"): theirs to bring back, never a
-    #: subject to open the next session with (a clinician's review of a never-seen session).
+    #: subject to open the next session with (a clinician's review of a never-seen session); with
+    #: ``proposed``, the therapist offered it and the patient agreed ("Would it be alright if we
+    #: came back to the yard another time, if and when you want to?").
     aside: bool = False
 
     @property
@@ -180,15 +182,38 @@ def find(
                 # heures. »: a review found the date missing)
                 _appointment(transcript, i, code, out)
                 continue
-            offer = cue_sentence(code, "therapist_offers_next_time", turn.text)
             answer = next_turn(transcript, i, Role.PATIENT, within=2)
+            # a subject left until the patient brings it back, at the therapist's suggestion
+            # ("…if we came back to the yard another time, if and when you want to?" — "Yeah.
+            # Not next week, maybe."): a blind read found it missing, and it is no subject to
+            # open the next session with; the recap that says it again is the same agreement
+            left = cue_sentence(code, "therapist_sets_aside", turn.text)
+            if (
+                left is not None
+                and answer is not None
+                and _accepts(code, turns[answer].text)
+                and not any(p.aside and p.proposed for p in out)
+            ):
+                out.append(Plan(i, left[1].rstrip("."), answer, proposed=True, aside=True))
+            offer = (
+                None
+                if left is not None
+                else cue_sentence(code, "therapist_offers_next_time", turn.text)
+            )
             if (
                 offer is not None
                 and answer is not None
                 and cue(code, "client_accepts", turns[answer].text) is not None
             ):
                 out.append(Plan(i, offer[1].rstrip("."), answer, proposed=True))
-            offered = cue_sentence(code, "therapist_offers_homework", turn.text)
+            # asking for the patient's own step ("What would be a step you could actually take
+            # this week?") offers none: the answer is the task (``_asked_for_a_step``); a blind
+            # read found the question quoted as the week's task
+            offered = (
+                None
+                if cue(code, "therapist_asks_task", turn.text) is not None
+                else cue_sentence(code, "therapist_offers_homework", turn.text)
+            )
             recap = None if offered else cue_sentence(code, "therapist_recaps_task", turn.text)
             task = offered or recap
             # one turn may give the week's task and the next session's subject (« Je vous propose
@@ -328,6 +353,11 @@ def find(
             and any(t > p.turn for t in later)
         )
     ]
+    # the patient's own step, then the therapist's recap of it that the patient accepted ("I could
+    # text him back…" — "So let me check I've got it: you'll text Dev…" — "Deal."): one task,
+    # told once, as the recap that names its source
+    built_on = {p.idea for p in out if p.between and p.proposed and p.agreed_at is not None}
+    out = [p for p in out if not (p.between and not p.proposed and p.turn in built_on)]
     # the patient's yes to taking a subject up next time, then at once the therapist's summary of
     # next session that the patient accepts (« On peut en reparler. » — « Si je résume : la
     # semaine prochaine, on parle de… et de samedi. Ça vous va ? » — « Ça me va. »): one
@@ -335,11 +365,17 @@ def find(
     # and then the summary alone credited to the therapist ("Proposé par vous")
     out = _summed_up(out)
     # what the next session opens with first, then the tasks of the week, what was agreed about
-    # the relationship, then the date
+    # the relationship, what was set aside (never to open with), then the date
     return tuple(
         sorted(
             out,
-            key=lambda p: (p.moved or p.appointment, p.between or p.relation, p.relation, p.turn),
+            key=lambda p: (
+                p.moved or p.appointment,
+                p.aside,
+                p.between or p.relation,
+                p.relation,
+                p.turn,
+            ),
         )
     )
 
