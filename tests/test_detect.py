@@ -147,3 +147,47 @@ def test_markers_concentrate_in_the_low_quality_annomi_sessions(shared_data: Pat
         patients = sum(1 for t in transcript.turns if t.role is Role.PATIENT)
         rate[quality[tid]].append(len(detection.markers) / max(1, patients))
     assert sum(rate["low"]) / len(rate["low"]) > 2 * sum(rate["high"]) / len(rate["high"])
+
+
+# fresh33 (read after scoring): a review found an apology for tears, after the account the
+# therapist had invited, flagged as a minimal response; and the patient's first account of what
+# he had felt, in answer to the therapist owning their part, flagged as a reproach
+TEARS_FR = (
+    "T: Est-ce que vous seriez d'accord pour me raconter ce moment-là ?\n"
+    "P: Il était allongé sur les enrochements, au pied de la pile. Il bougeait pas. Moi j'étais "
+    "encore suspendu à vingt mètres, sur ma corde, et je descendais le plus vite possible.\n"
+    "T: [silence 3s] Quarante secondes à le croire mort, accroché là-haut. C'est terrible, ce "
+    "que vous avez vécu.\n"
+    "P: [se mouche] Pardon.\n"
+    "T: Vous n'avez pas à vous excuser. Prenez le temps qu'il vous faut."
+)
+OWNED_FR = (
+    "T: Qu'est-ce que ça vous a fait, tout à l'heure, quand j'ai dit que vous vous sentiez "
+    "responsable ?\n"
+    "P: C'était comme dans le bureau de l'inspecteur. Les mêmes questions, dans le même ordre.\n"
+    "T: Comme un suspect. Et c'est moi qui vous ai remis dans ce bureau, avec mes questions en "
+    "rafale. Je le regrette.\n"
+    "P: Vous pouviez pas savoir. Et quand vous avez dit « c'est ça qui vous bloque », j'ai cru "
+    "que vous aviez déjà tranché. Que vous pensiez comme eux, en fait.\n"
+    "T: Je n'ai rien tranché. Je ne sais pas ce qui s'est passé avec cet ancrage."
+)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("text", "turn"), [(TEARS_FR, 3), (OWNED_FR, 3)])
+def test_tears_and_an_account_after_the_therapist_owns_their_part_are_no_markers(
+    mode: str, text: str, turn: int
+) -> None:
+    transcript = session(text, "fr")
+    assert turn not in {m.turn for m in detect(transcript, mode=mode).markers}
+
+
+def test_owning_ones_part_is_read_before_any_marker_and_a_conditional_is_not_owning() -> None:
+    from raccord.detect.move_labels import owning_turns
+
+    transcript = session(
+        OWNED_FR + "\nP: D'accord.\nT: Et si je vais trop vite, comme tout à l'heure, vous me le "
+        "dites ?",
+        "fr",
+    )
+    assert owning_turns(transcript) == frozenset({2, 4})

@@ -1749,3 +1749,99 @@ def test_what_fresh31_and_fresh32_said_in_repair(
 def test_asking_what_it_was_like_when_i_kept_on_is_meta_communication() -> None:
     text = "But I'd still like to know what it was like for you when I kept on about going down to the yard."
     assert move_type(text, "en")[0] is T.META_COMMUNICATION
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer", "expected"),
+    [
+        # fresh33 (read after scoring): owning one's part, clearing up, changing the task, the link
+        (
+            "fr",
+            "Comme un suspect. Et c'est moi qui vous ai remis dans ce bureau, avec mes questions "
+            "en rafale. Je le regrette.",
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+        (
+            "fr",
+            "Je m'arrête un instant. Vos réponses sont plus courtes. Et je crois que j'y suis pour "
+            "quelque chose.",
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+        (
+            "fr",
+            "Je n'ai rien tranché. Je ne sais pas ce qui s'est passé avec cet ancrage.",
+            RepairStrategy.CLARIFY_MISUNDERSTANDING,
+        ),
+        (
+            "en",
+            "That's a fair question. Can I ask you something different? In the chamber, what kept "
+            "you steady?",
+            RepairStrategy.CHANGE_TASK,
+        ),
+        (
+            "en",
+            "That's fair. And it sounds like in here you got the same thing you got from the "
+            "company.",
+            RepairStrategy.LINK_PATTERN,
+        ),
+    ],
+)
+def test_what_fresh33_said_in_repair(lang: str, answer: str, expected: RepairStrategy) -> None:
+    s = session(
+        lang,
+        ("T", "Et l'ancrage ?" if lang == "fr" else "And the diary?"),
+        ("P", "Bon. Rien." if lang == "fr" else "Like talking to the superintendent."),
+        ("T", answer),
+    )
+    marker = MarkerSubtype.DENIAL if lang == "fr" else MarkerSubtype.COMPLAINT_THERAPIST
+    assert last_move(s, (marker_at(1, marker),)).repair is expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "answer"),
+    [
+        # fresh33: the diary sheet taken out right after "it's worksheets and diaries", and the
+        # subject held against the patient's turn to the rain
+        (
+            "en",
+            "Six sessions now, and it's worksheets and breathing and diaries, and I'm not sleeping.",
+            "Let's have a look at the diary sheet together, then. If we start with last night?",
+        ),
+        (
+            "fr",
+            "Oui. Il pleut encore. Ma sœur disait qu'ils annoncent de la pluie toute la semaine.",
+            "On parlera de la pluie tout à l'heure. Là, c'est important de rester sur l'ancrage.",
+        ),
+    ],
+)
+def test_the_next_item_or_ones_own_subject_right_after_a_marker_passes_it_by(
+    lang: str, said: str, answer: str
+) -> None:
+    s = session(
+        lang,
+        ("T", "Et l'ancrage ?" if lang == "fr" else "And the diary?"),
+        ("P", said),
+        ("T", answer),
+    )
+    marker = MarkerSubtype.TOPIC_SHIFT if lang == "fr" else MarkerSubtype.COMPLAINT_PROGRESS
+    assert last_move(s, (marker_at(1, marker),)).contribution is Contribution.IGNORES_CONCERN
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Et si je vais trop vite, comme tout à l'heure, vous me le dites, même d'un mot ?"),
+        ("en", "And if I'm pushing too hard, will you tell me?"),
+    ],
+)
+def test_asking_to_be_told_if_one_goes_too_fast_owns_nothing(lang: str, text: str) -> None:
+    s = session(
+        lang,
+        ("T", "Bon." if lang == "fr" else "Right."),
+        ("P", "Non, c'est rien." if lang == "fr" else "It's nothing."),
+        ("T", text),
+    )
+    assert (
+        last_move(s, (marker_at(1, MarkerSubtype.DENIAL),)).repair
+        is not RepairStrategy.ACKNOWLEDGE_CONTRIBUTION
+    )

@@ -1334,3 +1334,47 @@ def test_the_patients_own_step_and_the_subject_left_to_them_are_on_record(
         ("mis de côté à votre proposition" in s.lower()) or ("at your suggestion" in s)
         for s in said
     )
+
+
+def test_what_fresh33_agreed_is_all_on_record_in_english() -> None:
+    """fresh33 (read after scoring): the promise about the report, the pact "will you tell me?" —
+    "Oh, you'll know about it." and the week's task past its first sentence were missing."""
+    lines = [
+        "T: Hello.",
+        "P: Hi.",
+        "T: That's completely reasonable. We'll write it together in our last session, and "
+        "you'll read every word before I send it. Does that work?",
+        "P: Aye. That works.",
+        "T: So, for this week: no breathing exercise. If you wake at three, you do your valve "
+        "check around the room, out loud. Does that sound doable?",
+        "P: One line I can do.",
+        "T: Okay. And Neil, if I start sliding back towards the sheets, will you tell me?",
+        "P: [laughs] Oh, you'll know about it.",
+    ]
+    found = plans.find(_session(lines, "en"), "en")
+    words = [p.words for p in found]
+    assert any("you do your valve check" in w for w in words), words
+    assert any(
+        w.startswith("We'll write it together") and p.relation
+        for p, w in zip(found, words, strict=True)
+    )
+    told = next(p for p in found if p.relation and p.agreed_at == 7)
+    assert told.own == "Oh, you'll know about it."
+
+
+def test_what_fresh33_agreed_is_all_on_record_in_french() -> None:
+    """fresh33: the patient's own step, said unasked (« J'ai pensé envoyer un message à sa femme
+    cette semaine »), and the signal he offered (« Je peux dire « stop » ? ») were missing."""
+    lines = [
+        "T: Bonjour.",
+        "P: Bonjour.",
+        "T: Et j'aimerais qu'on se mette d'accord sur une chose : si je vais trop vite, comme tout "
+        "à l'heure, vous me le dites, même d'un mot. Ça vous irait ?",
+        "P: [rit] D'un mot ? Je peux dire « stop », comme sur le chantier ?",
+        "T: Exactement. Vous dites « stop », et on s'arrête. Et pour Loïc ?",
+        "P: J'ai pensé envoyer un message à sa femme cette semaine. Juste pour demander comment "
+        "il va.",
+    ]
+    found = plans.find(_session(lines, "fr"), "fr")
+    assert any(p.between and p.words.startswith("J'ai pensé envoyer un message") for p in found)
+    assert any(p.relation and p.agreed_at == 3 for p in found)

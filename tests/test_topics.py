@@ -311,3 +311,13 @@ def test_a_subject_the_patient_denies_is_set_aside(
     topic = topic_of(code, question, min_score=3.0)
     assert topic is not None
     assert set_aside(code, answer, topic) is aside
+
+
+def test_a_pronoun_after_a_and_de_is_no_subject_but_a_partitive_is() -> None:
+    """fresh33 (read after scoring): « à le croire mort » gave the episode the heading « le
+    croire »; after « à » or « de » the article would contract (« au », « du »)."""
+    require_nlp("fr")  # without the model, « de la » + a word ending in -re reads as a verb
+    said = "Quarante secondes à le croire mort, accroché là-haut sans pouvoir aller plus vite."
+    assert topic_of("fr", said, min_score=3.0) is None
+    found = topic_of("fr", "Je suis allé chercher de la pierre au dépôt.", min_score=3.0)
+    assert found is not None and found.phrase == "la pierre"

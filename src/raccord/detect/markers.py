@@ -620,7 +620,8 @@ def find(
         for k, (x, decision) in enumerate(
             zip(rows, model.decide(matrix, given, affect, near), strict=True)
         ):
-            if not decision.present or (_invited_account(x.signals) and _rule(x) < THRESHOLD):
+            quiet = _invited_account(x.signals) or _tears(x.signals)
+            if not decision.present or (quiet and _rule(x) < THRESHOLD):
                 continue
             sure = round(min(0.95, max(0.05, decision.probability)), 3)
             evidence = _learned_evidence(p, x, decision, model.weighed_blocks(matrix[k]))
@@ -643,18 +644,30 @@ EXPLORATION_WORDS = 15
 
 
 def _invited_account(s: TurnSignals) -> bool:
-    """A patient's account at length in answer to meta-communication, without irritation or
-    pressure: the exploration the therapist asked for, disagreement voiced and heard. The rules
+    """A patient's account at length in answer to meta-communication, or to the therapist owning
+    their part in words (fresh33: « Vous pouviez pas savoir. Et quand vous avez dit… j'ai cru que
+    vous aviez déjà tranché », after « c'est moi qui vous ai remis dans ce bureau… Je le
+    regrette », was flagged as a reproach), without irritation or pressure: the exploration the
+    therapist asked for, disagreement voiced and heard. The rules
     damp the cues such an account can look like (``score_turn``); with no cue of its own (the
     rules' score under the threshold) it is no marker at all (``find``) — blind reviews found
     such answers flagged as new confrontation after a repair; out of fold, on every labelled
     session, the model had flagged 21 such turns, 5 of them coded markers."""
     return (
-        s.answered_move == "meta_communication"
+        (s.answered_move == "meta_communication" or s.answered_owning)
         and s.words >= EXPLORATION_WORDS
         and s.irritation < 1.5
         and s.pressure < PRESSURE
     )
+
+
+def _tears(s: TurnSignals) -> bool:
+    """Tears written in the transcript (« [se mouche] Pardon. », "[wipes her eyes] Sorry."),
+    without irritation: the feeling shown to the therapist, a trap the coding guide names, not a
+    withdrawal. With no cue of its own (the rules' score under the threshold) it is no marker
+    (``find``): a blind read found an apology for crying, after the therapist had invited the
+    account, flagged as a minimal response."""
+    return "crying" in s.nonverbal and s.irritation < 1.5
 
 
 def _rule_marker(p: Pack, x: Scored) -> Marker:

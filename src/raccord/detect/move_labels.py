@@ -227,6 +227,25 @@ def _therapist_facts(text: str, code: str, spoken: bool = False) -> _TherapistFa
     )
 
 
+#: Repairs that own the therapist's part or clear up a misunderstanding: the patient's account
+#: in answer is the exploration they open (``owning_turns``).
+_OWNING = frozenset(
+    {RepairStrategy.ACKNOWLEDGE_CONTRIBUTION, RepairStrategy.CLARIFY_MISUNDERSTANDING}
+)
+
+
+def owning_turns(transcript: Transcript, spoken: bool = False) -> frozenset[int]:
+    """The therapist turns that own their part or clear up a misunderstanding in words (« Et
+    c'est moi qui vous ai remis dans ce bureau… Je le regrette »), whatever came before them."""
+    code = pack_code(transcript.language)
+    return frozenset(
+        t.index
+        for t in transcript.turns
+        if t.role is Role.THERAPIST
+        and _therapist_facts(t.text, code, spoken).repair_wording in _OWNING
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _ClientFacts:
     """What the labels need from a client turn's words, computed once per distinct text."""

@@ -146,6 +146,10 @@ class TurnSignals:
     nonverbal: tuple[str, ...]
     cues: tuple[CueHit, ...]
     words_of: tuple[tuple[str, str], ...]
+    #: The therapist turn answered owned their part or cleared up a misunderstanding in words
+    #: (« c'est moi qui vous ai remis dans ce bureau… Je le regrette »): read like an answer to
+    #: meta-communication (``markers._invited_account``), not a feature.
+    answered_owning: bool = False
 
     def said(self, family: str) -> str:
         """The words that fired a family on this turn (for evidence), or ``""``."""
@@ -238,6 +242,7 @@ def compute(
     similarity: Similarity | None = None,
     moves: Mapping[int, TherapistMove] | None = None,
     spoken: bool | None = None,
+    owning: frozenset[int] = frozenset(),
 ) -> tuple[TurnSignals, ...]:
     """Signals for every turn of a session (past-only for patient turns).
 
@@ -246,7 +251,8 @@ def compute(
     therapist moves labelled *before* any marker is known (``label_moves(transcript, ())``): an
     argue/confront or unsolicited-advice move is context for the replies that follow.
     ``spoken``: whether the session is unpunctuated speech-to-text (``questions.unpunctuated``),
-    read from the turns when not given.
+    read from the turns when not given. ``owning``: the therapist turns that own their part or
+    clear up a misunderstanding in words (``move_labels.owning_turns``).
     """
     move_of = moves or {}
     p = pack(transcript.language)
@@ -466,6 +472,7 @@ def compute(
                 confront=confront,
                 advice=advice,
                 answered_move=_move_name(move_of.get(a)) if a is not None else "",
+                answered_owning=a in owning,
                 lexical_continuity=lexical,
                 semantic_continuity=semantic.get((a, i)) if a is not None else None,
                 backchannel=_is_backchannel(p, norm, words),

@@ -550,6 +550,7 @@ def _model_candidates(
     clitic = data.get("clitic", {})
     clitic_dets = set(clitic.get("determiners", ()))
     clitic_subjects = set(clitic.get("subjects", ()))
+    pronoun_after = set(clitic.get("pronoun_after", ()))
     minimum = int(data.get("min_length", 3))
     compounds = bool(data.get("noun_compounds", False))
     plain = _ANNOTATION.sub(" ", text)
@@ -610,6 +611,8 @@ def _model_candidates(
             and (subject.dep_.startswith("nsubj") or low(subject) in clitic_subjects)
         ):
             continue  # « je le pense », « en vous la disant »: a pronoun and a verb
+        if subject is not None and f"{low(subject)} {det}" in pronoun_after:
+            continue  # « à le croire mort »: no article there (« au »), a pronoun and a verb
         after_preposition = det is None and before is not None and low(before) in preps
         whole = str(doc[first : tok.i + 1].text) if name(tok) else word
         parts = [shown(t) for t in doc[start:first]] + [whole]
