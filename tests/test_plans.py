@@ -1378,3 +1378,45 @@ def test_what_fresh33_agreed_is_all_on_record_in_french() -> None:
     found = plans.find(_session(lines, "fr"), "fr")
     assert any(p.between and p.words.startswith("J'ai pensé envoyer un message") for p in found)
     assert any(p.relation and p.agreed_at == 3 for p in found)
+
+
+def test_a_task_agreed_in_an_appeasing_yes_and_replaced_by_the_patients_own_step_is_not_followed_up() -> (
+    None
+):
+    """fresh34 (read after scoring): "Yes. Yes, I can do that." — flagged as appeasing, the
+    homework taken back later — was listed as a task accepted, to ask about; "Would you like to
+    make that something for this week?" — "I'll ring her" was called "no clear yes"; the puzzle
+    to bring was missing."""
+    lines = [
+        "T: Hello.",
+        "P: Hi.",
+        "T: Good. Then maybe this week you could start small. One box to the charity shop.",
+        "P: Yes. Yes, I can do that.",
+        "T: Would you like to make that something for this week, or is it too soon?",
+        "P: I'll ring her. I'm not promising to run the thing. Just ring her.",
+        "T: Just ring her. And would you bring one of the drawer puzzles next week?",
+        "P: You'll get rook, at least. I'll bring the bird one.",
+    ]
+    found = plans.find(_session(lines, "en"), "en", appeased=frozenset({3}))
+    said = [(p.turn, p.proposed, p.agreed_at) for p in found]
+    assert said == [(5, False, None), (6, True, 7)], said
+
+
+def test_the_week_asked_for_the_signal_offered_and_the_subject_kept_for_tuesday_in_french() -> None:
+    """fresh34: « qu'est-ce qu'on se fixe ? » read as the therapist's task without a yes, the
+    signal « Stop, Momo » missing, « on la garde pour mardi prochain ? » read as the appointment."""
+    lines = [
+        "T: Bonjour.",
+        "P: Bonjour.",
+        "T: Est-ce qu'on peut convenir d'un signal, pour les fois où je vais trop vite ? Un mot ?",
+        "P: « Stop, Momo. » C'est ce que je lui dis quand il prend les ronds-points trop vite.",
+        "T: Parfait. Et pour la semaine, qu'est-ce qu'on se fixe, vous et moi ?",
+        "P: Je relis les trois lignes. Et j'écris le café. Pas plus loin.",
+        "T: Et la porte, à trois heures du matin, on la garde pour mardi prochain ?",
+        "P: Oui. Mardi.",
+    ]
+    found = plans.find(_session(lines, "fr"), "fr")
+    kinds = {(p.turn, p.between, p.relation, p.proposed, p.appointment) for p in found}
+    assert (2, False, True, True, False) in kinds  # the signal, agreed
+    assert (5, True, False, False, False) in kinds  # her own step
+    assert (6, False, False, True, False) in kinds  # the subject for Tuesday, not the date

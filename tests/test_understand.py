@@ -772,3 +772,29 @@ def test_asking_what_was_lived_takes_the_feeling_up(language: str, lines: list[s
         if s.kind == "missed_emotion"
     ]
     assert found == []
+
+
+def test_an_acknowledgement_the_detection_read_is_an_own_repair_and_its_answer_worked() -> None:
+    """fresh34 (read after scoring): "I think that part's on me. I told you what you were feeling
+    instead of asking you" — read by the detection as acknowledging the therapist's part — was
+    no own repair for "What worked", which then said nothing had worked."""
+    t = session(
+        [
+            "P: Oh, it was fine. Really. You're only doing your job.",
+            "T: That's kind of you. But I don't think it was fine, and I think that part's on me. "
+            "I told you what you were feeling instead of asking you.",
+            "P: [silence 6s] Well. It did feel a bit like being marked. Like when the puzzles "
+            "editor sent a grid back with a red ring round one of the clues. Wrong, start again.",
+        ],
+        "en",
+    )
+    ms = [marker(0, S.DENIAL)]
+    moves = [
+        move(
+            1, TherapistMoveType.COMPLEX_REFLECTION, repair=RepairStrategy.ACKNOWLEDGE_CONTRIBUTION
+        )
+    ]
+    told = detection(ms, moves, [episode(ms, 2)])
+    assert own_repair(t, told, 1, "en") == OwnRepair(1, "apology")
+    ((worked,),) = [works.find(t, told, "en")]
+    assert (worked.therapist, worked.patient) == (1, 2)

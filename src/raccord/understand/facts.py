@@ -306,6 +306,10 @@ def own_repair(
     move = move_at(detection, index)
     if move is not None and move.move is TherapistMoveType.META_COMMUNICATION:
         return OwnRepair(index, "meta_communication")
+    if move is not None and move.repair is RepairStrategy.ACKNOWLEDGE_CONTRIBUTION:
+        # the detection's reading ("I think that part's on me. I told you what you were feeling
+        # instead of asking you"): a blind review found the repair that worked not credited
+        return OwnRepair(index, "apology")
     return None
 
 

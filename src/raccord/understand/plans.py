@@ -156,6 +156,7 @@ def find(
     code: str,
     refusals: frozenset[int] = frozenset(),
     disputed: frozenset[int] = frozenset(),
+    appeased: frozenset[int] = frozenset(),
 ) -> tuple[Plan, ...]:
     """What the session agreed to take up next time, in order: a patient turn that asks for it
     (``asks_next_time``) or answers the therapist's question about next session
@@ -165,7 +166,10 @@ def find(
     task answered by one was turned down. ``disputed`` are the patient turns the therapist argued
     against right after: what the patient says they will do there is the conflict, not a plan (a
     review found "I'll just do a couple of extra runs this week", said by a patient with
-    anorexia, listed as the week's task to ask about)."""
+    anorexia, listed as the week's task to ask about). ``appeased`` are the patient turns holding
+    an appeasing-agreement marker: a yes to a task there is no clear yes (a review found "Yes.
+    Yes, I can do that." — flagged as appeasing, the homework taken back three turns later —
+    listed as a task accepted, to ask about)."""
     turns = transcript.turns
     out: list[Plan] = []
     for i, turn in enumerate(turns):
@@ -226,6 +230,7 @@ def find(
                 # the yes may come after a question about the task (« Même le dimanche ? »),
                 # and so may the refusal ("Maybe." — "With respect, you've never had to…")
                 yes = _yes_to_task(transcript, i, code)
+                yes = None if yes in appeased else yes
                 no = _turned_down(transcript, i, refusals, before=yes)
                 said = _continued(code, turn.text, task[1]).rstrip(".")
                 out.append(
@@ -339,9 +344,12 @@ def find(
             # one turn or two in a row ("Maybe texting Dev…" / "And next time she calls…")
             out.append(Plan(i, _said(code, turn.text, False), between=True))
     # a task proposed with no clear yes that a later task of the week replaced ("So, for this
-    # week: you keep your mornings in the parlour…" after "try something different at five") is
-    # not one to ask about: a review found the task that set off the rupture listed to follow up
-    later = [p.turn for p in out if p.between and p.proposed and p.agreed_at is not None]
+    # week: you keep your mornings in the parlour…" after "try something different at five"), or
+    # the patient's own step said later ("I'll ring her"), is not one to ask about: a review
+    # found the task that set off the rupture listed to follow up
+    later = [
+        p.turn for p in out if p.between and (p.agreed_at is not None or not p.proposed)
+    ]
     out = [
         p
         for p in out

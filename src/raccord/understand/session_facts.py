@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
-from raccord.taxonomy import Contribution, MarkerKind
+from raccord.taxonomy import Contribution, MarkerKind, MarkerSubtype
 from raccord.understand import cycles, invitations, plans, prohibitions, works
 from raccord.understand.cycles import Pair
 from raccord.understand.facts import EpisodeFacts, episode_facts
@@ -88,6 +88,11 @@ def session_facts(
             code,
             frozenset(m.turn for m in detection.markers if m.kind is MarkerKind.CONFRONTATION),
             frozenset(m.turn - 1 for m in detection.moves if m.contribution in _ARGUING),
+            frozenset(
+                m.turn
+                for m in detection.markers
+                if m.subtype is MarkerSubtype.DEFERENTIAL_APPEASING
+            ),
         ),
         invited=invitations.answered(transcript, detection, code),
     )
