@@ -798,3 +798,22 @@ def test_an_acknowledgement_the_detection_read_is_an_own_repair_and_its_answer_w
     assert own_repair(t, told, 1, "en") == OwnRepair(1, "apology")
     ((worked,),) = [works.find(t, told, "en")]
     assert (worked.therapist, worked.patient) == (1, 2)
+
+
+def test_a_hedged_answer_of_a_dozen_words_after_a_marker_is_no_return() -> None:
+    """fresh33 (read after scoring): « J'sais pas. Rien de spécial. C'était un matin comme les
+    autres. » (13 words, a denial the detector missed) was praised as the patient back in the
+    work after an open question that passed the marker by."""
+    t = session(
+        [
+            "P: [silence 7s] Peut-être.",
+            "T: Quand vous repensez au moment où vous avez posé les chevilles, qu'est-ce qui vous "
+            "vient ?",
+            "P: J'sais pas. Rien de spécial. C'était un matin comme les autres.",
+        ],
+        "fr",
+    )
+    d = detection([marker(0, S.MINIMAL_RESPONSE)], [move(1, TherapistMoveType.OPEN_QUESTION)])
+    signals = ({"turn": 2, "role": "patient", "words": 13, "hedges": 1.0},)
+    hedged = Detection(d.markers, d.moves, d.episodes, d.scores, signals)
+    assert works.find(t, hedged, "fr") == ()

@@ -162,9 +162,11 @@ def _brushing_off(detection: Detection) -> frozenset[int]:
     )
 
 
-#: A hedged answer after a pause this long (seconds), or this short (words), is guarded.
+#: A hedged answer after a pause this long (seconds), or this short (words), is guarded (15, not
+#: 12: a blind review found « J'sais pas. Rien de spécial. C'était un matin comme les autres. »,
+#: 13 words, praised as the patient back in the work).
 _PAUSE = 3.0
-_SHORT = 12
+_SHORT = 15
 
 
 #: A reply of at most this many words after a pause of ``_PAUSE`` seconds is withheld.
