@@ -284,6 +284,15 @@ def last_move(transcript: Transcript, markers: tuple[Marker, ...] = ()) -> Thera
     return label_moves(transcript, markers, mode="fast")[-1]
 
 
+def answer_to_marker(
+    lang: str, said: str, answer: str, subtype: MarkerSubtype, opening: tuple[str, str]
+) -> TherapistMove:
+    """How the therapist's ``answer`` is labelled right after the patient's ``said`` holds a
+    marker of ``subtype``; ``opening`` is the therapist's first turn, French then English."""
+    s = session(lang, ("T", opening[0] if lang == "fr" else opening[1]), ("P", said), ("T", answer))
+    return last_move(s, (marker_at(1, subtype),))
+
+
 def test_warning_a_smoker_who_said_he_does_not_want_to_quit_is_confronting() -> None:
     s = session(
         "fr",
@@ -1049,13 +1058,8 @@ def test_owning_not_having_listened_is_a_repair_not_a_move_past_the_concern(
 ) -> None:
     """A blind review found « Je crois que je ne vous ai pas écoutée… Ça, c'est de mon côté »
     called « préoccupation laissée de côté » (0.95) on the strength of « On peut, oui »."""
-    s = session(
-        lang,
-        ("T", "Comment ça va ?" if lang == "fr" else "How are you?"),
-        ("P", marker_words),
-        ("T", repair_words),
-    )
-    move = last_move(s, (marker_at(1, MarkerSubtype.DENIAL),))
+    opening = ("Comment ça va ?", "How are you?")
+    move = answer_to_marker(lang, marker_words, repair_words, MarkerSubtype.DENIAL, opening)
     assert move.contribution is Contribution.NONE
     assert move.repair is RepairStrategy.ACKNOWLEDGE_CONTRIBUTION
 
@@ -1557,14 +1561,9 @@ def test_asking_to_be_told_or_a_plain_you_know_is_neither_advice_nor_a_lecture(
 def test_bringing_the_subject_back_past_a_topic_shift_passes_it_by(
     lang: str, said: str, answer: str
 ) -> None:
-    s = session(
-        lang,
-        ("T", "Et le chef ?" if lang == "fr" else "And the library?"),
-        ("P", said),
-        ("T", answer),
-    )
-    shifted = (marker_at(1, MarkerSubtype.TOPIC_SHIFT),)
-    assert last_move(s, shifted).contribution is Contribution.IGNORES_CONCERN
+    opening = ("Et le chef ?", "And the library?")
+    move = answer_to_marker(lang, said, answer, MarkerSubtype.TOPIC_SHIFT, opening)
+    assert move.contribution is Contribution.IGNORES_CONCERN
 
 
 @pytest.mark.parametrize(
@@ -1663,13 +1662,8 @@ def test_a_reassuring_function_or_the_patients_own_agenda_is_no_fault(text: str,
 def test_a_verdict_held_against_the_objection_argues_and_repairs_nothing(
     lang: str, objection: str, answer: str
 ) -> None:
-    s = session(
-        lang,
-        ("T", "Et au travail ?" if lang == "fr" else "And at work?"),
-        ("P", objection),
-        ("T", answer),
-    )
-    move = last_move(s, (marker_at(1, MarkerSubtype.COMPLAINT_THERAPIST),))
+    opening = ("Et au travail ?", "And at work?")
+    move = answer_to_marker(lang, objection, answer, MarkerSubtype.COMPLAINT_THERAPIST, opening)
     assert move.contribution is Contribution.CONFRONT_ARGUE
     assert move.repair is RepairStrategy.NONE
 
@@ -1695,14 +1689,9 @@ def test_a_verdict_held_against_the_objection_argues_and_repairs_nothing(
 def test_holding_ones_own_thread_past_a_topic_shift_passes_it_by(
     lang: str, said: str, answer: str
 ) -> None:
-    s = session(
-        lang,
-        ("T", "Et votre père ?" if lang == "fr" else "And your dad?"),
-        ("P", said),
-        ("T", answer),
-    )
-    shifted = (marker_at(1, MarkerSubtype.TOPIC_SHIFT),)
-    assert last_move(s, shifted).contribution is Contribution.IGNORES_CONCERN
+    opening = ("Et votre père ?", "And your dad?")
+    move = answer_to_marker(lang, said, answer, MarkerSubtype.TOPIC_SHIFT, opening)
+    assert move.contribution is Contribution.IGNORES_CONCERN
 
 
 @pytest.mark.parametrize(
@@ -1737,13 +1726,9 @@ def test_holding_ones_own_thread_past_a_topic_shift_passes_it_by(
 def test_what_fresh31_and_fresh32_said_in_repair(
     lang: str, answer: str, expected: RepairStrategy
 ) -> None:
-    s = session(
-        lang,
-        ("T", "Et votre père ?" if lang == "fr" else "And your dad?"),
-        ("P", "Bon. Rien." if lang == "fr" else "Nothing. It's fine."),
-        ("T", answer),
-    )
-    assert last_move(s, (marker_at(1, MarkerSubtype.DENIAL),)).repair is expected
+    said = "Bon. Rien." if lang == "fr" else "Nothing. It's fine."
+    opening = ("Et votre père ?", "And your dad?")
+    assert answer_to_marker(lang, said, answer, MarkerSubtype.DENIAL, opening).repair is expected
 
 
 def test_asking_what_it_was_like_when_i_kept_on_is_meta_communication() -> None:
@@ -1787,14 +1772,10 @@ def test_asking_what_it_was_like_when_i_kept_on_is_meta_communication() -> None:
     ],
 )
 def test_what_fresh33_said_in_repair(lang: str, answer: str, expected: RepairStrategy) -> None:
-    s = session(
-        lang,
-        ("T", "Et l'ancrage ?" if lang == "fr" else "And the diary?"),
-        ("P", "Bon. Rien." if lang == "fr" else "Like talking to the superintendent."),
-        ("T", answer),
-    )
+    said = "Bon. Rien." if lang == "fr" else "Like talking to the superintendent."
     marker = MarkerSubtype.DENIAL if lang == "fr" else MarkerSubtype.COMPLAINT_THERAPIST
-    assert last_move(s, (marker_at(1, marker),)).repair is expected
+    opening = ("Et l'ancrage ?", "And the diary?")
+    assert answer_to_marker(lang, said, answer, marker, opening).repair is expected
 
 
 @pytest.mark.parametrize(
@@ -1817,14 +1798,10 @@ def test_what_fresh33_said_in_repair(lang: str, answer: str, expected: RepairStr
 def test_the_next_item_or_ones_own_subject_right_after_a_marker_passes_it_by(
     lang: str, said: str, answer: str
 ) -> None:
-    s = session(
-        lang,
-        ("T", "Et l'ancrage ?" if lang == "fr" else "And the diary?"),
-        ("P", said),
-        ("T", answer),
-    )
     marker = MarkerSubtype.TOPIC_SHIFT if lang == "fr" else MarkerSubtype.COMPLAINT_PROGRESS
-    assert last_move(s, (marker_at(1, marker),)).contribution is Contribution.IGNORES_CONCERN
+    opening = ("Et l'ancrage ?", "And the diary?")
+    move = answer_to_marker(lang, said, answer, marker, opening)
+    assert move.contribution is Contribution.IGNORES_CONCERN
 
 
 @pytest.mark.parametrize(
@@ -1835,13 +1812,6 @@ def test_the_next_item_or_ones_own_subject_right_after_a_marker_passes_it_by(
     ],
 )
 def test_asking_to_be_told_if_one_goes_too_fast_owns_nothing(lang: str, text: str) -> None:
-    s = session(
-        lang,
-        ("T", "Bon." if lang == "fr" else "Right."),
-        ("P", "Non, c'est rien." if lang == "fr" else "It's nothing."),
-        ("T", text),
-    )
-    assert (
-        last_move(s, (marker_at(1, MarkerSubtype.DENIAL),)).repair
-        is not RepairStrategy.ACKNOWLEDGE_CONTRIBUTION
-    )
+    said = "Non, c'est rien." if lang == "fr" else "It's nothing."
+    move = answer_to_marker(lang, said, text, MarkerSubtype.DENIAL, ("Bon.", "Right."))
+    assert move.repair is not RepairStrategy.ACKNOWLEDGE_CONTRIBUTION
