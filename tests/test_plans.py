@@ -1420,3 +1420,22 @@ def test_the_week_asked_for_the_signal_offered_and_the_subject_kept_for_tuesday_
     assert (2, False, True, True, False) in kinds  # the signal, agreed
     assert (5, True, False, False, False) in kinds  # her own step
     assert (6, False, False, True, False) in kinds  # the subject for Tuesday, not the date
+
+
+def test_a_recap_that_starts_with_the_patient_is_the_weeks_task_in_french() -> None:
+    """fresh35 (read after blind scoring): « Alors si je résume : vous écrivez votre rapport, les
+    faits d'abord, vous me l'apportez mardi prochain » — « C'est ça. » was missing from what was
+    agreed (the English "let me check I've got it: you'll…" was already read)."""
+    lines = [
+        "T: Bonjour.",
+        "P: Bonjour.",
+        "T: Qu'est-ce qui vous aiderait à y aller à votre façon ?",
+        "P: Peut-être que je l'écrive. Chez moi. Comme un rapport de constatation. Et que je vous "
+        "l'apporte.",
+        "T: Alors si je résume : vous écrivez votre rapport, les faits d'abord, vous me l'apportez "
+        "mardi prochain. C'est bien ça ?",
+        "P: C'est ça.",
+    ]
+    found = plans.find(_session(lines, "fr"), "fr")
+    task = next(p for p in found if p.between and p.proposed)
+    assert task.agreed_at == 5 and task.words.startswith("Alors si je résume : vous écrivez")
