@@ -147,8 +147,8 @@ class TurnSignals:
     cues: tuple[CueHit, ...]
     words_of: tuple[tuple[str, str], ...]
     #: The therapist turn answered owned their part or cleared up a misunderstanding in words
-    #: (« c'est moi qui vous ai remis dans ce bureau… Je le regrette »): read like an answer to
-    #: meta-communication (``markers._invited_account``), not a feature.
+    #: (« c'est moi qui vous ai remis dans ce bureau… Je le regrette »): read by the decision
+    #: only (``markers._answers_owning``), not a feature.
     answered_owning: bool = False
 
     def said(self, family: str) -> str:

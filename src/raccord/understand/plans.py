@@ -347,9 +347,7 @@ def find(
     # week: you keep your mornings in the parlour…" after "try something different at five"), or
     # the patient's own step said later ("I'll ring her"), is not one to ask about: a review
     # found the task that set off the rupture listed to follow up
-    later = [
-        p.turn for p in out if p.between and (p.agreed_at is not None or not p.proposed)
-    ]
+    later = [p.turn for p in out if p.between and (p.agreed_at is not None or not p.proposed)]
     out = [
         p
         for p in out
