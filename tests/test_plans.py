@@ -642,6 +642,13 @@ def test_a_yes_to_something_other_than_a_step_is_no_task(language: str, lines: l
             ],
             "Same time in two weeks?",
         ),
+        # the goodbye that names the day (fresh35: « À mardi » was missing from what was agreed)
+        (
+            "fr",
+            ["T: Ça nous a servi à tous les deux. À mardi, madame Ferrand.", "P: À mardi."],
+            "À mardi, madame Ferrand",
+        ),
+        ("en", ["T: Good work today. See you Tuesday.", "P: See you Tuesday."], "See you Tuesday"),
     ],
 )
 def test_the_next_appointment_set_at_the_end_and_confirmed_is_on_record(

@@ -817,3 +817,40 @@ def test_a_hedged_answer_of_a_dozen_words_after_a_marker_is_no_return() -> None:
     signals = ({"turn": 2, "role": "patient", "words": 13, "hedges": 1.0},)
     hedged = Detection(d.markers, d.moves, d.episodes, d.scores, signals)
     assert works.find(t, hedged, "fr") == ()
+
+
+def test_a_clarification_after_a_withheld_answer_to_an_acknowledgement_worked() -> None:
+    """fresh35 (read after scoring): the acknowledgement got « [silence 6s] Oui. Bon. », the
+    clarification after it brought the patient back — "What worked" named only a validation
+    from earlier in the session, because the withheld answer in between was no marker."""
+    t = session(
+        [
+            "P: Ah, alors c'est ça. Vous êtes là pour faire votre rapport au médecin.",
+            "T: Vous avez raison de me le dire. J'ai insisté. Je suis allé trop vite.",
+            "P: [silence 6s] Oui. Bon.",
+            "T: Et je veux être clair sur un point : je n'envoie rien au médecin du travail sur ce "
+            "qu'on se dit ici.",
+            "P: Ah. Je l'avais oublié, ça. Je crois que ce qui m'a braquée, c'est quand vous avez "
+            "parlé de ma fille.",
+        ],
+        "fr",
+    )
+    ms = [marker(0, S.COMPLAINT_THERAPIST)]
+    moves = [
+        move(
+            1, TherapistMoveType.META_COMMUNICATION, repair=RepairStrategy.ACKNOWLEDGE_CONTRIBUTION
+        ),
+        move(3, TherapistMoveType.OPEN_QUESTION, repair=RepairStrategy.CLARIFY_MISUNDERSTANDING),
+    ]
+    d = detection(ms, moves, [episode(ms, 4)])
+    signals = ({"turn": 2, "role": "patient", "words": 2, "silence": 6.0},)
+    withheld = Detection(d.markers, d.moves, d.episodes, d.scores, signals)
+    ((worked,),) = [works.find(t, withheld, "fr")]
+    assert (worked.therapist, worked.patient, worked.after_marker) == (3, 4, 0)
+    # an answer back in the work in between closes the marker: the turns after it are away
+    # from any marker, and only the acknowledgement it answered worked
+    lines = [x.text for x in t.turns]
+    lines[2] = "Oui. Je crois que c'est ça, vous êtes allé vite avec ma fille, ce matin."
+    t2 = session([f"{'PT'[k % 2]}: {text}" for k, text in enumerate(lines)], "fr")
+    back = Detection(d.markers, d.moves, d.episodes, d.scores, ())
+    assert [w.therapist for w in works.find(t2, back, "fr")] == [1]

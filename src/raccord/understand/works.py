@@ -73,10 +73,18 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
     brushed = _brushing_off(detection)
     withheld = _withheld(detection)
     found: list[Working] = []
-    last_patient: int | None = None
+    # the marker the patient has not yet come back from: a withheld or guarded answer in between
+    # ("[silence 6s] Oui. Bon." after the therapist owned their part) keeps it open, so that the
+    # clarification after it and the patient's account (fresh35: « Ah. Je l'avais oublié, ça…
+    # Je crois que ce qui m'a braquée, c'est quand vous avez parlé de ma fille. ») are what
+    # worked — a blind read found only a validation earlier in the session listed
+    open_marker: int | None = None
     for turn in turns:
         if turn.role is Role.PATIENT:
-            last_patient = turn.index
+            if turn.index in marked:
+                open_marker = turn.index
+            elif turn.index not in withheld | guarded:
+                open_marker = None
             continue
         if turn.role is not Role.THERAPIST:
             continue
@@ -89,7 +97,7 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
         if any(turns[i].role is Role.THERAPIST for i in range(turn.index + 1, p)):
             continue
         n = word_count(turns[p].text)
-        after = last_patient if last_patient is not None and last_patient in marked else None
+        after = open_marker
         owned = own_repair(transcript, detection, turn.index, code)
         if owned is not None and after is not None:
             warm = cue(code, "warm", turns[p].text) is not None
