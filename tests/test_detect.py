@@ -13,7 +13,7 @@ from raccord.detect import MODES, detect
 from raccord.errors import RaccordError
 from raccord.io import parse
 from raccord.model import Transcript
-from raccord.taxonomy import MarkerKind, Role
+from raccord.taxonomy import MarkerKind, RepairStrategy, Role
 
 ROUGH_SESSION = (
     "T: Emily, why did you get your lip pierced? You do not need a piercing.\n"
@@ -173,6 +173,40 @@ OWNED_FR = (
 )
 
 
+# fresh35 (read after scoring): tears and shame named, after the account the therapist invited,
+# flagged as a minimisation because « C'est ridicule » is a cue
+SHAME_FR = (
+    "T: Vous vous retrouvez assise dans l'escalier. Qu'est-ce que vous ressentez, là, "
+    "maintenant, en le racontant ?\n"
+    "P: [pleure] J'ai honte. C'est ridicule, on est formés pour ça, on a des débriefings, tout.\n"
+    "T: Ce n'est pas ridicule. Prenez le temps qu'il vous faut."
+)
+SHAME_EN = (
+    "T: You find yourself sitting on the stairs. What are you feeling, right now, as you tell "
+    "me?\n"
+    "P: [crying] I'm ashamed. It's ridiculous, we're trained for this, we have debriefs, "
+    "everything.\n"
+    "T: It's not ridiculous. Take all the time you need."
+)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("text", "language"), [(SHAME_FR, "fr"), (SHAME_EN, "en")])
+def test_tears_with_the_feeling_named_are_no_marker_whatever_cue_they_carry(
+    mode: str, text: str, language: str
+) -> None:
+    transcript = session(text, language)
+    assert 1 not in {m.turn for m in detect(transcript, mode=mode).markers}
+    # the same words without tears are left to the model and the rules
+    from raccord.detect import prepare
+    from raccord.detect.markers import _feeling_shown
+
+    shown = prepare(transcript, mode="fast").signals[1]
+    assert _feeling_shown(shown)
+    dry = session(text.replace("[pleure] ", "").replace("[crying] ", ""), language)
+    assert not _feeling_shown(prepare(dry, mode="fast").signals[1])
+
+
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("text", "turn"), [(TEARS_FR, 3), (OWNED_FR, 3)])
 def test_tears_and_an_account_after_the_therapist_owns_their_part_are_no_markers(
@@ -191,3 +225,25 @@ def test_owning_ones_part_is_read_before_any_marker_and_a_conditional_is_not_own
         "fr",
     )
     assert owning_turns(transcript) == frozenset({2, 4})
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_repair_the_therapist_names_in_words_keeps_its_name_whatever_the_head_says(
+    mode: str,
+) -> None:
+    """fresh35: « je veux être clair sur un point, parce que ma phrase a pu laisser croire autre
+    chose » was called an invitation to discuss by the learned repair head."""
+    transcript = session(
+        "T: Qu'est-ce qui vous vient, là ?\n"
+        "P: Ah, alors c'est ça. Vous êtes là pour faire votre rapport au médecin. Vous cochez vos "
+        "cases. C'est pire qu'une audition, franchement.\n"
+        "T: Vous avez raison de me le dire. J'ai insisté, je suis allé trop vite.\n"
+        "P: [silence 6s] Oui. Bon.\n"
+        "T: Et je veux être clair sur un point, parce que ma phrase a pu laisser croire autre "
+        "chose : je n'envoie rien au médecin du travail sur ce qu'on se dit ici.\n"
+        "P: Ah. Je l'avais oublié, ça. Je crois que ce qui m'a braquée, c'est quand vous avez "
+        "parlé de ma fille.",
+        "fr",
+    )
+    moves = {m.turn: m for m in detect(transcript, mode=mode).moves}
+    assert moves[4].repair is RepairStrategy.CLARIFY_MISUNDERSTANDING

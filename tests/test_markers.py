@@ -395,3 +395,49 @@ def test_the_exploration_the_therapist_invited_weighs_less_as_a_marker() -> None
         found = M.score_turn(sig.pack("fr"), s, climate=False)
         scores[name] = 0.0 if found is None else found.score
     assert scores["invited"] < scores["plain"]
+
+
+@pytest.mark.parametrize(
+    ("language", "therapist", "reply", "subtype"),
+    [
+        (
+            "en",
+            "Coats? Shoes? His desk? Have you been into his study since the funeral?",
+            "Some of it. [silence 4s] I'm sure you're right, anyway. About the grief. You'd know "
+            "better than me.",
+            MarkerSubtype.DEFERENTIAL_APPEASING,
+        ),
+        (
+            "fr",
+            "Ses manteaux ? Son bureau ? Vous êtes retourné dans son atelier depuis ?",
+            "Un peu. [silence 4s] Vous devez avoir raison, de toute façon. Pour le deuil. Vous "
+            "savez mieux que moi.",
+            MarkerSubtype.DEFERENTIAL_APPEASING,
+        ),
+        (
+            "en",
+            "Okay. I'm going to put this away.",
+            "So what now, then? You tell me.",
+            MarkerSubtype.CONTROLS_PRESSURES,
+        ),
+        (
+            "fr",
+            "D'accord. Je range ça.",
+            "Alors on fait quoi, maintenant ? Dites-le-moi, vous.",
+            MarkerSubtype.CONTROLS_PRESSURES,
+        ),
+    ],
+)
+def test_giving_in_unasked_and_throwing_the_lead_back_are_cues(
+    language: str, therapist: str, reply: str, subtype: MarkerSubtype
+) -> None:
+    """fresh34 (EN): "I'm sure you're right, anyway… You'd know better than me", after an
+    interpretation and questions but no pressure, had no cue at all; fresh33 (EN): "So what now,
+    then? You tell me. You're the expert." was read as appeasing, not as the lead thrown back."""
+    from raccord.detect import prepare
+    from raccord.detect import signals as sig
+    from raccord.detect.markers import score_all
+
+    text = f"T: {therapist}\nP: {reply}"
+    (x,) = score_all(sig.pack(language), prepare(session(text, language), mode="fast").signals)
+    assert x.candidate is not None and x.candidate.subtype is subtype

@@ -1815,3 +1815,98 @@ def test_asking_to_be_told_if_one_goes_too_fast_owns_nothing(lang: str, text: st
     said = "Non, c'est rien." if lang == "fr" else "It's nothing."
     move = answer_to_marker(lang, said, text, MarkerSubtype.DENIAL, ("Bon.", "Right."))
     assert move.repair is not RepairStrategy.ACKNOWLEDGE_CONTRIBUTION
+
+
+FRAME_COMPLAINT = (
+    "Ah, alors c'est ça. Vous êtes là pour faire votre rapport au médecin. Vous cochez vos cases.",
+    "Oh, so that's it. You're here to write your report for the doctor. Ticking your boxes.",
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer", "strategy"),
+    [
+        (
+            "fr",
+            "Et je veux être clair sur un point, parce que ma phrase a pu laisser croire autre "
+            "chose : je n'envoie rien au médecin du travail sur ce qu'on se dit ici.",
+            RepairStrategy.CLARIFY_MISUNDERSTANDING,
+        ),
+        (
+            "en",
+            "And I want to be clear about one thing, because what I said may have suggested "
+            "otherwise: nothing of what we say here goes to the occupational doctor.",
+            RepairStrategy.CLARIFY_MISUNDERSTANDING,
+        ),
+        (
+            "fr",
+            "Alors peut-être que tout à l'heure, quand j'ai pressé, ça a ressemblé un peu à ça : "
+            "quelqu'un qui veut savoir avant vous.",
+            RepairStrategy.LINK_PATTERN,
+        ),
+        (
+            "en",
+            "So maybe earlier, when I pushed, it felt a bit like that: someone who wants to know "
+            "before you do.",
+            RepairStrategy.LINK_PATTERN,
+        ),
+        (
+            "fr",
+            "Pour Saint-Brieuc, c'est vous qui fixez le rythme. Vous pouvez me dire stop.",
+            RepairStrategy.FOLLOW_CLIENT,
+        ),
+        (
+            "en",
+            "For the yard, you set the pace. You can tell me to stop.",
+            RepairStrategy.FOLLOW_CLIENT,
+        ),
+    ],
+)
+def test_a_clarification_a_link_and_handing_over_the_pace_are_named_in_words(
+    lang: str, answer: str, strategy: RepairStrategy
+) -> None:
+    """fresh35 (read after scoring): the clarification of the frame was read as a topic change
+    praised as "inviting discussion", the link to the mother as a closed question."""
+    said = FRAME_COMPLAINT[0 if lang == "fr" else 1]
+    opening = ("Qu'est-ce qui vous vient ?", "What comes to mind?")
+    move = answer_to_marker(lang, said, answer, MarkerSubtype.COMPLAINT_THERAPIST, opening)
+    assert move.repair is strategy
+    assert any(e.source == "wording" and e.supports == strategy.value for e in move.evidence)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "move"),
+    [
+        (
+            "fr",
+            "Prise en photo sans votre accord. Est-ce que c'est déjà arrivé, ici, que vous vous "
+            "sentiez comme ça avec moi ?",
+            T.META_COMMUNICATION,
+        ),
+        (
+            "en",
+            "Photographed without your consent. Has it happened in here, that you've felt like "
+            "that with me?",
+            T.META_COMMUNICATION,
+        ),
+        (
+            "fr",
+            "Je me demande si vous n'avez pas pensé à votre fille, à ce moment-là. Elle doit avoir "
+            "à peu près l'âge de cette petite, non ?",
+            T.INTERPRETATION,
+        ),
+        (
+            "en",
+            "I wonder if you weren't thinking of your daughter, at that moment. She must be about "
+            "that little girl's age, no?",
+            T.INTERPRETATION,
+        ),
+    ],
+)
+def test_the_relationship_here_and_a_link_the_patient_did_not_make(
+    lang: str, text: str, move: T
+) -> None:
+    """fresh35: the imposed link to the patient's daughter, the trigger of the rupture, was
+    praised as meta-communication; asking whether she had felt that way with the therapist was a
+    closed question."""
+    assert move_type(text, lang)[0] is move

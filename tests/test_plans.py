@@ -1217,6 +1217,19 @@ def test_what_a_session_agreed_at_its_end_is_all_on_record(
             "P: Est-ce qu'on pourrait garder mon père pour une autre fois ? Pas aujourd'hui.",
             "T: Oui, bien sûr. C'est vous qui direz quand.",
         ),
+        # fresh35: a maybe, and the therapist leaves it in her hands
+        (
+            "fr",
+            "P: On monte au chalet, avec mon mari et ma fille. [silence 4s] Elle a huit ans. On en "
+            "parlera peut-être la prochaine fois. Peut-être.",
+            "T: Quand vous le voudrez, vous.",
+        ),
+        (
+            "en",
+            "P: We're going up to the cabin, with my husband and my daughter. She's eight. Maybe "
+            "we'll talk about her next time. Maybe.",
+            "T: Whenever you want to.",
+        ),
     ],
 )
 def test_a_subject_the_patient_puts_off_is_theirs_to_bring_back_not_to_open_with(

@@ -186,7 +186,8 @@ class Evidence:
     """Why something fired, in words a clinician reads.
 
     ``source``: ``cue`` (a phrase of the language pack), ``signal`` (a measure against the
-    speaker's baseline), ``context`` (the turn before or after), ``nonverbal``, ``model``.
+    speaker's baseline), ``context`` (the turn before or after), ``nonverbal``, ``model``,
+    ``wording`` (the therapist's own words name the repair: « je veux être clair sur un point »).
     ``words`` is the excerpt concerned, ``detail`` the sentence that explains it. ``supports``:
     the ``ANNOTATION.md`` label (a contribution or repair value) the sentence is a reason for,
     when it is one, so that it goes with the label if the label is overturned.

@@ -584,7 +584,11 @@ def find(
     model = model if model is not None else learned.shipped(mode, context)
     if model is None:
         scored = score_all(p, prepared.signals, encoded=prepared.encoded)
-        return tuple(_rule_marker(p, x) for x in scored if _rule(x) >= THRESHOLD)
+        return tuple(
+            _rule_marker(p, x)
+            for x in scored
+            if _rule(x) >= THRESHOLD and not _feeling_shown(x.signals)
+        )
     scored = score_all(p, prepared.signals, encoded=prepared.encoded)
     around = contexts(scored, prepared)
     blocks = model.blocks
@@ -622,7 +626,7 @@ def find(
         ):
             s = x.signals
             quiet = _invited_account(s) or _answers_owning(s) or _tears(s)
-            if not decision.present or (quiet and _rule(x) < THRESHOLD):
+            if not decision.present or (quiet and _rule(x) < THRESHOLD) or _feeling_shown(s):
                 continue
             sure = round(min(0.95, max(0.05, decision.probability)), 3)
             evidence = _learned_evidence(p, x, decision, model.weighed_blocks(matrix[k]))
@@ -681,6 +685,14 @@ def _tears(s: TurnSignals) -> bool:
     (``find``): a blind read found an apology for crying, after the therapist had invited the
     account, flagged as a minimal response."""
     return "crying" in s.nonverbal and s.irritation < IRRITATION_LEVEL
+
+
+def _feeling_shown(s: TurnSignals) -> bool:
+    """Tears with the feeling named or the painful thing said (« [pleure] J'ai honte. C'est
+    ridicule, on est formés pour ça »): no marker, whatever cue its words carry. fresh35 had it
+    as a minimisation ("C'est ridicule" is a cue); of the 96 patient turns with tears in the
+    labelled psychotherapy sessions, none is a marker, 27 of them with the feeling named."""
+    return _tears(s) and (s.painful > 0 or s.negative_affect > 0)
 
 
 def _rule_marker(p: Pack, x: Scored) -> Marker:

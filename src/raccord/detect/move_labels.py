@@ -227,10 +227,17 @@ def _therapist_facts(text: str, code: str, spoken: bool = False) -> _TherapistFa
     )
 
 
-#: Repairs that own the therapist's part or clear up a misunderstanding: the patient's account
-#: in answer is the exploration they open (``owning_turns``).
+#: Repairs that own the therapist's part, clear up a misunderstanding or link what happens here to
+#: a pattern: the patient's account in answer is the exploration they open (``owning_turns``;
+#: fresh34: « Voilà. Exactement ça. Remarquez, vous, vous m'avez jamais parlé de reprendre. C'est
+#: peut-être moi qui mélange un peu. », after « vous entendez votre chef », was flagged as a
+#: reproach).
 _OWNING = frozenset(
-    {RepairStrategy.ACKNOWLEDGE_CONTRIBUTION, RepairStrategy.CLARIFY_MISUNDERSTANDING}
+    {
+        RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        RepairStrategy.CLARIFY_MISUNDERSTANDING,
+        RepairStrategy.LINK_PATTERN,
+    }
 )
 
 
@@ -328,7 +335,7 @@ def _label_turn(
         quoted = said or words
         ev = (
             Evidence(
-                source="cue",
+                source="cue" if said is None else "wording",
                 detail=_fill(pack, strategy.value, words=quoted),
                 words=quoted,
                 supports=strategy.value,

@@ -208,7 +208,14 @@ class TherapistModel:
                 kept = tuple(e for e in move.evidence if not _reason_for(e, current.value))
                 pressing = name == "repair" and move.move in PRESSING
                 if present >= self.thresholds[name] and not (pressing and current.value == "none"):
-                    label = labels.classes[int(np.argmax(which[k]))]
+                    # a repair the therapist names in words keeps its name: the head says there
+                    # is a repair, the words say which (fresh35: « je veux être clair sur un
+                    # point, parce que ma phrase a pu laisser croire autre chose » was called an
+                    # invitation to discuss)
+                    named = any(
+                        e.source == "wording" and e.supports == current.value for e in move.evidence
+                    )
+                    label = current.value if named else labels.classes[int(np.argmax(which[k]))]
                     if label != current.value:
                         detail = templates.get(f"learned_{name}", "{p}").format(
                             p=lang_packs.decimal(language, present)

@@ -327,7 +327,15 @@ def find(
         if asked or answered:
             agreed = _agreed(transcript, i, code)
             summary = None if agreed is None else _summary(code, turns[agreed].text)
-            aside = asked and _sets_aside(code, turn.text)
+            # « On en parlera peut-être la prochaine fois. Peut-être. » — « Quand vous le voudrez,
+            # vous. »: left in the patient's hands, as much as a subject put off (fresh35)
+            aside = asked and (
+                _sets_aside(code, turn.text)
+                or (
+                    agreed is not None
+                    and cue(code, "leaves_it_to_them", turns[agreed].text) is not None
+                )
+            )
             said = _said(code, turn.text, asked)
             out.append(Plan(i, said, agreed, summary, answered=not asked, aside=aside))
         elif i in disputed or _answered_with(transcript, i, code, "therapist_objects", within=2):
