@@ -1852,6 +1852,18 @@ FRAME_COMPLAINT = (
         ),
         (
             "fr",
+            "Alors quand je vous dis « il faut passer le cap », vous entendez votre chef qui vous "
+            "dit « t'es une solide, tu reprends lundi » ?",
+            RepairStrategy.LINK_PATTERN,
+        ),
+        (
+            "en",
+            "So when I say 'you need to get past it', you hear your boss telling you 'you're a "
+            "tough one, back on Monday'?",
+            RepairStrategy.LINK_PATTERN,
+        ),
+        (
+            "fr",
             "Pour Saint-Brieuc, c'est vous qui fixez le rythme. Vous pouvez me dire stop.",
             RepairStrategy.FOLLOW_CLIENT,
         ),
@@ -1910,3 +1922,32 @@ def test_the_relationship_here_and_a_link_the_patient_did_not_make(
     praised as meta-communication; asking whether she had felt that way with the therapist was a
     closed question."""
     assert move_type(text, lang)[0] is move
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "answer"),
+    [
+        (
+            "fr",
+            "Vos exercices, là, le cahier, le récit à voix haute… ça me fait tout revivre. Je vois "
+            "pas l'intérêt.",
+            "On pourrait au moins essayer deux minutes ? Fermez les yeux, et dites-moi juste où le "
+            "fourgon est garé.",
+        ),
+        (
+            "en",
+            "Your exercises, the workbook, the story out loud… it makes me relive all of it. I "
+            "don't see the point.",
+            "Could we at least try for two minutes? Close your eyes and just tell me where the van "
+            "is parked.",
+        ),
+    ],
+)
+def test_offering_the_refused_exercise_again_passes_the_concern_by(
+    lang: str, said: str, answer: str
+) -> None:
+    """fresh34 (FR): the third push, put as a question, was praised as validation."""
+    opening = ("Et le récit, vous avez pu l'écrire ?", "And the account, did you write it?")
+    move = answer_to_marker(lang, said, answer, MarkerSubtype.COMPLAINT_ACTIVITIES, opening)
+    assert move.contribution is Contribution.IGNORES_CONCERN
+    assert move.repair is RepairStrategy.NONE
