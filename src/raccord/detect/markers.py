@@ -253,8 +253,16 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
             _context(p, s, "directive" if s.directive >= 1.0 else "pressure")
         )
 
-    # 5. a very short reply that shuts an invitation or a pressing question
-    invited = s.question == "open" or s.invite > 0 or (s.question != "none" and pressured)
+    # 5. a very short reply that shuts an invitation or a pressing question — or an
+    # interpretation, which asks for the patient's answer as much (fresh34: "[silence 7s] Mm.
+    # Perhaps." after "I don't think this is really about the column…"; of the five labelled
+    # replies of four words or fewer to an interpretation, four are markers)
+    invited = (
+        s.question == "open"
+        or s.invite > 0
+        or (s.question != "none" and pressured)
+        or s.answered_move == "interpretation"
+    )
     # "meh", "I'd rather not" do not answer even a yes/no question: they close it
     closing = s.minimal >= 1.5 and s.question != "none"
     complying = s.compliance >= 1.0 and demanded
