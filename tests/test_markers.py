@@ -441,3 +441,34 @@ def test_giving_in_unasked_and_throwing_the_lead_back_are_cues(
     text = f"T: {therapist}\nP: {reply}"
     (x,) = score_all(sig.pack(language), prepare(session(text, language), mode="fast").signals)
     assert x.candidate is not None and x.candidate.subtype is subtype
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "T: Desmond, can I share something I've been thinking? I don't think this is really "
+            "about the column. I think losing it has opened up the grief about Alan that you "
+            "haven't let yourself feel.\nP: [silence 7s] Mm. Perhaps.",
+        ),
+        (
+            "fr",
+            "T: Je peux vous dire à quoi je pense ? Je ne crois pas que ce soit vraiment la "
+            "chronique. Je crois que la perdre a ouvert le deuil d'Alain, que vous ne vous êtes "
+            "pas autorisé à ressentir.\nP: [silence 7s] Mm. Peut-être.",
+        ),
+    ],
+)
+def test_a_reply_of_a_word_or_two_to_an_interpretation_shuts_it(language: str, text: str) -> None:
+    """fresh34 (EN): the start of a quiet withdrawal after an imposed interpretation had no cue:
+    the interpretation was read as advice asked permission for, and a short reply to a statement
+    shuts nothing."""
+    from raccord.detect import prepare
+    from raccord.detect import signals as sig
+    from raccord.detect.markers import score_all
+
+    ready = prepare(session(text, language), mode="fast")
+    (x,) = score_all(sig.pack(language), ready.signals, encoded=None)
+    assert x.signals.answered_move == "interpretation"
+    assert x.candidate is not None and x.candidate.subtype is MarkerSubtype.MINIMAL_RESPONSE
