@@ -1913,6 +1913,19 @@ def test_a_clarification_a_link_and_handing_over_the_pace_are_named_in_words(
             "that little girl's age, no?",
             T.INTERPRETATION,
         ),
+        # fresh36 (EN): an avoidance lent to the patient, praised as meta-communication
+        (
+            "en",
+            "And I wonder whether going out on the boat is partly a way of not having to feel what "
+            "happened. If you keep busy enough, it can't catch up with you.",
+            T.INTERPRETATION,
+        ),
+        (
+            "fr",
+            "Et je me demande si sortir en mer, ce n'est pas aussi une façon de ne pas avoir à "
+            "ressentir ce qui s'est passé.",
+            T.INTERPRETATION,
+        ),
     ],
 )
 def test_the_relationship_here_and_a_link_the_patient_did_not_make(
