@@ -1862,6 +1862,26 @@ FRAME_COMPLAINT = (
             "tough one, back on Monday'?",
             RepairStrategy.LINK_PATTERN,
         ),
+        # fresh36 (read after scoring): the fuller answer about the report, read as sharing
+        # one's experience; owning one's part read as a rationale
+        (
+            "fr",
+            "Et pour le docteur Benali, je vous ai répondu un peu vite, alors je reprends. Elle "
+            "reçoit seulement une attestation de présence.",
+            RepairStrategy.CLARIFY_MISUNDERSTANDING,
+        ),
+        (
+            "en",
+            "And about Dr Benali, I answered you too quickly, so let me go back over it. She only "
+            "gets a certificate of attendance.",
+            RepairStrategy.CLARIFY_MISUNDERSTANDING,
+        ),
+        (
+            "en",
+            "I am, and part of my job is noticing when I've got something wrong. I think I charged "
+            "ahead with my own idea of what you need, and I never asked what the boat means to you.",
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
         (
             "fr",
             "Pour Saint-Brieuc, c'est vous qui fixez le rythme. Vous pouvez me dire stop.",
@@ -1963,4 +1983,49 @@ def test_offering_the_refused_exercise_again_passes_the_concern_by(
     opening = ("Et le récit, vous avez pu l'écrire ?", "And the account, did you write it?")
     move = answer_to_marker(lang, said, answer, MarkerSubtype.COMPLAINT_ACTIVITIES, opening)
     assert move.contribution is Contribution.IGNORES_CONCERN
+    assert move.repair is RepairStrategy.NONE
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer", "contribution"),
+    [
+        (
+            "fr",
+            "Oui… On pourra y revenir. Mais avant, on avait dit qu'on commencerait par la fiche des "
+            "pensées automatiques. Vous l'avez apportée ?",
+            Contribution.IGNORES_CONCERN,
+        ),
+        (
+            "en",
+            "Yes… We can come back to that. But first, we said we'd start with the thought record. "
+            "Did you bring it?",
+            Contribution.IGNORES_CONCERN,
+        ),
+        (
+            "fr",
+            "D'accord… C'est la deuxième semaine, quand même. Je vous le redis parce que c'est "
+            "important : si on ne travaille pas entre les séances, on ne va pas beaucoup avancer.",
+            Contribution.CONFRONT_ARGUE,
+        ),
+        (
+            "en",
+            "Okay… It's the second week, though. I'll say it again because it's important: if we "
+            "don't work between sessions, we won't get very far.",
+            Contribution.CONFRONT_ARGUE,
+        ),
+    ],
+)
+def test_the_agenda_over_the_patients_words_and_the_homework_lecture(
+    lang: str, answer: str, contribution: Contribution
+) -> None:
+    """fresh36 (FR, read after scoring): the move to the worksheet past « personne a rien dit »
+    was praised as meta-communication, and the lecture on homework was not flagged."""
+    said = (
+        "Et personne a rien dit, hein. Personne. Même pas Claire."
+        if lang == "fr"
+        else "And nobody said a thing. Nobody. Not even Claire."
+    )
+    opening = ("Il y a encore beaucoup de colère.", "There's still a lot of anger.")
+    move = answer_to_marker(lang, said, answer, MarkerSubtype.MINIMAL_RESPONSE, opening)
+    assert move.contribution is contribution
     assert move.repair is RepairStrategy.NONE

@@ -1459,3 +1459,56 @@ def test_a_recap_that_starts_with_the_patient_is_the_weeks_task_in_french() -> N
     found = plans.find(_session(lines, "fr"), "fr")
     task = next(p for p in found if p.between and p.proposed)
     assert task.agreed_at == 5 and task.words.startswith("Alors si je résume : vous écrivez")
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "expected"),
+    [
+        (
+            "fr",
+            [
+                "T: Autre chose : je ne déplacerai plus une séance sans vous prévenir au moins "
+                "quarante-huit heures avant. Le mardi à dix-huit heures, ça vous convient "
+                "toujours ?",
+                "P: Oui, mardi dix-huit heures, c'est bien.",
+                "T: Est-ce que vous voulez qu'on prenne un moment la prochaine fois pour parler de "
+                "la suite, si vous souhaitez continuer et à quelles conditions ?",
+                "P: Oui, faudra en parler. Faut que je voie.",
+                "T: Alors je récapitule : le constat d'état des nuits, quand ça vient ; "
+                "l'attestation, que je vous montre mardi ; et on parle de la suite. On est "
+                "d'accord ?",
+                "P: On est d'accord.",
+            ],
+            {(2, "relation"), (2, "appointment"), (5, "next session"), (6, "task")},
+        ),
+        (
+            "en",
+            [
+                "T: And if at any point I'm pushing too hard, like I did earlier, I'd really like "
+                "you to tell me. Would that work?",
+                "P: Yeah, I can do that.",
+                "T: So: next week we go through the night of the shout, together, as slowly as you "
+                "need, and the pager stays your call.",
+                "P: Okay.",
+            ],
+            {(2, "relation"), (4, "relation")},
+        ),
+    ],
+)
+def test_what_a_repaired_session_agreed_is_on_record(
+    language: str, lines: list[str], expected: set[tuple[int, str]]
+) -> None:
+    """fresh36's review: the French report listed no agreement at all (the therapist's promise of
+    48 hours' notice, Tuesday at six, talking about fees next time, the recap), the English one
+    only the appointment (not "tell me if I push too hard", not "the pager stays your call")."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    found = plans.find(_session(hello + lines, language), language)
+
+    def kind(p: plans.Plan) -> str:
+        if p.appointment:
+            return "appointment"
+        if p.relation:
+            return "relation"
+        return "task" if p.between else "next session"
+
+    assert {(p.turn, kind(p)) for p in found} == expected
