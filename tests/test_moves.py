@@ -1957,75 +1957,72 @@ def test_the_relationship_here_and_a_link_the_patient_did_not_make(
     assert move_type(text, lang)[0] is move
 
 
+NOBODY = {
+    "fr": "Et personne a rien dit, hein. Personne. Même pas Claire.",
+    "en": "And nobody said a thing. Nobody. Not even Claire.",
+}
+EXERCISES = {
+    "fr": "Vos exercices, là, le cahier, le récit à voix haute… ça me fait tout revivre. Je vois "
+    "pas l'intérêt.",
+    "en": "Your exercises, the workbook, the story out loud… it makes me relive all of it. I don't "
+    "see the point.",
+}
+
+
 @pytest.mark.parametrize(
-    ("lang", "said", "answer"),
+    ("lang", "said", "answer", "contribution"),
     [
+        # fresh34 (FR): the third push, put as a question, was praised as validation
         (
             "fr",
-            "Vos exercices, là, le cahier, le récit à voix haute… ça me fait tout revivre. Je vois "
-            "pas l'intérêt.",
+            EXERCISES,
             "On pourrait au moins essayer deux minutes ? Fermez les yeux, et dites-moi juste où le "
             "fourgon est garé.",
+            Contribution.IGNORES_CONCERN,
         ),
         (
             "en",
-            "Your exercises, the workbook, the story out loud… it makes me relive all of it. I "
-            "don't see the point.",
+            EXERCISES,
             "Could we at least try for two minutes? Close your eyes and just tell me where the van "
             "is parked.",
+            Contribution.IGNORES_CONCERN,
         ),
-    ],
-)
-def test_offering_the_refused_exercise_again_passes_the_concern_by(
-    lang: str, said: str, answer: str
-) -> None:
-    """fresh34 (FR): the third push, put as a question, was praised as validation."""
-    opening = ("Et le récit, vous avez pu l'écrire ?", "And the account, did you write it?")
-    move = answer_to_marker(lang, said, answer, MarkerSubtype.COMPLAINT_ACTIVITIES, opening)
-    assert move.contribution is Contribution.IGNORES_CONCERN
-    assert move.repair is RepairStrategy.NONE
-
-
-@pytest.mark.parametrize(
-    ("lang", "answer", "contribution"),
-    [
+        # fresh36 (FR, read after scoring): the move to the worksheet past « personne a rien
+        # dit » was praised as meta-communication, and the lecture on homework was not flagged
         (
             "fr",
+            NOBODY,
             "Oui… On pourra y revenir. Mais avant, on avait dit qu'on commencerait par la fiche des "
             "pensées automatiques. Vous l'avez apportée ?",
             Contribution.IGNORES_CONCERN,
         ),
         (
             "en",
+            NOBODY,
             "Yes… We can come back to that. But first, we said we'd start with the thought record. "
             "Did you bring it?",
             Contribution.IGNORES_CONCERN,
         ),
         (
             "fr",
+            NOBODY,
             "D'accord… C'est la deuxième semaine, quand même. Je vous le redis parce que c'est "
             "important : si on ne travaille pas entre les séances, on ne va pas beaucoup avancer.",
             Contribution.CONFRONT_ARGUE,
         ),
         (
             "en",
+            NOBODY,
             "Okay… It's the second week, though. I'll say it again because it's important: if we "
             "don't work between sessions, we won't get very far.",
             Contribution.CONFRONT_ARGUE,
         ),
     ],
 )
-def test_the_agenda_over_the_patients_words_and_the_homework_lecture(
-    lang: str, answer: str, contribution: Contribution
+def test_pushing_the_exercise_or_the_agenda_past_the_patient_is_no_repair(
+    lang: str, said: dict[str, str], answer: str, contribution: Contribution
 ) -> None:
-    """fresh36 (FR, read after scoring): the move to the worksheet past « personne a rien dit »
-    was praised as meta-communication, and the lecture on homework was not flagged."""
-    said = (
-        "Et personne a rien dit, hein. Personne. Même pas Claire."
-        if lang == "fr"
-        else "And nobody said a thing. Nobody. Not even Claire."
-    )
-    opening = ("Il y a encore beaucoup de colère.", "There's still a lot of anger.")
-    move = answer_to_marker(lang, said, answer, MarkerSubtype.MINIMAL_RESPONSE, opening)
+    opening = ("Et la semaine ?", "And the week?")
+    move = answer_to_marker(lang, said[lang], answer, MarkerSubtype.COMPLAINT_ACTIVITIES, opening)
     assert move.contribution is contribution
     assert move.repair is RepairStrategy.NONE

@@ -530,6 +530,15 @@ def test_a_yes_said_as_what_one_can_do_and_next_weeks_opening_in_the_therapists_
     assert [(p.turn, p.between, p.agreed_at) for p in found] == [(2, False, 3), (0, True, 1)]
 
 
+def _kind(p: plans.Plan) -> str:
+    """What an agreement is, in the words the tests expect."""
+    if p.relation:
+        return "relation"
+    if p.between:
+        return "task" if p.proposed else "own task"
+    return "next session"
+
+
 def _told(language: str, plan: plans.Plan) -> str:
     """The open item's sentence for ``plan``, as the report writes it."""
     from raccord.prose import _plan_key
@@ -1192,15 +1201,7 @@ def test_what_a_session_agreed_at_its_end_is_all_on_record(
     proposed for next session were left out of what the session agreed."""
     hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
     found = plans.find(_session(hello + lines, language), language)
-
-    def kind(p: plans.Plan) -> str:
-        if p.relation:
-            return "relation"
-        if p.between:
-            return "task" if p.proposed else "own task"
-        return "next session"
-
-    assert sorted((p.turn, kind(p)) for p in found) == expected
+    assert sorted((p.turn, _kind(p)) for p in found) == expected
 
 
 @pytest.mark.parametrize(
@@ -1503,12 +1504,4 @@ def test_what_a_repaired_session_agreed_is_on_record(
     only the appointment (not "tell me if I push too hard", not "the pager stays your call")."""
     hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
     found = plans.find(_session(hello + lines, language), language)
-
-    def kind(p: plans.Plan) -> str:
-        if p.appointment:
-            return "appointment"
-        if p.relation:
-            return "relation"
-        return "task" if p.between else "next session"
-
-    assert {(p.turn, kind(p)) for p in found} == expected
+    assert {(p.turn, "appointment" if p.appointment else _kind(p)) for p in found} == expected
