@@ -1882,6 +1882,26 @@ FRAME_COMPLAINT = (
             "ahead with my own idea of what you need, and I never asked what the boat means to you.",
             RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
         ),
+        # fresh37 (read at the very end): an apology read as moving past the concern
+        (
+            "en",
+            "We were doing the sheet, and I think I'm the one who took us there. I went straight "
+            "past it to homework. That was my hurry, not yours, and I'm sorry. I'd like to go back "
+            "to it, if you're willing.",
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+        (
+            "fr",
+            "On remplissait la fiche, et je crois que c'est moi qui nous ai emmenés là. C'était ma "
+            "hâte, pas la vôtre, et je suis désolé.",
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+        (
+            "en",
+            "Go along with it, and go a bit further off while you do. Is that what happened here "
+            "just now?",
+            RepairStrategy.LINK_PATTERN,
+        ),
         (
             "fr",
             "Pour Saint-Brieuc, c'est vous qui fixez le rythme. Vous pouvez me dire stop.",
