@@ -79,11 +79,12 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
     # Je crois que ce qui m'a braquée, c'est quand vous avez parlé de ma fille. ») are what
     # worked — a blind read found only a validation earlier in the session listed
     open_marker: int | None = None
+    not_back = withheld | guarded
     for turn in turns:
         if turn.role is Role.PATIENT:
             if turn.index in marked:
                 open_marker = turn.index
-            elif turn.index not in withheld | guarded:
+            elif turn.index not in not_back:
                 open_marker = None
             continue
         if turn.role is not Role.THERAPIST:
