@@ -7,6 +7,8 @@ reactions next to the markers, implicit prohibitions and what stays open.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from conftest import require_nlp
@@ -256,7 +258,6 @@ def test_therapist_notes_are_placed_next_to_the_markers() -> None:
 
 
 def test_a_note_given_by_time_lands_on_the_turn_spoken_then() -> None:
-    from dataclasses import replace
 
     timed = replace(
         WORK_FR,
@@ -502,12 +503,8 @@ def test_a_reply_the_cues_heard_as_a_reproach_is_not_re_engagement() -> None:
     ms = [marker(1, S.MINIMAL_RESPONSE)]
     moves = [move(0, TherapistMoveType.OPEN_QUESTION), move(2, TherapistMoveType.OPEN_QUESTION)]
     quiet = detection(ms, moves, [episode(ms, 3)])
-    heard = Detection(
-        quiet.markers,
-        quiet.moves,
-        quiet.episodes,
-        quiet.scores,
-        ({"turn": 3, "role": "patient", "cues": ["complaint_therapist"]},),
+    heard = replace(
+        quiet, signals=({"turn": 3, "role": "patient", "cues": ["complaint_therapist"]},)
     )
     assert [w.patient for w in works.find(t, quiet, "en")] == [3]
     assert works.find(t, heard, "en") == ()
@@ -638,7 +635,7 @@ def test_a_hedged_answer_after_a_pause_is_not_re_engagement() -> None:
     plain = detection(ms, moves, [episode(ms, 3)])
 
     def with_signals(signals: tuple[dict[str, object], ...]) -> Detection:
-        return Detection(plain.markers, plain.moves, plain.episodes, plain.scores, signals)
+        return replace(plain, signals=signals)
 
     engaged = with_signals(({"turn": 3, "role": "patient", "words": 14, "hedges": 0.0},))
     hedged = with_signals(
@@ -698,7 +695,7 @@ def test_telling_at_length_what_the_move_did_after_an_apology_is_what_worked() -
         {"cues": ["controls_pressures"]},
     ):
         signals = ({"turn": 2, "role": "patient", "words": 30, **answer},)
-        brushed = Detection(told.markers, told.moves, told.episodes, told.scores, signals)
+        brushed = replace(told, signals=signals)
         assert works.find(t, brushed, "en") == ()
 
 
@@ -815,7 +812,7 @@ def test_a_hedged_answer_of_a_dozen_words_after_a_marker_is_no_return() -> None:
     )
     d = detection([marker(0, S.MINIMAL_RESPONSE)], [move(1, TherapistMoveType.OPEN_QUESTION)])
     signals = ({"turn": 2, "role": "patient", "words": 13, "hedges": 1.0},)
-    hedged = Detection(d.markers, d.moves, d.episodes, d.scores, signals)
+    hedged = replace(d, signals=signals)
     assert works.find(t, hedged, "fr") == ()
 
 
@@ -844,7 +841,7 @@ def test_a_clarification_after_a_withheld_answer_to_an_acknowledgement_worked() 
     ]
     d = detection(ms, moves, [episode(ms, 4)])
     signals = ({"turn": 2, "role": "patient", "words": 2, "silence": 6.0},)
-    withheld = Detection(d.markers, d.moves, d.episodes, d.scores, signals)
+    withheld = replace(d, signals=signals)
     ((worked,),) = [works.find(t, withheld, "fr")]
     assert (worked.therapist, worked.patient, worked.after_marker) == (3, 4, 0)
     # an answer back in the work in between closes the marker: the turns after it are away
@@ -852,5 +849,4 @@ def test_a_clarification_after_a_withheld_answer_to_an_acknowledgement_worked() 
     lines = [x.text for x in t.turns]
     lines[2] = "Oui. Je crois que c'est ça, vous êtes allé vite avec ma fille, ce matin."
     t2 = session([f"{'PT'[k % 2]}: {text}" for k, text in enumerate(lines)], "fr")
-    back = Detection(d.markers, d.moves, d.episodes, d.scores, ())
-    assert [w.therapist for w in works.find(t2, back, "fr")] == [1]
+    assert [w.therapist for w in works.find(t2, d, "fr")] == [1]
