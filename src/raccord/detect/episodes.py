@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from raccord.detect.signals import Pack, TurnSignals
+from raccord.detect.signals import TONE_IRRITATION, Pack, TurnSignals
 from raccord.model import Episode, Evidence, Marker, TherapistMove
 from raccord.taxonomy import (
     EpisodeKind,
@@ -88,7 +88,7 @@ def _engaged(s: TurnSignals) -> bool:
         and not s.continuation
         and not s.backchannel
         and s.words >= ENGAGED_WORDS
-        and s.irritation < 1.5
+        and s.irritation < TONE_IRRITATION
     )
 
 

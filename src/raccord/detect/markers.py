@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from raccord import lang as lang_packs
 from raccord.detect import learned
-from raccord.detect.signals import IRRITATED, Pack, TurnSignals
+from raccord.detect.signals import IRRITATED, TONE_IRRITATION, Pack, TurnSignals
 from raccord.model import Evidence, Marker
 from raccord.taxonomy import MarkerSubtype, Role
 
@@ -168,7 +168,7 @@ def score_turn(p: Pack, s: TurnSignals, *, climate: bool) -> Candidate | None:
     """The most likely marker subtype on a patient turn with its rule score (``None``: no cue)."""
     sc = _Scorer()
     pressured = s.pressure >= PRESSURE
-    irritated = s.irritation >= IRRITATION_LEVEL
+    irritated = s.irritation >= TONE_IRRITATION
     # a backchannel the therapist talks straight through is not a marker
     if s.therapist_cut_off and s.backchannel and not irritated:
         return None
@@ -655,16 +655,10 @@ def find(
 #: asked for (``_invited_account``).
 EXPLORATION_WORDS = 15
 
-#: Irritation from which a turn is read as irritated: a backchannel, an invited account or tears
-#: with this much irritation stay candidates.
-IRRITATION_LEVEL = 1.5
-
 
 def _calm_account(s: TurnSignals) -> bool:
     """An account at length, without irritation or pressure."""
-    return (
-        s.words >= EXPLORATION_WORDS and s.irritation < IRRITATION_LEVEL and s.pressure < PRESSURE
-    )
+    return s.words >= EXPLORATION_WORDS and s.irritation < TONE_IRRITATION and s.pressure < PRESSURE
 
 
 def _invited_account(s: TurnSignals) -> bool:
@@ -692,7 +686,7 @@ def _tears(s: TurnSignals) -> bool:
     withdrawal. With no cue of its own (the rules' score under the threshold) it is no marker
     (``find``): a blind read found an apology for crying, after the therapist had invited the
     account, flagged as a minimal response."""
-    return "crying" in s.nonverbal and s.irritation < IRRITATION_LEVEL
+    return "crying" in s.nonverbal and s.irritation < TONE_IRRITATION
 
 
 def _feeling_shown(s: TurnSignals) -> bool:

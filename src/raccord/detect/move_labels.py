@@ -242,8 +242,9 @@ _OWNING = frozenset(
 
 
 def owning_turns(transcript: Transcript, spoken: bool = False) -> frozenset[int]:
-    """The therapist turns that own their part or clear up a misunderstanding in words (« Et
-    c'est moi qui vous ai remis dans ce bureau… Je le regrette »), whatever came before them."""
+    """The therapist turns that own their part, clear up a misunderstanding or link what happens
+    here to a pattern in words (« Et c'est moi qui vous ai remis dans ce bureau… Je le regrette »),
+    whatever came before them."""
     code = pack_code(transcript.language)
     return frozenset(
         t.index

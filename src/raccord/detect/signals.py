@@ -146,9 +146,10 @@ class TurnSignals:
     nonverbal: tuple[str, ...]
     cues: tuple[CueHit, ...]
     words_of: tuple[tuple[str, str], ...]
-    #: The therapist turn answered owned their part or cleared up a misunderstanding in words
-    #: (« c'est moi qui vous ai remis dans ce bureau… Je le regrette »): read by the decision
-    #: only (``markers._answers_owning``), not a feature.
+    #: The therapist turn answered owned their part, cleared up a misunderstanding or named a
+    #: pattern in words (``move_labels.owning_turns``: « c'est moi qui vous ai remis dans ce
+    #: bureau… Je le regrette »): read by the decision only (``markers._answers_owning``), not a
+    #: feature.
     answered_owning: bool = False
 
     def said(self, family: str) -> str:
@@ -251,8 +252,8 @@ def compute(
     therapist moves labelled *before* any marker is known (``label_moves(transcript, ())``): an
     argue/confront or unsolicited-advice move is context for the replies that follow.
     ``spoken``: whether the session is unpunctuated speech-to-text (``questions.unpunctuated``),
-    read from the turns when not given. ``owning``: the therapist turns that own their part or
-    clear up a misunderstanding in words (``move_labels.owning_turns``).
+    read from the turns when not given. ``owning``: the therapist turns that own their part,
+    clear up a misunderstanding or name a pattern in words (``move_labels.owning_turns``).
     """
     move_of = moves or {}
     p = pack(transcript.language)
