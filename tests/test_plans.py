@@ -1012,6 +1012,56 @@ def test_a_task_left_to_the_patients_choice_is_followed_up_without_checking_it_o
 
 
 @pytest.mark.parametrize(
+    ("language", "lines", "words"),
+    [
+        (
+            "en",
+            [
+                "P: I think I'll tell Kerry about today. Some of it.",
+                "T: Only if it feels right.",
+            ],
+            "I think I'll tell Kerry about today",
+        ),
+        (
+            "fr",
+            [
+                "P: Je crois que je vais en parler à Karine. Un peu.",
+                "T: Seulement si ça vous dit.",
+            ],
+            "Je crois que je vais en parler à Karine",
+        ),
+    ],
+)
+def test_the_patients_own_step_left_to_them_is_on_record_without_a_day_said(
+    language: str, lines: list[str], words: str
+) -> None:
+    """A blind read (fresh36) found the patient's own step missing from what was agreed: no day
+    was said, and the therapist's answer left it to them."""
+    hello = (
+        ["T: Bonjour.", "P: Bonjour.", "T: Autre chose, avant qu'on s'arrête ?"]
+        if language == "fr"
+        else ["T: Hello.", "P: Hi.", "T: Anything else before we stop?"]
+    )
+    (plan,) = plans.find(_session(hello + lines, language), language)
+    assert (plan.turn, plan.agreed_at, plan.between, plan.proposed, plan.optional) == (
+        3,
+        4,
+        True,
+        False,
+        True,
+    )
+    assert plan.words.startswith(words)
+    told = _told(language, plan)
+    assert ("sans en faire un contrôle" if language == "fr" else "without checking it off") in told
+
+
+def test_a_step_said_without_the_therapist_leaving_it_to_them_is_no_task() -> None:
+    """Without the therapist's answer leaving it to them, "I'll tell my boss" is only said."""
+    lines = ["T: Hello.", "P: Hi. I'll tell my boss he's wrong.", "T: What would he say?"]
+    assert plans.find(_session(lines, "en"), "en") == ()
+
+
+@pytest.mark.parametrize(
     ("language", "lines", "quoted"),
     [
         (

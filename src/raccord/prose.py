@@ -246,7 +246,7 @@ def _plan_key(plan: Plan) -> str:
         if plan.refused is not None:
             return "open_task_refused"
         if not plan.proposed:
-            return "open_task_own"
+            return "open_task_own_optional" if plan.optional else "open_task_own"
         if plan.own is not None:
             return "open_task_taken_up"
         if plan.not_homework:

@@ -132,7 +132,9 @@ class Plan:
     #: you" alone.
     idea: int | None = None
     #: The therapist left the task to the patient's choice ("Only if it feels right", « si vous
-    #: en avez envie »): the next session asks whether it happened, not what got in the way.
+    #: en avez envie »): the next session asks whether it happened, not what got in the way;
+    #: also the patient's own step left to them ("I'll tell Kerry about today" — "Only if it
+    #: feels right").
     optional: bool = False
     #: The patient said it is not homework ("I want to try it. Not as homework.", « Pas comme un
     #: exercice. »): the next session asks what it was like, without checking it off.
@@ -347,6 +349,15 @@ def find(
             any(p.agreed_at == i for p in out) and _accepts(code, own[1])
         ):
             out.append(Plan(i, own[1].rstrip("."), between=True))
+        elif (
+            (step := cue_sentence(code, "client_commits_step", turn.text))
+            and (reply := next_turn(transcript, i, Role.THERAPIST, within=1)) is not None
+            and cue(code, "leaves_it_to_them", turns[reply].text) is not None
+        ):
+            # the patient's own step with no day said, left to them ("I'll tell Kerry about
+            # today" — "Only if it feels right"): a blind read found it missing from what was
+            # agreed
+            out.append(Plan(i, step[1].rstrip("."), reply, between=True, optional=True))
         elif _asked_for_a_step(transcript, i, code) and len(turn.text.split()) >= TASK_WORDS:
             # the patient's own step, asked for ("What would be the smallest first step?"), in
             # one turn or two in a row ("Maybe texting Dev…" / "And next time she calls…")
