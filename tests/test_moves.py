@@ -2046,3 +2046,126 @@ def test_pushing_the_exercise_or_the_agenda_past_the_patient_is_no_repair(
     move = answer_to_marker(lang, said[lang], answer, MarkerSubtype.COMPLAINT_ACTIVITIES, opening)
     assert move.contribution is contribution
     assert move.repair is RepairStrategy.NONE
+
+
+SHEETS = {
+    "fr": "J'ai rempli toutes les fiches que vous m'avez données. Toutes les semaines. Et je sais "
+    "pas ce qu'on fait là.",
+    "en": "I've filled in every sheet you've given me. Every single week. I honestly don't know "
+    "what we're doing here.",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer", "contribution", "repair"),
+    [
+        # fresh38 (EN, scored blind, then read): the lecture and the clock as reasons to go on,
+        # the apology, the link to the manager, the sheets put aside and a decision left open
+        (
+            "en",
+            "It's not meant to change your situation. And if we keep skipping the homework, we "
+            "won't get anywhere.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "Ce n'est pas fait pour changer la situation. Et si on continue à sauter les fiches, on "
+            "ne va pas avancer.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "en",
+            "You're right. 'Skipping' wasn't fair, you've done a lot of them. I moved us on too "
+            "fast.",
+            Contribution.NONE,
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+        (
+            "fr",
+            "Vous avez raison. Ce n'était pas juste, vous en avez fait beaucoup. Je vous ai fait "
+            "passer trop vite.",
+            Contribution.NONE,
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+        (
+            "en",
+            "Maybe. Though I notice that's close to what you said to your manager: fine, of course.",
+            Contribution.NONE,
+            RepairStrategy.LINK_PATTERN,
+        ),
+        (
+            "fr",
+            "Peut-être. Mais je remarque que c'est très proche de ce que vous avez dit à votre "
+            "cheffe : ça va, bien sûr.",
+            Contribution.NONE,
+            RepairStrategy.LINK_PATTERN,
+        ),
+        (
+            "en",
+            "Then let's do that. We'll put the sheets to one side.",
+            Contribution.NONE,
+            RepairStrategy.CHANGE_TASK,
+        ),
+        (
+            "fr",
+            "Alors faisons ça. On met les fiches de côté.",
+            Contribution.NONE,
+            RepairStrategy.CHANGE_TASK,
+        ),
+        # fresh38 (FR): stopping to name what is happening, arguing back, deferring
+        (
+            "fr",
+            "Monsieur Berthier, je vais m'arrêter un instant. J'ai l'impression que depuis tout à "
+            "l'heure, vous êtes en colère contre moi.",
+            Contribution.NONE,
+            RepairStrategy.INVITE_DISCUSSION,
+        ),
+        (
+            "fr",
+            "Je l'ai relue, bien sûr. Mais attendez, c'est vous qui m'avez demandé d'indiquer le "
+            "motif du suivi.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "en",
+            "I did read it, of course. But hang on, you were the one who asked me to put the reason "
+            "down.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "D'accord. On ne va pas forcément le régler ce soir, mais je ne veux pas non plus qu'on "
+            "l'enterre.",
+            Contribution.NONE,
+            RepairStrategy.DEFER,
+        ),
+        (
+            "en",
+            "Okay. We won't necessarily settle it tonight, but I don't want to bury it either.",
+            Contribution.NONE,
+            RepairStrategy.DEFER,
+        ),
+        (
+            "en",
+            "That was quite a sigh. Let's not decide it now.",
+            Contribution.NONE,
+            RepairStrategy.DEFER,
+        ),
+        (
+            "fr",
+            "C'était un sacré soupir. On n'est pas obligés de décider maintenant.",
+            Contribution.NONE,
+            RepairStrategy.DEFER,
+        ),
+    ],
+)
+def test_fresh38_the_lecture_is_arguing_and_the_repairs_are_named(
+    lang: str, answer: str, contribution: Contribution, repair: RepairStrategy
+) -> None:
+    opening = ("Et les fiches ?", "And the sheets?")
+    move = answer_to_marker(lang, SHEETS[lang], answer, MarkerSubtype.COMPLAINT_PROGRESS, opening)
+    assert (move.contribution, move.repair) == (contribution, repair)
