@@ -1555,3 +1555,37 @@ def test_what_a_repaired_session_agreed_is_on_record(
     hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
     found = plans.find(_session(hello + lines, language), language)
     assert {(p.turn, "appointment" if p.appointment else _kind(p)) for p in found} == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "en",
+            [
+                "T: For the week, would you be willing to try one thought record, just the one?",
+                "P: [sighs] Sure.",
+                "T: That was quite a sigh. Let's not decide it now. Next week you tell me what you "
+                "want to do with the sheets.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "T: Pour la semaine, vous seriez d'accord pour essayer une fiche, une seule ?",
+                "P: [soupire] Si vous voulez.",
+                "T: C'était un sacré soupir. Ne décidons pas maintenant. La semaine prochaine, vous "
+                "me direz ce que vous voulez faire des fiches.",
+            ],
+        ),
+    ],
+)
+def test_a_task_the_therapist_leaves_undecided_after_a_sigh_is_no_task_to_check(
+    language: str, lines: list[str]
+) -> None:
+    """fresh38's review: the report listed the thought record as accepted, to ask about next
+    session, after the therapist had heard the sigh and left it undecided — asking about it would
+    repeat what set off the rupture."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    found = plans.find(_session(hello + lines, language), language)
+    assert not any(p.between and p.proposed for p in found), found
