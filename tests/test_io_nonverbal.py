@@ -105,3 +105,20 @@ def test_an_annotation_is_shown_where_it_stood(written: str, said: str) -> None:
     row = transcript_rows(transcript)[1]
     assert as_said(row["text"], _annotations(row)) == said
     assert Turn(0, "P", Role.PATIENT, "Oui.", annotations=turn.annotations[:1]).text == "Oui."
+
+
+def test_two_lines_of_one_speaker_keep_each_annotation_where_it_stood() -> None:
+    """fresh38's review: the silence between two lines of the patient, once merged into one turn,
+    was shown before the first line (« [silence 4s] Skipping it? »), changing what was said when."""
+    t = io.parse(
+        "T: If we keep skipping the homework, we won't get anywhere.\n"
+        "P: Skipping it? I've filled in every sheet. [sighs]\n"
+        "P: [silence 4s] Eight weeks of sheets.\n"
+        "T: You're right.\n",
+        fmt="text",
+        language="en",
+    )[0]
+    assert len(t.turns) == 3
+    assert t.turns[1].as_said() == (
+        "Skipping it? I've filled in every sheet. [sighs] [silence 4s] Eight weeks of sheets."
+    )

@@ -10,14 +10,14 @@ decided on the whole text; roles decided and explained.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from raccord.errors import InputError
 from raccord.io import language, roles
 from raccord.io.nonverbal import extract, strip_markup
 from raccord.io.raw import RawTranscript, RawTurn
 from raccord.io.timecode import format_clock
-from raccord.model import Metadata, NonVerbal, Transcript, Turn
+from raccord.model import Metadata, NonVerbal, Transcript, Turn, is_word
 
 #: Seconds a timestamp may step back before the file is refused (AnnoMI has steps of 1–9 s).
 BACKWARDS_TOLERANCE = 10.0
@@ -204,8 +204,13 @@ def _merge(turns: list[_Clean]) -> list[_Clean]:
     for turn in turns:
         last = merged[-1] if merged else None
         if last is not None and last.speaker == turn.speaker:
+            # an annotation of the second line keeps its place: after the first line's words
+            # (fresh38: "[silence 4s]" between two lines was shown before the first one)
+            before = sum(is_word(token) for token in last.text.split())
+            last.annotations.extend(
+                a if a.at is None else replace(a, at=a.at + before) for a in turn.annotations
+            )
             last.text = f"{last.text} {turn.text}".strip() if turn.text else last.text
-            last.annotations.extend(turn.annotations)
             if last.start is None:
                 last.start = turn.start
             if turn.end is not None:
