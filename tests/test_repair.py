@@ -155,7 +155,7 @@ def test_confrontation_is_validated_and_the_misunderstanding_clarified() -> None
     ack = [s for s in out if s.strategy is R.ACKNOWLEDGE_CONTRIBUTION]
     assert [s.done_at for s in ack] == [4]
     assert ack[0].text == (
-        "Au tour 5, vous avez reconnu votre part, et la personne s'est réengagée dans l'échange "
+        "Au tour 5, vous avez reconnu votre part, et la personne est revenue dans l'échange "
         "juste après (tour 6)\u00a0: une piste à garder."
     )
     assert all(s.timing is Timing.NEXT_SESSION for s in out), "no other repair for the moment"
@@ -360,7 +360,7 @@ def test_a_repair_that_took_is_reflected_back_and_nothing_else_is_offered_for_th
         out = _suggest(t, d, style)
         assert [s.done_at for s in out] == [2], "only the reflection"
         assert out[0].text.startswith(
-            "Au tour 3, vous avez validé son vécu, et la personne s'est réengagée"
+            "Au tour 3, vous avez validé son vécu, et la personne est revenue"
         )
         assert out[0].text.endswith("une piste à garder.")
 
