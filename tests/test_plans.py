@@ -1589,3 +1589,36 @@ def test_a_task_the_therapist_leaves_undecided_after_a_sigh_is_no_task_to_check(
     hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
     found = plans.find(_session(hello + lines, language), language)
     assert not any(p.between and p.proposed for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "en",
+            [
+                "T: That sounds like a sensible pace. Is there anything you'd like to try this "
+                "week?",
+                "P: Sarah's been asking me over for Sunday dinner for weeks and I keep saying no. "
+                "I think I'll go.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "T: Ça me paraît un bon rythme. Est-ce qu'il y a quelque chose que vous aimeriez "
+                "essayer cette semaine ?",
+                "P: Ma fille me demande de venir déjeuner le dimanche depuis des semaines, et je "
+                "dis toujours non. Je crois que je vais y aller.",
+            ],
+        ),
+    ],
+)
+def test_the_patients_answer_to_anything_youd_like_to_try_is_their_task(
+    language: str, lines: list[str]
+) -> None:
+    """fresh38's review: "Is there anything you'd like to try this week?" — the Sunday dinner the
+    patient chose was missing from what was agreed."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    (plan,) = plans.find(_session(hello + lines, language), language)
+    assert (plan.turn, plan.between, plan.proposed) == (3, True, False)
