@@ -238,13 +238,17 @@ LYING_EN = [
 ]
 
 
-def test_lying_there_is_quoted_with_its_speaker_never_named_as_a_topic() -> None:
-    det = detection(
+def _lying_detection() -> Detection:
+    """The complaint at turn 5 after the therapist's rationale at 4 (``LYING_EN``, ``LYING_FR``)."""
+    return detection(
         [marker(5, S.COMPLAINT_ACTIVITIES, 4)],
         [move(4, M.INFORMATION), move(2, M.OPEN_QUESTION), move(6, M.COMPLEX_REFLECTION)],
         [episode([marker(5, S.COMPLAINT_ACTIVITIES, 4)], 7, resolved=Resolution.PARTLY)],
     )
-    _transcript, formulation, out, found = _run(LYING_EN, "en", det)
+
+
+def test_lying_there_is_quoted_with_its_speaker_never_named_as_a_topic() -> None:
+    _transcript, formulation, out, found = _run(LYING_EN, "en", _lying_detection())
     assert found == []
     said = " ".join(s.text for s in out if s.done_at is None)
     assert "brought up lying" not in said and "about three" not in said
@@ -270,12 +274,7 @@ LYING_FR = [
 def test_the_moment_is_named_by_the_therapists_own_words_in_french_too() -> None:
     """The demo sessions used to show this form; which demo episode does depends on the learned
     detector, so a fixed detection shows it here (English: the test above)."""
-    det = detection(
-        [marker(5, S.COMPLAINT_ACTIVITIES, 4)],
-        [move(4, M.INFORMATION), move(2, M.OPEN_QUESTION), move(6, M.COMPLEX_REFLECTION)],
-        [episode([marker(5, S.COMPLAINT_ACTIVITIES, 4)], 7, resolved=Resolution.PARTLY)],
-    )
-    _transcript, _formulation, out, found = _run(LYING_FR, "fr", det)
+    _transcript, _formulation, out, found = _run(LYING_FR, "fr", _lying_detection())
     assert found == []
     said = " ".join(s.text for s in out if s.done_at is None)
     assert "quand je vous ai dit\xa0: “L'idée, c'est que" in said  # French spacing
