@@ -334,3 +334,14 @@ def test_each_marker_in_the_details_states_its_salience_and_confidence_once():
     stated = re.findall(r"\(salience [1-5]/5, confidence 0\.\d+\)", text)
     assert stated and len(stated) == sum(len(t.markers) for t in view.turns)
     assert "The tool's confidence" not in text
+
+
+def test_a_speaker_label_that_names_the_role_is_not_followed_by_it_again() -> None:
+    """fresh38's review: « Patiente = patient » in the roles line."""
+    from raccord.render import _speaker_as
+
+    assert _speaker_as("Patiente", "patient") == "Patiente"
+    assert _speaker_as("Thérapeute", "thérapeute") == "Thérapeute"
+    assert _speaker_as("THERAPEUTE", "thérapeute") == "THERAPEUTE"
+    assert _speaker_as("Claire", "patient") == "Claire = patient"
+    assert _speaker_as("Dr. Patel", "therapist") == "Dr. Patel = therapist"

@@ -23,6 +23,7 @@ from rich.text import Text
 
 from raccord import lang, prose
 from raccord.brief import Brief, brief
+from raccord.lang.cues import strip_accents
 from raccord.model import (
     Episode,
     Marker,
@@ -294,6 +295,14 @@ def _multi_party(tr: Transcript, w: _Words) -> str:
     )
 
 
+def _speaker_as(speaker: str, role: str) -> str:
+    """A speaker and the role read for them — « Claire = patient » —, or the speaker alone when
+    the label already names the role (« Patiente », not « Patiente = patient »: fresh38's review)."""
+    if strip_accents(speaker).casefold().startswith(strip_accents(role).casefold()):
+        return speaker
+    return f"{speaker} = {role}"
+
+
 def render(
     analysis: SessionAnalysis, *, show_all: bool = False, details: bool = False
 ) -> RenderableType:
@@ -315,7 +324,7 @@ def render(
         title.append(f" · {duration / 60:.0f} {w('headings', 'minutes')}")
     parts.append(title)
     roles = ", ".join(
-        f"{r.speaker} = {w('role_names', r.role.value)} "
+        f"{_speaker_as(r.speaker, w('role_names', r.role.value))} "
         f"({w('role_method', r.method) if r.method in w.pack.get('role_method', {}) else r.basis})"
         for r in tr.roles
     )
