@@ -122,3 +122,32 @@ def test_two_lines_of_one_speaker_keep_each_annotation_where_it_stood() -> None:
     assert t.turns[1].as_said() == (
         "Skipping it? I've filled in every sheet. [sighs] [silence 4s] Eight weeks of sheets."
     )
+
+
+def test_plain_text_turns_keep_the_number_of_their_first_line() -> None:
+    """fresh38's review: once two lines of one speaker were joined, every later turn of the
+    report was one behind the transcript a therapist reads (« tour 65 » was read 66). A turn is
+    numbered by its first line; the joined line's number is skipped, and a note on it lands on
+    the turn that holds it."""
+    from raccord.model import TherapistNote
+    from raccord.understand.timeline import resolve_turn
+
+    t = io.parse(
+        "# Séance 8\n"
+        "T: If we keep skipping the homework, we won't get anywhere.\n"
+        "P: Skipping it? I've filled in every sheet.\n"
+        "P: [silence 4s] Eight weeks of sheets.\n"
+        "T: You're right. That wasn't fair.\n"
+        "P: Mm.\n",
+        fmt="text",
+        language="en",
+    )[0]
+    assert [turn.uid for turn in t.turns] == [1, 2, 4, 5]
+    assert t.turns[2].text == "You're right. That wasn't fair."
+    assert resolve_turn(t, TherapistNote("agacée", turn=3)) == 1
+    assert resolve_turn(t, TherapistNote("agacée", turn=4)) == 2
+    assert resolve_turn(t, TherapistNote("agacée", turn=9)) is None
+    # without a join, nothing changes: turns are numbered from 1
+    plain = io.parse("T: Hello.\nP: Hi.\nT: How are you?\n", fmt="text", language="en")[0]
+    assert [turn.uid for turn in plain.turns] == [1, 2, 3]
+    assert all(turn.id is None for turn in plain.turns)

@@ -4,13 +4,14 @@ In order: markup stripped and non-verbal annotations lifted out of the words; ti
 (a cue that ends more than ``END_TOLERANCE`` seconds before it starts, or a jump back of more than
 ``BACKWARDS_TOLERANCE``, is an error naming the line; a segment ending slightly before it starts,
 as WhisperX writes for words it could not align, gets its end set to its start; small steps back and overlaps,
-common in hand-timed or overlapping speech, are kept; each with a warning naming the first place); consecutive lines of one speaker merged into one turn; the language
+common in hand-timed or overlapping speech, are kept; each with a warning naming the first place); consecutive lines of one speaker merged into one turn (in plain text, numbered by its first line); the language
 decided on the whole text; roles decided and explained.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from raccord.errors import InputError
 from raccord.io import language, roles
@@ -52,6 +53,12 @@ def build(
     cleaned = [_clean(turn) for turn in raw.turns]
     warnings.extend(_check_times(cleaned, raw))
     if raw.merge:
+        if raw.format == "text" and _joins(cleaned):
+            # a plain-text turn keeps the number a reader counts down the lines: its first line's
+            # (fresh38's review: after two lines of one speaker were joined, every later turn of
+            # the report was one behind the transcript)
+            for rank, c in enumerate(cleaned, start=1):
+                c.id = rank if c.id is None else c.id
         cleaned = _merge(cleaned)
     text = " ".join(c.text for c in cleaned if c.text)
     if language_code is not None:
@@ -196,6 +203,11 @@ def _check_times(turns: list[_Clean], raw: RawTranscript) -> list[str]:
             f" first at {overlaps[0]})"
         )
     return warnings
+
+
+def _joins(turns: list[_Clean]) -> bool:
+    """Whether two lines in a row have the same speaker (``_merge`` will join them)."""
+    return any(a.speaker == b.speaker for a, b in pairwise(turns))
 
 
 def _merge(turns: list[_Clean]) -> list[_Clean]:
