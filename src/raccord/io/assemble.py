@@ -53,12 +53,13 @@ def build(
     cleaned = [_clean(turn) for turn in raw.turns]
     warnings.extend(_check_times(cleaned, raw))
     if raw.merge:
-        if raw.format == "text" and _joins(cleaned):
-            # a plain-text turn keeps the number a reader counts down the lines: its first line's
-            # (fresh38's review: after two lines of one speaker were joined, every later turn of
-            # the report was one behind the transcript)
+        if raw.ranked_lines and _joins(cleaned):
+            # a turn keeps the number a reader counts down the lines: its first line's (fresh38's
+            # review: after two lines of one speaker were joined, every later turn of the report
+            # was one behind the transcript)
             for rank, c in enumerate(cleaned, start=1):
-                c.id = rank if c.id is None else c.id
+                if c.id is None:
+                    c.id = rank
         cleaned = _merge(cleaned)
     text = " ".join(c.text for c in cleaned if c.text)
     if language_code is not None:

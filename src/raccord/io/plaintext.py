@@ -149,7 +149,9 @@ def read(text: str, source: str) -> list[RawTranscript]:
             turns[-1].text += "\n" + stripped
         else:
             skipped.append(line.number)
-    raw = RawTranscript(turns=turns, source=source, format="text", session=session)
+    raw = RawTranscript(
+        turns=turns, source=source, format="text", session=session, ranked_lines=True
+    )
     malformed = [line for line in lines if line.bad_stamp is not None and line.label is not None]
     if malformed:
         first = malformed[0]

@@ -34,6 +34,9 @@ class RawTranscript:
     warnings: list[str] = field(default_factory=list)
     #: Merge consecutive turns of one speaker (off when turns carry the source's own ids).
     merge: bool = True
+    #: Each turn is a line the therapist counts when reading the file (plain text): a merged turn
+    #: keeps its first line's rank as its number, and the turns after it keep theirs.
+    ranked_lines: bool = False
     #: Why the file has one speaker only, when the format had no speaker information.
     no_speakers: str | None = None
     #: "segment" for JSON readers, where positions are segments and not lines.

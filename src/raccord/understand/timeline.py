@@ -21,12 +21,10 @@ def resolve_turn(transcript: Transcript, note: TherapistNote) -> int | None:
     """The 0-based position a note is about, or ``None`` when it falls outside the session."""
     turns = transcript.turns
     if note.turn is not None:
-        exact = next((t.index for t in turns if t.uid == note.turn), None)
-        if exact is not None or not turns or not turns[0].uid < note.turn < turns[-1].uid:
-            return exact
-        # a number the turns skip: a plain-text line joined to the one before it (same speaker),
-        # so the turn that holds it
-        return max(t.index for t in turns if t.uid < note.turn)
+        # the turn that holds that number: a plain-text line joined to the one before it (same
+        # speaker) has no number of its own
+        held = [t.index for t in turns if t.uid <= note.turn]
+        return held[-1] if held and note.turn <= turns[-1].uid else None
     if note.seconds is None:
         return None
     timed = [t for t in turns if t.start is not None]
