@@ -2169,3 +2169,132 @@ def test_fresh38_the_lecture_is_arguing_and_the_repairs_are_named(
     opening = ("Et les fiches ?", "And the sheets?")
     move = answer_to_marker(lang, SHEETS[lang], answer, MarkerSubtype.COMPLAINT_PROGRESS, opening)
     assert (move.contribution, move.repair) == (contribution, repair)
+
+
+NOTARY = {
+    "fr": "Il a dit : « Mon fils apprend encore, vous l'excuserez. » Devant tout le monde. J'avais "
+    "vingt-trois ans. [pleure] Et je lui en ai jamais reparlé.",
+    "en": "He said: 'My son is still learning, you'll excuse him.' In front of everyone. I was "
+    "twenty-three. [cries] And I never spoke to him about it again.",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer"),
+    [
+        # fresh39 (FR, scored blind, then read): three interpretations stated as facts after the
+        # patient told a painful memory, read as a topic change and as reflections before
+        (
+            "fr",
+            "Je me demande si ce n'est pas ça, au fond, qui vous réveille. Vous êtes encore ce "
+            "jeune homme de vingt-trois ans qui attend que son père le reconnaisse.",
+        ),
+        (
+            "fr",
+            "Je crois que c'est important. Ce n'est pas la cote que vous vérifiez, c'est le "
+            "jugement de votre père.",
+        ),
+        (
+            "fr",
+            "Tout le monde, peut-être. Et je pense que tant que vous n'aurez pas dit à votre père "
+            "ce que vous avez vécu, ça continuera de vous réveiller la nuit.",
+        ),
+        (
+            "en",
+            "I wonder if that's what wakes you. You're still that twenty-three-year-old waiting for "
+            "his father to recognise him.",
+        ),
+        (
+            "en",
+            "I think it matters. It's not the figures you're checking, it's your father's "
+            "judgement.",
+        ),
+        (
+            "en",
+            "Everyone, maybe. And I think until you tell your father what happened, it'll keep "
+            "waking you up at night.",
+        ),
+    ],
+)
+def test_fresh39_an_interpretation_stated_as_a_fact_is_imposed(lang: str, answer: str) -> None:
+    s = session(
+        lang,
+        ("T", "Et votre père ?" if lang == "fr" else "And your father?"),
+        ("P", NOTARY[lang]),
+        ("T", answer),
+    )
+    move = last_move(s)
+    assert move.move is T.INTERPRETATION
+    assert move.contribution is Contribution.INTERPRETATION_IMPOSED
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer", "move_type"),
+    [
+        # the same reading offered as a wondering and nothing more stays an offer
+        ("fr", "Je me demande si ce n'est pas le jugement de votre père que vous vérifiez ?", None),
+        (
+            "fr",
+            "Mais ça m'intéresse de savoir comment ça a été pour vous, de votre côté, quand j'ai "
+            "dit tout ça.",
+            T.META_COMMUNICATION,
+        ),
+        (
+            "en",
+            "But I'm interested in how it was for you, on your side, when I said all that.",
+            T.META_COMMUNICATION,
+        ),
+    ],
+)
+def test_fresh39_wondering_and_asking_how_it_was_are_no_contribution(
+    lang: str, answer: str, move_type: T | None
+) -> None:
+    s = session(
+        lang,
+        ("T", "Et votre père ?" if lang == "fr" else "And your father?"),
+        ("P", NOTARY[lang]),
+        ("T", answer),
+    )
+    move = last_move(s)
+    assert move.contribution is Contribution.NONE
+    if move_type is not None:
+        assert move.move is move_type
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer"),
+    [
+        # fresh39 and fresh38: the therapist owning their part in words of their own
+        (
+            "fr",
+            "Je crois que j'ai voulu aller vite. Vous veniez de me raconter quelque chose de "
+            "douloureux, et moi je vous ai tout de suite servi une explication.",
+        ),
+        (
+            "en",
+            "I think I wanted to go fast. You'd just told me something painful and I handed you an "
+            "explanation straight away.",
+        ),
+        (
+            "fr",
+            "Et en même temps, je repense à ma réponse. Je crois que je me suis surtout défendue.",
+        ),
+        (
+            "en",
+            "And at the same time, I think about my answer. I think I was mostly defending myself.",
+        ),
+        ("fr", "Jamais. Et cette phrase, c'est moi qui l'ai écrite."),
+        ("en", "Never. And that sentence, I'm the one who wrote it."),
+    ],
+)
+def test_fresh39_owning_ones_part_is_acknowledged(lang: str, answer: str) -> None:
+    opening = ("Et la lettre ?", "And the letter?")
+    said = {
+        "fr": "Bon. C'est pas grave. C'est votre boulot, vous avez vos règles.",
+        "en": "Well. It doesn't matter. It's your job, you have your rules.",
+    }
+    move = answer_to_marker(lang, said[lang], answer, MarkerSubtype.DEFERENTIAL_APPEASING, opening)
+    assert (move.contribution, move.repair) == (
+        Contribution.NONE,
+        RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+    )

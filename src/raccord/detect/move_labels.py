@@ -446,20 +446,20 @@ def _label_turn(
 
 
 def _tentative(pack: MovePack, norm: str, spans: Sequence[tuple[int, int, bool]]) -> bool:
-    """An interpretation offered as a question or a wondering, judged on the sentence that holds
-    it when the pack's cues find one (« Je me demande quelque chose. […] Je pense qu'une part de
-    vous est soulagée… » states it as a fact), else on the whole turn; a question that ends on a
-    pressing tag (« …de la fierté, non ? », "…wasn't there?", « quand même ? ») is no offer."""
-    where = hit(pack, "interpretation", norm)
-    text, asks = norm, any(q for _, _, q in spans)
-    if where is not None:
-        a, b, asks = next(
-            ((a, b, q) for a, b, q in spans if a <= where.start() < b), (0, len(norm), asks)
-        )
-        text = norm[a:b]
-    if _cue(pack, "presses", text) is not None:
-        return False
-    return asks or _cue(pack, "tentative", text) is not None
+    """An interpretation offered as a question or a wondering, judged on each sentence that holds
+    one when the pack's cues find any (« Je me demande quelque chose. […] Je pense qu'une part de
+    vous est soulagée… » states it as a fact; so does « Je me demande si ce n'est pas ça… Vous
+    êtes encore ce jeune homme qui attend… », fresh39), else on the whole turn; a question that
+    ends on a pressing tag (« …de la fierté, non ? », "…wasn't there?", « quand même ? ») is no
+    offer."""
+    held = [(a, b, q) for a, b, q in spans if hit(pack, "interpretation", norm[a:b]) is not None]
+    if not held:
+        held = [(0, len(norm), any(q for _, _, q in spans))]
+    return all(
+        _cue(pack, "presses", norm[a:b]) is None
+        and (asks or _cue(pack, "tentative", norm[a:b]) is not None)
+        for a, b, asks in held
+    )
 
 
 def _content_words(text: str) -> set[str]:
