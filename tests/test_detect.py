@@ -216,6 +216,40 @@ def test_tears_and_an_account_after_the_therapist_owns_their_part_are_no_markers
     assert turn not in {m.turn for m in detect(transcript, mode=mode).markers}
 
 
+# fresh40 (read after scoring): the go-ahead to an idea the therapist asked leave to offer,
+# flagged as a minimal response
+GO_AHEAD = {
+    "fr": (
+        "T: Je voudrais vous proposer une idée, et je vous le dis tout de suite : elle peut être "
+        "complètement à côté. Vous me direz franchement ce que vous en pensez.\n"
+        "P: [silence 2s] Allez-y.\n"
+        "T: Je me demande si votre sœur n'a pas un peu repris la place de votre mère."
+    ),
+    "en": (
+        "T: I'd like to offer you an idea, and I'll say straight away it may be completely off. "
+        "Tell me honestly what you make of it.\n"
+        "P: [silence 2s] Go on.\n"
+        "T: I wonder whether your sister has stepped a little into your mother's place."
+    ),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_go_ahead_to_what_the_therapist_proposes_is_no_marker(mode: str, language: str) -> None:
+    from raccord.detect import prepare
+    from raccord.detect.markers import _consents
+
+    transcript = session(GO_AHEAD[language], language)
+    assert 1 not in {m.turn for m in detect(transcript, mode=mode).markers}
+    assert _consents(prepare(transcript, mode="fast").signals[1])
+    # a curt "Fine." is not a go-ahead: it is left to the model and the rules
+    curt = session(
+        GO_AHEAD[language].replace("Allez-y.", "Bon.").replace("Go on.", "Fine."), language
+    )
+    assert not _consents(prepare(curt, mode="fast").signals[1])
+
+
 def test_owning_ones_part_is_read_before_any_marker_and_a_conditional_is_not_owning() -> None:
     from raccord.detect.move_labels import owning_turns
 

@@ -2298,3 +2298,105 @@ def test_fresh39_owning_ones_part_is_acknowledged(lang: str, answer: str) -> Non
         Contribution.NONE,
         RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer", "contribution", "repair"),
+    [
+        # fresh40 (EN, scored blind, then read): the programme defended against the patient's
+        # objection was read as the therapist owning their part, the plan kept "same rules" as
+        # nothing, the rationale as an acknowledgement
+        (
+            "en",
+            "I'd be careful about reading too much into one fortnight. The programme only works if "
+            "it's followed quite strictly. The research on this is very solid.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "en",
+            "I'm not criticising you. I'm saying that if we want the numbers to move, it has to be "
+            "consistent.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "en",
+            "Quite a few. It's the core of what I do in this clinic.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "Je ne vous critique pas. Je dis que si on veut que les chiffres bougent, il faut que ce "
+            "soit régulier.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "Le programme ne marche que si on le suit strictement. La recherche là-dessus est très "
+            "solide.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "en",
+            "Yes. That's very standard at this stage. So for the next fortnight, same rules: out of "
+            "bed after twenty minutes, no naps.",
+            Contribution.IGNORES_CONCERN,
+            RepairStrategy.NONE,
+        ),
+        (
+            "en",
+            "I do understand it's hard. The tiredness in these weeks is actually part of how it "
+            "works.",
+            Contribution.NONE,
+            RepairStrategy.GIVE_RATIONALE,
+        ),
+        (
+            "fr",
+            "Je comprends que ce soit dur. La fatigue de ces semaines fait partie de la façon dont ça "
+            "marche.",
+            Contribution.NONE,
+            RepairStrategy.GIVE_RATIONALE,
+        ),
+    ],
+)
+def test_fresh40_the_programme_defended_is_arguing_and_its_rationale_is_named(
+    lang: str, answer: str, contribution: Contribution, repair: RepairStrategy
+) -> None:
+    opening = ("Et l'agenda ?", "And the diary?")
+    said = {
+        "fr": "Ça fait six semaines, quand même. Et l'agenda dit que ça va dans le mauvais sens.",
+        "en": "It's six weeks, though. And the diary says it's going the wrong way.",
+    }
+    move = answer_to_marker(lang, said[lang], answer, MarkerSubtype.COMPLAINT_PROGRESS, opening)
+    assert (move.contribution, move.repair) == (contribution, repair)
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer"),
+    [
+        (
+            "en",
+            "I wonder if there's guilt underneath it as well. That the insomnia is a kind of "
+            "penance.",
+        ),
+        (
+            "fr",
+            "Je me demande s'il n'y a pas de la culpabilité là-dessous. Que l'insomnie est une "
+            "sorte de pénitence.",
+        ),
+    ],
+)
+def test_fresh40_a_hidden_cause_lent_as_a_fact_is_an_interpretation(lang: str, answer: str) -> None:
+    s = session(
+        lang,
+        ("T", "Et cette nuit-là ?" if lang == "fr" else "And that night?"),
+        ("P", NOTARY[lang]),
+        ("T", answer),
+    )
+    move = last_move(s)
+    assert move.move is T.INTERPRETATION
+    assert move.contribution is Contribution.INTERPRETATION_IMPOSED

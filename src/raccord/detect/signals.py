@@ -151,6 +151,9 @@ class TurnSignals:
     #: bureau… Je le regrette »): read by the decision only (``markers._answers_owning``), not a
     #: feature.
     answered_owning: bool = False
+    #: The patient's go-ahead to what the therapist proposes (« Allez-y. », "Go on."): read by the
+    #: decision only (``markers._consents``), not a feature.
+    consents: float = 0.0
 
     def said(self, family: str) -> str:
         """The words that fired a family on this turn (for evidence), or ``""``."""
@@ -425,6 +428,7 @@ def compute(
             "genuine",
             "dropout",
             "defers",
+            "consents",
             "painful",
             "negative_affect",
         ):
@@ -487,6 +491,7 @@ def compute(
                 genuine=scores["genuine"],
                 dropout=scores["dropout"],
                 defers=scores["defers"],
+                consents=scores["consents"],
                 first_person=first,
                 impersonal=impersonal,
                 painful=scores["painful"],
