@@ -2400,3 +2400,96 @@ def test_fresh40_a_hidden_cause_lent_as_a_fact_is_an_interpretation(lang: str, a
     move = last_move(s)
     assert move.move is T.INTERPRETATION
     assert move.contribution is Contribution.INTERPRETATION_IMPOSED
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer", "contribution", "repair"),
+    [
+        # fresh41 (scored blind, then read by a clinician helper): the patient's remembered doubt
+        # overruled, the concession that sets up the counter, the news put off to hold the
+        # therapist's question, the length defended, the imposed word owned
+        (
+            "en",
+            "I know last week you said the location part felt like too much, but if we only do it "
+            "by halves, the anxiety learns that checking is still what keeps her safe.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "Je sais que la semaine dernière vous avez dit que c'était trop, mais si on fait les "
+            "choses à moitié, l'anxiété apprend que vérifier la protège.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "en",
+            "Some checking is normal, sure. The question is what it's costing you.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "Oui, mais l'objectif, c'était votre sommeil. Et quatre mois, pour ce genre de "
+            "situation, honnêtement, ce n'est pas long.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "en",
+            "That's great news, we can come back to it. For now, though, what will you do instead "
+            "of ringing?",
+            Contribution.IGNORES_CONCERN,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "Très bien. Le mot « honte », je l'ai posé un peu vite, comme une évidence. C'était mon "
+            "idée à moi, pas forcément la vôtre.",
+            Contribution.NONE,
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+        (
+            "en",
+            "Right. The word shame, I put it down a bit fast, as if it were obvious. That was my "
+            "idea, not necessarily yours.",
+            Contribution.NONE,
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+    ],
+)
+def test_fresh41_overruling_and_holding_ones_thread_argue_and_owning_the_word_is_named(
+    lang: str, answer: str, contribution: Contribution, repair: RepairStrategy
+) -> None:
+    opening = ("Et la semaine ?", "And the week?")
+    said = {
+        "fr": "Bon. Si c'est pas long.",
+        "en": "We got the Mill Road job, by the way. Ninety-four doors, all on one master key.",
+    }
+    subtype = MarkerSubtype.TOPIC_SHIFT if lang == "en" else MarkerSubtype.DENIAL
+    move = answer_to_marker(lang, said[lang], answer, subtype, opening)
+    assert (move.contribution, move.repair) == (contribution, repair)
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer"),
+    [
+        (
+            "fr",
+            "Je vais vous dire ce que je me dis en vous entendant. Je crois qu'au fond, ce qui est "
+            "le plus dur pour vous, c'est la honte. Vous avez honte de lui.",
+        ),
+    ],
+)
+def test_fresh41_the_hidden_feeling_given_as_the_bottom_of_things_is_imposed(
+    lang: str, answer: str
+) -> None:
+    s = session(
+        lang,
+        ("T", "Et votre fils ?"),
+        ("P", "Elle me demande « Et Enzo ? », je dis « Ça va, il se cherche ». [silence 3s]"),
+        ("T", answer),
+    )
+    move = last_move(s)
+    assert move.move is T.INTERPRETATION
+    assert move.contribution is Contribution.INTERPRETATION_IMPOSED
