@@ -766,6 +766,54 @@ def test_an_apology_or_a_preventive_meta_communication_is_not_advice(lang: str, 
         ),
         ("en", "It isn't really about the dishes at all, it's about feeling unseen."),
         ("fr", "Je crois que ce qui se passe, en fait, c'est que vous vous sentez coupable."),
+        # fresh39 (FR, scored blind, then read): three interpretations stated as facts after the
+        # patient told a painful memory, read as a topic change and as reflections before
+        (
+            "fr",
+            "Je me demande si ce n'est pas ça, au fond, qui vous réveille. Vous êtes encore ce "
+            "jeune homme de vingt-trois ans qui attend que son père le reconnaisse.",
+        ),
+        (
+            "fr",
+            "Je crois que c'est important. Ce n'est pas la cote que vous vérifiez, c'est le "
+            "jugement de votre père.",
+        ),
+        (
+            "fr",
+            "Tout le monde, peut-être. Et je pense que tant que vous n'aurez pas dit à votre père "
+            "ce que vous avez vécu, ça continuera de vous réveiller la nuit.",
+        ),
+        (
+            "en",
+            "I wonder if that's what wakes you. You're still that twenty-three-year-old waiting for "
+            "his father to recognise him.",
+        ),
+        (
+            "en",
+            "I think it matters. It's not the figures you're checking, it's your father's "
+            "judgement.",
+        ),
+        (
+            "en",
+            "Everyone, maybe. And I think until you tell your father what happened, it'll keep "
+            "waking you up at night.",
+        ),
+        # fresh40 (EN) and fresh41 (FR): a hidden cause or feeling lent as the bottom of things
+        (
+            "en",
+            "I wonder if there's guilt underneath it as well. That the insomnia is a kind of "
+            "penance.",
+        ),
+        (
+            "fr",
+            "Je me demande s'il n'y a pas de la culpabilité là-dessous. Que l'insomnie est une "
+            "sorte de pénitence.",
+        ),
+        (
+            "fr",
+            "Je vais vous dire ce que je me dis en vous entendant. Je crois qu'au fond, ce qui est "
+            "le plus dur pour vous, c'est la honte. Vous avez honte de lui.",
+        ),
     ],
 )
 def test_an_interpretation_stated_as_a_fact_is_imposed(lang: str, text: str) -> None:
@@ -2180,55 +2228,6 @@ NOTARY = {
 
 
 @pytest.mark.parametrize(
-    ("lang", "answer"),
-    [
-        # fresh39 (FR, scored blind, then read): three interpretations stated as facts after the
-        # patient told a painful memory, read as a topic change and as reflections before
-        (
-            "fr",
-            "Je me demande si ce n'est pas ça, au fond, qui vous réveille. Vous êtes encore ce "
-            "jeune homme de vingt-trois ans qui attend que son père le reconnaisse.",
-        ),
-        (
-            "fr",
-            "Je crois que c'est important. Ce n'est pas la cote que vous vérifiez, c'est le "
-            "jugement de votre père.",
-        ),
-        (
-            "fr",
-            "Tout le monde, peut-être. Et je pense que tant que vous n'aurez pas dit à votre père "
-            "ce que vous avez vécu, ça continuera de vous réveiller la nuit.",
-        ),
-        (
-            "en",
-            "I wonder if that's what wakes you. You're still that twenty-three-year-old waiting for "
-            "his father to recognise him.",
-        ),
-        (
-            "en",
-            "I think it matters. It's not the figures you're checking, it's your father's "
-            "judgement.",
-        ),
-        (
-            "en",
-            "Everyone, maybe. And I think until you tell your father what happened, it'll keep "
-            "waking you up at night.",
-        ),
-    ],
-)
-def test_fresh39_an_interpretation_stated_as_a_fact_is_imposed(lang: str, answer: str) -> None:
-    s = session(
-        lang,
-        ("T", "Et votre père ?" if lang == "fr" else "And your father?"),
-        ("P", NOTARY[lang]),
-        ("T", answer),
-    )
-    move = last_move(s)
-    assert move.move is T.INTERPRETATION
-    assert move.contribution is Contribution.INTERPRETATION_IMPOSED
-
-
-@pytest.mark.parametrize(
     ("lang", "answer", "move_type"),
     [
         # the same reading offered as a wondering and nothing more stays an offer
@@ -2300,14 +2299,31 @@ def test_fresh39_owning_ones_part_is_acknowledged(lang: str, answer: str) -> Non
     )
 
 
+#: The patient's turn a therapist turn answers, with its marker, French then English (fresh40, 41).
+MARKED = {
+    "progress": (
+        MarkerSubtype.COMPLAINT_PROGRESS,
+        "Ça fait six semaines, quand même. Et l'agenda dit que ça va dans le mauvais sens.",
+        "It's six weeks, though. And the diary says it's going the wrong way.",
+    ),
+    "news": (
+        MarkerSubtype.TOPIC_SHIFT,
+        "On a eu le chantier de la rue du Moulin, au fait. Quatre-vingt-quatorze portes.",
+        "We got the Mill Road job, by the way. Ninety-four doors, all on one master key.",
+    ),
+    "irony": (MarkerSubtype.DENIAL, "Bon. Si c'est pas long.", "Well. If it's not long."),
+}
+
+
 @pytest.mark.parametrize(
-    ("lang", "answer", "contribution", "repair"),
+    ("lang", "marked", "answer", "contribution", "repair"),
     [
         # fresh40 (EN, scored blind, then read): the programme defended against the patient's
         # objection was read as the therapist owning their part, the plan kept "same rules" as
         # nothing, the rationale as an acknowledgement
         (
             "en",
+            "progress",
             "I'd be careful about reading too much into one fortnight. The programme only works if "
             "it's followed quite strictly. The research on this is very solid.",
             Contribution.CONFRONT_ARGUE,
@@ -2315,6 +2331,7 @@ def test_fresh39_owning_ones_part_is_acknowledged(lang: str, answer: str) -> Non
         ),
         (
             "en",
+            "progress",
             "I'm not criticising you. I'm saying that if we want the numbers to move, it has to be "
             "consistent.",
             Contribution.CONFRONT_ARGUE,
@@ -2322,12 +2339,14 @@ def test_fresh39_owning_ones_part_is_acknowledged(lang: str, answer: str) -> Non
         ),
         (
             "en",
+            "progress",
             "Quite a few. It's the core of what I do in this clinic.",
             Contribution.CONFRONT_ARGUE,
             RepairStrategy.NONE,
         ),
         (
             "fr",
+            "progress",
             "Je ne vous critique pas. Je dis que si on veut que les chiffres bougent, il faut que ce "
             "soit régulier.",
             Contribution.CONFRONT_ARGUE,
@@ -2335,6 +2354,7 @@ def test_fresh39_owning_ones_part_is_acknowledged(lang: str, answer: str) -> Non
         ),
         (
             "fr",
+            "progress",
             "Le programme ne marche que si on le suit strictement. La recherche là-dessus est très "
             "solide.",
             Contribution.CONFRONT_ARGUE,
@@ -2342,6 +2362,7 @@ def test_fresh39_owning_ones_part_is_acknowledged(lang: str, answer: str) -> Non
         ),
         (
             "en",
+            "progress",
             "Yes. That's very standard at this stage. So for the next fortnight, same rules: out of "
             "bed after twenty minutes, no naps.",
             Contribution.IGNORES_CONCERN,
@@ -2349,6 +2370,7 @@ def test_fresh39_owning_ones_part_is_acknowledged(lang: str, answer: str) -> Non
         ),
         (
             "en",
+            "progress",
             "I do understand it's hard. The tiredness in these weeks is actually part of how it "
             "works.",
             Contribution.NONE,
@@ -2356,60 +2378,18 @@ def test_fresh39_owning_ones_part_is_acknowledged(lang: str, answer: str) -> Non
         ),
         (
             "fr",
+            "progress",
             "Je comprends que ce soit dur. La fatigue de ces semaines fait partie de la façon dont ça "
             "marche.",
             Contribution.NONE,
             RepairStrategy.GIVE_RATIONALE,
         ),
-    ],
-)
-def test_fresh40_the_programme_defended_is_arguing_and_its_rationale_is_named(
-    lang: str, answer: str, contribution: Contribution, repair: RepairStrategy
-) -> None:
-    opening = ("Et l'agenda ?", "And the diary?")
-    said = {
-        "fr": "Ça fait six semaines, quand même. Et l'agenda dit que ça va dans le mauvais sens.",
-        "en": "It's six weeks, though. And the diary says it's going the wrong way.",
-    }
-    move = answer_to_marker(lang, said[lang], answer, MarkerSubtype.COMPLAINT_PROGRESS, opening)
-    assert (move.contribution, move.repair) == (contribution, repair)
-
-
-@pytest.mark.parametrize(
-    ("lang", "answer"),
-    [
-        (
-            "en",
-            "I wonder if there's guilt underneath it as well. That the insomnia is a kind of "
-            "penance.",
-        ),
-        (
-            "fr",
-            "Je me demande s'il n'y a pas de la culpabilité là-dessous. Que l'insomnie est une "
-            "sorte de pénitence.",
-        ),
-    ],
-)
-def test_fresh40_a_hidden_cause_lent_as_a_fact_is_an_interpretation(lang: str, answer: str) -> None:
-    s = session(
-        lang,
-        ("T", "Et cette nuit-là ?" if lang == "fr" else "And that night?"),
-        ("P", NOTARY[lang]),
-        ("T", answer),
-    )
-    move = last_move(s)
-    assert move.move is T.INTERPRETATION
-    assert move.contribution is Contribution.INTERPRETATION_IMPOSED
-
-
-@pytest.mark.parametrize(
-    ("lang", "answer", "contribution", "repair"),
-    [
         # fresh41 (scored blind, then read by a clinician helper): the patient's remembered doubt
         # overruled, the concession that sets up the counter, the news put off to hold the
         # therapist's question, the length defended, the imposed word owned
         (
             "en",
+            "news",
             "I know last week you said the location part felt like too much, but if we only do it "
             "by halves, the anxiety learns that checking is still what keeps her safe.",
             Contribution.CONFRONT_ARGUE,
@@ -2417,6 +2397,7 @@ def test_fresh40_a_hidden_cause_lent_as_a_fact_is_an_interpretation(lang: str, a
         ),
         (
             "fr",
+            "irony",
             "Je sais que la semaine dernière vous avez dit que c'était trop, mais si on fait les "
             "choses à moitié, l'anxiété apprend que vérifier la protège.",
             Contribution.CONFRONT_ARGUE,
@@ -2424,12 +2405,14 @@ def test_fresh40_a_hidden_cause_lent_as_a_fact_is_an_interpretation(lang: str, a
         ),
         (
             "en",
+            "news",
             "Some checking is normal, sure. The question is what it's costing you.",
             Contribution.CONFRONT_ARGUE,
             RepairStrategy.NONE,
         ),
         (
             "fr",
+            "irony",
             "Oui, mais l'objectif, c'était votre sommeil. Et quatre mois, pour ce genre de "
             "situation, honnêtement, ce n'est pas long.",
             Contribution.CONFRONT_ARGUE,
@@ -2437,6 +2420,7 @@ def test_fresh40_a_hidden_cause_lent_as_a_fact_is_an_interpretation(lang: str, a
         ),
         (
             "en",
+            "news",
             "That's great news, we can come back to it. For now, though, what will you do instead "
             "of ringing?",
             Contribution.IGNORES_CONCERN,
@@ -2444,6 +2428,7 @@ def test_fresh40_a_hidden_cause_lent_as_a_fact_is_an_interpretation(lang: str, a
         ),
         (
             "fr",
+            "irony",
             "Très bien. Le mot « honte », je l'ai posé un peu vite, comme une évidence. C'était mon "
             "idée à moi, pas forcément la vôtre.",
             Contribution.NONE,
@@ -2451,6 +2436,7 @@ def test_fresh40_a_hidden_cause_lent_as_a_fact_is_an_interpretation(lang: str, a
         ),
         (
             "en",
+            "news",
             "Right. The word shame, I put it down a bit fast, as if it were obvious. That was my "
             "idea, not necessarily yours.",
             Contribution.NONE,
@@ -2458,38 +2444,10 @@ def test_fresh40_a_hidden_cause_lent_as_a_fact_is_an_interpretation(lang: str, a
         ),
     ],
 )
-def test_fresh41_overruling_and_holding_ones_thread_argue_and_owning_the_word_is_named(
-    lang: str, answer: str, contribution: Contribution, repair: RepairStrategy
+def test_fresh40_41_defending_the_plan_argues_and_owning_ones_part_is_named(
+    lang: str, marked: str, answer: str, contribution: Contribution, repair: RepairStrategy
 ) -> None:
+    subtype, fr, en = MARKED[marked]
     opening = ("Et la semaine ?", "And the week?")
-    said = {
-        "fr": "Bon. Si c'est pas long.",
-        "en": "We got the Mill Road job, by the way. Ninety-four doors, all on one master key.",
-    }
-    subtype = MarkerSubtype.TOPIC_SHIFT if lang == "en" else MarkerSubtype.DENIAL
-    move = answer_to_marker(lang, said[lang], answer, subtype, opening)
+    move = answer_to_marker(lang, fr if lang == "fr" else en, answer, subtype, opening)
     assert (move.contribution, move.repair) == (contribution, repair)
-
-
-@pytest.mark.parametrize(
-    ("lang", "answer"),
-    [
-        (
-            "fr",
-            "Je vais vous dire ce que je me dis en vous entendant. Je crois qu'au fond, ce qui est "
-            "le plus dur pour vous, c'est la honte. Vous avez honte de lui.",
-        ),
-    ],
-)
-def test_fresh41_the_hidden_feeling_given_as_the_bottom_of_things_is_imposed(
-    lang: str, answer: str
-) -> None:
-    s = session(
-        lang,
-        ("T", "Et votre fils ?"),
-        ("P", "Elle me demande « Et Enzo ? », je dis « Ça va, il se cherche ». [silence 3s]"),
-        ("T", answer),
-    )
-    move = last_move(s)
-    assert move.move is T.INTERPRETATION
-    assert move.contribution is Contribution.INTERPRETATION_IMPOSED
