@@ -814,6 +814,12 @@ def test_an_apology_or_a_preventive_meta_communication_is_not_advice(lang: str, 
             "Je vais vous dire ce que je me dis en vous entendant. Je crois qu'au fond, ce qui est "
             "le plus dur pour vous, c'est la honte. Vous avez honte de lui.",
         ),
+        # fresh42 (EN): what the patient's way of talking is "for", told as a fact
+        (
+            "en",
+            "I think the figures are doing a job for you. As long as it stays a statistic, you "
+            "don't have to feel any of it.",
+        ),
     ],
 )
 def test_an_interpretation_stated_as_a_fact_is_imposed(lang: str, text: str) -> None:
@@ -2441,6 +2447,23 @@ MARKED = {
             "idea, not necessarily yours.",
             Contribution.NONE,
             RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+        # fresh42: holding one's ground in clarifying words is arguing, not a clarification
+        (
+            "en",
+            "progress",
+            "The evening before, both times. I'm not saying the reasons weren't real. I'm saying "
+            "it's a pattern, and we ought to look at it.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "progress",
+            "Je ne dis pas que vos raisons n'étaient pas réelles. Je dis juste que c'est une "
+            "répétition, et qu'il faut qu'on la regarde.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
         ),
     ],
 )

@@ -382,7 +382,15 @@ def _label_turn(
     # later") is the turn's dominant function while the rupture is fresh.
     if marker is not None or recent_marker:
         by_wording = facts.repair_wording
-        if by_wording is not None and (marker is not None or by_wording in _DIRECT_OR_DEFER):
+        # "I'm not saying the reasons weren't real. I'm saying it's a pattern" holds the
+        # clarifying words, but the turn holds its ground: arguing, not clearing up (fresh42; the
+        # coders call both labelled « Je ne dis pas que…, je dis juste que… » arguing)
+        argues = move is _T.CONFRONTING and by_wording is RepairStrategy.CLARIFY_MISUNDERSTANDING
+        if (
+            by_wording is not None
+            and (marker is not None or by_wording in _DIRECT_OR_DEFER)
+            and not argues
+        ):
             return repair(by_wording, 0.7, facts.repair_words)
         if move is _T.META_COMMUNICATION:
             return repair(RepairStrategy.INVITE_DISCUSSION, 0.7)
