@@ -634,8 +634,8 @@ def find(
         ):
             s = x.signals
             quiet = _invited_account(s) or _answers_owning(s) or _tears(s)
-            shown = _feeling_shown(s) or _consents(s)
-            if not decision.present or (quiet and _rule(x) < THRESHOLD) or shown:
+            never = _feeling_shown(s) or _consents(s)
+            if not decision.present or (quiet and _rule(x) < THRESHOLD) or never:
                 continue
             sure = round(min(0.95, max(0.05, decision.probability)), 3)
             evidence = _learned_evidence(p, x, decision, model.weighed_blocks(matrix[k]))
