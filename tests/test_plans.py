@@ -554,6 +554,7 @@ def _told(language: str, plan: plans.Plan) -> str:
         summary=plan.summary or "",
         own=plan.own or "",
         idea="1",
+        reshaped="2",
         who="",
     )
 
@@ -1622,3 +1623,54 @@ def test_the_patients_answer_to_anything_youd_like_to_try_is_their_task(
     hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
     (plan,) = plans.find(_session(hello + lines, language), language)
     assert (plan.turn, plan.between, plan.proposed) == (3, True, False)
+
+
+RESHAPED = {
+    "en": [
+        "T: So for this week, there's the email to your manager, if and when you choose.",
+        "P: I'd rather not promise the email this week. Could I draft it this week and decide "
+        "about sending it next session?",
+        "T: That sounds wise to me. Draft it, and we'll look at it together next time. You know "
+        "your load better than I do.",
+        "P: Thank you.",
+    ],
+    "fr": [
+        "T: Pour cette semaine, l'exercice du matin, qu'est-ce qui vous paraît faisable, à vous ?",
+        "P: Deux matins. Lundi et mardi, comme cette semaine. Ça, je sais que je peux. Trois "
+        "semaines d'affilée, non.",
+        "T: Deux matins, c'est très bien. C'est vous qui savez ce que vous pouvez tenir.",
+        "P: Je vous envoie un texto dès que j'ai mon planning.",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_task_the_patient_reshaped_and_the_therapist_endorsed_is_the_one_to_ask_about(
+    language: str,
+) -> None:
+    """fresh41's review: "Could I draft it this week and decide about sending it next session?" —
+    "That sounds wise to me… You know your load better than I do" was reported as a task with "no
+    clear yes", quoting the email the patient had just set aside (« Deux matins… » — « C'est vous
+    qui savez ce que vous pouvez tenir » the same): next week the therapist would have asked
+    about the version she turned down."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    (plan,) = plans.find(_session(hello + RESHAPED[language], language), language)
+    assert (plan.turn, plan.reshaped, plan.agreed_at) == (2, 3, 4)
+    told = _told(language, plan)
+    said = RESHAPED[language][1][3:]
+    assert said in told, told
+    assert ("no clear yes" if language == "en" else "sans accord clair") not in told
+
+
+def test_a_doubt_the_therapist_only_hears_reshapes_no_task() -> None:
+    """An answer that proposes nothing ("Dunno.") reshapes no task, even when the therapist's next
+    words sound like an endorsement: the task stays one with no clear yes."""
+    lines = [
+        "T: Hello.",
+        "P: Hi.",
+        "T: So for this week, could you write down one thought a day?",
+        "P: Dunno.",
+        "T: That sounds fair enough to me.",
+    ]
+    (plan,) = plans.find(_session(lines, "en"), "en")
+    assert plan.reshaped is None and plan.agreed_at is None

@@ -247,6 +247,8 @@ def _plan_key(plan: Plan) -> str:
             return "open_task_refused"
         if not plan.proposed:
             return "open_task_own_optional" if plan.optional else "open_task_own"
+        if plan.reshaped is not None:
+            return "open_task_reshaped"
         if plan.own is not None:
             return "open_task_taken_up"
         if plan.not_homework:
@@ -281,6 +283,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             summary=plan.summary or "",
             own=plan.own or "",
             idea=turn_ref(code, transcript, plan.idea) if plan.idea is not None else "",
+            reshaped=turn_ref(code, transcript, plan.reshaped) if plan.reshaped is not None else "",
             who=phrase(code, "plan_answered" if plan.answered else "plan_asked"),
         )
 

@@ -145,6 +145,12 @@ class Plan:
     #: ``proposed``, the therapist offered it and the patient agreed ("Would it be alright if we
     #: came back to the yard another time, if and when you want to?").
     aside: bool = False
+    #: The patient turn that reshaped the therapist's task (« Deux matins. Lundi et mardi… Trois
+    #: semaines d'affilée, non. », "Could I draft it this week and decide about sending it next
+    #: session?"), which the therapist then endorsed at ``agreed_at`` (« C'est vous qui savez ce
+    #: que vous pouvez tenir »); ``own`` is the task as the patient set it, the one to ask about
+    #: (a blind review found it reported with "no clear yes", the first version quoted).
+    reshaped: int | None = None
 
     @property
     def subject(self) -> bool:
@@ -235,6 +241,23 @@ def find(
                 yes = None if yes in appeased else yes
                 no = _turned_down(transcript, i, refusals, before=yes)
                 said = _continued(code, turn.text, task[1]).rstrip(".")
+                changed = (
+                    None if yes is not None or no is not None else _reshaped(transcript, i, code)
+                )
+                if changed is not None:
+                    reshaped, endorsed = changed
+                    out.append(
+                        Plan(
+                            i,
+                            said,
+                            endorsed,
+                            proposed=True,
+                            between=True,
+                            own=_as_set(code, turns[reshaped].text),
+                            reshaped=reshaped,
+                        )
+                    )
+                    continue
                 out.append(
                     Plan(
                         i,
@@ -412,6 +435,27 @@ def _not_homework(transcript: Transcript, i: int, code: str) -> bool:
     turns = transcript.turns
     near = [k for k in (i - 1, i + 1) if 0 <= k < len(turns) and turns[k].role is Role.PATIENT]
     return any(cue(code, "not_homework", turns[k].text) is not None for k in near)
+
+
+def _reshaped(transcript: Transcript, i: int, code: str) -> tuple[int, int] | None:
+    """The patient's answer to the task of turn ``i`` that changes it and the therapist turn right
+    after that endorses the change (``cues.endorses_change``: "That sounds wise to me… You know
+    your load better than I do", « Deux matins, c'est très bien »), or ``None``. The answer says
+    at least ``TASK_WORDS`` words: « Je sais pas. » reshapes nothing."""
+    answer = next_turn(transcript, i, Role.PATIENT, within=2)
+    if answer is None or len(transcript.turns[answer].text.split()) < TASK_WORDS:
+        return None
+    reply = next_turn(transcript, answer, Role.THERAPIST, within=1)
+    if reply is None or cue(code, "endorses_change", transcript.turns[reply].text) is None:
+        return None
+    return answer, reply
+
+
+def _as_set(code: str, text: str) -> str:
+    """The patient's reshaped task, as said: the whole answer up to ``TASK_QUOTE_WORDS`` words,
+    else its first clauses (``_said``)."""
+    text = text.strip()
+    return text if len(text.split()) <= TASK_QUOTE_WORDS else _said(code, text, False)
 
 
 def _summed_up(found: list[Plan]) -> list[Plan]:
