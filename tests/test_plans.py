@@ -1340,6 +1340,18 @@ def test_something_set_for_the_week_is_a_task_and_the_date_after_a_yes_is_on_rec
             "T: Please do. And I'll try to ask before I decide what's good for you.",
             "And I'll try to ask before I decide what's good for you",
         ),
+        # fresh41's review: the promise made to a patient who had just complained about the fee
+        (
+            "en",
+            "T: Not sure is allowed in here. Friday at six for the 14th, and I'll sort out the "
+            "March charge.",
+            "Friday at six for the 14th, and I'll sort out the March charge",
+        ),
+        (
+            "fr",
+            "T: Vous avez raison de le dire. Je m'occupe de la facture de la séance annulée.",
+            "Je m'occupe de la facture de la séance annulée",
+        ),
     ],
 )
 def test_the_therapists_own_commitment_about_the_relationship_is_on_record(
