@@ -151,6 +151,10 @@ def test_a_session_without_rupture_says_so_in_one_line(tmp_path: Path) -> None:
     text = target.read_text(encoding="utf-8")
     if "Moments clés" not in text:
         assert "Aucun moment de rupture repéré" in text
+    # fresh41's review: an index of 0.23 beside a session with no contribution read as blame; with
+    # no turn flagged, the report says the figure is style alone, with its counts
+    assert re.search(r"Aucune\s+de\s+vos\s+interventions\s+n'est\s+relevée", text)
+    assert re.search(r"ici\s+\d+\s+sur\s+2\)", text)
 
 
 def test_an_hour_long_session_still_fits_in_80_lines() -> None:

@@ -27,6 +27,7 @@ from raccord.model import (
     Transcript,
 )
 from raccord.taxonomy import (
+    Contribution,
     EpisodeKind,
     MarkerKind,
     Need,
@@ -158,7 +159,9 @@ def summary(
     lines = [phrase_n(code, "summary_count", len(facts), items=join(code, items))]
     score = detection.scores.therapist_contribution
     if score > 0:
-        lines.append(phrase(code, "summary_contribution", score=round(100 * score)))
+        flagged = any(m.contribution is not Contribution.NONE for m in detection.moves)
+        key = "summary_contribution" if flagged else "summary_contribution_style"
+        lines.append(phrase(code, key, score=round(100 * score)))
     return tuple(lines)
 
 

@@ -23,6 +23,7 @@ from rich.text import Text
 
 from raccord import lang, prose
 from raccord.brief import Brief, brief
+from raccord.detect import contribution
 from raccord.lang.cues import strip_accents
 from raccord.model import (
     Episode,
@@ -255,7 +256,25 @@ def _brief_block(
 
     parts.append(Rule(say("scores"), align="left"))
     parts.append(Text(say("patient_score", value=w.number(det.scores.patient_rupture))))
-    parts.append(Text(say("therapist_score", value=w.number(det.scores.therapist_contribution))))
+    style = contribution.profile(tr, det.moves)
+    if style.substantive_turns and not style.contributing:
+        # no turn flagged: say the index is style alone (a review found 0.23 beside a session
+        # with no contribution, read as blame)
+        parts.append(
+            Text(
+                say(
+                    "therapist_score_style",
+                    value=w.number(det.scores.therapist_contribution),
+                    directive=style.directive,
+                    turns=style.substantive_turns,
+                    reflections=style.reflections,
+                )
+            )
+        )
+    else:
+        parts.append(
+            Text(say("therapist_score", value=w.number(det.scores.therapist_contribution)))
+        )
 
     if det.episodes:
         parts.append(Rule(f"{say('episodes')} ({len(det.episodes)})", align="left"))
