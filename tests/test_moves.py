@@ -820,6 +820,18 @@ def test_an_apology_or_a_preventive_meta_communication_is_not_advice(lang: str, 
             "I think the figures are doing a job for you. As long as it stays a statistic, you "
             "don't have to feel any of it.",
         ),
+        ("en", "I'd say what you've just done with the numbers is the same move again."),
+        # fresh43: the withdrawal and the home read as a fact, in both languages
+        (
+            "en",
+            "Honestly, I think part of you pulls back just as we get close to something "
+            "important. You're the boy in the front room again.",
+        ),
+        (
+            "fr",
+            "Ce que j'entends, moi, c'est qu'il vous humilie devant les autres. Je pense que ça "
+            "rejoue quelque chose de très ancien avec votre père.",
+        ),
     ],
 )
 def test_an_interpretation_stated_as_a_fact_is_imposed(lang: str, text: str) -> None:
@@ -2465,12 +2477,128 @@ MARKED = {
             Contribution.CONFRONT_ARGUE,
             RepairStrategy.NONE,
         ),
+        # fresh42: the missed sessions raised as the work's condition
+        (
+            "en",
+            "progress",
+            "It's very hard to do this work if, every time we get close to your father, you're "
+            "not here.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        # fresh43 (scored blind, then read): the method and the frame defended against the
+        # complaint, a lecture owned, a pattern linked to what happened here, a subject kept for
+        # later
+        (
+            "en",
+            "progress",
+            "I understand the wish for something like that. But I'd be doing you a disservice if "
+            "I handed you a breathing trick. I'd really ask you to give it a few more weeks "
+            "before you judge it.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "progress",
+            "Oui. C'est ce qu'on avait convenu dès le premier rendez-vous. C'est la règle du "
+            "cabinet, c'est la même pour tout le monde.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "progress",
+            "Quand j'ai changé mes horaires en septembre, je vous ai demandé si dix-huit heures "
+            "trente vous convenait, et vous m'avez dit oui.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "en",
+            "news",
+            "Can I stop us for a moment? When you asked me how long this takes, I gave you a "
+            "lecture. And then I told you what to do, which you hadn't asked me for.",
+            Contribution.NONE,
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+        (
+            "en",
+            "news",
+            "A bit like sitting through the slides, nodding. I wonder if I turned into that for a "
+            "few minutes, and you did what you've learned to do.",
+            Contribution.NONE,
+            RepairStrategy.LINK_PATTERN,
+        ),
+        (
+            "fr",
+            "news",
+            "Vous vous fermez, vous attendez que ça passe. Et ici, c'est un peu ce qui s'est joué : "
+            "je vous ai convoqué, vous avez attendu que ça passe.",
+            Contribution.NONE,
+            RepairStrategy.LINK_PATTERN,
+        ),
+        (
+            "en",
+            "irony",
+            "Okay. We don't need to open it up today. I'd just like to keep it on the list, if "
+            "you'll let me.",
+            Contribution.NONE,
+            RepairStrategy.DEFER,
+        ),
     ],
 )
-def test_fresh40_41_defending_the_plan_argues_and_owning_ones_part_is_named(
+def test_fresh40_to_43_defending_the_plan_argues_and_owning_ones_part_is_named(
     lang: str, marked: str, answer: str, contribution: Contribution, repair: RepairStrategy
 ) -> None:
     subtype, fr, en = MARKED[marked]
     opening = ("Et la semaine ?", "And the week?")
     move = answer_to_marker(lang, fr if lang == "fr" else en, answer, subtype, opening)
     assert (move.contribution, move.repair) == (contribution, repair)
+
+
+@pytest.mark.parametrize(
+    ("text", "reproach"),
+    [
+        # fresh43-b: the CBT question about the thought of the moment, read as a reproach
+        ("Qu'est-ce qui vous est passé par la tête, au moment où vous avez raccroché ?", False),
+        ("Et à quoi vous pensiez, à ce moment-là ?", False),
+        # annomi fr-32, coded arguing: the reproach itself
+        (
+            "Qu'est-ce qui vous est passé par la tête quand vous avez pris le volant après six "
+            "bières ? Vous auriez pu provoquer un accident.",
+            True,
+        ),
+    ],
+)
+def test_asking_for_the_thought_of_the_moment_is_no_reproach(text: str, reproach: bool) -> None:
+    assert (move_type(text, "fr")[0] is T.CONFRONTING) is reproach
+
+
+@pytest.mark.parametrize(
+    ("lang", "patient", "therapist"),
+    [
+        # fresh43-b (FR): the patient's correction taken and said back was called imposed
+        (
+            "fr",
+            "Non, je crois pas. C'est pas de la culpabilité. Je suis en colère contre moi de l'avoir "
+            "laissé faire.",
+            "D'accord. Merci de me corriger, c'est important. Donc ce n'est pas de la culpabilité, "
+            "c'est de la colère, contre vous. On la note comme ça ?",
+        ),
+        # en-45 24, coded neither
+        (
+            "en",
+            "No, it's not fear. It's more like disgust, like part of me takes his side.",
+            "Okay. So it's not fear, it's disgust. Thank you for correcting me, that's really "
+            "useful.",
+        ),
+    ],
+)
+def test_a_reading_the_patient_corrected_said_back_is_not_imposed(
+    lang: str, patient: str, therapist: str
+) -> None:
+    s = session(lang, ("P", patient), ("T", therapist))
+    (move,) = label_moves(s, (), mode="fast")
+    assert move.contribution is Contribution.NONE
+    assert move.move is not T.INTERPRETATION

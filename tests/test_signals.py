@@ -163,3 +163,75 @@ def test_a_reproach_the_coders_marked_is_a_cue_of_the_pack(
         else pack.subtypes[next(s for s in pack.subtypes if s.value == family)].hits(family, norm)
     )
     assert found, text
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "family"),
+    [
+        # fresh43 (FR, scored blind): the quiet withdrawal after an imposed interpretation, missed
+        (
+            "fr",
+            "Non. Mais ça va, ça va, hein. C'était pas un drame, je suis pas traumatisé par mon "
+            "père, faut pas exagérer.",
+            "denial",
+        ),
+        ("fr", "Il s'est rien passé de spécial. Je suis fatigué, c'est tout.", "denial"),
+        (
+            "fr",
+            "Vous savez, à l'époque, dans les familles ouvrières, on parlait pas de ces choses-là.",
+            "abstract_communication",
+        ),
+        (
+            "fr",
+            "Ces gens-là, c'est tous les mêmes. C'est partout pareil.",
+            "abstract_communication",
+        ),
+        (
+            "en",
+            "Back then, people didn't talk about that. A different generation.",
+            "abstract_communication",
+        ),
+        # fresh41 (FR): news slipped in mid-turn, and the yes given up on
+        (
+            "fr",
+            "Non, mais là si, je suis d'accord. Au fait, je voulais vous dire, il y a un préavis de "
+            "grève.",
+            "topic_shift",
+        ),
+        (
+            "en",
+            "No, that's interesting. Before I forget, there's a strike on the 12th.",
+            "topic_shift",
+        ),
+        ("en", "No. Did I say they're changing our rota?", "topic_shift"),
+        (
+            "fr",
+            "Non, non. C'est sûrement vrai, ce que vous dites. Vous avez sûrement raison.",
+            "deferential_appeasing",
+        ),
+        ("en", "No, no. That's probably true, what you say.", "deferential_appeasing"),
+    ],
+)
+def test_the_quiet_markers_of_fresh41_and_fresh43_are_cues_of_the_pack(
+    language: str, text: str, family: str
+) -> None:
+    pack = sig.pack(language)
+    subtype = next(s for s in pack.subtypes if s.value == family)
+    assert pack.subtypes[subtype].hits(family, sig.normalise(text)), text
+
+
+@pytest.mark.parametrize(
+    ("text", "defends"),
+    [
+        # self-blame told in answer to "what went through your head" (fresh43-b, flagged as
+        # defending oneself), against the fault denied (fr-18, coded a complaint)
+        ("Je me suis dit : c'est de ma faute s'il prend les devants.", False),
+        ("Ben… c'est parce que c'était pas de ma faute, là.", True),
+        ("Ce n'est même pas de ma faute.", True),
+    ],
+)
+def test_the_fault_owned_is_no_defence_and_the_fault_denied_is(text: str, defends: bool) -> None:
+    pack = sig.pack("fr")
+    subtype = next(s for s in pack.subtypes if s.value == "defends_self")
+    hits = pack.subtypes[subtype].hits("defends_self", sig.normalise(text))
+    assert bool([h for h in hits if "faute" in h.words]) is defends, (text, hits)

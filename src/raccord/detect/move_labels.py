@@ -185,6 +185,8 @@ class _TherapistFacts:
     moves_on: bool
     insists: bool
     hands_over: bool
+    #: thanks the client for correcting the therapist's reading (``takes_correction``)
+    corrected: bool
 
 
 @lru_cache(maxsize=65536)
@@ -224,6 +226,7 @@ def _therapist_facts(text: str, code: str, spoken: bool = False) -> _TherapistFa
         moves_on=_cue(pack, "moves_on", norm) is not None,
         insists=_cue(pack, "insists", norm) is not None,
         hands_over=_cue(pack, "hands_over", norm) is not None,
+        corrected=_cue(pack, "takes_correction", norm) is not None,
     )
 
 
@@ -405,6 +408,10 @@ def _label_turn(
     # Even offered tentatively, an interpretation of the patient's objection ("perhaps that's a
     # sign it's close to something") explains the objection away instead of hearing it.
     objecting = marker is not None and marker.kind is MarkerKind.CONFRONTATION
+    # a reading the patient has just corrected, taken and said back ("Thank you for correcting
+    # me. So not fear: disgust"): theirs, not imposed (fresh43)
+    if move is _T.INTERPRETATION and facts.corrected:
+        move, move_evidence = _as_reflection(pack, turn.text, facts)
     if move is _T.INTERPRETATION and (not facts.tentative or objecting):
         return contribution(Contribution.INTERPRETATION_IMPOSED, 0.55)
     # Saying yes at once to what the patient asked to talk about is never a move past their
