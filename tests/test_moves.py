@@ -2546,9 +2546,66 @@ MARKED = {
             Contribution.NONE,
             RepairStrategy.DEFER,
         ),
+        # fresh44 (scored blind, then read): one's own thread held past the concern, the
+        # reassurance that closes it, the exercise defended, a question not asked owned
+        (
+            "en",
+            "news",
+            "Let's stay with your dad for now. You said you couldn't start the engine.",
+            Contribution.IGNORES_CONCERN,
+            RepairStrategy.NONE,
+        ),
+        (
+            "en",
+            "progress",
+            "Both of those were unavoidable, unfortunately. But I don't want you to worry about it. "
+            "I'm not going anywhere.",
+            Contribution.IGNORES_CONCERN,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "news",
+            "Ah, ça fait beaucoup. On pourra en parler, mais je voudrais qu'on reste encore un peu "
+            "sur l'exercice.",
+            Contribution.IGNORES_CONCERN,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "progress",
+            "Mais il faut être honnête : si l'exercice passe toujours après tout le reste, on "
+            "n'avancera pas.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "news",
+            "Je comprends mieux, oui. Et je regrette de ne pas vous avoir posé la question avant de "
+            "vous mettre la paille dans les mains.",
+            Contribution.NONE,
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+        (
+            "en",
+            "news",
+            "That matters. It sounds like I took up some of the space that was yours.",
+            Contribution.NONE,
+            RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
+        ),
+        # even wondered, the patient's objection read as about his father explains it away
+        (
+            "en",
+            "progress",
+            "I wonder if there's something else in this. Maybe the ending you want to pin down is "
+            "really about your dad.",
+            Contribution.INTERPRETATION_IMPOSED,
+            RepairStrategy.NONE,
+        ),
     ],
 )
-def test_fresh40_to_43_defending_the_plan_argues_and_owning_ones_part_is_named(
+def test_fresh40_to_44_defending_the_plan_argues_and_owning_ones_part_is_named(
     lang: str, marked: str, answer: str, contribution: Contribution, repair: RepairStrategy
 ) -> None:
     subtype, fr, en = MARKED[marked]

@@ -1647,7 +1647,7 @@ RESHAPED = {
         "P: Thank you.",
     ],
     "fr": [
-        "T: Pour cette semaine, l'exercice du matin, qu'est-ce qui vous paraît faisable, à vous ?",
+        "T: Pour cette semaine, je vous propose l'exercice du matin, trois semaines d'affilée.",
         "P: Deux matins. Lundi et mardi, comme cette semaine. Ça, je sais que je peux. Trois "
         "semaines d'affilée, non.",
         "T: Deux matins, c'est très bien. C'est vous qui savez ce que vous pouvez tenir.",
@@ -1686,3 +1686,62 @@ def test_a_doubt_the_therapist_only_hears_reshapes_no_task() -> None:
     ]
     (plan,) = plans.find(_session(lines, "en"), "en")
     assert plan.reshaped is None and plan.agreed_at is None
+
+
+def test_the_step_chosen_together_replaces_the_task_set_aside_and_a_recap_is_agreed() -> None:
+    """fresh44's review: the report told the therapist to check on the straw exercise, set aside
+    later in the session, and missed the stairs the patient chose when asked what would feel
+    doable and how often; in the other session « On fait comme ça, alors : … » — « On fait comme
+    ça. » was missing entirely."""
+    lines = [
+        "T: Bonjour.",
+        "P: Bonjour.",
+        "T: Alors pour cette semaine, ce que je vous propose : la paille deux fois par jour, matin "
+        "et soir, et vous notez l'intensité. D'accord ?",
+        "P: Oui oui. Pas de souci.",
+        "T: Qu'est-ce qui vous paraîtrait faisable, à vous, et pas trop collé à ce souvenir ?",
+        "P: Les escaliers, peut-être. Au siège on est au quatrième, je prends toujours l'ascenseur.",
+        "T: Combien de fois par jour, ce serait réaliste ?",
+        "P: Une fois le matin en arrivant. Peut-être le midi aussi. Deux, allez.",
+    ]
+    found = plans.find(_session(lines, "fr"), "fr", appeased=frozenset({3}))
+    assert [(p.turn, p.proposed) for p in found if p.between] == [(5, False), (7, False)], found
+    recap = [
+        "T: Bonjour.",
+        "P: Bonjour.",
+        "T: On fait comme ça, alors : les quatre marches, le carnet d'audience, et le rendez-vous "
+        "de jeudi.",
+        "P: On fait comme ça. Ça me va vraiment, ça.",
+    ]
+    (plan,) = plans.find(_session(recap, "fr"), "fr")
+    assert (plan.turn, plan.between, plan.agreed_at) == (2, True, 3)
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "said"),
+    [
+        (
+            "en",
+            "T: Thursdays at three, and I won't move or cancel from my side before Christmas "
+            "unless I'm ill.",
+            "I won't move or cancel from my side before Christmas unless I'm ill",
+        ),
+        (
+            "en",
+            "T: I'll always tell you before we go near it, and we'll agree together when.",
+            "I'll always tell you before we go near it",
+        ),
+    ],
+)
+def test_the_therapists_promise_about_the_frame_is_on_record(
+    language: str, line: str, said: str
+) -> None:
+    """fresh44's review: after the complaint about lateness and cancellations, the therapist's
+    promise was missing from what the session agreed."""
+    found = [
+        p
+        for p in plans.find(_session(["T: Hello.", "P: Hi.", line, "P: Okay."], language), language)
+        if p.relation
+    ]
+    (plan,) = found
+    assert said in plan.words

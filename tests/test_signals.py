@@ -210,9 +210,17 @@ def test_a_reproach_the_coders_marked_is_a_cue_of_the_pack(
             "deferential_appeasing",
         ),
         ("en", "No, no. That's probably true, what you say.", "deferential_appeasing"),
+        # fresh44 (scored blind): pressing for an end date, for something to take away
+        (
+            "en",
+            "Right. How many more of these are we doing? Because I'd like a date. An end date.",
+            "controls_pressures",
+        ),
+        ("fr", "Vous avez vraiment rien à me donner pour ce jour-là ?", "controls_pressures"),
+        ("fr", "Ça va. Rien de spécial.", "denial"),
     ],
 )
-def test_the_quiet_markers_of_fresh41_and_fresh43_are_cues_of_the_pack(
+def test_the_quiet_markers_of_fresh41_to_44_are_cues_of_the_pack(
     language: str, text: str, family: str
 ) -> None:
     pack = sig.pack(language)
@@ -235,3 +243,19 @@ def test_the_fault_owned_is_no_defence_and_the_fault_denied_is(text: str, defend
     subtype = next(s for s in pack.subtypes if s.value == "defends_self")
     hits = pack.subtypes[subtype].hits("defends_self", sig.normalise(text))
     assert bool([h for h in hits if "faute" in h.words]) is defends, (text, hits)
+
+
+@pytest.mark.parametrize(
+    ("text", "irritated"),
+    [
+        # fresh44's review: « n'importe quoi » here means "anything at all", not irritation
+        ("Il me faut quelque chose, n'importe quoi, mais qui marche tout de suite.", False),
+        ("Je ferai n'importe quoi pour récupérer mes enfants.", False),
+        ("N'importe quoi.", True),
+        ("Franchement, c'est n'importe quoi, votre truc.", True),
+    ],
+)
+def test_anything_at_all_is_no_irritation(text: str, irritated: bool) -> None:
+    pack = sig.pack("fr")
+    hits = pack.family("irritation").hits("irritation", sig.normalise(text))
+    assert bool([h for h in hits if "importe" in h.words]) is irritated, (text, hits)

@@ -34,6 +34,9 @@ NO_SUBJECT = {
         "Il faudrait que j'arrive à la payer.",
         "Je le crains un peu.",
         "Il la regarde sans rien dire.",
+        # fresh44's review: « Sujet abordé : la balayer », « l'esprit »
+        "C'est une vraie question, et je ne veux pas la balayer.",
+        "Qu'est-ce qui vous est passé par l'esprit ?",
     ],
     "en": ["Meh.", "I'm sorry for lying to you.", "I guess it was hard.", "Will you tell me more?"],
 }

@@ -457,8 +457,11 @@ def _fixed_words(code: str, text: str) -> frozenset[str]:
     phrases = _fixed(code)
     if phrases is None:
         return frozenset()
+    # split at elisions too: « par l'esprit » holds « esprit »
     return frozenset(
-        w for hit in phrases.hits("fixed", _sentences(text).text) for w in hit.words.split()
+        w
+        for hit in phrases.hits("fixed", _sentences(text).text)
+        for w in hit.words.replace("'", " ").split()
     )
 
 
@@ -551,6 +554,8 @@ def _model_candidates(
     clitic_dets = set(clitic.get("determiners", ()))
     clitic_subjects = set(clitic.get("subjects", ()))
     pronoun_after = set(clitic.get("pronoun_after", ()))
+    verbs_before = set(clitic.get("verbs_before", ()))
+    verb_endings = tuple(str(e) for e in clitic.get("verb_endings", ())) or ("\0",)
     minimum = int(data.get("min_length", 3))
     compounds = bool(data.get("noun_compounds", False))
     plain = _ANNOTATION.sub(" ", text)
@@ -613,6 +618,13 @@ def _model_candidates(
             continue  # « je le pense », « en vous la disant »: a pronoun and a verb
         if subject is not None and f"{low(subject)} {det}" in pronoun_after:
             continue  # « à le croire mort »: no article there (« au »), a pronoun and a verb
+        if (
+            det in clitic_dets
+            and subject is not None
+            and low(subject) in verbs_before
+            and word.endswith(verb_endings)
+        ):
+            continue  # « je ne veux pas la balayer », tagged a noun: a pronoun and a verb
         after_preposition = det is None and before is not None and low(before) in preps
         whole = str(doc[first : tok.i + 1].text) if name(tok) else word
         parts = [shown(t) for t in doc[start:first]] + [whole]
