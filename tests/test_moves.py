@@ -2659,3 +2659,24 @@ def test_a_reading_the_patient_corrected_said_back_is_not_imposed(
     (move,) = label_moves(s, (), mode="fast")
     assert move.contribution is Contribution.NONE
     assert move.move is not T.INTERPRETATION
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # fresh44's review: an idea offered with leave to say no was counted as advice given
+        # without permission, and as arguing
+        (
+            "en",
+            "Now, one idea for this week. I'd suggest practising the calm place each morning. But "
+            "tell me honestly if that doesn't fit how your days go.",
+        ),
+        (
+            "fr",
+            "Une idée pour la semaine : je vous suggère de pratiquer le lieu sûr chaque matin. Mais "
+            "dites-moi franchement si ça ne colle pas avec vos journées.",
+        ),
+    ],
+)
+def test_an_idea_offered_with_leave_to_say_no_asks_permission(lang: str, text: str) -> None:
+    assert move_type(text, lang)[0] is T.ADVICE_WITH_PERMISSION
