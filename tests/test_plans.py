@@ -1745,3 +1745,19 @@ def test_the_therapists_promise_about_the_frame_is_on_record(
     ]
     (plan,) = found
     assert said in plan.words
+
+
+def test_a_subject_proposed_for_next_session_and_met_with_an_appeasing_yes_is_to_check() -> None:
+    """fresh44's review: « Je vous propose qu'on en fasse le sujet de la prochaine : on prépare le
+    trajet ensemble » — « Bon. Si vous le dites. » was missing from what the session agreed; it
+    is on record, with no clear yes."""
+    lines = [
+        "T: Bonjour.",
+        "P: Bonjour.",
+        "T: Il nous reste trois séances. Je vous propose qu'on en fasse le sujet de la prochaine : "
+        "on prépare le trajet ensemble, étape par étape.",
+        "P: [silence 4s] Bon. Si vous le dites.",
+    ]
+    (plan,) = plans.find(_session(lines, "fr"), "fr", appeased=frozenset({3}))
+    assert (plan.turn, plan.proposed, plan.agreed_at, plan.between) == (2, True, None, False)
+    assert "sans accord clair" in _told("fr", plan)

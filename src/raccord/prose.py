@@ -262,7 +262,7 @@ def _plan_key(plan: Plan) -> str:
             return "open_task_optional"
         return "open_task_unagreed" if plan.agreed_at is None else "open_task_agreed"
     if plan.agreed_at is None:
-        return "open_plan_asked"
+        return "open_plan_offered_unagreed" if plan.proposed else "open_plan_asked"
     if plan.proposed:
         return "open_plan_offered"
     return "open_plan" if plan.summary is None else "open_plan_summed_up"

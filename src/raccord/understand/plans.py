@@ -212,12 +212,14 @@ def find(
                 if left is not None
                 else cue_sentence(code, "therapist_offers_next_time", turn.text)
             )
-            if (
-                offer is not None
-                and answer is not None
-                and cue(code, "client_accepts", turns[answer].text) is not None
-            ):
-                out.append(Plan(i, offer[1].rstrip("."), answer, proposed=True))
+            if offer is not None and answer is not None:
+                # a yes flagged as appeasing (« Bon. Si vous le dites. ») is no clear yes: the
+                # proposal is on record, to be checked before the next session opens with it
+                # (fresh44's review found it missing); a proposal not taken up is no plan
+                if answer in appeased:
+                    out.append(Plan(i, offer[1].rstrip("."), None, proposed=True))
+                elif cue(code, "client_accepts", turns[answer].text) is not None:
+                    out.append(Plan(i, offer[1].rstrip("."), answer, proposed=True))
             # asking for the patient's own step ("What would be a step you could actually take
             # this week?") offers none: the answer is the task (``_asked_for_a_step``); a blind
             # read found the question quoted as the week's task
