@@ -2594,6 +2594,31 @@ MARKED = {
             Contribution.NONE,
             RepairStrategy.ACKNOWLEDGE_CONTRIBUTION,
         ),
+        # fresh45 (FR, scored blind): neutrality and the frame defended against the reproach
+        (
+            "fr",
+            "progress",
+            "Non, là, je ne suis pas d'accord. Je ne prends le parti de personne. Ce qui m'intéresse, "
+            "c'est ce que vous, vous vivez.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "progress",
+            "Pour jeudi dernier, c'est ce dont nous avions convenu ensemble au départ. Ce cadre-là "
+            "fait partie du travail, lui aussi.",
+            Contribution.CONFRONT_ARGUE,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "progress",
+            "Bien. Revenons à samedi, si vous voulez bien. Après que Théo a claqué la porte, "
+            "qu'est-ce qui s'est passé pour vous ?",
+            Contribution.IGNORES_CONCERN,
+            RepairStrategy.NONE,
+        ),
         # even wondered, the patient's objection read as about his father explains it away
         (
             "en",

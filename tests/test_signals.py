@@ -218,6 +218,18 @@ def test_a_reproach_the_coders_marked_is_a_cue_of_the_pack(
         ),
         ("fr", "Vous avez vraiment rien à me donner pour ce jour-là ?", "controls_pressures"),
         ("fr", "Ça va. Rien de spécial.", "denial"),
+        # fresh45 (FR, scored blind): the reproach of taking the wife's side, the fee
+        (
+            "fr",
+            "La dernière fois, c'était pareil. À croire que vous prenez toujours son parti.",
+            "complaint_therapist",
+        ),
+        (
+            "fr",
+            "Soixante-cinq euros la séance, pas remboursée, plus celle que j'ai payée sans venir.",
+            "complaint_parameters",
+        ),
+        ("en", "It's the same every time. You always take her side.", "complaint_therapist"),
     ],
 )
 def test_the_quiet_markers_of_fresh41_to_44_are_cues_of_the_pack(
