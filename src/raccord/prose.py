@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from raccord.detect import contribution
 from raccord.lang import pack_code
 from raccord.model import (
     Detection,
@@ -27,7 +28,6 @@ from raccord.model import (
     Transcript,
 )
 from raccord.taxonomy import (
-    Contribution,
     EpisodeKind,
     MarkerKind,
     Need,
@@ -159,7 +159,8 @@ def summary(
     lines = [phrase_n(code, "summary_count", len(facts), items=join(code, items))]
     score = detection.scores.therapist_contribution
     if score > 0:
-        flagged = any(m.contribution is not Contribution.NONE for m in detection.moves)
+        # with no turn flagged the index is style alone (``render`` says so with its counts)
+        flagged = contribution.profile(transcript, detection.moves).contributing
         key = "summary_contribution" if flagged else "summary_contribution_style"
         lines.append(phrase(code, key, score=round(100 * score)))
     return tuple(lines)
