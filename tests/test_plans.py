@@ -1761,3 +1761,42 @@ def test_a_subject_proposed_for_next_session_and_met_with_an_appeasing_yes_is_to
     (plan,) = plans.find(_session(lines, "fr"), "fr", appeased=frozenset({3}))
     assert (plan.turn, plan.proposed, plan.agreed_at, plan.between) == (2, True, None, False)
     assert "sans accord clair" in _told("fr", plan)
+
+
+@pytest.mark.parametrize(
+    ("language", "recap", "yes"),
+    [
+        (
+            "fr",
+            "T: Je récapitule ce qu'on a décidé ensemble : deux heures de lever selon le planning, "
+            "une sieste de vingt minutes les jours de matinée, et vous continuez l'agenda. Vous "
+            "voulez changer quelque chose ?",
+            "P: Non, ça me va.",
+        ),
+        (
+            "en",
+            "T: Let me recap what we've decided together: two wake-up times, a twenty-minute nap "
+            "on early shifts, and you keep the diary. Anything you'd change?",
+            "P: No, that works for me.",
+        ),
+    ],
+)
+def test_a_recap_of_what_was_decided_together_is_the_weeks_task(
+    language: str, recap: str, yes: str
+) -> None:
+    """fresh45's review: « Je récapitule ce qu'on a décidé ensemble : … » — « Non, ça me va. » was
+    missing from what the session agreed."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    (plan,) = plans.find(_session([*hello, recap, yes], language), language)
+    assert (plan.turn, plan.between, plan.agreed_at) == (2, True, 3)
+
+
+def test_a_check_in_question_about_the_week_is_no_task() -> None:
+    """fresh45's review: "Where would you put your mood this week, out of ten?" — "About a four."
+    was listed as a task for the week with no clear yes."""
+    lines = [
+        "T: Come in, have a seat. So, as usual, let's start with the quick check-in. Where would "
+        "you put your mood this week, out of ten?",
+        "P: About a four.",
+    ]
+    assert not [p for p in plans.find(_session(lines, "en"), "en") if p.between]
