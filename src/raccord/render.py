@@ -256,25 +256,22 @@ def _brief_block(
 
     parts.append(Rule(say("scores"), align="left"))
     parts.append(Text(say("patient_score", value=w.number(det.scores.patient_rupture))))
+    # with no turn flagged, the index is style alone and says so with its counts (a review found
+    # 0.23 beside a session with no contribution, read as blame)
     style = contribution.profile(tr, det.moves)
-    if style.substantive_turns and not style.contributing:
-        # no turn flagged: say the index is style alone (a review found 0.23 beside a session
-        # with no contribution, read as blame)
-        parts.append(
-            Text(
-                say(
-                    "therapist_score_style",
-                    value=w.number(det.scores.therapist_contribution),
-                    directive=style.directive,
-                    turns=style.substantive_turns,
-                    reflections=style.reflections,
-                )
+    alone = style.substantive_turns and not style.contributing
+    key = "therapist_score_style" if alone else "therapist_score"
+    parts.append(
+        Text(
+            say(
+                key,
+                value=w.number(det.scores.therapist_contribution),
+                directive=style.directive,
+                turns=style.substantive_turns,
+                reflections=style.reflections,
             )
         )
-    else:
-        parts.append(
-            Text(say("therapist_score", value=w.number(det.scores.therapist_contribution)))
-        )
+    )
 
     if det.episodes:
         parts.append(Rule(f"{say('episodes')} ({len(det.episodes)})", align="left"))

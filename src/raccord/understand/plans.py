@@ -243,33 +243,22 @@ def find(
                 yes = None if yes in appeased else yes
                 no = _turned_down(transcript, i, refusals, before=yes)
                 said = _continued(code, turn.text, task[1]).rstrip(".")
+                # the patient's answer changed the task and the therapist endorsed the change:
+                # the task is the patient's version, agreed at the endorsement
                 changed = (
                     None if yes is not None or no is not None else _reshaped(transcript, i, code)
                 )
-                if changed is not None:
-                    reshaped, endorsed = changed
-                    out.append(
-                        Plan(
-                            i,
-                            said,
-                            endorsed,
-                            proposed=True,
-                            between=True,
-                            own=_as_set(code, turns[reshaped].text),
-                            reshaped=reshaped,
-                        )
-                    )
-                    continue
+                reshaped, endorsed = changed if changed is not None else (None, None)
                 out.append(
                     Plan(
                         i,
                         said,
-                        None if no is not None else yes,
+                        endorsed if changed is not None else None if no is not None else yes,
                         proposed=True,
                         between=True,
                         refused=no,
                         idea=None
-                        if no is not None
+                        if no is not None or changed is not None
                         else _patients_idea(
                             transcript,
                             i,
@@ -279,6 +268,8 @@ def find(
                         ),
                         optional=cue(code, "leaves_it_to_them", turn.text) is not None,
                         not_homework=_not_homework(transcript, i, code),
+                        own=None if reshaped is None else _as_set(code, turns[reshaped].text),
+                        reshaped=reshaped,
                     )
                 )
             elif offer is None and (
