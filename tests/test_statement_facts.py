@@ -632,6 +632,24 @@ def test_safer_ground_is_not_the_scene_told_through_long_pauses() -> None:
     assert safe is None or safe.head not in ("palier", "porte", "appartement"), safe
 
 
+def test_safer_ground_is_not_the_turn_that_goes_on_with_a_story_told_in_tears() -> None:
+    """fresh44's review: « la pétanque » was offered as safer ground; it was named once, in the
+    turn after the patient told his father's heart attack in tears, as the story went on."""
+    safe = _safe_ground(
+        [
+            "T: Qu'est-ce qui vous revient, quand le cœur s'emballe ?",
+            "P: Mon père a fait son infarctus devant moi. [pleure] Pardon.",
+            "T: Prenez votre temps.",
+            "P: Il s'en est sorti, hein, trois pontages, il joue à la pétanque tous les jours "
+            "maintenant. Mais la sirène, les pompiers dans le couloir, ma mère qui criait.",
+            "T: Et cette semaine, au travail ?",
+            "P: Le chantier de la médiathèque avance bien, on a fini la charpente avec les gars.",
+            *_AFTER,
+        ]
+    )
+    assert safe is None or safe.head not in ("pétanque", "pontage", "sirène"), safe
+
+
 @pytest.mark.parametrize(
     ("said", "missed"),
     [

@@ -10,6 +10,7 @@ reflected back) is checked against the typed facts the suggestions were written 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from functools import cache
@@ -285,3 +286,46 @@ def test_few_words_is_said_only_of_a_brief_reply(code: str, lines: list[str], br
     wonder = _plain(str(observe["unsure"]).split("{when},")[-1])
     said = " ".join(_plain(s.text) for s in suggest(t, d, f))
     assert (few in said) is brief and (wonder in said) is not brief, said
+
+
+@pytest.mark.parametrize(
+    ("code", "lines", "said_yes"),
+    [
+        (
+            "fr",
+            [
+                "T: Je pense que ce serait bien de revoir votre père avant Noël.",
+                "P: [silence 4s] Bon. Si vous le dites.",
+                "T: Très bien.",
+            ],
+            "oui tres vite",
+        ),
+        (
+            "en",
+            [
+                "T: I think it would help to see your father before Christmas.",
+                "P: [silence 4s] Okay. If you say so.",
+                "T: Good.",
+            ],
+            "agreed rather quickly",
+        ),
+    ],
+)
+def test_a_yes_after_a_silence_is_never_said_to_be_quick(
+    code: str, lines: list[str], said_yes: str
+) -> None:
+    """fresh44's review: « j'ai remarqué que vous m'avez dit oui très vite » was said of « Bon. Si
+    vous le dites. » after four seconds of silence. The silence is named instead, and only when
+    the reply came after one."""
+    t = session(lines, code)
+    m = marker(1, S.DEFERENTIAL_APPEASING)
+    for silence, quick in ((4.0, False), (None, True)):
+        signals = ({"turn": 1, "role": str(Role.PATIENT), "silence": silence, "words": 4},)
+        d = dataclasses.replace(detection([m], episodes=[episode([m], 2)]), signals=signals)
+        f = formulate(t, d, mode="fast")
+        facts = f.facts.episode(0) if f.facts is not None else None
+        assert facts is not None and facts.paused is not quick
+        said = " ".join(_plain(s.text) for s in suggest(t, d, f))
+        assert (said_yes in said) is quick, said
+        paused = _plain(str(section(code, "repair")["observe"]["deferential_appeasing_paused"]))
+        assert (paused.split("when ")[-1] in said) is not quick, said

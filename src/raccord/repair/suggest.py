@@ -503,6 +503,8 @@ def _fields(
     if f.subtype is S.MINIMAL_RESPONSE and not f.shorter:
         # « plus courtes » only when they were, « en peu de mots » only when it was
         observed = "minimal_response_brief" if f.brief else "unsure"
+    if f.subtype is S.DEFERENTIAL_APPEASING and f.paused:
+        observed = "deferential_appeasing_paused"  # never « très vite » after a silence
     if f.subtype is S.CONTENT_AFFECT_SPLIT and not f.laughed:
         observed = "unsure"  # « vous avez ri » only when the transcript says so
     if f.subtype in (S.REJECTS_INTERVENTION, S.COMPLAINT_ACTIVITIES) and not _suggested(f):

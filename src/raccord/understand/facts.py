@@ -144,6 +144,10 @@ class EpisodeFacts:
     #: Whether a turn of the episode's markers is annotated with laughter (``[laughs]``,
     #: « [rit] »): « vous avez ri » is only said when the transcript says so.
     laughed: bool = False
+    #: Whether the strongest marker's turn came after a pause of ``PAUSE_SECONDS`` or more (a
+    #: ``[silence 4s]`` annotation, or the gap between timestamps): « vous m'avez dit oui très
+    #: vite » is never said of a yes that came after a silence (fresh44's review).
+    paused: bool = False
     #: The therapist turn just before the first marker, quoted (what a suggestion names).
     moment: Moment | None = None
     #: Repairs the therapist made by owning a part (apology, meta-talk), from the turn that
@@ -471,7 +475,11 @@ def _painful(signal: Mapping[str, Any] | None) -> bool:
 class _SafeGround:
     """For any turn, the patient's most engaged unmarked turn before it that told nothing
     painful (safer ground is not the loss they cried over), and the median length of the
-    unmarked turns, all computed in one pass (once per session, not once per episode)."""
+    unmarked turns, all computed in one pass (once per session, not once per episode).
+
+    A turn that goes on with a story the patient's previous turn told through tears is not safe
+    ground either: fresh44's review found « la pétanque » offered as safer ground, named once in
+    the turn after the father's heart attack was told in tears."""
 
     def __init__(self, transcript: Transcript, detection: Detection) -> None:
         marked = {m.turn for m in detection.markers}
@@ -483,11 +491,16 @@ class _SafeGround:
         low: list[int] = []  # max-heap (negated) of the lower half
         high: list[int] = []  # min-heap of the upper half
         best = (-1, -1)
+        story_painful = False  # the patient's previous turn was told in pain
         for t in transcript.turns:
-            if t.role is not Role.PATIENT or t.index in marked:
+            if t.role is not Role.PATIENT:
+                continue
+            painful = _painful(said.get(t.index))
+            after_pain, story_painful = story_painful, painful
+            if t.index in marked:
                 continue
             n = word_count(t.text)
-            if not _painful(said.get(t.index)):
+            if not painful and not after_pain:
                 best = max(best, (n, t.index))
             if low and n > -low[0]:
                 heapq.heappush(high, n)
@@ -601,6 +614,22 @@ def _brief(transcript: Transcript, markers: tuple[Marker, ...]) -> bool:
     return word_count(transcript.turns[turn].text) <= BRIEF_WORDS
 
 
+#: The shortest silence before a reply that makes it a reply after a pause, in seconds.
+PAUSE_SECONDS = 3.0
+
+
+def _paused(detection: Detection, markers: tuple[Marker, ...]) -> bool:
+    """Whether the strongest marker's turn came after a pause (its signals' silence or latency)."""
+    if not markers:
+        return False
+    turn = max(markers, key=lambda m: (m.salience, m.turn)).turn
+    for s in detection.signals:
+        if s.get("turn") == turn:
+            waited = max(float(s.get("silence") or 0.0), float(s.get("latency") or 0.0))
+            return waited >= PAUSE_SECONDS
+    return False
+
+
 def _shorter(transcript: Transcript, markers: tuple[Marker, ...]) -> bool:
     """Whether the strongest marker's turn is shorter than the patient's turn before it."""
     if not markers:
@@ -674,6 +703,7 @@ def episode_facts(
                 topic_by=transcript.turns[topic_turn].role if topic_turn is not None else None,
                 shorter=_shorter(transcript, markers),
                 brief=_brief(transcript, markers),
+                paused=_paused(detection, markers),
                 laughed=any(
                     a.kind == "laughter"
                     for m in markers
