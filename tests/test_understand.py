@@ -850,3 +850,50 @@ def test_a_clarification_after_a_withheld_answer_to_an_acknowledgement_worked() 
     lines[2] = "Oui. Je crois que c'est ça, vous êtes allé vite avec ma fille, ce matin."
     t2 = session([f"{'PT'[k % 2]}: {text}" for k, text in enumerate(lines)], "fr")
     assert [w.therapist for w in works.find(t2, d, "fr")] == [1]
+
+
+@pytest.mark.parametrize(
+    ("code", "lines", "expected"),
+    [
+        (
+            "en",
+            [
+                "T: Last week I gave you the worksheet. I'd really like to know how it went, "
+                "honestly, including what didn't work.",
+                "P: The columns don't work for me. I never know what to put under evidence, and "
+                "with my sister the evidence is real.",
+                "T: What do you think would work better?",
+                "P: Okay.",
+                "T: That's your call.",
+                "P: Then I'd rather record a voice note in the car on the way home from work.",
+                "T: And the house move, how is it going?",
+                "P: Slowly, we still have the whole garage to empty before the end of the month.",
+            ],
+            [(0, 1, "invites_disagreement"), (4, 5, "hands_choice")],
+        ),
+        (
+            "fr",
+            [
+                "T: Je vais vous proposer quelque chose, et je voudrais vraiment que vous me "
+                "disiez ce qui ne vous va pas.",
+                "P: L'heure fixe, ça va pas marcher avec mes horaires, je commence à cinq heures "
+                "un jour sur deux.",
+                "T: Comment est-ce qu'on pourrait l'adapter ?",
+                "P: Deux heures de lever, selon le planning, ça je peux le tenir sans problème.",
+            ],
+            [(0, 1, "invites_disagreement"), (2, 3, "adapts_task")],
+        ),
+    ],
+)
+def test_in_a_session_without_rupture_what_kept_the_alliance_is_named(
+    code: str, lines: list[str], expected: list[tuple[int, int, str]]
+) -> None:
+    """fresh44 and fresh45's reviews: in sessions without rupture the report named none of the
+    therapist's good practice (asking for an honest view of the worksheet, adapting it, leaving
+    the choice). Each is named with the patient's answer of substance after it; a one-word
+    « Okay. » is no answer, and an ordinary question is no such move. With a marker in the
+    session, what worked is the repairs, not these."""
+    t = session(lines, code)
+    calm = detection([])
+    assert [(w.therapist, w.patient, w.alliance) for w in works.kept(t, calm, code)] == expected
+    assert works.kept(t, detection([marker(1, MarkerSubtype.MINIMAL_RESPONSE)]), code) == ()

@@ -203,7 +203,16 @@ def prohibition(code: str, transcript: Transcript, item: Prohibition) -> str:
 
 
 def work(code: str, transcript: Transcript, detection: Detection, item: Working) -> str:
-    """What worked: the therapist's move, its turn, and the patient's answer right after."""
+    """What worked: the therapist's move, its turn, and the patient's answer right after (in a
+    session without rupture, the way of working that kept the alliance)."""
+    if item.alliance is not None:
+        return phrase(
+            code,
+            "what_kept",
+            move=_capital(label(code, "alliance", item.alliance)),
+            t_turn=turn_ref(code, transcript, item.therapist),
+            p_turn=turn_ref(code, transcript, item.patient),
+        )
     move = move_at(detection, item.therapist)
     if item.own is not None:
         move_label = label(code, "own_repair", item.own)

@@ -67,7 +67,7 @@ def session_facts(
     of implicit prohibitions by meaning with the sentence encoder, ``"fast"`` by word)."""
     facts = tuple(sorted(episode_facts(transcript, detection, code), key=lambda f: f.index))
     all_pairs = cycles.pairs(transcript, detection, code)
-    working = works.find(transcript, detection, code)
+    working = works.find(transcript, detection, code) or works.kept(transcript, detection, code)
     repaired = tuple(
         Repaired(f.index, w.therapist, w.patient, w.words, w.after_marker, w.own)
         for f in facts

@@ -61,6 +61,9 @@ class Working:
     after_marker: int | None
     #: "apology" or "meta_communication" when the therapist repaired by owning a part.
     own: str | None = None
+    #: In a session without rupture, the way of working that kept the alliance (``ALLIANCE``, or
+    #: "meta_communication"), from ``kept``.
+    alliance: str | None = None
 
 
 def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Working, ...]:
@@ -138,6 +141,39 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
             found.append(Working(turn.index, p, n, after))
     found.sort(key=lambda w: (w.own is None, w.after_marker is None, -w.words))
     return tuple(sorted(found[:MAX_ITEMS], key=lambda w: w.therapist))
+
+
+#: The ``understand.toml`` cue lists that name a way of working that keeps the alliance.
+ALLIANCE = ("invites_disagreement", "adapts_task", "hands_choice", "paces")
+
+
+def kept(transcript: Transcript, detection: Detection, code: str) -> tuple[Working, ...]:
+    """In a session without any marker, the therapist's moves that keep the alliance — asking
+    for the patient's honest view of the work, offering to shape it together, leaving the choice,
+    letting the patient set the pace, meta-communication — each followed by an answer of
+    substance in the patient's own words (not compliance): good practice to name, as the article
+    asks, where there was nothing to repair (fresh44 and fresh45's reviews found it unnamed).
+    Nothing in a session with markers: there, what worked is the repairs (``find``)."""
+    if any(m.kind is not MarkerKind.NONE for m in detection.markers):
+        return ()
+    turns = transcript.turns
+    found: list[Working] = []
+    for turn in turns:
+        if turn.role is not Role.THERAPIST:
+            continue
+        move = move_at(detection, turn.index)
+        if move is not None and move.move is TherapistMoveType.META_COMMUNICATION:
+            key: str | None = "meta_communication"
+        else:
+            key = next((k for k in ALLIANCE if cue(code, k, turn.text) is not None), None)
+        p = next_patient(transcript, turn.index)
+        if key is None or p is None or p != turn.index + 1:
+            continue
+        n = word_count(turns[p].text)
+        if n < _BACK_IN_THE_WORK or cue(code, "compliance", turns[p].text) is not None:
+            continue
+        found.append(Working(turn.index, p, n, None, alliance=key))
+    return tuple(found[:MAX_ITEMS])
 
 
 _CONFRONTING = frozenset(s.value for s in MarkerSubtype if s.kind is MarkerKind.CONFRONTATION)
