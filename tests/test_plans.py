@@ -674,6 +674,32 @@ def test_the_next_appointment_set_at_the_end_and_confirmed_is_on_record(
     assert not [p for p in plans.find(early, language) if p.appointment]
 
 
+@pytest.mark.parametrize(
+    ("language", "lines", "said"),
+    [
+        (
+            "en",
+            ["P: It was. Thank you. Same time next week?", "T: Same time. Give Dennis my regards."],
+            "Same time next week?",
+        ),
+        ("fr", ["P: Merci. Même heure la semaine prochaine ?", "T: Même heure, oui."], None),
+    ],
+)
+def test_the_next_appointment_the_patient_asks_for_and_the_therapist_confirms_is_on_record(
+    language: str, lines: list[str], said: str | None
+) -> None:
+    """fresh45's review: "Same time next week?" asked by the patient and confirmed ("Same time.")
+    was not recorded, while the same question from the therapist was."""
+    hello = (
+        ["T: Bonjour.", "P: Bonjour.", "T: Bien."]
+        if language == "fr"
+        else ["T: Hi.", "P: Hi.", "T: Good."]
+    )
+    (plan,) = [p for p in plans.find(_session(hello + lines, language), language) if p.appointment]
+    assert (plan.turn, plan.agreed_at) == (3, 4)
+    assert plan.words == (said or lines[0][3:].split(". ")[-1])
+
+
 FIVE_AM = [
     "T: I'd like you to try something different at five this week. A walk up the lane.",
     "P: [silence 6s] Maybe.",

@@ -311,6 +311,9 @@ def find(
             continue
         if turn.role is not Role.PATIENT:
             continue
+        # the next appointment asked for by the patient ("Same time next week?") and confirmed by
+        # the therapist ("Same time."): fresh45's review found it unrecorded
+        _appointment(transcript, i, code, out, answer_by=Role.THERAPIST)
         # the patient's own word about the relationship, welcomed ("if it starts feeling like
         # being marked again, I'll say so" — "Please do"): a blind read found it missing
         offered = cue_sentence(code, "client_offers_to_tell", turn.text)
@@ -622,14 +625,25 @@ def _yes(code: str, text: str, also: str) -> bool:
     return cue(code, "client_accepts", text) is not None or cue(code, also, text) is not None
 
 
-def _appointment(transcript: Transcript, i: int, code: str, out: list[Plan]) -> None:
-    """The next appointment set at the session's end by therapist turn ``i`` and confirmed (the
-    date, not what the session will do), added to ``out`` unless one is already there."""
+def _appointment(
+    transcript: Transcript, i: int, code: str, out: list[Plan], answer_by: Role = Role.PATIENT
+) -> None:
+    """The next appointment set at the session's end by turn ``i`` (the therapist's, or the
+    patient's with ``answer_by`` the therapist) and confirmed by the other (the date, not what
+    the session will do), added to ``out`` unless one is already there."""
     turns = transcript.turns
     if i < len(turns) - CLOSING_TURNS or any(p.moved or p.appointment for p in out):
         return
     date = cue_sentence(code, "sets_appointment", turns[i].text)
-    answer = next_turn(transcript, i, Role.PATIENT, within=2)
+    answer = next_turn(transcript, i, answer_by, within=2)
+    if answer_by is Role.THERAPIST and (
+        # the patient asking for next session's subject or a new slot is a request (``find``);
+        # only the slot said back by the therapist ("Same time.") sets the date they asked for
+        move_cue(code, "asks_next_time", turns[i].text) is not None
+        or answer is None
+        or cue(code, "confirms_slot", turns[answer].text) is None
+    ):
+        return
     if date is not None and answer is not None and _confirms(code, turns[answer].text):
         out.append(Plan(i, date[1].rstrip("."), answer, appointment=True))
 
