@@ -1826,3 +1826,26 @@ def test_a_check_in_question_about_the_week_is_no_task() -> None:
         "P: About a four.",
     ]
     assert not [p for p in plans.find(_session(lines, "en"), "en") if p.between]
+
+
+def test_a_task_summed_up_for_the_week_credits_the_patients_idea_from_further_back() -> None:
+    """fresh45's review: "So, for this week: voice notes instead of the worksheet, …" was called
+    proposed by the therapist; voice notes were the patient's own idea, seven turns earlier. A
+    task given as a summing-up of the week looks as far back as a recap does."""
+    lines = [
+        "T: How did the worksheet go?",
+        "P: I tried voice notes on my phone instead, on my break. Just talking. That was easier.",
+        "T: Tell me more about that.",
+        "P: It was quicker, and I could say it while it was fresh.",
+        "T: And the house?",
+        "P: I want to write down what I'd say to my sister first.",
+        "T: What would you say?",
+        "P: That I'm not against selling, I'm against not being asked.",
+        "T: That's clear.",
+        "P: It is. It's what I want.",
+        "T: So, for this week: voice notes instead of the worksheet, and finish what you'd say to "
+        "your sister.",
+        "P: Yes, that's right.",
+    ]
+    (plan,) = plans.find(_session(lines, "en"), "en")
+    assert (plan.turn, plan.agreed_at, plan.idea) == (10, 11, 1)

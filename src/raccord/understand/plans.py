@@ -228,7 +228,11 @@ def find(
                 if cue(code, "therapist_asks_task", turn.text) is not None
                 else cue_sentence(code, "therapist_offers_homework", turn.text)
             )
-            recap = None if offered else cue_sentence(code, "therapist_recaps_task", turn.text)
+            recap = cue_sentence(code, "therapist_recaps_task", turn.text)
+            # a task given as a recap ("So, for this week: voice notes instead of the worksheet,
+            # finish the script…") sums up the session: the patient's idea may be further back
+            # (fresh45's review found voice notes, hers seven turns earlier, credited to the
+            # therapist)
             task = offered or recap
             # one turn may give the week's task and the next session's subject (« Je vous propose
             # pour la semaine : le carnet… Et la prochaine fois, on regarde cette voix-là »)
