@@ -331,7 +331,7 @@ def test_a_subject_set_aside_is_shown_as_the_patients_and_not_reopened_for_them(
     assert formulation.facts is not None
     items = open_items("en", transcript, formulation.facts)
     assert any(
-        "set aside by the client (turn 4)" in item and "But not today" in item for item in items
+        "set aside by the patient (turn 4)" in item and "But not today" in item for item in items
     )
     chosen = suggest(transcript, detection, formulation)
     reopening = [s for s in chosen if s.timing is Timing.NEXT_SESSION and s.done_at is None]

@@ -97,7 +97,7 @@ def test_the_brief_shows_the_plan_before_any_prepared_sentence(tmp_path: Path) -
     result = CliRunner().invoke(cli, ["analyze", str(path), "--mode", "fast"])
     assert result.exit_code == 0, result.output
     flat = " ".join(result.output.split())
-    plan = flat.index("Asked for by the client for next session")
+    plan = flat.index("Asked for by the patient for next session")
     assert "Could we spend some of next week on what I'd actually say to her?" in flat
     for later in ("Then, if the moment allows", "Next session, for instance"):
         if later in flat:
@@ -263,7 +263,7 @@ def test_a_proposal_for_next_session_the_patient_says_yes_to_is_a_plan() -> None
     assert (plan.turn, plan.agreed_at, plan.proposed) == (2, 3, True)
     assert plan.words.startswith("We could do that next week")
     text = of(analyze(_session(lines, "en"), mode="fast")).open_items[0]
-    assert text.startswith("Proposed by you for next session (turn 3) and accepted by the client")
+    assert text.startswith("Proposed by you for next session (turn 3) and accepted by the patient")
 
 
 @pytest.mark.parametrize(
@@ -433,7 +433,7 @@ def test_an_answer_to_the_therapists_question_is_not_called_a_request(language: 
     assert plan.answered and plan.agreed_at == 2
     items = of(analyze(transcript, mode="fast")).open_items
     assert items[0].startswith(
-        ("Proposé par la personne, à votre demande,", "Proposed by the client, when you asked,")
+        ("Proposé par la personne, à votre demande,", "Proposed by the patient, when you asked,")
     )
     assert items[0].count("«") == items[0].count("»")
 
@@ -1002,7 +1002,7 @@ def test_a_task_put_together_from_the_patients_own_idea_says_so(
     (plan,) = plans.find(_session(hello + lines, language), language)
     assert (plan.between, plan.idea, plan.agreed_at) == (True, idea, 5)
     told = _told(language, plan)
-    assert ("idée de la personne" if language == "fr" else "client's own idea") in told
+    assert ("idée de la personne" if language == "fr" else "patient's own idea") in told
 
 
 @pytest.mark.parametrize(
@@ -1232,7 +1232,7 @@ def test_the_patients_own_word_about_the_relationship_is_on_record(
     ]
     told = _told(language, found[0])
     assert welcomed in told
-    assert ("Dit par la personne" if language == "fr" else "Said by the client") in told
+    assert ("Dit par la personne" if language == "fr" else "Said by the patient") in told
     # the same offer the therapist does not take up is no agreement
     silent = _session([ask, lines[0], "T: Mm."], language)
     assert not [p for p in plans.find(silent, language) if p.relation]

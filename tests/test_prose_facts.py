@@ -175,7 +175,7 @@ PLAN_OPENINGS = (
     "Asked",
     "Proposed",
     "Task",
-    "What the client",
+    "What the patient",
     "Rendez-vous",
     "Appointment",
     "Prochain rendez-vous",

@@ -96,7 +96,7 @@ def test_withdrawal_on_work_in_english() -> None:
     assert any("minimal responses" in line for line in ep.patient_part)
     assert any("closed questions" in line for line in ep.therapist_part)
     assert ep.needs[0].need is Need.SAFETY
-    assert ep.needs[0].question.startswith("Does the client need")
+    assert ep.needs[0].question.startswith("Does the patient need")
     assert any("next session" in item for item in f.open_items)
 
 
