@@ -298,6 +298,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             idea=turn_ref(code, transcript, plan.idea) if plan.idea is not None else "",
             reshaped=turn_ref(code, transcript, plan.reshaped) if plan.reshaped is not None else "",
             who=phrase(code, "plan_answered" if plan.answered else "plan_asked"),
+            before_episodes=phrase(code, "open_before_episodes") if known.episodes else "",
         )
 
     items: list[str] = [told(plan) for plan in known.plans if not plan.appointment]
