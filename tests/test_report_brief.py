@@ -99,7 +99,7 @@ def test_the_scores_come_with_their_scale_and_meaning(
     assert re.search(r"Scores \((de 0 à 1|0 to 1)\)", text)
     # the report wraps lines where it must: read the words across line ends
     assert re.search(r"(une\s+chance\s+sur\s+deux|even\s+odds)", text)
-    assert re.search(r"(non\s+un\s+jugement|not\s+a\s+judgement)", text)
+    assert re.search(r"(pas\s+un\s+jugement|not\s+a\s+judgement)", text)
 
 
 def test_the_details_hold_the_timeline_and_every_repair_option() -> None:
