@@ -897,3 +897,22 @@ def test_in_a_session_without_rupture_what_kept_the_alliance_is_named(
     calm = detection([])
     assert [(w.therapist, w.patient, w.alliance) for w in works.kept(t, calm, code)] == expected
     assert works.kept(t, detection([marker(1, MarkerSubtype.MINIMAL_RESPONSE)]), code) == ()
+
+
+def test_advice_taken_at_once_is_no_return_to_the_work() -> None:
+    """fresh47's review: unasked advice after a painful story told as a funny one was listed as
+    what worked, because the answer ("Yes. No, that's a good idea. I should do that.") was long
+    enough; the patient said later she said yes because it was easier."""
+    t = session(
+        [
+            "P: It's almost a funny story, the way it went. The hospice rang in the interval.",
+            "T: Can I suggest something? Going back to the hospice often helps.",
+            "P: Yes. No, that's a good idea. I should do that. I'll have a word with Graham.",
+        ],
+        "en",
+    )
+    d = detection(
+        [marker(0, MarkerSubtype.CONTENT_AFFECT_SPLIT)],
+        [move(1, TherapistMoveType.ADVICE_WITH_PERMISSION)],
+    )
+    assert works.find(t, d, "en") == ()
