@@ -127,6 +127,10 @@ def _fmt(template: str, **values: object) -> str:
 
 def _signal(p: Pack, key: str, **values: object) -> Evidence:
     words = values.get("words")
+    if isinstance(words, str) and not any(c.isalnum() for c in words):
+        # a cue of punctuation alone (the question mark that ends the turn) is not quoted:
+        # « Conteste… (« ? ») » told the therapist nothing (fresh47's review)
+        words = values["words"] = ""
     if words == "" and f"{key}_plain" in p.signal_templates:
         key = f"{key}_plain"
     key = lang_packs.counted(p.signal_templates, key, values.get("n", words))
