@@ -472,3 +472,18 @@ def test_a_reply_of_a_word_or_two_to_an_interpretation_shuts_it(language: str, t
     (x,) = score_all(sig.pack(language), ready.signals, encoded=None)
     assert x.signals.answered_move == "interpretation"
     assert x.candidate is not None and x.candidate.subtype is MarkerSubtype.MINIMAL_RESPONSE
+
+
+@pytest.mark.parametrize("code", ["fr", "en"])
+def test_a_cue_of_punctuation_alone_is_not_quoted_as_evidence(code: str) -> None:
+    """fresh47's review: « Conteste ou relativise ce que vous venez de dire (« ? ») » quoted the
+    question mark that ended the turn. The plain sentence is used, with no words to quote."""
+    from raccord.detect import markers as M
+    from raccord.detect import signals
+
+    pack = signals.pack(code)
+    quoted = M._signal(pack, "yes_but", words="?")
+    assert quoted.words is None
+    assert quoted.detail == pack.signal_templates["yes_but_plain"]
+    worded = M._signal(pack, "yes_but", words="mais")
+    assert worded.words == "mais" and "mais" in worded.detail
