@@ -1849,3 +1849,21 @@ def test_a_task_summed_up_for_the_week_credits_the_patients_idea_from_further_ba
     ]
     (plan,) = plans.find(_session(lines, "en"), "en")
     assert (plan.turn, plan.agreed_at, plan.idea) == (10, 11, 1)
+
+
+def test_a_plan_summed_up_after_so_colon_and_owned_by_the_patient_is_the_weeks_task() -> None:
+    """fresh48: "So: ring your sister about the cake, talk to Ellie…, and take the pendulum in.
+    Does that feel like your plan, or does any of it feel like mine?" — "No, it's mine. It really
+    is." was missing from what was agreed; the steps were the patient's own, a few turns before."""
+    lines = [
+        "T: What would putting some of it down look like, if it were up to you?",
+        "P: The cake, for a start. I'm going to ring my sister and tell her I'm not making it.",
+        "T: That sounds like a relief already. What else?",
+        "P: I'd like Ellie to talk to her dad about the seating herself. Not me.",
+        "T: So: ring your sister about the cake, and talk to Ellie about her dad and the seating. "
+        "Does that feel like your plan, or does any of it feel like mine?",
+        "P: No, it's mine. It really is.",
+    ]
+    (plan,) = plans.find(_session(lines, "en"), "en")
+    assert (plan.turn, plan.agreed_at) == (4, 5) and plan.idea in (1, 3)  # either step is hers
+    assert plan.words.startswith("So: ring your sister")

@@ -916,3 +916,19 @@ def test_advice_taken_at_once_is_no_return_to_the_work() -> None:
         [move(1, TherapistMoveType.ADVICE_WITH_PERMISSION)],
     )
     assert works.find(t, d, "en") == ()
+
+
+def test_leaving_it_up_to_the_patient_and_asking_whose_plan_it_is_kept_the_alliance() -> None:
+    """fresh48: "…if it were up to you?" and "Does that feel like your plan, or does any of it
+    feel like mine?", each answered at length, went unnamed in a session without rupture."""
+    t = session(
+        [
+            "T: What would putting some of it down look like, if it were up to you?",
+            "P: The cake, for a start. I'm going to ring my sister and tell her I'm not making it.",
+            "T: Does that feel like your plan, or does any of it feel like mine?",
+            "P: No, it's mine. It really is. I feel lighter just having it in a list somebody heard.",
+        ],
+        "en",
+    )
+    found = [(w.therapist, w.alliance) for w in works.kept(t, detection([]), "en")]
+    assert found == [(0, "hands_choice"), (2, "invites_disagreement")]
