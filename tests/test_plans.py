@@ -1867,3 +1867,48 @@ def test_a_plan_summed_up_after_so_colon_and_owned_by_the_patient_is_the_weeks_t
     (plan,) = plans.find(_session(lines, "en"), "en")
     assert (plan.turn, plan.agreed_at) == (4, 5) and plan.idea in (1, 3)  # either step is hers
     assert plan.words.startswith("So: ring your sister")
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "en",
+            [
+                "T: I've got something that might help between sessions: a feelings log. "
+                "Would you be willing to give it a go?",
+                "P: Of course. I'll fill it in every night.",
+                "T: Good.",
+                "P: I was cross the whole way here, actually.",
+                "T: So how would you like to use the time we've got left?",
+                "P: Honestly? I don't want to do the sheet. I said yes because it's easier.",
+                "T: Then that's what we'll do.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "T: Je vous propose, pour cette semaine, de remplir un carnet des émotions chaque "
+                "soir. Ça vous va ?",
+                "P: Oui, bien sûr. Je le remplirai tous les soirs.",
+                "T: Bien.",
+                "P: J'étais en colère tout le trajet, en fait.",
+                "T: Comment vous voulez utiliser le temps qui reste ?",
+                "P: Franchement ? Je n'ai pas envie de remplir le carnet. J'ai dit oui parce que "
+                "c'est plus simple.",
+                "T: Alors c'est ce qu'on va faire autrement.",
+            ],
+        ),
+    ],
+)
+def test_a_written_task_the_patient_turns_down_later_is_not_one_to_ask_about(
+    language: str, lines: list[str]
+) -> None:
+    """fresh47's review: the feelings log the patient said yes to at once, then turned down
+    ("I don't want to do the sheet. I said yes because it's easier to say yes." — "Then that's
+    what we'll do."), was still listed to ask about next session. Without the therapist's yes to
+    dropping it, it stays."""
+    found = plans.find(_session(lines, language), language)
+    assert not [p for p in found if p.between]
+    kept = plans.find(_session(lines[:-1], language), language)
+    assert [p for p in kept if p.between]

@@ -412,6 +412,10 @@ def find(
     # agreement, the patient's, which the therapist summed up; a blind read found both listed,
     # and then the summary alone credited to the therapist ("Proposé par vous")
     out = _summed_up(out)
+    # a task of the week the patient turns down later in the session, the therapist agreeing ("I
+    # don't want to do the sheet. I said yes because it's easier to say yes." — "Then that's what
+    # we'll do."): not one to ask about (fresh47's review found the feelings log still listed)
+    out = [p for p in out if not (p.between and _dropped_later(transcript, p, code))]
     # what the next session opens with first, then the tasks of the week, what was agreed about
     # the relationship, what was set aside (never to open with), then the date
     return tuple(
@@ -426,6 +430,26 @@ def find(
             ),
         )
     )
+
+
+def _dropped_later(transcript: Transcript, plan: Plan, code: str) -> bool:
+    """A patient turn after the task (and its yes) turns down a written task (``cues.
+    client_drops_task``: "I don't want to do the sheet", « je n'ai pas envie de faire la fiche »)
+    when the task, or the turn that gave it, is one (``cues.written_task``: the feelings log
+    handed over earlier is "the sheet" by then), and the therapist's next turn agrees ("Then
+    that's what we'll do", ``therapist_agrees_to_drop``)."""
+    turns = transcript.turns
+    if cue(code, "written_task", f"{plan.words} {turns[plan.turn].text}") is None:
+        return False
+    for j in range((plan.agreed_at or plan.turn) + 1, len(turns)):
+        if turns[j].role is not Role.PATIENT:
+            continue
+        if cue(code, "client_drops_task", turns[j].text) is None:
+            continue
+        reply = next_turn(transcript, j, Role.THERAPIST, within=1)
+        if reply is not None and cue(code, "therapist_agrees_to_drop", turns[reply].text):
+            return True
+    return False
 
 
 def _not_homework(transcript: Transcript, i: int, code: str) -> bool:
