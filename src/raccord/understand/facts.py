@@ -515,6 +515,10 @@ class _SafeGround:
             self.best.append(best)
             self.medians.append(median)
 
+    def signal(self, turn: int) -> Mapping[str, Any] | None:
+        """The detection's signals of turn ``turn`` (``Detection.signals``), if any."""
+        return self._said.get(turn)
+
     def painful(self, turn: int) -> bool:
         """Whether the patient told turn ``turn`` with painful words, tears, pauses or sighs."""
         return _painful(self._said.get(turn))
@@ -606,35 +610,32 @@ def _turns_between(turns: Sequence[int], first: int, last: int) -> tuple[int, ..
 BRIEF_WORDS = 8
 
 
-def _brief(transcript: Transcript, markers: tuple[Marker, ...]) -> bool:
+def _strongest(markers: tuple[Marker, ...]) -> int | None:
+    """The turn of the episode's strongest marker (the latest of the most salient)."""
+    return max(markers, key=lambda m: (m.salience, m.turn)).turn if markers else None
+
+
+def _brief(transcript: Transcript, turn: int | None) -> bool:
     """Whether the strongest marker's turn has at most ``BRIEF_WORDS`` words."""
-    if not markers:
-        return False
-    turn = max(markers, key=lambda m: (m.salience, m.turn)).turn
-    return word_count(transcript.turns[turn].text) <= BRIEF_WORDS
+    return turn is not None and word_count(transcript.turns[turn].text) <= BRIEF_WORDS
 
 
 #: The shortest silence before a reply that makes it a reply after a pause, in seconds.
 PAUSE_SECONDS = 3.0
 
 
-def _paused(detection: Detection, markers: tuple[Marker, ...]) -> bool:
+def _paused(ground: _SafeGround, turn: int | None) -> bool:
     """Whether the strongest marker's turn came after a pause (its signals' silence or latency)."""
-    if not markers:
+    s = None if turn is None else ground.signal(turn)
+    if s is None:
         return False
-    turn = max(markers, key=lambda m: (m.salience, m.turn)).turn
-    for s in detection.signals:
-        if s.get("turn") == turn:
-            waited = max(float(s.get("silence") or 0.0), float(s.get("latency") or 0.0))
-            return waited >= PAUSE_SECONDS
-    return False
+    return max(float(s.get("silence") or 0.0), float(s.get("latency") or 0.0)) >= PAUSE_SECONDS
 
 
-def _shorter(transcript: Transcript, markers: tuple[Marker, ...]) -> bool:
+def _shorter(transcript: Transcript, turn: int | None) -> bool:
     """Whether the strongest marker's turn is shorter than the patient's turn before it."""
-    if not markers:
+    if turn is None:
         return False
-    turn = max(markers, key=lambda m: (m.salience, m.turn)).turn
     before = next((t for t in reversed(transcript.turns[:turn]) if t.role is Role.PATIENT), None)
     return before is not None and word_count(transcript.turns[turn].text) < word_count(before.text)
 
@@ -649,6 +650,7 @@ def episode_facts(
     defers = sorted(m.turn for m in detection.moves if m.repair is RepairStrategy.DEFER)
     for k, episode in sorted(enumerate(detection.episodes), key=lambda p: p[1].start):
         markers = episode_markers(detection, episode)
+        strongest = _strongest(markers)
         first = markers[0].turn if markers else episode.start
         trigger = episode.trigger
         if trigger is None or transcript.turns[trigger].role is not Role.THERAPIST:
@@ -701,9 +703,9 @@ def episode_facts(
                 deferred=deferred,
                 topic_turn=topic_turn,
                 topic_by=transcript.turns[topic_turn].role if topic_turn is not None else None,
-                shorter=_shorter(transcript, markers),
-                brief=_brief(transcript, markers),
-                paused=_paused(detection, markers),
+                shorter=_shorter(transcript, strongest),
+                brief=_brief(transcript, strongest),
+                paused=_paused(ground, strongest),
                 laughed=any(
                     a.kind == "laughter"
                     for m in markers

@@ -664,15 +664,17 @@ def _appointment(
         return
     date = cue_sentence(code, "sets_appointment", turns[i].text)
     answer = next_turn(transcript, i, answer_by, within=2)
-    if answer_by is Role.THERAPIST and (
+    if date is None or answer is None:
+        return
+    if answer_by is Role.THERAPIST:
         # the patient asking for next session's subject or a new slot is a request (``find``);
         # only the slot said back by the therapist ("Same time.") sets the date they asked for
-        move_cue(code, "asks_next_time", turns[i].text) is not None
-        or answer is None
-        or cue(code, "confirms_slot", turns[answer].text) is None
-    ):
-        return
-    if date is not None and answer is not None and _confirms(code, turns[answer].text):
+        confirmed = move_cue(code, "asks_next_time", turns[i].text) is None and bool(
+            cue(code, "confirms_slot", turns[answer].text)
+        )
+    else:
+        confirmed = _confirms(code, turns[answer].text)
+    if confirmed:
         out.append(Plan(i, date[1].rstrip("."), answer, appointment=True))
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import MarkerKind, MarkerSubtype, RepairStrategy, Role, TherapistMoveType
-from raccord.understand.facts import move_at, next_patient, own_repair
+from raccord.understand.facts import PAUSE_SECONDS, move_at, next_patient, own_repair
 from raccord.understand.text import cue, word_count, word_keys
 
 MAX_ITEMS = 5
@@ -210,11 +210,10 @@ def _brushing_off(detection: Detection) -> frozenset[int]:
 #: A hedged answer after a pause this long (seconds), or this short (words), is guarded (15, not
 #: 12: a blind review found « J'sais pas. Rien de spécial. C'était un matin comme les autres. »,
 #: 13 words, praised as the patient back in the work).
-_PAUSE = 3.0
 _SHORT = 15
 
 
-#: A reply of at most this many words after a pause of ``_PAUSE`` seconds is withheld.
+#: A reply of at most this many words after a pause of ``PAUSE_SECONDS`` seconds is withheld.
 _WITHHELD_WORDS = 3
 
 
@@ -223,7 +222,8 @@ def _withheld(detection: Detection) -> frozenset[int]:
     return _patient_turns(
         detection,
         lambda s: (
-            float(s.get("silence") or 0.0) >= _PAUSE and int(s.get("words") or 0) <= _WITHHELD_WORDS
+            float(s.get("silence") or 0.0) >= PAUSE_SECONDS
+            and int(s.get("words") or 0) <= _WITHHELD_WORDS
         ),
     )
 
@@ -236,7 +236,9 @@ def _guarded(detection: Detection) -> frozenset[int]:
         detection,
         lambda s: (
             float(s.get("hedges") or 0.0) > 0
-            and (float(s.get("silence") or 0.0) >= _PAUSE or int(s.get("words") or 0) < _SHORT)
+            and (
+                float(s.get("silence") or 0.0) >= PAUSE_SECONDS or int(s.get("words") or 0) < _SHORT
+            )
         ),
     )
 
