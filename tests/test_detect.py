@@ -281,3 +281,120 @@ def test_a_repair_the_therapist_names_in_words_keeps_its_name_whatever_the_head_
     )
     moves = {m.turn: m for m in detect(transcript, mode=mode).moves}
     assert moves[4].repair is RepairStrategy.CLARIFY_MISUNDERSTANDING
+
+
+# fresh49 (read after scoring): the disagreement the therapist asked for, flagged as defending
+# herself (EN) and as giving up (FR) in sessions without rupture
+INVITED = {
+    "fr": (
+        "T: Qu'est-ce qui vous met le plus en colère, dans tout ça ?\n"
+        "P: Qu'elle décide. Pour maman, et pour moi. Je suis sa fille aussi.\n"
+        "T: Je vais vous proposer une façon de l'entendre, et vous me direz franchement si ça ne "
+        "colle pas, d'accord ? Je me demande si, derrière la colère contre votre sœur, il n'y a "
+        "pas aussi la peur de voir votre mère partir.\n"
+        "P: Hmm. Non. Là, franchement, je suis pas d'accord. Maman, je sais qu'elle s'en va "
+        "doucement, j'en ai parlé avec mon mari, j'ai pleuré ce que j'avais à pleurer l'automne "
+        "dernier. Non, c'est vraiment ma sœur. Depuis qu'on est gamines, c'est elle qui décide."
+    ),
+    "en": (
+        "T: On the dream nights, what do you do once you're awake?\n"
+        "P: Lie there and go through it all. Then I look at my phone and I give up and get up.\n"
+        'T: Here\'s my guess. The thought was something like "I should have done more", so '
+        "guilt, basically. How does that sit with you?\n"
+        "P: [silence 4s] Honestly, the guilt bit doesn't fit. I know it wasn't anything I did. "
+        "She had died before her mum even came in, the post-mortem will probably say the same. "
+        "I'm not going over it because I think it's my fault."
+    ),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_disagreement_the_therapist_asked_for_is_no_marker(mode: str, language: str) -> None:
+    from raccord.detect import prepare
+    from raccord.detect.markers import _answers_invitation
+
+    transcript = session(INVITED[language], language)
+    found = {m.turn for m in detect(transcript, mode=mode).markers}
+    assert 3 not in found
+    if language == "en":
+        # nor "I give up and get up": the night, not the therapy
+        assert 1 not in found
+    signals = prepare(transcript, mode="fast").signals
+    assert _answers_invitation(signals[3])
+    # the same words without the invitation are left to the model and the rules
+    bare = session(
+        INVITED[language]
+        .replace(", et vous me direz franchement si ça ne colle pas, d'accord ?", ".")
+        .replace(" How does that sit with you?", ""),
+        language,
+    )
+    assert not _answers_invitation(prepare(bare, mode="fast").signals[3])
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "Yes, that works."), ("en", "Yes, go for it."), ("fr", "Oui, ça me va.")],
+)
+def test_the_yes_to_the_order_proposed_is_a_go_ahead(language: str, said: str) -> None:
+    """fresh49: "Yes, that works." to "Does that order work for you?" and "Yes, go for it." to
+    "Is that OK?" were flagged as a minimal response and as appeasing."""
+    from raccord.detect import prepare
+    from raccord.detect.markers import _consents
+
+    asked = (
+        "T: Tuesday first, then sleep, then the draft. Does that order work for you?"
+        if language == "en"
+        else "T: Mardi d'abord, puis le sommeil, puis le schéma. Ça vous va, dans cet ordre-là ?"
+    )
+    transcript = session(f"{asked}\nP: {said}", language)
+    assert _consents(prepare(transcript, mode="fast").signals[1])
+    # "It's fine." after an apology is coded denial: no yes-word, no go-ahead
+    fine = session(f"{asked}\nP: " + ("It's fine." if language == "en" else "Ça va."), language)
+    assert not _consents(prepare(fine, mode="fast").signals[1])
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "T: Now: \"I'm having the thought that I'm finished.\"\n"
+            "P: I'm having the thought that I'm finished.\n"
+            "T: What happens when you say it like that?\n"
+            "P: Yeah.",
+        ),
+        (
+            "fr",
+            "T: Maintenant : « J'ai la pensée que je suis fini. »\n"
+            "P: J'ai la pensée que je suis fini.\n"
+            "T: Qu'est-ce qui se passe quand vous le dites comme ça ?\n"
+            "P: Ouais.",
+        ),
+    ],
+)
+def test_the_line_the_therapist_gave_said_back_is_no_marker(language: str, text: str) -> None:
+    """fresh49: a defusion script said back word for word was flagged as rejecting the
+    intervention; a lone "Yeah." after a quote is not a line said back."""
+    from raccord.detect import prepare
+
+    transcript = session(text, language)
+    signals = prepare(transcript, mode="fast").signals
+    assert signals[1].recites and not signals[3].recites
+    for mode in MODES:
+        assert 1 not in {m.turn for m in detect(transcript, mode=mode).markers}
+
+
+def test_the_pressure_cue_is_an_arrest_not_a_pause() -> None:
+    """fr47-a: « qu'on s'y arrête une minute » and « Je vous arrête un instant » were quoted as
+    pressure (« arrêté », accents folded)."""
+    from raccord.detect import prepare
+
+    text = (
+        "T: Moi, je crois que ça vaut la peine qu'on s'y arrête une minute, si vous voulez bien.\n"
+        "P: Si vous voulez.\n"
+        "T: Votre fils s'est fait arrêter, m'avez-vous dit, et il a été arrêté deux fois.\n"
+        "P: Oui."
+    )
+    signals = prepare(session(text, "fr"), mode="fast").signals
+    assert signals[1].pressure == 0 and signals[3].pressure > 0

@@ -297,6 +297,18 @@ def test_a_subject_the_patient_sets_aside_leaves_the_episode_partly_resolved() -
             ["Je suis pas allée au travail aujourd'hui.", "Plus tard, j'ai appelé ma sœur."],
         ),
         ("defers", "en", ["Fine. Let's not talk about that, okay?"], ["Let's talk about that."]),
+        (
+            "residue",
+            "fr",
+            ["Bon, tout n'est pas réglé, hein, on est d'accord.", "Je suis pas encore convaincue."],
+            ["C'est réglé, la facture.", "Je suis convaincue que ma sœur a raison."],
+        ),
+        (
+            "residue",
+            "en",
+            ["I'm still a bit sore about it, mind.", "It's not all sorted. Not sold yet."],
+            ["The bill's sorted now.", "I'm sold on the new van."],
+        ),
     ],
 )
 def test_the_dropout_and_deferral_cues_leave_ordinary_talk_alone(
@@ -336,3 +348,29 @@ def test_a_subject_set_aside_is_shown_as_the_patients_and_not_reopened_for_them(
     chosen = suggest(transcript, detection, formulation)
     reopening = [s for s in chosen if s.timing is Timing.NEXT_SESSION and s.done_at is None]
     assert not [s for s in reopening if s.episode == 0]
+
+
+LEFT_OPEN = (
+    "T: Vous êtes restée silencieuse quand j'ai parlé du tarif.\n"  # 0
+    "P: C'est pas grave, ça arrive à tout le monde.\n"  # 1
+    "T: Vous avez raison de le dire, je me suis justifié au lieu de vous entendre.\n"  # 2
+    "P: Le tarif, c'est que ça chiffre, avec une retraite de commerçante, vous comprenez.\n"  # 3
+    "T: On en parle au début de la prochaine séance, si vous voulez bien.\n"  # 4
+    "P: Plus légère qu'en arrivant. Bon, tout n'est pas réglé, hein, on est d'accord.\n"  # 5
+)
+
+
+def test_what_the_patient_says_is_still_open_leaves_the_repaired_episode_partly_resolved() -> None:
+    """fr48-a, read as its therapist: the episode was called resolved where the patient ends
+    « Bon, tout n'est pas réglé, hein »; the coders coded it partly resolved."""
+    moves = (TherapistMove(2, TherapistMoveType.VALIDATION, repair=RepairStrategy.VALIDATE),)
+    found = [marker(1, MarkerSubtype.DENIAL, 3)]
+    signals = prepare(session(LEFT_OPEN, "fr"), mode="fast").signals
+    (episode,) = episodes.build(sig.pack("fr"), signals, found, moves)
+    assert episode.resolved is Resolution.PARTLY
+    assert any("tout n'est pas réglé" in (e.words or "") for e in episode.evidence)
+    # without those words, the same repair resolves it
+    lighter = LEFT_OPEN.replace(" Bon, tout n'est pas réglé, hein, on est d'accord.", "")
+    signals = prepare(session(lighter, "fr"), mode="fast").signals
+    (whole,) = episodes.build(sig.pack("fr"), signals, found, moves)
+    assert whole.resolved is Resolution.YES

@@ -237,6 +237,39 @@ def test_a_supervisor_would_code_the_turn_the_same_way(text: str, lang: str, exp
             "fr",
             T.ADVICE_WITHOUT_PERMISSION,
         ),
+        # fresh48's review: a disclosure that owns a part, a validation, a request for feedback
+        (
+            "Je vais vous dire quelque chose de moi, juste un mot. Quand mon père est mort, il y "
+            "avait des gens qui m'expliquaient comment je devais le vivre. Et je me souviens que ça "
+            "m'éloignait d'eux plus qu'autre chose.",
+            "fr",
+            T.SELF_DISCLOSURE,
+        ),
+        (
+            "Let me tell you something about me, just briefly. When my father died, people kept "
+            "telling me how I should grieve.",
+            "en",
+            T.SELF_DISCLOSURE,
+        ),
+        (
+            "Ça n'excuse pas le bruit. De la musique à minuit, c'est un vrai problème, et votre "
+            "colère a du sens.",
+            "fr",
+            T.VALIDATION,
+        ),
+        (
+            "The honest answer is I haven't had health anxiety the way you have. So I need you to "
+            "tell me when what I'm suggesting doesn't fit.",
+            "en",
+            T.META_COMMUNICATION,
+        ),
+        ("Autre chose ?", "fr", T.CLOSED_QUESTION),
+        (
+            "Autre chose : je ne déplacerai plus une séance sans vous prévenir.",
+            "fr",
+            T.TOPIC_CHANGE,
+        ),
+        ("I really need you to tell me you'll stop.", "en", T.CONFRONTING),
     ],
 )
 def test_what_a_clinicians_review_found_mislabelled(text: str, lang: str, expected: T) -> None:
@@ -2705,3 +2738,27 @@ def test_a_reading_the_patient_corrected_said_back_is_not_imposed(
 )
 def test_an_idea_offered_with_leave_to_say_no_asks_permission(lang: str, text: str) -> None:
     assert move_type(text, lang)[0] is T.ADVICE_WITH_PERMISSION
+
+
+@pytest.mark.parametrize(
+    ("lang", "agrees", "argues"),
+    [
+        (
+            "fr",
+            "Non, ça ne change rien au prix, c'est vrai. Et cette question-là est légitime.",
+            "Non, ça ne change rien au prix. C'est le même pour tout le monde.",
+        ),
+        (
+            "en",
+            "No, it doesn't change the fee, that's true. And it's a fair question.",
+            "No, it doesn't change the fee. It's the same for everyone.",
+        ),
+    ],
+)
+def test_the_no_that_agrees_is_not_arguing_back(lang: str, agrees: str, argues: str) -> None:
+    """fr48-a's review: « Non, ça ne change rien au prix, c'est vrai » — the therapist agreeing,
+    then taking the fee question seriously — was flagged as arguing back."""
+    from raccord.detect.move_labels import _therapist_facts
+
+    assert not _therapist_facts(agrees, lang).counter
+    assert _therapist_facts(argues, lang).counter

@@ -1569,7 +1569,9 @@ def test_a_recap_that_starts_with_the_patient_is_the_weeks_task_in_french() -> N
                 "d'accord ?",
                 "P: On est d'accord.",
             ],
-            {(2, "relation"), (2, "appointment"), (5, "next session"), (6, "task")},
+            # the yes to the therapist's question is told as the question, which names the
+            # subject (fresh48: « Oui, je crois. » quoted without the plates it agreed to)
+            {(2, "relation"), (2, "appointment"), (4, "next session"), (6, "task")},
         ),
         (
             "en",
@@ -1912,3 +1914,61 @@ def test_a_written_task_the_patient_turns_down_later_is_not_one_to_ask_about(
     assert not [p for p in found if p.between]
     kept = plans.find(_session(lines[:-1], language), language)
     assert [p for p in kept if p.between]
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "fr",
+            [
+                "T: Et cette question-là, le tarif, le rythme, elle est légitime. Ce que je vous "
+                "propose, c'est qu'on la prenne au début de la prochaine séance, à tête reposée.",
+                "P: [silence 3s] Si vous voulez.",
+                "T: Et les assiettes, le soir, est-ce que c'est quelque chose dont vous aimeriez "
+                "qu'on reparle, une autre fois ?",
+                "P: Oui, je crois. Pas forcément pour que ça s'arrête, hein.",
+                "T: On arrive bientôt à la fin. Comment vous repartez, aujourd'hui ?",
+                "P: Plus légère. Bon, tout n'est pas réglé. Mais on en parle la prochaine fois, "
+                "comme vous avez dit.",
+                "T: On commence par ça la prochaine fois. Et d'ici là, je vais noter les prénoms, "
+                "tout simplement.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "T: And that question, the fee, how often we meet, is a fair one. What I'd suggest "
+                "is that we take it at the start of next session, with a clear head.",
+                "P: [silence 3s] If you like.",
+                "T: And the plates in the evening, is that something you'd like to come back to "
+                "another time?",
+                "P: Yes, I think so. Not so that it stops, mind.",
+                "T: We're nearly at the end. How are you leaving today?",
+                "P: Lighter. Well, it's not all sorted. But we talk about it next time, like you "
+                "said.",
+                "T: We'll start with that next time. And before then, I'll write down their names.",
+            ],
+        ),
+    ],
+)
+def test_a_proposal_taken_up_later_and_a_yes_to_the_therapists_question(
+    language: str, lines: list[str]
+) -> None:
+    """fr48-a, read as its therapist: the fee deferred to next session (accepted only at « on en
+    parle la prochaine fois, comme vous avez dit »), the plates for another time (the brief quoted
+    « Oui, je crois… » without them) and the promise to note the names were missing or wrong."""
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    found = plans.find(_session(hello + lines, language), language)
+    by_turn = {p.turn: p for p in found}
+    # the proposal, agreed when the patient takes it up "as you said": one plan, not two
+    fee = by_turn[2]
+    assert fee.proposed and fee.agreed_at == 7 and fee.subject
+    assert 7 not in by_turn
+    # the yes to the therapist's question: the question names the subject
+    plates = by_turn[4]
+    assert plates.proposed and plates.agreed_at == 5
+    assert ("assiettes" if language == "fr" else "plates") in plates.words
+    # the therapist's promise about what the patient reproached
+    promise = by_turn[8]
+    assert promise.relation and ("prénoms" in promise.words or "names" in promise.words)

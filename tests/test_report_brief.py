@@ -191,7 +191,7 @@ def test_an_hour_long_session_still_fits_in_80_lines() -> None:
     lines = buffer.getvalue().splitlines()
     assert len(lines) <= WIDTH_LIMIT
     assert len(_summary(lines)) <= 15
-    assert any("autres épisodes (--details)" in line for line in lines)
+    assert any("autres épisodes (rapport détaillé)" in line for line in lines)
 
 
 def test_a_deferred_episode_is_prepared_in_words_for_next_session() -> None:

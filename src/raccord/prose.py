@@ -151,7 +151,7 @@ def summary(
             "summary_item",
             kind=label(code, "kind", f.episode.kind.value),
             severity=label(code, "severity", f.episode.severity.value),
-            resolved=label(code, "resolved", f.episode.resolved.value),
+            resolved_rupture=label(code, "resolved_rupture", f.episode.resolved.value),
             span=span_ref(code, transcript, f.episode.start, f.episode.end),
         )
         for f in facts

@@ -42,7 +42,7 @@ from raccord.detect import signals as _signals
 from raccord.detect import therapist as _therapist
 from raccord.detect.contribution import score as contribution_score
 from raccord.detect.learned import CONTEXTS, TurnModel
-from raccord.detect.move_labels import label_moves, owning_turns
+from raccord.detect.move_labels import inviting_turns, label_moves, owning_turns
 from raccord.errors import RaccordError
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import Role
@@ -77,14 +77,22 @@ def prepare(transcript: Transcript, *, mode: str = "full") -> Prepared:
     }
     moves = {i: m.move.value for i, m in context.items()}
     owning = owning_turns(transcript, spoken)
+    inviting = inviting_turns(transcript, spoken)
     if mode != "full":
-        signals = _signals.compute(transcript, moves=context, spoken=spoken, owning=owning)
+        signals = _signals.compute(
+            transcript, moves=context, spoken=spoken, owning=owning, inviting=inviting
+        )
         return Prepared(signals, None, moves, None, spoken)
     from raccord.detect import semantic
 
     vectors = semantic.SessionVectors([t.text for t in transcript.turns])
     signals = _signals.compute(
-        transcript, similarity=vectors.similarity, moves=context, spoken=spoken, owning=owning
+        transcript,
+        similarity=vectors.similarity,
+        moves=context,
+        spoken=spoken,
+        owning=owning,
+        inviting=inviting,
     )
     patient = [s.index for s in signals if s.role is Role.PATIENT]
     encoded: dict[int, dict[str, float]] = {i: {} for i in patient}

@@ -44,6 +44,7 @@ withdrawal nobody worked on, repaired: the mistake a clinician notices first.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from raccord.detect.signals import TONE_IRRITATION, Pack, TurnSignals
 from raccord.model import Episode, Evidence, Marker, TherapistMove
@@ -191,4 +192,26 @@ def build(
                 set_aside=None if aside is None else aside.index,
             )
         )
-    return tuple(episodes)
+    return tuple(_left_open(p, signals, episodes))
+
+
+def _left_open(p: Pack, signals: Sequence[TurnSignals], episodes: list[Episode]) -> list[Episode]:
+    """An episode called resolved is only partly so when the patient says, later in the session,
+    what the repair left open (« Bon, tout n'est pas réglé, hein », "I'm still a bit sore about
+    it", the pack's ``residue`` cues): fresh46–48's reviews found such episodes reported as
+    repaired. The words count for the last episode begun before them."""
+    out = list(episodes)
+    for s in signals:
+        if s.role is not Role.PATIENT or s.residue <= 0:
+            continue
+        k = next((k for k in range(len(out) - 1, -1, -1) if out[k].start < s.index), None)
+        if k is None or out[k].resolved is not Resolution.YES:
+            continue
+        said = s.said("residue")
+        detail = p.signal_templates.get("left_open", "{words}").format(words=said)
+        out[k] = replace(
+            out[k],
+            resolved=Resolution.PARTLY,
+            evidence=(*out[k].evidence, Evidence("context", detail, said or None)),
+        )
+    return out

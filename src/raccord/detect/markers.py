@@ -599,7 +599,7 @@ def find(
         return tuple(
             _rule_marker(p, x)
             for x in scored
-            if _rule(x) >= THRESHOLD and not _feeling_shown(x.signals)
+            if _rule(x) >= THRESHOLD and not _feeling_shown(x.signals) and not x.signals.recites
         )
     scored = score_all(p, prepared.signals, encoded=prepared.encoded)
     around = contexts(scored, prepared)
@@ -638,7 +638,7 @@ def find(
         ):
             s = x.signals
             quiet = _invited_account(s) or _answers_owning(s) or _tears(s)
-            never = _feeling_shown(s) or _consents(s)
+            never = _feeling_shown(s) or _consents(s) or _answers_invitation(s) or s.recites
             if not decision.present or (quiet and _rule(x) < THRESHOLD) or never:
                 continue
             sure = round(min(0.95, max(0.05, decision.probability)), 3)
@@ -674,6 +674,18 @@ def _invited_account(s: TurnSignals) -> bool:
     such answers flagged as new confrontation after a repair; out of fold, on every labelled
     session, the model had flagged 21 such turns, 5 of them coded markers."""
     return s.answered_move == "meta_communication" and _calm_account(s)
+
+
+def _answers_invitation(s: TurnSignals) -> bool:
+    """A calm account at length in answer to the therapist asking to be told where they are
+    wrong: the disagreement asked for, no marker whatever cue its words carry ("the guilt bit
+    doesn't fit" is the correction invited). fresh49 had "Honestly, the guilt bit doesn't fit…",
+    after "How does that sit with you?", flagged as defending herself in a session without
+    rupture; in the labelled sessions the calm accounts after such a question (en-03, en-45,
+    en-57, fr-26, fr-60) are all coded without a marker, and the one marker, "Sure. If you say
+    so.", is too short to be an account. The pressure of the turn answered does not count: the
+    reading offered for correction carries its own words ("I should have done more")."""
+    return s.answered_invitation and s.words >= EXPLORATION_WORDS and s.irritation < TONE_IRRITATION
 
 
 def _answers_owning(s: TurnSignals) -> bool:

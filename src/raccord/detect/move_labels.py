@@ -187,6 +187,8 @@ class _TherapistFacts:
     hands_over: bool
     #: thanks the client for correcting the therapist's reading (``takes_correction``)
     corrected: bool
+    #: asks to be told where the therapist is wrong (``invites_correction``)
+    invites_correction: bool
 
 
 @lru_cache(maxsize=65536)
@@ -227,6 +229,7 @@ def _therapist_facts(text: str, code: str, spoken: bool = False) -> _TherapistFa
         insists=_cue(pack, "insists", norm) is not None,
         hands_over=_cue(pack, "hands_over", norm) is not None,
         corrected=_cue(pack, "takes_correction", norm) is not None,
+        invites_correction=_cue(pack, "invites_correction", norm) is not None,
     )
 
 
@@ -254,6 +257,17 @@ def owning_turns(transcript: Transcript, spoken: bool = False) -> frozenset[int]
         for t in transcript.turns
         if t.role is Role.THERAPIST
         and _therapist_facts(t.text, code, spoken).repair_wording in _OWNING
+    )
+
+
+def inviting_turns(transcript: Transcript, spoken: bool = False) -> frozenset[int]:
+    """The therapist turns that ask to be told where the therapist is wrong (« …et vous me
+    direz franchement si ça ne colle pas », "How does that sit with you?")."""
+    code = pack_code(transcript.language)
+    return frozenset(
+        t.index
+        for t in transcript.turns
+        if t.role is Role.THERAPIST and _therapist_facts(t.text, code, spoken).invites_correction
     )
 
 

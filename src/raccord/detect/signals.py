@@ -151,6 +151,17 @@ class TurnSignals:
     #: bureau… Je le regrette »): read by the decision only (``markers._answers_owning``), not a
     #: feature.
     answered_owning: bool = False
+    #: The therapist turn answered asked to be told where the therapist is wrong
+    #: (``move_labels.inviting_turns``: « vous me direz franchement si ça ne colle pas »): read by
+    #: the decision only (``markers._answers_invitation``), not a feature.
+    answered_invitation: bool = False
+    #: The patient says back the words the therapist quoted for them to say (« Dites-le
+    #: simplement : « Je suis fini. » » — « Je suis fini. », a defusion script, a role-play line):
+    #: the exercise done, read by the decision only (``markers.find``), not a feature.
+    recites: bool = False
+    #: What the repair left open, said by the patient (« tout n'est pas réglé », "still a bit
+    #: sore"): read by the episodes' resolution (``episodes.build``), not a feature.
+    residue: float = 0.0
     #: The patient's go-ahead to what the therapist proposes (« Allez-y. », "Go on."): read by the
     #: decision only (``markers._consents``), not a feature.
     consents: float = 0.0
@@ -239,6 +250,32 @@ SEMANTIC_WORDS = 4
 
 Similarity = Callable[[list[tuple[int, int]]], list[float]]
 
+#: Words quoted in a therapist turn, for the patient to say ("say it as it is: \"I'm finished.\"").
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»')
+#: The share of a patient turn's words taken from the therapist's quotes for it to be the line
+#: said back; a lone "Yeah." never is (``RECITED_WORDS``).
+RECITED_SHARE = 0.8
+RECITED_WORDS = 2
+
+
+def _recites(therapist: str, words: Sequence[str]) -> bool:
+    """Whether the patient's ``words`` say back what the therapist quoted for them (in the
+    labelled sessions the six turns of this shape are all coded without a marker; fresh49's "I'm
+    having the thought that I'm finished." was flagged as rejecting the intervention)."""
+    if len(words) < RECITED_WORDS:
+        return False
+    quoted = {
+        w
+        for found in _QUOTED.finditer(therapist)
+        for part in found.groups()
+        if part
+        for w in _WORD.findall(normalise(part))
+    }
+    if not quoted:
+        return False
+    share = sum(w in quoted for w in words) / len(words)
+    return share >= RECITED_SHARE and len(words) <= len(quoted) + 3
+
 
 def compute(
     transcript: Transcript,
@@ -247,6 +284,7 @@ def compute(
     moves: Mapping[int, TherapistMove] | None = None,
     spoken: bool | None = None,
     owning: frozenset[int] = frozenset(),
+    inviting: frozenset[int] = frozenset(),
 ) -> tuple[TurnSignals, ...]:
     """Signals for every turn of a session (past-only for patient turns).
 
@@ -256,7 +294,9 @@ def compute(
     argue/confront or unsolicited-advice move is context for the replies that follow.
     ``spoken``: whether the session is unpunctuated speech-to-text (``questions.unpunctuated``),
     read from the turns when not given. ``owning``: the therapist turns that own their part,
-    clear up a misunderstanding or name a pattern in words (``move_labels.owning_turns``).
+    clear up a misunderstanding or name a pattern in words (``move_labels.owning_turns``);
+    ``inviting``: those that ask to be told where the therapist is wrong
+    (``move_labels.inviting_turns``).
     """
     move_of = moves or {}
     p = pack(transcript.language)
@@ -428,6 +468,7 @@ def compute(
             "genuine",
             "dropout",
             "defers",
+            "residue",
             "consents",
             "painful",
             "negative_affect",
@@ -478,6 +519,8 @@ def compute(
                 advice=advice,
                 answered_move=_move_name(move_of.get(a)) if a is not None else "",
                 answered_owning=a in owning,
+                answered_invitation=a in inviting,
+                recites=a is not None and _recites(turns[a].text, words_in[i]),
                 lexical_continuity=lexical,
                 semantic_continuity=semantic.get((a, i)) if a is not None else None,
                 backchannel=_is_backchannel(p, norm, words),
@@ -491,6 +534,7 @@ def compute(
                 genuine=scores["genuine"],
                 dropout=scores["dropout"],
                 defers=scores["defers"],
+                residue=scores["residue"],
                 consents=scores["consents"],
                 first_person=first,
                 impersonal=impersonal,

@@ -349,8 +349,30 @@ def find(
             when = None if slot is None else clip(turns[slot].text, SLOT_CHARS)
             out.append(Plan(i, _said(code, turn.text, asked), slot, when, moved=True))
             continue
+        if asked and (earlier := _recalled(transcript, out, i, code)) is not None:
+            # the patient takes up the therapist's proposal that had no clear yes when it was
+            # made (« Ce que je vous propose, c'est qu'on la prenne au début de la prochaine
+            # séance » — « Si vous voulez. » … « Mais on en parle la prochaine fois, comme vous
+            # avez dit. »): one agreement, the therapist's proposal, now accepted (fresh48)
+            if earlier in out:
+                out.remove(earlier)
+            out.append(replace(earlier, agreed_at=i))
+            continue
         if asked or answered:
             agreed = _agreed(transcript, i, code)
+            question = (
+                None
+                if asked or agreed is not None
+                else cue_sentence(code, "therapist_asks_next_time", turns[i - 1].text)
+            )
+            if question is not None and _accepts(code, turn.text):
+                # a plain yes to the therapist's question, with no yes of the therapist's after
+                # it: the question names the subject (« Et les assiettes, le soir, est-ce que
+                # c'est quelque chose dont vous aimeriez qu'on reparle, une autre fois ? » —
+                # « Oui, je crois. Pas forcément pour que ça s'arrête… »: the brief quoted her
+                # answer, without the plates, fresh48)
+                out.append(Plan(i - 1, question[1].rstrip(), i, proposed=True))
+                continue
             summary = None if agreed is None else _summary(code, turns[agreed].text)
             # « On en parlera peut-être la prochaine fois. Peut-être. » — « Quand vous le voudrez,
             # vous. »: left in the patient's hands, as much as a subject put off (fresh35)
@@ -711,15 +733,40 @@ def _said(code: str, text: str, asked: bool) -> str:
 
 
 def _agreed(transcript: Transcript, i: int, code: str) -> int | None:
+    """The therapist's yes to the patient's request at ``i``: not a yes that answers a later
+    request of the patient's own (« Mais on en parle la prochaine fois, comme vous avez dit. » —
+    « On commence par ça la prochaine fois. »)."""
     turns = transcript.turns
-    return next(
-        (
-            j
-            for j in range(i + 1, min(len(turns), i + 1 + AGREED_WITHIN))
-            if turns[j].role is Role.THERAPIST and move_cue(code, "agrees_next_time", turns[j].text)
-        ),
+    for j in range(i + 1, min(len(turns), i + 1 + AGREED_WITHIN)):
+        if turns[j].role is Role.PATIENT and move_cue(code, "asks_next_time", turns[j].text):
+            return None
+        if turns[j].role is Role.THERAPIST and move_cue(code, "agrees_next_time", turns[j].text):
+            return j
+    return None
+
+
+def _recalled(transcript: Transcript, out: list[Plan], i: int, code: str) -> Plan | None:
+    """The therapist's proposal for next session, made earlier with no clear yes, that the
+    patient's request at ``i`` recalls (« comme vous avez dit », "like you said"): the one on
+    record, else the last therapist turn that proposed something for next session (a lukewarm
+    « Si vous voulez. » to it left no plan)."""
+    if cue(code, "recalls_proposal", transcript.turns[i].text) is None:
+        return None
+    kept = next(
+        (p for p in reversed(out) if p.proposed and p.subject and p.agreed_at is None),
         None,
     )
+    if kept is not None:
+        return kept
+    taken = {p.turn for p in out}
+    for j in range(i - 1, -1, -1):
+        turn = transcript.turns[j]
+        if turn.role is not Role.THERAPIST or j in taken:
+            continue
+        offer = cue_sentence(code, "therapist_offers_next_time", turn.text)
+        if offer is not None:
+            return Plan(j, offer[1].rstrip("."), None, proposed=True)
+    return None
 
 
 #: The therapist's yes is quoted as what the session will do when its sentence says this many
