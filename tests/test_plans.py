@@ -1972,3 +1972,45 @@ def test_a_proposal_taken_up_later_and_a_yes_to_the_therapists_question(
     # the therapist's promise about what the patient reproached
     promise = by_turn[8]
     assert promise.relation and ("prénoms" in promise.words or "names" in promise.words)
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "expected"),
+    [
+        # fresh49: the next session's subject offered after a comma, taken with « …, oui. »; the
+        # patient's own step welcomed with « Très bonne idée. »
+        (
+            "fr",
+            [
+                "T: On pourrait, à la prochaine séance, faire ensemble le génogramme de votre "
+                "famille.",
+                "P: Le génogramme, oui. Ça, ça me parle vraiment.",
+                "T: Alors on commence par le génogramme. Ça vous va ?",
+                "P: Oui. Je vais demander à maman les vieilles photos.",
+                "T: Très bonne idée. On s'arrête là pour aujourd'hui.",
+            ],
+            {(2, "next session"), (5, "own task")},
+        ),
+        # fresh50: "Does that feel like yours?" — "It does. That feels doable."; the call with
+        # its day said
+        (
+            "en",
+            [
+                "T: So: the recording and the breathing at four, and the kettle on properly. "
+                "Does that feel like yours?",
+                "P: It does. That feels doable.",
+                "T: Good. Anything else?",
+                "P: I'll ring Nadine on Sunday, before I go back out.",
+                "T: Good idea.",
+            ],
+            {(2, "task"), (5, "own task")},
+        ),
+    ],
+)
+def test_agreements_the_blind_reads_found_missing(
+    language: str, lines: list[str], expected: set[tuple[int, str]]
+) -> None:
+    hello = ["T: Bonjour.", "P: Bonjour."] if language == "fr" else ["T: Hello.", "P: Hi."]
+    found = plans.find(_session(hello + lines, language), language)
+    assert {(p.turn, _kind(p)) for p in found} == expected
+    assert all(p.agreed_at is not None for p in found if p.proposed)

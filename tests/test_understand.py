@@ -932,3 +932,24 @@ def test_leaving_it_up_to_the_patient_and_asking_whose_plan_it_is_kept_the_allia
     )
     found = [(w.therapist, w.alliance) for w in works.kept(t, detection([]), "en")]
     assert found == [(0, "hands_choice"), (2, "invites_disagreement")]
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("T: Yes, and I am sorry it was short notice. But I did email as soon as I knew.", "en"),
+        (
+            "T: Oui, et je suis désolé que ce soit tombé si tard. Mais j'ai prévenu dès que j'ai su.",
+            "fr",
+        ),
+    ],
+)
+def test_an_apology_the_detection_reads_as_arguing_is_not_owning_a_part(
+    line: str, code: str
+) -> None:
+    """fresh50's review: "I am sorry it was short notice. But I did email…" was praised as what
+    worked (« acknowledged your part »); the therapist took it back himself six turns later."""
+    t = session([line], code)
+    assert own_repair(t, detection([]), 0, code) is not None
+    arguing = detection([], [move(0, TherapistMoveType.CONFRONTING, Contribution.CONFRONT_ARGUE)])
+    assert own_repair(t, arguing, 0, code) is None

@@ -304,10 +304,15 @@ def own_repair(
     turn = transcript.turns[index]
     if turn.role is not Role.THERAPIST:
         return None
+    move = move_at(detection, index)
+    if move is not None and move.contribution is not Contribution.NONE:
+        # an apology the detection reads as arguing ("Yes, and I am sorry it was short notice.
+        # But I did email as soon as I knew…"): the defence, not the owning (fresh50's review
+        # found it praised as what worked, the therapist taking it back himself six turns later)
+        return None
     owned = cue(code, "own_part", turn.text)
     if owned:
         return OwnRepair(index, "apology", owned)
-    move = move_at(detection, index)
     if move is not None and move.move is TherapistMoveType.META_COMMUNICATION:
         return OwnRepair(index, "meta_communication")
     if move is not None and move.repair is RepairStrategy.ACKNOWLEDGE_CONTRIBUTION:
