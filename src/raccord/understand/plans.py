@@ -398,7 +398,7 @@ def find(
             (step := cue_sentence(code, "client_commits_step", turn.text))
             and (reply := next_turn(transcript, i, Role.THERAPIST, within=1)) is not None
             and (
-                (left := cue(code, "leaves_it_to_them", turns[reply].text) is not None)
+                (theirs := cue(code, "leaves_it_to_them", turns[reply].text) is not None)
                 or cue(code, "therapist_welcomes_step", turns[reply].text) is not None
             )
         ):
@@ -406,7 +406,7 @@ def find(
             # today" — "Only if it feels right") or welcomed (« Je vais demander à maman les
             # vieilles photos » — « Très bonne idée. », fresh49): blind reads found both missing
             # from what was agreed
-            out.append(Plan(i, step[1].rstrip("."), reply, between=True, optional=left))
+            out.append(Plan(i, step[1].rstrip("."), reply, between=True, optional=theirs))
         elif _asked_for_a_step(transcript, i, code) and len(turn.text.split()) >= TASK_WORDS:
             # the patient's own step, asked for ("What would be the smallest first step?"), in
             # one turn or two in a row ("Maybe texting Dev…" / "And next time she calls…")
