@@ -953,3 +953,26 @@ def test_an_apology_the_detection_reads_as_arguing_is_not_owning_a_part(
     assert own_repair(t, detection([]), 0, code) is not None
     arguing = detection([], [move(0, TherapistMoveType.CONFRONTING, Contribution.CONFRONT_ARGUE)])
     assert own_repair(t, arguing, 0, code) is None
+
+
+def test_a_withdrawal_in_the_first_person_after_the_repair_is_no_return() -> None:
+    """fresh50's review: « Ça va. C'est rien. Je suis fatiguée, c'est tout. », flagged as a
+    withdrawal, was called the patient coming back after the therapist's meta-communication;
+    the account of what the move did to her, two turns later, is the return."""
+    t = session(
+        [
+            "P: Mouais.",
+            "T: Je vais m'arrêter un instant. Je me demande ce qui se passe entre nous, là.",
+            "P: [soupire] Ça va. C'est rien. Je suis fatiguée, c'est tout.",
+            "T: Il y a sûrement de la fatigue. Et je crois que j'y suis pour quelque chose.",
+            "P: Ouais. Un peu. C'est que j'ai déjà des comptes à rendre toute la journée, moi.",
+        ],
+        "fr",
+    )
+    ms = [marker(0, S.MINIMAL_RESPONSE), marker(2, S.DENIAL)]
+    moves = [
+        move(1, TherapistMoveType.META_COMMUNICATION),
+        move(3, repair=RepairStrategy.ACKNOWLEDGE_CONTRIBUTION),
+    ]
+    found = works.find(t, detection(ms, moves, [episode(ms, 4)]), "fr")
+    assert [(w.therapist, w.patient) for w in found] == [(3, 4)]

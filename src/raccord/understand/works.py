@@ -69,6 +69,7 @@ class Working:
 def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Working, ...]:
     turns = transcript.turns
     marked = {m.turn for m in detection.markers if m.kind is not MarkerKind.NONE}
+    withdrawn = {m.turn for m in detection.markers if m.kind is MarkerKind.WITHDRAWAL}
     if not marked:
         return ()
     reproach = _reproaching(detection)
@@ -105,7 +106,13 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
         owned = own_repair(transcript, detection, turn.index, code)
         if owned is not None and after is not None:
             warm = cue(code, "warm", turns[p].text) is not None
-            opens = n >= _BACK_IN_THE_WORK and cue(code, "self_reference", turns[p].text)
+            # — not « Ça va. C'est rien. Je suis fatiguée, c'est tout. », a withdrawal in the first
+            # person (fresh50's review found it called the patient coming back)
+            opens = (
+                n >= _BACK_IN_THE_WORK
+                and p not in withdrawn
+                and cue(code, "self_reference", turns[p].text)
+            )
             # the patient telling at length what the move did to them, in answer to the repair
             # ("It's just, everyone's been making it about something else… Can it just be about
             # her?"): engagement in the repair, as the coders read it, even if a marker was raised
