@@ -42,7 +42,7 @@ from raccord.detect import signals as _signals
 from raccord.detect import therapist as _therapist
 from raccord.detect.contribution import score as contribution_score
 from raccord.detect.learned import CONTEXTS, TurnModel
-from raccord.detect.move_labels import inviting_turns, label_moves, owning_turns
+from raccord.detect.move_labels import label_moves, opening_turns
 from raccord.errors import RaccordError
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import Role
@@ -76,8 +76,7 @@ def prepare(transcript: Transcript, *, mode: str = "full") -> Prepared:
         for m in label_moves(transcript, (), mode=mode, runs_need_a_marker=False, spoken=spoken)
     }
     moves = {i: m.move.value for i, m in context.items()}
-    owning = owning_turns(transcript, spoken)
-    inviting = inviting_turns(transcript, spoken)
+    owning, inviting = opening_turns(transcript, spoken)
     if mode != "full":
         signals = _signals.compute(
             transcript, moves=context, spoken=spoken, owning=owning, inviting=inviting

@@ -661,9 +661,14 @@ def find(
 EXPLORATION_WORDS = 15
 
 
+def _untroubled_account(s: TurnSignals) -> bool:
+    """An account at length, without irritation."""
+    return s.words >= EXPLORATION_WORDS and s.irritation < TONE_IRRITATION
+
+
 def _calm_account(s: TurnSignals) -> bool:
     """An account at length, without irritation or pressure."""
-    return s.words >= EXPLORATION_WORDS and s.irritation < TONE_IRRITATION and s.pressure < PRESSURE
+    return _untroubled_account(s) and s.pressure < PRESSURE
 
 
 def _invited_account(s: TurnSignals) -> bool:
@@ -685,7 +690,7 @@ def _answers_invitation(s: TurnSignals) -> bool:
     en-57, fr-26, fr-60) are all coded without a marker, and the one marker, "Sure. If you say
     so.", is too short to be an account. The pressure of the turn answered does not count: the
     reading offered for correction carries its own words ("I should have done more")."""
-    return s.answered_invitation and s.words >= EXPLORATION_WORDS and s.irritation < TONE_IRRITATION
+    return s.answered_invitation and _untroubled_account(s)
 
 
 def _answers_owning(s: TurnSignals) -> bool:

@@ -234,7 +234,7 @@ def _therapist_facts(text: str, code: str, spoken: bool = False) -> _TherapistFa
 
 
 #: Repairs that own the therapist's part, clear up a misunderstanding or link what happens here to
-#: a pattern: the patient's account in answer is the exploration they open (``owning_turns``;
+#: a pattern: the patient's account in answer is the exploration they open (``opening_turns``;
 #: fresh34: « Voilà. Exactement ça. Remarquez, vous, vous m'avez jamais parlé de reprendre. C'est
 #: peut-être moi qui mélange un peu. », after « vous entendez votre chef », was flagged as a
 #: reproach).
@@ -247,28 +247,26 @@ _OWNING = frozenset(
 )
 
 
-def owning_turns(transcript: Transcript, spoken: bool = False) -> frozenset[int]:
-    """The therapist turns that own their part, clear up a misunderstanding or link what happens
-    here to a pattern in words (« Et c'est moi qui vous ai remis dans ce bureau… Je le regrette »),
-    whatever came before them."""
+def opening_turns(
+    transcript: Transcript, spoken: bool = False
+) -> tuple[frozenset[int], frozenset[int]]:
+    """The therapist turns that open the way for the patient's own account, whatever came before
+    them, read in one pass: those that own their part, clear up a misunderstanding or link what
+    happens here to a pattern in words (« Et c'est moi qui vous ai remis dans ce bureau… Je le
+    regrette »), then those that ask to be told where the therapist is wrong (« …et vous me direz
+    franchement si ça ne colle pas », "How does that sit with you?")."""
     code = pack_code(transcript.language)
-    return frozenset(
-        t.index
-        for t in transcript.turns
-        if t.role is Role.THERAPIST
-        and _therapist_facts(t.text, code, spoken).repair_wording in _OWNING
-    )
-
-
-def inviting_turns(transcript: Transcript, spoken: bool = False) -> frozenset[int]:
-    """The therapist turns that ask to be told where the therapist is wrong (« …et vous me
-    direz franchement si ça ne colle pas », "How does that sit with you?")."""
-    code = pack_code(transcript.language)
-    return frozenset(
-        t.index
-        for t in transcript.turns
-        if t.role is Role.THERAPIST and _therapist_facts(t.text, code, spoken).invites_correction
-    )
+    owning: set[int] = set()
+    inviting: set[int] = set()
+    for t in transcript.turns:
+        if t.role is not Role.THERAPIST:
+            continue
+        facts = _therapist_facts(t.text, code, spoken)
+        if facts.repair_wording in _OWNING:
+            owning.add(t.index)
+        if facts.invites_correction:
+            inviting.add(t.index)
+    return frozenset(owning), frozenset(inviting)
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,12 +147,12 @@ class TurnSignals:
     cues: tuple[CueHit, ...]
     words_of: tuple[tuple[str, str], ...]
     #: The therapist turn answered owned their part, cleared up a misunderstanding or named a
-    #: pattern in words (``move_labels.owning_turns``: « c'est moi qui vous ai remis dans ce
+    #: pattern in words (``move_labels.opening_turns``: « c'est moi qui vous ai remis dans ce
     #: bureau… Je le regrette »): read by the decision only (``markers._answers_owning``), not a
     #: feature.
     answered_owning: bool = False
     #: The therapist turn answered asked to be told where the therapist is wrong
-    #: (``move_labels.inviting_turns``: « vous me direz franchement si ça ne colle pas »): read by
+    #: (``move_labels.opening_turns``: « vous me direz franchement si ça ne colle pas »): read by
     #: the decision only (``markers._answers_invitation``), not a feature.
     answered_invitation: bool = False
     #: The patient says back the words the therapist quoted for them to say (« Dites-le
@@ -294,9 +294,9 @@ def compute(
     argue/confront or unsolicited-advice move is context for the replies that follow.
     ``spoken``: whether the session is unpunctuated speech-to-text (``questions.unpunctuated``),
     read from the turns when not given. ``owning``: the therapist turns that own their part,
-    clear up a misunderstanding or name a pattern in words (``move_labels.owning_turns``);
+    clear up a misunderstanding or name a pattern in words (``move_labels.opening_turns``);
     ``inviting``: those that ask to be told where the therapist is wrong
-    (``move_labels.inviting_turns``).
+    (``move_labels.opening_turns``).
     """
     move_of = moves or {}
     p = pack(transcript.language)
