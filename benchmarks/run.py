@@ -136,7 +136,10 @@ def run_quality(data: Path, modes: Sequence[str], sanity: bool) -> dict[str, Any
         "design": f"{crossval.K}-fold cross-validation grouped by session (a session and its "
         "translation in the same fold); C and threshold chosen by inner 3-fold CV on the "
         "training folds; figures pooled over utterances, 95% CI by bootstrap over sessions",
-        "sessions": dict(Counter(f"{s.source}/{s.language}" for s in sessions)),
+        "sessions": dict(
+            Counter(f"{s.source}/{s.language}" for s in sessions)
+            + Counter(f"{s.source}-blind/{s.language}" for s in sessions if s.blind_round)
+        ),
         "data_hash": labelled.data_hash(sessions),
     }
     runs = [(m, "session") for m in modes] + [(m, "live") for m in modes if m == "full"]

@@ -101,6 +101,35 @@ def quality(q: dict[str, Any]) -> list[str]:
                     f"{_f(_get(q, r, p, 'client_marker', 'f1'))}{_ci(ci)}"
                 )
     lines.extend(spoken(q, runs, calm))
+    lines.extend(blind_rounds(q, runs, calm))
+    return lines
+
+
+def blind_rounds(q: dict[str, Any], runs: Sequence[str], calm: Any) -> list[str]:
+    """The psychotherapy sessions of the blind rounds (written independently, each scored
+    before it was read), apart: the least like the sessions the packs were read on."""
+    n = q.get("sessions", {})
+    lines = []
+    for r in runs:
+        cells = []
+        for language in ("en", "fr"):
+            part = f"psychotherapy-blind/{language}"
+            m = _get(q, r, part, "client_marker")
+            if not m:
+                continue
+            cells.append(
+                f"{language.upper()} P {_f(m.get('precision'))} R {_f(m.get('recall'))} "
+                f"F1 {_f(m.get('f1'))}{_ci(m.get('f1_ci'))}, markers per session without rupture "
+                f"{calm(r, part)}"
+            )
+        if cells:
+            count = sum(v for k, v in n.items() if k.startswith("psychotherapy-blind/"))
+            lines.append(
+                f"- [{r}] of which the {count or '?'} sessions of the blind rounds (batches k–n, "
+                "each written independently and scored before it was read): "
+                + "; ".join(cells)
+                + "."
+            )
     return lines
 
 

@@ -326,7 +326,7 @@ def test_tasks_for_the_week_are_read_with_the_patients_answer(language: str) -> 
 def test_the_weeks_tasks_come_after_the_plan_for_next_session(language: str) -> None:
     lines = {"fr": FR, "en": EN}[language]
     transcript = _session([*lines[:6], *TASKS[language][2:4], *lines[6:]], language)
-    analysis = analyze(transcript, mode="fast")
+    analysis = analyze(transcript)
     items = of(analysis).open_items
     plan = items[0]
     assert "prochaine séance" in plan or "next session" in plan
@@ -534,6 +534,8 @@ def _kind(p: plans.Plan) -> str:
     """What an agreement is, in the words the tests expect."""
     if p.relation:
         return "relation"
+    if p.aside:
+        return "set aside"
     if p.between:
         return "task" if p.proposed else "own task"
     return "next session"
@@ -1512,6 +1514,22 @@ def test_a_task_agreed_in_an_appeasing_yes_and_replaced_by_the_patients_own_step
     assert said == [(5, False, None), (6, True, 7)], said
 
 
+def test_a_yes_heard_as_appeasing_is_no_reshaped_task() -> None:
+    """"Yeah, I can try that.", flagged as appeasing, then the therapist's "Yes, let's do that"
+    about something else: the brief said "Task as the patient reshaped it: “Yeah, I can try
+    that.”". A yes changes nothing: the task is the therapist's, with no clear yes."""
+    lines = [
+        "T: Hello.",
+        "P: Hi.",
+        "T: Between now and next week, could you jot down each evening one moment you wanted "
+        "to avoid something?",
+        "P: Yeah, I can try that.",
+        "T: Yes, let's do that. We'll start there next week.",
+    ]
+    (plan,) = plans.find(_session(lines, "en"), "en", appeased=frozenset({3}))
+    assert (plan.turn, plan.proposed, plan.agreed_at, plan.reshaped) == (2, True, None, None)
+
+
 def test_the_week_asked_for_the_signal_offered_and_the_subject_kept_for_tuesday_in_french() -> None:
     """fresh34: « qu'est-ce qu'on se fixe ? » read as the therapist's task without a yes, the
     signal « Stop, Momo » missing, « on la garde pour mardi prochain ? » read as the appointment."""
@@ -2004,6 +2022,48 @@ def test_a_proposal_taken_up_later_and_a_yes_to_the_therapists_question(
                 "T: Good idea.",
             ],
             {(2, "task"), (5, "own task")},
+        ),
+        # fresh50 (review): the patient's own idea, to write the speech and read it next time,
+        # welcomed with « Ça me va tout à fait »
+        (
+            "fr",
+            [
+                "T: Je me disais qu'on pourrait continuer à faire une place à Didier ici. "
+                "Qu'est-ce que vous en pensez ?",
+                "P: Oui. Je me disais que je pourrais l'écrire, ce discours. Et vous le lire, "
+                "peut-être, si ça vous va.",
+                "T: Ça me va tout à fait. Écrit comme il viendra, ce n'est pas une rédaction.",
+            ],
+            {(3, "own task")},
+        ),
+        (
+            "en",
+            [
+                "T: I wondered if we could keep making some room for Didier here.",
+                "P: Yes. I was thinking I could write it, the speech. And read it to you, if "
+                "that's all right.",
+                "T: That works for me. However it comes out, it's not an essay.",
+            ],
+            {(3, "own task")},
+        ),
+        # fresh49 (review): the invitation of the sister kept for when the patient is ready
+        (
+            "fr",
+            [
+                "T: Alors on commence par le génogramme, et on garde l'idée de Sandrine pour "
+                "quand vous serez prête. Ça vous va ?",
+                "P: Oui. Ça me va bien. Vraiment.",
+            ],
+            {(2, "set aside")},
+        ),
+        (
+            "en",
+            [
+                "T: So we start with the family tree, and we keep the idea of inviting Sandrine "
+                "for when you're ready. Does that work?",
+                "P: Yes. That suits me. Really.",
+            ],
+            {(2, "set aside")},
         ),
     ],
 )

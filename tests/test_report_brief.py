@@ -128,7 +128,10 @@ def test_a_note_is_shown_under_its_moment_and_a_lone_reaction_is_flagged(
     lines = target.read_text(encoding="utf-8").splitlines()
     at = next(i for i, x in enumerate(lines) if "je me suis sentie attaquée" in x)
     assert "↳ votre note" in lines[at]
-    assert re.match(r"\s*\d\. Tour 3\d ", lines[at - 1]), "right under the moment it matches"
+    # right under the moment it matches (whose quote may wrap onto a second line)
+    moment = next(x for x in reversed(lines[:at]) if re.match(r"\s*\d\. Tour ", x))
+    assert re.match(r"\s*\d\. Tour 3\d ", moment), "right under the moment it matches"
+    assert all(not x.strip().startswith("↳") for x in lines[lines.index(moment) + 1 : at])
     lone = "\n".join(lines[next(i for i, x in enumerate(lines) if "ennuyée" in x) :])
     assert "Aucun marqueur à proximité" in lone
     assert len(lines) <= WIDTH_LIMIT

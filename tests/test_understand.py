@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 
 from conftest import require_nlp
+from raccord.detect import detect
 from raccord.model import Detection, TherapistNote, Transcript
 from raccord.taxonomy import (
     Contribution,
@@ -894,9 +895,13 @@ def test_in_a_session_without_rupture_what_kept_the_alliance_is_named(
     « Okay. » is no answer, and an ordinary question is no such move. With a marker in the
     session, what worked is the repairs, not these."""
     t = session(lines, code)
-    calm = detection([])
+    # the invitation to disagree is the detection's fact (``answered_invitation``): read it from
+    # the detection stage itself, then take away any marker it may raise on these few turns
+    read = detect(t, mode="fast")
+    calm = replace(read, markers=(), episodes=())
     assert [(w.therapist, w.patient, w.alliance) for w in works.kept(t, calm, code)] == expected
-    assert works.kept(t, detection([marker(1, MarkerSubtype.MINIMAL_RESPONSE)]), code) == ()
+    marked = replace(read, markers=(marker(1, MarkerSubtype.MINIMAL_RESPONSE),))
+    assert works.kept(t, marked, code) == ()
 
 
 def test_advice_taken_at_once_is_no_return_to_the_work() -> None:
@@ -930,7 +935,8 @@ def test_leaving_it_up_to_the_patient_and_asking_whose_plan_it_is_kept_the_allia
         ],
         "en",
     )
-    found = [(w.therapist, w.alliance) for w in works.kept(t, detection([]), "en")]
+    calm = replace(detect(t, mode="fast"), markers=(), episodes=())
+    found = [(w.therapist, w.alliance) for w in works.kept(t, calm, "en")]
     assert found == [(0, "hands_choice"), (2, "invites_disagreement")]
 
 

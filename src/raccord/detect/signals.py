@@ -199,6 +199,7 @@ class TurnSignals:
             "painful": _round(self.painful),
             "nonverbal": list(self.nonverbal),
             "cues": [h.family for h in self.cues],
+            "answered_invitation": self.answered_invitation,
         }
 
 

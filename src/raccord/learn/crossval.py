@@ -136,10 +136,14 @@ def aligned(s: Labelled, detection: Detection) -> Aligned:
 def report(
     sessions: Sequence[Labelled], detections: Mapping[str, Detection], *, seed: int = SEED
 ) -> dict[str, Any]:
-    """Figures per source and language (``annomi/en``, ``psychotherapy/fr``…)."""
+    """Figures per source and language (``annomi/en``, ``psychotherapy/fr``…), and the
+    psychotherapy sessions of the blind rounds apart (``psychotherapy-blind/en``; they are also
+    in ``psychotherapy/en``)."""
     parts: dict[str, list[Labelled]] = {}
     for s in sessions:
         parts.setdefault(f"{s.source}/{s.language}", []).append(s)
+        if s.blind_round:
+            parts.setdefault(f"{s.source}-blind/{s.language}", []).append(s)
     out: dict[str, Any] = {}
     for name, members in sorted(parts.items()):
         pooled: Aligned | None = None

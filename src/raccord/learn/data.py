@@ -35,6 +35,13 @@ REPO = Path(__file__).resolve().parents[3]
 PSYCHOTHERAPY = REPO / "corpus" / "psychotherapy"
 
 
+#: The first psychotherapy session number of the batches written for the blind rounds (k–n):
+#: each was written by a helper who saw no other session, scored by the detector before anyone
+#: here read it, then coded blind a second time and adjudicated. The benchmark reports them apart
+#: too (``blind_round``): they are the least like the sessions the packs were read on.
+BLIND_ROUNDS_FROM = 61
+
+
 @dataclass(frozen=True, slots=True)
 class Labelled:
     """One labelled session in one language."""
@@ -48,6 +55,15 @@ class Labelled:
     @property
     def key(self) -> str:
         return f"{self.source}:{self.language}:{self.labels.transcript_id}"
+
+    @property
+    def blind_round(self) -> bool:
+        """A psychotherapy session of the blind rounds (``BLIND_ROUNDS_FROM``), as written."""
+        tid = str(self.labels.transcript_id)
+        number = tid.rsplit("-", 1)[-1]
+        return (
+            self.source == "psychotherapy" and number.isdigit() and int(number) >= BLIND_ROUNDS_FROM
+        )
 
 
 def heldout_ids(data: Path) -> frozenset[int]:

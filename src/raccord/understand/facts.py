@@ -258,6 +258,15 @@ def next_patient(transcript: Transcript, turn: int) -> int | None:
     return next_turn(transcript, turn, Role.PATIENT)
 
 
+def patient_turns(
+    detection: Detection, heard: Callable[[Mapping[str, Any]], bool]
+) -> frozenset[int]:
+    """The patient turns whose signals (``Detection.signals``) say ``heard``."""
+    return frozenset(
+        int(s["turn"]) for s in detection.signals if s.get("role") == str(Role.PATIENT) and heard(s)
+    )
+
+
 def turn_signals(
     transcript: Transcript, detection: Detection, index: int, code: str
 ) -> list[Signal]:

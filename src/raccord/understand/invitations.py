@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import MarkerKind, Role
-from raccord.understand.facts import own_repair
-from raccord.understand.text import cue
+from raccord.understand.facts import own_repair, patient_turns
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +44,8 @@ def answered(transcript: Transcript, detection: Detection, code: str) -> tuple[I
     "shares own experience" and an imposed interpretation "links to a pattern", and the note would
     then tell the therapist that the rupture itself may be its repair."""
     turns = transcript.turns
+    # the therapist turn before asked to be told where it is wrong: the detection's fact
+    invited = patient_turns(detection, lambda s: bool(s.get("answered_invitation")))
     out: list[Invited] = []
     for marker in detection.markers:
         before = marker.turn - 1
@@ -52,10 +53,7 @@ def answered(transcript: Transcript, detection: Detection, code: str) -> tuple[I
             continue
         if own_repair(transcript, detection, before, code) is not None:
             out.append(Invited(marker.turn, before))
-        elif (
-            marker.kind is MarkerKind.CONFRONTATION
-            and cue(code, "invites_disagreement", turns[before].text) is not None
-        ):
+        elif marker.kind is MarkerKind.CONFRONTATION and marker.turn in invited:
             # « un désaccord que vous aviez invité » only of a turn that disagrees: a quick,
             # compliant yes to « ça vous parle ? » is no disagreement (fresh9 14)
             out.append(Invited(marker.turn, before, "disagreement"))

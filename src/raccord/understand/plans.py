@@ -243,14 +243,17 @@ def find(
             ):
                 # the yes may come after a question about the task (« Même le dimanche ? »),
                 # and so may the refusal ("Maybe." — "With respect, you've never had to…")
-                yes = _yes_to_task(transcript, i, code)
-                yes = None if yes in appeased else yes
+                said_yes = _yes_to_task(transcript, i, code)
+                yes = None if said_yes in appeased else said_yes
                 no = _turned_down(transcript, i, refusals, before=yes)
                 said = _continued(code, turn.text, task[1]).rstrip(".")
                 # the patient's answer changed the task and the therapist endorsed the change:
-                # the task is the patient's version, agreed at the endorsement
+                # the task is the patient's version, agreed at the endorsement (a yes, even one
+                # heard as appeasing, changes nothing: "Yeah, I can try that." is no new task)
                 changed = (
-                    None if yes is not None or no is not None else _reshaped(transcript, i, code)
+                    None
+                    if said_yes is not None or no is not None
+                    else _reshaped(transcript, i, code)
                 )
                 reshaped, endorsed = changed if changed is not None else (None, None)
                 out.append(

@@ -19,13 +19,17 @@ after a pause), even in a turn the detector marked: that is the alliance mending
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import MarkerKind, MarkerSubtype, RepairStrategy, Role, TherapistMoveType
-from raccord.understand.facts import PAUSE_SECONDS, move_at, next_patient, own_repair
+from raccord.understand.facts import (
+    PAUSE_SECONDS,
+    move_at,
+    next_patient,
+    own_repair,
+    patient_turns,
+)
 from raccord.understand.text import cue, word_count, word_keys
 
 MAX_ITEMS = 5
@@ -150,8 +154,10 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
     return tuple(sorted(found[:MAX_ITEMS], key=lambda w: w.therapist))
 
 
-#: The ``understand.toml`` cue lists that name a way of working that keeps the alliance.
-ALLIANCE = ("invites_disagreement", "adapts_task", "hands_choice", "paces")
+#: The ``understand.toml`` cue lists that name a way of working that keeps the alliance (asking
+#: for the patient's honest view is the detection's fact, ``answered_invitation``: one cue list,
+#: ``moves.toml``'s ``invites_correction``).
+ALLIANCE = ("adapts_task", "hands_choice", "paces")
 
 
 def kept(transcript: Transcript, detection: Detection, code: str) -> tuple[Working, ...]:
@@ -164,17 +170,22 @@ def kept(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
     if any(m.kind is not MarkerKind.NONE for m in detection.markers):
         return ()
     turns = transcript.turns
+    invited = patient_turns(detection, lambda s: bool(s.get("answered_invitation")))
     found: list[Working] = []
     for turn in turns:
         if turn.role is not Role.THERAPIST:
             continue
+        p = next_patient(transcript, turn.index)
+        if p is None or p != turn.index + 1:
+            continue
         move = move_at(detection, turn.index)
         if move is not None and move.move is TherapistMoveType.META_COMMUNICATION:
             key: str | None = "meta_communication"
+        elif p in invited:
+            key = "invites_disagreement"
         else:
             key = next((k for k in ALLIANCE if cue(code, k, turn.text) is not None), None)
-        p = next_patient(transcript, turn.index)
-        if key is None or p is None or p != turn.index + 1:
+        if key is None:
             continue
         n = word_count(turns[p].text)
         if n < _BACK_IN_THE_WORK or cue(code, "compliance", turns[p].text) is not None:
@@ -186,26 +197,17 @@ def kept(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
 _CONFRONTING = frozenset(s.value for s in MarkerSubtype if s.kind is MarkerKind.CONFRONTATION)
 
 
-def _patient_turns(
-    detection: Detection, heard: Callable[[Mapping[str, Any]], bool]
-) -> frozenset[int]:
-    """The patient turns whose signals (``Detection.signals``) say ``heard``."""
-    return frozenset(
-        int(s["turn"]) for s in detection.signals if s.get("role") == str(Role.PATIENT) and heard(s)
-    )
-
-
 def _reproaching(detection: Detection) -> frozenset[int]:
     """Patient turns where the detection's cues heard a confrontation, whether or not a marker
     was raised there: "You're not seventeen" is not re-engagement."""
-    return _patient_turns(detection, lambda s: bool(_CONFRONTING & set(s.get("cues", ()))))
+    return patient_turns(detection, lambda s: bool(_CONFRONTING & set(s.get("cues", ()))))
 
 
 def _brushing_off(detection: Detection) -> frozenset[int]:
     """Patient turns where the detection heard irritation (« Laissez tomber », an irritated tone
     written in the transcript) or pressure on the therapist ("Just tell me what you need me to
     say so they sign me off"): however long, no return to the work."""
-    return _patient_turns(
+    return patient_turns(
         detection,
         lambda s: (
             float(s.get("irritation") or 0.0) > 0
@@ -226,7 +228,7 @@ _WITHHELD_WORDS = 3
 
 def _withheld(detection: Detection) -> frozenset[int]:
     """Patient turns of a word or two after a long pause ("[silence 6s] [sighs] Yeah. Well.")."""
-    return _patient_turns(
+    return patient_turns(
         detection,
         lambda s: (
             float(s.get("silence") or 0.0) >= PAUSE_SECONDS
@@ -239,7 +241,7 @@ def _guarded(detection: Detection) -> frozenset[int]:
     """Patient turns that hedge ("I don't know", "I guess", « bof ») after a pause or in a few
     words: a blind review found "[silence 5s] I don't know. The chapter, I guess. Same as
     always." praised as the patient coming back in."""
-    return _patient_turns(
+    return patient_turns(
         detection,
         lambda s: (
             float(s.get("hedges") or 0.0) > 0
