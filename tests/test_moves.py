@@ -2652,6 +2652,32 @@ MARKED = {
             Contribution.IGNORES_CONCERN,
             RepairStrategy.NONE,
         ),
+        # fresh51 (FR, read after its blind score): the dig at the therapist's lateness passed
+        # over twice, then read by the repair head as linking a pattern and following the patient
+        (
+            "fr",
+            "progress",
+            "Ce que j'aimerais qu'on regarde, c'est justement ce qui se passe en vous juste avant "
+            "de partir dans le récit.",
+            Contribution.IGNORES_CONCERN,
+            RepairStrategy.NONE,
+        ),
+        (
+            "fr",
+            "progress",
+            "Oui, j'avais eu un imprévu juste avant. Mais je ne voudrais pas qu'on perde le fil, on "
+            "parlait de Léa.",
+            Contribution.IGNORES_CONCERN,
+            RepairStrategy.NONE,
+        ),
+        (
+            "en",
+            "progress",
+            "What I'd like us to look at is what happens in you just before you go off into the "
+            "story.",
+            Contribution.IGNORES_CONCERN,
+            RepairStrategy.NONE,
+        ),
         # even wondered, the patient's objection read as about his father explains it away
         (
             "en",

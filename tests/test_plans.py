@@ -1515,7 +1515,7 @@ def test_a_task_agreed_in_an_appeasing_yes_and_replaced_by_the_patients_own_step
 
 
 def test_a_yes_heard_as_appeasing_is_no_reshaped_task() -> None:
-    """"Yeah, I can try that.", flagged as appeasing, then the therapist's "Yes, let's do that"
+    """ "Yeah, I can try that.", flagged as appeasing, then the therapist's "Yes, let's do that"
     about something else: the brief said "Task as the patient reshaped it: “Yeah, I can try
     that.”". A yes changes nothing: the task is the therapist's, with no clear yes."""
     lines = [
@@ -2045,6 +2045,33 @@ def test_a_proposal_taken_up_later_and_a_yes_to_the_therapists_question(
                 "T: That works for me. However it comes out, it's not an essay.",
             ],
             {(3, "own task")},
+        ),
+        # fresh51 (review): the week's tasks said after « On récapitule les tâches »; the
+        # therapist's promise to come back to the invoice at the start of next session
+        (
+            "fr",
+            [
+                "T: On récapitule les tâches, et vous me dites ce que vous en pensez. Le mardi, "
+                "Karima ferme et vous allez voir votre mère à cinq heures.",
+                "P: Oui, ça me va vraiment.",
+                "T: Pour la facture, je vais y réfléchir sérieusement, et on en reparle en début "
+                "de séance la semaine prochaine. Ça vous va ?",
+                "P: Oui. Ça me va. Au moins c'est posé.",
+            ],
+            {(2, "task"), (4, "next session")},
+        ),
+        # fresh51 (review): the recap "as I've understood it"; the homework written together
+        (
+            "en",
+            [
+                "T: So, as I've understood it: keeping the Sunday calls, moved to after Rosie's "
+                "nap, and asking the Chapter about leave in May. Is that the plan as you see it?",
+                "P: No, that's right. That feels right.",
+                "T: So, for the homework, let's write it together this time. What do you want it "
+                "to be?",
+                "P: One note a block. Three things. And if I don't do it, we talk about why.",
+            ],
+            {(2, "task"), (5, "own task")},
         ),
         # fresh49 (review): the invitation of the sister kept for when the patient is ready
         (

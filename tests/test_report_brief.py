@@ -329,3 +329,19 @@ def test_doubtful_lone_markers_are_left_to_the_timeline_and_the_summary_says_so(
     console = Console(width=200, record=True, highlight=False)
     console.print(render(replace(a, detection=detection)))
     assert expected in console.export_text().replace("\xa0", " ").replace("\u202f", " ")
+
+
+def test_the_header_counts_the_turns_as_the_report_numbers_them(tmp_path: Path) -> None:
+    """fresh51's review: two lines of one speaker are read as one turn, and the header said "66
+    turns" of a session whose report cited turn 67. The header counts the turns as numbered."""
+    text = tmp_path / "two-lines.txt"
+    text.write_text(
+        "T: Hello, how has the week been?\n"
+        "P: Long. Busy.\n"
+        "P: Dad had his physio at home on Tuesday.\n"
+        "T: How was that for you?\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["analyze", str(text), "--mode", "fast"])
+    assert result.exit_code == 0, result.output
+    assert "· en · 4 turns" in " ".join(result.output.split())

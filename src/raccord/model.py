@@ -84,6 +84,15 @@ def as_said(text: str, annotations: Sequence[NonVerbal], mark: str = "[{}]") -> 
     return " ".join(out)
 
 
+def numbered(uids: Sequence[int]) -> int:
+    """How many turns ``uids`` (turn numbers in order) span: last minus first plus one when
+    they rise (the source numbered its lines), else how many there are."""
+    if not uids:
+        return 0
+    span = uids[-1] - uids[0] + 1
+    return span if span >= len(uids) else len(uids)
+
+
 @dataclass(frozen=True, slots=True)
 class Turn:
     """One speaking turn: consecutive words of one speaker."""
@@ -167,6 +176,13 @@ class Transcript:
             or len(self.speakers_with(Role.PATIENT)) > 1
             or bool(self.speakers_with(Role.OTHER))
         )
+
+    @property
+    def numbered(self) -> int:
+        """How many turns the transcript numbers, first to last as the report cites them: more
+        than ``len(turns)`` where consecutive lines of one speaker were read as one turn (a
+        header said "66 turns" of a session whose report cited turn 67, fresh51)."""
+        return numbered([t.uid for t in self.turns])
 
     @property
     def duration(self) -> float | None:

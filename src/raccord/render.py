@@ -335,7 +335,7 @@ def render(
     if len(where) == 2:  # one session of a corpus file: say which
         where[1] = f"{w('headings', 'session').lower()} {where[1]}"
     title = Text(f"{w('headings', 'session')} — {', '.join(where)}", style="bold")
-    title.append(f" · {tr.language} · {len(tr.turns)} {w('headings', 'turns')}")
+    title.append(f" · {tr.language} · {tr.numbered} {w('headings', 'turns')}")
     if duration:
         title.append(f" · {duration / 60:.0f} {w('headings', 'minutes')}")
     parts.append(title)

@@ -15,7 +15,7 @@ from typing import Any
 
 from raccord import lang, moments
 from raccord.history.data import FORMULATION_FIELDS, FormulationRecord, JournalRecord
-from raccord.model import NonVerbal, as_said
+from raccord.model import NonVerbal, as_said, numbered
 from raccord.report.names import person_names
 from raccord.report.pseudonym import Pseudonymiser, names_of
 from raccord.report.wording import Words, words
@@ -418,7 +418,7 @@ def build(
         subtitle_parts.append(str(source).rsplit("/", 1)[-1])
     if date:
         subtitle_parts.append(date.isoformat())
-    subtitle_parts.append(w.t("report", "turns", n=len(turns)))
+    subtitle_parts.append(w.t("report", "turns", n=numbered([uid[int(r["index"])] for r in rows])))
     if meta.get("duration"):
         subtitle_parts.append(w.t("report", "minutes", n=round(float(meta["duration"]) / 60)))
     subtitle_parts.append(w.t("report", "named" if keep_names else "pseudonymised"))

@@ -228,7 +228,9 @@ def find(
                 if cue(code, "therapist_asks_task", turn.text) is not None
                 else cue_sentence(code, "therapist_offers_homework", turn.text)
             )
-            recap = cue_sentence(code, "therapist_recaps_task", turn.text)
+            recap = cue_sentence(code, "therapist_recaps_task", turn.text) or _announced_recap(
+                code, turn.text
+            )
             # a task given as a recap ("So, for this week: voice notes instead of the worksheet,
             # finish the script…") sums up the session: the patient's idea may be further back
             # (fresh45's review found voice notes, hers seven turns earlier, credited to the
@@ -562,6 +564,23 @@ def _patients_idea(
         if shared >= IDEA_WORDS and (best is None or shared >= best[0]):
             best = (shared, j)
     return None if best is None else best[1]
+
+
+def _announced_recap(code: str, text: str) -> tuple[str, str] | None:
+    """The recap of the week's tasks said in the sentence after its announcement (« On récapitule
+    les tâches, et vous me dites ce que vous en pensez. Le mardi, Karima ferme… », fresh51: the
+    whole plan was missing), as ``cue_sentence`` gives it; ``None`` without an announcement."""
+    announced = cue_sentence(code, "therapist_announces_recap", text)
+    if announced is None:
+        return None
+    said = text.strip()
+    start = said.find(announced[1].rstrip(".…").rstrip())
+    if start < 0:
+        return None
+    after = sentence_end(said, start + len(announced[1].rstrip(".…").rstrip()))
+    rest = said[after:].strip()
+    following = rest[: sentence_end(rest)].strip()
+    return (following, following) if len(following.split()) >= 3 else None
 
 
 def _continued(code: str, text: str, sentence: str) -> str:
