@@ -107,7 +107,7 @@ def quality(q: dict[str, Any]) -> list[str]:
 
 def blind_rounds(q: dict[str, Any], runs: Sequence[str], calm: Any) -> list[str]:
     """The psychotherapy sessions of the blind rounds (written independently, each scored
-    before it was read), apart: the least like the sessions the packs were read on."""
+    blind once, then read), apart: the least like the sessions the packs were tuned on."""
     n = q.get("sessions", {})
     lines = []
     for r in runs:
@@ -126,9 +126,8 @@ def blind_rounds(q: dict[str, Any], runs: Sequence[str], calm: Any) -> list[str]
             count = sum(v for k, v in n.items() if k.startswith("psychotherapy-blind/"))
             lines.append(
                 f"- [{r}] of which the {count or '?'} sessions of the blind rounds (batches k–n, "
-                "each written independently and scored before it was read): "
-                + "; ".join(cells)
-                + "."
+                "each written independently; out of fold, but the packs were mended after reading "
+                "them): " + "; ".join(cells) + "."
             )
     return lines
 

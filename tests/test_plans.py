@@ -1514,6 +1514,42 @@ def test_a_task_agreed_in_an_appeasing_yes_and_replaced_by_the_patients_own_step
     assert said == [(5, False, None), (6, True, 7)], said
 
 
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "en",
+            [
+                "P: And Owen would have loved it. I'll tell him on Sunday.",
+                "T: You'll tell him on Sunday.",
+                "P: Except not on the Sunday call for the telling. I'll take him for a coffee "
+                "before he goes. Face to face.",
+                "T: Face to face, before he goes. Yes, that sounds better.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "P: Et Owen aurait adoré. Je l'appellerai dimanche.",
+                "T: Vous l'appellerez dimanche.",
+                "P: Sauf que pas dimanche, pour lui dire ça. Je vais l'emmener prendre un café "
+                "avant qu'il parte. En face.",
+                "T: En face, avant qu'il parte. Oui, ça me paraît mieux.",
+            ],
+        ),
+    ],
+)
+def test_a_step_whose_day_the_patient_takes_back_is_not_followed_up(
+    language: str, lines: list[str]
+) -> None:
+    """fresh51's review: "I'll tell him on Sunday", an aside, was listed to ask about although
+    she later moved it ("not on the Sunday call… Face to face"): only the later step stands."""
+    found = plans.find(_session(lines, language), language)
+    assert [(p.turn, p.words.split()[0]) for p in found] == [
+        (2, "I'll" if language == "en" else "Je")
+    ]
+
+
 def test_a_yes_heard_as_appeasing_is_no_reshaped_task() -> None:
     """ "Yeah, I can try that.", flagged as appeasing, then the therapist's "Yes, let's do that"
     about something else: the brief said "Task as the patient reshaped it: “Yeah, I can try

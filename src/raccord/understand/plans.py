@@ -447,6 +447,14 @@ def find(
     # don't want to do the sheet. I said yes because it's easier to say yes." — "Then that's what
     # we'll do."): not one to ask about (fresh47's review found the feelings log still listed)
     out = [p for p in out if not (p.between and _dropped_later(transcript, p, code))]
+    # the patient's own step whose day they take back later ("I'll tell him on Sunday." … "Except
+    # not on the Sunday call for the telling. I'll take him for a coffee before he goes."): a
+    # clinician's review found the first one listed to ask about (fresh51)
+    out = [
+        p
+        for p in out
+        if not (p.between and not p.proposed and _day_taken_back(transcript, p, code))
+    ]
     # what the next session opens with first, then the tasks of the week, what was agreed about
     # the relationship, what was set aside (never to open with), then the date
     return tuple(
@@ -479,6 +487,19 @@ def _dropped_later(transcript: Transcript, plan: Plan, code: str) -> bool:
             continue
         reply = next_turn(transcript, j, Role.THERAPIST, within=1)
         if reply is not None and cue(code, "therapist_agrees_to_drop", turns[reply].text):
+            return True
+    return False
+
+
+def _day_taken_back(transcript: Transcript, plan: Plan, code: str) -> bool:
+    """Whether a later patient turn takes back the day the step of ``plan`` named (``cues.
+    client_retracts_day``: "not on the Sunday", « pas dimanche »)."""
+    named = word_keys(code, plan.words)
+    for t in transcript.turns[plan.turn + 1 :]:
+        if t.role is not Role.PATIENT:
+            continue
+        found = cue_sentence(code, "client_retracts_day", t.text)
+        if found is not None and named & word_keys(code, found[0]):
             return True
     return False
 
