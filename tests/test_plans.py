@@ -2109,6 +2109,26 @@ def test_a_proposal_taken_up_later_and_a_yes_to_the_therapists_question(
             ],
             {(2, "task"), (5, "own task")},
         ),
+        # fresh52 (review): "So the plan is: …" confirmed; a proposal left to the patient
+        # (« J'ai une proposition, mais c'est vous qui voyez : … cette semaine »)
+        (
+            "en",
+            [
+                "T: Okay. So the plan is: after each gig, load out, lock the van once, no photos, "
+                "no going back. Does that sound right?",
+                "P: Yeah, that's right. I'll put it on the sheet.",
+            ],
+            {(2, "task")},
+        ),
+        (
+            "fr",
+            [
+                "T: J'ai une proposition, mais c'est vous qui voyez : appeler Catherine cette "
+                "semaine pour lui parler de ce partage.",
+                "P: Oui. Ça, oui, vraiment. Je l'appelle dimanche soir, après la visite.",
+            ],
+            {(2, "task")},
+        ),
         # fresh49 (review): the invitation of the sister kept for when the patient is ready
         (
             "fr",
@@ -2137,3 +2157,19 @@ def test_agreements_the_blind_reads_found_missing(
     found = plans.find(_session(hello + lines, language), language)
     assert {(p.turn, _kind(p)) for p in found} == expected
     assert all(p.agreed_at is not None for p in found if p.proposed)
+
+
+def test_a_question_about_sunday_is_no_recap_and_the_starting_point_for_next_week_is_one() -> None:
+    """fresh52's review: "So, Sunday, the phone call. What might you say…?" (worked on in the
+    session) was listed as a task for the week; "Would it make sense to keep that as our starting
+    point next week?" was missing."""
+    lines = [
+        "T: I'd like to come back to what you said, about wanting her to remember without being "
+        "reminded. Would it make sense to keep that as our starting point next week?",
+        "P: Sure, it makes sense.",
+        "T: Good. So, Sunday, the phone call. What might you say, if you weren't going to say "
+        "don't be daft?",
+        "P: Maybe, 'It did hurt, Mum.' I don't know if I could get it out.",
+    ]
+    found = plans.find(_session(lines, "en"), "en")
+    assert [(p.turn, _kind(p), p.agreed_at) for p in found] == [(0, "next session", 1)]
