@@ -2788,3 +2788,28 @@ def test_the_no_that_agrees_is_not_arguing_back(lang: str, agrees: str, argues: 
 
     assert not _therapist_facts(agrees, lang).counter
     assert _therapist_facts(argues, lang).counter
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            "Can I stop you there? I notice we've gone from your mother forgetting your birthday "
+            "to a tortoise in a shoebox in about a minute. I think the laughing does a job for "
+            "you. If you laugh first, nobody gets to see that you needed her to remember.",
+        ),
+        (
+            "fr",
+            "Je vous arrête un instant. Je remarque qu'on est passés de votre mère à une tortue en "
+            "une minute. Je crois que le rire vous sert. Si vous riez la première, personne ne "
+            "voit que vous aviez besoin d'elle.",
+        ),
+    ],
+)
+def test_what_happens_in_the_room_then_read_as_a_fact_is_an_interpretation(
+    lang: str, text: str
+) -> None:
+    """fresh52's review: the laughter read as a defence after "I notice we've gone from…" was
+    called meta-communication, and praised as what worked."""
+    assert move_type(text, lang)[0] is T.INTERPRETATION

@@ -270,8 +270,11 @@ def _classify(
         if cue in _FRAMEABLE and framed(pack, norm, spans, m.start()):
             continue
         # permission asked, then an interpretation given as the answer to it ("Can I share
-        # something I've been noticing? … That's why you feel so flat"): the turn interprets
-        if cue == "permission":
+        # something I've been noticing? … That's why you feel so flat"), or what happens in the
+        # room named, then read as a fact ("Can I stop you there? I notice we've gone from your
+        # mother to a tortoise… I think the laughing does a job for you", fresh52): the turn
+        # interprets
+        if cue in ("permission", "meta_communication"):
             later = hit(pack, "interpretation", norm)
             if later is not None and later.start() > m.start():
                 return result(_T.INTERPRETATION, later.end() - 1)
