@@ -32,7 +32,7 @@ from raccord import lang as packs
 from raccord.detect import questions
 from raccord.detect.questions import _SENTENCE
 from raccord.lang import pack_code
-from raccord.lang.cues import CueSet, Folded, Index, fold, fold_sentences
+from raccord.lang.cues import QUOTED, CueSet, Folded, Index, fold, fold_sentences
 from raccord.model import Evidence, Transcript
 from raccord.quote import clip
 from raccord.taxonomy import RepairStrategy, Role, TherapistMoveType
@@ -54,9 +54,6 @@ WORD = re.compile(r"[\w'-]+")
 EVIDENCE_CHARS = 140
 
 
-_QUOTED = re.compile(r"\"[^\"]{1,300}\"|“[^”]{1,300}”|«[^»]{1,300}»")
-
-
 def normalize(text: str) -> str:
     """A turn as the move cues read it: folded (``raccord.lang.cues.fold_sentences``)."""
     return fold_sentences(text).text
@@ -64,7 +61,7 @@ def normalize(text: str) -> str:
 
 def _unquoted(text: str) -> str:
     """Words between quotation marks blanked out: reported speech is not the speaker's move."""
-    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
+    return QUOTED.sub(lambda m: " " * len(m.group()), text)
 
 
 def read(text: str, *, quoted: bool = True) -> Folded:

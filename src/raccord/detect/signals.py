@@ -21,7 +21,7 @@ from typing import Any
 
 from raccord import lang as lang_packs
 from raccord.detect import questions
-from raccord.lang.cues import CueHit, CueSet, Index, as_written, fold, normalise
+from raccord.lang.cues import CueHit, CueSet, Index, as_written, fold, normalise, quoted
 from raccord.model import TherapistMove, Transcript, Turn
 from raccord.taxonomy import Contribution, MarkerSubtype, Role, TherapistMoveType
 
@@ -251,8 +251,6 @@ SEMANTIC_WORDS = 4
 
 Similarity = Callable[[list[tuple[int, int]]], list[float]]
 
-#: Words quoted in a therapist turn, for the patient to say ("say it as it is: \"I'm finished.\"").
-_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»')
 #: The share of a patient turn's words taken from the therapist's quotes for it to be the line
 #: said back; a lone "Yeah." never is (``RECITED_WORDS``).
 RECITED_SHARE = 0.8
@@ -260,22 +258,17 @@ RECITED_WORDS = 2
 
 
 def _recites(therapist: str, words: Sequence[str]) -> bool:
-    """Whether the patient's ``words`` say back what the therapist quoted for them (in the
-    labelled sessions the six turns of this shape are all coded without a marker; fresh49's "I'm
-    having the thought that I'm finished." was flagged as rejecting the intervention)."""
+    """Whether the patient's ``words`` say back what the therapist quoted for them to say ("say
+    it as it is: \"I'm finished.\"", ``cues.quoted``). In the labelled sessions the six turns of
+    this shape are all coded without a marker; fresh49's "I'm having the thought that I'm
+    finished." was flagged as rejecting the intervention."""
     if len(words) < RECITED_WORDS:
         return False
-    quoted = {
-        w
-        for found in _QUOTED.finditer(therapist)
-        for part in found.groups()
-        if part
-        for w in _WORD.findall(normalise(part))
-    }
-    if not quoted:
+    given = {w for part in quoted(therapist) for w in _WORD.findall(normalise(part))}
+    if not given:
         return False
-    share = sum(w in quoted for w in words) / len(words)
-    return share >= RECITED_SHARE and len(words) <= len(quoted) + 3
+    share = sum(w in given for w in words) / len(words)
+    return share >= RECITED_SHARE and len(words) <= len(given) + 3
 
 
 def compute(

@@ -34,6 +34,7 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = [
+    "QUOTED",
     "Cue",
     "CueHit",
     "CueSet",
@@ -44,6 +45,7 @@ __all__ = [
     "fold_pattern",
     "fold_sentences",
     "normalise",
+    "quoted",
     "strip_accents",
     "without_annotations",
 ]
@@ -195,6 +197,16 @@ def fold_sentences(written: str) -> Folded:
             chars.append(plain)
             origin.append(i)
     return Folded(written, "".join(chars), tuple(origin))
+
+
+#: Words between quotation marks, straight, curly or French: reported speech (blanked before the
+#: move cues read a turn) or a line the therapist gives the patient to say.
+QUOTED = re.compile(r'"([^"]{1,300})"|“([^”]{1,300})”|«([^»]{1,300})»')
+
+
+def quoted(text: str) -> list[str]:
+    """What ``text`` puts between quotation marks (``QUOTED``), each part stripped."""
+    return [part.strip() for m in QUOTED.finditer(text) for part in m.groups() if part]
 
 
 def without_annotations(text: str) -> str:

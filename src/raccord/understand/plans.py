@@ -595,11 +595,11 @@ def _announced_recap(code: str, text: str) -> tuple[str, str] | None:
     if announced is None:
         return None
     said = text.strip()
-    start = said.find(announced[1].rstrip(".…").rstrip())
+    head = announced[1].rstrip(".…").rstrip()
+    start = said.find(head)
     if start < 0:
         return None
-    after = sentence_end(said, start + len(announced[1].rstrip(".…").rstrip()))
-    rest = said[after:].strip()
+    rest = said[sentence_end(said, start + len(head)) :].strip()
     following = rest[: sentence_end(rest)].strip()
     return (following, following) if len(following.split()) >= 3 else None
 
