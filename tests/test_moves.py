@@ -2799,6 +2799,10 @@ def test_the_no_that_agrees_is_not_arguing_back(lang: str, agrees: str, argues: 
             "to a tortoise in a shoebox in about a minute. I think the laughing does a job for "
             "you. If you laugh first, nobody gets to see that you needed her to remember.",
         ),
+        # fresh53: the complaint about the frame sent back to a trait, read as validation
+        ("fr", "Mon silence vient toucher votre besoin de tout contrôler."),
+        ("fr", "Vous voyez, même là, il faut que ce soit vous qui ayez le dernier mot."),
+        ("en", "You see, even now it has to be you who has the last word."),
         (
             "fr",
             "Je vous arrête un instant. Je remarque qu'on est passés de votre mère à une tortue en "
