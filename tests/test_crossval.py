@@ -41,18 +41,19 @@ def test_threshold_is_the_one_that_maximises_f1() -> None:
     assert abs(f1 - 6 / 7) < 1e-9
 
 
-def test_on_a_plateau_of_f1_the_highest_threshold_is_taken() -> None:
+def test_on_a_plateau_of_f1_the_middle_threshold_is_taken() -> None:
     # ten markers; up to 0.4 all ten are found with three false alarms (F1 20/23 ≈ 0.870), up
-    # to 0.9 eight with one (F1 16/19 ≈ 0.842): within 0.03 of the best, the higher threshold
-    # with its own F1; with no plateau, the lowest threshold of the best
+    # to 0.9 eight with one (F1 16/19 ≈ 0.842), up to 0.95 none with one false alarm kept
     gold = np.array([True] * 10 + [False] * 10)
     prob = np.array([0.9] * 8 + [0.4] * 2 + [0.95] + [0.4] * 2 + [0.1] * 7)
     low, best = best_threshold(gold, prob)
     assert 0.1 < low <= 0.4 and abs(best - 20 / 23) < 1e-9
-    high, f1 = best_threshold(gold, prob, plateau=0.03)
-    assert 0.85 < high <= 0.9 and abs(f1 - 16 / 19) < 1e-9
-    # a narrow plateau keeps the best F1, at the top of the thresholds that give it
-    assert best_threshold(gold, prob, plateau=0.01) == (0.39, best)
+    # within 0.03 of the best: every threshold from 0.11 to 0.90 (80 of them); the middle one
+    # is 0.50 (the lower of 0.50 and 0.51), with its own F1
+    middle, f1 = best_threshold(gold, prob, plateau=0.03)
+    assert middle == 0.5 and abs(f1 - 16 / 19) < 1e-9
+    # a narrow plateau keeps the best F1: the band is 0.11–0.40, its middle 0.25
+    assert best_threshold(gold, prob, plateau=0.01) == (0.25, best)
 
 
 def test_the_blind_round_sessions_are_reported_apart_as_well() -> None:

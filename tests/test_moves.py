@@ -2817,3 +2817,51 @@ def test_what_happens_in_the_room_then_read_as_a_fact_is_an_interpretation(
     """fresh52's review: the laughter read as a defence after "I notice we've gone from…" was
     called meta-communication, and praised as what worked."""
     assert move_type(text, lang)[0] is T.INTERPRETATION
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "expected"),
+    [
+        # fr53-a: a question to the therapist, then a reproach, met with 25 s of nothing
+        (
+            "fr",
+            [
+                "Thérapeute : Et dans ce bus, qu'est-ce qui se passait pour vous ?",
+                "Patiente : Ça fait huit séances que je viens. Et vous, vous faites « mm ». "
+                "Des fois je me demande si ça vous intéresse, même.",
+                "Thérapeute : [silence 25s]",
+            ],
+            Contribution.IGNORES_CONCERN,
+        ),
+        # en52-a: a withdrawal after an interpretation, left to itself for 15 s
+        (
+            "en",
+            [
+                "Therapist: I wonder if the laughing keeps the hurt at a distance.",
+                "Patient: Maybe.",
+                "Therapist: [silence 15s]",
+            ],
+            Contribution.OTHER,
+        ),
+    ],
+)
+def test_a_long_silence_right_after_a_marker_is_named_as_the_therapists_part(
+    language: str, lines: list[str], expected: Contribution
+) -> None:
+    (transcript,) = parse("\n".join(lines) + "\n", fmt="text", language=language)
+    subtype = (
+        MarkerSubtype.COMPLAINT_THERAPIST
+        if expected is Contribution.IGNORES_CONCERN
+        else MarkerSubtype.MINIMAL_RESPONSE
+    )
+    move = last_move(transcript, (marker_at(1, subtype),))
+    assert move.contribution is expected
+    (reason,) = move.evidence
+    assert "s de silence" in reason.detail or "s of silence" in reason.detail
+    assert reason.words == lines[-1].split(": ", 1)[1]
+    # a short silence, a silence with words, or one after no marker is no contribution
+    for last in ("[silence 4s]", "[silence 20s] Mm. Go on."):
+        shorter = [*lines[:-1], lines[-1].split(":")[0] + ": " + last]
+        (t,) = parse("\n".join(shorter) + "\n", fmt="text", language=language)
+        assert last_move(t, (marker_at(1, subtype),)).contribution is Contribution.NONE
+    assert last_move(transcript).contribution is Contribution.NONE

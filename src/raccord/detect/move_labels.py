@@ -102,6 +102,10 @@ _STANCE_WINDOW = 8
 _REQUEST_WINDOW = 4
 #: Closed questions in a row (short answers between) that leave the client no room.
 _CLOSED_RUN = 3
+#: Seconds of silence that, as the therapist's whole turn right after a marker, leave it
+#: unanswered (the blind sessions' coders coded 9–25 s so; a psychotherapy session's 6 s
+#: silence after no marker was not coded).
+_SILENT_PAST = 8.0
 _SHORT_ANSWER_WORDS = 10
 #: A short question of fact ("Which days?", « L'appétit ? ») counts in a run whatever its form,
 #: and so does a short unpunctuated turn (speech-to-text drops the question mark).
@@ -386,6 +390,32 @@ def _label_turn(
         n_words < _FRAGMENT_WORDS and turn.text.rstrip().endswith(("-", "—", "–"))
     )
 
+    # A long silence that is the therapist's whole turn, right after a marker, leaves it without
+    # an answer: a reproach or a question to the therapist met with nothing (fr53-a: 25 s after
+    # « Si ça vous intéresse, même. »), a withdrawal left to itself (en52-a: 15 s after
+    # "Maybe."). Their coders coded both; no move type reads a silence (it is a backchannel).
+    pause = max((a.seconds or 0.0 for a in turn.annotations if a.kind == "silence"), default=0.0)
+    silent = n_words_of(turn) == 0 and pause >= _SILENT_PAST
+    if marker is not None and state.marker_turn == i - 1 and silent:
+        said = turn.as_said().strip()
+        label = (
+            Contribution.IGNORES_CONCERN
+            if marker.kind is MarkerKind.CONFRONTATION
+            else Contribution.OTHER
+        )
+        reason = Evidence(
+            source="cue",
+            detail=_fill(
+                pack,
+                "silence_after_marker",
+                seconds=f"{pause:g}",
+                marker=pack.marker_names.get(marker.kind.value, marker.kind.value),
+                client=_quote(state.last_client),
+            ),
+            words=said,
+            supports=label.value,
+        )
+        return TherapistMove(i, move, contribution=label, confidence=0.55, evidence=(reason,))
     # "I hear you, but…" right after a marker or a stated position hears the patient out to argue
     # back: a review found such turns counted as validation, the therapist's fault as a repair.
     # The move itself is then arguing, not the validation its opening reads as out of context.
@@ -470,6 +500,11 @@ def _label_turn(
         if question and facts.validating:
             return repair(RepairStrategy.VALIDATE, 0.5)
     return TherapistMove(i, move, confidence=0.5, evidence=move_evidence)
+
+
+def n_words_of(turn: Turn) -> int:
+    """How many words the turn holds (its annotations apart)."""
+    return len(WORD.findall(turn.text))
 
 
 def _tentative(pack: MovePack, norm: str, spans: Sequence[tuple[int, int, bool]]) -> bool:
