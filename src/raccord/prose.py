@@ -39,6 +39,7 @@ from raccord.taxonomy import TherapistMoveType as M
 from raccord.understand.cycles import Pair
 from raccord.understand.facts import EpisodeFacts, move_at
 from raccord.understand.needs import NeedFact
+from raccord.understand.patient import Gender
 from raccord.understand.plans import Plan
 from raccord.understand.prohibitions import Prohibition
 from raccord.understand.session_facts import SessionFacts
@@ -117,20 +118,27 @@ def formulation_prose(
         )
     needs = {n.episode: n.needs for n in formulation.needs}
     circles = dict(known.circles)
+    gender = known.patient_gender
     return _typeset(
         code,
         FormulationProse(
             summary=summary(code, transcript, detection, known.episodes),
             episodes=tuple(
-                episode(code, transcript, detection, f, circles, needs.get(f.index, ()))
+                episode(
+                    code, transcript, detection, f, circles, needs.get(f.index, ()), gender=gender
+                )
                 for f in known.episodes
             ),
             cycles=tuple(cycle(code, transcript, k, v) for k, v in known.circles),
-            what_works=tuple(work(code, transcript, detection, w) for w in known.works)
+            what_works=tuple(
+                work(code, transcript, detection, w, gender=gender) for w in known.works
+            )
             or ((phrase(code, "what_works_none"),) if detection.episodes else ()),
             therapist_notes=notes,
             open_items=open_items(code, transcript, known),
-            prohibitions=tuple(prohibition(code, transcript, p) for p in known.prohibitions),
+            prohibitions=tuple(
+                prohibition(code, transcript, p, gender=gender) for p in known.prohibitions
+            ),
             timeline=timeline(code, transcript, detection, notes),
         ),
     )
@@ -181,14 +189,16 @@ def cycle(code: str, transcript: Transcript, kind: str, members: tuple[Pair, ...
     )
 
 
-def prohibition(code: str, transcript: Transcript, item: Prohibition) -> str:
+def prohibition(
+    code: str, transcript: Transcript, item: Prohibition, *, gender: Gender = Gender.UNKNOWN
+) -> str:
     """An implicit prohibition: the move kind or the topic, and the markers that followed it."""
     turns = turns_ref(code, transcript, item.markers)
     if item.by == "move":
         return phrase(
             code,
             "prohibition_move",
-            what=label(code, "signal", item.what),
+            what=label(code, "signal", item.what, gender=gender),
             count=len(item.markers),
             turns=turns,
         )
@@ -202,13 +212,21 @@ def prohibition(code: str, transcript: Transcript, item: Prohibition) -> str:
     )
 
 
-def work(code: str, transcript: Transcript, detection: Detection, item: Working) -> str:
+def work(
+    code: str,
+    transcript: Transcript,
+    detection: Detection,
+    item: Working,
+    *,
+    gender: Gender = Gender.UNKNOWN,
+) -> str:
     """What worked: the therapist's move, its turn, and the patient's answer right after (in a
     session without rupture, the way of working that kept the alliance)."""
     if item.alliance is not None:
         return phrase(
             code,
             "what_kept",
+            gender=gender,
             move=_capital(label(code, "alliance", item.alliance)),
             t_turn=turn_ref(code, transcript, item.therapist),
             p_turn=turn_ref(code, transcript, item.patient),
@@ -228,6 +246,7 @@ def work(code: str, transcript: Transcript, detection: Detection, item: Working)
     return phrase(
         code,
         "what_works",
+        gender=gender,
         move=_capital(move_label),
         t_turn=turn_ref(code, transcript, item.therapist),
         p_turn=turn_ref(code, transcript, item.patient),
@@ -285,10 +304,13 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
     next appointment last (a date on record, not something to take up: in the summary it must not
     push a deferral out of view)."""
 
+    gender = known.patient_gender
+
     def told(plan: Plan) -> str:
         return phrase(
             code,
             _plan_key(plan),
+            gender=gender,
             turn=turn_ref(code, transcript, plan.turn),
             agreed=turn_ref(code, transcript, plan.agreed_at) if plan.agreed_at is not None else "",
             refused=turn_ref(code, transcript, plan.refused) if plan.refused is not None else "",
@@ -297,7 +319,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             own=plan.own or "",
             idea=turn_ref(code, transcript, plan.idea) if plan.idea is not None else "",
             reshaped=turn_ref(code, transcript, plan.reshaped) if plan.reshaped is not None else "",
-            who=phrase(code, "plan_answered" if plan.answered else "plan_asked"),
+            who=phrase(code, "plan_answered" if plan.answered else "plan_asked", gender=gender),
             before_episodes=phrase(code, "open_before_episodes") if known.episodes else "",
         )
 
@@ -307,7 +329,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
         for turn in f.deferred:
             items.append(phrase(code, "open_deferred", turn=turn_ref(code, transcript, turn)))
         if f.episode.severity is Severity.MACRO and f.episode.resolved is not Resolution.YES:
-            items.append(phrase(code, "open_macro", span=span))
+            items.append(phrase(code, "open_macro", span=span, gender=gender))
         elif f.episode.set_aside is not None:
             words = next(
                 (e.words for e in f.episode.evidence if e.supports == "set_aside" and e.words), ""
@@ -316,18 +338,20 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
                 phrase(
                     code,
                     "open_set_aside",
+                    gender=gender,
                     turn=turn_ref(code, transcript, f.episode.set_aside),
                     words=words,
                 )
             )
         elif f.mild:
             if f.episode.resolved is not Resolution.YES:
-                items.append(phrase(code, "open_watch", span=span))
+                items.append(phrase(code, "open_watch", span=span, gender=gender))
         elif f.episode.resolved is not Resolution.YES:
             items.append(
                 phrase(
                     code,
                     "open_unresolved",
+                    gender=gender,
                     span=span,
                     kind=label(code, "kind", f.episode.kind.value),
                     resolved=label(code, "resolved", f.episode.resolved.value),
@@ -339,7 +363,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             and not known.repairs_of(f.index)
             and not f.deferred
         ):
-            items.append(phrase(code, "open_unrepaired", span=span))
+            items.append(phrase(code, "open_unrepaired", span=span, gender=gender))
     items += [told(plan) for plan in known.plans if plan.appointment]
     return tuple(items)
 
@@ -415,8 +439,14 @@ def episode(
     f: EpisodeFacts,
     circles: dict[str, tuple[Pair, ...]],
     needs: tuple[NeedFact, ...] = (),
+    *,
+    gender: Gender = Gender.UNKNOWN,
 ) -> EpisodeProse:
     """The patient's part, the therapist's part, the interaction and the needs of one episode."""
+
+    def signal(kind: str) -> str:
+        return label(code, "signal", kind, gender=gender)
+
     evidence: list[Evidence] = []
     patient: list[str] = []
     by_kind: dict[MarkerKind, list[int]] = {}
@@ -473,7 +503,7 @@ def episode(
                     after=turn_ref(code, transcript, after),
                 )
             )
-            evidence.append(Evidence("context", label(code, "signal", s.kind), s.words))
+            evidence.append(Evidence("context", signal(s.kind), s.words))
             continue
         # a move the detection does not back is a lead to check, never stated as done
         key = "therapist_signal_words" if s.words else "therapist_signal"
@@ -483,13 +513,13 @@ def episode(
             phrase(
                 code,
                 key,
-                Signal=_capital(label(code, "signal", s.kind)),
-                signal=label(code, "signal", s.kind),
+                Signal=_capital(signal(s.kind)),
+                signal=signal(s.kind),
                 words=_excerpt(s.words or ""),
                 turns=turns_ref(code, transcript, s.turns),
             )
         )
-        evidence.append(Evidence("context", label(code, "signal", s.kind), s.words))
+        evidence.append(Evidence("context", signal(s.kind), s.words))
     if not therapist:
         therapist.append(phrase(code, "therapist_none"))
 
@@ -501,7 +531,7 @@ def episode(
     if not interaction and f.trigger is not None and f.markers:
         move = move_at(detection, f.trigger)
         move_label = (
-            label(code, "signal", f.signals[0].kind)
+            signal(f.signals[0].kind)
             if f.signals and f.signals[0].backed and f.trigger in f.signals[0].turns
             else label(code, "move", move.move.value if move else "other")
         )
@@ -521,13 +551,20 @@ def episode(
         patient_part=tuple(patient),
         therapist_part=tuple(therapist),
         interaction=tuple(interaction),
-        needs=tuple(need(code, transcript, f, n) for n in needs),
+        needs=tuple(need(code, transcript, f, n, gender=gender) for n in needs),
         topic=as_said(code, f.topic.phrase) if f.topic else None,
         evidence=tuple(evidence),
     )
 
 
-def need(code: str, transcript: Transcript, f: EpisodeFacts, item: NeedFact) -> NeedProse:
+def need(
+    code: str,
+    transcript: Transcript,
+    f: EpisodeFacts,
+    item: NeedFact,
+    *,
+    gender: Gender = Gender.UNKNOWN,
+) -> NeedProse:
     """A need as a question to the therapist, with the markers and moves that point to it."""
     evidence: list[Evidence] = []
     subtype_at = {m.turn: m.subtype for m in f.markers}
@@ -545,7 +582,7 @@ def need(code: str, transcript: Transcript, f: EpisodeFacts, item: NeedFact) -> 
         text = phrase(
             code,
             "need_evidence_signal",
-            signal=label(code, "signal", signal.kind),
+            signal=label(code, "signal", signal.kind, gender=gender),
             turn=turn_ref(code, transcript, signal.turns[0]),
         )
         if all(e.detail != text for e in evidence):

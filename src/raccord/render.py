@@ -37,6 +37,7 @@ from raccord.model import (
 from raccord.quote import clip
 from raccord.taxonomy import Contribution, RepairStrategy, Role
 from raccord.understand.invitations import Invited, note_key
+from raccord.understand.patient import Gender, patient_words
 from raccord.understand.text import typeset
 
 CONTEXT_BEFORE = 2
@@ -59,6 +60,8 @@ class _Words:
 
     pack: dict[str, Any]
     code: str = "en"
+    #: the patient's grammatical gender, a fact of the session (``SessionFacts.patient_gender``)
+    gender: Gender = Gender.UNKNOWN
 
     def __call__(self, table: str, key: str) -> str:
         return self.typeset(str(self.pack.get(table, {}).get(key, key.replace("_", " "))))
@@ -187,7 +190,9 @@ def _invitations(analysis: SessionAnalysis) -> dict[int, Invited]:
 
 def _invited_text(w: _Words, tr: Transcript, asked: Invited) -> str:
     key = note_key(asked.kind)
-    said = str(w.pack.get("brief", {}).get(key, "")).format(turn=tr.turns[asked.therapist].uid)
+    said = str(w.pack.get("brief", {}).get(key, "")).format(
+        **patient_words(w.code, w.gender), turn=tr.turns[asked.therapist].uid
+    )
     return w.typeset(said)
 
 
@@ -326,7 +331,12 @@ def render(
     and with ``details`` (or ``show_all``) the timeline, the formulation and every option."""
     tr = analysis.transcript
     det = analysis.detection
-    w = _Words(dict(lang.load(tr.language).get("report", {})), tr.language or "en")
+    facts = analysis.formulation.facts if analysis.formulation is not None else None
+    w = _Words(
+        dict(lang.load(tr.language).get("report", {})),
+        tr.language or "en",
+        facts.patient_gender if facts is not None else Gender.UNKNOWN,
+    )
     parts: list[RenderableType] = []
     details = details or show_all
 

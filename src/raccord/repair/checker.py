@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -35,6 +35,7 @@ from raccord.detect.moves import move_type
 from raccord.lang import pack_code
 from raccord.repair.language import detect_language
 from raccord.taxonomy import RepairApproach, TherapistMoveType
+from raccord.understand.patient import Gender, patient_words
 from raccord.understand.text import section, typeset
 
 #: The rules a draft can fail, in report order.
@@ -321,16 +322,21 @@ def check(
     lang: str | None = None,
     *,
     approach: RepairApproach = RepairApproach.DIRECT,
+    gender: Gender = Gender.UNKNOWN,
 ) -> CheckResult:
-    """Check one draft statement; ``lang`` is detected (French or English) when not given."""
+    """Check one draft statement; ``lang`` is detected (French or English) when not given. The
+    advice names the patient as their ``gender`` has it (« la personne » when unknown: a draft
+    checked on its own comes with no session)."""
     code = pack_code(lang or detect_language(text))
     pack = _pack(code)
     normalised = _normalise(text).strip()
     results = _verdict(normalised, pack, approach)
     ok = all(r.ok for r in results if not r.advisory)
     rewrite = None if ok else _rewrite(normalised, pack, approach, results)
+    forms = patient_words(code, gender)
+    advised = tuple(replace(r, advice=r.advice.format(**forms)) for r in results)
     return CheckResult(
-        text=text, lang=code, approach=approach, ok=ok, rules=results, rewrite=rewrite
+        text=text, lang=code, approach=approach, ok=ok, rules=advised, rewrite=rewrite
     )
 
 

@@ -52,6 +52,7 @@ from raccord.taxonomy import (
     Timing,
 )
 from raccord.understand.facts import PUSHING, EpisodeFacts, move_at
+from raccord.understand.patient import Gender, patient_words
 from raccord.understand.session_facts import Repaired, SessionFacts, session_facts
 from raccord.understand.text import (
     label,
@@ -120,9 +121,13 @@ def suggest(
         else session_facts(transcript, detection, code)
     )
     links = _links(known)
+    gender = known.patient_gender
     out: list[Suggestion] = []
     for f in known.episodes:
-        done = [_reflect(code, transcript, detection, r) for r in known.repairs_of(f.index)]
+        done = [
+            _reflect(code, transcript, detection, r, gender=gender)
+            for r in known.repairs_of(f.index)
+        ]
         reflected = [s for s in done if s is not None]
         out.extend(reflected)
         already = frozenset(s.strategy for s in reflected)
@@ -141,7 +146,15 @@ def suggest(
         took = took or (f.episode.resolved is Resolution.YES and bool(reflected))
         out.extend(
             episode_suggestions(
-                code, transcript, f, attachment, links.get(f.index), already, tried, took
+                code,
+                transcript,
+                f,
+                attachment,
+                links.get(f.index),
+                already,
+                tried,
+                took,
+                gender=gender,
             )
         )
     return tuple(out)
@@ -174,7 +187,12 @@ _REPAIR_OF_OWN = {"apology": R.ACKNOWLEDGE_CONTRIBUTION, "meta_communication": R
 
 
 def _reflect(
-    code: str, transcript: Transcript, detection: Detection, repaired: Repaired
+    code: str,
+    transcript: Transcript,
+    detection: Detection,
+    repaired: Repaired,
+    *,
+    gender: Gender = Gender.UNKNOWN,
 ) -> Suggestion | None:
     """« Au tour 8, vous avez validé son vécu, et la personne s'est réengagée dans l'échange
     juste après (tour 9) : une piste à garder. » The move is named by what the therapist did."""
@@ -201,6 +219,7 @@ def _reflect(
         return None
     did: dict[str, Any] = table["did"]
     text = str(table["text"]).format(
+        **patient_words(code, gender),
         t_turn=turn_ref(code, transcript, repaired.therapist),
         p_turn=turn_ref(code, transcript, repaired.patient),
         did=str(did.get(key, did["default"])).format(move=name),
@@ -364,6 +383,8 @@ def episode_suggestions(
     already: frozenset[RepairStrategy] = frozenset(),
     tried: frozenset[RepairStrategy] = frozenset(),
     took: bool = False,
+    *,
+    gender: Gender = Gender.UNKNOWN,
 ) -> list[Suggestion]:
     out = []
     for strategy, timing in plan(f, attachment, link, already, tried, took):
@@ -373,10 +394,10 @@ def episode_suggestions(
                 approach=strategy.approach or RepairApproach.INDIRECT,
                 strategy=strategy,
                 text=text,
-                why=_why(code, transcript, f, strategy, timing, attachment),
+                why=_why(code, transcript, f, strategy, timing, attachment, gender=gender),
                 timing=timing,
                 episode=f.index,
-                context=_episode_context(code, transcript, f),
+                context=_episode_context(code, transcript, f, gender=gender),
             )
         )
     return out
@@ -596,7 +617,9 @@ def _tidy(text: str) -> str:
 # --------------------------------------------------------------------------- why
 
 
-def _episode_context(code: str, transcript: Transcript, f: EpisodeFacts) -> str:
+def _episode_context(
+    code: str, transcript: Transcript, f: EpisodeFacts, *, gender: Gender = Gender.UNKNOWN
+) -> str:
     """What the episode's suggestions answer: its markers and the move that may have fed it."""
     why: dict[str, Any] = section(code, "repair")["why"]
     pushing = next((s for s in f.signals if s.backed), None)
@@ -606,7 +629,7 @@ def _episode_context(code: str, transcript: Transcript, f: EpisodeFacts) -> str:
         # about progress, turn 16, right after an interpretation (turn 17)")
         key = "after_signal" if pushing.turns[0] < first else "during_signal"
         after = str(why[key]).format(
-            signal=label(code, "signal", pushing.kind),
+            signal=label(code, "signal", pushing.kind, gender=gender),
             turn=turn_ref(code, transcript, pushing.turns[0]),
         )
     elif f.trigger is not None:
@@ -635,10 +658,12 @@ def _why(
     strategy: RepairStrategy,
     timing: Timing,
     attachment: AttachmentStyle,
+    *,
+    gender: Gender = Gender.UNKNOWN,
 ) -> str:
     """The reason for one strategy and timing (what the episode was: ``_episode_context``)."""
     why: dict[str, Any] = section(code, "repair")["why"]
-    parts = [str(why["rule"][strategy.value])]
+    parts = [str(why["rule"][strategy.value]).format(**patient_words(code, gender))]
     if not f.receptive and strategy.approach is RepairApproach.DIRECT:
         parts.append(str(why["receptive_no"]))
     later = strategy is R.DEFER or timing is Timing.NEXT_SESSION

@@ -21,6 +21,7 @@ from raccord.report.pseudonym import Pseudonymiser, names_of
 from raccord.report.wording import Words, words
 from raccord.taxonomy import clear_within
 from raccord.understand.invitations import note_key
+from raccord.understand.patient import Gender
 
 EXCERPT = 220
 KEY_MOMENTS = moments.MOMENTS
@@ -132,10 +133,12 @@ class SessionView:
     #: sentence prepared to reopen an episode
     plan: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: the patient's grammatical gender, as the analysis recorded it (``SessionFacts``)
+    gender: Gender = Gender.UNKNOWN
 
     @property
     def words(self) -> Words:
-        return words(self.language)
+        return words(self.language, self.gender)
 
 
 def clock(seconds: float | None) -> str:
@@ -241,7 +244,8 @@ def build(
 ) -> SessionView:
     """The view of one session; names replaced unless ``keep_names``."""
     meta = analysis.get("transcript", {})
-    w = words(language or meta.get("language"))
+    recorded = (analysis.get("formulation") or {}).get("facts") or {}
+    w = words(language or meta.get("language"), Gender.read(recorded.get("patient_gender")))
     if not keep_names:
         names = names_of(rows)
         if patient:
@@ -456,6 +460,7 @@ def build(
             therapist=w.number(float(scores.get("therapist_contribution", 0.0))),
         ),
         made=w.t("report", "made", date=(today or dt.date.today()).isoformat()),
+        gender=w.gender,
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from raccord import lang
 from raccord.lang import pack_code
+from raccord.understand.patient import Gender, patient_words
 from raccord.understand.text import typeset
 
 LANGUAGES = ("fr", "en")
@@ -22,14 +23,17 @@ def _load(code: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Words:
-    """``t("report", "title")``, ``label("subtype", "giving_up")``, ``number(0.5)`` in one language."""
+    """``t("report", "title")``, ``label("subtype", "giving_up")``, ``number(0.5)`` in one language;
+    for one session, the patient named as their ``gender`` has it (« La part de la patiente : »)."""
 
     code: str
+    gender: Gender = Gender.UNKNOWN
 
     def t(self, table: str, key: str, **values: object) -> str:
         raw = _load(self.code).get(table, {}).get(key)
         if raw is None:
             raw = _load("en").get(table, {}).get(key, key)
+        values = {**patient_words(self.code, self.gender), **values}
         return typeset(self.code, str(raw).format(**values) if values else str(raw))
 
     def choices(self, table: str, key: str) -> dict[str, str]:
@@ -48,5 +52,5 @@ class Words:
         return str(pack.get("numbers", {}).get("quote", "“{}”")).format(words)
 
 
-def words(language: str | None) -> Words:
-    return Words(pack_code(language))
+def words(language: str | None, gender: Gender = Gender.UNKNOWN) -> Words:
+    return Words(pack_code(language), gender)

@@ -3,9 +3,11 @@
 The formulation's prose, the repair suggestions and the one-minute report all speak about the
 same facts: each episode's facts (markers, who raised which topic at which turn, the therapist's
 possible part), the pairs and vicious circles, the implicit prohibitions, what worked, which
-repairs took and what the session agreed to take up next time. They are computed here once from the transcript and the detection; later stages
-read these values and never re-derive them from the raw text, so what the text report, the
-JSON and the suggestions say agrees, and a test can check each stated fact against them.
+repairs took, what the session agreed to take up next time, and the patient's grammatical gender
+as their speaker label gives it. They are computed here once from the transcript and the
+detection; later stages read these values and never re-derive them from the raw text, so what the
+text report, the JSON and the suggestions say agrees, and a test can check each stated fact
+against them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from raccord.understand import cycles, invitations, plans, prohibitions, works
 from raccord.understand.cycles import Pair
 from raccord.understand.facts import EpisodeFacts, episode_facts
 from raccord.understand.invitations import Invited
+from raccord.understand.patient import Gender, patient_gender
 from raccord.understand.plans import Plan
 from raccord.understand.prohibitions import Prohibition
 from raccord.understand.works import Working
@@ -52,6 +55,9 @@ class SessionFacts:
     plans: tuple[Plan, ...] = ()
     #: markers said in answer to the therapist's invitation to talk about the relationship
     invited: tuple[Invited, ...] = ()
+    #: « la patiente » / « le patient » in the reports; unknown (« la personne ») when the
+    #: speaker label does not say (``understand.patient``)
+    patient_gender: Gender = Gender.UNKNOWN
 
     def episode(self, index: int) -> EpisodeFacts | None:
         return next((f for f in self.episodes if f.index == index), None)
@@ -95,4 +101,5 @@ def session_facts(
             ),
         ),
         invited=invitations.answered(transcript, detection, code),
+        patient_gender=patient_gender(transcript, code),
     )

@@ -15,10 +15,10 @@ from typing import Any
 
 from raccord import lang, nlp
 from raccord.detect.moves import sentence_at
-from raccord.lang import label as label
 from raccord.lang import pack_code
 from raccord.lang.cues import CueSet, Folded, Index, fold, fold_sentences
 from raccord.model import Transcript
+from raccord.understand.patient import Gender, patient_words
 
 # French elisions (l', qu', jusqu'…) are their own token; other apostrophes stay inside the word
 # (aujourd'hui, don't, you're).
@@ -45,17 +45,26 @@ def word_count(text: str) -> int:
     return len(words(text))
 
 
-def phrase(code: str, key: str, **values: object) -> str:
-    """One sentence of ``understand.toml [text]`` filled with ``values``."""
+def phrase(code: str, key: str, *, gender: Gender = Gender.UNKNOWN, **values: object) -> str:
+    """One sentence of ``understand.toml [text]`` filled with ``values``, the patient named as
+    their ``gender`` has it (``patient_words``: « la patiente est revenue »)."""
     template = str(section(code, "understand")["text"][key])
-    return template.format(**values)
+    return template.format(**{**patient_words(code, gender), **values})
 
 
-def phrase_n(code: str, key: str, n: int, **values: object) -> str:
+def phrase_n(
+    code: str, key: str, n: int, *, gender: Gender = Gender.UNKNOWN, **values: object
+) -> str:
     """Like ``phrase``, using ``<key>_one`` when ``n`` is 1 and the pack has it."""
     texts = section(code, "understand")["text"]
     chosen = f"{key}_one" if n == 1 and f"{key}_one" in texts else key
-    return phrase(code, chosen, n=n, **values)
+    return phrase(code, chosen, gender=gender, n=n, **values)
+
+
+def label(code: str, family: str, key: str, *, gender: Gender = Gender.UNKNOWN) -> str:
+    """A display label of the pack (``lang.label``), the patient named as their ``gender`` has
+    it (« vous avez parlé nettement plus que la patiente »)."""
+    return lang.label(code, family, key).format(**patient_words(code, gender))
 
 
 def join(code: str, items: Sequence[str]) -> str:

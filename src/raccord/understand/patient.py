@@ -1,0 +1,79 @@
+"""The patient's grammatical gender, read once from the speaker label, and the words agreeing with it.
+
+A French clinician writes « la patiente est revenue… vérifier avec elle » or « le patient est
+revenu… vérifier avec lui »; « la personne » reads impersonal and translated. The transcript says
+which when the patient's speaker label does (« Patiente », « Mme Roux »; « Patient », « M. Roux »);
+a first name, « P » or « SPEAKER_01 » says nothing, and then the reports keep « la personne »
+(feminine: « revenue », « avec elle »). The gender is a session fact (``SessionFacts.patient_gender``),
+decided here once; every sentence is then filled with ``patient_words``. The label forms and the
+words are pack data (``understand.toml [patient]``): a language without them (English, where the
+templates say "the patient" and "they") has no gender to decide and no words to fill.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from enum import StrEnum
+from functools import cache
+from types import MappingProxyType
+
+from raccord import lang
+from raccord.lang import pack_code
+from raccord.model import Transcript
+from raccord.taxonomy import Role
+
+
+class Gender(StrEnum):
+    """The grammatical gender the reports give the patient: ``unknown`` when the label says
+    nothing, or when several patients speak (a couple, a family)."""
+
+    FEMININE = "feminine"
+    MASCULINE = "masculine"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def read(cls, value: object) -> Gender:
+        """The gender a record stored (``"feminine"``), ``unknown`` for anything else (a record
+        written before the fact existed)."""
+        try:
+            return cls(str(value))
+        except ValueError:
+            return cls.UNKNOWN
+
+
+@cache
+def _label_forms(code: str) -> tuple[tuple[Gender, tuple[re.Pattern[str], ...]], ...]:
+    table = lang.section(code, "understand").get("patient", {}).get("labels", {})
+    return tuple(
+        (gender, tuple(re.compile(str(p), re.IGNORECASE) for p in table.get(gender.value, ())))
+        for gender in (Gender.FEMININE, Gender.MASCULINE)
+    )
+
+
+def label_gender(label: str, code: str) -> Gender:
+    """The gender a speaker label states in the language ``code`` (« Patiente » → feminine,
+    « M. Roux » → masculine, « Léa » → unknown)."""
+    clean = re.sub(r"\s+", " ", label.strip()).rstrip(" :-")
+    for gender, patterns in _label_forms(pack_code(code)):
+        if any(p.search(clean) for p in patterns):
+            return gender
+    return Gender.UNKNOWN
+
+
+def patient_gender(transcript: Transcript, code: str) -> Gender:
+    """The patient's gender from their speaker label as the transcript gives it; ``unknown``
+    unless exactly one patient speaks."""
+    patients = transcript.speakers_with(Role.PATIENT)
+    return label_gender(patients[0], code) if len(patients) == 1 else Gender.UNKNOWN
+
+
+@cache
+def patient_words(code: str, gender: Gender = Gender.UNKNOWN) -> Mapping[str, str]:
+    """The words a template names the patient with (``{le_patient}``, ``{du_patient}``,
+    ``{il}``, ``{lui}``, the agreement ``{e}``…), each also capitalised (``{Le_patient}``), for
+    ``gender`` in the language ``code``; empty for a language whose templates need none."""
+    table = lang.section(pack_code(code), "understand").get("patient", {}).get("words", {})
+    forms = {str(k): str(v) for k, v in table.get(gender.value, {}).items()}
+    capitals = {k[:1].upper() + k[1:]: v[:1].upper() + v[1:] for k, v in forms.items()}
+    return MappingProxyType({**capitals, **forms})
