@@ -326,6 +326,8 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
     items: list[str] = [told(plan) for plan in known.plans if not plan.appointment]
     for f in known.episodes:
         span = span_ref(code, transcript, f.episode.start, f.episode.end)
+        at = span_ref(code, transcript, f.episode.start, f.episode.end, "at")
+        of = span_ref(code, transcript, f.episode.start, f.episode.end, "of")
         for turn in f.deferred:
             items.append(phrase(code, "open_deferred", turn=turn_ref(code, transcript, turn)))
         if f.episode.severity is Severity.MACRO and f.episode.resolved is not Resolution.YES:
@@ -345,7 +347,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             )
         elif f.mild:
             if f.episode.resolved is not Resolution.YES:
-                items.append(phrase(code, "open_watch", span=span, gender=gender))
+                items.append(phrase(code, "open_watch", span=span, span_at=at, gender=gender))
         elif f.episode.resolved is not Resolution.YES:
             items.append(
                 phrase(
@@ -353,6 +355,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
                     "open_unresolved",
                     gender=gender,
                     span=span,
+                    span_of=of,
                     kind=label(code, "kind", f.episode.kind.value),
                     resolved=label(code, "resolved", f.episode.resolved.value),
                 )
@@ -363,7 +366,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             and not known.repairs_of(f.index)
             and not f.deferred
         ):
-            items.append(phrase(code, "open_unrepaired", span=span, gender=gender))
+            items.append(phrase(code, "open_unrepaired", span=span, span_of=of, gender=gender))
     items += [told(plan) for plan in known.plans if plan.appointment]
     return tuple(items)
 

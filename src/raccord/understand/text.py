@@ -88,10 +88,16 @@ def turns_ref(code: str, transcript: Transcript, indexes: Iterable[int]) -> str:
     return phrase(code, "turns", list=join(code, uids))
 
 
-def span_ref(code: str, transcript: Transcript, start: int, end: int) -> str:
+def span_ref(code: str, transcript: Transcript, start: int, end: int, case: str = "") -> str:
+    """« tours 10–18 », or « tour 10 » for one turn; ``case`` ``"at"`` / ``"of"`` gives the forms
+    a preposition contracts with in French (« aux tours 10–18 » / « au tour 10 », « des tours
+    10–18 » / « du tour 10 »: « Retrait des tour 10 » was printed for a one-turn episode)."""
+    suffix = f"_{case}" if case else ""
     if start == end:
-        return turn_ref(code, transcript, start)
-    return phrase(code, "span", start=transcript.turns[start].uid, end=transcript.turns[end].uid)
+        return phrase(code, f"turn{suffix}", n=transcript.turns[start].uid)
+    return phrase(
+        code, f"span{suffix}", start=transcript.turns[start].uid, end=transcript.turns[end].uid
+    )
 
 
 @cache
