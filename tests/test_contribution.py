@@ -98,3 +98,28 @@ def test_annomi_low_quality_sessions_score_higher_than_high_quality(shared_data:
         low.append(quality[tid] == "low")
     assert len(scores) == 133
     assert roc_auc(scores, low) >= 0.85
+
+
+def test_a_structured_session_that_asks_more_than_it_reflects_is_not_scored_as_contributing() -> (
+    None
+):
+    """Sound CBT or EMDR preparation asks and structures more than it reflects; reflecting
+    rarely is an MI proficiency norm, not a rupture: with no turn flagged and no directive talk
+    the index stays at 0 (blind reviews found 0.28 for a model EMDR session, as for a
+    macro-rupture)."""
+    structured = session(
+        "fr",
+        (
+            "T",
+            "On commence par votre semaine, puis on prépare l'exercice du lieu sûr. Ça vous va ?",
+        ),
+        ("P", "Oui, ça me va."),
+        ("T", "Comment ont été les nuits depuis mardi ?"),
+        ("P", "Je me réveille vers trois heures, toujours."),
+        ("T", "Et qu'est-ce qui se passe pour vous à ce moment-là ?"),
+        ("P", "Je revois le couloir de l'hôpital."),
+        ("T", "Qu'est-ce que vous aimeriez qu'on regarde en premier aujourd'hui ?"),
+    )
+    p = profile(structured, label_moves(structured, (), mode="fast"))
+    assert p.reflections == 0 and p.contributing == 0 and p.directive == 0
+    assert p.score == 0.0
