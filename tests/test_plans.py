@@ -2173,3 +2173,35 @@ def test_a_question_about_sunday_is_no_recap_and_the_starting_point_for_next_wee
     ]
     found = plans.find(_session(lines, "en"), "en")
     assert [(p.turn, _kind(p), p.agreed_at) for p in found] == [(0, "next session", 1)]
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "fr",
+            [
+                "T: Si vous le souhaitez, on peut en parler la prochaine fois, du rythme, de la "
+                "fréquence, de ce qui serait tenable pour vous.",
+                "P: Ouais. On verra dimanche, déjà. Bon, j'y vais.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "T: If you like, we can talk next time about how often we meet.",
+                "P: Yeah. We'll see after Sunday, first. Right, I'd better go.",
+            ],
+        ),
+    ],
+)
+def test_a_yes_the_turn_takes_back_is_no_clear_yes(language: str, lines: list[str]) -> None:
+    """fresh54 (read after scoring): « Ouais. On verra dimanche, déjà. » was listed as the patient
+    accepting to talk about the frequency next time, to open the session with. The proposal stays
+    on record, without a yes, to check before opening with it."""
+    (plan,) = plans.find(_session(lines, language), language)
+    assert plan.proposed and plan.agreed_at is None
+    # a plain yes is still one
+    yes = [lines[0], lines[1].split(".")[0] + "."]
+    (plan,) = plans.find(_session(yes, language), language)
+    assert plan.agreed_at == 1
