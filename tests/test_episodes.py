@@ -309,6 +309,38 @@ def test_a_subject_the_patient_sets_aside_leaves_the_episode_partly_resolved() -
             ["I'm still a bit sore about it, mind.", "It's not all sorted. Not sold yet."],
             ["The bill's sorted now.", "I'm sold on the new van."],
         ),
+        # fresh54: doubt about the work, said at the end after the repair
+        (
+            "residue",
+            "fr",
+            [
+                "On peut, ouais. Après, pour le reste… les séances, le tarif, tout ça, je vais "
+                "réfléchir.",
+                "Je sais toujours pas si ça va servir à quelque chose.",
+            ],
+            ["Je vais réfléchir à ce que je lui dis.", "Je sais pas si ça va marcher, le vélo."],
+        ),
+        (
+            "residue",
+            "en",
+            [
+                "Still not sure I'm doing the chair again.",
+                "I still don't really know if this is going to do anything.",
+            ],
+            ["I'm not sure I'm doing the school run.", "I don't know if the bus is coming."],
+        ),
+        (
+            "dropout",
+            "fr",
+            ["Je vous dis pas que je reviens pas. Je vous dis que je vais voir."],
+            ["Je lui ai dit que je reviens samedi."],
+        ),
+        (
+            "dropout",
+            "en",
+            ["I'm not saying I won't come back. I'll see."],
+            ["I don't know if I'll come back early from the depot."],
+        ),
     ],
 )
 def test_the_dropout_and_deferral_cues_leave_ordinary_talk_alone(
