@@ -487,3 +487,37 @@ def test_a_cue_of_punctuation_alone_is_not_quoted_as_evidence(code: str) -> None
     assert quoted.detail == pack.signal_templates["yes_but_plain"]
     worded = M._signal(pack, "yes_but", words="mais")
     assert worded.words == "mais" and "mais" in worded.detail
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        # fresh56 (blind, missed at 0.52): the therapist likened to a leaflet
+        (
+            "en",
+            [
+                "T: Some people find a bereavement group helps. I can give you the details.",
+                "P: A group. Plastic chairs and a leaflet on the stages of grief.",
+                "T: The research on groups for widowed men is quite encouraging, actually.",
+                "P: You sound like a leaflet, you know that? Sorry. But you do.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "T: Certaines personnes trouvent un groupe de parole utile. Je peux vous donner "
+                "les coordonnées.",
+                "P: Un groupe. Des chaises en plastique et une brochure sur le deuil.",
+                "T: Les études sur ces groupes sont plutôt encourageantes, vous savez.",
+                "P: Vous parlez comme une brochure, vous savez ça ? Pardon. Mais c'est vrai.",
+            ],
+        ),
+    ],
+)
+def test_the_therapist_likened_to_a_leaflet_is_a_complaint_about_the_therapist(
+    language: str, lines: list[str]
+) -> None:
+    for mode in ("fast", "full"):
+        found = {m.turn: m for m in detect(session("\n".join(lines), language), mode=mode).markers}
+        assert 3 in found, (mode, found)
+        assert found[3].subtype is MarkerSubtype.COMPLAINT_THERAPIST
