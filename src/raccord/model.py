@@ -117,6 +117,14 @@ class Turn:
         """The words with each non-verbal annotation back where it stood (``as_said``)."""
         return as_said(self.text, self.annotations, mark)
 
+    @property
+    def silence(self) -> float | None:
+        """The longest silence annotated in the turn, in seconds (0 for ``[silence]`` with no
+        duration); ``None`` when no silence is annotated."""
+        return max(
+            (a.seconds or 0.0 for a in self.annotations if a.kind == "silence"), default=None
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class RoleAssignment:

@@ -326,8 +326,10 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
     items: list[str] = [told(plan) for plan in known.plans if not plan.appointment]
     for f in known.episodes:
         span = span_ref(code, transcript, f.episode.start, f.episode.end)
-        at = span_ref(code, transcript, f.episode.start, f.episode.end, "at")
-        of = span_ref(code, transcript, f.episode.start, f.episode.end, "of")
+
+        def spanned(case: str, f: EpisodeFacts = f) -> str:
+            return span_ref(code, transcript, f.episode.start, f.episode.end, case)
+
         for turn in f.deferred:
             items.append(phrase(code, "open_deferred", turn=turn_ref(code, transcript, turn)))
         if f.episode.severity is Severity.MACRO and f.episode.resolved is not Resolution.YES:
@@ -347,7 +349,9 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             )
         elif f.mild:
             if f.episode.resolved is not Resolution.YES:
-                items.append(phrase(code, "open_watch", span=span, span_at=at, gender=gender))
+                items.append(
+                    phrase(code, "open_watch", span=span, span_at=spanned("at"), gender=gender)
+                )
         elif f.episode.resolved is not Resolution.YES:
             items.append(
                 phrase(
@@ -355,7 +359,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
                     "open_unresolved",
                     gender=gender,
                     span=span,
-                    span_of=of,
+                    span_of=spanned("of"),
                     kind=label(code, "kind", f.episode.kind.value),
                     resolved=label(code, "resolved", f.episode.resolved.value),
                 )
@@ -366,7 +370,9 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             and not known.repairs_of(f.index)
             and not f.deferred
         ):
-            items.append(phrase(code, "open_unrepaired", span=span, span_of=of, gender=gender))
+            items.append(
+                phrase(code, "open_unrepaired", span=span, span_of=spanned("of"), gender=gender)
+            )
     items += [told(plan) for plan in known.plans if plan.appointment]
     return tuple(items)
 

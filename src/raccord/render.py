@@ -77,6 +77,12 @@ class _Words:
         """``words`` between the language's quotation marks (``[numbers] quote`` of the pack)."""
         return str(self.pack.get("numbers", {}).get("quote", "“{}”")).format(words)
 
+    def brief(self, key: str, /, **values: object) -> str:
+        """The ``[brief]`` sentence ``key`` filled with ``values``, the patient named as their
+        gender has it (``patient_words``), typeset."""
+        template = str(self.pack.get("brief", {}).get(key, key))
+        return self.typeset(template.format(**patient_words(self.code, self.gender), **values))
+
     def count(self, n: int, key: str) -> str:
         """``n`` and the heading ``key``, singular (``<key>_one``) when n is 1 and the pack has it."""
         return f"{n} {self('headings', lang.counted(self.pack.get('headings', {}), key, n))}"
@@ -189,11 +195,7 @@ def _invitations(analysis: SessionAnalysis) -> dict[int, Invited]:
 
 
 def _invited_text(w: _Words, tr: Transcript, asked: Invited) -> str:
-    key = note_key(asked.kind)
-    said = str(w.pack.get("brief", {}).get(key, "")).format(
-        **patient_words(w.code, w.gender), turn=tr.turns[asked.therapist].uid
-    )
-    return w.typeset(said)
+    return w.brief(note_key(asked.kind), turn=tr.turns[asked.therapist].uid)
 
 
 def _brief_block(
@@ -205,7 +207,7 @@ def _brief_block(
     notes = form.therapist_notes if form is not None else ()
 
     def say(key: str, **values: object) -> str:
-        return w.typeset(str(w.pack.get("brief", {}).get(key, key)).format(**values))
+        return w.brief(key, **values)
 
     def resolved(value: str) -> str:
         return w.typeset(str(w.pack.get("brief", {}).get("resolution", {}).get(value, value)))

@@ -394,8 +394,8 @@ def _label_turn(
     # an answer: a reproach or a question to the therapist met with nothing (fr53-a: 25 s after
     # « Si ça vous intéresse, même. »), a withdrawal left to itself (en52-a: 15 s after
     # "Maybe."). Their coders coded both; no move type reads a silence (it is a backchannel).
-    pause = max((a.seconds or 0.0 for a in turn.annotations if a.kind == "silence"), default=0.0)
-    silent = n_words_of(turn) == 0 and pause >= _SILENT_PAST
+    pause = turn.silence or 0.0
+    silent = n_words == 0 and pause >= _SILENT_PAST
     if marker is not None and state.marker_turn == i - 1 and silent:
         said = turn.as_said().strip()
         label = (
@@ -500,11 +500,6 @@ def _label_turn(
         if question and facts.validating:
             return repair(RepairStrategy.VALIDATE, 0.5)
     return TherapistMove(i, move, confidence=0.5, evidence=move_evidence)
-
-
-def n_words_of(turn: Turn) -> int:
-    """How many words the turn holds (its annotations apart)."""
-    return len(WORD.findall(turn.text))
 
 
 def _tentative(pack: MovePack, norm: str, spans: Sequence[tuple[int, int, bool]]) -> bool:

@@ -223,14 +223,12 @@ def _nonverbal(p: Pack, turn: Turn) -> tuple[tuple[str, ...], float | None, str]
     ``[nonverbal] tone`` says which tones are irritated (the reader's ``tone`` kind also holds
     « voix basse », "flatly")."""
     kinds: list[str] = []
-    silence: float | None = None
+    silence = turn.silence
     tone = ""
     irritated = p.nonverbal.get("tone")
     for nv in turn.annotations:
         kinds.append(nv.kind)
-        if nv.kind == "silence":
-            silence = max(silence or 0.0, nv.seconds or 0.0)
-        elif nv.kind == "tone" and not tone and irritated is not None:
+        if nv.kind == "tone" and not tone and irritated is not None:
             written = nv.raw.strip("[]() ")
             tone = written if irritated.search(f"[{written}]") else ""
     for kind, regex in p.nonverbal.items():
