@@ -267,6 +267,12 @@ def patient_turns(
     )
 
 
+def invited_turns(detection: Detection) -> frozenset[int]:
+    """The patient turns that answer the therapist's invitation to say where they are wrong (the
+    detection's ``answered_invitation`` fact)."""
+    return patient_turns(detection, lambda s: bool(s.get("answered_invitation")))
+
+
 def turn_signals(
     transcript: Transcript, detection: Detection, index: int, code: str
 ) -> list[Signal]:

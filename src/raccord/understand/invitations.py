@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import MarkerKind, Role
-from raccord.understand.facts import own_repair, patient_turns
+from raccord.understand.facts import invited_turns, own_repair
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ def answered(transcript: Transcript, detection: Detection, code: str) -> tuple[I
     then tell the therapist that the rupture itself may be its repair."""
     turns = transcript.turns
     # the therapist turn before asked to be told where it is wrong: the detection's fact
-    invited = patient_turns(detection, lambda s: bool(s.get("answered_invitation")))
+    invited = invited_turns(detection)
     out: list[Invited] = []
     for marker in detection.markers:
         before = marker.turn - 1

@@ -217,7 +217,7 @@ def find(
                 # proposal is on record, to be checked before the next session opens with it
                 # (fresh44's review found it missing); a proposal not taken up is no plan
                 # so is a yes the turn takes back (« Ouais. On verra dimanche, déjà. », fresh54)
-                if answer in appeased or cue(code, "client_hedges", turns[answer].text):
+                if answer in appeased or _hedged(code, turns[answer].text):
                     out.append(Plan(i, offer[1].rstrip("."), None, proposed=True))
                 elif cue(code, "client_accepts", turns[answer].text) is not None:
                     out.append(Plan(i, offer[1].rstrip("."), answer, proposed=True))
@@ -716,12 +716,17 @@ def _reschedules(code: str, text: str, asked: bool) -> bool:
     )
 
 
+def _hedged(code: str, text: str) -> bool:
+    """A yes the turn takes back (``cues.client_hedges``): « Ouais. On verra dimanche, déjà. » is
+    no yes to talking about the frequency (fresh54)."""
+    return cue(code, "client_hedges", text) is not None
+
+
 def _yes(code: str, text: str, also: str) -> bool:
     """The patient's yes: a plain yes (``cues.client_accepts``), or the pack's ``cues.<also>``
     for what is asked — trying the task (``client_will_try``), the slot said back
     (``confirms_slot``), "I'll tell you" (``client_will_tell``)."""
-    # « Ouais. On verra dimanche, déjà. » is no yes to talking about the frequency (fresh54)
-    if cue(code, "client_hedges", text) is not None:
+    if _hedged(code, text):
         return False
     return cue(code, "client_accepts", text) is not None or cue(code, also, text) is not None
 

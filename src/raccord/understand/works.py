@@ -25,6 +25,7 @@ from raccord.model import Detection, Transcript
 from raccord.taxonomy import MarkerKind, MarkerSubtype, RepairStrategy, Role, TherapistMoveType
 from raccord.understand.facts import (
     PAUSE_SECONDS,
+    invited_turns,
     move_at,
     next_patient,
     own_repair,
@@ -170,7 +171,7 @@ def kept(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
     if any(m.kind is not MarkerKind.NONE for m in detection.markers):
         return ()
     turns = transcript.turns
-    invited = patient_turns(detection, lambda s: bool(s.get("answered_invitation")))
+    invited = invited_turns(detection)
     found: list[Working] = []
     for turn in turns:
         if turn.role is not Role.THERAPIST:
