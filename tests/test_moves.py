@@ -2865,3 +2865,57 @@ def test_a_long_silence_right_after_a_marker_is_named_as_the_therapists_part(
         (t,) = parse("\n".join(shorter) + "\n", fmt="text", language=language)
         assert last_move(t, (marker_at(1, subtype),)).contribution is Contribution.NONE
     assert last_move(transcript).contribution is Contribution.NONE
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        # fresh54: the reason for the chair exercise, asked for outright
+        (
+            "en",
+            [
+                "Therapist: Would you be willing to try talking to him in the chair?",
+                "Patient: Right. So what is it for, then? The chair thing. Honestly.",
+                "Therapist: Fair question. The way I work, I pay a lot of attention to feelings, "
+                "because often what keeps people stuck isn't that they don't know the facts.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "Thérapeute : Je vous propose de remplir le carnet d'exposition cette semaine.",
+                "Patiente : Mais ça sert à quoi, ce carnet ?",
+                "Thérapeute : C'est pour ça que je vous le propose : ce qui entretient la peur, "
+                "c'est l'évitement, et le carnet permet de voir ce qui se passe vraiment.",
+            ],
+        ),
+    ],
+)
+def test_the_reason_the_patient_asked_for_is_no_lecture(language: str, lines: list[str]) -> None:
+    (transcript,) = parse("\n".join(lines) + "\n", fmt="text", language=language)
+    assert last_move(transcript).contribution is Contribution.NONE
+    # after a marker, explaining the task is the indirect repair of giving its rationale
+    marked = last_move(transcript, (marker_at(1, MarkerSubtype.COMPLAINT_ACTIVITIES),))
+    assert marked.contribution is Contribution.NONE
+    assert marked.repair is RepairStrategy.GIVE_RATIONALE
+    if language == "en":
+        # the same words unasked, after the same marker, stay a lecture
+        unasked = [lines[0], "Patient: I don't know. It's a bit silly.", lines[2]]
+        (t,) = parse("\n".join(unasked) + "\n", fmt="text", language=language)
+        lecture = last_move(t, (marker_at(1, MarkerSubtype.COMPLAINT_ACTIVITIES),))
+        assert lecture.contribution is Contribution.CONFRONT_ARGUE
+
+
+def test_no_that_answers_a_question_about_the_therapist_is_no_argument() -> None:
+    """fresh55: "Have you ever looked after a parent?" … "You still haven't answered." — "No, I
+    haven't. I haven't cared for a parent like that. … I reach for the model, and I did that just
+    now." was called arguing, the turn that repaired the rupture."""
+    lines = [
+        "Therapist: That sounds like your subjugation schema again.",
+        "Patient: Have you ever looked after a parent? You still haven't answered.",
+        "Therapist: No, I haven't. I haven't cared for a parent like that. And since we're being "
+        "straight with each other: I reach for the model when it gets uncomfortable in here.",
+    ]
+    (transcript,) = parse("\n".join(lines) + "\n", fmt="text", language="en")
+    move = last_move(transcript, (marker_at(1, MarkerSubtype.COMPLAINT_THERAPIST),))
+    assert move.contribution is not Contribution.CONFRONT_ARGUE

@@ -140,6 +140,8 @@ class _State:
     stance_turn: int | None = None
     stance_words: str = ""
     request_turn: int | None = None
+    #: The client's last turn asked what the task is for.
+    why_turn: int | None = None
     #: The client's last turn asked to lead (« est-ce qu'on pourrait parler du contrôle ? »).
     lead_turn: int | None = None
     permission_turn: int | None = None
@@ -279,6 +281,9 @@ class _ClientFacts:
 
     stance: str | None
     request: bool
+    #: The client asks what the task or question is for ("So what is it for, then?", « ça sert
+    #: à quoi ? »): the explanation that follows answers them.
+    asks_why: bool
     leads: bool
     n_words: int
     content: frozenset[str]
@@ -293,6 +298,7 @@ def _client_facts(text: str, code: str) -> _ClientFacts:
     return _ClientFacts(
         stance=None if sustain is None else sentence_at(text, folded, sustain.start()),
         request=_cue(pack, "request", norm) is not None,
+        asks_why=_cue(pack, "asks_rationale", norm) is not None,
         leads=_cue(pack, "lead_request", norm) is not None
         or _cue(pack, "asks_next_time", norm) is not None,
         n_words=len(WORD.findall(norm)),
@@ -440,6 +446,14 @@ def _label_turn(
         if move is _T.META_COMMUNICATION:
             return repair(RepairStrategy.INVITE_DISCUSSION, 0.7)
 
+    # The reason for the task, given because the patient asked what it is for ("So what is it
+    # for, then? The chair thing." — "Fair question. The way I work, …", fresh54): an answer, not a
+    # lecture; after a marker, the indirect repair of explaining the task.
+    explaining = move in (_T.CONFRONTING, _T.INFORMATION) and not question
+    if state.why_turn is not None and state.why_turn == i - 1 and explaining and not push:
+        if marker is not None and not fragment:
+            return repair(RepairStrategy.GIVE_RATIONALE, 0.55)
+        return TherapistMove(i, move, confidence=0.5, evidence=move_evidence)
     if move is _T.CONFRONTING:
         return contribution(Contribution.CONFRONT_ARGUE, 0.7, *stance)
     if facts.disputes and (resisting or pushed_back) and not question:
@@ -563,6 +577,7 @@ def _observe_client(code: str, turn: Turn, marker: Marker | None, state: _State)
         state.pushback_turn = turn.index
     if facts.request:
         state.request_turn = turn.index
+    state.why_turn = turn.index if facts.asks_why else None
     state.lead_turn = turn.index if facts.leads else None
 
 
