@@ -26,14 +26,15 @@ THRESHOLD = 0.6
     st.lists(st.floats(0.0, 1.0), min_size=1, max_size=40),
     st.booleans(),
     st.sampled_from(GRID),
+    st.booleans(),
 )
 def test_the_stage_never_raises_a_turn(
-    probabilities: list[float], live: bool, abc: tuple[float, float, float]
+    probabilities: list[float], live: bool, abc: tuple[float, float, float], spare: bool
 ) -> None:
     """The fourth session's head lifted warm answers in a session full of ruptures over the
     line; this one only subtracts from a turn's log-odds, whatever the grid chose."""
     a, b, c = abc
-    stage = dataclasses.replace(STAGE, a=a, b=b, c=c, live=live)
+    stage = dataclasses.replace(STAGE, a=a, b=b, c=c, live=live, spare=spare)
     p = np.asarray(probabilities)
     assert np.all(stage.shift(p, THRESHOLD) <= 0.0)
     assert np.all(stage.apply(p, THRESHOLD) <= p + 1e-12)
@@ -46,6 +47,20 @@ def test_a_lone_likely_turn_in_a_calm_session_is_lowered_and_not_in_a_tense_one(
     in_tense = STAGE.apply(tense_session, THRESHOLD)[2]
     assert in_calm < 0.7
     assert in_tense == pytest.approx(0.7)  # a tense session takes nothing off
+
+
+def test_a_sparing_stage_keeps_two_likely_turns_close_together() -> None:
+    """fresh56: a widower's rupture told flatly — two markers a turn apart in an otherwise quiet
+    session — lost both to the stage; sparing, it lowers only the turn with no likely neighbour."""
+    session = np.full(30, 0.05)
+    session[[5, 7, 20]] = [0.66, 0.68, 0.66]
+    plain = STAGE.apply(session, THRESHOLD)
+    spared = dataclasses.replace(STAGE, spare=True).apply(session, THRESHOLD)
+    assert (plain[[5, 7, 20]] < THRESHOLD).all()
+    assert spared[5] == pytest.approx(0.66) and spared[7] == pytest.approx(0.68)
+    assert spared[20] == pytest.approx(plain[20]) and spared[20] < THRESHOLD
+    live = dataclasses.replace(STAGE, spare=True, live=True).apply(session, THRESHOLD)
+    assert live[5] < 0.66 and live[7] == pytest.approx(0.68)  # live: the turns before only
 
 
 def test_an_ordinary_session_is_left_as_it_is() -> None:
@@ -86,6 +101,9 @@ def test_the_stage_travels_in_the_weight_files_meta() -> None:
     back = learned.load_file(handle)
     assert back.calm == STAGE
     assert back.threshold == model.threshold
+    spared = dataclasses.replace(STAGE, spare=True)
+    assert Calm.from_meta(spared.as_meta()) == spared
+    assert "spare" not in STAGE.as_meta()  # a stage of the old form reads back as it was
 
 
 def test_a_stage_of_an_older_form_is_refused() -> None:

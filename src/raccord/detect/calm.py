@@ -24,7 +24,12 @@ detections, a marker alone in its episode was a coded marker 25 % of the time on
 markers under 0.7–0.8 were mostly tears, grief or anger at a third party told to a therapist
 who asked.
 
-``a``, ``b`` and ``c`` are chosen from the small ``GRID`` by inner cross-validation
+A turn with another likely turn within ``LONE_WINDOW`` may be spared (``spare``): where two
+turns close together read as markers the session is not calm there, and a rupture told in a calm
+register (fresh56's widower, every marker at 0.61–0.71) should not be talked down by the quiet of
+the rest.
+
+``a``, ``b``, ``c`` and ``spare`` are chosen from the small ``GRID`` by inner cross-validation
 (``raccord.learn.fit``). A lone clear marker in a calm session is lowered, not silenced: ``b`` is
 bounded (measured out of fold: b = 64 raised full-mode AnnoMI F1 a little more but found 17 % of
 the markers of sessions with one or two coded markers, against 32 % for the turn alone) and no
@@ -52,6 +57,8 @@ PSEUDO_TURNS = 3.0
 GRID: tuple[tuple[float, float, float], ...] = tuple(
     itertools.product((0.0, 0.5, 1.0, 2.0), (0.0, 4.0, 8.0, 16.0), (0.0, 0.5))
 )
+#: Whether a turn with a likely neighbour is spared, tried by inner CV with each of ``GRID``.
+SPARE = (False, True)
 
 #: The most log-odds a turn may lose: a turn that far over the threshold stays a marker.
 MAX_SHIFT = 2.0
@@ -127,6 +134,10 @@ class Calm:
     prior_logit: float
     prior_share: float
     live: bool
+    #: A turn with another likely turn within ``LONE_WINDOW`` keeps its log-odds: the session is
+    #: not calm where two turns close together read as markers (fresh56: a rupture told in a calm
+    #: register lost every marker to the stage).
+    spare: bool = False
 
     def shift(
         self, probability: npt.NDArray[np.float64], threshold: float
@@ -140,7 +151,11 @@ class Calm:
             prior_share=self.prior_share,
         )
         z = self.a * (mean - self.prior_logit) + self.b * (share - self.prior_share) + self.c
-        return np.asarray(np.clip(z, -MAX_SHIFT, 0.0), dtype=np.float64)
+        z = np.clip(z, -MAX_SHIFT, 0.0)
+        if self.spare:
+            p = np.asarray(probability, dtype=np.float64)
+            z = np.where(lone(p >= threshold, live=self.live), z, 0.0)
+        return np.asarray(z, dtype=np.float64)
 
     def apply(
         self, probability: npt.NDArray[np.float64], threshold: float
@@ -163,6 +178,7 @@ class Calm:
             "prior_logit": round(float(self.prior_logit), 6),
             "prior_share": round(float(self.prior_share), 6),
             "live": self.live,
+            **({"spare": True} if self.spare else {}),
         }
 
     @classmethod
@@ -178,4 +194,5 @@ class Calm:
             prior_logit=float(value["prior_logit"]),
             prior_share=float(value["prior_share"]),
             live=bool(value["live"]),
+            spare=bool(value.get("spare", False)),
         )

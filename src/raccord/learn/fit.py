@@ -9,6 +9,7 @@ by the session's text and by a hash of the detector's code and language packs.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import pickle
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from raccord.detect import Prepared, prepare
 from raccord.detect import learned as L
 from raccord.detect import signals as sig
 from raccord.detect.calm import GRID as CALM_GRID
-from raccord.detect.calm import LONE_FLOORS, Calm, lone
+from raccord.detect.calm import LONE_FLOORS, SPARE, Calm, lone
 from raccord.detect.calm import logit as calm_logit
 from raccord.detect.forest import Forest, from_sklearn
 from raccord.detect.markers import FEATURES, design
@@ -285,14 +286,14 @@ def _calm(
     live: bool,
     log: Callable[[str], None] | None = None,
 ) -> tuple[Calm, float]:
-    """The session stage (``detect.calm``) whose (a, b, c) of ``CALM_GRID`` gives the best F1
+    """The session stage (``detect.calm``) whose (a, b, c) of ``CALM_GRID`` and ``spare`` of ``SPARE`` give the best F1
     on the inner out-of-fold probabilities at the turn scorer's own ``threshold`` (a clear cue
     that stands on its own still stands, as at run time), and that F1."""
     prior_logit = float(np.mean(calm_logit(oof)))
     prior_share = float(np.mean(oof >= threshold))
     best: tuple[float, Calm] | None = None
-    for a, b, c in CALM_GRID:
-        calm = Calm(a, b, c, prior_logit, prior_share, live)
+    for (a, b, c), spare in itertools.product(CALM_GRID, SPARE):
+        calm = Calm(a, b, c, prior_logit, prior_share, live, spare)
         calmed = np.zeros(len(y))
         for lo, hi in spans:
             calmed[lo:hi] = calm.apply(oof[lo:hi], threshold)
@@ -302,7 +303,10 @@ def _calm(
     assert best is not None
     if log:
         f1, calm = best
-        log(f"  session stage: a={calm.a:g}, b={calm.b:g}, c={calm.c:g}: inner-CV F1 {f1:.3f}")
+        log(
+            f"  session stage: a={calm.a:g}, b={calm.b:g}, c={calm.c:g}, spare={calm.spare}: "
+            f"inner-CV F1 {f1:.3f}"
+        )
     return best[1], best[0]
 
 
