@@ -239,3 +239,38 @@ def test_without_the_heads_the_rules_alone_label_the_therapist_turns() -> None:
     found = detect(transcript, mode="fast", prepared=ready, therapist="rules")
     assert found.markers == markers
     assert found.moves == rules
+
+
+def test_the_repair_head_names_owning_a_part_only_of_a_move_that_can_do_it() -> None:
+    """fresh56 (read as its therapist): « Vous avez tout à fait le droit d'être en colère » (a
+    validation) was labelled by the head as owning a part, and the report said « vous avez
+    reconnu votre part ». The next likeliest label a validation can carry is taken instead."""
+    import numpy as np
+
+    from raccord.model import TherapistMove
+    from raccord.taxonomy import TherapistMoveType as M
+
+    classes = ("acknowledge_contribution", "disclose_experience", "validate", "none")
+    p = np.asarray([0.6, 0.25, 0.1, 0.05])
+    validation = TherapistMove(9, M.VALIDATION)
+    meta = TherapistMove(9, M.META_COMMUNICATION)
+    assert T._label_for(validation, classes, p) == "validate"
+    assert T._label_for(meta, classes, p) == "acknowledge_contribution"
+    # a reflection may own a part ("I told you what you were feeling instead of asking you"),
+    # not say how the therapist lived the exchange
+    reflection = TherapistMove(9, M.COMPLEX_REFLECTION)
+    assert T._label_for(reflection, classes, p[[1, 0, 2, 3]]) == "acknowledge_contribution"
+    # on a whole session, with a head that calls every turn a repair
+    import dataclasses
+    from pathlib import Path
+
+    from raccord.io import parse
+
+    model = heads_at(0.0)
+    model = dataclasses.replace(model, thresholds={"contribution": 1.01, "repair": 0.0})
+    path = Path(T.__file__).parents[1] / "demo" / "seance-fr-lea.txt"
+    (transcript,) = parse(path.read_text(encoding="utf-8"), fmt="text")
+    for move in detect(transcript, mode="fast", therapist=model).moves:
+        allowed = T.SAID_BY.get(move.repair)
+        named = any(e.source == "wording" for e in move.evidence)
+        assert allowed is None or named or move.move in allowed, move

@@ -61,6 +61,39 @@ PRESSING = frozenset(
     }
 )
 
+#: Repairs whose name says what the therapist did in words — owned a part, said how they lived the
+#: exchange — given by the label head only to the moves that can do it. The head read fresh56's
+#: « Vous avez tout à fait le droit d'être en colère » (a validation) as owning a part, and the
+#: report said « vous avez reconnu votre part »; the next likeliest label is taken instead.
+SAID_BY: Mapping[RepairStrategy, frozenset[TherapistMoveType]] = {
+    RepairStrategy.ACKNOWLEDGE_CONTRIBUTION: frozenset(
+        {
+            TherapistMoveType.META_COMMUNICATION,
+            TherapistMoveType.SELF_DISCLOSURE,
+            TherapistMoveType.COMPLEX_REFLECTION,
+            TherapistMoveType.OTHER,
+        }
+    ),
+    RepairStrategy.DISCLOSE_EXPERIENCE: frozenset(
+        {
+            TherapistMoveType.META_COMMUNICATION,
+            TherapistMoveType.SELF_DISCLOSURE,
+            TherapistMoveType.OTHER,
+        }
+    ),
+}
+
+
+def _label_for(move: TherapistMove, classes: Sequence[str], p: npt.NDArray[np.float64]) -> str:
+    """The label head's likeliest label for ``move`` among those its move can carry
+    (``SAID_BY``)."""
+    for i in np.argsort(-p, kind="stable"):
+        label = classes[int(i)]
+        allowed = SAID_BY.get(RepairStrategy(label)) if label in REPAIRS else None
+        if allowed is None or move.move in allowed:
+            return label
+    return classes[int(np.argmax(p))]  # pragma: no cover - every class list has an allowed label
+
 
 def feature_names(mode: str, context: str) -> list[str]:
     names = [
@@ -215,7 +248,12 @@ class TherapistModel:
                     named = any(
                         e.source == "wording" and e.supports == current.value for e in move.evidence
                     )
-                    label = current.value if named else labels.classes[int(np.argmax(which[k]))]
+                    if named:
+                        label = current.value
+                    elif name == "repair":
+                        label = _label_for(move, labels.classes, which[k])
+                    else:
+                        label = labels.classes[int(np.argmax(which[k]))]
                     if label != current.value:
                         detail = templates.get(f"learned_{name}", "{p}").format(
                             p=lang_packs.decimal(language, present)
