@@ -2109,6 +2109,25 @@ def test_a_proposal_taken_up_later_and_a_yes_to_the_therapists_question(
             ],
             {(2, "task"), (5, "own task")},
         ),
+        # fresh56 (review): the plan checked back with the patient, then confirmed
+        (
+            "en",
+            [
+                "T: So let me see if I've got the plan, and you correct me. Two tablets in the "
+                "zip pocket on boat weeks, and the watch set to buzz at quarter to eight.",
+                "P: Yeah, that's right. I'll cut the strip tonight.",
+            ],
+            {(2, "task")},
+        ),
+        (
+            "fr",
+            [
+                "T: Voyons si j'ai bien noté le plan, et vous me corrigez. Deux comprimés dans la "
+                "poche du gilet, et la montre qui vibre à huit heures moins le quart.",
+                "P: Oui, c'est ça. Je découpe la plaquette ce soir.",
+            ],
+            {(2, "task")},
+        ),
         # fresh52 (review): "So the plan is: …" confirmed; a proposal left to the patient
         # (« J'ai une proposition, mais c'est vous qui voyez : … cette semaine »)
         (
