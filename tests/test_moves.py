@@ -2948,3 +2948,36 @@ def test_no_that_answers_a_question_about_the_therapist_is_no_argument() -> None
 )
 def test_the_choice_left_and_neutrality_defended(language: str, text: str, expected: T) -> None:
     assert move_type(text, language)[0] is expected
+
+
+@pytest.mark.parametrize(
+    ("language", "asked", "answer"),
+    [
+        (
+            "en",
+            "I could take it at quarter to, before we come alongside. Is that all right, quarter "
+            "to, medically?",
+            "That's a good one for the pharmacist, I'm not the right person to say. And you "
+            "should ask them what to do if you are late.",
+        ),
+        (
+            "fr",
+            "Je pourrais le prendre à moins le quart, avant l'accostage. C'est pas grave, moins "
+            "le quart, médicalement ?",
+            "Ça, c'est une question pour le pharmacien, je ne suis pas la bonne personne. Et vous "
+            "devriez lui demander quoi faire si vous êtes en retard.",
+        ),
+    ],
+)
+def test_advice_the_patient_asked_for_in_a_question_is_no_contribution(
+    language: str, asked: str, answer: str
+) -> None:
+    """fresh56: a referral to the pharmacist, answering "Is that all right, medically?", was
+    called arguing in a session without rupture."""
+    s = session(
+        language,
+        ("T", "Et l'heure ?" if language == "fr" else "And the time?"),
+        ("P", asked),
+        ("T", answer),
+    )
+    assert last_move(s).contribution is Contribution.NONE
