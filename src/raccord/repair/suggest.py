@@ -172,7 +172,9 @@ _REPAIR_OF_MOVE = {
 
 
 #: Strategies whose wording in ``[reflect.did]`` is true only of these moves (talk about the
-#: relationship, or one's own experience of it).
+#: relationship, or one's own experience of it). Stricter than the labels the detection allows
+#: (``detect.therapist.SAID_BY``): a label says what a turn did, this sentence says it in words to
+#: the therapist (« vous avez ouvert la discussion sur ce qui se passait entre vous »).
 _SAID_BY = {
     R.INVITE_DISCUSSION: frozenset({TherapistMoveType.META_COMMUNICATION}),
     R.ACKNOWLEDGE_CONTRIBUTION: frozenset({TherapistMoveType.META_COMMUNICATION}),
