@@ -521,3 +521,47 @@ def test_the_therapist_likened_to_a_leaflet_is_a_complaint_about_the_therapist(
         found = {m.turn: m for m in detect(session("\n".join(lines), language), mode=mode).markers}
         assert 3 in found, (mode, found)
         assert found[3].subtype is MarkerSubtype.COMPLAINT_THERAPIST
+
+
+@pytest.mark.parametrize(
+    ("language", "reply", "subtype"),
+    [
+        (
+            "en",
+            "I mean I come every week, I tell you about my week, and I still wake up at four. "
+            "I'm not being funny, but what am I actually paying for?",
+            MarkerSubtype.COMPLAINT_PROGRESS,
+        ),
+        ("en", "I'm paying for this and nothing changes.", MarkerSubtype.COMPLAINT_PROGRESS),
+        (
+            "en",
+            "I don't know. It feels like we cover a lot of the same ground. My dad, my boss, "
+            "my dad again.",
+            MarkerSubtype.COMPLAINT_PROGRESS,
+        ),
+        (
+            "fr",
+            "Je viens toutes les semaines, et je me réveille toujours à quatre heures. Je paie "
+            "pour quoi, au juste ?",
+            MarkerSubtype.COMPLAINT_PROGRESS,
+        ),
+        (
+            "fr",
+            "Je sais pas. On revient toujours aux mêmes choses. Mon père, ma cheffe, mon père.",
+            MarkerSubtype.COMPLAINT_PROGRESS,
+        ),
+    ],
+)
+def test_what_am_i_paying_for_is_a_complaint_about_progress(
+    language: str, reply: str, subtype: MarkerSubtype
+) -> None:
+    """The issue's vignettes ("I'm paying for this and nothing changes") and fresh57's estate
+    agent ("what am I actually paying for?", 0.28) had no cue."""
+    from raccord.detect import prepare
+    from raccord.detect import signals as sig
+    from raccord.detect.markers import score_all
+
+    therapist = "Qu'est-ce que vous voulez dire ?" if language == "fr" else "What do you mean?"
+    text = f"T: {therapist}\nP: {reply}"
+    (x,) = score_all(sig.pack(language), prepare(session(text, language), mode="fast").signals)
+    assert x.candidate is not None and x.candidate.subtype is subtype
