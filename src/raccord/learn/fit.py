@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import pickle
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -96,7 +97,8 @@ def prepared(s: Labelled, mode: str, *, code: str | None = None) -> Prepared:
             return value
     value = prepare(s.transcript, mode=mode)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    # one temporary name per process: a refit and a benchmark may fill the same cache at once
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     with tmp.open("wb") as handle:
         pickle.dump(value, handle)
     tmp.replace(path)

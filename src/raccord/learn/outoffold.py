@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import pickle
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -73,7 +74,8 @@ def detections(
         probabilities=probabilities,
     )
     where.parent.mkdir(parents=True, exist_ok=True)
-    tmp = where.with_suffix(".tmp")
+    # one temporary name per process: a refit and a benchmark may fill the same cache at once
+    tmp = where.with_suffix(f".{os.getpid()}.tmp")
     with tmp.open("wb") as handle:
         pickle.dump((found, probabilities), handle)
     tmp.replace(where)
