@@ -2224,3 +2224,31 @@ def test_a_yes_the_turn_takes_back_is_no_clear_yes(language: str, lines: list[st
     yes = [lines[0], lines[1].split(".")[0] + "."]
     (plan,) = plans.find(_session(yes, language), language)
     assert plan.agreed_at == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "fr",
+            [
+                "T: Et pour l'exposition de cette semaine, qu'est-ce qui vous paraîtrait "
+                "faisable, à vous ?",
+                "P: Oui, oui, la pause café, ça ira, sûrement.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "T: And for this week's exposure, what would feel doable to you?",
+                "P: Yeah, yeah, the coffee break, that'll be fine, probably.",
+            ],
+        ),
+    ],
+)
+def test_a_hedged_step_is_no_task_for_the_week(language: str, lines: list[str]) -> None:
+    """fresh57 (review): « Oui, oui, la pause café, ça ira, sûrement. » — a yes to please, named
+    as such by the therapist and taken back — was listed as what the patient said they would do."""
+    assert plans.find(_session(lines, language), language) == ()
+    plain = [lines[0], lines[1].rsplit(",", 1)[0] + "."]
+    assert [p.turn for p in plans.find(_session(plain, language), language)] == [1]

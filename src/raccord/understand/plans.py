@@ -413,9 +413,15 @@ def find(
             # vieilles photos » — « Très bonne idée. », fresh49): blind reads found both missing
             # from what was agreed
             out.append(Plan(i, step[1].rstrip("."), reply, between=True, optional=theirs))
-        elif _asked_for_a_step(transcript, i, code) and len(turn.text.split()) >= TASK_WORDS:
+        elif (
+            _asked_for_a_step(transcript, i, code)
+            and len(turn.text.split()) >= TASK_WORDS
+            and not _hedged(code, turn.text)
+        ):
             # the patient's own step, asked for ("What would be the smallest first step?"), in
-            # one turn or two in a row ("Maybe texting Dev…" / "And next time she calls…")
+            # one turn or two in a row ("Maybe texting Dev…" / "And next time she calls…"); not a
+            # hedged one (« Oui, oui, la pause café, ça ira, sûrement. », fresh57: the therapist
+            # named it as a yes to please, the patient took it back, and the report listed it)
             out.append(Plan(i, _said(code, turn.text, False), between=True))
     # a task proposed with no clear yes that a later task of the week replaced ("So, for this
     # week: you keep your mornings in the parlour…" after "try something different at five"), or
