@@ -2128,6 +2128,25 @@ def test_a_proposal_taken_up_later_and_a_yes_to_the_therapists_question(
             ],
             {(2, "task")},
         ),
+        # fresh57 (review): the plan written down together
+        (
+            "en",
+            [
+                "T: Shall we write the plan down? Midnight to six every day, weekends included. "
+                "Reading or the Sunday list from ten.",
+                "P: Yes. Can we put down that we'll look at it again in two weeks?",
+            ],
+            {(2, "task")},
+        ),
+        (
+            "fr",
+            [
+                "T: On écrit le plan ? Minuit-six tous les jours, week-end compris. La lecture ou "
+                "la liste du dimanche à partir de dix heures.",
+                "P: Oui. On peut noter qu'on le revoit dans quinze jours ?",
+            ],
+            {(2, "task")},
+        ),
         # fresh52 (review): "So the plan is: …" confirmed; a proposal left to the patient
         # (« J'ai une proposition, mais c'est vous qui voyez : … cette semaine »)
         (
