@@ -2245,6 +2245,19 @@ def test_a_yes_the_turn_takes_back_is_no_clear_yes(language: str, lines: list[st
     assert plan.agreed_at == 1
 
 
+def test_a_recap_asked_as_a_question_is_quoted_whole() -> None:
+    """fresh57 (review): "Shall we write the plan down? Midnight to six…" — one item of five was
+    quoted, and not the first."""
+    lines = [
+        "T: Shall we write the plan down? Midnight to six every day, weekends included. Reading "
+        "or the Sunday list from ten. And keep the diary. Does that sound right?",
+        "P: Yes. Can we put down that we'll look at it again in two weeks?",
+    ]
+    (plan,) = plans.find(_session(lines, "en"), "en")
+    assert plan.words.startswith("Midnight to six every day") and "keep the diary" in plan.words
+    assert "sound right" not in plan.words
+
+
 @pytest.mark.parametrize(
     ("language", "lines"),
     [

@@ -606,9 +606,24 @@ def _announced_recap(code: str, text: str) -> tuple[str, str] | None:
     start = said.find(head)
     if start < 0:
         return None
-    rest = said[sentence_end(said, start + len(head)) :].strip()
+    # an announcement asked as a question ends at its "?" ("Shall we write the plan down?")
+    after = start + len(head)
+    rest = said[after if head.endswith(("?", "!")) else sentence_end(said, after) :].strip()
     following = rest[: sentence_end(rest)].strip()
-    return (following, following) if len(following.split()) >= 3 else None
+    if len(following.split()) < 3:
+        return None
+    # the recap's other sentences, up to a question ("Shall we write the plan down? Midnight to six
+    # every day. Reading or the Sunday list from ten. … And keep the diary.", fresh57: one item
+    # of five was quoted)
+    end = len(following)
+    while not following.endswith("?"):
+        more = rest[end:][: sentence_end(rest[end:])].strip()
+        longer = rest.find(more, end) + len(more) if more else -1
+        if not more or more.endswith("?") or len(rest[:longer].split()) > TASK_QUOTE_WORDS:
+            break
+        end = longer
+    whole = rest[:end].strip()
+    return (whole, whole)
 
 
 def _continued(code: str, text: str, sentence: str) -> str:
