@@ -1622,6 +1622,26 @@ def test_advice_nobody_asked_for_is_a_contribution_only_near_a_marker(
         ),
         # neutral: "do you know how…" and « vous savez que… » are no lecture
         ("Do you know how you're supposed to take this medication?", "en", T.CLOSED_QUESTION),
+        # fresh52: the choice left in so many words is no unsolicited advice
+        (
+            "Not me telling you what to say, but thinking together about what something other "
+            "than laughing might sound like, and you can try it or not.",
+            "en",
+            T.ADVICE_WITH_PERMISSION,
+        ),
+        (
+            "On peut y réfléchir ensemble, et vous pouvez l'essayer ou pas.",
+            "fr",
+            T.ADVICE_WITH_PERMISSION,
+        ),
+        # fresh56: neutrality defended against the reproach of siding
+        (
+            "Je ne suis du côté de personne, c'est justement le principe de ce travail : regarder "
+            "la place de chacun.",
+            "fr",
+            T.CONFRONTING,
+        ),
+        ("I'm on nobody's side. That's the whole point of this work.", "en", T.CONFRONTING),
     ],
 )
 def test_what_fresh28_and_fresh29_showed(text: str, lang: str, expected: T) -> None:
@@ -2919,35 +2939,6 @@ def test_no_that_answers_a_question_about_the_therapist_is_no_argument() -> None
     (transcript,) = parse("\n".join(lines) + "\n", fmt="text", language="en")
     move = last_move(transcript, (marker_at(1, MarkerSubtype.COMPLAINT_THERAPIST),))
     assert move.contribution is not Contribution.CONFRONT_ARGUE
-
-
-@pytest.mark.parametrize(
-    ("language", "text", "expected"),
-    [
-        # fresh52: the choice left in so many words is no unsolicited advice
-        (
-            "en",
-            "Not me telling you what to say, but thinking together about what something other "
-            "than laughing might sound like, and you can try it or not.",
-            T.ADVICE_WITH_PERMISSION,
-        ),
-        (
-            "fr",
-            "On peut y réfléchir ensemble, et vous pouvez l'essayer ou pas.",
-            T.ADVICE_WITH_PERMISSION,
-        ),
-        # fresh56: neutrality defended against the reproach of siding
-        (
-            "fr",
-            "Je ne suis du côté de personne, c'est justement le principe de ce travail : regarder "
-            "la place de chacun.",
-            T.CONFRONTING,
-        ),
-        ("en", "I'm on nobody's side. That's the whole point of this work.", T.CONFRONTING),
-    ],
-)
-def test_the_choice_left_and_neutrality_defended(language: str, text: str, expected: T) -> None:
-    assert move_type(text, language)[0] is expected
 
 
 @pytest.mark.parametrize(
