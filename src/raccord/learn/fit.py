@@ -288,9 +288,10 @@ def _calm(
     live: bool,
     log: Callable[[str], None] | None = None,
 ) -> tuple[Calm, float]:
-    """The session stage (``detect.calm``) whose (a, b, c) of ``CALM_GRID`` and ``spare`` of ``SPARE`` give the best F1
-    on the inner out-of-fold probabilities at the turn scorer's own ``threshold`` (a clear cue
-    that stands on its own still stands, as at run time), and that F1."""
+    """The session stage (``detect.calm``) whose (a, b, c) of ``CALM_GRID`` and ``spare`` of
+    ``SPARE`` give the best F1 on the inner out-of-fold probabilities at the turn scorer's own
+    ``threshold`` (a clear cue that stands on its own still stands, as at run time), and that
+    F1."""
     prior_logit = float(np.mean(calm_logit(oof)))
     prior_share = float(np.mean(oof >= threshold))
     best: tuple[float, Calm] | None = None

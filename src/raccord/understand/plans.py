@@ -609,19 +609,18 @@ def _announced_recap(code: str, text: str) -> tuple[str, str] | None:
     # an announcement asked as a question ends at its "?" ("Shall we write the plan down?")
     after = start + len(head)
     rest = said[after if head.endswith(("?", "!")) else sentence_end(said, after) :].strip()
-    following = rest[: sentence_end(rest)].strip()
-    if len(following.split()) < 3:
+    end = sentence_end(rest)
+    if len(rest[:end].split()) < 3:
         return None
     # the recap's other sentences, up to a question ("Shall we write the plan down? Midnight to six
     # every day. Reading or the Sunday list from ten. … And keep the diary.", fresh57: one item
     # of five was quoted)
-    end = len(following)
-    while not following.endswith("?"):
-        more = rest[end:][: sentence_end(rest[end:])].strip()
-        longer = rest.find(more, end) + len(more) if more else -1
-        if not more or more.endswith("?") or len(rest[:longer].split()) > TASK_QUOTE_WORDS:
+    while not rest[:end].rstrip().endswith("?"):
+        after = sentence_end(rest, end)
+        more = rest[end:after].strip()
+        if not more or more.endswith("?") or len(rest[:after].split()) > TASK_QUOTE_WORDS:
             break
-        end = longer
+        end = after
     whole = rest[:end].strip()
     return (whole, whole)
 
