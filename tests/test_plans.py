@@ -725,6 +725,25 @@ def test_a_task_turned_down_a_few_turns_later_is_not_one_to_ask_about() -> None:
     assert (kept.turn, kept.agreed_at, kept.refused) == (8, 9, None)
 
 
+def test_a_refusal_after_the_patients_answer_is_not_a_refusal_of_the_task() -> None:
+    """fresh57's review: « Tâche proposée par vous (tour 19) et refusée (tour 24) » — the patient
+    had answered « Je vais essayer » at 20 (heard as appeasing); what he turned down at 24 was
+    the record sheets, not the coffee break."""
+    lines = [
+        "T: Et en attendant, cette semaine, vous pourriez prendre la parole au moins une fois à "
+        "la pause café, avec vos collègues ?",
+        "P: Je vais essayer.",
+        "T: Bien. Et au repas, vous êtes resté jusqu'au bout ?",
+        "P: Jusqu'au café, oui. Un peu avec Sandrine, de l'atelier.",
+        "T: Vous l'avez noté sur la fiche, ça ?",
+        "P: Non. Franchement, les fiches... je les remplis, hein, mais ça sert à rien.",
+    ]
+    (task,) = plans.find(
+        _session(lines, "fr"), "fr", refusals=frozenset({5}), appeased=frozenset({1})
+    )
+    assert (task.turn, task.refused, task.agreed_at) == (0, None, None)
+
+
 def test_a_task_left_without_a_yes_and_replaced_later_is_dropped() -> None:
     (kept,) = plans.find(_session(FIVE_AM, "en"), "en")  # no marker found on the refusal
     assert kept.turn == 8 and kept.agreed_at == 9
@@ -2284,3 +2303,53 @@ def test_a_hedged_step_is_no_task_for_the_week(language: str, lines: list[str]) 
     assert plans.find(_session(lines, language), language) == ()
     plain = [lines[0], lines[1].rsplit(",", 1)[0] + "."]
     assert [p.turn for p in plans.find(_session(plain, language), language)] == [1]
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "words", "own"),
+    [
+        (
+            "en",
+            [
+                "T: Part of it might be the time as well. You said Thursday mornings are the worst.",
+                "P: Tuesdays I'm off. A Tuesday afternoon would be better.",
+                "T: I can do Tuesday at two. And no sheet.",
+                "P: I'll maybe come Tuesday. I'm not promising anything past that.",
+                "T: That's okay. Tuesday at two, and we'll see where we are then.",
+                "P: Aye. Cheers.",
+            ],
+            "I can do Tuesday at two. And no sheet.",
+            "I'll maybe come Tuesday. I'm not promising anything past that.",
+        ),
+        (
+            "fr",
+            [
+                "T: On peut regarder l'horaire aussi. Le jeudi vous oblige à annuler des visites.",
+                "P: Le lundi, c'était mieux. Ou tôt le matin.",
+                "T: Je peux vous proposer le mardi à huit heures, à partir du mois prochain.",
+                "P: Le mardi à huit heures, ce serait bien.",
+                "T: Alors on fait comme ça.",
+                "P: Merci.",
+            ],
+            "Je peux vous proposer le mardi à huit heures, à partir du mois prochain.",
+            "Le mardi à huit heures, ce serait bien.",
+        ),
+    ],
+)
+def test_a_slot_the_therapist_offers_and_the_patient_takes_up_moves_the_appointment(
+    language: str, lines: list[str], words: str, own: str
+) -> None:
+    """Two blind reviews (fresh57, fresh58): after a complaint about the slot, the therapist
+    offered another day, the patient took it up, and the report said nothing of it."""
+    (plan,) = [p for p in plans.find(_session(lines, language), language) if p.moved]
+    assert (plan.turn, plan.agreed_at, plan.proposed) == (2, 3, True)
+    assert (plan.words, plan.own) == (words, own)
+
+
+def test_a_slot_offered_for_another_day_than_the_patient_names_is_not_taken_up() -> None:
+    lines = [
+        "T: I can do Tuesday at two.",
+        "P: Wednesday would be better, to be honest.",
+        "T: Let me look.",
+    ]
+    assert not [p for p in plans.find(_session(lines, "en"), "en") if p.moved]

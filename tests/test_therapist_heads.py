@@ -254,12 +254,14 @@ def test_the_repair_head_names_owning_a_part_only_of_a_move_that_can_do_it() -> 
     p = np.asarray([0.6, 0.25, 0.1, 0.05])
     validation = TherapistMove(9, M.VALIDATION)
     meta = TherapistMove(9, M.META_COMMUNICATION)
-    assert T._label_for(validation, classes, p) == "validate"
-    assert T._label_for(meta, classes, p) == "acknowledge_contribution"
+    assert T._label_for(validation, True, classes, p) == "validate"
+    assert T._label_for(meta, True, classes, p) == "acknowledge_contribution"
+    # nor of a move that says nothing of what the therapist did
+    assert T._label_for(meta, False, classes, p) == "disclose_experience"
     # a reflection may own a part ("I told you what you were feeling instead of asking you"),
     # not say how the therapist lived the exchange
     reflection = TherapistMove(9, M.COMPLEX_REFLECTION)
-    assert T._label_for(reflection, classes, p[[1, 0, 2, 3]]) == "acknowledge_contribution"
+    assert T._label_for(reflection, True, classes, p[[1, 0, 2, 3]]) == "acknowledge_contribution"
     # on a whole session, with a head that calls every turn a repair
     import dataclasses
     from pathlib import Path
@@ -274,3 +276,41 @@ def test_the_repair_head_names_owning_a_part_only_of_a_move_that_can_do_it() -> 
         allowed = T.SAID_BY.get(move.repair)
         named = any(e.source == "wording" for e in move.evidence)
         assert allowed is None or named or move.move in allowed, move
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "owning"),
+    [
+        (
+            "fr",
+            "Si, c'est normal. Vous avez tout à fait le droit d'être en colère, ce n'est pas ça "
+            "que je questionne.",
+            False,
+        ),
+        (
+            "en",
+            "It is normal. You have every right to be angry, that's not what I'm questioning.",
+            False,
+        ),
+        (
+            "fr",
+            "Je crois que c'est moi qui vous ai dit ce que vous ressentiez au lieu de vous le "
+            "demander.",
+            True,
+        ),
+        (
+            "en",
+            "I think that part's on me. I told you what you were feeling instead of asking you.",
+            True,
+        ),
+    ],
+)
+def test_owning_a_part_is_said_only_of_a_turn_that_speaks_of_what_the_therapist_did(
+    code: str, text: str, owning: bool
+) -> None:
+    """fresh56 (read as its therapist): « Au tour 9, vous avez reconnu votre part » said of a turn
+    that validates her anger and owns nothing. The detection checks the therapist's words once
+    (``move_labels.owns_doing``); the understanding takes its reading as it is."""
+    from raccord.detect.move_labels import owns_doing
+
+    assert owns_doing(text, code) is owning

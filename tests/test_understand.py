@@ -982,36 +982,3 @@ def test_a_withdrawal_in_the_first_person_after_the_repair_is_no_return() -> Non
     ]
     found = works.find(t, detection(ms, moves, [episode(ms, 4)]), "fr")
     assert [(w.therapist, w.patient) for w in found] == [(3, 4)]
-
-
-@pytest.mark.parametrize(
-    ("code", "lines"),
-    [
-        (
-            "fr",
-            [
-                "P: Ben, en colère. C'est normal, non ? N'importe quelle mère serait en colère.",
-                "T: Si, c'est normal. Vous avez tout à fait le droit d'être en colère, ce n'est "
-                "pas ça que je questionne.",
-            ],
-        ),
-        (
-            "en",
-            [
-                "P: Well, angry. That's normal, isn't it? Any father would be angry.",
-                "T: It is normal. You have every right to be angry, that's not what I'm "
-                "questioning.",
-            ],
-        ),
-    ],
-)
-def test_a_validation_the_detection_read_as_owning_is_no_own_repair(
-    code: str, lines: list[str]
-) -> None:
-    """fresh56 (read as its therapist): « Au tour 9, vous avez reconnu votre part » said of a turn
-    that validates her anger and owns nothing; the detection's reading is taken only of a turn
-    that speaks of what the therapist did."""
-    t = session(lines, code)
-    ms = [marker(0, S.DENIAL)]
-    moves = [move(1, TherapistMoveType.VALIDATION, repair=RepairStrategy.ACKNOWLEDGE_CONTRIBUTION)]
-    assert own_repair(t, detection(ms, moves, [episode(ms, 1)]), 1, code) is None

@@ -260,7 +260,7 @@ def _plan_key(plan: Plan) -> str:
     accepted, agreed in a word, or agreed in words that say what the session will do; a task for
     the week proposed and accepted, taken up in the patient's own words, proposed without a
     clear yes, turned down, or said by the patient; a moved appointment, with the therapist's
-    answer or without one; the next appointment set at the end and confirmed; an agreement about
+    answer or without one, or offered by the therapist and taken up; the next appointment set at the end and confirmed; an agreement about
     the relationship."""
     if plan.appointment:
         return "open_appointment"
@@ -273,6 +273,8 @@ def _plan_key(plan: Plan) -> str:
             return "open_set_aside"
         return "open_plan_aside_offered" if plan.proposed else "open_plan_aside"
     if plan.moved:
+        if plan.proposed:
+            return "open_moved_offered"
         return "open_moved" if plan.agreed_at is None else "open_moved_agreed"
     if plan.between:
         if plan.refused is not None:

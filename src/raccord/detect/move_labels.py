@@ -289,6 +289,13 @@ class _ClientFacts:
     content: frozenset[str]
 
 
+def owns_doing(text: str, code: str) -> bool:
+    """Whether a therapist turn speaks of what the therapist did ("I told you what you were feeling
+    instead of asking you", « c'est moi qui vous ai remis dans ce bureau »): owning a part is said
+    of such a turn only, never of a validation ("You've every right to be angry")."""
+    return _cue(move_pack(code), "own_doing", read(text).text) is not None
+
+
 @lru_cache(maxsize=65536)
 def _client_facts(text: str, code: str) -> _ClientFacts:
     pack = move_pack(code)
@@ -450,7 +457,9 @@ def _label_turn(
     # for, then? The chair thing." — "Fair question. The way I work, …", fresh54): an answer, not a
     # lecture; after a marker, the indirect repair of explaining the task.
     explaining = move in (_T.CONFRONTING, _T.INFORMATION) and not question
-    if state.why_turn is not None and state.why_turn == i - 1 and explaining and not push:
+    # One that opens by contradicting (« Si, ça sert. […] Il faut y aller. », fresh57) argues.
+    answering = state.why_turn is not None and state.why_turn == i - 1
+    if answering and explaining and not push and not facts.counter:
         if marker is not None and not fragment:
             return repair(RepairStrategy.GIVE_RATIONALE, 0.55)
         return TherapistMove(i, move, confidence=0.5, evidence=move_evidence)

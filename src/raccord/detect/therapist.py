@@ -36,6 +36,8 @@ import numpy.typing as npt
 
 from raccord import lang as lang_packs
 from raccord.detect.learned import DIM, MOVES, Head, head_arrays, read_head, write
+from raccord.detect.move_labels import owns_doing
+from raccord.lang import pack_code
 from raccord.model import Evidence, Marker, TherapistMove, Transcript
 from raccord.taxonomy import Contribution, MarkerKind, RepairStrategy, Role, TherapistMoveType
 
@@ -84,12 +86,17 @@ SAID_BY: Mapping[RepairStrategy, frozenset[TherapistMoveType]] = {
 }
 
 
-def _label_for(move: TherapistMove, classes: Sequence[str], p: npt.NDArray[np.float64]) -> str:
+def _label_for(
+    move: TherapistMove, owning: bool, classes: Sequence[str], p: npt.NDArray[np.float64]
+) -> str:
     """The label head's likeliest label for ``move`` among those its move can carry
-    (``SAID_BY``)."""
+    (``SAID_BY``); owning a part also needs the turn to speak of what the therapist did
+    (``owning``, ``move_labels.owns_doing``)."""
     for i in np.argsort(-p, kind="stable"):
         label = classes[int(i)]
         allowed = SAID_BY.get(RepairStrategy(label)) if label in REPAIRS else None
+        if label == RepairStrategy.ACKNOWLEDGE_CONTRIBUTION.value and not owning:
+            continue
         if allowed is None or move.move in allowed:
             return label
     return classes[int(np.argmax(p))]  # pragma: no cover - every class list has an allowed label
@@ -208,6 +215,7 @@ class TherapistModel:
         if not moves:
             return tuple(moves)
         used = [name for name in HEADS if self.uses(name)]
+        code = pack_code(language)
         scores: dict[str, list[npt.NDArray[np.float64]]] = {n: [] for n in used}
         choices: dict[str, list[npt.NDArray[np.float64]]] = {n: [] for n in used}
         # a block of rows at a time, so that a long session never holds them all
@@ -251,7 +259,8 @@ class TherapistModel:
                     if named:
                         label = current.value
                     elif name == "repair":
-                        label = _label_for(move, labels.classes, which[k])
+                        owning = owns_doing(transcript.turns[move.turn].text, code)
+                        label = _label_for(move, owning, labels.classes, which[k])
                     else:
                         label = labels.classes[int(np.argmax(which[k]))]
                     if label != current.value:

@@ -330,15 +330,11 @@ def own_repair(
         return OwnRepair(index, "apology", owned)
     if move is not None and move.move is TherapistMoveType.META_COMMUNICATION:
         return OwnRepair(index, "meta_communication")
-    if (
-        move is not None
-        and move.repair is RepairStrategy.ACKNOWLEDGE_CONTRIBUTION
-        and cue(code, "own_doing", turn.text)
-    ):
+    if move is not None and move.repair is RepairStrategy.ACKNOWLEDGE_CONTRIBUTION:
         # the detection's reading ("I think that part's on me. I told you what you were feeling
-        # instead of asking you"): a blind review found the repair that worked not credited. Only
-        # of a turn that speaks of what the therapist did: fresh56's « Vous avez tout à fait le
-        # droit d'être en colère » (a validation) was reported as « vous avez reconnu votre part »
+        # instead of asking you"): a blind review found the repair that worked not credited. The
+        # detection names it only of a turn that speaks of what the therapist did
+        # (``move_labels.owns_doing``)
         return OwnRepair(index, "apology")
     return None
 

@@ -49,6 +49,7 @@ from raccord.understand.text import (
     clauses,
     cue,
     cue_sentence,
+    cues_found,
     section,
     sentence_end,
     span,
@@ -195,6 +196,9 @@ def find(
                 _appointment(transcript, i, code, out)
                 continue
             answer = next_turn(transcript, i, Role.PATIENT, within=2)
+            moved = _slot_offered(transcript, i, code, refusals)
+            if moved is not None and not any(p.moved for p in out):
+                out.append(moved)
             # a subject left until the patient brings it back, at the therapist's suggestion
             # ("…if we came back to the yard another time, if and when you want to?" — "Yeah.
             # Not next week, maybe."): a blind read found it missing, and it is no subject to
@@ -248,7 +252,7 @@ def find(
                 # and so may the refusal ("Maybe." — "With respect, you've never had to…")
                 said_yes = _yes_to_task(transcript, i, code)
                 yes = None if said_yes in appeased else said_yes
-                no = _turned_down(transcript, i, refusals, before=yes)
+                no = _turned_down(transcript, i, refusals, before=said_yes)
                 said = _continued(code, turn.text, task[1]).rstrip(".")
                 # the patient's answer changed the task and the therapist endorsed the change:
                 # the task is the patient's version, agreed at the endorsement (a yes, even one
@@ -716,7 +720,9 @@ def _turned_down(
     transcript: Transcript, i: int, refusals: frozenset[int], *, before: int | None
 ) -> int | None:
     """The first patient turn with a confrontation marker within ``REFUSED_WITHIN`` turns of the
-    task of turn ``i``, when it comes before the patient's yes (``before``)."""
+    task of turn ``i``, when it comes before the patient's yes (``before``), even one heard as
+    appeasing: what is turned down after it is something else (fresh57's « Je vais essayer » to
+    the coffee break, then « les fiches… ça sert à rien »)."""
     end = min(len(transcript.turns), i + 1 + REFUSED_WITHIN)
     if before is not None:
         end = min(end, before)
@@ -774,6 +780,35 @@ def _appointment(
         confirmed = _confirms(code, turns[answer].text)
     if confirmed:
         out.append(Plan(i, date[1].rstrip("."), answer, appointment=True))
+
+
+def _slot_offered(
+    transcript: Transcript, i: int, code: str, refusals: frozenset[int]
+) -> Plan | None:
+    """A new slot the therapist offers (``cues.therapist_offers_slot``: "I can do Tuesday at
+    two", « Je peux vous proposer le lundi à dix-sept heures ») that the patient's next turn takes
+    up for the same day (``cues.slot_suits``: "Tuesday at eight would be good", "I'll maybe come
+    Tuesday"): the appointment moved, with the patient's answer as said. Two blind reviews found
+    the rescheduling the therapist offered after a complaint about the slot missing (fresh57,
+    fresh58)."""
+    turns = transcript.turns
+    offer = cue_sentence(code, "therapist_offers_slot", turns[i].text)
+    answer = i + 1
+    if offer is None or answer >= len(turns) or turns[answer].role is not Role.PATIENT:
+        return None
+    said = turns[answer].text
+    if answer in refusals or not (_confirms(code, said) or cue(code, "slot_suits", said)):
+        return None
+    if not _days(code, turns[i].text) & _days(code, said):
+        return None
+    start = turns[i].text.find(offer[1])
+    words = clip(turns[i].text[max(start, 0) :].strip(), SLOT_CHARS)
+    return Plan(i, words, answer, proposed=True, moved=True, own=clip(said.strip(), SLOT_CHARS))
+
+
+def _days(code: str, text: str) -> frozenset[str]:
+    """The days of the week a turn names, one form each ("Tuesdays" is Tuesday)."""
+    return frozenset(day.rstrip("s") for day in cues_found(code, "weekday", text))
 
 
 def _sets_aside(code: str, text: str) -> bool:

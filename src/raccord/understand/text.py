@@ -123,6 +123,21 @@ def _match(code: str, key: str, text: str) -> tuple[Folded, re.Match[str]] | Non
     return None if found is None else (folded, found)
 
 
+def cues_found(code: str, key: str, text: str) -> frozenset[str]:
+    """Every match of the pack's ``cues.<key>`` in ``text``, folded (lower case, accents
+    dropped): what two turns both name ("Tuesday at two" — "I'll maybe come Tuesday")."""
+    cues = _cue_sets(pack_code(code)).get(key)
+    if cues is None:
+        return frozenset()
+    norm = _sentences(text).text
+    found: set[str] = set()
+    hit = cues.search(norm)
+    while hit is not None:
+        found.add(hit.group(0))
+        hit = cues.search(norm, hit.end())
+    return frozenset(found)
+
+
 def cue_sentence(code: str, key: str, text: str) -> tuple[str, str] | None:
     """Where the pack's ``cues.<key>`` first matched in ``text``: the words and their sentence,
     both as written (``cue`` reads the same match); ``None`` when no cue fires."""
