@@ -2353,3 +2353,48 @@ def test_a_slot_offered_for_another_day_than_the_patient_names_is_not_taken_up()
         "T: Let me look.",
     ]
     assert not [p for p in plans.find(_session(lines, "en"), "en") if p.moved]
+
+
+def test_a_step_the_patient_says_and_the_therapist_says_back_is_on_record() -> None:
+    """fresh57 (read as its therapist): the week's agreement, the patient's own words said back by
+    the therapist and confirmed, was missing from what was agreed."""
+    lines = [
+        "T: D'accord. Et dimanche, à l'EHPAD ?",
+        "P: J'irai quand même. Et si elle me redemande pour la maison... je crois que je vais lui "
+        "parler de la maison, plutôt. Des souvenirs de la maison.",
+        "T: Lui parler de la maison plutôt que lui promettre d'y retourner.",
+        "P: Oui. Elle aime bien quand je lui raconte le jardin. Ça, je peux le faire sans mentir.",
+    ]
+    (plan,) = plans.find(_session(lines, "fr"), "fr")
+    assert (plan.turn, plan.agreed_at, plan.between) == (1, 2, True)
+    assert plan.words == "je crois que je vais lui parler de la maison, plutôt"
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "en",
+            [
+                "T: Anything you'd like to add before we finish?",
+                "P: Only thank you. It was good. I'll see you in two weeks with the diary.",
+                "T: I'll look forward to it. Take care on Sunday.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "T: Vous voulez ajouter quelque chose avant qu'on s'arrête ?",
+                "P: Juste merci. On se revoit dans quinze jours avec le carnet.",
+                "T: Avec plaisir. Prenez soin de vous dimanche.",
+            ],
+        ),
+    ],
+)
+def test_the_next_appointment_the_patient_says_and_the_therapist_welcomes_is_on_record(
+    language: str, lines: list[str]
+) -> None:
+    """fresh57: "I'll see you in two weeks with the diary." — "I'll look forward to it." was not
+    recorded."""
+    (plan,) = [p for p in plans.find(_session(lines, language), language) if p.appointment]
+    assert (plan.turn, plan.agreed_at) == (1, 2)

@@ -64,6 +64,9 @@ PLAN_WORDS = 36
 #: An answer to "what would be your first step?" names a step when it says at least this much
 #: (« Je sais pas. » does not).
 TASK_WORDS = 4
+#: A step the therapist says back with at least this many of its content words is heard (« lui
+#: parler de la maison » — « Lui parler de la maison plutôt que… »: "parler" is no content word).
+SAID_BACK_WORDS = 1
 #: The therapist's answer to a moved appointment is quoted up to this many characters.
 SLOT_CHARS = 120
 #: The next appointment is set in the session's last turns (not "in two weeks?" said of a task).
@@ -410,12 +413,15 @@ def find(
             and (
                 (theirs := cue(code, "leaves_it_to_them", turns[reply].text) is not None)
                 or cue(code, "therapist_welcomes_step", turns[reply].text) is not None
+                or _said_back(transcript, step[1], reply, code)
             )
         ):
             # the patient's own step with no day said, left to them ("I'll tell Kerry about
             # today" — "Only if it feels right") or welcomed (« Je vais demander à maman les
             # vieilles photos » — « Très bonne idée. », fresh49): blind reads found both missing
-            # from what was agreed
+            # from what was agreed; or said back and confirmed (« je crois que je vais lui parler
+            # de la maison, plutôt » — « Lui parler de la maison plutôt que lui promettre d'y
+            # retourner. » — « Oui. […] Ça, je peux le faire sans mentir. », fresh57)
             out.append(Plan(i, step[1].rstrip("."), reply, between=True, optional=theirs))
         elif (
             _asked_for_a_step(transcript, i, code)
@@ -804,6 +810,19 @@ def _slot_offered(
     start = turns[i].text.find(offer[1])
     words = clip(turns[i].text[max(start, 0) :].strip(), SLOT_CHARS)
     return Plan(i, words, answer, proposed=True, moved=True, own=clip(said.strip(), SLOT_CHARS))
+
+
+def _said_back(transcript: Transcript, step: str, reply: int, code: str) -> bool:
+    """The therapist's reply says the patient's step back in its words (at least
+    ``SAID_BACK_WORDS`` of them) and the patient's next turn says yes to it."""
+    turns = transcript.turns
+    shared = word_keys(code, step) & word_keys(code, turns[reply].text)
+    yes = next_turn(transcript, reply, Role.PATIENT, within=1)
+    return (
+        len(shared) >= SAID_BACK_WORDS
+        and yes is not None
+        and cue(code, "client_accepts", turns[yes].text) is not None
+    )
 
 
 def _days(code: str, text: str) -> frozenset[str]:
