@@ -2823,6 +2823,28 @@ def test_the_no_that_agrees_is_not_arguing_back(lang: str, agrees: str, argues: 
         ("fr", "Mon silence vient toucher votre besoin de tout contrôler."),
         ("fr", "Vous voyez, même là, il faut que ce soit vous qui ayez le dernier mot."),
         ("en", "You see, even now it has to be you who has the last word."),
+        # fresh58: the link to the past given as the fact of the matter, and the objection read
+        # as proof, both read as reflections and counted as validation
+        (
+            "fr",
+            "Je vais vous dire ce que je crois qu'il se passe. Ce que vous vivez avec Mathis, "
+            "c'est la répétition de ce que vous avez vécu avec votre mère.",
+        ),
+        (
+            "fr",
+            "Si ça vous fait réagir aussi fort, c'est peut-être justement que ça touche quelque "
+            "chose de vrai.",
+        ),
+        (
+            "en",
+            "I'll tell you what I think is going on. What you're living with Mathis is a "
+            "repetition of what you lived with your mother.",
+        ),
+        (
+            "en",
+            "If it makes you react so strongly, maybe that's precisely because it touches "
+            "something true.",
+        ),
         (
             "fr",
             "Je vous arrête un instant. Je remarque qu'on est passés de votre mère à une tortue en "
