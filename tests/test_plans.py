@@ -2343,6 +2343,8 @@ def test_a_slot_the_therapist_offers_and_the_patient_takes_up_moves_the_appointm
     offered another day, the patient took it up, and the report said nothing of it."""
     (plan,) = [p for p in plans.find(_session(lines, language), language) if p.moved]
     assert (plan.turn, plan.agreed_at, plan.proposed) == (2, 3, True)
+    # the day was the patient's (« Le lundi, c'était mieux » names another: the therapist's)
+    assert plan.idea == (1 if language == "en" else None)
     assert (plan.words, plan.own) == (words, own)
 
 
@@ -2398,3 +2400,34 @@ def test_the_next_appointment_the_patient_says_and_the_therapist_welcomes_is_on_
     recorded."""
     (plan,) = [p for p in plans.find(_session(lines, language), language) if p.appointment]
     assert (plan.turn, plan.agreed_at) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "fr",
+            [
+                "T: Très bien. Alors pour la semaine, qu'est-ce que vous vous sentez de faire, vous, "
+                "à la maison ?",
+                "P: Le soir, dans le bureau, après les informations. Vingt secondes, deux fois. Et "
+                "je note dans le carnet, avec les chiffres, comme vous faites.",
+                "T: Ça me paraît très bien.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "T: Great. So for the week, what do you feel up to doing at home?",
+                "P: In the evening, in the office, after the news. Twenty seconds, twice. And I "
+                "write it in the notebook, with the numbers, like you do.",
+                "T: That sounds very good to me.",
+            ],
+        ),
+    ],
+)
+def test_the_step_the_patient_designs_when_asked_is_theirs(language: str, lines: list[str]) -> None:
+    """fresh58 (a clinician's review): the week's task the patient built himself was reported as
+    « proposée par vous (tour 55) », quoting the therapist's question."""
+    (plan,) = plans.find(_session(lines, language), language)
+    assert (plan.turn, plan.between, plan.proposed) == (1, True, False)

@@ -274,7 +274,7 @@ def _plan_key(plan: Plan) -> str:
         return "open_plan_aside_offered" if plan.proposed else "open_plan_aside"
     if plan.moved:
         if plan.proposed:
-            return "open_moved_offered"
+            return "open_moved_offered" if plan.idea is None else "open_moved_their_day"
         return "open_moved" if plan.agreed_at is None else "open_moved_agreed"
     if plan.between:
         if plan.refused is not None:

@@ -794,7 +794,8 @@ def _slot_offered(
     """A new slot the therapist offers (``cues.therapist_offers_slot``: "I can do Tuesday at
     two", « Je peux vous proposer le lundi à dix-sept heures ») that the patient's next turn takes
     up for the same day (``cues.slot_suits``: "Tuesday at eight would be good", "I'll maybe come
-    Tuesday"): the appointment moved, with the patient's answer as said. Two blind reviews found
+    Tuesday"): the appointment moved, with the patient's answer as said, and the patient's turn
+    just before as ``idea`` when it asked for that day. Two blind reviews found
     the rescheduling the therapist offered after a complaint about the slot missing (fresh57,
     fresh58)."""
     turns = transcript.turns
@@ -809,7 +810,25 @@ def _slot_offered(
         return None
     start = turns[i].text.find(offer[1])
     words = clip(turns[i].text[max(start, 0) :].strip(), SLOT_CHARS)
-    return Plan(i, words, answer, proposed=True, moved=True, own=clip(said.strip(), SLOT_CHARS))
+    # the day may be the patient's own ("Tuesdays I'm off. A Tuesday afternoon would be better."
+    # — "I can do Tuesday at two.": a review found it reported as the therapist's offer alone)
+    before = i - 1
+    asked = (
+        before
+        if before >= 0
+        and turns[before].role is Role.PATIENT
+        and _days(code, turns[before].text) & _days(code, turns[i].text)
+        else None
+    )
+    return Plan(
+        i,
+        words,
+        answer,
+        proposed=True,
+        moved=True,
+        own=clip(said.strip(), SLOT_CHARS),
+        idea=asked,
+    )
 
 
 def _said_back(transcript: Transcript, step: str, reply: int, code: str) -> bool:
