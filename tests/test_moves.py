@@ -1340,6 +1340,13 @@ def test_a_pattern_pressed_on_the_patient_is_an_interpretation(text: str, lang: 
         ("en", "Whatever. It's fine.", "Great. So let's set it up again. When's the next one?"),
         ("fr", "Je sais pas. Bof.", "Bon. Regardons le tableau du premier jour, alors."),
         ("fr", "Vous avez déjà vu ça, vous ? Non.", "D'accord. Revenons au sommeil, alors."),
+        # the question to the therapist brushed off (fresh58)
+        (
+            "en",
+            "Have you got kids yourself?",
+            "We're here to focus on you, Gary. Eyes closed again, and just notice the stream.",
+        ),
+        ("fr", "Vous avez des enfants, vous ?", "On est là pour parler de vous. On reprend."),
     ],
 )
 def test_turning_to_the_next_item_right_after_a_marker_passes_it_by(
