@@ -2431,3 +2431,36 @@ def test_the_step_the_patient_designs_when_asked_is_theirs(language: str, lines:
     « proposée par vous (tour 55) », quoting the therapist's question."""
     (plan,) = plans.find(_session(lines, language), language)
     assert (plan.turn, plan.between, plan.proposed) == (1, True, False)
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "subject"),
+    [
+        (
+            "fr",
+            [
+                "T: On n'est pas obligées d'aller vers votre mère aujourd'hui. Cette fois je ne "
+                "vais pas vous y pousser. On pourra y revenir quand vous le voudrez.",
+                "P: D'accord. Ce n'est pas que je ne veux pas.",
+            ],
+            "votre mère",
+        ),
+        (
+            "en",
+            [
+                "T: We don't have to go to your mother today. This time I won't push you there. "
+                "We can come back to it whenever you want.",
+                "P: Okay. It's not that I don't want to.",
+            ],
+            "your mother",
+        ),
+    ],
+)
+def test_a_subject_the_therapist_leaves_until_the_patient_wants_it_says_what_it_is(
+    language: str, lines: list[str], subject: str
+) -> None:
+    """fresh58 (a clinician's review): the subject set aside was missing from what was agreed;
+    its sentence (« On pourra y revenir… ») says what only with the one before it."""
+    (plan,) = plans.find(_session(lines, language), language)
+    assert (plan.turn, plan.agreed_at, plan.aside, plan.proposed) == (0, 1, True, True)
+    assert subject in plan.words

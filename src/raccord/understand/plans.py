@@ -213,7 +213,8 @@ def find(
                 and _accepts(code, turns[answer].text)
                 and not any(p.aside and p.proposed for p in out)
             ):
-                out.append(Plan(i, left[1].rstrip("."), answer, proposed=True, aside=True))
+                said = _with_subject(turn.text, left[1])
+                out.append(Plan(i, said.rstrip("."), answer, proposed=True, aside=True))
             offer = (
                 None
                 if left is not None
@@ -829,6 +830,17 @@ def _slot_offered(
         own=clip(said.strip(), SLOT_CHARS),
         idea=asked,
     )
+
+
+def _with_subject(text: str, sentence: str) -> str:
+    """The sentence that sets a subject aside, with the sentences before it in the turn when they
+    fit in ``PLAN_WORDS`` words: « On pourra y revenir quand vous le voudrez » says what only
+    with « On n'est pas obligées d'aller vers votre mère aujourd'hui » (fresh58)."""
+    end = text.find(sentence)
+    if end <= 0:
+        return sentence
+    whole = text[: end + len(sentence)].strip()
+    return whole if len(whole.split()) <= PLAN_WORDS else sentence
 
 
 def _said_back(transcript: Transcript, step: str, reply: int, code: str) -> bool:
