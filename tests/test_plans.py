@@ -2464,3 +2464,19 @@ def test_a_subject_the_therapist_leaves_until_the_patient_wants_it_says_what_it_
     (plan,) = plans.find(_session(lines, language), language)
     assert (plan.turn, plan.agreed_at, plan.aside, plan.proposed) == (0, 1, True, True)
     assert subject in plan.words
+
+
+def test_the_welcome_of_the_patients_step_may_go_on_with_the_weeks_task() -> None:
+    """fresh58 (a clinician's review): « Ça vaut mieux, oui. Et si une crise arrive d'ici là, on
+    garde ce qu'on avait dit : … » welcomed his step (telling his wife) and recalled the task for
+    an attack; the task was missing from what was agreed."""
+    lines = [
+        "T: Ça me paraît très bien. Est-ce que vous voulez que votre femme soit au courant ?",
+        "P: Oui, je vais lui dire. Sinon elle va croire que je fais un malaise dans le bureau.",
+        "T: Ça vaut mieux, oui. Et si une crise arrive d'ici là, on garde ce qu'on avait dit : "
+        "vous notez ce que vous pensez, sur cent, et vous restez là où vous êtes.",
+        "P: D'accord. Ça, je crois que je peux.",
+    ]
+    own, task = plans.find(_session(lines, "fr"), "fr")
+    assert (own.turn, own.agreed_at, own.proposed) == (1, 2, False)
+    assert (task.turn, task.agreed_at, task.proposed, task.between) == (2, 3, True, True)

@@ -192,8 +192,10 @@ def find(
             promised = cue_sentence(code, "therapist_commits", turn.text)
             if promised is not None:
                 out.append(Plan(i, promised[1].rstrip("."), relation=True, proposed=True))
-            if any(p.agreed_at == i for p in out):
-                # the yes to the patient's own request; it may still set the next appointment
+            if any(p.agreed_at == i and not p.between for p in out):
+                # the yes to the patient's own request (not to a step of theirs: « Ça vaut mieux,
+                # oui. Et si une crise arrive d'ici là, on garde ce qu'on avait dit : … » goes on
+                # with the week's task, fresh58); it may still set the next appointment
                 # (« C'est vous qui décidez… Mardi prochain, même heure ? » — « Mardi, dix-huit
                 # heures. »: a review found the date missing)
                 _appointment(transcript, i, code, out)
