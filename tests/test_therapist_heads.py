@@ -173,12 +173,17 @@ def test_a_repair_head_does_not_praise_a_move_the_rules_call_a_contribution() ->
     )
     path = Path(T.__file__).parents[1] / "demo" / "session-en-sam.vtt"
     (transcript,) = parse(path.read_text(encoding="utf-8"), fmt="vtt")
-    ruled = detect(transcript, mode="fast", therapist="shipped").moves
+    shipped = detect(transcript, mode="fast", therapist="shipped")
+    ruled = shipped.moves
+    first = min(m.turn for m in shipped.markers)
     decided = detect(transcript, mode="fast", therapist=repair_only).moves
     faults = [k for k, m in enumerate(ruled) if m.contribution is not Contribution.NONE]
     assert faults  # the demo session has contributions the rules found
     for k, (rule, move) in enumerate(zip(ruled, decided, strict=True)):
-        if k in faults and rule.repair is RepairStrategy.NONE:
+        if move.turn <= first:
+            # no repair before the first marker (test_no_repair_is_labelled_before_…)
+            assert move.repair is RepairStrategy.NONE
+        elif k in faults and rule.repair is RepairStrategy.NONE:
             assert move.contribution is rule.contribution
             assert move.repair is RepairStrategy.NONE
         elif move.move in T.PRESSING and rule.repair is RepairStrategy.NONE:
@@ -204,13 +209,15 @@ def test_a_repair_head_never_calls_a_lecture_or_an_imposed_reading_a_repair() ->
     model = dataclasses.replace(model, thresholds={"contribution": 1.01, "repair": 0.0})
     path = Path(T.__file__).parents[1] / "demo" / "session-en-sam.vtt"
     (transcript,) = parse(path.read_text(encoding="utf-8"), fmt="vtt")
-    ruled = detect(transcript, mode="fast", therapist="shipped").moves
+    shipped = detect(transcript, mode="fast", therapist="shipped")
+    ruled = shipped.moves
+    first = min(m.turn for m in shipped.markers)
     decided = detect(transcript, mode="fast", therapist=model).moves
     pressing = [k for k, m in enumerate(ruled) if m.move in T.PRESSING]
     assert pressing  # the demo's therapist lectures and advises
     for k, (rule, move) in enumerate(zip(ruled, decided, strict=True)):
         assert move.contribution is Contribution.NONE  # …and the contribution head clears all
-        if k in pressing and rule.repair is RepairStrategy.NONE:
+        if (k in pressing and rule.repair is RepairStrategy.NONE) or move.turn <= first:
             assert move.repair is RepairStrategy.NONE
         else:
             assert move.repair is not RepairStrategy.NONE
@@ -314,3 +321,32 @@ def test_owning_a_part_is_said_only_of_a_turn_that_speaks_of_what_the_therapist_
     from raccord.detect.move_labels import owns_doing
 
     assert owns_doing(text, code) is owning
+
+
+def test_no_repair_is_labelled_before_the_first_marker() -> None:
+    """A repair answers a rupture (ANNOTATION.md): coders label none before a session's first
+    marker (0 of 1,560), and a blind review found "✚ validates … repairs" in a session with no
+    rupture (fresh58). Even a head that calls every turn a repair leaves those turns alone."""
+    import dataclasses
+    from pathlib import Path
+
+    from raccord.io import parse
+    from raccord.taxonomy import RepairStrategy
+
+    model = dataclasses.replace(heads_at(0.0), thresholds={"contribution": 1.01, "repair": 0.0})
+    path = Path(T.__file__).parents[1] / "demo" / "seance-fr-lea.txt"
+    (transcript,) = parse(path.read_text(encoding="utf-8"), fmt="text")
+    found = detect(transcript, mode="fast", therapist=model)
+    first = min(m.turn for m in found.markers)
+    repaired = [m.turn for m in found.moves if m.repair is not RepairStrategy.NONE]
+    assert repaired and min(repaired) > first
+    # a calm exchange: no marker, so no repair
+    (calm,) = parse(
+        "T: Comment s'est passée votre semaine ?\nP: Plutôt bien, j'ai revu ma sœur.\n"
+        "T: Vous avez revu votre sœur.\nP: Oui, on a ri comme avant.\n",
+        fmt="text",
+        language="fr",
+    )
+    quiet = detect(calm, mode="fast", therapist=model)
+    assert not quiet.markers
+    assert all(m.repair is RepairStrategy.NONE for m in quiet.moves)

@@ -42,7 +42,7 @@ from raccord.detect import signals as _signals
 from raccord.detect import therapist as _therapist
 from raccord.detect.contribution import score as contribution_score
 from raccord.detect.learned import CONTEXTS, TurnModel
-from raccord.detect.move_labels import label_moves, opening_turns
+from raccord.detect.move_labels import after_the_first_marker, label_moves, opening_turns
 from raccord.errors import RaccordError
 from raccord.model import Detection, Transcript
 from raccord.taxonomy import Role
@@ -141,6 +141,7 @@ def detect(
         moves = heads.decide(
             transcript, moves, markers, ready.vectors, pack.signal_templates, pack.code
         )
+    moves = after_the_first_marker(moves, markers)
     episodes = _episodes.build(pack, ready.signals, markers, moves)
     contribution = contribution_score(transcript, moves)
     scores = _scores.session(ready.signals, markers, episodes, contribution)

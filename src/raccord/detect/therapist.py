@@ -36,7 +36,7 @@ import numpy.typing as npt
 
 from raccord import lang as lang_packs
 from raccord.detect.learned import DIM, MOVES, Head, head_arrays, read_head, write
-from raccord.detect.move_labels import owns_doing
+from raccord.detect.move_labels import answers_a_marker, first_marker, owns_doing
 from raccord.lang import pack_code
 from raccord.model import Evidence, Marker, TherapistMove, Transcript
 from raccord.taxonomy import Contribution, MarkerKind, RepairStrategy, Role, TherapistMoveType
@@ -216,6 +216,7 @@ class TherapistModel:
             return tuple(moves)
         used = [name for name in HEADS if self.uses(name)]
         code = pack_code(language)
+        first = first_marker(markers)
         scores: dict[str, list[npt.NDArray[np.float64]]] = {n: [] for n in used}
         choices: dict[str, list[npt.NDArray[np.float64]]] = {n: [] for n in used}
         # a block of rows at a time, so that a long session never holds them all
@@ -239,6 +240,12 @@ class TherapistModel:
         for name in used:
             labels: Head = getattr(self, f"{name}_label")
             probability = np.concatenate(scores[name])
+            # no repair before the session's first marker: the head's turn there is no repair,
+            # and loses to the contribution head
+            barred = np.asarray(
+                [name == "repair" and not answers_a_marker(m, first) for m in out], dtype=bool
+            )
+            probability = np.where(barred, 0.0, probability)
             decided[name] = probability
             which = np.vstack(choices[name])
             for k, move in enumerate(out):
@@ -248,7 +255,11 @@ class TherapistModel:
                 # as arguing must not also read « Réparation indirecte possible… »
                 kept = tuple(e for e in move.evidence if not _reason_for(e, current.value))
                 pressing = name == "repair" and move.move in PRESSING
-                if present >= self.thresholds[name] and not (pressing and current.value == "none"):
+                if (
+                    not barred[k]
+                    and present >= self.thresholds[name]
+                    and not (pressing and current.value == "none")
+                ):
                     # a repair the therapist names in words keeps its name: the head says there
                     # is a repair, the words say which (fresh35: « je veux être clair sur un
                     # point, parce que ma phrase a pu laisser croire autre chose » was called an
