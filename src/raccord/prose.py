@@ -260,8 +260,8 @@ def _plan_key(plan: Plan) -> str:
     accepted, agreed in a word, or agreed in words that say what the session will do; a task for
     the week proposed and accepted, taken up in the patient's own words, proposed without a
     clear yes, turned down, or said by the patient; a moved appointment, with the therapist's
-    answer or without one, or offered by the therapist and taken up; the next appointment set at the end and confirmed; an agreement about
-    the relationship."""
+    answer or without one, or offered by the therapist and taken up; the next appointment set at
+    the end and confirmed; an agreement about the relationship."""
     if plan.appointment:
         return "open_appointment"
     if plan.relation:

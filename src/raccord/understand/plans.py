@@ -798,9 +798,8 @@ def _slot_offered(
     two", « Je peux vous proposer le lundi à dix-sept heures ») that the patient's next turn takes
     up for the same day (``cues.slot_suits``: "Tuesday at eight would be good", "I'll maybe come
     Tuesday"): the appointment moved, with the patient's answer as said, and the patient's turn
-    just before as ``idea`` when it asked for that day. Two blind reviews found
-    the rescheduling the therapist offered after a complaint about the slot missing (fresh57,
-    fresh58)."""
+    just before as ``idea`` when it asked for that day. Two blind reviews found the rescheduling
+    the therapist offered after a complaint about the slot missing (fresh57, fresh58)."""
     turns = transcript.turns
     offer = cue_sentence(code, "therapist_offers_slot", turns[i].text)
     answer = i + 1
