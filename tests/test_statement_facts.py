@@ -40,6 +40,7 @@ from raccord.prose import formulation_prose
 from raccord.repair import suggest
 from raccord.repair.suggest import _links
 from raccord.taxonomy import (
+    Contribution,
     MarkerSubtype,
     RepairStrategy,
     Resolution,
@@ -702,3 +703,37 @@ def test_a_painful_subject_is_not_one_to_follow(said: str, followed: bool) -> No
     )
     (facts,) = _facts(formulate(transcript, det)).episodes
     assert (facts.patient_topic is not None) is followed
+
+
+def test_nothing_just_before_still_names_the_part_flagged_further_into_the_episode() -> None:
+    """fresh58's review: "None of your moves stands out just before" read as a verdict on the
+    whole episode, while the timeline flagged the therapist's arguing and brushing-off later in
+    it."""
+    lines = [
+        "T: And the handover on Sunday night, how was that?",
+        "P: Same as usual.",
+        "T: What's usual?",
+        "P: I drive over, the girls get their bags. That's it.",
+        "T: Is Stephen around when you drop them off?",
+        "P: He's there, aye. I'm not angry about it, if that's what you're getting at.",
+        "T: Okay. I'd like us to try the exercise I mentioned last week.",
+        "P: If you want.",
+        "T: If you only do what feels comfortable, you'll stay stuck where you are.",
+        "P: Honestly, it's a bit daft.",
+    ]
+    ms = [
+        marker(1, MarkerSubtype.MINIMAL_RESPONSE),
+        marker(9, MarkerSubtype.COMPLAINT_ACTIVITIES),
+    ]
+    moves = [
+        move(0, M.OPEN_QUESTION),
+        move(2, M.OPEN_QUESTION),
+        move(4, M.CLOSED_QUESTION),
+        move(6, M.STRUCTURING),
+        move(8, M.CONFRONTING, contribution=Contribution.CONFRONT_ARGUE),
+    ]
+    det = detection(ms, moves, [episode(ms, 9)])
+    transcript, formulation, _out, _found = _run(lines, "en", det)
+    part = " ".join(formulation_prose(transcript, det, formulation).episodes[0].therapist_part)
+    assert "None of your moves stands out just before the first marker" in part
+    assert "flags turn 9 as possibly feeding the rupture" in part

@@ -28,6 +28,7 @@ from raccord.model import (
     Transcript,
 )
 from raccord.taxonomy import (
+    Contribution,
     EpisodeKind,
     MarkerKind,
     Need,
@@ -532,7 +533,18 @@ def episode(
         )
         evidence.append(Evidence("context", signal(s.kind), s.words))
     if not therapist:
-        therapist.append(phrase(code, "therapist_none"))
+        # nothing just before, but the timeline may flag your part further in the episode: say
+        # so, or "none stands out" reads as a verdict on the whole episode (fresh58's review)
+        later = [
+            m.turn
+            for m in detection.moves
+            if m.contribution is not Contribution.NONE and f.episode.start < m.turn <= f.episode.end
+        ]
+        if later:
+            flagged = turns_ref(code, transcript, later)
+            therapist.append(phrase(code, "therapist_none_later", turns=flagged))
+        else:
+            therapist.append(phrase(code, "therapist_none"))
 
     interaction: list[str] = []
     marker_turns = {m.turn for m in f.markers}
