@@ -96,13 +96,18 @@ def prepared(s: Labelled, mode: str, *, code: str | None = None) -> Prepared:
         if isinstance(value, Prepared):
             return value
     value = prepare(s.transcript, mode=mode)
+    write_cache(path, value)
+    return value
+
+
+def write_cache(path: Path, value: object) -> None:
+    """Pickle ``value`` to ``path`` through a temporary file renamed into place, one temporary
+    name per process: a refit and a benchmark may fill the same cache at once."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    # one temporary name per process: a refit and a benchmark may fill the same cache at once
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     with tmp.open("wb") as handle:
         pickle.dump(value, handle)
     tmp.replace(path)
-    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import pickle
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -20,7 +19,7 @@ from raccord.detect import Prepared
 from raccord.eval.corpus import shared_data_dir
 from raccord.learn import crossval
 from raccord.learn.data import REPO, Labelled, data_hash, everything
-from raccord.learn.fit import SEED, code_hash
+from raccord.learn.fit import SEED, code_hash, write_cache
 from raccord.model import Detection
 
 CACHE = REPO / ".cache" / "oof"
@@ -73,12 +72,7 @@ def detections(
         draw=draw,
         probabilities=probabilities,
     )
-    where.parent.mkdir(parents=True, exist_ok=True)
-    # one temporary name per process: a refit and a benchmark may fill the same cache at once
-    tmp = where.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump((found, probabilities), handle)
-    tmp.replace(where)
+    write_cache(where, (found, probabilities))
     return found, probabilities
 
 

@@ -49,7 +49,7 @@ from raccord.understand.text import (
     clauses,
     cue,
     cue_sentence,
-    cues_found,
+    cues_fired,
     section,
     sentence_end,
     span,
@@ -858,8 +858,9 @@ def _said_back(transcript: Transcript, step: str, reply: int, code: str) -> bool
 
 
 def _days(code: str, text: str) -> frozenset[str]:
-    """The days of the week a turn names, one form each ("Tuesdays" is Tuesday)."""
-    return frozenset(day.rstrip("s") for day in cues_found(code, "weekday", text))
+    """The days of the week a turn names, as the pack's ``cues.weekday`` that fire (one a day:
+    "Tuesdays" is Tuesday)."""
+    return cues_fired(code, "weekday", text)
 
 
 def _sets_aside(code: str, text: str) -> bool:

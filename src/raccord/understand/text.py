@@ -123,19 +123,20 @@ def _match(code: str, key: str, text: str) -> tuple[Folded, re.Match[str]] | Non
     return None if found is None else (folded, found)
 
 
-def cues_found(code: str, key: str, text: str) -> frozenset[str]:
-    """Every match of the pack's ``cues.<key>`` in ``text``, folded (lower case, accents
-    dropped): what two turns both name ("Tuesday at two" — "I'll maybe come Tuesday")."""
+def cues_fired(code: str, key: str, text: str) -> frozenset[str]:
+    """Which of the pack's ``cues.<key>`` fire in ``text``, each named by its pattern: two turns
+    that fire the same cue name the same thing ("Tuesday at two" — "Tuesdays I'm off", with one
+    cue per day)."""
     cues = _cue_sets(pack_code(code)).get(key)
     if cues is None:
         return frozenset()
     norm = _sentences(text).text
-    found: set[str] = set()
+    fired: set[str] = set()
     hit = cues.search(norm)
     while hit is not None:
-        found.add(hit.group(0))
+        fired.add(hit.re.pattern)
         hit = cues.search(norm, hit.end())
-    return frozenset(found)
+    return frozenset(fired)
 
 
 def cue_sentence(code: str, key: str, text: str) -> tuple[str, str] | None:
