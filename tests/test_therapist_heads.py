@@ -95,8 +95,65 @@ def heads_at(threshold: float) -> T.TherapistModel:
     return dataclasses.replace(
         shipped,
         thresholds={name: threshold for name in T.HEADS},
-        meta={**shipped.meta, **{f"use_{name}": True for name in T.HEADS}},
+        meta={**shipped.meta, **{f"use_{name}": True for name in T.HEADS}, "use_side": False},
     )
+
+
+def test_the_side_head_is_fitted_with_its_verdict_and_survives_a_weight_file(
+    small_fit: tuple[T.TherapistModel, list],
+) -> None:
+    import dataclasses
+
+    from raccord.learn.therapist import SIDE_GAIN, SIDE_LOSS
+
+    model, sessions = small_fit
+    assert model.side is not None
+    assert set(model.side.classes) == {*T.SIDES.values(), T.NEITHER}
+    for task in T.HEADS:
+        assert 0.0 < model.thresholds[f"side_{task}"] < 1.0
+        assert 0.0 <= model.meta[f"side_{task}_nested_f1"] <= 1.0
+    replaced = model.meta["repair_nested_f1" if model.meta["use_repair"] else "repair_rules_f1"]
+    assert model.meta["use_side"] == (
+        model.meta["side_contribution_nested_f1"] >= model.meta["contribution_rules_f1"] + SIDE_GAIN
+        and model.meta["side_repair_nested_f1"] >= replaced - SIDE_LOSS
+    )
+    joint = dataclasses.replace(model, meta={**model.meta, "use_side": True})
+    assert joint.joint
+    buffer = io.BytesIO()
+    T.save(joint, buffer)
+    buffer.seek(0)
+    again = T.load_file(buffer)
+    assert again.joint and again.side is not None
+    for s in sessions[:3]:
+        first = detect(s.transcript, mode="fast", therapist=joint).moves
+        assert first == detect(s.transcript, mode="fast", therapist=again).moves
+        for move in first:
+            assert move.contribution is Contribution.NONE or move.repair is RepairStrategy.NONE
+
+
+def test_the_side_head_decides_both_labels_of_every_turn() -> None:
+    """Used, the side head overrides the rules on both tasks: at a contribution threshold of 0
+    and a repair threshold above 1, every therapist turn is a contribution and none a repair."""
+    import dataclasses
+    from pathlib import Path
+
+    from raccord.io import parse
+
+    shipped = T.shipped("fast", "session")
+    if shipped is None or shipped.side is None:  # pragma: no cover - weights ship
+        pytest.skip("no shipped side head")
+    model = dataclasses.replace(
+        shipped,
+        thresholds={**shipped.thresholds, "side_contribution": 0.0, "side_repair": 1.01},
+        meta={**shipped.meta, "use_side": True},
+    )
+    path = Path(T.__file__).parents[1] / "demo" / "session-en-sam.vtt"
+    (transcript,) = parse(path.read_text(encoding="utf-8"), fmt="vtt")
+    ruled = detect(transcript, mode="fast", therapist="rules").moves
+    assert any(m.repair is not RepairStrategy.NONE for m in ruled)  # the rules saw repairs
+    moves = detect(transcript, mode="fast", therapist=model).moves
+    assert moves and all(m.contribution is not Contribution.NONE for m in moves)
+    assert all(m.repair is RepairStrategy.NONE for m in moves)
 
 
 def test_a_label_a_head_overturns_leaves_no_rules_sentence_behind() -> None:

@@ -12,13 +12,23 @@ answers at length after a rupture marker is the repair that worked. The heads he
 - how much each side says (the turn, the patient's turns around it);
 - in full mode, the meaning of the turn and of the patient's turns before and after it.
 
-Two multinomial heads (``contribution``, ``repair``), fitted by ``raccord.learn`` on every
-labelled session with the markers the detector itself found there *out of fold* (so the heads
-learn from markers as imperfect as the ones they will see), shipped as
-``data/therapist-<mode>-<context>.npz``. A turn keeps a label when the probability of "none" is
-low enough (threshold chosen by inner cross-validation); the label is the head's most likely
-one. Inner cross-validation may also find that the rules alone do better for one head
-(``meta["use_<head>"]``); the head then leaves the rules' labels as they are.
+Heads fitted by ``raccord.learn`` on every labelled session with the markers the detector
+itself found there *out of fold* (so the heads learn from markers as imperfect as the ones they
+will see), shipped as ``data/therapist-<mode>-<context>.npz``:
+
+- the **side** head, one decision per turn between three answers — the turn feeds a rupture,
+  works to repair one, or neither. A coder decides the two together: a rationale given right
+  after a complaint is a repair or an argument according to what it does with the complaint, and
+  two separate presence heads each read "right after a marker" as evidence for themselves (a
+  blind round found five pushes after markers called repairs). A turn takes the side whose
+  probability is furthest above its threshold, when one is above it;
+- two presence heads (``contribution``, ``repair``), the older design, kept for the case where
+  inner cross-validation finds the side head no better (``meta["use_side"]``); each may also
+  be found worse than the rules (``meta["use_<head>"]``) and leave the rules' labels as they
+  are;
+- two label heads, fitted on the labelled turns: which contribution, which repair.
+
+Thresholds are chosen by inner cross-validation.
 """
 
 from __future__ import annotations
@@ -46,6 +56,9 @@ REPAIRS: tuple[str, ...] = tuple(r.value for r in RepairStrategy)
 HEADS = ("contribution", "repair")
 #: Stored heads: for each task a presence head ("0"/"1") and a label head over its labels.
 STORED = ("contribution", "contribution_label", "repair", "repair_label")
+#: The side head's classes: a contribution, a repair, neither.
+SIDES = {"contribution": "c", "repair": "r"}
+NEITHER = "n"
 #: Therapist turns whose rows are built and scored together.
 ROWS_AT_ONCE = 512
 #: How many patient turns before the therapist turn are searched for a marker.
@@ -195,12 +208,37 @@ class TherapistModel:
     #: Label heads, fitted on the labelled turns only: which contribution / which repair.
     contribution_label: Head
     repair_label: Head
-    #: Per task: the presence probability from which a turn keeps a label.
+    #: Per task: the presence probability from which a turn keeps a label (``side_<task>``: the
+    #: side head's probability of that side).
     thresholds: dict[str, float]
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The side head (classes ``SIDES`` and ``NEITHER``), when fitted.
+    side: Head | None = None
 
     def uses(self, head: str) -> bool:
         return bool(self.meta.get(f"use_{head}", True))
+
+    @property
+    def joint(self) -> bool:
+        """Whether the side head decides both tasks (inner cross-validation found it better)."""
+        return self.side is not None and bool(self.meta.get("use_side", False))
+
+    def _presence(self, x: npt.NDArray[np.float64]) -> dict[str, npt.NDArray[np.float64]]:
+        """Each used task's probability of its label being present, row by row."""
+        if self.joint:
+            assert self.side is not None
+            p = self.side.proba(x)
+            return {name: p[:, self.side.classes.index(c)] for name, c in SIDES.items()}
+        out = {}
+        for name in HEADS:
+            if self.uses(name):
+                presence: Head = getattr(self, name)
+                out[name] = presence.proba(x)[:, presence.classes.index("1")]
+        return out
+
+    def threshold(self, name: str) -> float:
+        """The probability from which ``name``'s label is present."""
+        return self.thresholds[f"side_{name}" if self.joint else name]
 
     def decide(
         self,
@@ -214,7 +252,7 @@ class TherapistModel:
         """The moves with their labels decided by the heads (and the rules' evidence kept)."""
         if not moves:
             return tuple(moves)
-        used = [name for name in HEADS if self.uses(name)]
+        used = list(HEADS) if self.joint else [name for name in HEADS if self.uses(name)]
         code = pack_code(language)
         first = first_marker(markers)
         scores: dict[str, list[npt.NDArray[np.float64]]] = {n: [] for n in used}
@@ -229,9 +267,9 @@ class TherapistModel:
                 mode=self.mode,
                 context=self.context,
             )
+            presence = self._presence(x)
             for name in used:
-                presence: Head = getattr(self, name)
-                scores[name].append(presence.proba(x)[:, presence.classes.index("1")])
+                scores[name].append(presence[name])
                 choices[name].append(getattr(self, f"{name}_label").proba(x))
         out = list(moves)
         decided: dict[str, npt.NDArray[np.float64]] = {}
@@ -257,7 +295,7 @@ class TherapistModel:
                 pressing = name == "repair" and move.move in PRESSING
                 if (
                     not barred[k]
-                    and present >= self.thresholds[name]
+                    and present >= self.threshold(name)
                     and not (pressing and current.value == "none")
                 ):
                     # a repair the therapist names in words keeps its name: the head says there
@@ -279,19 +317,23 @@ class TherapistModel:
                             p=lang_packs.decimal(language, present)
                         )
                         added[(k, name)] = Evidence(source="model", detail=detail)
-                        evidence = (added[(k, name)], *(e for e in kept if e.source != "model"))
+                        # the other head's sentence goes; the move classifier's stays (it
+                        # says what the move is, which no head changes)
+                        others = set(added.values())
+                        evidence = (added[(k, name)], *(e for e in kept if e not in others))
                         out[k] = _relabel(
                             move, name, label, round(min(0.95, max(0.05, present)), 3), evidence
                         )
                 elif current.value != "none":
                     out[k] = _relabel(move, name, "none", move.confidence, kept)
-        # One label per turn (ANNOTATION.md): the label whose head is the surer, when both heads
-        # decided; else the repair, which answers a marker — unless the repair is the head's
-        # and the contribution the rules': a head does not praise as a repair a move the rules
-        # read as advice, a lecture or an imposed interpretation (blind reviews found the task
-        # that set off an episode called « explique la démarche », a warning "invites
-        # discussion"). (A repair always winning kept "an indirect repair" on an imposed
-        # interpretation the contribution head was sure of.)
+        # One label per turn (ANNOTATION.md): the label whose head is the surer (the further
+        # above its threshold), when both heads decided; else the repair, which answers a
+        # marker — unless the repair is the head's and the contribution the rules': a head does
+        # not praise as a repair a move the rules read as advice, a lecture or an imposed
+        # interpretation (blind reviews found the task that set off an episode called
+        # « explique la démarche », a warning "invites discussion"). (A repair always winning
+        # kept "an indirect repair" on an imposed interpretation the contribution head was
+        # sure of.)
         both = "contribution" in decided and "repair" in decided
         for k, move in enumerate(out):
             if move.contribution is Contribution.NONE or move.repair is RepairStrategy.NONE:
@@ -299,7 +341,11 @@ class TherapistModel:
             head_repair_on_rules = (
                 not both and (k, "repair") in added and moves[k].repair is RepairStrategy.NONE
             )
-            if head_repair_on_rules or (both and decided["contribution"][k] > decided["repair"][k]):
+            surer = both and (
+                decided["contribution"][k] - self.threshold("contribution")
+                >= decided["repair"][k] - self.threshold("repair")
+            )
+            if head_repair_on_rules or surer:
                 loser, value = "repair", move.repair.value
                 out[k] = replace(move, repair=RepairStrategy.NONE)
             else:
@@ -344,6 +390,8 @@ def save(model: TherapistModel, path: Any) -> None:
     arrays: dict[str, Any] = {}
     for name in STORED:
         arrays.update(head_arrays(name, getattr(model, name)))
+    if model.side is not None:
+        arrays.update(head_arrays("side", model.side))
     meta = {
         **model.meta,
         "mode": model.mode,
@@ -357,7 +405,9 @@ def load_file(handle: Any) -> TherapistModel:
     with np.load(handle) as data:
         meta = json.loads(str(data["meta"]))
         heads = {name: read_head(data, name) for name in STORED}
+        side = read_head(data, "side") if "side_coef" in data.files else None
     return TherapistModel(
+        side=side,
         mode=str(meta["mode"]),
         context=str(meta["context"]),
         thresholds={k: float(v) for k, v in meta["thresholds"].items()},
