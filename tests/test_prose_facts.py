@@ -343,3 +343,32 @@ def test_an_emotion_passed_over_names_the_turn_it_was_said_and_the_turn_after() 
     assert lines, [ep.therapist_part for ep in text.episodes]
     plain = lines[0].replace("\xa0", " ").replace("\u202f", " ")
     assert "dite au tour 2 (« peur ») n'a pas été reprise au tour 3" in plain, lines
+
+
+def test_the_therapists_part_never_quotes_the_patients_words_as_the_therapists() -> None:
+    """fresh60: a head's label carried no words of its own, and the formulation quoted the
+    context sentence's excerpt — the patient's "You're the expert. Whatever you think." — as
+    the therapist's "interpretation offered as fact"."""
+    from raccord.model import Evidence, TherapistMove
+    from raccord.taxonomy import Contribution, TherapistMoveType
+    from raccord.understand.facts import _own_words
+
+    turn = "Great. Close your eyes if you're comfortable with that. Take a breath."
+    move = TherapistMove(
+        33,
+        TherapistMoveType.OTHER,
+        contribution=Contribution.INTERPRETATION_IMPOSED,
+        evidence=(
+            Evidence(source="model", detail="Read in context…"),
+            Evidence(
+                source="context",
+                detail="Follows a possible withdrawal marker: “You're the expert.”",
+                words="You're the expert. Whatever you think.",
+            ),
+        ),
+    )
+    assert _own_words(move, turn) is None
+    clipped = Evidence(source="cue", detail="…", words="Great. Close your eyes if you're…")
+    assert _own_words(TherapistMove(33, TherapistMoveType.OTHER, evidence=(clipped,)), turn) == (
+        clipped.words
+    )

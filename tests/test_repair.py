@@ -89,6 +89,33 @@ def test_own_part_is_acknowledged_when_the_formulation_shows_one() -> None:
     assert "questions fermées" in main.context and "Méta-communication" in main.why
 
 
+def test_the_therapists_part_is_named_only_when_it_came_before_what_is_observed() -> None:
+    """fresh60 (read as its therapist): "when I asked you several questions in a row, I noticed
+    that our conversation went in another direction" was said of closed questions asked after
+    the change of subject. The scripts then name the turn before the marker instead."""
+    t = session(
+        [
+            "T: And what did you feel, there in the doorway?",
+            "P: [silence 6s] The forecast's rubbish for the next rotation, by the way.",
+            "T: When do you fly out?",
+            "P: The 14th.",
+            "T: And you're back on the 28th?",
+            "P: Sunday.",
+        ],
+        "en",
+    )
+    ms = [marker(1, S.TOPIC_SHIFT, 3)]
+    moves = [
+        move(0, TherapistMoveType.OPEN_QUESTION),
+        move(2, TherapistMoveType.CLOSED_QUESTION, Contribution.CLOSED_INTERROGATION),
+        move(4, TherapistMoveType.CLOSED_QUESTION, Contribution.CLOSED_INTERROGATION),
+    ]
+    d = detection(ms, moves, [episode(ms, 5, resolved=Resolution.PARTLY, trigger=0)])
+    texts = [s.text for s in _suggest(t, d)]
+    assert texts and not any("several questions in a row, I noticed" in x for x in texts)
+    assert any("what did you feel, there in the doorway" in x.lower() for x in texts)
+
+
 def test_every_episode_gets_a_direct_and_an_indirect_suggestion_that_pass_the_checker() -> None:
     for t, d in [
         (WORK_FR, _work_detection()),

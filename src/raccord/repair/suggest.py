@@ -421,8 +421,13 @@ def _entry(table: dict[str, Any], key: str, index: int, fallback: str = "unknown
 def _when(pack: dict[str, Any], f: EpisodeFacts) -> str:
     """What the therapist was doing when this episode began, as the pack words it."""
     table: dict[str, Any] = pack["when"]
+    # only what began before the last marker of the kind the sentence then observes: "when I
+    # asked you several questions in a row, I noticed that our conversation went in another
+    # direction" was said of questions asked after the change of subject (fresh60's review)
+    observed = [m.turn for m in f.markers if m.subtype is f.subtype] or [f.episode.start]
+    before = [s for s in f.signals if s.turns and min(s.turns) < max(observed)]
     # only what a therapist move of that type shows (never advice read from a quote)
-    pushing = [s.kind for s in f.signals if s.kind in PUSHING and s.kind in table and s.backed]
+    pushing = [s.kind for s in before if s.kind in PUSHING and s.kind in table and s.backed]
     if pushing:
         return _pick(table[pushing[0]], f.index)
     if f.moment is not None:
@@ -430,7 +435,7 @@ def _when(pack: dict[str, Any], f: EpisodeFacts) -> str:
         said = "asked" if f.moment.asked else "said"
         key = said if f.moment.by is Role.THERAPIST else "you_said"
         return _pick(table[key], f.index).replace("{moment_words}", f.moment.words)
-    others = [s.kind for s in f.signals if s.kind in table and s.backed]
+    others = [s.kind for s in before if s.kind in table and s.backed]
     return _pick(table[others[0]] if others else table["default"], f.index)
 
 

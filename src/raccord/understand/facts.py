@@ -285,7 +285,7 @@ def turn_signals(
     move = move_at(detection, index)
     if own_repair(transcript, detection, index, code) is not None:
         return out
-    excerpt = None if move is None else next((e.words for e in move.evidence if e.words), None)
+    excerpt = None if move is None else _own_words(move, text)
     if move is not None and move.contribution in _CONTRIBUTION_SIGNAL:
         out.append(Signal(_CONTRIBUTION_SIGNAL[move.contribution], (index,), excerpt))
     if move is not None and move.move in _MOVE_SIGNAL:
@@ -309,6 +309,19 @@ def turn_signals(
     if advised and (move is None or move.move is not TherapistMoveType.ADVICE_WITH_PERMISSION):
         out.append(Signal("advice_unsolicited", (index,), advised, backed=False))
     return out
+
+
+def _own_words(move: TherapistMove, text: str) -> str | None:
+    """The first excerpt of the move's evidence taken from the therapist's own turn: the context
+    sentences quote the patient (« Fait suite à un possible marqueur… : "…" »), and fresh60's
+    report gave a patient's "You're the expert. Whatever you think." as the therapist's
+    "interpretation offered as fact" when a head's label had no words of its own."""
+    said = " ".join(text.split())
+    for e in move.evidence:
+        words = " ".join((e.words or "").split()).rstrip("…").strip()
+        if words and words in said:
+            return e.words
+    return None
 
 
 def own_repair(
