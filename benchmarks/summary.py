@@ -125,7 +125,7 @@ def blind_rounds(q: dict[str, Any], runs: Sequence[str], calm: Any) -> list[str]
         if cells:
             count = sum(v for k, v in n.items() if k.startswith("psychotherapy-blind/"))
             lines.append(
-                f"- [{r}] of which the {count or '?'} sessions of the blind rounds (batches k–n, "
+                f"- [{r}] of which the {count or '?'} sessions of the blind rounds (batches k–q, "
                 "each written independently; out of fold, but the packs were mended after reading "
                 "them): " + "; ".join(cells) + "."
             )

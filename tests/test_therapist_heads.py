@@ -407,3 +407,14 @@ def test_no_repair_is_labelled_before_the_first_marker() -> None:
     quiet = detect(calm, mode="fast", therapist=model)
     assert not quiet.markers
     assert all(m.repair is RepairStrategy.NONE for m in quiet.moves)
+
+
+def test_a_run_of_closed_questions_is_said_only_of_a_turn_that_asks() -> None:
+    """fresh60 (read as its therapist): « Maintenant posez-la sur vos genoux », an instruction,
+    was shown as « série de questions fermées ». The next likeliest contribution is taken."""
+    import numpy as np
+
+    classes = ("closed_interrogation", "confront_argue", "ignores_concern")
+    p = np.asarray([0.6, 0.3, 0.1])
+    assert T._contribution_for(True, classes, p) == "closed_interrogation"
+    assert T._contribution_for(False, classes, p) == "confront_argue"

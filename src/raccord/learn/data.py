@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[3]
 PSYCHOTHERAPY = REPO / "corpus" / "psychotherapy"
 
 
-#: The first psychotherapy session number of the batches written for the blind rounds (k–n):
+#: The first psychotherapy session number of the batches written for the blind rounds (k–q):
 #: each was written by a helper who saw no other session, scored by the detector before anyone
 #: here read it, then coded blind a second time and adjudicated. The benchmark reports them apart
 #: too (``blind_round``): they are the least like the sessions the packs were read on.
