@@ -139,7 +139,13 @@ def detect(
         )
     if heads is not None:
         moves = heads.decide(
-            transcript, moves, markers, ready.vectors, pack.signal_templates, pack.code
+            transcript,
+            moves,
+            markers,
+            ready.vectors,
+            pack.signal_templates,
+            pack.code,
+            spoken=ready.spoken,
         )
     moves = after_the_first_marker(moves, markers)
     episodes = _episodes.build(pack, ready.signals, markers, moves)

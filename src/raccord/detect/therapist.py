@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -108,13 +108,19 @@ SAID_BY: Mapping[RepairStrategy, frozenset[TherapistMoveType]] = {
 ASKING = frozenset({Contribution.CLOSED_INTERROGATION.value})
 
 
+def _likeliest(
+    classes: Sequence[str], p: npt.NDArray[np.float64], allowed: Callable[[str], bool]
+) -> str:
+    """The label head's likeliest label that ``allowed`` lets the turn carry."""
+    for i in np.argsort(-p, kind="stable"):
+        if allowed(classes[int(i)]):
+            return classes[int(i)]
+    return classes[int(np.argmax(p))]  # pragma: no cover - every class list has an allowed label
+
+
 def _contribution_for(asks: bool, classes: Sequence[str], p: npt.NDArray[np.float64]) -> str:
     """The label head's likeliest contribution that the turn's form allows (``ASKING``)."""
-    for i in np.argsort(-p, kind="stable"):
-        label = classes[int(i)]
-        if asks or label not in ASKING:
-            return label
-    return classes[int(np.argmax(p))]  # pragma: no cover - every class list has another label
+    return _likeliest(classes, p, lambda label: asks or label not in ASKING)
 
 
 def _label_for(
@@ -123,14 +129,27 @@ def _label_for(
     """The label head's likeliest label for ``move`` among those its move can carry
     (``SAID_BY``); owning a part also needs the turn to speak of what the therapist did
     (``owning``, ``move_labels.owns_doing``)."""
-    for i in np.argsort(-p, kind="stable"):
-        label = classes[int(i)]
-        allowed = SAID_BY.get(RepairStrategy(label)) if label in REPAIRS else None
+
+    def allowed(label: str) -> bool:
         if label == RepairStrategy.ACKNOWLEDGE_CONTRIBUTION.value and not owning:
-            continue
-        if allowed is None or move.move in allowed:
-            return label
-    return classes[int(np.argmax(p))]  # pragma: no cover - every class list has an allowed label
+            return False
+        said_by = SAID_BY.get(RepairStrategy(label)) if label in REPAIRS else None
+        return said_by is None or move.move in said_by
+
+    return _likeliest(classes, p, allowed)
+
+
+def sides(
+    contribution: npt.NDArray[np.float64],
+    repair: npt.NDArray[np.float64],
+    t_contribution: float,
+    t_repair: float,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """The side each turn takes from its two probabilities: the side furthest above its
+    threshold, when one is above it (``decide``, and the fitting that chooses the thresholds)."""
+    c_margin, r_margin = contribution - t_contribution, repair - t_repair
+    on_contribution = (c_margin >= 0) & (c_margin >= r_margin)
+    return on_contribution, (r_margin >= 0) & ~on_contribution
 
 
 def feature_names(mode: str, context: str) -> list[str]:
@@ -266,13 +285,15 @@ class TherapistModel:
         vectors: npt.NDArray[np.float32] | None,
         templates: Mapping[str, str],
         language: str,
+        *,
+        spoken: bool = False,
     ) -> tuple[TherapistMove, ...]:
-        """The moves with their labels decided by the heads (and the rules' evidence kept)."""
+        """The moves with their labels decided by the heads (and the rules' evidence kept);
+        ``spoken``: the session is unpunctuated speech-to-text (``Prepared.spoken``)."""
         if not moves:
             return tuple(moves)
         used = list(HEADS) if self.joint else [name for name in HEADS if self.uses(name)]
         code = pack_code(language)
-        spoken = questions.unpunctuated(t.text for t in transcript.turns)
         first = first_marker(markers)
         scores: dict[str, list[npt.NDArray[np.float64]]] = {n: [] for n in used}
         choices: dict[str, list[npt.NDArray[np.float64]]] = {n: [] for n in used}
@@ -341,8 +362,8 @@ class TherapistModel:
                         added[(k, name)] = Evidence(source="model", detail=detail)
                         # the other head's sentence goes; the move classifier's stays (it
                         # says what the move is, which no head changes)
-                        others = set(added.values())
-                        evidence = (added[(k, name)], *(e for e in kept if e not in others))
+                        other = next(added.get((k, h)) for h in HEADS if h != name)
+                        evidence = (added[(k, name)], *(e for e in kept if e is not other))
                         out[k] = _relabel(
                             move, name, label, round(min(0.95, max(0.05, present)), 3), evidence
                         )
@@ -357,17 +378,23 @@ class TherapistModel:
         # kept "an indirect repair" on an imposed interpretation the contribution head was
         # sure of.)
         both = "contribution" in decided and "repair" in decided
+        surer, _ = (
+            sides(
+                decided["contribution"],
+                decided["repair"],
+                self.threshold("contribution"),
+                self.threshold("repair"),
+            )
+            if both
+            else (np.zeros(len(out), dtype=bool), None)
+        )
         for k, move in enumerate(out):
             if move.contribution is Contribution.NONE or move.repair is RepairStrategy.NONE:
                 continue
             head_repair_on_rules = (
                 not both and (k, "repair") in added and moves[k].repair is RepairStrategy.NONE
             )
-            surer = both and (
-                decided["contribution"][k] - self.threshold("contribution")
-                >= decided["repair"][k] - self.threshold("repair")
-            )
-            if head_repair_on_rules or surer:
+            if head_repair_on_rules or surer[k]:
                 loser, value = "repair", move.repair.value
                 out[k] = replace(move, repair=RepairStrategy.NONE)
             else:

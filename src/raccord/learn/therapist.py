@@ -117,17 +117,6 @@ def _f1(gold: Sequence[str], pred: Sequence[str]) -> float:
     return f1_of(np.asarray([x != "none" for x in gold]), np.asarray([x != "none" for x in pred]))
 
 
-def _sides(
-    p: npt.NDArray[np.float64], t_contribution: float, t_repair: float
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """The side of each row (columns: contribution, repair probabilities): the side furthest
-    above its threshold, when one is above it (``TherapistModel.decide`` decides the same)."""
-    c_margin, r_margin = p[:, 0] - t_contribution, p[:, 1] - t_repair
-    contribution = (c_margin >= 0) & (c_margin >= r_margin)
-    repair = (r_margin >= 0) & ~contribution
-    return contribution, repair
-
-
 def _side_thresholds(
     p: npt.NDArray[np.float64], gold_c: npt.NDArray[np.bool_], gold_r: npt.NDArray[np.bool_]
 ) -> tuple[float, float, float]:
@@ -135,7 +124,7 @@ def _side_thresholds(
     best = (-1.0, 0.5, 0.5)
     for tc in SIDE_STEPS:
         for tr in SIDE_STEPS:
-            c, r = _sides(p, float(tc), float(tr))
+            c, r = T.sides(p[:, 0], p[:, 1], float(tc), float(tr))
             score = f1_of(gold_c, c) + f1_of(gold_r, r)
             if score > best[0]:
                 best = (score, float(tc), float(tr))
@@ -182,7 +171,7 @@ def fit_side(
     for fold in folds:
         test = np.isin(groups, list(fold))
         _, tc, tr = _side_thresholds(oof[~test], gold_c[~test], gold_r[~test])
-        fair_c[test], fair_r[test] = _sides(oof[test], tc, tr)
+        fair_c[test], fair_r[test] = T.sides(oof[test, 0], oof[test, 1], tc, tr)
     _, tc, tr = _side_thresholds(oof, gold_c, gold_r)
     mean, scale = standardise(x, raw)
     head = logistic(x, y, c_, mean, scale, balanced=True)
@@ -215,8 +204,11 @@ def fit_heads(
     heads: dict[str, L.Head] = {}
     thresholds: dict[str, float] = {}
     meta: dict[str, object] = {"n_rows": int(x.shape[0]), "n_sessions": len(chunks)}
+    gold_labels = {name: [v for c in chunks for v in getattr(c, name)] for name in T.HEADS}
+    #: per task, the inner-CV F1 of what labels it now: the head where used, else the rules
+    replaced: dict[str, float] = {}
     for name in T.HEADS:
-        y = [v for c in chunks for v in getattr(c, name)]
+        y = gold_labels[name]
         rules = [v for c in chunks for v in getattr(c, f"rule_{name}")]
         gold = np.asarray([v != "none" for v in y])
         flags = [str(int(v)) for v in gold]
@@ -255,7 +247,9 @@ def fit_heads(
         mp, sp = standardise(x[labelled], raw)
         heads[f"{name}_label"] = logistic(x[labelled], [y[i] for i in labelled], c_, mp, sp)
         thresholds[name] = t
-        meta[f"use_{name}"] = name in USABLE and fair_f1 >= by_rules + MIN_GAIN
+        used = name in USABLE and fair_f1 >= by_rules + MIN_GAIN
+        meta[f"use_{name}"] = used
+        replaced[name] = round(fair_f1 if used else by_rules, 4)
         meta[f"{name}_inner_cv_f1"] = round(f1, 4)
         meta[f"{name}_nested_f1"] = round(fair_f1, 4)
         meta[f"{name}_rules_f1"] = round(by_rules, 4)
@@ -265,15 +259,13 @@ def fit_heads(
                 f"  {name}: heads {fair_f1:.3f} (threshold from the other folds; {f1:.3f} at "
                 f"their own best) vs rules {by_rules:.3f} -> use: {meta[f'use_{name}']}"
             )
-    contribution = [v for c in chunks for v in c.contribution]
-    repair = [v for c in chunks for v in c.repair]
-    side, side_thresholds, figures = fit_side(x, raw, contribution, repair, groups, folds, log=log)
+    side, side_thresholds, figures = fit_side(
+        x, raw, gold_labels["contribution"], gold_labels["repair"], groups, folds, log=log
+    )
     thresholds.update(side_thresholds)
     meta.update(figures)
-    # what the side head replaces: the rules' contributions, and the repairs of the repair head
-    # where it is used, else of the rules
-    base_c = float(meta["contribution_rules_f1"])  # type: ignore[arg-type]
-    base_r = float(meta["repair_nested_f1" if meta["use_repair"] else "repair_rules_f1"])  # type: ignore[arg-type]
+    # what the side head replaces: for each task, the head where it is used, else the rules
+    base_c, base_r = replaced["contribution"], replaced["repair"]
     meta["use_side"] = (
         figures["side_contribution_nested_f1"] >= base_c + SIDE_GAIN
         and figures["side_repair_nested_f1"] >= base_r - SIDE_LOSS
