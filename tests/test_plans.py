@@ -2480,3 +2480,36 @@ def test_the_welcome_of_the_patients_step_may_go_on_with_the_weeks_task() -> Non
     own, task = plans.find(_session(lines, "fr"), "fr")
     assert (own.turn, own.agreed_at, own.proposed) == (1, 2, False)
     assert (task.turn, task.agreed_at, task.proposed, task.between) == (2, 3, True, True)
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "fr",
+            [
+                "P: Le jeudi, avec le service du soir, c'est devenu compliqué.",
+                "T: Pour la suite, je vous propose de passer au lundi à dix-huit heures, puisque "
+                "le jeudi vous pose problème avec le service.",
+                "P: Lundi dix-huit heures, oui, ça me va mieux.",
+                "T: Très bien. À lundi alors.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "P: Thursdays are getting hard with the late shifts.",
+                "T: I suggest we move to Mondays at six, since Thursdays clash with your shifts.",
+                "P: Mondays at six. Yes, that suits me better.",
+                "T: Good. See you Monday, then.",
+            ],
+        ),
+    ],
+)
+def test_a_new_weekly_slot_the_therapist_proposes_and_the_patient_takes_is_on_record(
+    language: str, lines: list[str]
+) -> None:
+    """fresh61 (review): the sessions moved to Monday at six, said as a proposal to move (« je
+    vous propose de passer au lundi… ») and taken up, was missing from what was agreed."""
+    (plan,) = [p for p in plans.find(_session(lines, language), language) if p.moved]
+    assert (plan.turn, plan.agreed_at, plan.proposed) == (1, 2, True)

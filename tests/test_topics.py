@@ -242,6 +242,9 @@ def test_without_the_language_model_a_word_is_its_first_five_letters(
         ("fr", "Et qu'est-ce qui vous passe par la tête, à ce moment-là ?"),
         ("fr", "Qu'est-ce que vous avez fait la veille ?"),
         ("en", "What goes through your head at that moment?"),
+        # « avoir du mal » (a validation offered « parler du mal »)
+        ("fr", "Je leur répète, et j'ai du mal avec eux."),
+        ("fr", "J'ai eu du mal à m'endormir."),
     ],
 )
 def test_a_set_phrase_or_a_pronoun_and_its_verb_is_not_a_subject(
@@ -252,7 +255,10 @@ def test_a_set_phrase_or_a_pronoun_and_its_verb_is_not_a_subject(
     assert _phrases(code, text) == []
 
 
-@pytest.mark.parametrize(("code", "text", "phrase"), [("fr", "Le doute vous ronge ?", "le doute")])
+@pytest.mark.parametrize(
+    ("code", "text", "phrase"),
+    [("fr", "Le doute vous ronge ?", "le doute"), ("fr", "Et ce mal de dos ?", "ce mal de dos")],
+)
 def test_the_same_noun_outside_a_set_phrase_is_a_subject(
     reader: str, code: str, text: str, phrase: str
 ) -> None:
