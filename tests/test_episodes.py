@@ -9,6 +9,7 @@ from raccord.detect import signals as sig
 from raccord.io import parse
 from raccord.model import Marker, TherapistMove, Transcript
 from raccord.taxonomy import (
+    Contribution,
     EpisodeKind,
     MarkerSubtype,
     RepairStrategy,
@@ -406,3 +407,34 @@ def test_what_the_patient_says_is_still_open_leaves_the_repaired_episode_partly_
     signals = prepare(session(lighter, "fr"), mode="fast").signals
     (whole,) = episodes.build(sig.pack("fr"), signals, found, moves)
     assert whole.resolved is Resolution.YES
+
+
+@pytest.mark.parametrize(
+    ("between", "spans"),
+    [
+        # the therapist pressed on ("It's rubbing against your gums…"): one rupture
+        (TherapistMove(4, TherapistMoveType.CONFRONTING, Contribution.CONFRONT_ARGUE), [(1, 7)]),
+        # the therapist repaired in between: the patient's return ended the first episode
+        (
+            TherapistMove(4, TherapistMoveType.VALIDATION, repair=RepairStrategy.VALIDATE),
+            [(1, 3), (5, 7)],
+        ),
+        # nothing pressed, nothing repaired: the return ended it too
+        (TherapistMove(4, TherapistMoveType.INFORMATION), [(1, 3), (5, 7)]),
+    ],
+)
+def test_a_brief_return_while_the_therapist_presses_on_does_not_split_the_rupture(
+    between: TherapistMove, spans: list[tuple[int, int]]
+) -> None:
+    """fresh62: "Dunno. Nothing really. It's her life." … "I've said. It's her life." … "You've
+    already decided what I felt", the therapist's closed questions in between, coded as one
+    macro-rupture and detected as two episodes, the first called a tension on slight evidence."""
+    transcript = session(LECTURE, "en")
+    signals = prepare(transcript, mode="fast").signals
+    found = episodes.build(
+        sig.pack("en"),
+        signals,
+        [marker(1, MarkerSubtype.DEFENDS_SELF), marker(5, MarkerSubtype.MINIMAL_RESPONSE)],
+        [between],
+    )
+    assert [(e.start, e.end) for e in found] == spans

@@ -149,7 +149,7 @@ def test_the_move_classifiers_evidence_names_the_move_and_writes_the_number_in_f
         language="fr",
     )
     details = [e.detail for m in detect(t, mode="full").moves for e in m.evidence]
-    learned = [d for d in details if d.startswith("Classifieur appris")]
+    learned = [d for d in details if d.startswith("Comparée aux interventions annotées")]
     assert learned, details
     for detail in learned:
         assert "_" not in detail and "0." not in detail, detail

@@ -49,6 +49,7 @@ from dataclasses import replace
 from raccord.detect.signals import TONE_IRRITATION, Pack, TurnSignals
 from raccord.model import Episode, Evidence, Marker, TherapistMove
 from raccord.taxonomy import (
+    Contribution,
     EpisodeKind,
     MarkerKind,
     RepairStrategy,
@@ -68,6 +69,10 @@ LONE_MIN_CONFIDENCE = 0.5
 DROPOUT_AFTER = 6
 #: Turns after an episode's end where the patient setting its subject aside still belongs to it.
 DEFER_AFTER = 2
+#: Patient turns (the one that ended a group of markers included) within which the next marker
+#: rejoins that group when the therapist repaired nothing in between (``_rejoined``).
+REJOIN_TURNS: int | None = 1
+REJOIN_PRESSED = True
 
 #: Moves that attend to the patient: re-engaging after one of these is a rupture worked on.
 ATTENDING = frozenset(
@@ -139,6 +144,8 @@ def build(
             current = []
     if current:
         groups.append((current, None))
+    pressed = {m.turn for m in moves if m.contribution is not Contribution.NONE}
+    groups = _rejoined(groups, signals, repairs, pressed)
 
     episodes: list[Episode] = []
     for group, end_turn in groups:
@@ -193,6 +200,37 @@ def build(
             )
         )
     return tuple(_left_open(p, signals, episodes))
+
+
+def _rejoined(
+    groups: list[tuple[list[Marker], int | None]],
+    signals: Sequence[TurnSignals],
+    repairs: set[int],
+    pressed: set[int],
+) -> list[tuple[list[Marker], int | None]]:
+    """Groups of markers rejoined when the patient's return between them was brief: the next
+    marker comes within ``REJOIN_TURNS`` patient turns of the turn that ended the first group,
+    and the therapist repaired nothing in between. A coder reads such a stretch as one rupture
+    (fresh60, fresh62: "Dunno. Nothing really. It's her life." … "I've said. It's her life." …
+    "You've already decided what I felt" coded as one macro-rupture, detected as two
+    micro-ruptures, so the brief called its start a tension on slight evidence)."""
+    if REJOIN_TURNS is None or len(groups) < 2:
+        return groups
+    out = [groups[0]]
+    for markers, end in groups[1:]:
+        first, back = out[-1]
+        start = markers[0].turn
+        if back is not None:
+            between = [s for s in signals[back:start] if s.role is Role.PATIENT]
+            if (
+                len(between) <= REJOIN_TURNS
+                and not any(back < t < start for t in repairs)
+                and (not REJOIN_PRESSED or any(back < t < start for t in pressed))
+            ):
+                out[-1] = ([*first, *markers], end)
+                continue
+        out.append((markers, end))
+    return out
 
 
 def _left_open(p: Pack, signals: Sequence[TurnSignals], episodes: list[Episode]) -> list[Episode]:

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from raccord.detect.calm import Calm, lone
+from raccord.detect.calm import Calm, lone, run
 from raccord.detect.forest import Forest
 from raccord.taxonomy import MarkerKind, MarkerSubtype, TherapistMoveType
 
@@ -239,6 +239,21 @@ class TurnModel:
             return None
         return lone(np.asarray(probability) >= self.threshold, live=self.context == "live")
 
+    @property
+    def run_level(self) -> float | None:
+        """The probability from which turns close together are read as one stretch
+        (``calm.run``), when inner CV kept one (``meta["run_level"]``)."""
+        value = self.meta.get("run_level")
+        return None if value is None else float(value)
+
+    def joined(self, probability: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_] | None:
+        """Which turns of one session (its probabilities from ``session_presence``, in order)
+        reach ``run_level`` with another turn near them; ``None`` when the model keeps none."""
+        level = self.run_level
+        if level is None:
+            return None
+        return run(np.asarray(probability), level, live=self.context == "live")
+
     def session_presence(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """The presence probability of every patient turn of one session (rows in turn order),
         lowered by the session stage where the rest of the session is calm."""
@@ -252,6 +267,7 @@ class TurnModel:
         probability: npt.NDArray[np.float64] | None = None,
         shows_affect: Sequence[bool] | None = None,
         alone: Sequence[bool] | None = None,
+        joined: Sequence[bool] | None = None,
     ) -> list[Decision]:
         """One decision per row: presence probability (``probability`` when the caller read the
         whole session with ``session_presence``; else the turn alone), then family, subtype and
@@ -266,7 +282,11 @@ class TurnModel:
 
         ``alone`` says of each row whether no other turn near it is over the threshold
         (``lone``, read on the whole session): such a row is a marker only from ``lone_floor``
-        (a clear cue that stands on its own still stands)."""
+        (a clear cue that stands on its own still stands).
+
+        ``joined`` says of each row whether it belongs to a stretch of likely turns (``joined``,
+        read on the whole session): such a row is a marker under the threshold too, and never
+        a lone one."""
         if x.shape[0] == 0:
             return []
         present = self.present(x) if probability is None else probability
@@ -295,17 +315,19 @@ class TurnModel:
                 and not shows_affect[n]
             )
             floor = self.lone_floor
+            stretch = joined is not None and bool(joined[n])
             doubtful = (
                 floor is not None
                 and alone is not None
                 and alone[n]
                 and present[n] < floor
                 and not standing[n]
+                and not stretch
             )
             out.append(
                 Decision(
                     probability=float(present[n]),
-                    present=bool(present[n] >= self.threshold or standing[n])
+                    present=bool(present[n] >= self.threshold or standing[n] or stretch)
                     and not unwritten
                     and not doubtful,
                     kind=family,

@@ -615,8 +615,10 @@ def find(
     calm = model.calm
     probability: npt.NDArray[np.float64] | None = None
     isolated: npt.NDArray[np.bool_] | None = None
+    stretches: npt.NDArray[np.bool_] | None = None
     single = None  # a session of one block is built once
-    if (calm is not None or model.lone_floor is not None) and scored:
+    staged = calm is not None or model.lone_floor is not None or model.run_level is not None
+    if staged and scored:
         if len(scored) <= ROWS_AT_ONCE:
             single = block(0)
             turn_alone = model.present(single)
@@ -626,6 +628,7 @@ def find(
             )
         probability = turn_alone if calm is None else calm.apply(turn_alone, model.threshold)
         isolated = model.lone(probability)
+        stretches = model.joined(probability)
     for start in range(0, len(scored), ROWS_AT_ONCE):
         stop = start + ROWS_AT_ONCE
         matrix = single if single is not None else block(start)
@@ -633,8 +636,9 @@ def find(
         rows = scored[start:stop]
         affect = ["laughter" in x.signals.nonverbal for x in rows]
         near = None if isolated is None else [bool(v) for v in isolated[start:stop]]
+        joined = None if stretches is None else [bool(v) for v in stretches[start:stop]]
         for k, (x, decision) in enumerate(
-            zip(rows, model.decide(matrix, given, affect, near), strict=True)
+            zip(rows, model.decide(matrix, given, affect, near, joined), strict=True)
         ):
             s = x.signals
             quiet = _invited_account(s) or _answers_owning(s) or _tears(s)
@@ -698,8 +702,12 @@ def _answers_owning(s: TurnSignals) -> bool:
     « Vous pouviez pas savoir. Et quand vous avez dit… j'ai cru que vous aviez déjà tranché »,
     after « c'est moi qui vous ai remis dans ce bureau… Je le regrette », was flagged as a
     reproach). Only the decision reads it (``find``), not the rules' damping: as a feature it
-    moved the rule score of a few dozen training rows and cost 0.03 F1 on AnnoMI out of fold."""
-    return s.answered_owning and _calm_account(s)
+    moved the rule score of a few dozen training rows and cost 0.03 F1 on AnnoMI out of fold.
+    So is a short warm answer to it, in the pack's words of genuine agreement (« Merci de le
+    dire. » after « Tout à l'heure, j'ai enchaîné les questions… Ce n'était pas à moi de
+    l'affirmer », fresh62: flagged as a denial)."""
+    warm = s.genuine > 0 and s.irritation < TONE_IRRITATION
+    return s.answered_owning and (_calm_account(s) or warm)
 
 
 def _tears(s: TurnSignals) -> bool:

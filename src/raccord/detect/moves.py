@@ -271,6 +271,15 @@ def _classify(
         # room named, then read as a fact ("Can I stop you there? I notice we've gone from your
         # mother to a tortoise… I think the laughing does a job for you", fresh52): the turn
         # interprets
+        # what happens in the room named only to be argued with, and no question asked ("Je
+        # vois que vous n'êtes pas convaincue, mais regardez : … C'est exactement le même
+        # mouvement", fresh62: read as meta-communication, so the patient's protest after it was
+        # taken for the account it invites): the turn confronts
+        if cue == "meta_communication" and not asked:
+            but = pack.context.get("yes_but")
+            turned = but.search(norm) if but is not None else None
+            if turned is not None and turned.start() <= m.start():
+                return result(_T.CONFRONTING, turned.end() - 1)
         if cue in ("permission", "meta_communication"):
             later = hit(pack, "interpretation", norm)
             if later is not None and later.start() > m.start():

@@ -396,18 +396,23 @@ def _cut(heads: list[_Head], limit: int) -> list[_Head]:
     return [("", False)]
 
 
-_LAST_TOKENS: list[tuple[str, frozenset[str]]] = [("", frozenset())]
+#: The words of the turns scanned lately: the families of several packs (signals, moves, the
+#: understanding's) scan the same turns in alternation, so one remembered turn was recomputed
+#: more often than not.
+_TOKENS: dict[str, frozenset[str]] = {}
+_TOKENS_SIZE = 256
 
 
 def _tokens(norm: str) -> frozenset[str]:
-    """The words of a turn (kept for the next family, which scans the same turn)."""
-    last = _LAST_TOKENS[0]
-    if last[0] != norm:
-        tokens = _TOKEN.findall(norm)
-        words = _WORD.findall(norm) if "'" in norm else ()
-        last = (norm, frozenset((*tokens, *words)))
-        _LAST_TOKENS[0] = last
-    return last[1]
+    """The words of a turn (kept for the next families, which scan the same turn)."""
+    words = _TOKENS.get(norm)
+    if words is None:
+        if len(_TOKENS) >= _TOKENS_SIZE:
+            _TOKENS.clear()
+        found = _TOKEN.findall(norm)
+        split = _WORD.findall(norm) if "'" in norm else ()
+        words = _TOKENS[norm] = frozenset((*found, *split))
+    return words
 
 
 #: A cue in the index: its family's number, its place in the family, its opening words.
