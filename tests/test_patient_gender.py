@@ -244,3 +244,35 @@ def test_every_gender_gives_every_form_and_unknown_is_todays_wording() -> None:
         "du patient",
         "au patient",
     )
+
+
+HEARD = [
+    "Thérapeute : Comment s'est passée votre semaine ?",
+    "{p} : Je suis allée voir ma mère jeudi, et je me suis sentie un peu perdue en sortant.",
+    "Thérapeute : Vous êtes restée longtemps ?",
+    "{p} : Une heure. Ça va.",
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "lines", "gender"),
+    [
+        # the role word alone says a role: her words and the therapist's say she is a woman
+        ("client", HEARD, Gender.FEMININE),
+        ("Patient", HEARD, Gender.FEMININE),
+        ("Léa", HEARD, Gender.FEMININE),
+        # a label that states the gender is taken at its word
+        ("M. Roux", HEARD, Gender.MASCULINE),
+        # one agreement is not enough: the label's gender, or none
+        ("Patient", [*HEARD[:1], "{p} : Je suis allée voir ma mère."], Gender.MASCULINE),
+        ("P", [*HEARD[:1], "{p} : Je suis allée voir ma mère."], Gender.UNKNOWN),
+        # the therapist speaking of themself (« je suis allée trop vite ») says nothing of the patient
+        ("P", SESSION, Gender.UNKNOWN),
+    ],
+)
+def test_the_sessions_own_agreements_give_the_gender_a_role_word_does_not(
+    label: str, lines: list[str], gender: Gender
+) -> None:
+    """fresh62: a pharmacist (« je suis allée voir ma mère », « qu'est-ce qui vous a retenue »)
+    in a CSV whose speaker column says « client » was « le patient » all through the report."""
+    assert _gender(_transcript(label, lines)) is gender

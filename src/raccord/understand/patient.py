@@ -61,11 +61,68 @@ def label_gender(label: str, code: str) -> Gender:
     return Gender.UNKNOWN
 
 
+@cache
+def _agreements(code: str) -> tuple[tuple[Role, Gender, re.Pattern[str]], ...]:
+    """For each side (the patient of themself, the therapist to them) and each gender, the pack's
+    pattern of an agreement that says it (``understand.toml [patient.agreements]``)."""
+    table = lang.section(code, "understand").get("patient", {}).get("agreements", {})
+    out: list[tuple[Role, Gender, re.Pattern[str]]] = []
+    for role, key in ((Role.PATIENT, "patient"), (Role.THERAPIST, "therapist")):
+        shape = table.get(key)
+        if not shape:
+            continue
+        for gender in (Gender.FEMININE, Gender.MASCULINE):
+            forms = "|".join(re.escape(str(f)) for f in table.get(gender.value, ()))
+            if forms:
+                out.append((role, gender, re.compile(str(shape).format(forms=forms), re.I)))
+    return tuple(out)
+
+
+#: Agreements of one gender, with none of the other, that decide it from the text.
+AGREEMENTS_NEEDED = 2
+
+
+def heard_gender(transcript: Transcript, code: str) -> Gender:
+    """The gender the session's own words give the patient: the patient's agreements of
+    themself (« je suis allée ») and the therapist's to them (« vous êtes restée »), when one
+    gender comes ``AGREEMENTS_NEEDED`` times and the other never; else ``unknown``."""
+    patterns = _agreements(pack_code(code))
+    if not patterns:
+        return Gender.UNKNOWN
+    counts = {Gender.FEMININE: 0, Gender.MASCULINE: 0}
+    for turn in transcript.turns:
+        for role, gender, pattern in patterns:
+            if turn.role is role:
+                counts[gender] += len(pattern.findall(turn.text.replace("’", "'")))
+    f, m = counts[Gender.FEMININE], counts[Gender.MASCULINE]
+    if f >= AGREEMENTS_NEEDED and m == 0:
+        return Gender.FEMININE
+    if m >= AGREEMENTS_NEEDED and f == 0:
+        return Gender.MASCULINE
+    return Gender.UNKNOWN
+
+
+def _generic(label: str, code: str) -> bool:
+    """Whether the label is the role word alone (« Patient », a CSV's « client »): a role, not a
+    gender."""
+    table = lang.section(pack_code(code), "understand").get("patient", {}).get("labels", {})
+    clean = re.sub(r"\s+", " ", label.strip()).rstrip(" :-")
+    return any(re.search(str(p), clean, re.I) for p in table.get("generic", ()))
+
+
 def patient_gender(transcript: Transcript, code: str) -> Gender:
-    """The patient's gender from their speaker label as the transcript gives it; ``unknown``
-    unless exactly one patient speaks."""
+    """The patient's gender, ``unknown`` unless exactly one patient speaks: the one their speaker
+    label states (« Patiente », « M. Roux »); for the role word alone (« Patient », a CSV's
+    « client ») or a label that says nothing (« Léa », « P »), the one the session's agreements
+    give (``heard_gender``), else the label's (« Patient »: masculine) or ``unknown``."""
     patients = transcript.speakers_with(Role.PATIENT)
-    return label_gender(patients[0], code) if len(patients) == 1 else Gender.UNKNOWN
+    if len(patients) != 1:
+        return Gender.UNKNOWN
+    said = label_gender(patients[0], code)
+    if said is not Gender.UNKNOWN and not _generic(patients[0], code):
+        return said
+    heard = heard_gender(transcript, code)
+    return heard if heard is not Gender.UNKNOWN else said
 
 
 @cache
