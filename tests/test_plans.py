@@ -2424,6 +2424,17 @@ def test_the_next_appointment_the_patient_says_and_the_therapist_welcomes_is_on_
                 "T: That sounds very good to me.",
             ],
         ),
+        # fresh62: « Qu'est-ce que vous voulez faire de tout ça cette semaine ? »
+        (
+            "fr",
+            [
+                "T: On arrive bientôt à la fin. Qu'est-ce que vous voulez faire de tout ça cette "
+                "semaine ?",
+                "P: Vendredi on ferme ensemble. Je vais lui proposer qu'on aille boire un café "
+                "après, au bistrot de la place. Et je lui dis les deux choses.",
+                "T: Ça me paraît juste.",
+            ],
+        ),
     ],
 )
 def test_the_step_the_patient_designs_when_asked_is_theirs(language: str, lines: list[str]) -> None:
@@ -2513,3 +2524,29 @@ def test_a_new_weekly_slot_the_therapist_proposes_and_the_patient_takes_is_on_re
     vous propose de passer au lundi… ») and taken up, was missing from what was agreed."""
     (plan,) = [p for p in plans.find(_session(lines, language), language) if p.moved]
     assert (plan.turn, plan.agreed_at, plan.proposed) == (1, 2, True)
+
+
+def test_a_slot_offered_with_its_hour_first_and_taken_up_without_a_day_is_on_record() -> None:
+    """fresh62: "I could do four o'clock next Thursday instead of ten. Would that work for
+    you?" — "Four's perfect. Cheers." was missing from what the session agreed."""
+    lines = [
+        "P: Next Thursday, is there any chance we could do later in the day?",
+        "T: Let me have a look. I could do four o'clock next Thursday instead of ten. Would that "
+        "work for you?",
+        "P: Four's perfect. Cheers.",
+    ]
+    (plan,) = [p for p in plans.find(_session(lines, "en"), "en") if p.moved]
+    assert (plan.turn, plan.agreed_at) == (1, 2)
+
+
+def test_the_therapist_asking_to_be_told_next_time_with_an_aside_is_on_record() -> None:
+    """fresh62: "And if I do it again — decide what's going on in you before you've had a chance
+    to work it out — I'd like you to tell me." — "I can do that." was missing."""
+    lines = [
+        "P: You said sorry. That was odd. Good odd.",
+        "T: And if I do it again — decide what's going on in you before you've had a chance to "
+        "work it out — I'd like you to tell me. Even just, 'you're doing it again.'",
+        "P: 'You're doing it again.' I can do that.",
+    ]
+    (plan,) = plans.find(_session(lines, "en"), "en")
+    assert (plan.turn, plan.agreed_at, plan.relation) == (1, 2, True)

@@ -808,7 +808,10 @@ def _slot_offered(
     said = turns[answer].text
     if answer in refusals or not (_confirms(code, said) or cue(code, "slot_suits", said)):
         return None
-    if not _days(code, turns[i].text) & _days(code, said):
+    # the patient takes up the day offered, or the offer without naming another ("I could do
+    # four o'clock next Thursday instead of ten" — "Four's perfect. Cheers.", fresh62)
+    named = _days(code, said)
+    if named and not _days(code, turns[i].text) & named:
         return None
     start = turns[i].text.find(offer[1])
     words = clip(turns[i].text[max(start, 0) :].strip(), SLOT_CHARS)
