@@ -178,7 +178,7 @@ def test_implicit_prohibition_in_english() -> None:
 
 def test_argue_confront_interaction_and_what_works_after_a_validation() -> None:
     f = described(PROHIBITION_FR, _prohibition_detection())  # type: ignore[arg-type]
-    assert any("conseil ou argumentation de votre part → opposition" in c for c in f.cycles)
+    assert any("vous maintenez votre ligne (conseil, argument, nouvelles questions) → opposition" in c for c in f.cycles)
     # the validation at turn 5 is followed by a long, engaged answer about her son
     assert any(
         w.startswith("Validation (tour 5)") and "après un marqueur au tour 4" in w
