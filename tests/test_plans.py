@@ -2550,3 +2550,41 @@ def test_the_therapist_asking_to_be_told_next_time_with_an_aside_is_on_record() 
     ]
     (plan,) = plans.find(_session(lines, "en"), "en")
     assert (plan.turn, plan.agreed_at, plan.relation) == (1, 2, True)
+
+
+def test_a_recap_of_steps_agreed_along_the_way_is_agreed_and_the_date_after_it_is_on_record() -> (
+    None
+):
+    """fresh62 (review): "So, to recap: no Googling, checking twice a day… and the smear booked.
+    Same time next week?" — "Same time." was reported as a task with no clear yes (every step had
+    its yes), the date was lost, and "So on Wednesday you were flat out from start to finish"
+    (a question about that day) was reported as a task."""
+    lines = [
+        "T: So on Wednesday you were flat out from start to finish. How was your neck that day?",
+        "P: Do you know, I didn't give it a thought. Not once.",
+        "T: Shall we put booking the smear on this week's list too?",
+        "P: Yes. Tomorrow. Before I go in to work.",
+        "T: Great. So, to recap: no Googling, checking twice a day, urges written in the diary, "
+        "and the smear booked. Same time next week?",
+        "P: Same time. Thank you. I feel a bit lighter, actually.",
+    ]
+    found = plans.find(_session(lines, "en"), "en")
+    assert [(p.turn, p.agreed_at, p.appointment) for p in found if p.turn == 4] == [
+        (4, 3, False),
+        (4, 5, True),
+    ]
+    assert not [p for p in found if p.turn == 0]
+
+
+def test_a_request_to_be_told_in_session_is_an_agreement_about_the_relationship() -> None:
+    """fresh62 (review): « si… vous vous sentez de nouveau coincée…, est-ce que vous seriez
+    d'accord pour me le dire sur le moment ? » — « Oui. Ça, je peux essayer. » was given as
+    homework to ask about next time."""
+    lines = [
+        "P: Merci de le dire.",
+        "T: Et une dernière chose : si, ici, vous vous sentez de nouveau coincée comme tout à "
+        "l'heure, est-ce que vous seriez d'accord pour me le dire sur le moment ?",
+        "P: Oui. Ça, je peux essayer.",
+    ]
+    (plan,) = plans.find(_session(lines, "fr"), "fr")
+    assert (plan.turn, plan.agreed_at, plan.relation, plan.between) == (1, 2, True, False)

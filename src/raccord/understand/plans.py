@@ -247,6 +247,12 @@ def find(
             # (fresh45's review found voice notes, hers seven turns earlier, credited to the
             # therapist)
             task = offered or recap
+            if task is not None and cue(code, "asks_to_be_told", turn.text) is not None:
+                # what the patient will say in session is an agreement about the relationship
+                # (below), not the week's task (fresh62: « si… vous vous sentez de nouveau
+                # coincée…, est-ce que vous seriez d'accord pour me le dire sur le moment ? »
+                # reported as homework to ask about)
+                task = None
             # one turn may give the week's task and the next session's subject (« Je vous propose
             # pour la semaine : le carnet… Et la prochaine fois, on regarde cette voix-là »)
             if (
@@ -257,6 +263,11 @@ def find(
                 # the yes may come after a question about the task (« Même le dimanche ? »),
                 # and so may the refusal ("Maybe." — "With respect, you've never had to…")
                 said_yes = _yes_to_task(transcript, i, code)
+                if said_yes is None and recap is not None:
+                    # a recap sums up steps already agreed one by one ("Shall we put booking it
+                    # on this week's list too?" — "Yes. Tomorrow." — "So, to recap: …", fresh62:
+                    # reported as a task with no clear yes)
+                    said_yes = _yes_before(transcript, i, code)
                 yes = None if said_yes in appeased else said_yes
                 no = _turned_down(transcript, i, refusals, before=said_yes)
                 said = _continued(code, turn.text, task[1]).rstrip(".")
@@ -292,8 +303,10 @@ def find(
                         reshaped=reshaped,
                     )
                 )
-            elif offer is None and (
-                proposal := cue_sentence(code, "therapist_proposes", turn.text)
+            elif (
+                offer is None
+                and cue(code, "asks_to_be_told", turn.text) is None
+                and (proposal := cue_sentence(code, "therapist_proposes", turn.text))
             ):
                 taken = _taken_up(transcript, answer, code, refusals)
                 if taken is not None:
@@ -326,8 +339,10 @@ def find(
                 )
             # the date of the next session, not what it will do (« On en reparle la semaine
             # prochaine ? » is the offer above)
-            if offer is None and task is None:
-                _appointment(transcript, i, code, out)
+            # (and after a recap of the week's steps: "So, to recap: … Same time next week?" —
+            # "Same time.", fresh62), in a sentence of its own
+            if offer is None:
+                _appointment(transcript, i, code, out, besides=None if task is None else task[1])
             continue
         if turn.role is not Role.PATIENT:
             continue
@@ -700,6 +715,20 @@ def _yes_to_task(transcript: Transcript, i: int, code: str) -> int | None:
     )
 
 
+def _yes_before(transcript: Transcript, i: int, code: str) -> int | None:
+    """The patient's last yes to a step in the ``RECAP_IDEA_WITHIN`` turns before turn ``i``
+    (the therapist's recap of the steps agreed along the way)."""
+    turns = transcript.turns
+    return next(
+        (
+            j
+            for j in range(i - 1, max(-1, i - RECAP_IDEA_WITHIN - 1), -1)
+            if turns[j].role is Role.PATIENT and _accepts(code, turns[j].text)
+        ),
+        None,
+    )
+
+
 def _confirms(code: str, text: str) -> bool:
     """The patient's yes to the next appointment: a plain yes, or the slot said back."""
     return _yes(code, text, "confirms_slot")
@@ -767,11 +796,17 @@ def _yes(code: str, text: str, also: str) -> bool:
 
 
 def _appointment(
-    transcript: Transcript, i: int, code: str, out: list[Plan], answer_by: Role = Role.PATIENT
+    transcript: Transcript,
+    i: int,
+    code: str,
+    out: list[Plan],
+    answer_by: Role = Role.PATIENT,
+    besides: str | None = None,
 ) -> None:
     """The next appointment set at the session's end by turn ``i`` (the therapist's, or the
     patient's with ``answer_by`` the therapist) and confirmed by the other (the date, not what
-    the session will do), added to ``out`` unless one is already there."""
+    the session will do), added to ``out`` unless one is already there; not when its sentence is
+    in ``besides`` (the week's task said in the same turn)."""
     turns = transcript.turns
     if i < len(turns) - CLOSING_TURNS or any(p.moved or p.appointment for p in out):
         return
@@ -779,6 +814,13 @@ def _appointment(
     answer = next_turn(transcript, i, answer_by, within=2)
     if date is None or answer is None:
         return
+    if besides is not None:
+        # after the task, in a sentence of its own ("So, to recap: … Same time next week?"), not
+        # the question that opens it (« Est-ce qu'on pourrait se fixer quelque chose pour la
+        # semaine prochaine ? Je vous propose deux choses… »)
+        text = turns[i].text
+        if date[1] in besides or text.find(date[1]) < text.find(besides):
+            return
     if answer_by is Role.THERAPIST:
         # the patient asking for next session's subject or a new slot is a request (``find``);
         # only the slot said back by the therapist ("Same time.") sets the date they asked for
