@@ -555,3 +555,31 @@ def test_what_the_options_answer_is_said_once_above_them() -> None:
     assert len({s.context for s in made}) == 1 and made[0].context
     assert all(made[0].context not in s.why for s in made)
     assert len({s.why for s in made}) == len(made)
+
+
+def test_no_check_in_when_the_two_agreed_how_to_handle_it_from_now_on() -> None:
+    """fresh62's clinician review: after a macro-rupture the therapist repaired by owning their
+    part, and a signal agreed for next time ("if I do it again… I'd like you to tell me" — "I can
+    do that"), the check-in "how was it for you after the session?" would go looking again for
+    feelings the patient had said were fine: rely on the agreement."""
+    t = session(
+        [
+            "T: On pourrait construire un retour par étapes : d'abord monter seul au refuge.",
+            "P: Vous ne savez pas de quoi vous parlez. Vous n'avez jamais été là-haut.",
+            "T: Vous avez raison, je crois que je suis allé trop vite. Qu'est-ce qui s'est passé "
+            "pour vous quand j'ai proposé ça ?",
+            "P: J'ai eu l'impression qu'on me poussait dehors. Comme au bureau des guides.",
+            "T: Et si je recommence à aller trop vite, j'aimerais que vous me le disiez.",
+            "P: Je vous le dirai.",
+        ],
+        "fr",
+    )
+    ms = [marker(1, S.COMPLAINT_THERAPIST, 4)]
+    moves = [
+        move(0, TherapistMoveType.ADVICE_WITHOUT_PERMISSION, Contribution.ADVICE_UNSOLICITED),
+        move(2, TherapistMoveType.META_COMMUNICATION, repair=R.ACKNOWLEDGE_CONTRIBUTION),
+    ]
+    macro = episode(ms, 3, severity=Severity.MACRO, resolved=Resolution.YES)
+    out = _suggest(t, detection(ms, moves, [macro]))
+    assert [s for s in out if s.done_at is None] == []
+    assert [s for s in out if s.done_at == 2]

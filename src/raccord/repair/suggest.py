@@ -144,6 +144,12 @@ def suggest(
         # review found « À l'instant, quand je vous ai donné un conseil… » offered for a
         # macro-rupture the therapist had already repaired by meta-communication)
         took = took or (f.episode.resolved is Resolution.YES and bool(reflected))
+        # what the two agreed about the relationship after the episode ("if I do it again… I'd
+        # like you to tell me" — "I can do that") is its follow-up: no check-in is added
+        agreed = any(
+            p.relation and p.agreed_at is not None and p.turn > f.episode.start
+            for p in known.plans
+        )
         out.extend(
             episode_suggestions(
                 code,
@@ -155,6 +161,7 @@ def suggest(
                 tried,
                 took,
                 gender=gender,
+                agreed=agreed,
             )
         )
     return tuple(out)
@@ -250,6 +257,7 @@ def plan(
     already: frozenset[RepairStrategy] = frozenset(),
     tried: frozenset[RepairStrategy] = frozenset(),
     took: bool = False,
+    agreed: bool = False,
 ) -> list[tuple[RepairStrategy, Timing]]:
     """The strategies for one episode, in the order they are offered, each with its timing.
 
@@ -338,9 +346,12 @@ def plan(
         and not (took and t is not Timing.NEXT_SESSION)
     ]
     # a macro-rupture repaired by talking about it is checked on at the start of the next session
-    # (« La dernière fois… comment ça a été pour vous, après la séance ? »): not reopened now
+    # (« La dernière fois… comment ça a été pour vous, après la séance ? »): not reopened now;
+    # not when the two ``agreed`` how to handle it from now on (fresh62's review: "going looking
+    # again for feelings he has said are fine risks replaying the pattern"; rely on the agreement)
     if (
         settled
+        and not agreed
         and f.episode.severity is Severity.MACRO
         and any(s.approach is _DIRECT for s in already)
         and CHECK_IN not in kept
@@ -387,9 +398,10 @@ def episode_suggestions(
     took: bool = False,
     *,
     gender: Gender = Gender.UNKNOWN,
+    agreed: bool = False,
 ) -> list[Suggestion]:
     out = []
-    for strategy, timing in plan(f, attachment, link, already, tried, took):
+    for strategy, timing in plan(f, attachment, link, already, tried, took, agreed):
         text = wording(code, transcript, f, strategy, timing, attachment, link)
         out.append(
             Suggestion(
