@@ -14,6 +14,7 @@ import pytest
 from conftest import require_nlp
 from raccord.detect import detect
 from raccord.model import Detection, TherapistNote, Transcript
+from raccord.repair import suggest
 from raccord.taxonomy import (
     Contribution,
     MarkerSubtype,
@@ -23,7 +24,7 @@ from raccord.taxonomy import (
     Severity,
     TherapistMoveType,
 )
-from raccord.understand import prohibitions, works
+from raccord.understand import formulate, prohibitions, works
 from raccord.understand.facts import OwnRepair, own_repair, turn_signals, window_signals
 from raccord.understand.text import cue, topic_of, with_de
 from test_understand_support import described, detection, episode, marker, move, session
@@ -178,7 +179,10 @@ def test_implicit_prohibition_in_english() -> None:
 
 def test_argue_confront_interaction_and_what_works_after_a_validation() -> None:
     f = described(PROHIBITION_FR, _prohibition_detection())  # type: ignore[arg-type]
-    assert any("vous maintenez votre ligne (conseil, argument, nouvelles questions) → opposition" in c for c in f.cycles)
+    assert any(
+        "vous maintenez votre ligne (conseil, argument, nouvelles questions) → opposition" in c
+        for c in f.cycles
+    )
     # the validation at turn 5 is followed by a long, engaged answer about her son
     assert any(
         w.startswith("Validation (tour 5)") and "après un marqueur au tour 4" in w
@@ -982,3 +986,34 @@ def test_a_withdrawal_in_the_first_person_after_the_repair_is_no_return() -> Non
     ]
     found = works.find(t, detection(ms, moves, [episode(ms, 4)]), "fr")
     assert [(w.therapist, w.patient) for w in found] == [(3, 4)]
+
+
+def test_an_apology_the_patient_names_later_is_what_worked_said_as_later() -> None:
+    """fresh62's clinician review: after "A few minutes ago I told you what you felt… That was me
+    getting ahead of you", a wary "[silence 6s] Right." — and twenty turns on, "You said sorry.
+    That was... odd. Good odd." The report credited only the invitation after it."""
+    t = session(
+        [
+            "P: Honestly, I'm not sure what this is doing for me.",
+            "T: Can I stop us there, because I think you're right. I told you what you felt as "
+            "if I knew it. That was me getting ahead of you.",
+            "P: [silence 6s] Right.",
+            "T: What was it like for you?",
+            "P: Fine.",
+            "T: How are things between us now?",
+            "P: Yeah. You said sorry. That was... odd. Good odd.",
+        ],
+        "en",
+    )
+    ms = [marker(0, S.COMPLAINT_PROGRESS, 4), marker(2, S.DEFERENTIAL_APPEASING)]
+    moves = [
+        move(1, TherapistMoveType.META_COMMUNICATION),
+        move(3, TherapistMoveType.OPEN_QUESTION),
+    ]
+    d = detection(ms, moves, [episode(ms, 4)])
+    # the wary answer after the pause ("[silence 6s] Right.") is no return in itself
+    d = replace(d, signals=({"turn": 2, "role": "patient", "words": 1, "silence": 6.0},))
+    found = works.find(t, d, "en")
+    assert [(w.therapist, w.patient) for w in found if w.own is not None] == [(1, 6)]
+    (reflected,) = [s for s in suggest(t, d, formulate(t, d)) if s.done_at == 1]
+    assert "the patient named it later (turn 7)" in reflected.text  # turns shown from 1

@@ -129,6 +129,12 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
             took = (p not in marked or warm or bool(opens) or told) and p not in brushed | withheld
             if took and cue(code, "compliance", turns[p].text) is None:
                 found.append(Working(turn.index, p, n, after, owned.kind))
+            elif (later := _named_later(transcript, turn.index, code)) is not None:
+                # the patient names it later ("You said sorry. That was... odd. Good odd."): it
+                # took, whatever the wary first answer (fresh62's review)
+                found.append(
+                    Working(turn.index, later, word_count(turns[later].text), after, owned.kind)
+                )
             continue
         if p in marked or cue(code, "compliance", turns[p].text) is not None:
             continue
@@ -153,6 +159,19 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
             found.append(Working(turn.index, p, n, after))
     found.sort(key=lambda w: (w.own is None, w.after_marker is None, -w.words))
     return tuple(sorted(found[:MAX_ITEMS], key=lambda w: w.therapist))
+
+
+def _named_later(transcript: Transcript, t: int, code: str) -> int | None:
+    """The first patient turn after therapist turn ``t`` that names the therapist's owning of
+    their part (``understand.toml`` ``names_own_repair``: "You said sorry")."""
+    return next(
+        (
+            u.index
+            for u in transcript.turns[t + 1 :]
+            if u.role is Role.PATIENT and cue(code, "names_own_repair", u.text) is not None
+        ),
+        None,
+    )
 
 
 #: The ``understand.toml`` cue lists that name a way of working that keeps the alliance (asking
