@@ -147,8 +147,7 @@ def suggest(
         # what the two agreed about the relationship after the episode ("if I do it again… I'd
         # like you to tell me" — "I can do that") is its follow-up: no check-in is added
         agreed = any(
-            p.relation and p.agreed_at is not None and p.turn > f.episode.start
-            for p in known.plans
+            p.relation and p.agreed_at is not None and p.turn > f.episode.start for p in known.plans
         )
         out.extend(
             episode_suggestions(
