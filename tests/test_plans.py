@@ -2588,3 +2588,17 @@ def test_a_request_to_be_told_in_session_is_an_agreement_about_the_relationship(
     ]
     (plan,) = plans.find(_session(lines, "fr"), "fr")
     assert (plan.turn, plan.agreed_at, plan.relation, plan.between) == (1, 2, True, False)
+
+
+def test_the_next_appointment_said_with_its_date_and_hour_is_on_record() -> None:
+    """fresh63 (blind): « Alors on se revoit le jeudi 14, à dix-huit heures. » — « Jeudi 14,
+    dix-huit heures. Merci. » was missing from what the session agreed."""
+    lines = [
+        "P: Fatigante. Mais utile.",
+        "T: Alors on se revoit le jeudi 14, à dix-huit heures.",
+        "P: Jeudi 14, dix-huit heures. Merci. Vraiment.",
+        "T: Merci à vous. Au revoir, Madame Ferrand.",
+    ]
+    (plan,) = plans.find(_session(lines, "fr"), "fr")
+    assert (plan.turn, plan.agreed_at, plan.appointment) == (1, 2, True)
+    assert plan.words == "Alors on se revoit le jeudi 14, à dix-huit heures"

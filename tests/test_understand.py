@@ -1017,3 +1017,24 @@ def test_an_apology_the_patient_names_later_is_what_worked_said_as_later() -> No
     assert [(w.therapist, w.patient) for w in found if w.own is not None] == [(1, 6)]
     (reflected,) = [s for s in suggest(t, d, formulate(t, d)) if s.done_at == 1]
     assert "the patient named it later (turn 7)" in reflected.text  # turns shown from 1
+
+
+def test_a_short_answer_after_a_validation_keeps_the_marker_open_for_what_follows() -> None:
+    """fresh63 (blind): after the complaint, a validation answered in a few words (« Décourageant,
+    oui. C'est le mot. »), then meta-communication answered at length — nothing was listed as
+    what worked, the short answer having closed the marker."""
+    t = session(
+        [
+            "P: Ça fait quatre séances et je me lève toujours avec la même chape de plomb.",
+            "T: Quatre semaines d'efforts, et toujours cette chape de plomb. C'est décourageant.",
+            "P: Décourageant, oui. C'est le mot.",
+            "T: Je voudrais qu'on s'arrête un instant sur ce qui se passe entre nous, là.",
+            "P: Oui. Un peu. Tout à l'heure, quand vous avez dit que c'était ma façon d'aborder "
+            "tout, ça m'a fait l'effet d'un verdict. Et après je n'avais plus envie de parler.",
+        ],
+        "fr",
+    )
+    ms = [marker(0, S.COMPLAINT_PROGRESS, 3)]
+    moves = [move(1, TherapistMoveType.VALIDATION), move(3, TherapistMoveType.META_COMMUNICATION)]
+    found = works.find(t, detection(ms, moves, [episode(ms, 4)]), "fr")
+    assert [(w.therapist, w.patient, w.after_marker) for w in found] == [(3, 4, 0)]

@@ -93,7 +93,10 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
         if turn.role is Role.PATIENT:
             if turn.index in marked:
                 open_marker = turn.index
-            elif turn.index not in not_back:
+            elif turn.index not in not_back and word_count(turn.text) >= _BACK_IN_THE_WORK:
+                # a short answer is not yet the patient back ("Décourageant, oui. C'est le mot.
+                # [silence 5s]" after a validation: fresh63, where the meta-communication and the
+                # owning after it, answered at length, were not listed)
                 open_marker = None
             continue
         if turn.role is not Role.THERAPIST:
