@@ -485,9 +485,14 @@ def fit(
         lone_floor, f1 = _lone(
             y.astype(bool), calmed, stands, threshold, spans, context == "live", f1, log
         )
-    # Stretches of likely turns (``calm.run``): kept when they beat the stages before them.
+    # Stretches of likely turns (``calm.run``): kept when they beat the stages before them, in
+    # full mode only. In fast mode inner CV chose them (fast/session 0.601 -> 0.612) but out of
+    # fold they traded precision for nothing on the psychotherapy set (F1 0.64 / 0.68 -> 0.63 /
+    # 0.69, precision 0.76 / 0.74 -> 0.71 / 0.71, twenty-ninth session's bench), and a blind
+    # session without rupture (fresh63, a baker's fear of driving) got nine markers: the fast
+    # model's turns sit closer to its threshold, and a stretch joins them.
     run_level = like.meta.get("run_level") if like is not None else None
-    if like is None:
+    if like is None and mode == "full":
         run_level, f1 = _run(
             y.astype(bool), calmed, stands, threshold, spans, context == "live", lone_floor, f1, log
         )
