@@ -38,7 +38,7 @@ from raccord.taxonomy import (
 )
 from raccord.taxonomy import TherapistMoveType as M
 from raccord.understand.cycles import Pair
-from raccord.understand.facts import EpisodeFacts, move_at, next_patient
+from raccord.understand.facts import EpisodeFacts, move_at
 from raccord.understand.needs import NeedFact
 from raccord.understand.patient import Gender
 from raccord.understand.plans import Plan
@@ -244,10 +244,9 @@ def work(
         if item.after_marker is not None
         else ""
     )
-    later = item.patient != next_patient(transcript, item.therapist)
     return phrase(
         code,
-        "what_works_later" if later else "what_works",
+        "what_works_later" if item.later else "what_works",
         gender=gender,
         move=_capital(move_label),
         t_turn=turn_ref(code, transcript, item.therapist),

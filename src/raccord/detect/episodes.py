@@ -70,9 +70,9 @@ DROPOUT_AFTER = 6
 #: Turns after an episode's end where the patient setting its subject aside still belongs to it.
 DEFER_AFTER = 2
 #: Patient turns (the one that ended a group of markers included) within which the next marker
-#: rejoins that group when the therapist repaired nothing in between (``_rejoined``).
-REJOIN_TURNS: int | None = 1
-REJOIN_PRESSED = True
+#: rejoins that group when the therapist pressed on and repaired nothing in between
+#: (``_rejoined``).
+REJOIN_TURNS = 1
 
 #: Moves that attend to the patient: re-engaging after one of these is a rupture worked on.
 ATTENDING = frozenset(
@@ -210,11 +210,11 @@ def _rejoined(
 ) -> list[tuple[list[Marker], int | None]]:
     """Groups of markers rejoined when the patient's return between them was brief: the next
     marker comes within ``REJOIN_TURNS`` patient turns of the turn that ended the first group,
-    and the therapist repaired nothing in between. A coder reads such a stretch as one rupture
+    and the therapist pressed on (a contribution) and repaired nothing in between. A coder reads such a stretch as one rupture
     (fresh60, fresh62: "Dunno. Nothing really. It's her life." … "I've said. It's her life." …
     "You've already decided what I felt" coded as one macro-rupture, detected as two
     micro-ruptures, so the brief called its start a tension on slight evidence)."""
-    if REJOIN_TURNS is None or len(groups) < 2:
+    if len(groups) < 2:
         return groups
     out = [groups[0]]
     for markers, end in groups[1:]:
@@ -225,7 +225,7 @@ def _rejoined(
             if (
                 len(between) <= REJOIN_TURNS
                 and not any(back < t < start for t in repairs)
-                and (not REJOIN_PRESSED or any(back < t < start for t in pressed))
+                and any(back < t < start for t in pressed)
             ):
                 out[-1] = ([*first, *markers], end)
                 continue

@@ -318,6 +318,23 @@ def _calm(
     return best[1], best[0]
 
 
+def _floored(
+    probability: npt.NDArray[np.float64],
+    stands: npt.NDArray[np.bool_],
+    threshold: float,
+    spans: Sequence[tuple[int, int]],
+    live: bool,
+    floor: float | None,
+) -> npt.NDArray[np.bool_]:
+    """The turns over ``threshold`` that a lone floor ``floor`` keeps (``calm.lone``): a turn with
+    no other over the threshold near it must reach the floor, unless a clear cue ``stands``."""
+    over = probability >= threshold
+    if floor is None:
+        return over
+    alone = np.concatenate([lone(over[a:b], live=live) for a, b in spans])
+    return over & ~(alone & (probability < floor) & ~stands)
+
+
 def _lone(
     y: npt.NDArray[np.bool_],
     probability: npt.NDArray[np.float64],
@@ -331,12 +348,9 @@ def _lone(
     """The floor of ``LONE_FLOORS`` a turn with no likely neighbour must reach (``calm.lone``)
     that beats ``f1`` — the inner-CV F1 without one — on the same inner out-of-fold
     probabilities, and the F1 it gives; ``None`` and ``f1`` when none does."""
-    over = probability >= threshold
-    alone = np.concatenate([lone(over[a:b], live=live) for a, b in spans])
     best: tuple[float | None, float] = (None, f1)
     for floor in LONE_FLOORS:
-        dropped = alone & (probability < floor) & ~stands
-        value = f1_of(y, stands | (over & ~dropped))
+        value = f1_of(y, stands | _floored(probability, stands, threshold, spans, live, floor))
         if log:
             log(f"  lone turns from {floor:g}: inner-CV F1 {value:.3f}")
         if value > best[1] + 1e-9:
@@ -370,10 +384,7 @@ def _run(
     as one stretch (``calm.run``) that beats ``f1`` — the inner-CV F1 of the stages before it,
     lone floor ``floor`` included — by ``RUN_GAIN`` on the same inner out-of-fold
     probabilities, and the F1 it gives; ``None`` and ``f1`` when none does."""
-    kept = probability >= threshold
-    if floor is not None:
-        alone = np.concatenate([lone(kept[a:b], live=live) for a, b in spans])
-        kept = kept & ~(alone & (probability < floor) & ~stands)
+    kept = _floored(probability, stands, threshold, spans, live, floor)
     best: tuple[float | None, float] = (None, f1)
     for margin in RUN_MARGINS:
         level = round(threshold - margin, 4)

@@ -51,7 +51,7 @@ from raccord.taxonomy import (
     TherapistMoveType,
     Timing,
 )
-from raccord.understand.facts import PUSHING, EpisodeFacts, move_at, next_patient
+from raccord.understand.facts import PUSHING, EpisodeFacts, move_at
 from raccord.understand.patient import Gender, patient_words
 from raccord.understand.session_facts import Repaired, SessionFacts, session_facts
 from raccord.understand.text import (
@@ -226,8 +226,7 @@ def _reflect(
     if strategy is None:
         return None
     did: dict[str, Any] = table["did"]
-    later = repaired.patient != next_patient(transcript, repaired.therapist)
-    text = str(table["text_later" if later else "text"]).format(
+    text = str(table["text_later" if repaired.later else "text"]).format(
         **patient_words(code, gender),
         t_turn=turn_ref(code, transcript, repaired.therapist),
         p_turn=turn_ref(code, transcript, repaired.patient),

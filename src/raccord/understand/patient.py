@@ -102,12 +102,17 @@ def heard_gender(transcript: Transcript, code: str) -> Gender:
     return Gender.UNKNOWN
 
 
+@cache
+def _generic_forms(code: str) -> tuple[re.Pattern[str], ...]:
+    table = lang.section(code, "understand").get("patient", {}).get("labels", {})
+    return tuple(re.compile(str(p), re.IGNORECASE) for p in table.get("generic", ()))
+
+
 def _generic(label: str, code: str) -> bool:
     """Whether the label is the role word alone (« Patient », a CSV's « client »): a role, not a
     gender."""
-    table = lang.section(pack_code(code), "understand").get("patient", {}).get("labels", {})
     clean = re.sub(r"\s+", " ", label.strip()).rstrip(" :-")
-    return any(re.search(str(p), clean, re.I) for p in table.get("generic", ()))
+    return any(p.search(clean) for p in _generic_forms(pack_code(code)))
 
 
 def patient_gender(transcript: Transcript, code: str) -> Gender:

@@ -247,7 +247,8 @@ def find(
             # (fresh45's review found voice notes, hers seven turns earlier, credited to the
             # therapist)
             task = offered or recap
-            if task is not None and cue(code, "asks_to_be_told", turn.text) is not None:
+            ask = cue_sentence(code, "asks_to_be_told", turn.text)
+            if task is not None and ask is not None:
                 # what the patient will say in session is an agreement about the relationship
                 # (below), not the week's task (fresh62: « si… vous vous sentez de nouveau
                 # coincée…, est-ce que vous seriez d'accord pour me le dire sur le moment ? »
@@ -305,7 +306,7 @@ def find(
                 )
             elif (
                 offer is None
-                and cue(code, "asks_to_be_told", turn.text) is None
+                and ask is None
                 and (proposal := cue_sentence(code, "therapist_proposes", turn.text))
             ):
                 taken = _taken_up(transcript, answer, code, refusals)
@@ -321,7 +322,6 @@ def find(
                         )
                     )
             # what they agreed about the relationship itself ("will you tell me?" — "I'll tell you")
-            ask = cue_sentence(code, "asks_to_be_told", turn.text)
             if (
                 ask is not None
                 and answer is not None

@@ -41,6 +41,8 @@ class Repaired:
     after_marker: int
     #: "apology" or "meta_communication" when the therapist repaired by owning a part.
     own: str | None = None
+    #: The patient named it later in the session, not right after it (``works.Working.later``).
+    later: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +77,7 @@ def session_facts(
     all_pairs = cycles.pairs(transcript, detection, code)
     working = works.find(transcript, detection, code) or works.kept(transcript, detection, code)
     repaired = tuple(
-        Repaired(f.index, w.therapist, w.patient, w.words, w.after_marker, w.own)
+        Repaired(f.index, w.therapist, w.patient, w.words, w.after_marker, w.own, w.later)
         for f in facts
         for w in working
         if w.after_marker is not None

@@ -69,6 +69,8 @@ class Working:
     #: In a session without rupture, the way of working that kept the alliance (``ALLIANCE``, or
     #: "meta_communication"), from ``kept``.
     alliance: str | None = None
+    #: The patient named the move later in the session ("You said sorry"), not right after it.
+    later: bool = False
 
 
 def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Working, ...]:
@@ -136,7 +138,14 @@ def find(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
                 # the patient names it later ("You said sorry. That was... odd. Good odd."): it
                 # took, whatever the wary first answer (fresh62's review)
                 found.append(
-                    Working(turn.index, later, word_count(turns[later].text), after, owned.kind)
+                    Working(
+                        turn.index,
+                        later,
+                        word_count(turns[later].text),
+                        after,
+                        owned.kind,
+                        later=True,
+                    )
                 )
             continue
         if p in marked or cue(code, "compliance", turns[p].text) is not None:
