@@ -450,6 +450,22 @@ def test_no_pattern_puts_a_space_before_an_elision() -> None:
     assert dead == []
 
 
+def test_no_pattern_starts_a_match_on_the_punctuation_before_a_sentence() -> None:
+    """A cue starts at a word start (``CueSet``), so « (?:^|[.!?] )c'est noté » matched only at
+    the turn's start: the punctuation it consumed starts no word (« Oui. Ça, je peux essayer.
+    [silence 2s] Et la prochaine fois, on parle de ma mère » was no request of the patient's,
+    fresh62). The sentence start is a look-behind: ``(?:^|(?<=[.!?] ))``."""
+    import re
+
+    dead = [
+        (where, pattern)
+        for where, pattern in _pack_patterns()
+        if re.search(r"\(\?:\^\|\[[^\]]*\][ +]*\)", pattern.replace("\\]", ""))
+        and "(?:^|(?<=" not in pattern
+    ]
+    assert dead == []
+
+
 @pytest.mark.parametrize(
     ("language", "therapist", "patient"),
     [

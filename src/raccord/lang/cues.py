@@ -91,6 +91,12 @@ _FOLDED = _Table(lambda char: str(_QUOTES.get(ord(char)) or _unaccented(char)))
 _ASCII_QUOTES = "".join(chr(code) for code in _QUOTES if code < 128)
 
 
+#: The folded words of the turns quoted lately, with their places: a turn's evidence quotes
+#: several of its cues in a row.
+_SPANS: dict[str, list[tuple[int, int, str]]] = {}
+_SPANS_SIZE = 64
+
+
 def as_written(raw: str, words: str) -> str:
     """The span of ``raw`` whose folded words are ``words`` (a cue matched on the normalised
     text), so that evidence quotes the patient's own words — « ça va pas », not "ca va pas".
@@ -98,7 +104,13 @@ def as_written(raw: str, words: str) -> str:
     wanted = _TOKEN.findall(words)
     if not wanted or (raw.isascii() and words in raw):
         return words
-    spans = [(m.start(), m.end(), fold(m.group(0))) for m in _RAW_TOKEN.finditer(raw)]
+    spans = _SPANS.get(raw)
+    if spans is None:
+        if len(_SPANS) >= _SPANS_SIZE:
+            _SPANS.clear()
+        spans = _SPANS[raw] = [
+            (m.start(), m.end(), fold(m.group(0))) for m in _RAW_TOKEN.finditer(raw)
+        ]
     n = len(wanted)
     for i in range(len(spans) - n + 1):
         if all(spans[i + k][2] == wanted[k] for k in range(n)):
@@ -400,7 +412,7 @@ def _cut(heads: list[_Head], limit: int) -> list[_Head]:
 #: understanding's) scan the same turns in alternation, so one remembered turn was recomputed
 #: more often than not.
 _TOKENS: dict[str, frozenset[str]] = {}
-_TOKENS_SIZE = 256
+_TOKENS_SIZE = 4096
 
 
 def _tokens(norm: str) -> frozenset[str]:
