@@ -333,14 +333,23 @@ def test_a_subject_the_patient_sets_aside_leaves_the_episode_partly_resolved() -
         (
             "dropout",
             "fr",
-            ["Je vous dis pas que je reviens pas. Je vous dis que je vais voir."],
-            ["Je lui ai dit que je reviens samedi."],
+            [
+                "Je vous dis pas que je reviens pas. Je vous dis que je vais voir.",
+                "Normalement, je serais pas revenue. Ou je serais revenue parler d'autre chose.",
+            ],
+            ["Je lui ai dit que je reviens samedi.", "Elle serait revenue plus tôt, sinon."],
         ),
         (
             "dropout",
             "en",
-            ["I'm not saying I won't come back. I'll see."],
-            ["I don't know if I'll come back early from the depot."],
+            [
+                "I'm not saying I won't come back. I'll see.",
+                "Normally I wouldn't. I'd just not come back, probably.",
+            ],
+            [
+                "I don't know if I'll come back early from the depot.",
+                "I'd come back early if the shift allowed it.",
+            ],
         ),
     ],
 )
@@ -438,3 +447,32 @@ def test_a_brief_return_while_the_therapist_presses_on_does_not_split_the_ruptur
         [between],
     )
     assert [(e.start, e.end) for e in found] == spans
+
+
+def test_a_thought_of_not_coming_back_said_at_the_door_belongs_to_the_last_episode() -> None:
+    """fresh62 (review): « Je vous avoue que tout à l'heure, je me suis dit que je reviendrais
+    pas » at the session's end, a dozen turns after the rupture was worked through, was nowhere
+    in the report: the episode is macro, the words are its evidence, and the turn is on record."""
+    filler = "".join(
+        f"T: Et au travail, cette semaine {k} ?\nP: Ça allait, on a eu pas mal de monde, "
+        f"j'ai tenu la caisse le matin {k}.\n"
+        for k in range(8)
+    )
+    text = DROPOUT.replace(
+        "Je me suis dit que je reviendrais pas la semaine prochaine, en fait.", "Voilà."
+    ) + (
+        "\n" + filler + "T: On arrive à la fin.\nP: D'accord. Merci. Je vous avoue que tout à "
+        "l'heure, je me suis dit que je reviendrais pas. Et là, non, ça va.\n"
+    )
+    transcript = session(text, "fr")
+    signals = prepare(transcript, mode="fast").signals
+    last = len(transcript.turns) - 1
+    assert signals[last].dropout > 0
+    markers = [marker(1, MarkerSubtype.DENIAL), marker(3, MarkerSubtype.DEFERENTIAL_APPEASING)]
+    (episode,) = episodes.build(sig.pack("fr"), signals, markers)
+    assert episode.end < last - 10
+    assert (episode.severity, episode.dropout) == (Severity.MACRO, last)
+    assert any(
+        e.supports == "dropout" and "reviendrais pas" in (e.words or "") for e in episode.evidence
+    )
+    assert "macro" in episode.evidence[0].detail

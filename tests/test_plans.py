@@ -2602,3 +2602,109 @@ def test_the_next_appointment_said_with_its_date_and_hour_is_on_record() -> None
     (plan,) = plans.find(_session(lines, "fr"), "fr")
     assert (plan.turn, plan.agreed_at, plan.appointment) == (1, 2, True)
     assert plan.words == "Alors on se revoit le jeudi 14, à dix-huit heures"
+
+
+def test_a_slot_said_free_after_the_patient_asked_to_move_is_on_record() -> None:
+    """fresh63 (read as its therapist): "Could we move to a later slot for those? Like half
+    four?" — "Half four on Thursdays is free, so yes, I can move you for those three weeks." —
+    "Brilliant. Cheers, that helps." was missing from what was agreed."""
+    lines = [
+        "P: Just one practical thing. I'm going onto nights from the twentieth, for three weeks. "
+        "Could we move to a later slot for those? Like half four?",
+        "T: Half four on Thursdays is free, so yes, I can move you for those three weeks.",
+        "P: Brilliant. Cheers, that helps.",
+    ]
+    (plan,) = [p for p in plans.find(_session(lines, "en"), "en") if p.moved]
+    assert (plan.turn, plan.agreed_at) == (0, 1)
+    assert plan.summary is not None and plan.summary.startswith("Half four on Thursdays is free")
+    # asked without a question mark, the therapist's offer carries it, the patient's turn its idea
+    lines[0] = lines[0].replace(
+        "Could we move to a later slot for those? Like half four?",
+        "I'd need to move to a later slot for those.",
+    )
+    (plan,) = [p for p in plans.find(_session(lines, "en"), "en") if p.moved]
+    assert (plan.turn, plan.agreed_at, plan.idea) == (1, 2, 0)
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "words"),
+    [
+        (
+            "en",
+            [
+                "P: Yeah, that fits better.",
+                "T: And the map: I'll type up what we've got and bring it next week, and you can "
+                "cross out anything that's mine and not yours.",
+                "P: Yeah, go on then.",
+            ],
+            "I'll type up what we've got",
+        ),
+        (
+            "fr",
+            [
+                "P: Et il me faudrait une facture pour la mutuelle, pour les trois dernières séances.",
+                "T: Bien sûr. Et je vous prépare la facture des trois séances avant que vous partiez.",
+                "P: Merci.",
+            ],
+            "je vous prépare la facture",
+        ),
+    ],
+)
+def test_what_the_therapist_will_bring_is_their_own_commitment(
+    language: str, lines: list[str], words: str
+) -> None:
+    """fresh63 / fresh62: the therapist's promise to type up the map, or to prepare the invoice
+    the patient asked for, was missing from what was agreed."""
+    (plan,) = [p for p in plans.find(_session(lines, language), language) if p.relation]
+    assert plan.turn == 1 and plan.proposed and words in plan.words
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "yes"),
+    [
+        (
+            "fr",
+            "Oui. Ça, je peux essayer. [silence 2s] Et la prochaine fois, on parle de ma mère. "
+            "J'en ai besoin, je crois.",
+            "T: C'est noté : la prochaine fois, on commence par votre mère.",
+        ),
+        (
+            "fr",
+            "Oui. Ça, je peux essayer. [silence 2s] Et la prochaine fois, on parle de ma mère.",
+            "T: Très bien. La prochaine fois, on commence par votre mère.",
+        ),
+        (
+            "en",
+            "Yes. I can try that. [pause] And next time we talk about my mum. I need to.",
+            "T: Noted. Next time we start with your mum.",
+        ),
+    ],
+)
+def test_the_patients_request_for_next_time_after_a_pause_is_theirs(
+    language: str, said: str, yes: str
+) -> None:
+    """fresh62 (review): « Et la prochaine fois, on parle de ma mère », said after a yes and a
+    silence, was reported as the therapist's proposal (the therapist noted it next): a cue
+    meant for a sentence start only matched at the turn's start."""
+    lines = ["T: Est-ce que ça vous irait ?" if language == "fr" else "T: Would that be okay?"]
+    (plan,) = plans.find(_session([*lines, f"P: {said}", yes], language), language)
+    assert (plan.turn, plan.agreed_at, plan.proposed) == (1, 2, False)
+
+
+def test_a_proposal_taken_up_in_the_present_and_a_date_said_back_are_on_record() -> None:
+    """fresh62 (review): the invitation to bring Martine (« j'ajouterais une proposition… » —
+    « Après dimanche, dans la voiture… je lui demande. ») and the next session (« On se revoit
+    dans trois semaines, le mardi 4, à la même heure ? » — « Le mardi 4, d'accord. ») were
+    missing from what was agreed."""
+    lines = [
+        "T: Et j'ajouterais une proposition, que vous êtes libre de lui transmettre ou non : "
+        "est-ce que Martine aimerait venir à une séance avec vous ?",
+        "P: Non, ça, je crois pas qu'elle voudra. [silence 3s] Enfin... je sais pas. Après "
+        "dimanche, dans la voiture... je lui demande. Si elle dit non, c'est non.",
+        "T: C'est parfait comme ça. On se revoit dans trois semaines, le mardi 4, à la même "
+        "heure ?",
+        "P: Le mardi 4, d'accord. Je finis ma tournée à neuf heures, c'est bon.",
+    ]
+    task, date = plans.find(_session(lines, "fr"), "fr")
+    assert (task.turn, task.agreed_at, task.between, task.own) == (0, 1, True, "Je lui demande")
+    assert (date.turn, date.agreed_at, date.appointment) == (2, 3, True)

@@ -888,6 +888,16 @@ def test_a_clarification_after_a_withheld_answer_to_an_acknowledgement_worked() 
             ],
             [(0, 1, "invites_disagreement"), (2, 3, "adapts_task")],
         ),
+        (
+            "en",
+            [
+                "T: This is where I'd really like your honest view, even if it's a no. The idea "
+                "is that the checking keeps the fear going. Does that fit?",
+                "P: Honestly? Partly. The Googling, yes, I can see that. But the checking, no, I "
+                "don't think so. Checking's the only thing that lets me get off to sleep.",
+            ],
+            [(0, 1, "invites_disagreement")],
+        ),
     ],
 )
 def test_in_a_session_without_rupture_what_kept_the_alliance_is_named(
@@ -895,7 +905,7 @@ def test_in_a_session_without_rupture_what_kept_the_alliance_is_named(
 ) -> None:
     """fresh44 and fresh45's reviews: in sessions without rupture the report named none of the
     therapist's good practice (asking for an honest view of the worksheet, adapting it, leaving
-    the choice). Each is named with the patient's answer of substance after it; a one-word
+    the choice; fresh62: "I'd really like your honest view, even if it's a no"). Each is named with the patient's answer of substance after it; a one-word
     « Okay. » is no answer, and an ordinary question is no such move. With a marker in the
     session, what worked is the repairs, not these."""
     t = session(lines, code)

@@ -173,6 +173,7 @@ def _episode(
         "trigger_id": None if e.trigger is None else uid[e.trigger],
         "repair_ids": [uid[i] for i in e.repairs],
         "set_aside_id": None if e.set_aside is None else uid[e.set_aside],
+        "dropout_id": None if e.dropout is None else uid[e.dropout],
         "suggestions": [_suggestion(s) for s in suggestions if s.episode == index],
     }
 

@@ -263,6 +263,10 @@ class Episode:
     #: The patient turn that set the episode's subject aside for now ("But not today"): the
     #: episode is then at most partly resolved, and the subject stays the patient's to bring back.
     set_aside: int | None = None
+    #: The patient turn where they said they had thought of not coming back (« je me suis dit
+    #: que je reviendrais pas »), in the episode, just after it, or later in the session when no
+    #: episode began in between: the episode is then macro.
+    dropout: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

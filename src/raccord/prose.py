@@ -21,6 +21,7 @@ from raccord.detect import contribution
 from raccord.lang import pack_code
 from raccord.model import (
     Detection,
+    Episode,
     Evidence,
     Formulation,
     SessionAnalysis,
@@ -301,7 +302,8 @@ def _plan_key(plan: Plan) -> str:
 
 
 def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[str, ...]:
-    """What to carry to next session: first what the patient asked to take up next time (the
+    """What to carry to next session: first a thought the patient voiced of not coming back (the
+    alliance before any subject), then what the patient asked to take up next time (the
     session's own plan), then deferrals, unresolved episodes, and withdrawals the patient came
     back from with no repair of the therapist's (« différer, oui, mais ne pas enterrer »); the
     next appointment last (a date on record, not something to take up: in the summary it must not
@@ -326,7 +328,14 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
             before_episodes=phrase(code, "open_before_episodes") if known.episodes else "",
         )
 
+    def quoted(key: str, episode: Episode, turn: int, supports: str) -> str:
+        """The item about the patient's turn ``turn``, quoting the episode's evidence for it."""
+        words = next((e.words for e in episode.evidence if e.supports == supports and e.words), "")
+        return phrase(code, key, gender=gender, turn=turn_ref(code, transcript, turn), words=words)
+
     items: list[str] = [told(plan) for plan in known.plans if not plan.appointment]
+    # a thought of not coming back comes first: the alliance before any subject
+    leaving: list[str] = []
     for f in known.episodes:
         span = span_ref(code, transcript, f.episode.start, f.episode.end)
 
@@ -335,21 +344,12 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
 
         for turn in f.deferred:
             items.append(phrase(code, "open_deferred", turn=turn_ref(code, transcript, turn)))
+        if f.episode.dropout is not None:
+            leaving.append(quoted("open_dropout", f.episode, f.episode.dropout, "dropout"))
         if f.episode.severity is Severity.MACRO and f.episode.resolved is not Resolution.YES:
             items.append(phrase(code, "open_macro", span=span, gender=gender))
         elif f.episode.set_aside is not None:
-            words = next(
-                (e.words for e in f.episode.evidence if e.supports == "set_aside" and e.words), ""
-            )
-            items.append(
-                phrase(
-                    code,
-                    "open_set_aside",
-                    gender=gender,
-                    turn=turn_ref(code, transcript, f.episode.set_aside),
-                    words=words,
-                )
-            )
+            items.append(quoted("open_set_aside", f.episode, f.episode.set_aside, "set_aside"))
         elif f.mild:
             if f.episode.resolved is not Resolution.YES:
                 items.append(
@@ -377,7 +377,7 @@ def open_items(code: str, transcript: Transcript, known: SessionFacts) -> tuple[
                 phrase(code, "open_unrepaired", span=span, span_of=spanned("of"), gender=gender)
             )
     items += [told(plan) for plan in known.plans if plan.appointment]
-    return tuple(items)
+    return (*leaving, *items)
 
 
 def _clock(seconds: float) -> str:

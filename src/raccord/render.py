@@ -38,7 +38,7 @@ from raccord.quote import clip
 from raccord.taxonomy import Contribution, RepairStrategy, Role
 from raccord.understand.invitations import Invited, note_key
 from raccord.understand.patient import Gender, patient_words
-from raccord.understand.text import typeset
+from raccord.understand.text import after_colon, typeset
 
 CONTEXT_BEFORE = 2
 TEXT_WIDTH = 400
@@ -244,18 +244,18 @@ def _brief_block(
         for i in moment.notes:
             parts.append(Padding(Text(say("note_here", text=_short(notes[i].text))), (0, 0, 0, 4)))
     if b.worked:
-        parts.append(Text(say("worked", item=b.worked)))
+        parts.append(Text(say("worked", item=after_colon(w.code, b.worked))))
     # the summary stays within 15 lines: with a statement for next session, one open item here
     shown = b.open_items[: 1 if b.next_session is not None else OPEN_ITEMS_SHOWN]
     if b.planned:  # what the patient asked to take up next time comes first
-        parts.extend(Text(say("open", item=item)) for item in shown)
+        parts.extend(Text(say("open", item=after_colon(w.code, item))) for item in shown)
     if b.next_session is not None:
         key = "next_after_plan" if b.planned else "next"
         parts.append(Text(say(key, text=w.quote(b.next_session.text))))
     elif b.moments and not b.open_items:
         parts.append(Text(say("next_missing" if b.unresolved else "next_none")))
     if not b.planned:
-        parts.extend(Text(say("open", item=item)) for item in shown)
+        parts.extend(Text(say("open", item=after_colon(w.code, item))) for item in shown)
     if len(b.open_items) > len(shown):
         more = len(b.open_items) - len(shown)
         key = lang.counted(w.pack.get("brief", {}), "open_more", more)

@@ -10,9 +10,9 @@ opens no episode; it stays on the timeline as a possible marker.
 
 Severity: ``macro`` when the work stops (the session ends inside the episode after more than one
 marker, and nothing the therapist did inside it was a repair) or a marker is strong (salience 4 or
-more), or the patient says in it, or in the few turns after it (``DROPOUT_AFTER``), that they
-thought of not coming back (« je me suis dit que je reviendrais pas », "I almost cancelled": the
-pack's ``dropout`` cues), else ``micro``. An episode the therapist was still working on when the session ended is not
+more), or the patient says in it, in the few turns after it (``DROPOUT_AFTER``) or later in the
+session before another episode begins, that they thought of not coming back (« je me suis dit que
+je reviendrais pas », "I almost cancelled": the pack's ``dropout`` cues), else ``micro``. An episode the therapist was still working on when the session ended is not
 a session that "ends badly": a blind review found a disagreement the therapist had invited and was
 negotiating at the end called « macro-rupture… risque d'abandon »; on the cross-validated
 detections of the seventh session the condition moved severity agreement by −0.02 / +0.06 /
@@ -174,17 +174,8 @@ def build(
             resolved = Resolution.PARTLY
         strong = any(m.salience >= 4 for m in group)
         ends_badly = end_turn is None and len(group) >= 2 and not fixes
-        dropout = _patient_said(signals, start, end, "dropout", DROPOUT_AFTER) is not None
+        dropout = _patient_said(signals, start, end, "dropout", DROPOUT_AFTER)
         severity = Severity.MACRO if strong or ends_badly or dropout else Severity.MICRO
-        template = p.signal_templates.get("episode", "{kind} {severity} {start}-{end}: {resolved}")
-        words = p.signal_templates.get(f"resolved_{resolved.value}", resolved.value)
-        detail = template.format(
-            kind=p.signal_templates.get(f"kind_{kind.value}", kind.value),
-            severity=p.signal_templates.get(f"severity_{severity.value}", severity.value),
-            start=start,
-            end=end,
-            resolved=words,
-        )
         episodes.append(
             Episode(
                 start=start,
@@ -195,11 +186,64 @@ def build(
                 markers=tuple(m.turn for m in group),
                 trigger=trigger,
                 repairs=fixes,
-                evidence=(Evidence("context", detail), *_aside_evidence(p, aside)),
+                evidence=(
+                    *_aside_evidence(p, aside),
+                    *_dropout_evidence(p, dropout),
+                ),
                 set_aside=None if aside is None else aside.index,
+                dropout=None if dropout is None else dropout.index,
             )
         )
-    return tuple(_left_open(p, signals, episodes))
+    return tuple(
+        _described(p, e) for e in _left_open(p, signals, _thought_of_leaving(p, signals, episodes))
+    )
+
+
+def _described(p: Pack, e: Episode) -> Episode:
+    """The episode with its summary first in its evidence, written once its severity and
+    resolution are final (the later passes may change them)."""
+    template = p.signal_templates.get("episode", "{kind} {severity} {start}-{end}: {resolved}")
+    detail = template.format(
+        kind=p.signal_templates.get(f"kind_{e.kind.value}", e.kind.value),
+        severity=p.signal_templates.get(f"severity_{e.severity.value}", e.severity.value),
+        start=e.start,
+        end=e.end,
+        resolved=p.signal_templates.get(f"resolved_{e.resolved.value}", e.resolved.value),
+    )
+    return replace(e, evidence=(Evidence("context", detail), *e.evidence))
+
+
+def _dropout_evidence(
+    p: Pack, said: TurnSignals | None, later: bool = False
+) -> tuple[Evidence, ...]:
+    if said is None:
+        return ()
+    words = said.said("dropout")
+    template = p.signal_templates.get("dropout_later" if later else "dropout", "{words}")
+    return (Evidence("cue", template.format(words=words), words=words, supports="dropout"),)
+
+
+def _thought_of_leaving(
+    p: Pack, signals: Sequence[TurnSignals], episodes: list[Episode]
+) -> list[Episode]:
+    """A thought of not coming back said later in the session (« Je vous avoue que tout à
+    l'heure, je me suis dit que je reviendrais pas », at the door, twelve patient turns after the
+    rupture was worked through: fresh62's review found it nowhere in the report) belongs to the
+    last episode begun before it: that episode is macro, and the words are its evidence."""
+    out = list(episodes)
+    for s in signals:
+        if s.role is not Role.PATIENT or s.dropout <= 0:
+            continue
+        k = next((k for k in range(len(out) - 1, -1, -1) if out[k].start < s.index), None)
+        if k is None or out[k].dropout is not None:
+            continue
+        out[k] = replace(
+            out[k],
+            severity=Severity.MACRO,
+            dropout=s.index,
+            evidence=(*out[k].evidence, *_dropout_evidence(p, s, later=True)),
+        )
+    return out
 
 
 def _rejoined(

@@ -864,7 +864,12 @@ def _slot_offered(
         before
         if before >= 0
         and turns[before].role is Role.PATIENT
-        and _days(code, turns[before].text) & _days(code, turns[i].text)
+        and (
+            _days(code, turns[before].text) & _days(code, turns[i].text)
+            # or asked to move without naming the day ("Could we move to a later slot for
+            # those? Like half four?" — "Half four on Thursdays is free", fresh63)
+            or cue(code, "reschedules", turns[before].text) is not None
+        )
         else None
     )
     return Plan(

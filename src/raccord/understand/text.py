@@ -772,6 +772,19 @@ def typeset(code: str, text: str) -> str:
     return text
 
 
+def after_colon(code: str, item: str) -> str:
+    """A generated item continued after a label and a colon (« Ce qui a fonctionné : au tour
+    36… »): in a language whose pack says so (``[typography] lower_after_colon``), its first
+    letter in lower case, unless the first word is an acronym (« EMDR ») or a quotation. The
+    items start with a template's own words, never a name."""
+    typography = section(pack_code(code), "understand").get("typography", {})
+    if not typography.get("lower_after_colon") or len(item) < 2:
+        return item
+    if item[0].isupper() and not item[1].isupper():
+        return item[0].lower() + item[1:]
+    return item
+
+
 def _with_determiner(det: str | None, body: str, shown: Mapping[str, Any]) -> str:
     """The noun phrase as it is named: the determiner as the pack shows it (« votre » for « mon »),
     elided without a space (« l'atelier »)."""
