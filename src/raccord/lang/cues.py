@@ -505,6 +505,11 @@ def _trie_pattern(node: Mapping[str, Any]) -> str:
 
 #: A cue ends at a word end, or after a character that is not a letter ("j'", "qu'", "essayez ").
 _TAIL = r"(?!(?<=\w)\w)"
+#: A cue starts at a word start, in the pattern itself: a scan that tried « si … » inside
+#: « aussi » consumed the text up to its end, and the real « si » after it was never tried
+#: (fresh64: « Et je voudrais vous dire aussi : si, en séance, … je tiens à ce que vous me le
+#: disiez » was no request to be told).
+_HEAD = r"(?<!\w)"
 _MEMO_CHARS = 40
 _MEMO_SIZE = 4096
 _NO_HITS: tuple[tuple[Cue, str], ...] = ()
@@ -546,7 +551,7 @@ class CueSet:
             cue = Cue(
                 f"c{i}", float(entry.get("w", 1.0)), entry.get("needs"), entry.get("label"), source
             )
-            items.append((cue, re.compile(f"(?:{source}){_TAIL}")))
+            items.append((cue, re.compile(f"{_HEAD}(?:{source}){_TAIL}")))
             heads = _prefixes(source)
             first = (
                 None
