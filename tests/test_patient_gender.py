@@ -268,6 +268,18 @@ HEARD = [
         ("P", [*HEARD[:1], "{p} : Je suis allée voir ma mère."], Gender.UNKNOWN),
         # the therapist speaking of themself (« je suis allée trop vite ») says nothing of the patient
         ("P", SESSION, Gender.UNKNOWN),
+        # the therapist's greeting names her (fresh64: a florist was « le patient » all through);
+        # a lady spoken of is nobody's greeting
+        (
+            "client",
+            ["Thérapeute : Bonjour, Madame Lebrun. Installez-vous.", "{p} : Bonjour."],
+            Gender.FEMININE,
+        ),
+        (
+            "P",
+            ["Thérapeute : Et les roses pour Madame Roux, mercredi ?", "{p} : Oui."],
+            Gender.UNKNOWN,
+        ),
     ],
 )
 def test_the_sessions_own_agreements_give_the_gender_a_role_word_does_not(

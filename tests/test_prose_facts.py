@@ -271,24 +271,34 @@ def test_the_json_export_carries_the_same_sentences_and_the_facts(name: str) -> 
     assert {"pairs", "circles", "prohibitions", "works", "repaired"} <= set(facts)
 
 
+def _one_episode(lines: list[str], code: str, subtype: MarkerSubtype):  # type: ignore[no-untyped-def]
+    """The session, its detection, formulation and episode facts: one marker at turn 3, the
+    therapist's turn 2 its trigger, the episode ending at turn 4."""
+    t = session(lines, code)
+    m = marker(3, subtype)
+    d = detection([m], episodes=[episode([m], 4, trigger=2)])
+    f = formulate(t, d, mode="fast")
+    facts = f.facts.episode(0) if f.facts is not None else None
+    assert facts is not None
+    return t, d, f, facts
+
+
 def test_the_topic_is_dated_at_the_turn_that_said_it() -> None:
     """« Sujet abordé au moment de la rupture : votre sac (tour 5) » named the therapist's
-    question, which says nothing of a bag: the patient had said it at turn 4."""
-    t = session(
+    question: the patient had said it first, at turn 4. (A noun said once in passing is no
+    topic, ``facts._recurs``: here the therapist takes the bag up.)"""
+    t, d, f, facts = _one_episode(
         [
             "T: Et les crises d'angoisse, elles sont revenues ?",
             "P: Une fois. Dimanche soir, en préparant mon sac pour le lundi.",
-            "T: Qu'est-ce qui s'est passé, dimanche soir ?",
+            "T: Qu'est-ce qui s'est passé, avec ce sac, dimanche soir ?",
             "P: Rien. Laissez tomber, ça sert à rien d'en parler.",
             "T: D'accord.",
         ],
         "fr",
+        MarkerSubtype.REJECTS_INTERVENTION,
     )
-    m = marker(3, MarkerSubtype.REJECTS_INTERVENTION)
-    d = detection([m], episodes=[episode([m], 4, trigger=2)])
-    f = formulate(t, d, mode="fast")
-    facts = f.facts.episode(0) if f.facts is not None else None
-    assert facts is not None and facts.topic is not None and facts.topic_turn == 1
+    assert facts.topic is not None and facts.topic_turn == 1
     lines = prose.formulation_prose(t, d, f).episodes[0].patient_part
     said = [line for line in lines if facts.topic.phrase in line]
     assert said and all("tour 2" in line for line in said), lines
@@ -372,3 +382,25 @@ def test_the_therapists_part_never_quotes_the_patients_words_as_the_therapists()
     assert _own_words(TherapistMove(33, TherapistMoveType.OTHER, evidence=(clipped,)), turn) == (
         clipped.words
     )
+
+
+def test_a_noun_said_once_in_passing_or_where_a_feeling_sits_is_no_topic() -> None:
+    """fresh62's "your chips" (from "Over our chips"), fresh64's « la poitrine » (« ça a chauffé,
+    là, dans la poitrine »): reviews found them named as what the rupture was about, and a script
+    offering « de parler de la poitrine »."""
+    from raccord.understand.text import topic_of
+
+    *_, facts = _one_episode(
+        [
+            "T: How was Ellie's visit?",
+            "P: Harder. She mentioned Rob. Over our chips. Just dropped it in.",
+            "T: What was that like?",
+            "P: Dunno. Nothing really. It's her life.",
+            "T: Okay.",
+        ],
+        "en",
+        MarkerSubtype.DENIAL,
+    )
+    assert facts.topic is None
+    found = topic_of("fr", "Sur le coup ? Rien. Ça a chauffé, là, dans la poitrine.", min_score=3.0)
+    assert found is None or found.head != "poitrine"

@@ -613,9 +613,23 @@ def _episode_topic(
         if transcript.turns[i].role is Role.OTHER:
             continue
         found = _clear(topic_of(code, transcript.turns[i].text, patient_text, min_score=3.0))
-        if found is not None:
+        # the therapist's own question at the trigger names its subject ("And work, how is it
+        # going?"); a noun from elsewhere must be one the session came back to
+        asked = i == trigger and transcript.turns[i].role is Role.THERAPIST
+        if found is not None and (asked or _recurs(transcript, found, code)):
             return found, _raised_at(transcript, found, i, code)
     return None
+
+
+def _recurs(transcript: Transcript, topic: Topic, code: str) -> bool:
+    """Whether ``topic`` is named in more than one turn of the session: a subject the two came
+    back to, not a word said in passing (fresh62's "your chips" from "over our chips", fresh64's
+    "your gloves", « l'ouverture »: reviews found them named as what the rupture was about)."""
+    return sum(1 for t in transcript.turns if mentions(code, t.text, topic)) >= TOPIC_TURNS
+
+
+#: Turns that must name a subject for it to be an episode's topic.
+TOPIC_TURNS = 2
 
 
 def _raised_at(transcript: Transcript, topic: Topic, turn: int, code: str) -> int:
@@ -715,6 +729,7 @@ def episode_facts(
             if markers and not ground.painful(first)
             else None
         )
+
         last = max(first, min(episode.end, len(transcript.turns) - 1))
         signals = window_signals(
             transcript, detection, first, min(last, first + WINDOW), code, floor, topic

@@ -62,11 +62,14 @@ def label_gender(label: str, code: str) -> Gender:
 
 
 @cache
-def _agreements(code: str) -> tuple[tuple[Role, Gender, re.Pattern[str]], ...]:
+def _agreements(code: str) -> tuple[tuple[Role, Gender, re.Pattern[str], int], ...]:
     """For each side (the patient of themself, the therapist to them) and each gender, the pack's
-    pattern of an agreement that says it (``understand.toml [patient.agreements]``)."""
+    pattern of an agreement that says it (``understand.toml [patient.agreements]``), with what
+    one hit counts: 1 for an agreement, ``AGREEMENTS_NEEDED`` for the therapist's greeting that
+    names the patient (``address_<gender>``: « Bonjour, Madame Lebrun », fresh64's florist was
+    « le patient » all through), which decides alone unless the other gender is heard too."""
     table = lang.section(code, "understand").get("patient", {}).get("agreements", {})
-    out: list[tuple[Role, Gender, re.Pattern[str]]] = []
+    out: list[tuple[Role, Gender, re.Pattern[str], int]] = []
     for role, key in ((Role.PATIENT, "patient"), (Role.THERAPIST, "therapist")):
         shape = table.get(key)
         if not shape:
@@ -74,7 +77,11 @@ def _agreements(code: str) -> tuple[tuple[Role, Gender, re.Pattern[str]], ...]:
         for gender in (Gender.FEMININE, Gender.MASCULINE):
             forms = "|".join(re.escape(str(f)) for f in table.get(gender.value, ()))
             if forms:
-                out.append((role, gender, re.compile(str(shape).format(forms=forms), re.I)))
+                out.append((role, gender, re.compile(str(shape).format(forms=forms), re.I), 1))
+    for gender in (Gender.FEMININE, Gender.MASCULINE):
+        address = table.get(f"address_{gender.value}")
+        if address:
+            out.append((Role.THERAPIST, gender, re.compile(str(address), re.I), AGREEMENTS_NEEDED))
     return tuple(out)
 
 
@@ -84,16 +91,17 @@ AGREEMENTS_NEEDED = 2
 
 def heard_gender(transcript: Transcript, code: str) -> Gender:
     """The gender the session's own words give the patient: the patient's agreements of
-    themself (« je suis allée ») and the therapist's to them (« vous êtes restée »), when one
+    themself (« je suis allée »), the therapist's to them (« vous êtes restée ») and greeting
+    (« Bonjour, Madame Lebrun »), when one
     gender comes ``AGREEMENTS_NEEDED`` times and the other never; else ``unknown``."""
     patterns = _agreements(pack_code(code))
     if not patterns:
         return Gender.UNKNOWN
     counts = {Gender.FEMININE: 0, Gender.MASCULINE: 0}
     for turn in transcript.turns:
-        for role, gender, pattern in patterns:
+        for role, gender, pattern, weight in patterns:
             if turn.role is role:
-                counts[gender] += len(pattern.findall(turn.text.replace("’", "'")))
+                counts[gender] += weight * len(pattern.findall(turn.text.replace("’", "'")))
     f, m = counts[Gender.FEMININE], counts[Gender.MASCULINE]
     if f >= AGREEMENTS_NEEDED and m == 0:
         return Gender.FEMININE

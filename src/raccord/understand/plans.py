@@ -378,7 +378,7 @@ def find(
             # the therapist's answer gives it (« Oui, bien sûr. Mardi prochain, même heure ? »)
             slot = next_turn(transcript, i, Role.THERAPIST, within=2)
             when = None if slot is None else clip(turns[slot].text, SLOT_CHARS)
-            out.append(Plan(i, _said(code, turn.text, asked), slot, when, moved=True))
+            out.append(Plan(i, _said(code, turn.text, asked, moving=True), slot, when, moved=True))
             continue
         if asked and (earlier := _recalled(transcript, out, i, code)) is not None:
             # the patient takes up the therapist's proposal that had no clear yes when it was
@@ -421,8 +421,13 @@ def find(
         elif (own := cue_sentence(code, "client_commits_week", turn.text)) and not (
             # the yes to the therapist's task is that task, not one of the patient's own; what
             # the yes adds is ("That sounds right. I'll do it Saturday. And I'll bring the herd
-            # book next time.")
-            any(p.agreed_at == i for p in out) and _accepts(code, own[1])
+            # book next time."); so is the task said back with its day (« appeler Catherine
+            # cette semaine » — « Je l'appelle dimanche soir »)
+            any(
+                p.agreed_at == i
+                and (_accepts(code, own[1]) or word_keys(code, own[1]) & word_keys(code, p.words))
+                for p in out
+            )
         ):
             out.append(Plan(i, own[1].rstrip("."), between=True))
         elif (
@@ -654,7 +659,8 @@ def _announced_recap(code: str, text: str) -> tuple[str, str] | None:
 
 
 def _continued(code: str, text: str, sentence: str) -> str:
-    """The task's ``sentence`` with the sentences right after it that carry it on (``cues.
+    """The task's ``sentence`` (or, when it only announces the task, ``cues.announces_task``,
+    the sentence after it) with the sentences right after it that carry it on (``cues.
     continues_task``: "So, for this week: you keep your mornings in the parlour, just as they
     are. And one afternoon you take the dog out with Anne…"), as said, while the whole stays
     within ``TASK_QUOTE_WORDS`` words (a clinician found the quote stopping at its first half)."""
@@ -666,6 +672,15 @@ def _continued(code: str, text: str, sentence: str) -> str:
     end = sentence_end(text, start + len(head))
     if len(text[start:end].split()) > TASK_QUOTE_WORDS:
         return sentence
+    # a sentence that only announces the task ("here's a suggestion, and tell me if it fits.")
+    # gives way to the next one, whatever its words (fresh64's review found the quote stopping
+    # at the announcement)
+    if cue(code, "announces_task", text[start:end]) is not None:
+        rest = text[end:]
+        following = rest[: sentence_end(rest)].strip()
+        if following:
+            start = end + rest.find(following)
+            end = start + len(following)
     while True:
         rest = text[end:]
         following = rest[: sentence_end(rest)].strip()
@@ -925,15 +940,22 @@ def _accepts(code: str, text: str) -> bool:
     return _yes(code, text, "client_will_try")
 
 
-def _said(code: str, text: str, asked: bool) -> str:
+def _said(code: str, text: str, asked: bool, moving: bool = False) -> str:
     """The request as the patient said it: from the clause that asks (or the answer's start) on,
-    while it stays within ``PLAN_WORDS`` words (« … la prochaine fois ? Les deux ans. »)."""
+    while it stays within ``PLAN_WORDS`` words (« … la prochaine fois ? Les deux ans. »); a
+    request to move the appointment from the clause before the one that asks it (``cues.
+    reschedules``: "my rota's changing… Is there any chance we could move to Wednesday
+    mornings?", not the anecdote the turn opened with, fresh64)."""
     parts = clauses(code, text, PLAN_WORDS)
     if not parts:
         return text.strip()
     first = 0
     if asked:
         first = next((k for k, c in enumerate(parts) if move_cue(code, "asks_next_time", c)), 0)
+    elif moving:
+        first = next((k for k, c in enumerate(parts) if cue(code, "reschedules", c)), 0)
+        if first and len(" ".join(parts[first - 1 : first + 1]).split()) <= PLAN_WORDS:
+            first -= 1
     quoted = [parts[first]]
     for more in parts[first + 1 :]:
         if more.endswith("…") or len(" ".join([*quoted, more]).split()) > PLAN_WORDS:

@@ -471,8 +471,16 @@ def _candidates(
         if nlp.available(code)
         else _rule_candidates(code, text, context, min_score)
     )
-    fixed = _fixed_words(code, text)
+    fixed = _fixed_words(code, text) | _not_subjects(code)
     return (c for c in found if not fixed or fold(c[1].head) not in fixed)
+
+
+@cache
+def _not_subjects(code: str) -> frozenset[str]:
+    """The pack's nouns that name where a feeling sits, not what the session is about
+    (``topic.not_subjects``: « la poitrine », "your chest"), folded: fresh64's review found a
+    script offering « de parler de la poitrine »."""
+    return frozenset(fold(str(w)) for w in _topic_data(code).get("not_subjects", ()))
 
 
 @cache

@@ -211,10 +211,13 @@ def kept(transcript: Transcript, detection: Detection, code: str) -> tuple[Worki
         if p is None or p != turn.index + 1:
             continue
         move = move_at(detection, turn.index)
-        if move is not None and move.move is TherapistMoveType.META_COMMUNICATION:
-            key: str | None = "meta_communication"
-        elif p in invited:
-            key = "invites_disagreement"
+        # an invitation to say where the therapist is wrong, answered, is named as such, even
+        # when the move reads as meta-communication (fresh64: « j'ai besoin que vous me disiez
+        # franchement si elle vous parle » was « vous avez parlé de ce qui se passait entre vous »)
+        if p in invited:
+            key: str | None = "invites_disagreement"
+        elif move is not None and move.move is TherapistMoveType.META_COMMUNICATION:
+            key = "meta_communication"
         else:
             key = next((k for k in ALLIANCE if cue(code, k, turn.text) is not None), None)
         if key is None:
