@@ -43,12 +43,15 @@ LECTURE = (
 )
 
 
+def _lecture_episodes(*args):  # type: ignore[no-untyped-def]
+    """The episodes ``episodes.build`` makes of LECTURE's fast-mode signals with these markers
+    (and therapist moves)."""
+    signals = prepare(session(LECTURE, "en"), mode="fast").signals
+    return episodes.build(sig.pack("en"), signals, *args)
+
+
 def test_close_markers_form_one_episode_ending_when_the_patient_engages_again() -> None:
-    transcript = session(LECTURE, "en")
-    signals = prepare(transcript, mode="fast").signals
-    found = episodes.build(
-        sig.pack("en"),
-        signals,
+    found = _lecture_episodes(
         [
             marker(1, MarkerSubtype.DEFENDS_SELF),
             marker(3, MarkerSubtype.REJECTS_INTERVENTION, 3),
@@ -106,11 +109,7 @@ def test_withdrawal_then_confrontation_is_a_mixed_episode() -> None:
 
 
 def test_engagement_between_markers_splits_episodes() -> None:
-    transcript = session(LECTURE, "en")
-    signals = prepare(transcript, mode="fast").signals
-    found = episodes.build(
-        sig.pack("en"),
-        signals,
+    found = _lecture_episodes(
         [marker(1, MarkerSubtype.DEFENDS_SELF), marker(9, MarkerSubtype.DEFERENTIAL_APPEASING)],
     )
     # turn 3 ("It's my lip, not my teeth.") is a substantive turn of the patient's own
@@ -438,11 +437,7 @@ def test_a_brief_return_while_the_therapist_presses_on_does_not_split_the_ruptur
     """fresh62: "Dunno. Nothing really. It's her life." … "I've said. It's her life." … "You've
     already decided what I felt", the therapist's closed questions in between, coded as one
     macro-rupture and detected as two episodes, the first called a tension on slight evidence."""
-    transcript = session(LECTURE, "en")
-    signals = prepare(transcript, mode="fast").signals
-    found = episodes.build(
-        sig.pack("en"),
-        signals,
+    found = _lecture_episodes(
         [marker(1, MarkerSubtype.DEFENDS_SELF), marker(5, MarkerSubtype.MINIMAL_RESPONSE)],
         [between],
     )

@@ -513,26 +513,32 @@ def test_no_rationale_for_a_task_the_patient_objected_to_being_pushed_into(pushe
     assert R.VALIDATE in strategies
 
 
-def test_a_macro_rupture_repaired_in_words_is_checked_on_next_session_not_reopened() -> None:
-    """fresh27's clinician review: for a macro-rupture the therapist had repaired by talking
-    about it, the report offered « À l'instant, quand je vous ai donné un conseil… », which
-    reopens it; the reviewer would ask next session how the patient left with it."""
-    t = session(
-        [
-            "T: On pourrait construire un retour par étapes : d'abord monter seul au refuge.",
-            "P: Vous ne savez pas de quoi vous parlez. Vous n'avez jamais été là-haut.",
-            "T: Vous avez raison, je crois que je suis allé trop vite. Qu'est-ce qui s'est passé "
-            "pour vous quand j'ai proposé ça ?",
-            "P: J'ai eu l'impression qu'on me poussait dehors. Comme au bureau des guides.",
-        ],
-        "fr",
-    )
+#: A macro-rupture after unasked advice, repaired at once by owning the therapist's part.
+REFUGE = [
+    "T: On pourrait construire un retour par étapes : d'abord monter seul au refuge.",
+    "P: Vous ne savez pas de quoi vous parlez. Vous n'avez jamais été là-haut.",
+    "T: Vous avez raison, je crois que je suis allé trop vite. Qu'est-ce qui s'est passé "
+    "pour vous quand j'ai proposé ça ?",
+    "P: J'ai eu l'impression qu'on me poussait dehors. Comme au bureau des guides.",
+]
+
+
+def _refuge_repaired():  # type: ignore[no-untyped-def]
+    """REFUGE's marker, moves (the advice, the owning) and its macro episode, resolved."""
     ms = [marker(1, S.COMPLAINT_THERAPIST, 4)]
     moves = [
         move(0, TherapistMoveType.ADVICE_WITHOUT_PERMISSION, Contribution.ADVICE_UNSOLICITED),
         move(2, TherapistMoveType.META_COMMUNICATION, repair=R.ACKNOWLEDGE_CONTRIBUTION),
     ]
-    macro = episode(ms, 3, severity=Severity.MACRO, resolved=Resolution.YES)
+    return ms, moves, episode(ms, 3, severity=Severity.MACRO, resolved=Resolution.YES)
+
+
+def test_a_macro_rupture_repaired_in_words_is_checked_on_next_session_not_reopened() -> None:
+    """fresh27's clinician review: for a macro-rupture the therapist had repaired by talking
+    about it, the report offered « À l'instant, quand je vous ai donné un conseil… », which
+    reopens it; the reviewer would ask next session how the patient left with it."""
+    t = session(REFUGE, "fr")
+    ms, moves, macro = _refuge_repaired()
     out = _suggest(t, detection(ms, moves, [macro]))
     offered = [s for s in out if s.done_at is None]
     assert [(s.strategy, s.timing) for s in offered] == [(R.INVITE_DISCUSSION, Timing.NEXT_SESSION)]
@@ -564,22 +570,13 @@ def test_no_check_in_when_the_two_agreed_how_to_handle_it_from_now_on() -> None:
     feelings the patient had said were fine: rely on the agreement."""
     t = session(
         [
-            "T: On pourrait construire un retour par étapes : d'abord monter seul au refuge.",
-            "P: Vous ne savez pas de quoi vous parlez. Vous n'avez jamais été là-haut.",
-            "T: Vous avez raison, je crois que je suis allé trop vite. Qu'est-ce qui s'est passé "
-            "pour vous quand j'ai proposé ça ?",
-            "P: J'ai eu l'impression qu'on me poussait dehors. Comme au bureau des guides.",
+            *REFUGE,
             "T: Et si je recommence à aller trop vite, j'aimerais que vous me le disiez.",
             "P: Je vous le dirai.",
         ],
         "fr",
     )
-    ms = [marker(1, S.COMPLAINT_THERAPIST, 4)]
-    moves = [
-        move(0, TherapistMoveType.ADVICE_WITHOUT_PERMISSION, Contribution.ADVICE_UNSOLICITED),
-        move(2, TherapistMoveType.META_COMMUNICATION, repair=R.ACKNOWLEDGE_CONTRIBUTION),
-    ]
-    macro = episode(ms, 3, severity=Severity.MACRO, resolved=Resolution.YES)
+    ms, moves, macro = _refuge_repaired()
     out = _suggest(t, detection(ms, moves, [macro]))
     assert [s for s in out if s.done_at is None] == []
     assert [s for s in out if s.done_at == 2]

@@ -223,6 +223,12 @@ def _dropout_evidence(
     return (Evidence("cue", template.format(words=words), words=words, supports="dropout"),)
 
 
+def _last_begun_before(episodes: Sequence[Episode], turn: int) -> int | None:
+    """The index of the last episode that began before ``turn``: what the patient says later in
+    the session (a thought of leaving, what is still open) belongs to it."""
+    return next((k for k in range(len(episodes) - 1, -1, -1) if episodes[k].start < turn), None)
+
+
 def _thought_of_leaving(
     p: Pack, signals: Sequence[TurnSignals], episodes: list[Episode]
 ) -> list[Episode]:
@@ -234,7 +240,7 @@ def _thought_of_leaving(
     for s in signals:
         if s.role is not Role.PATIENT or s.dropout <= 0:
             continue
-        k = next((k for k in range(len(out) - 1, -1, -1) if out[k].start < s.index), None)
+        k = _last_begun_before(out, s.index)
         if k is None or out[k].dropout is not None:
             continue
         out[k] = replace(
@@ -286,7 +292,7 @@ def _left_open(p: Pack, signals: Sequence[TurnSignals], episodes: list[Episode])
     for s in signals:
         if s.role is not Role.PATIENT or s.residue <= 0:
             continue
-        k = next((k for k in range(len(out) - 1, -1, -1) if out[k].start < s.index), None)
+        k = _last_begun_before(out, s.index)
         if k is None or out[k].resolved is not Resolution.YES:
             continue
         said = s.said("residue")
